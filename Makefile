@@ -1,0 +1,32 @@
+# The two commands a fresh Debian 12 clone needs: `make demo` and `make test`.
+BUILD_DIR ?= build
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+CMAKE_FLAGS ?=
+
+.PHONY: all bootstrap build demo test test-asan clean
+
+all: build
+
+bootstrap:
+	@scripts/bootstrap.sh
+
+build: bootstrap
+	@cmake -S . -B $(BUILD_DIR) -DROLLGATE_WERROR=ON $(CMAKE_FLAGS) >/dev/null
+	@cmake --build $(BUILD_DIR) -j $(JOBS)
+
+demo: build
+	@$(BUILD_DIR)/rollgate demo
+
+test:
+	@scripts/bootstrap.sh --test
+	@$(MAKE) --no-print-directory build
+	@ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
+
+test-asan:
+	@scripts/bootstrap.sh --test
+	@$(MAKE) --no-print-directory build BUILD_DIR=build-asan \
+	  CMAKE_FLAGS="-DCMAKE_BUILD_TYPE=Debug -DROLLGATE_SANITIZE=address,undefined"
+	@ctest --test-dir build-asan --output-on-failure -j $(JOBS)
+
+clean:
+	rm -rf $(BUILD_DIR) build-asan

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs the Debian packages rollgate needs to build and test, and nothing when they are all
+# there already (one dpkg-query, well under a second). Root runs apt-get directly; anyone else
+# goes through sudo. Quiet unless it has to install something.
+set -euo pipefail
+
+packages=(
+  build-essential cmake pkg-config
+  libcurl4-openssl-dev libssl-dev nlohmann-json3-dev libyaml-cpp-dev libcli11-dev libfmt-dev
+  libcpp-httplib-dev libsqlite3-dev libgtest-dev libgmock-dev
+)
+if [ "${1:-}" = "--test" ] || [ "${ROLLGATE_BOOTSTRAP_TEST:-}" = 1 ]; then
+  # Real components the integration tests start on loopback.
+  packages+=(nginx-light prometheus curl)
+fi
+if [ "${1:-}" = "--bench" ]; then
+  packages+=(libbenchmark-dev wrk hyperfine curl jq)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  status=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
+  [ "$status" = "installed" ] || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "bootstrap: installing ${missing[*]}" >&2
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || { echo "bootstrap: need root or sudo to install: ${missing[*]}" >&2; exit 1; }
+  sudo="sudo"
+fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq >/dev/null
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,41 @@
+// Small string helpers shared by every layer. No I/O.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace rollgate::internal {
+
+std::string_view TrimView(std::string_view s);
+std::string Trim(std::string_view s);
+/// Removes trailing "\n" / "\r\n" only (the `{file:}` source rule), not other whitespace.
+std::string TrimTrailingNewlines(std::string_view s);
+std::string ToLower(std::string_view s);
+bool EqualsIgnoreCase(std::string_view a, std::string_view b);
+bool ContainsIgnoreCase(std::string_view haystack, std::string_view needle);
+std::vector<std::string> Split(std::string_view s, char sep);
+std::string Join(const std::vector<std::string>& parts, std::string_view sep);
+
+/// Makes untrusted bytes (a provider's body, a command's stderr) safe to show on one line:
+/// printable ASCII is kept, \n \r \t and other bytes become escapes, and the result is cut at
+/// `max_bytes` of input with a trailing "…(N more bytes)".
+std::string SanitizeForDisplay(std::string_view bytes, std::size_t max_bytes = 120);
+
+/// True when `s` is valid UTF-8 (no overlongs, no surrogates, nothing above U+10FFFF).
+bool IsValidUtf8(std::string_view s);
+
+/// Levenshtein distance, for "did you mean" suggestions on short keys.
+std::size_t EditDistance(std::string_view a, std::string_view b);
+
+/// The candidate closest to `word` when it is close enough to be a likely typo, else "".
+std::string ClosestMatch(std::string_view word, const std::vector<std::string>& candidates);
+
+/// "1 retry", "2 retries"; a tiny helper so details read naturally.
+std::string Plural(long n, std::string_view one, std::string_view many);
+
+/// Formats milliseconds for humans: "850 ms", "1.2 s", "20 s".
+std::string FormatDurationMs(double ms);
+
+}  // namespace rollgate::internal

@@ -1,0 +1,159 @@
+#include "base/subprocess.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+
+#include "base/strings.h"
+
+extern char** environ;
+
+namespace rollgate::internal {
+
+std::string CommandResult::Describe(int timeout_ms) const {
+  if (timed_out) return "timed out after " + FormatDurationMs(timeout_ms);
+  if (term_signal != 0) return "killed by signal " + std::to_string(term_signal);
+  return "exit code " + std::to_string(exit_code);
+}
+
+namespace {
+
+double NowMs() {
+  using namespace std::chrono;
+  return duration<double, std::milli>(steady_clock::now().time_since_epoch()).count();
+}
+
+struct Pipe {
+  int fds[2] = {-1, -1};
+  ~Pipe() {
+    for (int fd : fds) {
+      if (fd >= 0) ::close(fd);
+    }
+  }
+};
+
+void Append(std::string* dst, const char* buf, std::size_t n, std::size_t cap, bool* truncated) {
+  if (dst->size() >= cap) {
+    *truncated = true;
+    return;
+  }
+  std::size_t take = std::min(n, cap - dst->size());
+  dst->append(buf, take);
+  if (take < n) *truncated = true;
+}
+
+}  // namespace
+
+Result<CommandResult> RunCommand(const std::vector<std::string>& argv, const CommandOptions& options) {
+  if (argv.empty() || argv[0].empty()) return Status::InvalidArgument("empty command");
+  Pipe out_pipe, err_pipe;
+  if (::pipe2(out_pipe.fds, O_CLOEXEC) != 0 || ::pipe2(err_pipe.fds, O_CLOEXEC) != 0) {
+    return Status::IoError("cannot create pipe: " + std::string(std::strerror(errno)));
+  }
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_adddup2(&actions, out_pipe.fds[1], 1);
+  posix_spawn_file_actions_adddup2(&actions, err_pipe.fds[1], 2);
+  if (!options.working_dir.empty()) {
+    posix_spawn_file_actions_addchdir_np(&actions, options.working_dir.c_str());
+  }
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  // Own process group, so a timeout kills the whole tree the command started.
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+  posix_spawnattr_setpgroup(&attr, 0);
+  sigset_t empty_mask, default_signals;
+  sigemptyset(&empty_mask);
+  posix_spawnattr_setsigmask(&attr, &empty_mask);
+  sigemptyset(&default_signals);
+  sigaddset(&default_signals, SIGPIPE);
+  sigaddset(&default_signals, SIGINT);
+  sigaddset(&default_signals, SIGTERM);
+  posix_spawnattr_setsigdefault(&attr, &default_signals);
+
+  std::vector<char*> cargv;
+  for (const auto& a : argv) cargv.push_back(const_cast<char*>(a.c_str()));
+  cargv.push_back(nullptr);
+
+  pid_t pid = -1;
+  double start = NowMs();
+  int rc = ::posix_spawnp(&pid, cargv[0], &actions, &attr, cargv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attr);
+  if (rc != 0) {
+    return Status::NotFound("cannot run '" + argv[0] + "': " + std::strerror(rc));
+  }
+  ::close(out_pipe.fds[1]);
+  out_pipe.fds[1] = -1;
+  ::close(err_pipe.fds[1]);
+  err_pipe.fds[1] = -1;
+
+  CommandResult result;
+  double deadline = start + options.timeout_ms;
+  bool out_open = true, err_open = true, exited = false;
+  int wstatus = 0;
+  double exited_at = 0;
+  char buf[8192];
+  while (out_open || err_open || !exited) {
+    double now = NowMs();
+    if (now >= deadline) {
+      result.timed_out = true;
+      break;
+    }
+    if (!exited) {
+      pid_t w = ::waitpid(pid, &wstatus, WNOHANG);
+      if (w == pid) {
+        exited = true;
+        exited_at = now;
+      }
+    }
+    // A grandchild may keep the pipes open after the command exits; give it a short grace
+    // period, then stop reading rather than wait for the deadline.
+    if (exited && now - exited_at > 250) break;
+    if (!out_open && !err_open) {
+      // Only waiting for the exit now.
+      struct timespec ts = {0, 2000000};
+      ::nanosleep(&ts, nullptr);
+      continue;
+    }
+    struct pollfd fds[2];
+    int nfds = 0;
+    if (out_open) fds[nfds++] = {out_pipe.fds[0], POLLIN, 0};
+    if (err_open) fds[nfds++] = {err_pipe.fds[0], POLLIN, 0};
+    int wait_ms = static_cast<int>(std::min(deadline - now, exited ? 50.0 : 20.0)) + 1;
+    int n = ::poll(fds, static_cast<nfds_t>(nfds), wait_ms);
+    if (n < 0 && errno != EINTR) break;
+    for (int i = 0; i < nfds && n > 0; ++i) {
+      if (!(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+      bool is_out = fds[i].fd == out_pipe.fds[0];
+      ssize_t r = ::read(fds[i].fd, buf, sizeof buf);
+      if (r > 0) {
+        Append(is_out ? &result.out : &result.err, buf, static_cast<std::size_t>(r),
+               options.max_output_bytes, &result.output_truncated);
+      } else if (r == 0 || (r < 0 && errno != EINTR && errno != EAGAIN)) {
+        (is_out ? out_open : err_open) = false;
+      }
+    }
+  }
+  if (!exited) {
+    ::kill(-pid, SIGKILL);
+    ::kill(pid, SIGKILL);
+    while (::waitpid(pid, &wstatus, 0) < 0 && errno == EINTR) {
+    }
+  }
+  result.duration_ms = NowMs() - start;
+  if (WIFEXITED(wstatus)) result.exit_code = WEXITSTATUS(wstatus);
+  if (WIFSIGNALED(wstatus)) result.term_signal = WTERMSIG(wstatus);
+  if (result.timed_out) result.term_signal = 0;
+  return result;
+}
+
+}  // namespace rollgate::internal

@@ -1,0 +1,1 @@
+// placeholder: the http_server adapter is being written.

@@ -1,0 +1,2 @@
+// placeholder: the mock provider is being written.
+#include "mock/mock_provider.h"

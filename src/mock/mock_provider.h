@@ -1,0 +1,74 @@
+// The embedded OpenAI-compatible mock provider (`rollgate mock`, the demo, the tests and
+// `rollgate rehearse`). It speaks the Chat Completions wire format from the provider's side,
+// reproduces CometAPI's documented quirks (flavor cometapi) or OpenAI's behaviour (flavor
+// openai), and can inject every fault scenario rollgate must catch.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "rollgate/status.h"
+
+namespace rollgate::mock {
+
+enum class Flavor { kCometApi, kOpenAi };
+
+struct MockOptions {
+  std::string host = "127.0.0.1";  // loopback by default
+  int port = 0;                     // 0: the kernel picks a free port; see MockProvider::port()
+  std::vector<std::string> keys;    // accepted bearer tokens; empty: any non-empty token
+  std::vector<std::string> models;  // known models; empty: any model name is served
+  Flavor flavor = Flavor::kCometApi;
+  int latency_ms = 0;               // delay before the first byte of every response
+  std::string scenario = "ok";      // the default fault scenario (see ScenarioNames())
+  std::map<std::string, std::string> scenario_for_key;    // bearer token -> scenario
+  std::map<std::string, std::string> scenario_for_model;  // requested model -> scenario
+  int flaky_failures = 2;           // flaky-5xx: attempts answered 503 before the first success
+  int retry_after_s = 1;            // rate-limited: the Retry-After value sent with the 429
+  int slow_ms = 30000;              // slow: delay before answering; slow-body: total trickle time
+  std::vector<std::string> down_models;  // primary-model-down: models answering 503 model_not_found
+  int threads = 32;                 // worker threads serving connections concurrently
+};
+
+/// Counters the tests and `rollgate rehearse` read to prove retry behaviour.
+struct MockStats {
+  int64_t requests_total = 0;
+  std::map<int, int64_t> by_status;                       // HTTP status -> responses
+  std::map<std::string, int64_t> by_client_request_id;    // X-Client-Request-Id -> requests
+};
+
+/// Every scenario name `--scenario` accepts, in a stable order.
+const std::vector<std::string>& ScenarioNames();
+
+/// Parses "cometapi" / "openai".
+Result<Flavor> ParseFlavor(const std::string& name);
+
+class MockProvider {
+ public:
+  explicit MockProvider(MockOptions options);
+  ~MockProvider();  // Stop()s
+  MockProvider(const MockProvider&) = delete;
+  MockProvider& operator=(const MockProvider&) = delete;
+
+  /// Validates the options (unknown scenario, bad host), binds and starts serving on background
+  /// threads. When it returns OK the socket is listening and port() is valid.
+  Status Start();
+  /// Stops accepting, wakes handlers that are waiting (slow, stall scenarios), joins. Idempotent
+  /// and bounded in time.
+  void Stop();
+
+  int port() const;
+  /// "http://127.0.0.1:PORT"
+  std::string base_url() const;
+  MockStats stats() const;
+  void ResetStats();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace rollgate::mock

@@ -1,0 +1,45 @@
+#include "base/strings.h"
+
+#include <gtest/gtest.h>
+
+namespace rollgate::internal {
+namespace {
+
+TEST(StringsTest, TrimRemovesSurroundingWhitespace) {
+  EXPECT_EQ(Trim("  a b \n"), "a b");
+  EXPECT_EQ(Trim(""), "");
+  EXPECT_EQ(TrimTrailingNewlines("key\r\n\n"), "key");
+  EXPECT_EQ(TrimTrailingNewlines(" key "), " key ");
+}
+
+TEST(StringsTest, SanitizeEscapesControlAndHighBytesAndCuts) {
+  EXPECT_EQ(SanitizeForDisplay("a\nb\x01\xff"), "a\\nb\\x01\\xff");
+  EXPECT_EQ(SanitizeForDisplay("abcdef", 3), "abc…(3 more bytes)");
+}
+
+TEST(StringsTest, Utf8Validation) {
+  EXPECT_TRUE(IsValidUtf8("plain ascii"));
+  EXPECT_TRUE(IsValidUtf8("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80"));
+  EXPECT_FALSE(IsValidUtf8("\xff"));
+  EXPECT_FALSE(IsValidUtf8("\xc0\xaf"));          // overlong '/'
+  EXPECT_FALSE(IsValidUtf8("\xed\xa0\x80"));      // UTF-16 surrogate
+  EXPECT_FALSE(IsValidUtf8("\xe2\x82"));          // cut short
+}
+
+TEST(StringsTest, ClosestMatchSuggestsTyposOnly) {
+  std::vector<std::string> keys = {"timeout_ms", "retry", "stream", "model"};
+  EXPECT_EQ(ClosestMatch("timout_ms", keys), "timeout_ms");
+  EXPECT_EQ(ClosestMatch("strem", keys), "stream");
+  EXPECT_EQ(ClosestMatch("completely_else", keys), "");
+}
+
+TEST(StringsTest, FormatsDurationsForHumans) {
+  EXPECT_EQ(FormatDurationMs(850), "850 ms");
+  EXPECT_EQ(FormatDurationMs(1234), "1.2 s");
+  EXPECT_EQ(FormatDurationMs(20000), "20 s");
+  EXPECT_EQ(Plural(1, "retry", "retries"), "1 retry");
+  EXPECT_EQ(Plural(2, "retry", "retries"), "2 retries");
+}
+
+}  // namespace
+}  // namespace rollgate::internal
