@@ -7,7 +7,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config
   libcurl4-openssl-dev libssl-dev nlohmann-json3-dev libyaml-cpp-dev libcli11-dev libfmt-dev
-  libcpp-httplib-dev libsqlite3-dev libgtest-dev libgmock-dev
+  libcpp-httplib-dev libtomlplusplus-dev libsqlite3-dev libgtest-dev libgmock-dev
 )
 if [ "${1:-}" = "--test" ] || [ "${ROLLGATE_BOOTSTRAP_TEST:-}" = 1 ]; then
   # Real components the integration tests start on loopback.
@@ -17,12 +17,27 @@ if [ "${1:-}" = "--bench" ]; then
   packages+=(libbenchmark-dev wrk hyperfine curl jq)
 fi
 
+# The official-SDK compatibility test (tests/sdk) runs where node is installed; its npm
+# dependencies come from the npm registry, pinned by package-lock.json.
+install_sdk_test() {
+  [ "${1:-}" = "--test" ] || [ "${ROLLGATE_BOOTSTRAP_TEST:-}" = 1 ] || return 0
+  command -v npm >/dev/null || return 0
+  local sdk; sdk="$(cd "$(dirname "$0")/.." && pwd)/tests/sdk"
+  [ -d "$sdk/node_modules/openai" ] && return 0
+  echo "bootstrap: npm ci in tests/sdk (OpenAI SDK compatibility test)" >&2
+  (cd "$sdk" && npm ci --no-audit --no-fund --loglevel=error >/dev/null) ||
+    echo "bootstrap: warning: npm ci failed; the sdk_compat test will be skipped" >&2
+}
+
 missing=()
 for p in "${packages[@]}"; do
   status=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
   [ "$status" = "installed" ] || missing+=("$p")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+if [ ${#missing[@]} -eq 0 ]; then
+  install_sdk_test "${1:-}"
+  exit 0
+fi
 
 echo "bootstrap: installing ${missing[*]}" >&2
 sudo=""
@@ -33,3 +48,4 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq >/dev/null
 $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+install_sdk_test "${1:-}"

@@ -4,10 +4,10 @@
 namespace rollgate {
 
 enum class ExitCode : int {
-  kPass = 0,         // every gate passed (or: the command did what was asked)
-  kBlock = 1,        // a gate or check failed: do not move traffic
-  kUsage = 2,        // usage or config error; the message names the file, key and what to do
-  kInternal = 3,     // rollgate itself failed (cannot write evidence, cannot bind, a bug)
+  kPass = 0,      // every gate passed (or: the command did what was asked)
+  kBlock = 1,     // a gate or check failed: do not move traffic
+  kUsage = 2,     // usage or config error; the message names the file, key and what to do
+  kInternal = 3,  // rollgate itself failed (cannot write evidence, cannot bind, a bug)
 };
 
 inline int ToInt(ExitCode code) { return static_cast<int>(code); }

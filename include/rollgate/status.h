@@ -26,7 +26,9 @@ class [[nodiscard]] Status {
 
   Status() = default;
   static Status Ok() { return Status(); }
-  static Status InvalidArgument(std::string msg) { return Status(Code::kInvalidArgument, std::move(msg)); }
+  static Status InvalidArgument(std::string msg) {
+    return Status(Code::kInvalidArgument, std::move(msg));
+  }
   static Status NotFound(std::string msg) { return Status(Code::kNotFound, std::move(msg)); }
   static Status IoError(std::string msg) { return Status(Code::kIoError, std::move(msg)); }
   static Status Internal(std::string msg) { return Status(Code::kInternal, std::move(msg)); }
@@ -51,7 +53,7 @@ class [[nodiscard]] Status {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : value_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : value_(std::move(value)) {}         // NOLINT(google-explicit-constructor)
   Result(Status status) : status_(std::move(status)) {  // NOLINT(google-explicit-constructor)
     assert(!status_.ok() && "a Result built from a Status must carry an error");
   }
@@ -85,8 +87,8 @@ class [[nodiscard]] Result {
 }  // namespace rollgate
 
 /// Returns early from the enclosing function when `expr` yields a non-OK Status.
-#define ROLLGATE_RETURN_IF_ERROR(expr)      \
-  do {                                      \
-    ::rollgate::Status rollgate_st_ = (expr); \
+#define ROLLGATE_RETURN_IF_ERROR(expr)           \
+  do {                                           \
+    ::rollgate::Status rollgate_st_ = (expr);    \
     if (!rollgate_st_.ok()) return rollgate_st_; \
   } while (0)

@@ -85,7 +85,8 @@ std::optional<int64_t> ParseIsoDate(std::string_view s) {
   int64_t ry;
   unsigned rm, rd;
   CivilFromDays(days, &ry, &rm, &rd);
-  if (ry != y || rm != static_cast<unsigned>(m) || rd != static_cast<unsigned>(d)) return std::nullopt;
+  if (ry != y || rm != static_cast<unsigned>(m) || rd != static_cast<unsigned>(d))
+    return std::nullopt;
   return days;
 }
 

@@ -34,7 +34,8 @@ std::string Base64Encode(std::string_view data) {
   std::size_t i = 0;
   for (; i + 2 < data.size(); i += 3) {
     unsigned v = (static_cast<unsigned char>(data[i]) << 16) |
-                 (static_cast<unsigned char>(data[i + 1]) << 8) | static_cast<unsigned char>(data[i + 2]);
+                 (static_cast<unsigned char>(data[i + 1]) << 8) |
+                 static_cast<unsigned char>(data[i + 2]);
     out += kTable[(v >> 18) & 63];
     out += kTable[(v >> 12) & 63];
     out += kTable[(v >> 6) & 63];
@@ -78,7 +79,8 @@ bool IsKeyChar(char c) {
 void Redactor::AddSecret(std::string_view secret) {
   if (secret.size() < 4) return;
   auto add = [&](std::string s) {
-    if (std::find(needles_.begin(), needles_.end(), s) == needles_.end()) needles_.push_back(std::move(s));
+    if (std::find(needles_.begin(), needles_.end(), s) == needles_.end())
+      needles_.push_back(std::move(s));
   };
   add(std::string(secret));
   add(Base64Encode(secret));

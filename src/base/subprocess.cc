@@ -51,7 +51,8 @@ void Append(std::string* dst, const char* buf, std::size_t n, std::size_t cap, b
 
 }  // namespace
 
-Result<CommandResult> RunCommand(const std::vector<std::string>& argv, const CommandOptions& options) {
+Result<CommandResult> RunCommand(const std::vector<std::string>& argv,
+                                 const CommandOptions& options) {
   if (argv.empty() || argv[0].empty()) return Status::InvalidArgument("empty command");
   Pipe out_pipe, err_pipe;
   if (::pipe2(out_pipe.fds, O_CLOEXEC) != 0 || ::pipe2(err_pipe.fds, O_CLOEXEC) != 0) {
@@ -68,7 +69,8 @@ Result<CommandResult> RunCommand(const std::vector<std::string>& argv, const Com
   posix_spawnattr_t attr;
   posix_spawnattr_init(&attr);
   // Own process group, so a timeout kills the whole tree the command started.
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+  posix_spawnattr_setflags(&attr,
+                           POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
   posix_spawnattr_setpgroup(&attr, 0);
   sigset_t empty_mask, default_signals;
   sigemptyset(&empty_mask);

@@ -11,15 +11,15 @@
 namespace rollgate::internal {
 
 struct CommandOptions {
-  int timeout_ms = 5000;                  // the child (and its process group) is killed after this
+  int timeout_ms = 5000;                   // the child (and its process group) is killed after this
   std::size_t max_output_bytes = 1 << 20;  // per stream; more is read and dropped, flagged below
-  std::string working_dir;                // empty: inherit
+  std::string working_dir;                 // empty: inherit
 };
 
 struct CommandResult {
-  int exit_code = -1;        // when exited normally
-  int term_signal = 0;       // when killed by a signal
-  bool timed_out = false;    // we killed it at the deadline
+  int exit_code = -1;      // when exited normally
+  int term_signal = 0;     // when killed by a signal
+  bool timed_out = false;  // we killed it at the deadline
   bool output_truncated = false;
   std::string out;
   std::string err;
@@ -33,6 +33,7 @@ struct CommandResult {
 /// Runs argv[0] (searched in PATH) with stdin from /dev/null. Fails only when the program
 /// cannot be started at all (empty argv, not found, not executable); a non-zero exit is a
 /// result, not a Status.
-Result<CommandResult> RunCommand(const std::vector<std::string>& argv, const CommandOptions& options);
+Result<CommandResult> RunCommand(const std::vector<std::string>& argv,
+                                 const CommandOptions& options);
 
 }  // namespace rollgate::internal

@@ -1,1 +1,358 @@
-// placeholder: the http_server adapter is being written.
+// The adapter over cpp-httplib 0.11.4. Everything version-specific lives here; the notes below
+// record what we rely on in that version and why each workaround exists.
+//
+//  * Routing. httplib matches std::regex patterns per method. We register one catch-all
+//    pattern per method and do exact method + path lookup ourselves, so a path is never
+//    interpreted as a regex and unknown paths reach our fallback rather than httplib's 404.
+//  * Compression. When the client sends Accept-Encoding: gzip/br, httplib compresses bodies
+//    whose Content-Type is JSON, XML or text/* (except exactly "text/event-stream") and also
+//    compresses chunked content-provider bodies with a compressor that does not flush
+//    between writes, so a trickled JSON body (or an SSE stream whose Content-Type carries
+//    parameters) would reach the client in one lump at the end. A mock must put on the wire
+//    exactly what its handler built, so we remove Accept-Encoding from the request before
+//    httplib decides (it decides from the request in write_response, after our handler). The
+//    handler still sees the header in its ServerRequest. Range is dropped for the same reason.
+//    httplib passes handlers `const Request&`, but the object is a non-const local of
+//    Server::process_request, so modifying it through const_cast is well defined.
+//  * Start. 0.11.4 has no wait_until_ready(), and stop() does nothing until the listen loop
+//    has set is_running(). Start() therefore waits (bounded) for is_running() so that a
+//    Stop() right after Start() always works.
+//  * Stop. stop() closes the listening socket; the listen loop then joins its thread pool,
+//    which waits for every in-flight connection. Handlers that wait use the StopSignal, so
+//    they return at once; responses sent while stopping carry Connection: close so clients
+//    drop the connection instead of holding a worker in keep-alive.
+//  * SO_REUSEPORT. httplib's default socket options set SO_REUSEPORT, which lets a second
+//    server bind a port that is already in use and silently share its traffic. We set only
+//    SO_REUSEADDR, so binding a busy port fails loudly.
+//  * SIGPIPE. httplib's Server constructor ignores SIGPIPE process-wide (it writes with plain
+//    send()); a client that disconnects mid-stream then shows up as a failed write.
+#include "http_server/http_server.h"
+
+#include <httplib.h>
+
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <exception>
+#include <map>
+#include <mutex>
+#include <thread>
+#include <utility>
+
+namespace rollgate::internal {
+
+namespace {
+
+constexpr auto kStartTimeout = std::chrono::seconds(5);
+constexpr char kContentTypeText[] = "text/plain";
+
+// Exposes the listening socket httplib keeps protected, to close it when a bound server never
+// got to serve (httplib's destructor does not close it).
+class CoreServer : public httplib::Server {
+ public:
+  void CloseUnservedSocket() {
+    socket_t sock = svr_sock_.exchange(INVALID_SOCKET);
+    if (sock != INVALID_SOCKET) ::close(sock);
+  }
+};
+
+void ReuseAddrOnly(socket_t sock) {
+  int yes = 1;
+  ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+}
+
+// httplib stores the peer and local address as headers of its own; they are not the client's.
+bool IsLibraryPseudoHeader(const std::string& name) {
+  return name == "REMOTE_ADDR" || name == "REMOTE_PORT" || name == "LOCAL_ADDR" ||
+         name == "LOCAL_PORT";
+}
+
+ServerRequest ToRequestView(const httplib::Request& req) {
+  ServerRequest view;
+  view.method = req.method;
+  view.path = req.path;
+  for (const auto& [key, value] : req.params) view.query.emplace_back(key, value);
+  for (const auto& [key, value] : req.headers) {
+    if (!IsLibraryPseudoHeader(key)) view.headers.emplace_back(key, value);
+  }
+  view.body = req.body;
+  view.remote_addr = req.remote_addr;
+  view.remote_port = req.remote_port;
+  return view;
+}
+
+ServerResponse StoppingResponse() {
+  return ServerResponse::Make(503, kContentTypeText, "server is stopping\n");
+}
+
+// The StreamWriter a producer gets: forwards to httplib's DataSink, enforces a declared
+// length and gives up as soon as the server stops.
+class SinkWriter : public StreamWriter {
+ public:
+  SinkWriter(httplib::DataSink& sink, const StopSignal& stop, std::optional<std::size_t> limit)
+      : sink_(sink), stop_(stop), limit_(limit) {}
+
+  bool Write(std::string_view bytes) override {
+    if (bytes.empty()) return true;
+    if (stop_.triggered()) return false;
+    if (limit_ && written_ + bytes.size() > *limit_) return false;
+    if (!sink_.write(bytes.data(), bytes.size())) return false;
+    written_ += bytes.size();
+    return true;
+  }
+  bool Wait(int ms) override { return stop_.WaitFor(std::chrono::milliseconds(ms)); }
+  bool stopping() const override { return stop_.triggered(); }
+  std::size_t written() const { return written_; }
+
+ private:
+  httplib::DataSink& sink_;
+  const StopSignal& stop_;
+  std::optional<std::size_t> limit_;
+  std::size_t written_ = 0;
+};
+
+// Runs a producer once. httplib calls a content provider in a loop until the body is
+// complete, so the whole producer runs inside the first call; a second call means the first
+// one ended without completing the body, and we abort rather than loop.
+struct ProducerRun {
+  StreamProducer producer;
+  bool ran = false;
+
+  bool Call(StreamWriter& writer) {
+    if (ran) return false;
+    ran = true;
+    try {
+      return producer(writer);
+    } catch (...) {
+      return false;  // a throwing producer aborts its connection and nothing else
+    }
+  }
+};
+
+}  // namespace
+
+struct HttpServer::Impl {
+  HttpServerOptions options;
+  std::map<std::pair<std::string, std::string>, RequestHandler> routes;
+  RequestHandler fallback = [](const ServerRequest&) {
+    return ServerResponse::Make(404, kContentTypeText, "not found\n");
+  };
+  StopSignal stop;
+
+  std::mutex lifecycle_mu;  // serialises Start() and Stop()
+  bool started = false;     // guarded by lifecycle_mu
+  bool finished = false;    // Stop() ran after a successful Start(); guarded by lifecycle_mu
+  std::unique_ptr<CoreServer> server;
+  std::thread listen_thread;
+  std::atomic<bool> listen_returned{false};
+  std::atomic<bool> serving{false};  // between a successful Start() and Stop()
+  std::atomic<int> port{0};
+
+  Status Validate() const;
+  void Configure(CoreServer& s);
+  void Serve(const httplib::Request& req, httplib::Response& res);
+  ServerResponse Dispatch(const ServerRequest& request) const;
+  void Emit(ServerResponse response, httplib::Response& res);
+};
+
+Status HttpServer::Impl::Validate() const {
+  const HttpServerOptions& o = options;
+  std::string where = "http server " + o.host + ":" + std::to_string(o.port);
+  if (o.host.empty()) return Status::InvalidArgument("http server: empty host");
+  if (o.port < 0 || o.port > 65535) {
+    return Status::InvalidArgument(where + ": port must be 0..65535");
+  }
+  if (o.threads < 1 || o.threads > 1024) {
+    return Status::InvalidArgument(where + ": threads must be 1..1024, got " +
+                                   std::to_string(o.threads));
+  }
+  if (o.keep_alive_timeout_s < 1 || o.read_timeout_s < 1 || o.write_timeout_s < 1) {
+    return Status::InvalidArgument(where + ": timeouts must be at least 1 s");
+  }
+  return Status::Ok();
+}
+
+void HttpServer::Impl::Configure(CoreServer& s) {
+  auto threads = static_cast<std::size_t>(options.threads);
+  s.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  s.set_socket_options(ReuseAddrOnly);
+  s.set_tcp_nodelay(true);  // each streamed piece leaves at once, not after a delayed ACK
+  s.set_keep_alive_timeout(options.keep_alive_timeout_s);
+  s.set_read_timeout(options.read_timeout_s);
+  s.set_write_timeout(options.write_timeout_s);
+  s.set_payload_max_length(options.max_request_body_bytes);
+  s.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
+    res.status = 500;
+    res.set_content("internal server error\n", kContentTypeText);
+  });
+  auto serve = [this](const httplib::Request& req, httplib::Response& res) { Serve(req, res); };
+  const std::string any_path = ".*";
+  s.Get(any_path, serve);
+  s.Post(any_path, serve);
+  s.Put(any_path, serve);
+  s.Patch(any_path, serve);
+  s.Delete(any_path, serve);
+  s.Options(any_path, serve);
+}
+
+ServerResponse HttpServer::Impl::Dispatch(const ServerRequest& request) const {
+  const std::string& method = request.method == "HEAD" ? std::string("GET") : request.method;
+  auto it = routes.find({method, request.path});
+  const RequestHandler& handler = it != routes.end() ? it->second : fallback;
+  try {
+    return handler(request);
+  } catch (...) {
+    return ServerResponse::Make(500, kContentTypeText, "internal server error\n");
+  }
+}
+
+void HttpServer::Impl::Serve(const httplib::Request& req, httplib::Response& res) {
+  ServerRequest request = ToRequestView(req);
+  // See the file comment: what httplib must not see when it writes the response.
+  auto& writable_req = const_cast<httplib::Request&>(req);
+  writable_req.headers.erase("Accept-Encoding");
+  writable_req.headers.erase("Range");
+  writable_req.ranges.clear();
+
+  ServerResponse response = Dispatch(request);
+  if (response.delay_ms > 0 && !stop.WaitFor(std::chrono::milliseconds(response.delay_ms))) {
+    response = StoppingResponse();
+  }
+  if (stop.triggered()) {
+    // httplib adds "Connection: close" to the response when the request asked for it.
+    writable_req.headers.erase("Connection");
+    writable_req.headers.emplace("Connection", "close");
+  }
+  Emit(std::move(response), res);
+}
+
+void HttpServer::Impl::Emit(ServerResponse response, httplib::Response& res) {
+  res.status = response.status;
+  for (const auto& [key, value] : response.headers) res.set_header(key, value);
+  const std::string& type =
+      response.content_type.empty() ? kContentTypeText : response.content_type;
+  if (!response.stream) {
+    res.set_content(std::move(response.body), type);
+    return;
+  }
+  if (response.stream_length && *response.stream_length == 0) {
+    // httplib treats a zero-length provider as "no length"; an empty body says the same.
+    res.set_content(std::string(), type);
+    return;
+  }
+  auto run = std::make_shared<ProducerRun>();
+  run->producer = std::move(response.stream);
+  const StopSignal* stop_signal = &stop;
+  if (response.stream_length) {
+    std::size_t length = *response.stream_length;
+    res.set_content_provider(
+        length, type,
+        [run, stop_signal, length](std::size_t, std::size_t, httplib::DataSink& sink) {
+          SinkWriter writer(sink, *stop_signal, length);
+          // Fewer bytes than declared is an abort: httplib would otherwise call us again.
+          return run->Call(writer) && writer.written() == length;
+        });
+    return;
+  }
+  res.set_chunked_content_provider(type, [run, stop_signal](std::size_t, httplib::DataSink& sink) {
+    SinkWriter writer(sink, *stop_signal, std::nullopt);
+    if (!run->Call(writer)) return false;
+    sink.done();
+    return true;
+  });
+}
+
+HttpServer::HttpServer(HttpServerOptions options) : impl_(std::make_unique<Impl>()) {
+  impl_->options = std::move(options);
+}
+
+HttpServer::~HttpServer() { Stop(); }
+
+void HttpServer::Handle(const std::string& method, const std::string& path,
+                        RequestHandler handler) {
+  impl_->routes[{method, path}] = std::move(handler);
+}
+
+void HttpServer::SetFallback(RequestHandler handler) { impl_->fallback = std::move(handler); }
+
+Status HttpServer::Start() {
+  Impl& impl = *impl_;
+  std::lock_guard<std::mutex> lock(impl.lifecycle_mu);
+  if (impl.started || impl.finished) {
+    return Status::Internal("http server: Start() called twice; a server starts at most once");
+  }
+  ROLLGATE_RETURN_IF_ERROR(impl.Validate());
+  const std::string where = impl.options.host + ":" + std::to_string(impl.options.port);
+  try {
+    auto server = std::make_unique<CoreServer>();
+    impl.Configure(*server);
+    errno = 0;
+    int bound =
+        impl.options.port == 0
+            ? server->bind_to_any_port(impl.options.host)
+            : (server->bind_to_port(impl.options.host, impl.options.port) ? impl.options.port : -1);
+    if (bound <= 0) {
+      int err = errno;
+      server->CloseUnservedSocket();
+      return Status::IoError(
+          "cannot listen on " + where + ": " +
+          (err != 0 ? std::strerror(err) : "cannot resolve or bind the address"));
+    }
+    impl.port = bound;
+    impl.server = std::move(server);
+    impl.listen_returned = false;
+    impl.listen_thread = std::thread([&impl] {
+      try {
+        impl.server->listen_after_bind();
+      } catch (...) {
+        // The listen loop failed (e.g. the thread pool could not start threads); Start()
+        // or the next request notices that the server is not running.
+      }
+      impl.listen_returned = true;
+    });
+  } catch (const std::exception& e) {
+    if (impl.server) impl.server->CloseUnservedSocket();
+    return Status::IoError("cannot start the http server on " + where + ": " + e.what());
+  }
+
+  auto deadline = std::chrono::steady_clock::now() + kStartTimeout;
+  while (!impl.server->is_running() && !impl.listen_returned &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  if (!impl.server->is_running()) {
+    impl.server->stop();  // in case it started running just now
+    impl.server->CloseUnservedSocket();
+    impl.listen_thread.join();
+    impl.finished = true;
+    return Status::IoError("the http server on " + where + " did not start serving within 5 s");
+  }
+  impl.started = true;
+  impl.serving = true;
+  return Status::Ok();
+}
+
+void HttpServer::Stop() {
+  Impl& impl = *impl_;
+  std::lock_guard<std::mutex> lock(impl.lifecycle_mu);
+  if (!impl.started) return;
+  impl.started = false;
+  impl.finished = true;
+  impl.serving = false;
+  impl.stop.Trigger();
+  try {
+    impl.server->stop();
+  } catch (...) {
+    // stop() only closes a socket; nothing to recover if it throws.
+  }
+  if (impl.listen_thread.joinable()) impl.listen_thread.join();
+}
+
+int HttpServer::port() const { return impl_->port; }
+
+bool HttpServer::running() const { return impl_->serving; }
+
+const StopSignal& HttpServer::stop_signal() const { return impl_->stop; }
+
+}  // namespace rollgate::internal

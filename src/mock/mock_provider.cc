@@ -1,2 +1,305 @@
-// placeholder: the mock provider is being written.
+// The mock provider: routes, authentication, scenario selection and statistics. The answers
+// themselves are built by responder.cc; this file decides who is asking and which scenario
+// applies to them.
+//
+// Per request: count it, read the bearer token, parse the body, pick the scenario (the token's,
+// else the model's, else the default), authenticate (rotated-key and accept-any-key bend that),
+// respond, add latency_ms, count the status. The token is only ever compared, never copied into
+// a response, a statistic or a log.
 #include "mock/mock_provider.h"
+
+#include <algorithm>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <utility>
+
+#include "base/strings.h"
+#include "http_server/http_server.h"
+#include "mock/chat_request.h"
+#include "mock/errors.h"
+#include "mock/ids.h"
+#include "mock/responder.h"
+#include "mock/scenario.h"
+
+namespace rollgate::mock {
+
+namespace {
+
+using internal::ServerRequest;
+using internal::ServerResponse;
+
+constexpr char kClientRequestIdHeader[] = "X-Client-Request-Id";
+
+// Served by /v1/models when no --model was given.
+const std::vector<std::string>& DefaultModels() {
+  static const std::vector<std::string> models = {"gpt-4o-mini", "gpt-4.1-nano", "gpt-5.4",
+                                                  "gpt-5.4-mini"};
+  return models;
+}
+
+// "Bearer <token>" -> token; "" when the header is absent or uses another scheme.
+std::string BearerToken(const ServerRequest& req) {
+  const std::string* header = req.Header("Authorization");
+  if (header == nullptr) return "";
+  std::string_view value = internal::TrimView(*header);
+  constexpr std::string_view kScheme = "bearer ";
+  if (value.size() < kScheme.size() ||
+      !internal::EqualsIgnoreCase(value.substr(0, kScheme.size()), kScheme)) {
+    return "";
+  }
+  return internal::Trim(value.substr(kScheme.size()));
+}
+
+Status UnknownScenario(const std::string& name, const std::string& where) {
+  std::string msg = "rollgate mock: unknown scenario \"" + name + "\" " + where;
+  std::string guess = internal::ClosestMatch(name, AllScenarioNames());
+  if (!guess.empty()) msg += " (did you mean \"" + guess + "\"?)";
+  msg += "; valid scenarios: " + internal::Join(AllScenarioNames(), ", ");
+  return Status::InvalidArgument(msg);
+}
+
+}  // namespace
+
+struct MockProvider::Impl {
+  MockOptions options;
+  Scenario default_scenario = Scenario::kOk;
+  std::map<std::string, Scenario> key_scenarios;
+  std::map<std::string, Scenario> model_scenarios;
+  std::unique_ptr<internal::HttpServer> server;
+
+  mutable std::mutex mu;  // guards the two members below
+  MockStats stats;
+  std::map<std::string, int> flaky_attempts;  // X-Client-Request-Id ("" = none) -> attempts
+
+  Status Validate();
+  Scenario ScenarioFor(const std::string& token, const std::string& model) const;
+  std::optional<ServerResponse> Authenticate(const std::string& token, Scenario s,
+                                             const std::string& request_id) const;
+  std::string RequestIdFor(Scenario s) const;
+  int NextFlakyAttempt(const ServerRequest& req);
+  void CountArrival(const ServerRequest& req);
+  ServerResponse Finish(ServerResponse response);
+
+  ServerResponse Chat(const ServerRequest& req);
+  ServerResponse Models(const ServerRequest& req);
+  ServerResponse Stats() const;
+  ServerResponse Fallback(const ServerRequest& req);
+};
+
+Status MockProvider::Impl::Validate() {
+  const MockOptions& o = options;
+  std::optional<Scenario> s = ParseScenario(o.scenario);
+  if (!s) return UnknownScenario(o.scenario, "(the default scenario)");
+  default_scenario = *s;
+  bool uses_model_down = *s == Scenario::kPrimaryModelDown;
+  for (const auto& [key, name] : o.scenario_for_key) {
+    std::optional<Scenario> ks = ParseScenario(name);
+    // The key is a secret: the message says which map, never which key.
+    if (!ks) return UnknownScenario(name, "in scenario_for_key (the key is not shown)");
+    key_scenarios[key] = *ks;
+    uses_model_down |= *ks == Scenario::kPrimaryModelDown;
+  }
+  for (const auto& [model, name] : o.scenario_for_model) {
+    std::optional<Scenario> ms = ParseScenario(name);
+    if (!ms) return UnknownScenario(name, "in scenario_for_model for model \"" + model + "\"");
+    model_scenarios[model] = *ms;
+    uses_model_down |= *ms == Scenario::kPrimaryModelDown;
+  }
+  if (uses_model_down && o.down_models.empty() && o.models.empty()) {
+    return Status::InvalidArgument(
+        "rollgate mock: scenario primary-model-down needs down_models or at least one model "
+        "(the first model is the one that goes down)");
+  }
+  struct Named {
+    const char* name;
+    int value;
+  };
+  for (Named n :
+       {Named{"latency_ms", o.latency_ms}, Named{"slow_ms", o.slow_ms},
+        Named{"flaky_failures", o.flaky_failures}, Named{"retry_after_s", o.retry_after_s},
+        Named{"chunk_interval_ms", o.chunk_interval_ms}}) {
+    if (n.value < 0) {
+      return Status::InvalidArgument(std::string("rollgate mock: ") + n.name +
+                                     " must not be negative, got " + std::to_string(n.value));
+    }
+  }
+  return Status::Ok();
+}
+
+Scenario MockProvider::Impl::ScenarioFor(const std::string& token, const std::string& model) const {
+  if (auto it = key_scenarios.find(token); !token.empty() && it != key_scenarios.end()) {
+    return it->second;
+  }
+  if (auto it = model_scenarios.find(model); !model.empty() && it != model_scenarios.end()) {
+    return it->second;
+  }
+  return default_scenario;
+}
+
+std::optional<ServerResponse> MockProvider::Impl::Authenticate(
+    const std::string& token, Scenario s, const std::string& request_id) const {
+  std::optional<ErrorKind> error;
+  if (s == Scenario::kAcceptAnyKey) {
+    return std::nullopt;  // the fault: even a missing or garbage token gets in
+  } else if (s == Scenario::kRotatedKey) {
+    error = ErrorKind::kInvalidToken;
+  } else if (token.empty()) {
+    error = ErrorKind::kMissingToken;
+  } else if (!options.keys.empty() &&
+             std::find(options.keys.begin(), options.keys.end(), token) == options.keys.end()) {
+    error = ErrorKind::kInvalidToken;
+  }
+  if (!error) return std::nullopt;
+  ErrorDetails details;
+  details.request_id = request_id;
+  return ErrorResponse(options.flavor, *error, details);
+}
+
+std::string MockProvider::Impl::RequestIdFor(Scenario s) const {
+  return s == Scenario::kNoRequestId ? std::string() : NewRequestId(options.flavor);
+}
+
+int MockProvider::Impl::NextFlakyAttempt(const ServerRequest& req) {
+  const std::string* id = req.Header(kClientRequestIdHeader);
+  std::lock_guard<std::mutex> lock(mu);
+  return ++flaky_attempts[id != nullptr ? *id : std::string()];
+}
+
+void MockProvider::Impl::CountArrival(const ServerRequest& req) {
+  const std::string* id = req.Header(kClientRequestIdHeader);
+  std::lock_guard<std::mutex> lock(mu);
+  ++stats.requests_total;
+  if (id != nullptr) ++stats.by_client_request_id[*id];
+}
+
+ServerResponse MockProvider::Impl::Finish(ServerResponse response) {
+  response.delay_ms += options.latency_ms;
+  std::lock_guard<std::mutex> lock(mu);
+  ++stats.by_status[response.status];
+  return response;
+}
+
+ServerResponse MockProvider::Impl::Chat(const ServerRequest& req) {
+  CountArrival(req);
+  std::string token = BearerToken(req);
+  ChatRequest chat = ParseChatRequest(req.body);
+  Scenario s = ScenarioFor(token, chat.model);
+  std::string request_id = RequestIdFor(s);
+  if (auto denied = Authenticate(token, s, request_id)) return Finish(std::move(*denied));
+
+  ChatContext ctx;
+  ctx.options = &options;
+  ctx.scenario = s;
+  ctx.request = &chat;
+  ctx.request_id = request_id;
+  if (s == Scenario::kFlaky5xx) ctx.flaky_attempt = NextFlakyAttempt(req);
+  return Finish(RespondToChat(ctx));
+}
+
+ServerResponse MockProvider::Impl::Models(const ServerRequest& req) {
+  CountArrival(req);
+  std::string token = BearerToken(req);
+  Scenario s = ScenarioFor(token, "");
+  std::string request_id = RequestIdFor(s);
+  if (auto denied = Authenticate(token, s, request_id)) return Finish(std::move(*denied));
+
+  const std::vector<std::string>& models =
+      options.models.empty() ? DefaultModels() : options.models;
+  nlohmann::ordered_json data = nlohmann::ordered_json::array();
+  for (const auto& id : models) {
+    data.push_back(
+        {{"id", id}, {"object", "model"}, {"created", 1715367049}, {"owned_by", "openai"}});
+  }
+  nlohmann::ordered_json list = {{"object", "list"}, {"data", data}};
+  ServerResponse r = ServerResponse::Make(
+      200, "application/json", list.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  AddRequestIdHeader(options.flavor, request_id, r);
+  return Finish(std::move(r));
+}
+
+ServerResponse MockProvider::Impl::Stats() const {
+  nlohmann::ordered_json by_status = nlohmann::ordered_json::object();
+  nlohmann::ordered_json by_id = nlohmann::ordered_json::object();
+  std::lock_guard<std::mutex> lock(mu);
+  for (const auto& [status, n] : stats.by_status) by_status[std::to_string(status)] = n;
+  for (const auto& [id, n] : stats.by_client_request_id) by_id[id] = n;
+  nlohmann::ordered_json body = {{"requests_total", stats.requests_total},
+                                 {"by_status", by_status},
+                                 {"by_client_request_id", by_id}};
+  return ServerResponse::Make(200, "application/json",
+                              body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+ServerResponse MockProvider::Impl::Fallback(const ServerRequest& req) {
+  CountArrival(req);
+  if (options.flavor == Flavor::kCometApi) {
+    // CometAPI redirects wrong paths instead of answering a JSON 404 (FACTS §1.4).
+    ServerResponse r = ServerResponse::Make(301, "text/html; charset=utf-8",
+                                            "<a href=\"/\">Moved Permanently</a>.\n\n");
+    r.headers.emplace_back("Location", "/");
+    return Finish(std::move(r));
+  }
+  ErrorDetails details;
+  details.request_id = RequestIdFor(default_scenario);
+  details.method = req.method;
+  details.path = req.path;
+  return Finish(ErrorResponse(options.flavor, ErrorKind::kUnknownPath, details));
+}
+
+Result<Flavor> ParseFlavor(const std::string& name) {
+  if (name == "cometapi") return Flavor::kCometApi;
+  if (name == "openai") return Flavor::kOpenAi;
+  return Status::InvalidArgument("unknown mock flavor \"" + name + "\"; valid: cometapi, openai");
+}
+
+MockProvider::MockProvider(MockOptions options) : impl_(std::make_unique<Impl>()) {
+  impl_->options = std::move(options);
+}
+
+MockProvider::~MockProvider() { Stop(); }
+
+Status MockProvider::Start() {
+  Impl& impl = *impl_;
+  if (impl.server) return Status::Internal("rollgate mock: Start() called twice");
+  ROLLGATE_RETURN_IF_ERROR(impl.Validate());
+
+  internal::HttpServerOptions server_options;
+  server_options.host = impl.options.host;
+  server_options.port = impl.options.port;
+  server_options.threads = impl.options.threads;
+  impl.server = std::make_unique<internal::HttpServer>(server_options);
+  impl.server->Handle("POST", "/v1/chat/completions",
+                      [&impl](const ServerRequest& r) { return impl.Chat(r); });
+  impl.server->Handle("GET", "/v1/models",
+                      [&impl](const ServerRequest& r) { return impl.Models(r); });
+  impl.server->Handle("GET", "/_mock/stats",
+                      [&impl](const ServerRequest&) { return impl.Stats(); });
+  impl.server->SetFallback([&impl](const ServerRequest& r) { return impl.Fallback(r); });
+  return impl.server->Start().WithContext("rollgate mock");
+}
+
+void MockProvider::Stop() {
+  if (impl_->server) impl_->server->Stop();
+}
+
+int MockProvider::port() const { return impl_->server ? impl_->server->port() : 0; }
+
+std::string MockProvider::base_url() const {
+  const std::string& host = impl_->options.host;
+  bool ipv6 = host.find(':') != std::string::npos;
+  return "http://" + (ipv6 ? "[" + host + "]" : host) + ":" + std::to_string(port());
+}
+
+MockStats MockProvider::stats() const {
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  return impl_->stats;
+}
+
+void MockProvider::ResetStats() {
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  impl_->stats = MockStats();
+  impl_->flaky_attempts.clear();
+}
+
+}  // namespace rollgate::mock

@@ -10,34 +10,40 @@
 #include <string>
 #include <vector>
 
+#include "mock/flavor.h"
 #include "rollgate/status.h"
 
 namespace rollgate::mock {
 
-enum class Flavor { kCometApi, kOpenAi };
-
 struct MockOptions {
-  std::string host = "127.0.0.1";  // loopback by default
+  std::string host = "127.0.0.1";   // loopback by default
   int port = 0;                     // 0: the kernel picks a free port; see MockProvider::port()
   std::vector<std::string> keys;    // accepted bearer tokens; empty: any non-empty token
   std::vector<std::string> models;  // known models; empty: any model name is served
   Flavor flavor = Flavor::kCometApi;
-  int latency_ms = 0;               // delay before the first byte of every response
-  std::string scenario = "ok";      // the default fault scenario (see ScenarioNames())
+  int latency_ms = 0;           // delay before the first byte of every response
+  std::string scenario = "ok";  // the default fault scenario (see ScenarioNames())
   std::map<std::string, std::string> scenario_for_key;    // bearer token -> scenario
   std::map<std::string, std::string> scenario_for_model;  // requested model -> scenario
-  int flaky_failures = 2;           // flaky-5xx: attempts answered 503 before the first success
-  int retry_after_s = 1;            // rate-limited: the Retry-After value sent with the 429
-  int slow_ms = 30000;              // slow: delay before answering; slow-body: total trickle time
+  int flaky_failures = 2;  // flaky-5xx: attempts answered 503 before the first success
+  int retry_after_s = 1;   // rate-limited: the Retry-After value sent with the 429
+  /// slow: delay before answering; slow-body: total trickle time; stream-stall: how long the
+  /// stream stays silent before the connection drops.
+  int slow_ms = 30000;
   std::vector<std::string> down_models;  // primary-model-down: models answering 503 model_not_found
-  int threads = 32;                 // worker threads serving connections concurrently
+  int threads = 32;                      // worker threads serving connections concurrently
+  /// Pause between stream events. 0: back to back (each event is still written and flushed on
+  /// its own). Interrupted by Stop().
+  int chunk_interval_ms = 0;
 };
 
-/// Counters the tests and `rollgate rehearse` read to prove retry behaviour.
+/// Counters the tests and `rollgate rehearse` read to prove retry behaviour. Every request
+/// counts except GET /_mock/stats itself, which serves these counters as JSON:
+/// {"requests_total":N,"by_status":{"200":N},"by_client_request_id":{"<id>":N}}.
 struct MockStats {
   int64_t requests_total = 0;
-  std::map<int, int64_t> by_status;                       // HTTP status -> responses
-  std::map<std::string, int64_t> by_client_request_id;    // X-Client-Request-Id -> requests
+  std::map<int, int64_t> by_status;                     // HTTP status -> responses
+  std::map<std::string, int64_t> by_client_request_id;  // X-Client-Request-Id -> requests
 };
 
 /// Every scenario name `--scenario` accepts, in a stable order.
@@ -54,16 +60,20 @@ class MockProvider {
   MockProvider& operator=(const MockProvider&) = delete;
 
   /// Validates the options (unknown scenario, bad host), binds and starts serving on background
-  /// threads. When it returns OK the socket is listening and port() is valid.
+  /// threads. When it returns OK the socket is listening and port() is valid. Fails with
+  /// InvalidArgument naming the bad scenario and listing the valid ones, or for negative
+  /// durations/counts, or for primary-model-down with neither down_models nor models; with
+  /// IoError when host:port cannot be bound. A provider starts at most once.
   Status Start();
   /// Stops accepting, wakes handlers that are waiting (slow, stall scenarios), joins. Idempotent
   /// and bounded in time.
   void Stop();
 
   int port() const;
-  /// "http://127.0.0.1:PORT"
+  /// "http://127.0.0.1:PORT" (the configured host; an IPv6 host is bracketed).
   std::string base_url() const;
   MockStats stats() const;
+  /// Clears the counters, and with them flaky-5xx's per-probe attempt counts.
   void ResetStats();
 
  private:

@@ -52,11 +52,11 @@ class SseParser {
 
   EventFn on_event_;
   std::size_t max_event_bytes_;
-  std::string line_;        // the partial line carried between chunks
-  bool skip_lf_ = false;    // the last chunk ended in CR: a leading LF belongs to that CRLF
+  std::string line_;      // the partial line carried between chunks
+  bool skip_lf_ = false;  // the last chunk ended in CR: a leading LF belongs to that CRLF
   SseEvent pending_;
-  bool has_data_ = false;   // at least one data line was seen for the pending event
-  bool has_fields_ = false; // any field at all (event/id/data) for the pending event
+  bool has_data_ = false;    // at least one data line was seen for the pending event
+  bool has_fields_ = false;  // any field at all (event/id/data) for the pending event
   bool overflowed_ = false;
   bool undispatched_at_finish_ = false;
   std::size_t events_ = 0;

@@ -1,0 +1,161 @@
+// The configuration model: what `rollgate.yaml` says, as plain structs with defaults.
+// The loader (src/config/) fills these from YAML and validates them; it never resolves a value
+// source (that happens at run time, and a value that cannot be resolved is a finding).
+// docs/config.md is the user-facing reference for every key.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace rollgate {
+
+/// Where one configured value comes from (DESIGN.md "Value sources").
+struct ValueSource {
+  enum class Kind {
+    kLiteral,  // a plain string in the YAML
+    kEnv,      // {env: NAME}
+    kFile,     // {file: PATH}: whole file, trailing newline trimmed
+    kEnvFile,  // {env_file: NAME}: the path is in env NAME (the *_FILE convention)
+    kDotenv,   // {dotenv: PATH, key: NAME}
+    kJson,     // {json: PATH, key: a.b.0.c}
+    kYaml,     // {yaml: PATH, key: a.b.0.c}
+    kToml,     // {toml: PATH, key: a.b.c}
+    kCommand,  // {command: [argv...]}: no shell, bounded, stdout trimmed
+  };
+  Kind kind = Kind::kLiteral;
+  std::string literal;            // kLiteral
+  std::string name;               // kEnv / kEnvFile: the variable
+  std::string path;               // file-based kinds, as written in the config
+  std::string key;                // kDotenv: variable; kJson/kYaml/kToml: dotted key path
+  std::vector<std::string> argv;  // kCommand
+  int timeout_ms = 5000;          // kCommand: bound on the run
+  std::optional<std::string> default_value;  // used when the source cannot be resolved
+  int line = 0;                              // 1-based line in the config file, for messages
+};
+
+/// A model reference: a plain source, or an alias looked up in a map (issue: model aliases).
+struct ModelSource {
+  ValueSource value;               // the model, or the alias when `map` is set
+  std::optional<ValueSource> map;  // a source whose value is a YAML/JSON mapping alias->model
+};
+
+struct RetryPolicy {
+  int max_attempts = 2;       // total attempts including the first (1 = no retries)
+  int backoff_ms = 500;       // first backoff; doubles each retry, with jitter in (0.75, 1]
+  int max_backoff_ms = 8000;  // cap on one backoff
+  int retry_after_cap_ms =
+      60000;  // honour Retry-After / retry-after-ms up to this; above: no retry
+  std::vector<int> retry_on = {408, 409, 429, 500, 502, 503, 504, 524};
+  bool retry_on_connection_errors = true;  // connection refused/reset and timeouts
+};
+
+struct PromptOptions {
+  enum class TokenField { kMaxTokens, kMaxCompletionTokens };
+  int max_tokens = 40;  // the smoke answer needs ~10 tokens; reasoning models need far more
+  TokenField token_field = TokenField::kMaxTokens;
+  std::string label = "rollback-smoke";  // the label the model must echo back
+};
+
+struct Thresholds {
+  int max_latency_ms = 5000;  // end-to-end latency of the smoke call, retries included
+  int max_ttft_ms = 0;        // time to first token on the streaming path; 0 = not checked
+};
+
+/// probe: exec - the release's own smoke entrypoint (docs/app-probes.md).
+struct ExecProbeConfig {
+  std::vector<std::string> command;  // argv, run without a shell
+  int timeout_ms = 30000;
+};
+
+/// probe: http - the app's own user-facing smoke route (docs/app-probes.md).
+struct HttpProbeConfig {
+  std::string url;
+  std::string method = "GET";
+  std::string body;
+  std::string version_header = "X-Release-Version";  // proves which release answered
+};
+
+/// The app's own log line for each probe, found by the correlation id rollgate sent.
+struct LogsConfig {
+  std::vector<std::string> command;  // prints recent log lines, e.g. kubectl logs --since=2m
+  std::vector<std::string> require = {"version", "route", "status", "request_id"};
+  int timeout_ms = 10000;
+};
+
+/// The app falls back to another model on some failures; rollgate reproduces and records it.
+struct FallbackConfig {
+  ValueSource model;
+  std::vector<int> on_status;         // e.g. 503
+  std::vector<std::string> on_codes;  // e.g. model_not_found
+};
+
+struct ReleaseConfig {
+  std::string name;  // the key under `releases:`; "new" and "rollback" are the gate's roles
+  int line = 0;
+  ValueSource version;
+  ValueSource base_url;
+  ValueSource api_key;
+  ModelSource model;
+  std::string path;               // empty: the contract's path
+  std::string method;             // empty: the contract's method
+  int timeout_ms = 20000;         // per attempt, whole request
+  int connect_timeout_ms = 5000;  // per attempt, TCP + TLS handshake
+  RetryPolicy retry;
+  bool stream = false;                 // production streams: probe the streaming path too
+  int stream_idle_timeout_ms = 10000;  // longest silence allowed between stream events
+  PromptOptions prompt;
+  std::size_t max_body_bytes = 1u << 20;
+  std::string ca_file;  // extra CA bundle for TLS verification (private gateways)
+  bool allow_insecure_http =
+      false;  // allow http:// to a non-loopback host (the key travels in clear)
+  std::map<std::string, std::string> headers;  // extra request headers the app sends
+  std::string probe = "direct";                // direct | http | exec (how the smoke call is made)
+  ExecProbeConfig exec;                        // probe: exec
+  HttpProbeConfig http;                        // probe: http
+  std::optional<LogsConfig> logs;
+  std::optional<FallbackConfig> fallback;
+  bool has_base_url = true;  // exec/http probes may leave the provider keys out
+};
+
+struct NegativeAuthConfig {
+  bool enabled = true;
+  std::vector<int> expect_status = {401, 403};
+};
+
+struct Config {
+  std::string file;  // the config file as given
+  std::string dir;   // its directory: relative paths resolve against it
+  std::string service;
+  std::string contract_path;  // resolved against dir; empty when no contract is configured
+  int contract_line = 0;
+  std::vector<ReleaseConfig> releases;  // in file order
+  NegativeAuthConfig negative_auth;
+  Thresholds thresholds;
+  std::vector<std::string> expect_differences;  // new vs rollback fields allowed to differ
+
+  const ReleaseConfig* FindRelease(const std::string& name) const {
+    for (const auto& r : releases) {
+      if (r.name == name) return &r;
+    }
+    return nullptr;
+  }
+};
+
+/// The pinned, dated API contract the releases are held against (DESIGN.md "Contract file").
+struct Contract {
+  std::string file;
+  std::string reviewed_on;  // YYYY-MM-DD
+  int max_age_days = 30;
+  std::vector<std::string> sources;
+  std::string method = "POST";
+  std::string path = "/v1/chat/completions";
+  std::vector<std::string> request_headers = {"Authorization", "Content-Type"};
+  std::vector<std::string> request_fields = {"model", "messages"};
+  std::vector<std::string> response_fields = {"choices.0.message.content",
+                                              "choices.0.finish_reason"};
+  std::vector<std::string> error_fields = {"error.message"};
+};
+
+}  // namespace rollgate

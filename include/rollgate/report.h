@@ -1,0 +1,132 @@
+// What a run found: value types the evidence writers serialise (docs/report-format.md) and the
+// CLI renders. Nothing here ever holds an API key, a prompt or completion text.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace rollgate {
+
+enum class CheckStatus { kPass, kFail, kSkip };
+
+const char* ToString(CheckStatus status);
+
+/// One check of one release, or one gate. `id` values are part of the public interface.
+struct CheckResult {
+  std::string id;
+  CheckStatus status = CheckStatus::kSkip;
+  std::string detail;    // one line a human can act on: what failed, what it means, where to look
+  bool warning = false;  // passed, but the detail names something to look at
+};
+
+/// Phase timings of one HTTP attempt, from libcurl. dns/connect/tls are the durations of
+/// those phases; ttfb and total are measured from the start of the attempt.
+struct Timings {
+  double dns_ms = 0;
+  double connect_ms = 0;
+  double tls_ms = 0;
+  double ttfb_ms = 0;
+  double total_ms = 0;
+};
+
+/// One HTTP attempt (one line of probes.jsonl).
+struct AttemptRecord {
+  std::string kind = "chat";  // "chat" | "stream" | "negative_auth"
+  int attempt = 1;            // 1-based within its probe
+  int64_t ts_unix_ms = 0;     // when the attempt started
+  int http_status = 0;        // 0: no HTTP response
+  std::string outcome;        // "ok", "http_error", "timeout", "connect_failed", "dns", "tls", ...
+  std::string error;          // classified transport error text, when there was one
+  std::string request_id;     // the provider's, when it sent one
+  std::string request_id_source;  // "header x-request-id", "error message", ...
+  double latency_ms = 0;
+  Timings timings;
+  std::string retry_decision;     // why the next attempt was (not) made, when relevant
+  double backoff_ms = 0;          // wait before the next attempt
+  std::string client_request_id;  // X-Client-Request-Id rollgate sent (the correlation id)
+};
+
+/// What the parser could read from a successful answer (never the completion text itself,
+/// except `content_json` when it is the smoke object rollgate asked for).
+struct ParsedFields {
+  std::string finish_reason;
+  std::string response_model;               // may be a dated snapshot of the requested model
+  std::optional<std::string> content_json;  // compact JSON of {ok,label} when content parsed
+  std::vector<std::string> fields_present;  // the contract's response fields found
+  int64_t prompt_tokens = -1;               // -1: not reported
+  int64_t completion_tokens = -1;
+  int64_t total_tokens = -1;
+};
+
+/// The streaming path of a release that streams.
+struct StreamSummary {
+  bool probed = false;
+  int http_status = 0;
+  int64_t chunks = 0;
+  bool done_seen = false;
+  bool usage_seen = false;
+  double ttft_ms = -1;    // time to first content token, from the attempt start
+  double max_gap_ms = 0;  // longest silence between events
+  std::string finish_reason;
+};
+
+struct ReleaseReport {
+  std::string name;
+  std::string version;
+  std::string probe = "direct";  // direct | http | exec
+  std::string endpoint;          // URL called (never with credentials)
+  std::string method;
+  std::string model;            // the requested model
+  std::string key_fingerprint;  // sha256:<12 hex>, or "" when the key did not resolve
+  std::map<std::string, std::string> provenance;  // key -> where its value came from
+  int64_t timestamp_unix_ms = 0;
+  int http_status = 0;
+  std::string request_id;
+  double latency_ms = 0;                // end to end, retries and backoff included
+  std::vector<AttemptRecord> attempts;  // every attempt of every probe of this release
+  Timings timings;                      // of the final chat attempt
+  ParsedFields parsed;
+  StreamSummary stream;
+  std::vector<CheckResult> checks;
+
+  const CheckResult* FindCheck(const std::string& id) const {
+    for (const auto& c : checks) {
+      if (c.id == id) return &c;
+    }
+    return nullptr;
+  }
+};
+
+struct RunReport {
+  std::string command;  // gate | check | drill
+  std::string service;
+  std::string config_file;
+  std::string contract_file;
+  int64_t started_unix_ms = 0;
+  int64_t finished_unix_ms = 0;
+  std::string decision;  // "pass" | "block"
+  std::vector<CheckResult> gates;
+  std::vector<ReleaseReport> releases;
+  std::vector<AttemptRecord> negative_auth_attempts;  // with the release whose endpoint they hit
+  std::vector<std::string> negative_auth_releases;    // parallel to negative_auth_attempts
+  std::vector<std::string> evidence_files;            // paths written
+
+  bool passed() const { return decision == "pass"; }
+  const ReleaseReport* FindRelease(const std::string& name) const {
+    for (const auto& r : releases) {
+      if (r.name == name) return &r;
+    }
+    return nullptr;
+  }
+  const CheckResult* FindGate(const std::string& id) const {
+    for (const auto& g : gates) {
+      if (g.id == id) return &g;
+    }
+    return nullptr;
+  }
+};
+
+}  // namespace rollgate

@@ -1,0 +1,43 @@
+// The per-release checks (ids are part of the public interface, DESIGN.md): configuration,
+// connectivity, authentication, model, parser_compatibility, content_sanity, streaming,
+// latency. Each turns probe outcomes into a status and one actionable line. The chat path is a
+// chain: once a check fails, the later ones say "not reached" instead of piling on.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/profile.h"
+#include "probe/probe.h"
+#include "rollgate/config.h"
+#include "rollgate/report.h"
+
+namespace rollgate::internal {
+
+struct ReleaseProbes {
+  std::optional<ProbeOutcome> chat;    // absent when configuration failed
+  std::optional<ProbeOutcome> stream;  // present when the release streams
+};
+
+struct ReleaseEvaluation {
+  std::vector<CheckResult> checks;
+  ParsedFields parsed;   // what the chat answer revealed (never the completion text)
+  StreamSummary stream;  // the streaming path, when probed
+};
+
+ReleaseEvaluation EvaluateRelease(const ReleaseProfile& profile, const ReleaseProbes& probes,
+                                  const Contract& contract, const Thresholds& thresholds);
+
+/// The result of the deliberately-invalid-token call against one endpoint.
+CheckResult EvaluateNegativeAuth(const ProbeOutcome& outcome, const std::string& endpoint,
+                                 const std::vector<int>& expect_status);
+
+/// "503 model_not_found: no available channel ... (request id: x)" - status, code and the
+/// provider's message, sanitized and cut; or the body's first bytes when it is not an envelope.
+std::string DescribeHttpError(const HttpExchange& ex, const std::optional<ErrorBody>& error);
+
+/// "1 attempt" / "2 attempts (503, 200)".
+std::string DescribeAttempts(const ProbeOutcome& outcome);
+
+}  // namespace rollgate::internal

@@ -1,0 +1,75 @@
+// `rollgate gate` and `rollgate check`.
+#include <cstdio>
+
+#include "cli/cli_common.h"
+#include "cli/commands.h"
+#include "rollgate/run.h"
+
+namespace rollgate::cli {
+
+int RunGateCommand(const GateArgs& args) {
+  RunOptions options;
+  options.command = "gate";
+  options.evidence_dir = args.evidence_dir;
+  RunReport report;
+  Status st = RunFromFile(args.config, options, &report);
+  if (!st.ok()) return ReportError(st);
+  return PrintReport(report);
+}
+
+namespace {
+
+// The ad-hoc check an operator types during an incident: one release built from flags, the
+// key taken from an environment variable (never from the command line, where `ps` shows it).
+Config AdHocConfig(const CheckArgs& args) {
+  Config cfg;
+  cfg.file = "(command line)";
+  cfg.dir = ".";
+  cfg.service = "ad-hoc";
+  ReleaseConfig rel;
+  rel.name = "target";
+  rel.version.literal = "unknown";
+  rel.base_url.literal = args.base_url;
+  rel.api_key.kind = ValueSource::Kind::kEnv;
+  rel.api_key.name = args.api_key_env;
+  rel.model.value.literal = args.model;
+  rel.stream = args.stream;
+  rel.timeout_ms = args.timeout_ms;
+  cfg.releases.push_back(rel);
+  return cfg;
+}
+
+}  // namespace
+
+int RunCheckCommand(const CheckArgs& args) {
+  RunOptions options;
+  options.command = "check";
+  options.evidence_dir = args.evidence_dir;
+  RunReport report;
+  Status st;
+  if (!args.config.empty()) {
+    if (!args.base_url.empty() || !args.model.empty() || !args.api_key_env.empty()) {
+      return ReportError(
+          Status::InvalidArgument("give either --config with --release, or --base-url, --model and "
+                                  "--api-key-env; not both"));
+    }
+    if (args.release.empty()) {
+      return ReportError(
+          Status::InvalidArgument("--release is required with --config (e.g. --release rollback)"));
+    }
+    options.release = args.release;
+    st = RunFromFile(args.config, options, &report);
+  } else {
+    if (args.base_url.empty() || args.model.empty() || args.api_key_env.empty()) {
+      return ReportError(
+          Status::InvalidArgument("without --config, give --base-url URL, --model M and "
+                                  "--api-key-env NAME (see rollgate check --help)"));
+    }
+    options.release = "target";
+    st = RunWithConfig(AdHocConfig(args), options, &report);
+  }
+  if (!st.ok()) return ReportError(st);
+  return PrintReport(report);
+}
+
+}  // namespace rollgate::cli

@@ -1,0 +1,72 @@
+// `rollgate mock`: the mock provider in the foreground until SIGINT or SIGTERM.
+#include <cstdio>
+
+#include "base/strings.h"
+#include "cli/cli_common.h"
+#include "cli/commands.h"
+
+namespace rollgate::cli {
+
+namespace {
+
+Status ParseListen(const std::string& listen, std::string* host, int* port) {
+  std::size_t colon = listen.rfind(':');
+  if (colon == std::string::npos || colon == 0) {
+    return Status::InvalidArgument("--listen " + listen + ": expected HOST:PORT, e.g. 127.0.0.1:0");
+  }
+  *host = listen.substr(0, colon);
+  if (host->size() > 2 && host->front() == '[' && host->back() == ']')
+    *host = host->substr(1, host->size() - 2);
+  std::string p = listen.substr(colon + 1);
+  if (p.empty() || p.size() > 5 || p.find_first_not_of("0123456789") != std::string::npos ||
+      std::stoi(p) > 65535) {
+    return Status::InvalidArgument("--listen " + listen + ": the port must be 0 to 65535");
+  }
+  *port = std::stoi(p);
+  return Status::Ok();
+}
+
+Status ParsePairs(const std::vector<std::string>& pairs, const char* flag,
+                  std::map<std::string, std::string>* out) {
+  for (const auto& pair : pairs) {
+    std::size_t eq = pair.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == pair.size()) {
+      return Status::InvalidArgument(std::string(flag) + ": expected NAME=SCENARIO");
+    }
+    (*out)[pair.substr(0, eq)] = pair.substr(eq + 1);
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+int RunMockCommand(MockArgs args) {
+  mock::MockOptions& opts = args.options;
+  Status st = ParseListen(args.listen, &opts.host, &opts.port);
+  if (st.ok()) st = ParsePairs(args.scenario_for_key, "--scenario-for-key", &opts.scenario_for_key);
+  if (st.ok())
+    st = ParsePairs(args.scenario_for_model, "--scenario-for-model", &opts.scenario_for_model);
+  Result<mock::Flavor> flavor = mock::ParseFlavor(args.flavor);
+  if (st.ok() && !flavor.ok()) st = flavor.status();
+  if (!st.ok()) return ReportError(st);
+  opts.flavor = *flavor;
+  if (opts.host != "127.0.0.1" && opts.host != "localhost" && opts.host != "::1") {
+    std::fprintf(stderr, "rollgate mock: warning: listening on %s, beyond loopback\n",
+                 opts.host.c_str());
+  }
+  if (opts.keys.empty()) {
+    std::fprintf(stderr,
+                 "rollgate mock: note: no --key given, any non-empty bearer token is accepted\n");
+  }
+  sigset_t signals = BlockTerminationSignals();
+  mock::MockProvider provider(opts);
+  st = provider.Start();
+  if (!st.ok()) return ReportError(st);
+  std::printf("rollgate mock listening on %s\n", provider.base_url().c_str());
+  std::fflush(stdout);
+  WaitForSignal(signals);
+  provider.Stop();
+  return 0;
+}
+
+}  // namespace rollgate::cli

@@ -1,0 +1,452 @@
+#include "config/loader.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <functional>
+
+#include "base/clock.h"
+#include "base/file_util.h"
+#include "base/strings.h"
+#include "config/value_source_parser.h"
+#include "config/yaml_reader.h"
+
+namespace rollgate::internal {
+
+const std::vector<std::string>& ConsistencyFieldNames() {
+  static const std::vector<std::string> kFields = {
+      "endpoint_host", "path",  "method", "model", "key_fingerprint",
+      "timeout_ms",    "retry", "stream", "probe"};
+  return kFields;
+}
+
+namespace {
+
+const std::vector<std::string> kTopKeys = {"service",       "contract",          "releases",
+                                           "negative_auth", "thresholds",        "prompt",
+                                           "defaults",      "expect_differences"};
+const std::vector<std::string> kReleaseKeys = {"version",
+                                               "base_url",
+                                               "api_key",
+                                               "model",
+                                               "path",
+                                               "method",
+                                               "timeout_ms",
+                                               "connect_timeout_ms",
+                                               "retry",
+                                               "stream",
+                                               "stream_idle_timeout_ms",
+                                               "prompt",
+                                               "max_body_bytes",
+                                               "ca_file",
+                                               "allow_insecure_http",
+                                               "headers",
+                                               "probe",
+                                               "command",
+                                               "command_timeout_ms",
+                                               "url",
+                                               "body",
+                                               "version_header",
+                                               "logs",
+                                               "fallback"};
+const std::vector<std::string> kRetryKeys = {"max_attempts",   "backoff_ms",
+                                             "max_backoff_ms", "retry_after_cap_ms",
+                                             "retry_on",       "retry_on_connection_errors"};
+const std::vector<std::string> kPromptKeys = {"max_tokens", "token_field", "label"};
+
+Status ParsePrompt(const YamlReader& r, const YAML::Node& node, const std::string& path,
+                   PromptOptions* out) {
+  ROLLGATE_RETURN_IF_ERROR(r.RequireMap(node, path));
+  ROLLGATE_RETURN_IF_ERROR(r.CheckKeys(node, path, kPromptKeys));
+  ROLLGATE_RETURN_IF_ERROR(r.GetInt(node, "max_tokens", path, &out->max_tokens, 1, 100000));
+  std::string field;
+  ROLLGATE_RETURN_IF_ERROR(r.GetString(node, "token_field", path, &field));
+  if (field == "max_tokens") {
+    out->token_field = PromptOptions::TokenField::kMaxTokens;
+  } else if (field == "max_completion_tokens") {
+    out->token_field = PromptOptions::TokenField::kMaxCompletionTokens;
+  } else if (!field.empty()) {
+    return r.Error(node["token_field"], path + ".token_field",
+                   "'" + field + "' is not a token field; use max_tokens or max_completion_tokens");
+  }
+  ROLLGATE_RETURN_IF_ERROR(r.GetString(node, "label", path, &out->label));
+  if (out->label.empty() || out->label.size() > 64 ||
+      out->label.find_first_of("\"\\\n") != std::string::npos) {
+    return r.Error(node["label"], path + ".label",
+                   "use 1 to 64 characters without quotes or backslashes");
+  }
+  return Status::Ok();
+}
+
+Status ParseRetry(const YamlReader& r, const YAML::Node& node, const std::string& path,
+                  RetryPolicy* out) {
+  ROLLGATE_RETURN_IF_ERROR(r.RequireMap(node, path));
+  ROLLGATE_RETURN_IF_ERROR(r.CheckKeys(node, path, kRetryKeys));
+  ROLLGATE_RETURN_IF_ERROR(r.GetInt(node, "max_attempts", path, &out->max_attempts, 1, 10));
+  ROLLGATE_RETURN_IF_ERROR(r.GetInt(node, "backoff_ms", path, &out->backoff_ms, 0, 60000));
+  ROLLGATE_RETURN_IF_ERROR(r.GetInt(node, "max_backoff_ms", path, &out->max_backoff_ms, 0, 300000));
+  ROLLGATE_RETURN_IF_ERROR(
+      r.GetInt(node, "retry_after_cap_ms", path, &out->retry_after_cap_ms, 0, 600000));
+  ROLLGATE_RETURN_IF_ERROR(r.GetIntList(node, "retry_on", path, &out->retry_on, 100, 599));
+  ROLLGATE_RETURN_IF_ERROR(
+      r.GetBool(node, "retry_on_connection_errors", path, &out->retry_on_connection_errors));
+  return Status::Ok();
+}
+
+// Keys a release may inherit from `defaults:` (the ones that are not per-release identity).
+Status ParseReleaseSettings(const YamlReader& r, const YAML::Node& node, const std::string& path,
+                            ReleaseConfig* rel) {
+  ROLLGATE_RETURN_IF_ERROR(r.GetString(node, "path", path, &rel->path));
+  if (!rel->path.empty() && rel->path[0] != '/') {
+    return r.Error(node["path"], path + ".path", "must start with '/', e.g. /v1/chat/completions");
+  }
+  ROLLGATE_RETURN_IF_ERROR(r.GetString(node, "method", path, &rel->method));
+  ROLLGATE_RETURN_IF_ERROR(r.GetInt(node, "timeout_ms", path, &rel->timeout_ms, 100, 600000));
+  ROLLGATE_RETURN_IF_ERROR(
+      r.GetInt(node, "connect_timeout_ms", path, &rel->connect_timeout_ms, 100, 600000));
+  if (node["retry"].IsDefined()) {
+    ROLLGATE_RETURN_IF_ERROR(ParseRetry(r, node["retry"], path + ".retry", &rel->retry));
+  }
+  ROLLGATE_RETURN_IF_ERROR(r.GetBool(node, "stream", path, &rel->stream));
+  ROLLGATE_RETURN_IF_ERROR(
+      r.GetInt(node, "stream_idle_timeout_ms", path, &rel->stream_idle_timeout_ms, 100, 600000));
+  if (node["prompt"].IsDefined()) {
+    ROLLGATE_RETURN_IF_ERROR(ParsePrompt(r, node["prompt"], path + ".prompt", &rel->prompt));
+  }
+  ROLLGATE_RETURN_IF_ERROR(
+      r.GetSize(node, "max_body_bytes", path, &rel->max_body_bytes, 1024, 64 << 20));
+  ROLLGATE_RETURN_IF_ERROR(r.GetString(node, "ca_file", path, &rel->ca_file));
+  ROLLGATE_RETURN_IF_ERROR(r.GetBool(node, "allow_insecure_http", path, &rel->allow_insecure_http));
+  const YAML::Node headers = node["headers"];
+  if (headers.IsDefined() && !headers.IsNull()) {
+    std::string hpath = path + ".headers";
+    ROLLGATE_RETURN_IF_ERROR(r.RequireMap(headers, hpath));
+    for (auto it = headers.begin(); it != headers.end(); ++it) {
+      std::string name = it->first.Scalar();
+      if (EqualsIgnoreCase(name, "authorization")) {
+        return r.Error(it->first, hpath + "." + name,
+                       "rollgate sets Authorization from api_key; remove it");
+      }
+      if (!it->second.IsScalar())
+        return r.Error(it->second, hpath + "." + name, "expected a string");
+      rel->headers[name] = it->second.Scalar();
+    }
+  }
+  return Status::Ok();
+}
+
+Status ParseAppProbe(const YamlReader& r, const YAML::Node& node, const std::string& path,
+                     ReleaseConfig* rel) {
+  const bool exec = rel->probe == "exec", http = rel->probe == "http";
+  for (const char* key : {"command", "command_timeout_ms"}) {
+    if (!exec && node[key].IsDefined())
+      return r.Error(node[key], path + "." + key, "only a `probe: exec` release takes it");
+  }
+  for (const char* key : {"url", "body", "version_header"}) {
+    if (!http && node[key].IsDefined())
+      return r.Error(node[key], path + "." + key, "only a `probe: http` release takes it");
+  }
+  if (exec) {
+    ROLLGATE_RETURN_IF_ERROR(r.GetStringList(node, "command", path, &rel->exec.command));
+    if (rel->exec.command.empty() || rel->exec.command[0].empty()) {
+      return r.Error(node, path + ".command",
+                     "a `probe: exec` release needs command: [program, args...]");
+    }
+    ROLLGATE_RETURN_IF_ERROR(
+        r.GetInt(node, "command_timeout_ms", path, &rel->exec.timeout_ms, 100, 600000));
+  }
+  if (http) {
+    ROLLGATE_RETURN_IF_ERROR(r.GetString(node, "url", path, &rel->http.url, /*required=*/true));
+    if (rel->http.url.rfind("http://", 0) != 0 && rel->http.url.rfind("https://", 0) != 0) {
+      return r.Error(node["url"], path + ".url",
+                     "expected an http:// or https:// URL of the app's smoke route");
+    }
+    ROLLGATE_RETURN_IF_ERROR(r.GetString(node, "body", path, &rel->http.body));
+    ROLLGATE_RETURN_IF_ERROR(r.GetString(node, "version_header", path, &rel->http.version_header));
+    rel->http.method = rel->method.empty() ? "GET" : rel->method;
+  }
+  return Status::Ok();
+}
+
+Status ParseLogs(const YamlReader& r, const YAML::Node& node, const std::string& path,
+                 ReleaseConfig* rel) {
+  ROLLGATE_RETURN_IF_ERROR(r.RequireMap(node, path));
+  ROLLGATE_RETURN_IF_ERROR(r.CheckKeys(node, path, {"command", "require", "timeout_ms"}));
+  LogsConfig logs;
+  ROLLGATE_RETURN_IF_ERROR(r.GetStringList(node, "command", path, &logs.command));
+  if (logs.command.empty() || logs.command[0].empty()) {
+    return r.Error(node, path + ".command",
+                   "required: the command that prints the app's recent log lines");
+  }
+  ROLLGATE_RETURN_IF_ERROR(r.GetStringList(node, "require", path, &logs.require));
+  ROLLGATE_RETURN_IF_ERROR(r.GetInt(node, "timeout_ms", path, &logs.timeout_ms, 100, 120000));
+  rel->logs = logs;
+  return Status::Ok();
+}
+
+Status ParseFallback(const YamlReader& r, const YAML::Node& node, const std::string& path,
+                     ReleaseConfig* rel) {
+  ROLLGATE_RETURN_IF_ERROR(r.RequireMap(node, path));
+  ROLLGATE_RETURN_IF_ERROR(r.CheckKeys(node, path, {"model", "on"}));
+  FallbackConfig fb;
+  if (!node["model"].IsDefined())
+    return r.Error(node, path + ".model", "required: the model production falls back to");
+  ROLLGATE_RETURN_IF_ERROR(ParseValueSource(r, node["model"], path + ".model", &fb.model));
+  std::vector<std::string> triggers;
+  ROLLGATE_RETURN_IF_ERROR(r.GetStringList(node, "on", path, &triggers));
+  if (triggers.empty())
+    return r.Error(node, path + ".on",
+                   "required: statuses and error codes, e.g. [503, model_not_found]");
+  for (const auto& t : triggers) {
+    if (!t.empty() && t.find_first_not_of("0123456789") == std::string::npos && t.size() == 3) {
+      fb.on_status.push_back(std::stoi(t));
+    } else {
+      fb.on_codes.push_back(t);
+    }
+  }
+  rel->fallback = fb;
+  return Status::Ok();
+}
+
+Status ParseRelease(const YamlReader& r, const YAML::Node& node, const std::string& name,
+                    const YAML::Node* defaults, ReleaseConfig* rel) {
+  std::string path = "releases." + name;
+  rel->name = name;
+  rel->line = YamlReader::Line(node);
+  ROLLGATE_RETURN_IF_ERROR(r.RequireMap(node, path));
+  ROLLGATE_RETURN_IF_ERROR(r.CheckKeys(node, path, kReleaseKeys));
+  if (defaults) ROLLGATE_RETURN_IF_ERROR(ParseReleaseSettings(r, *defaults, "defaults", rel));
+  ROLLGATE_RETURN_IF_ERROR(ParseReleaseSettings(r, node, path, rel));
+  ROLLGATE_RETURN_IF_ERROR(r.GetString(node, "probe", path, &rel->probe));
+  if (rel->probe != "direct" && rel->probe != "http" && rel->probe != "exec") {
+    return r.Error(node["probe"], path + ".probe",
+                   "'" + rel->probe + "' is not a probe kind; use direct, http or exec");
+  }
+  ROLLGATE_RETURN_IF_ERROR(ParseAppProbe(r, node, path, rel));
+  if (node["logs"].IsDefined())
+    ROLLGATE_RETURN_IF_ERROR(ParseLogs(r, node["logs"], path + ".logs", rel));
+  if (node["fallback"].IsDefined())
+    ROLLGATE_RETURN_IF_ERROR(ParseFallback(r, node["fallback"], path + ".fallback", rel));
+
+  // A direct probe calls the provider itself and needs all four; exec and http probes let the
+  // app call it, and use base_url/api_key/model (when given) for the invalid-token call and the
+  // release diff.
+  bool direct = rel->probe == "direct";
+  if (!node["version"].IsDefined())
+    return r.Error(node, path + ".version", "required; add it (a string or a source)");
+  ROLLGATE_RETURN_IF_ERROR(ParseValueSource(r, node["version"], path + ".version", &rel->version));
+  struct Provider {
+    const char* key;
+    ValueSource* out;
+  } provider[] = {{"base_url", &rel->base_url}, {"api_key", &rel->api_key}};
+  for (const auto& p : provider) {
+    if (!node[p.key].IsDefined()) {
+      if (direct)
+        return r.Error(node, path + "." + p.key, "required; add it (a string or a source)");
+      continue;
+    }
+    ROLLGATE_RETURN_IF_ERROR(ParseValueSource(r, node[p.key], path + "." + p.key, p.out));
+  }
+  rel->has_base_url = node["base_url"].IsDefined() && node["api_key"].IsDefined();
+  if (!node["model"].IsDefined()) {
+    if (direct) return r.Error(node, path + ".model", "required; add it (a string or a source)");
+  } else {
+    ROLLGATE_RETURN_IF_ERROR(ParseModelSource(r, node["model"], path + ".model", &rel->model));
+  }
+  return Status::Ok();
+}
+
+Status ParseTop(const YamlReader& r, const YAML::Node& root, Config* cfg) {
+  if (!root.IsDefined() || root.IsNull()) {
+    return Status::InvalidArgument(r.file() +
+                                   ": the file is empty; see examples/demo/rollgate.yaml");
+  }
+  ROLLGATE_RETURN_IF_ERROR(r.RequireMap(root, "(top level)"));
+  ROLLGATE_RETURN_IF_ERROR(r.CheckKeys(root, "", kTopKeys));
+  ROLLGATE_RETURN_IF_ERROR(r.GetString(root, "service", "", &cfg->service, /*required=*/true));
+  if (Trim(cfg->service).empty()) return r.Error(root["service"], "service", "must not be empty");
+  std::string contract;
+  ROLLGATE_RETURN_IF_ERROR(r.GetString(root, "contract", "", &contract));
+  if (!contract.empty()) {
+    cfg->contract_path = ResolveRelative(cfg->dir, contract);
+    cfg->contract_line = YamlReader::Line(root["contract"]);
+  }
+  const YAML::Node neg = root["negative_auth"];
+  if (neg.IsDefined() && !neg.IsNull()) {
+    ROLLGATE_RETURN_IF_ERROR(r.RequireMap(neg, "negative_auth"));
+    ROLLGATE_RETURN_IF_ERROR(r.CheckKeys(neg, "negative_auth", {"enabled", "expect_status"}));
+    ROLLGATE_RETURN_IF_ERROR(
+        r.GetBool(neg, "enabled", "negative_auth", &cfg->negative_auth.enabled));
+    ROLLGATE_RETURN_IF_ERROR(r.GetIntList(neg, "expect_status", "negative_auth",
+                                          &cfg->negative_auth.expect_status, 400, 499));
+  }
+  const YAML::Node th = root["thresholds"];
+  if (th.IsDefined() && !th.IsNull()) {
+    ROLLGATE_RETURN_IF_ERROR(r.RequireMap(th, "thresholds"));
+    ROLLGATE_RETURN_IF_ERROR(r.CheckKeys(th, "thresholds", {"max_latency_ms", "max_ttft_ms"}));
+    ROLLGATE_RETURN_IF_ERROR(
+        r.GetInt(th, "max_latency_ms", "thresholds", &cfg->thresholds.max_latency_ms, 1, 600000));
+    ROLLGATE_RETURN_IF_ERROR(
+        r.GetInt(th, "max_ttft_ms", "thresholds", &cfg->thresholds.max_ttft_ms, 0, 600000));
+  }
+  // yaml-cpp nodes are references: keep the lookup const and point at it, never assign to it.
+  const YAML::Node defaults_node = root["defaults"];
+  const YAML::Node* defaults = nullptr;
+  if (defaults_node.IsDefined() && !defaults_node.IsNull()) {
+    defaults = &defaults_node;
+    ROLLGATE_RETURN_IF_ERROR(r.RequireMap(defaults_node, "defaults"));
+    std::vector<std::string> allowed;
+    for (const auto& k : kReleaseKeys) {
+      if (k != "version" && k != "base_url" && k != "api_key" && k != "model") allowed.push_back(k);
+    }
+    ROLLGATE_RETURN_IF_ERROR(r.CheckKeys(defaults_node, "defaults", allowed));
+  }
+  ROLLGATE_RETURN_IF_ERROR(
+      r.GetStringList(root, "expect_differences", "", &cfg->expect_differences));
+  for (const auto& field : cfg->expect_differences) {
+    if (std::find(ConsistencyFieldNames().begin(), ConsistencyFieldNames().end(), field) ==
+        ConsistencyFieldNames().end()) {
+      return r.Error(
+          root["expect_differences"], "expect_differences",
+          "'" + field + "' is not a compared field; use " + Join(ConsistencyFieldNames(), ", "));
+    }
+  }
+  // A top-level prompt is the default for every release; `defaults.prompt` and a release's own
+  // prompt override it.
+  PromptOptions top_prompt;
+  if (root["prompt"].IsDefined())
+    ROLLGATE_RETURN_IF_ERROR(ParsePrompt(r, root["prompt"], "prompt", &top_prompt));
+  const YAML::Node releases = root["releases"];
+  if (!releases.IsDefined() || releases.IsNull()) {
+    return r.Error(root, "releases", "required; add a mapping with at least `new` and `rollback`");
+  }
+  ROLLGATE_RETURN_IF_ERROR(r.RequireMap(releases, "releases"));
+  ROLLGATE_RETURN_IF_ERROR(r.CheckKeys(releases, "releases", [&] {
+    std::vector<std::string> names;
+    for (auto it = releases.begin(); it != releases.end(); ++it)
+      names.push_back(it->first.Scalar());
+    return names;
+  }()));
+  for (auto it = releases.begin(); it != releases.end(); ++it) {
+    ReleaseConfig rel;
+    rel.prompt = top_prompt;
+    std::string name = it->first.Scalar();
+    if (name.empty() ||
+        name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_-") != std::string::npos) {
+      return r.Error(it->first, "releases." + name, "release names use a-z, 0-9, '-' and '_'");
+    }
+    ROLLGATE_RETURN_IF_ERROR(ParseRelease(r, it->second, name, defaults, &rel));
+    cfg->releases.push_back(std::move(rel));
+  }
+  if (cfg->releases.size() < 2 || !cfg->FindRelease("new") || !cfg->FindRelease("rollback")) {
+    return r.Error(releases, "releases",
+                   "needs both a `new` and a `rollback` release (the gate's two roles)");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+namespace {
+
+// Parses `text` as YAML and hands the root to `fn`; yaml-cpp's exceptions become a Status that
+// names the file and line (the only place that catches them for whole documents).
+Status WithYamlRoot(const std::string& text, const std::string& file,
+                    const std::function<Status(const YAML::Node&)>& fn) {
+  try {
+    YAML::Node root = YAML::Load(text);
+    return fn(root);
+  } catch (const YAML::ParserException& e) {
+    return Status::InvalidArgument(file + ":" + std::to_string(e.mark.line + 1) +
+                                   ": not valid YAML: " + e.msg);
+  } catch (const YAML::Exception& e) {
+    return Status::InvalidArgument(file + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
+  }
+}
+
+}  // namespace
+
+Result<Config> ParseConfig(const std::string& text, const std::string& file) {
+  Config cfg;
+  cfg.file = file;
+  cfg.dir = DirName(file);
+  YamlReader reader(file);
+  ROLLGATE_RETURN_IF_ERROR(
+      WithYamlRoot(text, file, [&](const YAML::Node& root) { return ParseTop(reader, root, &cfg); }));
+  ROLLGATE_RETURN_IF_ERROR(ValidateConfig(cfg));
+  return cfg;
+}
+
+Status ValidateConfig(const Config& config) {
+  for (const auto& rel : config.releases) {
+    if (rel.retry.max_backoff_ms < rel.retry.backoff_ms) {
+      return Status::InvalidArgument(config.file + ":" + std::to_string(rel.line) + ": releases." +
+                                     rel.name +
+                                     ".retry: max_backoff_ms is below backoff_ms; raise it");
+    }
+  }
+  return Status::Ok();
+}
+
+Result<Config> LoadConfig(const std::string& path) {
+  Result<std::string> text = ReadFileToString(path, 4u << 20);
+  if (!text.ok()) {
+    return Status::InvalidArgument(
+        text.status().message() +
+        " (pass the config with --config; see examples/demo/rollgate.yaml)");
+  }
+  return ParseConfig(*text, path);
+}
+
+namespace {
+
+Status ParseContractTop(const YamlReader& r, const YAML::Node& root, Contract* c) {
+  if (!root.IsDefined() || root.IsNull())
+    return Status::InvalidArgument(r.file() + ": the contract file is empty");
+  ROLLGATE_RETURN_IF_ERROR(r.RequireMap(root, "(top level)"));
+  ROLLGATE_RETURN_IF_ERROR(
+      r.CheckKeys(root, "",
+                  {"reviewed_on", "max_age_days", "sources", "endpoint", "request_headers",
+                   "request_fields", "response_fields", "error_fields"}));
+  ROLLGATE_RETURN_IF_ERROR(
+      r.GetString(root, "reviewed_on", "", &c->reviewed_on, /*required=*/true));
+  if (!ParseIsoDate(c->reviewed_on)) {
+    return r.Error(root["reviewed_on"], "reviewed_on",
+                   "'" + c->reviewed_on + "' is not a date; use YYYY-MM-DD");
+  }
+  ROLLGATE_RETURN_IF_ERROR(r.GetInt(root, "max_age_days", "", &c->max_age_days, 1, 3650000));
+  ROLLGATE_RETURN_IF_ERROR(r.GetStringList(root, "sources", "", &c->sources));
+  const YAML::Node ep = root["endpoint"];
+  if (ep.IsDefined() && !ep.IsNull()) {
+    ROLLGATE_RETURN_IF_ERROR(r.RequireMap(ep, "endpoint"));
+    ROLLGATE_RETURN_IF_ERROR(r.CheckKeys(ep, "endpoint", {"method", "path"}));
+    ROLLGATE_RETURN_IF_ERROR(r.GetString(ep, "method", "endpoint", &c->method));
+    ROLLGATE_RETURN_IF_ERROR(r.GetString(ep, "path", "endpoint", &c->path));
+    if (c->path.empty() || c->path[0] != '/')
+      return r.Error(ep["path"], "endpoint.path", "must start with '/'");
+  }
+  ROLLGATE_RETURN_IF_ERROR(r.GetStringList(root, "request_headers", "", &c->request_headers));
+  ROLLGATE_RETURN_IF_ERROR(r.GetStringList(root, "request_fields", "", &c->request_fields));
+  ROLLGATE_RETURN_IF_ERROR(r.GetStringList(root, "response_fields", "", &c->response_fields));
+  ROLLGATE_RETURN_IF_ERROR(r.GetStringList(root, "error_fields", "", &c->error_fields));
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<Contract> ParseContract(const std::string& text, const std::string& file) {
+  Contract c;
+  c.file = file;
+  YamlReader reader(file);
+  ROLLGATE_RETURN_IF_ERROR(WithYamlRoot(
+      text, file, [&](const YAML::Node& root) { return ParseContractTop(reader, root, &c); }));
+  return c;
+}
+
+Result<Contract> LoadContract(const std::string& path) {
+  Result<std::string> text = ReadFileToString(path, 1u << 20);
+  if (!text.ok()) return text.status();
+  return ParseContract(*text, path);
+}
+
+}  // namespace rollgate::internal

@@ -1,0 +1,29 @@
+// Loading rollgate.yaml and the contract file: strict YAML to the structs of
+// include/rollgate/config.h. A file that cannot be understood (bad YAML, unknown key, wrong
+// type, missing required key, value out of range) is a Status naming file, line, key and what
+// to do. Value sources are NOT resolved here: an unresolvable one is a finding at run time.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "rollgate/config.h"
+#include "rollgate/status.h"
+
+namespace rollgate::internal {
+
+Result<Config> LoadConfig(const std::string& path);
+
+/// Parses config text; `file` names it in messages and anchors relative paths.
+Result<Config> ParseConfig(const std::string& text, const std::string& file);
+
+/// Validation that spans keys (roles present, names unique, ...). ParseConfig calls it.
+Status ValidateConfig(const Config& config);
+
+/// The fields `expect_differences:` may name (the release diff compares these).
+const std::vector<std::string>& ConsistencyFieldNames();
+
+Result<Contract> LoadContract(const std::string& path);
+Result<Contract> ParseContract(const std::string& text, const std::string& file);
+
+}  // namespace rollgate::internal

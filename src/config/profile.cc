@@ -1,0 +1,138 @@
+#include "config/profile.h"
+
+#include "base/secret.h"
+#include "base/strings.h"
+#include "config/value_source_parser.h"
+
+namespace rollgate::internal {
+
+bool IsLoopbackHost(const std::string& host) {
+  std::string h = ToLower(host);
+  return h == "localhost" || h.rfind("127.", 0) == 0 || h == "[::1]" || h == "::1";
+}
+
+std::string ParseBaseUrl(const std::string& url, std::string* scheme, std::string* host,
+                         std::string* base_path) {
+  std::size_t sep = url.find("://");
+  if (sep == std::string::npos)
+    return "'" + SanitizeForDisplay(url, 80) + "' is not a URL; use https://host[:port]";
+  *scheme = ToLower(url.substr(0, sep));
+  if (*scheme != "http" && *scheme != "https") return "scheme " + *scheme + " is not http or https";
+  std::string rest = url.substr(sep + 3);
+  std::size_t slash = rest.find('/');
+  std::string authority = rest.substr(0, slash);
+  if (authority.find('@') != std::string::npos) {
+    return "the URL carries credentials (user:password@); put the key in api_key";
+  }
+  if (rest.find_first_of("?#") != std::string::npos)
+    return "remove the query or fragment from base_url";
+  if (authority.empty()) return "the URL has no host";
+  if (authority.find_first_of(" \t\r\n") != std::string::npos) return "the URL contains whitespace";
+  *host = authority;
+  if (host->front() != '[') {
+    std::size_t colon = host->rfind(':');
+    if (colon != std::string::npos) *host = host->substr(0, colon);
+  } else {
+    *host = host->substr(0, host->find(']') + 1);
+  }
+  *base_path = slash == std::string::npos ? "" : rest.substr(slash);
+  while (!base_path->empty() && base_path->back() == '/') base_path->pop_back();
+  return "";
+}
+
+std::string JoinEndpoint(const std::string& base_url, const std::string& path) {
+  std::string base = base_url;
+  while (!base.empty() && base.back() == '/') base.pop_back();
+  std::string scheme, host, base_path;
+  if (ParseBaseUrl(base, &scheme, &host, &base_path).empty() && !base_path.empty() &&
+      path.rfind(base_path + "/", 0) == 0) {
+    return base + path.substr(base_path.size());
+  }
+  return base + path;
+}
+
+ReleaseProfile ResolveRelease(const ReleaseConfig& rel, const Contract& contract,
+                              const Resolver& resolver) {
+  ReleaseProfile p;
+  p.config = &rel;
+  p.name = rel.name;
+  p.method = rel.method.empty() ? contract.method : rel.method;
+  p.path = rel.path.empty() ? contract.path : rel.path;
+  p.provenance["path"] = rel.path.empty() ? "contract endpoint.path" : "release path";
+
+  auto take = [&](const char* key, const ValueSource& src, bool secret, std::string* out) {
+    ResolvedValue v = resolver.Resolve(src, secret);
+    p.provenance[key] = v.provenance;
+    if (!v.ok) {
+      p.errors.push_back(std::string(key) + " from " + DescribeSource(src) + ": " + v.error);
+      return;
+    }
+    if (v.used_default)
+      p.warnings.push_back(std::string(key) + " fell back to its default (" + v.provenance + ")");
+    *out = v.value;
+  };
+  take("version", rel.version, false, &p.version);
+  take("base_url", rel.base_url, false, &p.base_url);
+  take("api_key", rel.api_key, true, &p.api_key);
+
+  // The model: plain, or an alias looked up in the app's own alias map. An alias missing from
+  // the map fails the release, as it would fail the app: never a silent default.
+  if (rel.model.map) {
+    std::string alias;
+    take("model_alias", rel.model.value, false, &alias);
+    if (!alias.empty()) {
+      ResolvedMap map = resolver.ResolveMap(*rel.model.map);
+      p.provenance["model_map"] = map.provenance;
+      if (!map.ok) {
+        p.errors.push_back("model map from " + DescribeSource(*rel.model.map) + ": " + map.error);
+      } else if (auto it = map.entries.find(alias); it == map.entries.end()) {
+        p.errors.push_back("model alias '" + alias + "' (from " + p.provenance["model_alias"] +
+                           ") is not in the model map " + map.provenance + " (" +
+                           std::to_string(map.entries.size()) +
+                           " aliases): the app would fail the same way");
+      } else {
+        p.model_alias = alias;
+        p.model = it->second;
+        p.provenance["model"] = "alias '" + alias + "' in " + map.provenance;
+      }
+    }
+  } else {
+    take("model", rel.model.value, false, &p.model);
+  }
+
+  if (!p.base_url.empty()) {
+    std::string scheme, host, base_path;
+    std::string bad = ParseBaseUrl(p.base_url, &scheme, &host, &base_path);
+    if (!bad.empty()) {
+      p.errors.push_back("base_url (" + p.provenance["base_url"] + "): " + bad);
+    } else {
+      p.endpoint = JoinEndpoint(p.base_url, p.path);
+      if (scheme == "http" && !IsLoopbackHost(host) && !rel.allow_insecure_http) {
+        p.errors.push_back("base_url uses plain http to " + host +
+                           ": the key would cross the network in clear text; use https, or set "
+                           "allow_insecure_http: true if a sidecar terminates TLS");
+      }
+      if (ContainsIgnoreCase(host, "cometapi.com") && !p.api_key.empty() &&
+          (p.api_key.rfind("sk-", 0) != 0 || p.api_key.size() < 11)) {
+        p.warnings.push_back("the key does not look like a CometAPI key (sk-...)");
+      }
+    }
+  }
+  if (!p.api_key.empty()) {
+    p.key_fingerprint = KeyFingerprint(p.api_key);
+    if (p.api_key.find_first_of(" \t\r\n") != std::string::npos) {
+      p.errors.push_back("api_key (" + p.provenance["api_key"] +
+                         ") contains whitespace or a line break: a copy-paste error? (" +
+                         p.key_fingerprint + ")");
+    } else if (p.api_key.size() < 8) {
+      p.warnings.push_back("api_key is only " + std::to_string(p.api_key.size()) +
+                           " characters long");
+    }
+  }
+  if (p.model.empty() && p.errors.empty()) p.errors.push_back("model resolved to an empty value");
+  if (p.version.empty() && p.errors.empty())
+    p.errors.push_back("version resolved to an empty value");
+  return p;
+}
+
+}  // namespace rollgate::internal

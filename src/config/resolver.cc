@@ -1,0 +1,223 @@
+#include "config/resolver.h"
+
+#include "base/file_util.h"
+#include "base/strings.h"
+#include "config/document_lookup.h"
+#include "config/value_source_parser.h"
+
+namespace rollgate::internal {
+
+std::optional<std::string> DotenvLookup(std::string_view text, const std::string& key, int* line) {
+  std::optional<std::string> found;
+  int n = 0;
+  for (const std::string& raw : Split(text, '\n')) {
+    ++n;
+    std::string_view l = TrimView(raw);
+    if (l.empty() || l[0] == '#') continue;
+    if (l.rfind("export ", 0) == 0) l = TrimView(l.substr(7));
+    std::size_t eq = l.find('=');
+    if (eq == std::string_view::npos) continue;
+    if (TrimView(l.substr(0, eq)) != key) continue;
+    std::string_view v = TrimView(l.substr(eq + 1));
+    std::string value;
+    if (!v.empty() && (v[0] == '"' || v[0] == '\'')) {
+      char q = v[0];
+      std::size_t i = 1;
+      for (; i < v.size() && v[i] != q; ++i) {
+        if (q == '"' && v[i] == '\\' && i + 1 < v.size()) {
+          char c = v[++i];
+          value += c == 'n' ? '\n' : c == 't' ? '\t' : c;
+        } else {
+          value += v[i];
+        }
+      }
+    } else {
+      std::size_t hash = v.find(" #");
+      value = Trim(v.substr(0, hash));
+    }
+    found = value;  // the last assignment wins, as in shells and python-dotenv
+    if (line) *line = n;
+  }
+  return found;
+}
+
+ResolvedValue Resolver::ReadFileSource(const std::string& path, const std::string& label) const {
+  ResolvedValue out;
+  out.provenance = label;
+  Result<std::string> text = env_.ReadFile(ResolveRelative(base_dir_, path));
+  if (!text.ok()) {
+    out.error = text.status().message();
+    return out;
+  }
+  out.ok = true;
+  out.value = TrimTrailingNewlines(*text);
+  return out;
+}
+
+ResolvedValue Resolver::ResolveOnce(const ValueSource& s, bool secret) const {
+  ResolvedValue out;
+  out.provenance = DescribeSource(s);
+  switch (s.kind) {
+    case ValueSource::Kind::kLiteral:
+      out.ok = true;
+      out.value = s.literal;
+      out.provenance = s.line > 0 ? "literal at config line " + std::to_string(s.line)
+                                  : "given on the command line";
+      return out;
+    case ValueSource::Kind::kEnv: {
+      std::optional<std::string> v = env_.GetEnv(s.name);
+      // Like the official SDKs: trimmed, and blank counts as missing.
+      if (!v) {
+        out.error = "env " + s.name + " is not set";
+      } else if (Trim(*v).empty()) {
+        out.error = "env " + s.name + " is set but blank";
+      } else {
+        out.ok = true;
+        out.value = Trim(*v);
+      }
+      return out;
+    }
+    case ValueSource::Kind::kEnvFile: {
+      std::optional<std::string> path = env_.GetEnv(s.name);
+      if (!path || Trim(*path).empty()) {
+        out.error = "env " + s.name + " (the path of the file) is not set";
+        return out;
+      }
+      ResolvedValue r = ReadFileSource(Trim(*path), "env_file " + s.name + " -> " + Trim(*path));
+      if (!r.ok) r.error = "env_file " + s.name + ": " + r.error;
+      return r;
+    }
+    case ValueSource::Kind::kFile: {
+      ResolvedValue r = ReadFileSource(s.path, "file " + ResolveRelative(base_dir_, s.path));
+      if (!r.ok) r.error = "file " + r.error;
+      return r;
+    }
+    case ValueSource::Kind::kDotenv: {
+      std::string path = ResolveRelative(base_dir_, s.path);
+      Result<std::string> text = env_.ReadFile(path);
+      if (!text.ok()) {
+        out.error = "dotenv " + text.status().message();
+        return out;
+      }
+      int line = 0;
+      std::optional<std::string> v = DotenvLookup(*text, s.key, &line);
+      if (!v) {
+        out.error = "dotenv " + path + ": key " + s.key + " not found";
+      } else if (Trim(*v).empty()) {
+        out.error = "dotenv " + path + ": key " + s.key + " is blank";
+      } else {
+        out.ok = true;
+        out.value = *v;
+        out.provenance = "dotenv " + path + ":" + s.key + " (line " + std::to_string(line) + ")";
+      }
+      return out;
+    }
+    case ValueSource::Kind::kJson:
+    case ValueSource::Kind::kYaml:
+    case ValueSource::Kind::kToml: {
+      const char* kind = s.kind == ValueSource::Kind::kJson   ? "json"
+                         : s.kind == ValueSource::Kind::kYaml ? "yaml"
+                                                              : "toml";
+      DocFormat format = s.kind == ValueSource::Kind::kJson   ? DocFormat::kJson
+                         : s.kind == ValueSource::Kind::kYaml ? DocFormat::kYaml
+                                                              : DocFormat::kToml;
+      std::string path = ResolveRelative(base_dir_, s.path);
+      std::string label = std::string(kind) + " " + path + ":" + s.key;
+      out.provenance = label;
+      Result<std::string> text = env_.ReadFile(path);
+      if (!text.ok()) {
+        out.error = std::string(kind) + " " + text.status().message();
+        return out;
+      }
+      DocLookup doc = LookupDocument(format, *text, s.key);
+      if (doc.kind != DocLookup::Kind::kScalar) {
+        out.error = label + ": " +
+                    (doc.kind == DocLookup::Kind::kMap ? "value is a mapping, expected a string"
+                                                       : doc.error);
+        return out;
+      }
+      if (doc.line > 0) out.provenance += " (line " + std::to_string(doc.line) + ")";
+      out.ok = true;
+      out.value = doc.scalar;
+      return out;
+    }
+    case ValueSource::Kind::kCommand: {
+      CommandOptions opts;
+      opts.timeout_ms = s.timeout_ms;
+      opts.working_dir = base_dir_;
+      opts.max_output_bytes = 64 * 1024;
+      std::vector<std::string> argv = s.argv;
+      if (argv[0].find('/') != std::string::npos) argv[0] = ResolveRelative(base_dir_, argv[0]);
+      Result<CommandResult> r = env_.Run(argv, opts);
+      if (!r.ok()) {
+        out.error = "command " + argv[0] + ": " + r.status().message();
+        return out;
+      }
+      if (!r->succeeded()) {
+        std::string err = SanitizeForDisplay(Trim(r->err), 200);
+        out.error = "command " + Join(s.argv, " ") + " failed (" + r->Describe(s.timeout_ms) + ")" +
+                    (err.empty() ? "" : ": " + err);
+        if (!secret && r->err.empty() && !r->out.empty()) {
+          out.error += "; stdout: " + SanitizeForDisplay(Trim(r->out), 120);
+        }
+        return out;
+      }
+      std::string v = Trim(r->out);
+      if (v.empty()) {
+        out.error = "command " + Join(s.argv, " ") + " printed nothing";
+        return out;
+      }
+      out.ok = true;
+      out.value = v;
+      return out;
+    }
+  }
+  out.error = "unknown source";
+  return out;
+}
+
+ResolvedValue Resolver::Resolve(const ValueSource& s, bool secret) const {
+  ResolvedValue r = ResolveOnce(s, secret);
+  if (!r.ok && s.default_value) {
+    ResolvedValue d;
+    d.ok = true;
+    d.used_default = true;
+    d.value = *s.default_value;
+    d.provenance = "default (" + r.error + ")";
+    return d;
+  }
+  return r;
+}
+
+ResolvedMap Resolver::ResolveMap(const ValueSource& s) const {
+  ResolvedMap out;
+  out.provenance = DescribeSource(s);
+  if (s.kind != ValueSource::Kind::kJson && s.kind != ValueSource::Kind::kYaml &&
+      s.kind != ValueSource::Kind::kToml) {
+    out.error = "a model map must be a {json|yaml|toml: PATH, key: ...} source";
+    return out;
+  }
+  DocFormat format = s.kind == ValueSource::Kind::kJson   ? DocFormat::kJson
+                     : s.kind == ValueSource::Kind::kYaml ? DocFormat::kYaml
+                                                          : DocFormat::kToml;
+  std::string path = ResolveRelative(base_dir_, s.path);
+  Result<std::string> text = env_.ReadFile(path);
+  if (!text.ok()) {
+    out.error = text.status().message();
+    return out;
+  }
+  DocLookup doc = LookupDocument(format, *text, s.key);
+  if (doc.kind != DocLookup::Kind::kMap) {
+    out.error = path + ":" + s.key + ": " +
+                (doc.kind == DocLookup::Kind::kScalar ? "is a single value, expected a mapping"
+                                                      : doc.error);
+    return out;
+  }
+  out.ok = true;
+  out.entries = std::move(doc.map);
+  out.provenance =
+      DescribeSource(s) + (doc.line > 0 ? " (line " + std::to_string(doc.line) + ")" : "");
+  return out;
+}
+
+}  // namespace rollgate::internal

@@ -1,0 +1,112 @@
+#include "contract/json_util.h"
+
+#include "base/strings.h"
+
+namespace rollgate::internal {
+
+namespace {
+
+// A linear pre-scan for nesting depth that skips string contents. Cheap next to parsing, and
+// it lets us refuse a depth bomb before building any tree.
+bool DepthWithin(std::string_view text, int limit) {
+  int depth = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > limit) return false;
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+bool ParseJsonBounded(std::string_view text, nlohmann::json* out, std::string* error) {
+  if (!DepthWithin(text, kMaxJsonDepth)) {
+    if (error) *error = "nested deeper than " + std::to_string(kMaxJsonDepth) + " levels";
+    return false;
+  }
+  try {
+    *out = nlohmann::json::parse(text.begin(), text.end());
+    return true;
+  } catch (const nlohmann::json::parse_error& e) {
+    if (error) {
+      if (!IsValidUtf8(text)) {
+        *error = "invalid UTF-8";
+      } else {
+        *error = "not JSON at byte " + std::to_string(e.byte);
+      }
+    }
+    return false;
+  } catch (const std::exception&) {
+    if (error) *error = "not JSON";
+    return false;
+  }
+}
+
+std::string StringOr(const nlohmann::json& j, const char* key) {
+  if (!j.is_object()) return std::string();
+  auto it = j.find(key);
+  if (it == j.end()) return std::string();
+  if (it->is_string()) return it->get<std::string>();
+  if (it->is_number_integer()) return std::to_string(it->get<long long>());
+  return std::string();
+}
+
+const nlohmann::json* FindPath(const nlohmann::json& root, std::string_view dotted) {
+  const nlohmann::json* cur = &root;
+  for (const std::string& seg : Split(dotted, '.')) {
+    if (cur->is_object()) {
+      auto it = cur->find(seg);
+      if (it == cur->end()) return nullptr;
+      cur = &*it;
+    } else if (cur->is_array()) {
+      if (seg.empty() || seg.size() > 9 ||
+          seg.find_first_not_of("0123456789") != std::string::npos) {
+        return nullptr;
+      }
+      std::size_t idx = std::stoul(seg);
+      if (idx >= cur->size()) return nullptr;
+      cur = &(*cur)[idx];
+    } else {
+      return nullptr;
+    }
+  }
+  return cur;
+}
+
+const char* JsonTypeName(const nlohmann::json& j) {
+  switch (j.type()) {
+    case nlohmann::json::value_t::null:
+      return "null";
+    case nlohmann::json::value_t::object:
+      return "object";
+    case nlohmann::json::value_t::array:
+      return "array";
+    case nlohmann::json::value_t::string:
+      return "string";
+    case nlohmann::json::value_t::boolean:
+      return "boolean";
+    case nlohmann::json::value_t::binary:
+      return "binary";
+    case nlohmann::json::value_t::discarded:
+      return "discarded";
+    default:
+      return "number";
+  }
+}
+
+}  // namespace rollgate::internal

@@ -1,0 +1,26 @@
+// Small helpers over nlohmann::json for the contract layer. Internal to contract/.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+
+namespace rollgate::internal {
+
+inline constexpr int kMaxJsonDepth = 128;
+
+/// Parses `text` into `out` without throwing. Refuses documents nested deeper than
+/// kMaxJsonDepth (a nesting bomb must not cost us a stack or seconds). `error` gets a short
+/// reason ("not JSON at byte 12", "nested deeper than 128").
+bool ParseJsonBounded(std::string_view text, nlohmann::json* out, std::string* error = nullptr);
+
+/// j[key] when it is a string; the number as text when it is a number; "" otherwise.
+std::string StringOr(const nlohmann::json& j, const char* key);
+
+/// Follows "a.b.0.c" (numeric segments index arrays). nullptr when any step is missing.
+const nlohmann::json* FindPath(const nlohmann::json& root, std::string_view dotted);
+
+/// The JSON type's name for messages ("string", "array", "null", ...).
+const char* JsonTypeName(const nlohmann::json& j);
+
+}  // namespace rollgate::internal

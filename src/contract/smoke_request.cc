@@ -1,0 +1,37 @@
+#include "contract/smoke_request.h"
+
+#include <nlohmann/json.hpp>
+
+namespace rollgate::internal {
+
+std::string ExpectedSmokeContent(const std::string& label) {
+  nlohmann::ordered_json j = {{"ok", true}, {"label", label}};
+  return j.dump();
+}
+
+std::string SmokeUserPrompt(const std::string& label) {
+  return "Return " + ExpectedSmokeContent(label);
+}
+
+std::string BuildSmokeRequestBody(const std::string& model, const PromptOptions& prompt,
+                                  bool stream) {
+  nlohmann::json body;
+  body["model"] = model;
+  body["messages"] = nlohmann::json::array({
+      {{"role", "system"}, {"content", kSmokeSystemPrompt}},
+      {{"role", "user"}, {"content", SmokeUserPrompt(prompt.label)}},
+  });
+  body["temperature"] = 0;
+  const char* field = prompt.token_field == PromptOptions::TokenField::kMaxCompletionTokens
+                          ? "max_completion_tokens"
+                          : "max_tokens";
+  body[field] = prompt.max_tokens;
+  if (stream) {
+    body["stream"] = true;
+    // Only sent with stream:true (FACTS §2.1); asks for the final usage chunk (§2.3).
+    body["stream_options"] = {{"include_usage", true}};
+  }
+  return body.dump();
+}
+
+}  // namespace rollgate::internal

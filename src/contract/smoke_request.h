@@ -1,0 +1,24 @@
+// The built-in smoke prompt and the request body rollgate sends (DESIGN.md "The smoke prompt").
+#pragma once
+
+#include <string>
+
+#include "rollgate/config.h"
+
+namespace rollgate::internal {
+
+inline constexpr const char kSmokeSystemPrompt[] =
+    "Reply with a compact JSON object only, no markdown.";
+
+/// The user message: `Return {"ok":true,"label":"<label>"}`.
+std::string SmokeUserPrompt(const std::string& label);
+
+/// The exact content a model that follows the prompt returns.
+std::string ExpectedSmokeContent(const std::string& label);
+
+/// The JSON request body: model, the two messages, temperature 0, the token budget in the
+/// configured field, and for streams `stream: true` with `stream_options.include_usage`.
+std::string BuildSmokeRequestBody(const std::string& model, const PromptOptions& prompt,
+                                  bool stream);
+
+}  // namespace rollgate::internal

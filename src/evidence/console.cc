@@ -1,0 +1,69 @@
+// The table printed on stdout: the decision first-class, one line per check and gate.
+#include <algorithm>
+
+#include "base/strings.h"
+#include "evidence/evidence.h"
+
+namespace rollgate::internal {
+
+namespace {
+
+std::string Paint(const ConsoleStyle& style, const char* code, const std::string& text) {
+  if (!style.color) return text;
+  return std::string("\033[") + code + "m" + text + "\033[0m";
+}
+
+std::string StatusWord(const ConsoleStyle& style, const CheckResult& c) {
+  switch (c.status) {
+    case CheckStatus::kPass:
+      return c.warning ? Paint(style, "33", "pass*") : Paint(style, "32", "pass ");
+    case CheckStatus::kFail:
+      return Paint(style, "1;31", "FAIL ");
+    case CheckStatus::kSkip:
+      return Paint(style, "2", "skip ");
+  }
+  return "";
+}
+
+std::string Pad(const std::string& s, std::size_t width) {
+  return s.size() >= width ? s + " " : s + std::string(width - s.size(), ' ');
+}
+
+}  // namespace
+
+std::string RenderConsole(const RunReport& report, const ConsoleStyle& style) {
+  std::string out;
+  out += Paint(style, "1", "rollgate " + report.command + " · " + report.service) + "\n";
+  std::size_t w = 8;
+  for (const auto& r : report.releases) w = std::max(w, r.name.size() + 2);
+  for (const auto& r : report.releases) {
+    out += "\n" + Paint(style, "1", "release " + r.name) + "  version " + r.version;
+    if (!r.endpoint.empty()) out += "  " + r.method + " " + r.endpoint;
+    out += "\n";
+    for (const auto& c : r.checks) {
+      out += "  " + Pad(c.id, 24) + StatusWord(style, c) + " " + c.detail + "\n";
+    }
+  }
+  out += "\n" + Paint(style, "1", "gates") + "\n";
+  for (const auto& g : report.gates) {
+    out += "  " + Pad(g.id, 24) + StatusWord(style, g) + " " + g.detail + "\n";
+  }
+  out += "\n";
+  if (report.passed()) {
+    out += Paint(style, "1;32", "DECISION: PASS") +
+           (report.command == "check" ? "  the release can make the documented call.\n"
+                                      : "  every gate passed; traffic may move.\n");
+  } else {
+    std::vector<std::string> failed;
+    for (const auto& g : report.gates) {
+      if (g.status == CheckStatus::kFail) failed.push_back(g.id);
+    }
+    out += Paint(style, "1;31", "DECISION: BLOCK") + "  failed: " + Join(failed, ", ") +
+           ". Do not move traffic.\n";
+  }
+  if (!report.evidence_files.empty())
+    out += "evidence: " + Join(report.evidence_files, ", ") + "\n";
+  return out;
+}
+
+}  // namespace rollgate::internal

@@ -1,0 +1,36 @@
+// Evidence: the files an operator attaches to a change ticket (docs/report-format.md), and the
+// console table. Every renderer returns text; WriteEvidence scrubs it with the Redactor and
+// writes each file atomically. None of them ever sees a key, a prompt or completion text.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "base/secret.h"
+#include "rollgate/report.h"
+#include "rollgate/status.h"
+
+namespace rollgate::internal {
+
+std::string RenderGateJson(const RunReport& report);
+std::string RenderJunitXml(const RunReport& report);
+std::string RenderSummaryMarkdown(const RunReport& report);
+/// One JSON line per HTTP attempt (probes.jsonl).
+std::string RenderProbesJsonl(const RunReport& report);
+
+struct ConsoleStyle {
+  bool color = false;  // ANSI colours: only on a TTY and never with NO_COLOR
+};
+/// The readable table printed on stdout.
+std::string RenderConsole(const RunReport& report, const ConsoleStyle& style);
+
+/// Scrubs every free-text field of the report (details, errors, retry notes) with `redactor`,
+/// so whatever renders the report later (console, history, metrics) cannot leak a secret that
+/// a provider or a command echoed back.
+void RedactReport(const Redactor& redactor, RunReport* report);
+
+/// Writes gate.json, junit.xml, summary.md and probes.jsonl into `dir` (created if needed),
+/// each atomically; appends their paths to report->evidence_files.
+Status WriteEvidence(const std::string& dir, const Redactor& redactor, RunReport* report);
+
+}  // namespace rollgate::internal

@@ -1,0 +1,63 @@
+// summary.md: the gate table a CI job summary shows ($GITHUB_STEP_SUMMARY and friends).
+#include "base/strings.h"
+#include "evidence/evidence.h"
+
+namespace rollgate::internal {
+
+namespace {
+
+std::string Cell(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '|') {
+      out += "\\|";
+    } else if (c == '\n' || c == '\r') {
+      out += ' ';
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+const char* Mark(const CheckResult& c) {
+  switch (c.status) {
+    case CheckStatus::kPass:
+      return c.warning ? "⚠️ pass" : "✅ pass";
+    case CheckStatus::kFail:
+      return "❌ fail";
+    case CheckStatus::kSkip:
+      return "➖ skip";
+  }
+  return "";
+}
+
+}  // namespace
+
+std::string RenderSummaryMarkdown(const RunReport& report) {
+  std::string out = "## rollgate " + report.command + ": " + Cell(report.service) + " — " +
+                    (report.passed() ? "PASS" : "BLOCK") + "\n\n";
+  out += "| gate | decision | evidence |\n|---|---|---|\n";
+  for (const auto& g : report.gates) {
+    out += "| `" + g.id + "` | " + Mark(g) + " | " + Cell(g.detail) + " |\n";
+  }
+  out += "\n**Decision: " + report.decision + "** — ";
+  out += report.passed() ? "both paths can make the documented call; traffic may move.\n"
+                         : "do not move traffic until the failing gate above is fixed.\n";
+  for (const auto& r : report.releases) {
+    out += "\n### release `" + r.name + "` (version " + Cell(r.version) + ")\n\n";
+    out += "`" + r.method + " " + Cell(r.endpoint) + "` · model `" + Cell(r.model) + "` · key `" +
+           (r.key_fingerprint.empty() ? "unresolved" : r.key_fingerprint) + "`";
+    if (!r.attempts.empty()) {
+      out += " · " + FormatDurationMs(r.latency_ms) + " · " +
+             Plural(static_cast<long>(r.attempts.size()), "attempt", "attempts");
+    }
+    out += "\n\n| check | status | detail |\n|---|---|---|\n";
+    for (const auto& c : r.checks) {
+      out += "| `" + c.id + "` | " + Mark(c) + " | " + Cell(c.detail) + " |\n";
+    }
+  }
+  return out;
+}
+
+}  // namespace rollgate::internal

@@ -1,0 +1,46 @@
+// The gates: an operator's release checklist over the checks, and the one decision
+// (DESIGN.md "Checks and gates"; ids are part of the public interface).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "config/profile.h"
+#include "rollgate/config.h"
+#include "rollgate/exit_code.h"
+#include "rollgate/report.h"
+
+namespace rollgate::internal {
+
+struct ContractState {
+  enum class State { kNotConfigured, kMissing, kLoaded } state = State::kNotConfigured;
+  Contract contract;  // defaults unless kLoaded
+  std::string path;
+  std::string error;  // kMissing: why it could not be read
+};
+
+/// Present, reviewed within max_age_days of `today` (days since epoch, UTC), and every
+/// release's effective method and path equal to the contract's.
+CheckResult ContractReviewedGate(const ContractState& contract,
+                                 const std::vector<ReleaseProfile>& profiles, int64_t today);
+
+/// "new_release_smoke", "rollback_release_smoke", or "<name>_release_smoke".
+std::string ReleaseGateId(const std::string& release);
+
+/// Passes when every check of the release passed or was skipped.
+CheckResult ReleaseSmokeGate(const ReleaseReport& release);
+
+/// Combines the per-endpoint negative-auth results. `enabled` false: skip.
+CheckResult NegativeAuthGate(bool enabled, const std::vector<CheckResult>& per_endpoint);
+
+/// Every probe record carries version, endpoint, timestamp and status; the provider's request
+/// id is reported where it was sent, its absence is a note.
+CheckResult ObservabilityGate(const RunReport& report);
+
+/// "pass" when no gate failed, else "block".
+std::string Decide(const std::vector<CheckResult>& gates);
+
+ExitCode ExitCodeFor(const std::string& decision);
+
+}  // namespace rollgate::internal

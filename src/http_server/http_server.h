@@ -1,0 +1,78 @@
+// A small HTTP/1.1 server for loopback tools: the mock provider today, `rollgate serve`
+// (/metrics, webhooks) later. It is the one adapter over cpp-httplib (Debian's 0.11.4); no other
+// file includes <httplib.h>, and nothing of httplib shows through this header.
+//
+// What it adds over using httplib directly:
+//  * routing by method + exact path, plus a fallback for everything else (no regexes);
+//  * plain request/response values (http_message.h) and streamed bodies from a producer that
+//    can pause interruptibly and abort mid-body;
+//  * a bounded, idempotent Stop() that wakes sleeping handlers (StopSignal);
+//  * responses are sent exactly as built: never compressed, never range-sliced, so a stream is
+//    never buffered by a compressor and a test sees the bytes the handler wrote;
+//  * no exception from httplib or a handler escapes: failures become a Status or a 500.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+
+#include "http_server/http_message.h"
+#include "http_server/stop_signal.h"
+#include "rollgate/status.h"
+
+namespace rollgate::internal {
+
+struct HttpServerOptions {
+  std::string host = "127.0.0.1";  // the address to bind; loopback unless told otherwise
+  int port = 0;                    // 0: the kernel picks a free port, see HttpServer::port()
+  int threads = 8;                 // worker threads: at most this many requests at once
+  /// How long an idle keep-alive connection is held open. It also bounds Stop(): a client that
+  /// keeps an idle connection open delays the join by up to this long.
+  int keep_alive_timeout_s = 2;
+  int read_timeout_s = 5;   // a client that stalls while sending its request is dropped
+  int write_timeout_s = 5;  // a client that stops reading the response is dropped
+  std::size_t max_request_body_bytes = 8u << 20;  // larger request bodies get a 413
+};
+
+class HttpServer {
+ public:
+  explicit HttpServer(HttpServerOptions options);
+  ~HttpServer();  // Stop()s
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  /// Routes `method` (e.g. "GET", "POST") on exactly `path` to `handler`; a later call for the
+  /// same pair replaces the earlier one. HEAD requests use the GET route (and get no body).
+  /// REQUIRES: Start() has not been called.
+  void Handle(const std::string& method, const std::string& path, RequestHandler handler);
+
+  /// Answers every request that no route matches (unknown path, or a known path with another
+  /// method). Default: 404 text/plain "not found". REQUIRES: Start() has not been called.
+  void SetFallback(RequestHandler handler);
+
+  /// Validates the options, binds host:port and serves on background threads. Returns OK only
+  /// once the socket is listening and Stop() will work; port() is then valid. Fails with
+  /// InvalidArgument for bad options and IoError (naming host:port) when it cannot bind.
+  /// A server starts at most once; Start() after Stop() fails.
+  Status Start();
+
+  /// Triggers stop_signal() (waking handlers that wait), stops accepting, closes the listening
+  /// socket and joins every thread. Idempotent; safe before Start(). Bounded: handlers that
+  /// wait through the StopSignal return at once, so it takes at most about
+  /// keep_alive_timeout_s (an idle keep-alive client) or write_timeout_s (a client that
+  /// stopped reading). Must not be called from a handler.
+  void Stop();
+
+  /// The bound port (the real one when options.port was 0); 0 before Start().
+  int port() const;
+  bool running() const;
+
+  /// Fires when Stop() begins. Handlers that wait on their own should wait on this.
+  const StopSignal& stop_signal() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace rollgate::internal

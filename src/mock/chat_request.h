@@ -1,0 +1,33 @@
+// What the mock reads from a Chat Completions request body. Parsing never fails loudly: a
+// body the provider would reject becomes a RequestProblem, answered with the flavor's error.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace rollgate::mock {
+
+enum class RequestProblem {
+  kNone,
+  kMalformedJson,    // not JSON, or not a JSON object
+  kMissingModel,     // `model` absent, not a string, or empty
+  kMissingMessages,  // `messages` absent or not an array
+};
+
+struct ChatRequest {
+  RequestProblem problem = RequestProblem::kNone;
+  std::string model;  // set whenever the body names one, even when `messages` is missing
+  bool stream = false;
+  bool include_usage = false;  // stream_options.include_usage
+  /// The smaller of max_tokens and max_completion_tokens when either is a positive integer.
+  std::optional<int> max_tokens;
+  /// The text of every message (string content, or the text parts of array content), in order.
+  std::vector<std::string> message_texts;
+  std::string last_user_text;  // the text of the last message whose role is "user"
+};
+
+ChatRequest ParseChatRequest(std::string_view body);
+
+}  // namespace rollgate::mock

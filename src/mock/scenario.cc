@@ -1,0 +1,80 @@
+#include "mock/scenario.h"
+
+#include <array>
+#include <utility>
+
+#include "mock/mock_provider.h"
+
+namespace rollgate::mock {
+
+namespace {
+
+constexpr std::array<std::pair<Scenario, std::string_view>, 25> kScenarios = {{
+    {Scenario::kOk, "ok"},
+    {Scenario::kRotatedKey, "rotated-key"},
+    {Scenario::kModelMissing, "model-missing"},
+    {Scenario::kSchemaDrift, "schema-drift"},
+    {Scenario::kTruncated, "truncated"},
+    {Scenario::kPromptIgnored, "prompt-ignored"},
+    {Scenario::kErrorIn200, "error-in-200"},
+    {Scenario::kHtml502, "html-502"},
+    {Scenario::kRateLimited, "rate-limited"},
+    {Scenario::kFlaky5xx, "flaky-5xx"},
+    {Scenario::kSlow, "slow"},
+    {Scenario::kSlowBody, "slow-body"},
+    {Scenario::kStreamCut, "stream-cut"},
+    {Scenario::kStreamError, "stream-error"},
+    {Scenario::kStreamNoUsage, "stream-no-usage"},
+    {Scenario::kNoRequestId, "no-request-id"},
+    {Scenario::kAcceptAnyKey, "accept-any-key"},
+    {Scenario::kWrongContentType, "wrong-content-type"},
+    {Scenario::kInvalidUtf8, "invalid-utf8"},
+    {Scenario::kOversizedBody, "oversized-body"},
+    {Scenario::kResetMidBody, "reset-mid-body"},
+    {Scenario::kEmptyChoices, "empty-choices"},
+    {Scenario::kStreamStall, "stream-stall"},
+    {Scenario::kStreamSchemaDrift, "stream-schema-drift"},
+    {Scenario::kPrimaryModelDown, "primary-model-down"},
+}};
+
+}  // namespace
+
+const std::vector<std::string>& AllScenarioNames() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> out;
+    for (const auto& [scenario, name] : kScenarios) out.emplace_back(name);
+    return out;
+  }();
+  return names;
+}
+
+const std::vector<std::string>& ScenarioNames() { return AllScenarioNames(); }
+
+std::optional<Scenario> ParseScenario(std::string_view name) {
+  for (const auto& [scenario, known] : kScenarios) {
+    if (known == name) return scenario;
+  }
+  return std::nullopt;
+}
+
+std::string_view ScenarioName(Scenario scenario) {
+  for (const auto& [known, name] : kScenarios) {
+    if (known == scenario) return name;
+  }
+  return "ok";
+}
+
+bool OnlyAffectsStreams(Scenario scenario) {
+  switch (scenario) {
+    case Scenario::kStreamCut:
+    case Scenario::kStreamError:
+    case Scenario::kStreamNoUsage:
+    case Scenario::kStreamStall:
+    case Scenario::kStreamSchemaDrift:
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace rollgate::mock

@@ -1,0 +1,29 @@
+// HttpTransport on libcurl's multi interface: one event loop for every request of a run.
+// The only file pair in the project that includes <curl/curl.h>.
+#pragma once
+
+#include <memory>
+
+#include "probe/http_transport.h"
+
+namespace rollgate::internal {
+
+class CurlTransport : public HttpTransport {
+ public:
+  CurlTransport();
+  ~CurlTransport() override;
+  CurlTransport(const CurlTransport&) = delete;
+  CurlTransport& operator=(const CurlTransport&) = delete;
+
+  void Start(HttpRequest request, DataFn on_data, DoneFn on_done) override;
+  void After(double delay_ms, TimerFn fn) override;
+  void Run() override;
+  double NowMs() const override;
+  void Cancel() override;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace rollgate::internal

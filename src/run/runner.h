@@ -1,0 +1,29 @@
+// The pipeline behind `gate` and `check`, with its seams exposed for tests.
+#pragma once
+
+#include <functional>
+
+#include "base/clock.h"
+#include "base/environment.h"
+#include "probe/http_transport.h"
+#include "probe/probe.h"
+#include "rollgate/run.h"
+
+namespace rollgate::internal {
+
+struct RunSeams {
+  const Environment* env = nullptr;    // null: the process environment
+  const Clock* clock = nullptr;        // null: the system clock
+  HttpTransport* transport = nullptr;  // null: a CurlTransport made for the run
+  JitterFn jitter;                     // null: random
+  /// Called with the transport before probing starts, so a signal handler can Cancel() it.
+  std::function<void(HttpTransport*)> on_transport;
+};
+
+Status RunPipeline(const Config& config, const RunOptions& options, const RunSeams& seams,
+                   RunReport* report);
+
+/// A fresh correlation id, "rg-" + 16 hex digits, sent as X-Client-Request-Id.
+std::string NewClientRequestId();
+
+}  // namespace rollgate::internal

@@ -1,0 +1,144 @@
+#include "config/loader.h"
+
+#include <gtest/gtest.h>
+
+#include "testutil/status_matchers.h"
+
+namespace rollgate::internal {
+namespace {
+
+const char kValid[] = R"(service: checkout-assistant
+contract: contract.yaml
+releases:
+  new:
+    version: "2.4.0"
+    base_url: {env: COMETAPI_BASE_URL}
+    api_key: {file: /var/run/secrets/cometapi/key}
+    model: {yaml: deploy/v2/app.yaml, key: llm.model}
+    timeout_ms: 20000
+    retry: {max_attempts: 2, backoff_ms: 500, retry_on: [408, 409, 429, 500, 502, 503, 504]}
+    stream: true
+  rollback:
+    version: "2.3.1"
+    base_url: "https://api.cometapi.com"
+    api_key: {env: COMETAPI_KEY_ROLLBACK}
+    model: "gpt-4o-mini"
+negative_auth: {enabled: true}
+thresholds: {max_latency_ms: 5000}
+)";
+
+TEST(ConfigLoaderTest, ParsesTheDesignExample) {
+  Result<Config> cfg = ParseConfig(kValid, "/etc/rollgate/rollgate.yaml");
+  ASSERT_OK(cfg);
+  EXPECT_EQ(cfg->service, "checkout-assistant");
+  EXPECT_EQ(cfg->contract_path, "/etc/rollgate/contract.yaml");
+  ASSERT_EQ(cfg->releases.size(), 2u);
+  const ReleaseConfig& n = cfg->releases[0];
+  EXPECT_EQ(n.name, "new");
+  EXPECT_EQ(n.base_url.kind, ValueSource::Kind::kEnv);
+  EXPECT_EQ(n.base_url.name, "COMETAPI_BASE_URL");
+  EXPECT_EQ(n.api_key.kind, ValueSource::Kind::kFile);
+  EXPECT_EQ(n.model.value.kind, ValueSource::Kind::kYaml);
+  EXPECT_EQ(n.model.value.key, "llm.model");
+  EXPECT_EQ(n.retry.retry_on.size(), 7u);
+  EXPECT_TRUE(n.stream);
+  const ReleaseConfig& r = cfg->releases[1];
+  EXPECT_EQ(r.base_url.literal, "https://api.cometapi.com");
+  EXPECT_EQ(r.timeout_ms, 20000);
+  EXPECT_EQ(r.retry.max_attempts, 2);
+  EXPECT_EQ(cfg->thresholds.max_latency_ms, 5000);
+}
+
+void ExpectError(const std::string& yaml, const std::string& fragment) {
+  Result<Config> cfg = ParseConfig(yaml, "rollgate.yaml");
+  ASSERT_FALSE(cfg.ok()) << "accepted: " << yaml;
+  EXPECT_EQ(cfg.status().code(), Status::Code::kInvalidArgument);
+  EXPECT_NE(cfg.status().message().find(fragment), std::string::npos) << cfg.status().message();
+}
+
+std::string Replace(std::string s, const std::string& from, const std::string& to) {
+  std::size_t pos = s.find(from);
+  return pos == std::string::npos ? s : s.replace(pos, from.size(), to);
+}
+
+std::string WithRelease(const std::string& extra) {
+  return "service: s\nreleases:\n  new:\n    version: '1'\n    base_url: http://127.0.0.1:1\n    "
+         "api_key: k\n"
+         "    model: m\n" +
+         extra +
+         "  rollback:\n    version: '0'\n    base_url: http://127.0.0.1:1\n    api_key: k\n    "
+         "model: m\n";
+}
+
+TEST(ConfigLoaderTest, ErrorsNameFileLineKeyAndWhatToDo) {
+  ExpectError("service: [unclosed", "rollgate.yaml:1: not valid YAML");
+  ExpectError(WithRelease("    timout_ms: 5\n"),
+              "rollgate.yaml:8: releases.new.timout_ms: unknown key; did you mean 'timeout_ms'?");
+  ExpectError(WithRelease("    timeout_ms: fast\n"),
+              "rollgate.yaml:8: releases.new.timeout_ms: expected a whole number");
+  ExpectError(WithRelease("    timeout_ms: 0\n"), "out of range; use 100 to 600000");
+  ExpectError(WithRelease("    stream: maybe\n"), "releases.new.stream: expected true or false");
+  ExpectError(WithRelease("    retry: {max_attempts: 2, retry_on: 503}\n"),
+              "releases.new.retry.retry_on: expected a list");
+  ExpectError(Replace(WithRelease("    ca_file: x\n"), "model: m\n    ca_file",
+                      "model: {env: A, file: b}\n    ca_file"),
+              "releases.new.model: names two sources (env and file); keep one");
+  ExpectError(WithRelease("    headers: {Authorization: x}\n"),
+              "rollgate sets Authorization from api_key");
+  ExpectError(
+      "service: s\nreleases:\n  new:\n    version: '1'\n    base_url: x\n    model: m\n    "
+      "api_key: k\n",
+      "needs both a `new` and a `rollback`");
+  ExpectError("releases: {}\n", "service: required");
+  ExpectError(
+      "service: s\nreleases:\n  new:\n    version: '1'\n    base_url: x\n    model: m\n  rollback: "
+      "{}\n",
+      "releases.new.api_key: required");
+  ExpectError(Replace(WithRelease(""),
+                      "base_url: http://127.0.0.1:1\n    api_key: k\n    model: m\n  rollback",
+                      "base_url: {json: app.json}\n    api_key: k\n    model: m\n  rollback"),
+              "releases.new.base_url.key: required");
+  ExpectError(WithRelease("    prompt: {token_field: max_toks}\n"),
+              "use max_tokens or max_completion_tokens");
+  ExpectError("", "the file is empty");
+  ExpectError("- a\n- b\n", "expected a mapping");
+}
+
+TEST(ConfigLoaderTest, DefaultsApplyToEveryReleaseAndReleasesOverride) {
+  std::string yaml =
+      "service: s\ndefaults:\n  timeout_ms: 3000\n  retry: {max_attempts: 3}\n" +
+      WithRelease("    timeout_ms: 9000\n").substr(std::string("service: s\n").size());
+  Result<Config> cfg = ParseConfig(yaml, "rollgate.yaml");
+  ASSERT_OK(cfg);
+  EXPECT_EQ(cfg->FindRelease("new")->timeout_ms, 9000);
+  EXPECT_EQ(cfg->FindRelease("rollback")->timeout_ms, 3000);
+  EXPECT_EQ(cfg->FindRelease("rollback")->retry.max_attempts, 3);
+}
+
+TEST(ContractLoaderTest, ParsesAndRejectsBadDates) {
+  Result<Contract> c = ParseContract(
+      "reviewed_on: 2026-11-20\nmax_age_days: 30\nsources: [https://x]\nendpoint: {method: POST, "
+      "path: "
+      "/v1/chat/completions}\nresponse_fields: [choices.0.message.content]\n",
+      "contract.yaml");
+  ASSERT_OK(c);
+  EXPECT_EQ(c->reviewed_on, "2026-11-20");
+  EXPECT_EQ(c->response_fields.size(), 1u);
+  Result<Contract> bad = ParseContract("reviewed_on: 2026-02-30\n", "contract.yaml");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("contract.yaml:1: reviewed_on: '2026-02-30' is not a date"),
+            std::string::npos);
+}
+
+TEST(ConfigLoaderTest, ShippedExamplesLoad) {
+  for (const char* f : {"/examples/demo/rollgate.yaml", "/examples/cometapi/rollgate.yaml"}) {
+    Result<Config> cfg = LoadConfig(std::string(ROLLGATE_SOURCE_DIR) + f);
+    EXPECT_OK(cfg);
+    if (cfg.ok()) {
+      EXPECT_OK(LoadContract(cfg->contract_path));
+    }
+  }
+}
+
+}  // namespace
+}  // namespace rollgate::internal

@@ -1,0 +1,102 @@
+#include "gate/gates.h"
+
+#include <gtest/gtest.h>
+
+#include "base/clock.h"
+
+namespace rollgate::internal {
+namespace {
+
+ReleaseProfile Profile(const std::string& name, const std::string& path = "/v1/chat/completions") {
+  ReleaseProfile p;
+  p.name = name;
+  p.method = "POST";
+  p.path = path;
+  return p;
+}
+
+TEST(ContractGateTest, FreshStaleFutureMissingAndMismatched) {
+  ContractState cs;
+  cs.state = ContractState::State::kLoaded;
+  cs.contract.reviewed_on = "2026-11-20";
+  cs.contract.max_age_days = 30;
+  cs.contract.sources = {"https://apidoc.cometapi.com/api-13851472"};
+  int64_t today = *ParseIsoDate("2026-11-25");
+  EXPECT_EQ(ContractReviewedGate(cs, {Profile("new")}, today).status, CheckStatus::kPass);
+
+  CheckResult stale = ContractReviewedGate(cs, {Profile("new")}, *ParseIsoDate("2027-01-05"));
+  EXPECT_EQ(stale.status, CheckStatus::kFail);
+  EXPECT_NE(stale.detail.find("46 days old (max_age_days 30)"), std::string::npos) << stale.detail;
+  EXPECT_NE(stale.detail.find("apidoc.cometapi.com"), std::string::npos);
+
+  EXPECT_NE(ContractReviewedGate(cs, {}, *ParseIsoDate("2026-11-01")).detail.find("in the future"),
+            std::string::npos);
+
+  CheckResult mismatch =
+      ContractReviewedGate(cs, {Profile("rollback", "/v1/chat/completion")}, today);
+  EXPECT_EQ(mismatch.status, CheckStatus::kFail);
+  EXPECT_NE(mismatch.detail.find(
+                "releases.rollback calls POST /v1/chat/completion but the contract pins"),
+            std::string::npos);
+
+  ContractState missing;
+  missing.state = ContractState::State::kMissing;
+  missing.path = "/x/contract.yaml";
+  missing.error = "no such file";
+  EXPECT_EQ(ContractReviewedGate(missing, {}, today).status, CheckStatus::kFail);
+  EXPECT_EQ(ContractReviewedGate(ContractState{}, {}, today).status, CheckStatus::kFail);
+}
+
+TEST(ReleaseGateTest, FirstFailingCheckIsTheDetailAndRollbackIsLoud) {
+  ReleaseReport r;
+  r.name = "rollback";
+  r.checks = {{"configuration", CheckStatus::kPass, "ok", false},
+              {"connectivity", CheckStatus::kPass, "ok", false},
+              {"authentication", CheckStatus::kFail, "key rejected (401)", false},
+              {"model", CheckStatus::kSkip, "not reached", false}};
+  CheckResult g = ReleaseSmokeGate(r);
+  EXPECT_EQ(g.id, "rollback_release_smoke");
+  EXPECT_EQ(g.status, CheckStatus::kFail);
+  EXPECT_EQ(g.detail, "ROLLBACK IS NOT SAFE: authentication failed: key rejected (401)");
+  r.name = "new";
+  r.checks[2].status = CheckStatus::kPass;
+  r.checks[1].warning = true;
+  r.checks[1].detail = "passed after 1 retry";
+  CheckResult ok = ReleaseSmokeGate(r);
+  EXPECT_EQ(ok.status, CheckStatus::kPass);
+  EXPECT_TRUE(ok.warning);
+  EXPECT_NE(ok.detail.find("passed after 1 retry"), std::string::npos);
+}
+
+TEST(ObservabilityGateTest, RequestIdAbsenceIsANoteNotAFailure) {
+  RunReport report;
+  ReleaseReport r;
+  r.name = "new";
+  r.version = "2.4.0";
+  r.endpoint = "http://127.0.0.1:1/v1/chat/completions";
+  AttemptRecord a;
+  a.ts_unix_ms = 1;
+  a.http_status = 200;
+  r.attempts = {a};
+  report.releases = {r};
+  CheckResult none = ObservabilityGate(report);
+  EXPECT_EQ(none.status, CheckStatus::kPass);
+  EXPECT_TRUE(none.warning);
+  report.releases[0].attempts[0].request_id = "req-1";
+  report.releases[0].attempts[0].request_id_source = "header x-request-id";
+  CheckResult with = ObservabilityGate(report);
+  EXPECT_FALSE(with.warning);
+  report.releases[0].version = "";
+  EXPECT_EQ(ObservabilityGate(report).status, CheckStatus::kFail);
+}
+
+TEST(DecisionTest, AnyFailBlocks) {
+  EXPECT_EQ(Decide({{"a", CheckStatus::kPass, "", false}, {"b", CheckStatus::kSkip, "", false}}),
+            "pass");
+  EXPECT_EQ(Decide({{"a", CheckStatus::kPass, "", false}, {"b", CheckStatus::kFail, "", false}}),
+            "block");
+  EXPECT_EQ(ExitCodeFor("block"), ExitCode::kBlock);
+}
+
+}  // namespace
+}  // namespace rollgate::internal

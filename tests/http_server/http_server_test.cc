@@ -1,0 +1,231 @@
+#include "http_server/http_server.h"
+
+#include <arpa/inet.h>
+#include <curl/curl.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "http_server/http_server_fixture.h"
+#include "testutil/status_matchers.h"
+#include "testutil/test_http_client.h"
+#include "testutil/wait_until.h"
+
+namespace rollgate::internal {
+namespace {
+
+using ::rollgate::testing::ElapsedMs;
+using ::rollgate::testing::Fetch;
+using ::rollgate::testing::HttpGet;
+using ::rollgate::testing::HttpPost;
+using ::rollgate::testing::TestRequest;
+using ::rollgate::testing::TestResponse;
+using ::testing::HasSubstr;
+
+TEST_F(HttpServerTest, BindsAFreePortAndRoutesByMethodAndExactPath) {
+  HttpServer& s = Make();
+  s.Handle("GET", "/a", [](const ServerRequest&) { return Ok("get a"); });
+  s.Handle("POST", "/a", [](const ServerRequest&) { return Ok("post a"); });
+  ASSERT_OK(s.Start());
+  EXPECT_GT(s.port(), 0);
+  EXPECT_TRUE(s.running());
+
+  EXPECT_EQ(HttpGet(Url("/a")).body, "get a");
+  EXPECT_EQ(HttpPost(Url("/a"), "x").body, "post a");
+  TestResponse prefix = HttpGet(Url("/a/b"));  // exact match only, no prefix routing
+  EXPECT_EQ(prefix.status, 404);
+  EXPECT_EQ(prefix.body, "not found\n");
+  TestRequest put;
+  put.method = "PUT";
+  put.url = Url("/a");
+  put.body = "x";  // httplib 0.11.4 waits for a body on a PUT without Content-Length
+  EXPECT_EQ(Fetch(put).status, 404);  // known path, unrouted method: the fallback
+}
+
+TEST_F(HttpServerTest, FallbackSeesUnknownPathsAndRegexCharactersAreLiteral) {
+  HttpServer& s = Make();
+  s.Handle("GET", "/v1/models", [](const ServerRequest&) { return Ok("models"); });
+  s.SetFallback([](const ServerRequest& r) {
+    return ServerResponse::Make(418, "text/plain", "fallback " + r.method + " " + r.path);
+  });
+  ASSERT_OK(s.Start());
+  TestResponse r = HttpGet(Url("/v1/modelsX"));
+  EXPECT_EQ(r.status, 418);
+  EXPECT_EQ(r.body, "fallback GET /v1/modelsX");
+  EXPECT_EQ(HttpGet(Url("/v1/models")).body, "models");
+}
+
+TEST_F(HttpServerTest, RequestViewCarriesQueryHeadersBodyAndPeer) {
+  HttpServer& s = Make();
+  ServerRequest seen;
+  std::mutex mu;
+  s.Handle("POST", "/echo", [&](const ServerRequest& r) {
+    std::lock_guard<std::mutex> lock(mu);
+    seen = r;
+    return Ok("ok");
+  });
+  ASSERT_OK(s.Start());
+  TestResponse r = HttpPost(Url("/echo?b=2&a=x%20y"), "{\"k\":1}",
+                            {"X-Client-Request-Id: probe-1", "Content-Type: application/json"});
+  ASSERT_EQ(r.status, 200);
+  std::lock_guard<std::mutex> lock(mu);
+  EXPECT_EQ(seen.method, "POST");
+  EXPECT_EQ(seen.path, "/echo");
+  ASSERT_NE(seen.Query("a"), nullptr);
+  EXPECT_EQ(*seen.Query("a"), "x y");
+  ASSERT_NE(seen.Query("b"), nullptr);
+  EXPECT_EQ(*seen.Query("b"), "2");
+  EXPECT_EQ(seen.Query("c"), nullptr);
+  ASSERT_NE(seen.Header("x-client-request-id"), nullptr);  // lookups ignore case
+  EXPECT_EQ(*seen.Header("x-client-request-id"), "probe-1");
+  EXPECT_EQ(seen.Header("REMOTE_ADDR"), nullptr);  // httplib's pseudo headers are hidden
+  EXPECT_EQ(seen.body, "{\"k\":1}");
+  EXPECT_EQ(seen.remote_addr, "127.0.0.1");
+  EXPECT_GT(seen.remote_port, 0);
+}
+
+TEST_F(HttpServerTest, ResponseCarriesStatusHeadersAndContentType) {
+  HttpServer& s = Make();
+  s.Handle("GET", "/r", [](const ServerRequest&) {
+    ServerResponse r = ServerResponse::Make(429, "application/json", "{\"e\":1}");
+    r.headers = {{"Retry-After", "3"}, {"x-request-id", "req_1"}};
+    return r;
+  });
+  ASSERT_OK(s.Start());
+  TestResponse r = HttpGet(Url("/r"));
+  EXPECT_EQ(r.status, 429);
+  EXPECT_EQ(r.body, "{\"e\":1}");
+  ASSERT_NE(r.Header("content-type"), nullptr);
+  EXPECT_EQ(*r.Header("content-type"), "application/json");
+  ASSERT_NE(r.Header("retry-after"), nullptr);
+  EXPECT_EQ(*r.Header("retry-after"), "3");
+  ASSERT_NE(r.Header("content-length"), nullptr);
+  EXPECT_EQ(*r.Header("content-length"), "7");
+}
+
+TEST_F(HttpServerTest, HeadUsesTheGetRouteWithoutABody) {
+  HttpServer& s = Make();
+  s.Handle("GET", "/h", [](const ServerRequest&) { return Ok("twelve bytes"); });
+  ASSERT_OK(s.Start());
+  TestRequest head;
+  head.method = "HEAD";
+  head.url = Url("/h");
+  TestResponse r = Fetch(head);
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, "");
+}
+
+TEST_F(HttpServerTest, AThrowingHandlerGivesA500AndTheServerKeepsServing) {
+  HttpServer& s = Make();
+  s.Handle("GET", "/boom",
+           [](const ServerRequest&) -> ServerResponse { throw std::runtime_error("boom"); });
+  s.Handle("GET", "/fine", [](const ServerRequest&) { return Ok("fine"); });
+  ASSERT_OK(s.Start());
+  TestResponse r = HttpGet(Url("/boom"));
+  EXPECT_EQ(r.status, 500);
+  EXPECT_THAT(r.body, ::testing::Not(HasSubstr("boom")));
+  EXPECT_EQ(HttpGet(Url("/fine")).body, "fine");
+}
+
+TEST_F(HttpServerTest, OversizedRequestBodiesAreRefused) {
+  HttpServerOptions options;
+  options.max_request_body_bytes = 1024;
+  HttpServer& s = Make(options);
+  s.Handle("POST", "/p", [](const ServerRequest&) { return Ok("ok"); });
+  ASSERT_OK(s.Start());
+  EXPECT_EQ(HttpPost(Url("/p"), std::string(4096, 'x')).status, 413);
+  EXPECT_EQ(HttpPost(Url("/p"), std::string(100, 'x')).status, 200);
+}
+
+TEST_F(HttpServerTest, StopIsIdempotentAndAServerStartsOnce) {
+  HttpServer& s = Make();
+  s.Stop();  // before Start: nothing to do
+  ASSERT_OK(s.Start());
+  int port = s.port();
+  EXPECT_EQ(HttpGet(Url("/")).status, 404);
+  s.Stop();
+  s.Stop();
+  EXPECT_FALSE(s.running());
+  EXPECT_FALSE(s.Start().ok());
+  TestResponse after = HttpGet("http://127.0.0.1:" + std::to_string(port) + "/");
+  EXPECT_FALSE(after.transport_ok);  // nothing listens any more
+}
+
+// An idle keep-alive connection holds a worker until keep_alive_timeout_s; that is Stop()'s
+// bound when a client keeps its connection open.
+TEST_F(HttpServerTest, StopWithAnIdleKeepAliveClientIsBoundedByTheKeepAliveTimeout) {
+  HttpServerOptions options;
+  options.keep_alive_timeout_s = 1;
+  HttpServer& s = Make(options);
+  s.Handle("GET", "/k", [](const ServerRequest&) { return Ok("k"); });
+  ASSERT_OK(s.Start());
+
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(s.port()));
+  ::inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
+  ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  const std::string request = "GET /k HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+  ASSERT_EQ(::send(fd, request.data(), request.size(), 0), static_cast<ssize_t>(request.size()));
+  std::string got;
+  char buf[512];
+  while (got.find("\r\n\r\nk") == std::string::npos) {
+    ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+    if (n <= 0) break;
+    got.append(buf, static_cast<std::size_t>(n));
+  }
+  ASSERT_NE(got.find("\r\n\r\nk"), std::string::npos) << got;
+  EXPECT_NE(got.find("Keep-Alive"), std::string::npos);  // the connection stays open
+
+  double stop_ms = ElapsedMs([&] { s.Stop(); });
+  ::close(fd);
+  EXPECT_LT(stop_ms, 2500);  // httplib's own default would hold it for 5 s
+}
+
+TEST_F(HttpServerTest, BindingABusyPortFailsLoudly) {
+  HttpServer& first = Make();
+  ASSERT_OK(first.Start());
+  HttpServerOptions options;
+  options.port = first.port();
+  HttpServer second(options);
+  Status st = second.Start();
+  EXPECT_EQ(st.code(), Status::Code::kIoError);
+  EXPECT_THAT(st.message(), HasSubstr("127.0.0.1:" + std::to_string(first.port())));
+}
+
+TEST_F(HttpServerTest, InvalidOptionsAreRejectedBeforeBinding) {
+  HttpServerOptions options;
+  options.threads = 0;
+  HttpServer a(options);
+  EXPECT_EQ(a.Start().code(), Status::Code::kInvalidArgument);
+  options = {};
+  options.port = 70000;
+  HttpServer b(options);
+  EXPECT_EQ(b.Start().code(), Status::Code::kInvalidArgument);
+  options = {};
+  options.host = "";
+  HttpServer c(options);
+  EXPECT_EQ(c.Start().code(), Status::Code::kInvalidArgument);
+}
+
+TEST_F(HttpServerTest, AnAddressThisHostDoesNotHaveIsAnIoError) {
+  HttpServerOptions options;
+  options.host = "192.0.2.1";  // TEST-NET-1: never local, and a literal needs no DNS
+  HttpServer s(options);
+  Status st = s.Start();
+  EXPECT_EQ(st.code(), Status::Code::kIoError);
+  EXPECT_THAT(st.message(), HasSubstr("192.0.2.1:0"));
+}
+
+}  // namespace
+}  // namespace rollgate::internal
