@@ -47,6 +47,14 @@ struct AttemptRecord {
   std::string retry_decision;     // why the next attempt was (not) made, when relevant
   double backoff_ms = 0;          // wait before the next attempt
   std::string client_request_id;  // X-Client-Request-Id rollgate sent (the correlation id)
+  std::string model;              // the model asked for, when it is not the release's (fallback)
+};
+
+/// A fallback the probe reproduced: never silent (DESIGN.md, observability).
+struct FallbackRecord {
+  std::string primary_model;
+  std::string fallback_model;
+  std::string trigger;
 };
 
 /// What the parser could read from a successful answer (never the completion text itself,
@@ -90,7 +98,10 @@ struct ReleaseReport {
   Timings timings;                      // of the final chat attempt
   ParsedFields parsed;
   StreamSummary stream;
+  std::optional<FallbackRecord> fallback;
   std::vector<CheckResult> checks;
+  /// The app's own log line for the probe (release `logs:`), judged for the observability gate.
+  std::optional<CheckResult> app_logs;
 
   const CheckResult* FindCheck(const std::string& id) const {
     for (const auto& c : checks) {

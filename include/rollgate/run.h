@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "rollgate/config.h"
 #include "rollgate/report.h"
@@ -15,6 +16,26 @@ struct RunOptions {
   std::string evidence_dir = "rollgate-evidence";
   bool write_evidence = true;
 };
+
+/// One compared field of `rollgate diff` (new against rollback).
+struct DiffRow {
+  std::string field;         // endpoint_host, path, method, model, key_fingerprint, timeout_ms, ...
+  std::string left, right;   // values ("" when unresolved; keys only as fingerprints)
+  std::string left_source, right_source;  // provenance
+  bool differs = false;
+  bool expected = false;     // listed in expect_differences
+  bool unresolved = false;   // resolved on one side only
+};
+
+struct DiffReport {
+  std::string left = "new";
+  std::string right = "rollback";
+  std::vector<DiffRow> rows;
+  CheckResult gate;          // the config_consistency gate over these rows
+};
+
+/// Resolves both releases' values from their sources (no network) and compares them.
+Status DiffFromFile(const std::string& config_path, DiffReport* report);
 
 /// Loads `config_path` and runs. A config that cannot be understood is an InvalidArgument
 /// Status (exit 2); failing to write evidence is an IoError (exit 3). Findings about the

@@ -85,9 +85,23 @@ Result<CommandResult> RunCommand(const std::vector<std::string>& argv,
   for (const auto& a : argv) cargv.push_back(const_cast<char*>(a.c_str()));
   cargv.push_back(nullptr);
 
+  // The environment: ours, with extra_env overriding same-named entries.
+  std::vector<char*> envp;
+  for (char** e = environ; e && *e; ++e) {
+    std::string_view entry(*e);
+    std::string_view name = entry.substr(0, entry.find('='));
+    bool overridden = false;
+    for (const auto& x : options.extra_env) {
+      overridden = overridden || std::string_view(x).substr(0, x.find('=')) == name;
+    }
+    if (!overridden) envp.push_back(*e);
+  }
+  for (const auto& x : options.extra_env) envp.push_back(const_cast<char*>(x.c_str()));
+  envp.push_back(nullptr);
+
   pid_t pid = -1;
   double start = NowMs();
-  int rc = ::posix_spawnp(&pid, cargv[0], &actions, &attr, cargv.data(), environ);
+  int rc = ::posix_spawnp(&pid, cargv[0], &actions, &attr, cargv.data(), envp.data());
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attr);
   if (rc != 0) {

@@ -45,6 +45,11 @@ std::string Host(const std::string& endpoint) {
   return host;
 }
 
+std::string Prov(const ReleaseProfile& p, const std::string& key) {
+  auto it = p.provenance.find(key);
+  return it == p.provenance.end() ? std::string("not configured") : it->second;
+}
+
 std::string FirstBytes(const std::string& body) {
   return "first bytes: \"" + SanitizeForDisplay(body, 60) + "\"";
 }
@@ -61,16 +66,17 @@ std::string RetryNote(const ProbeOutcome& o) {
 }
 
 // connectivity: did the call reach the endpoint and get a usable answer from the service?
-CheckResult Connectivity(const ReleaseProfile& p, const ProbeOutcome& o) {
+CheckResult Connectivity(const ReleaseProfile& p, const ProbeOutcome& o, const std::string& via) {
   const HttpExchange& ex = o.last().exchange;
   const auto& err = o.last().error_body;
   std::string tries = o.attempts.size() > 1 ? " after " + DescribeAttempts(o) : "";
+  if (!via.empty() && !ex.transport_ok()) return Fail("connectivity", ex.error_detail);
   if (!ex.transport_ok() && ex.error != TransportError::kBodyTooLarge &&
       ex.error != TransportError::kBadEncoding) {
     std::string hint;
     switch (ex.error) {
       case TransportError::kDns:
-        hint = ": check the base_url host and the resolver (" + p.provenance.at("base_url") + ")";
+        hint = ": check the base_url host and the resolver (" + Prov(p, "base_url") + ")";
         break;
       case TransportError::kConnect:
         hint = ": nothing listens there, or a network policy blocks it";
@@ -97,8 +103,12 @@ CheckResult Connectivity(const ReleaseProfile& p, const ProbeOutcome& o) {
       !IsRequestRejected(ex, err)) {
     std::string what = ex.status == 429 ? "rate limited or out of quota"
                                         : "the provider or a proxy in front of it is failing";
-    return Fail("connectivity", "reached " + Host(p.endpoint) + " but it answered " +
+    return Fail("connectivity", (via.empty() ? "reached " + Host(p.endpoint) : via + " reached the provider") +
+                                    " but it answered " +
                                     DescribeHttpError(ex, err) + tries + ": " + what);
+  }
+  if (!via.empty()) {
+    return Pass("connectivity", via + " reached the provider (HTTP " + std::to_string(ex.status) + ")");
   }
   std::string detail = "reached " + Host(p.endpoint) + " over HTTP/" +
                        (ex.http_version.empty() ? "?" : ex.http_version) + " (connect " +
@@ -112,7 +122,8 @@ CheckResult Connectivity(const ReleaseProfile& p, const ProbeOutcome& o) {
 CheckResult Authentication(const ReleaseProfile& p, const ProbeOutcome& o) {
   const HttpExchange& ex = o.last().exchange;
   const auto& err = o.last().error_body;
-  std::string key = "key " + p.key_fingerprint + " from " + p.provenance.at("api_key");
+  std::string key = p.key_fingerprint.empty() ? std::string("the app's key")
+                                               : "key " + p.key_fingerprint + " from " + Prov(p, "api_key");
   if (ex.status == 401) {
     return Fail("authentication", "key rejected (" + DescribeHttpError(ex, err) + "): " + key +
                                       " is rotated, revoked, or for another provider");
@@ -124,13 +135,21 @@ CheckResult Authentication(const ReleaseProfile& p, const ProbeOutcome& o) {
   return Pass("authentication", "key accepted: " + key);
 }
 
-CheckResult Model(const ReleaseProfile& p, const ProbeOutcome& o, const ChatResponse* parsed) {
+CheckResult Model(const ReleaseProfile& p, const ProbeOutcome& o, const ChatResponse* parsed,
+                  const std::optional<FallbackTaken>& fallback) {
   const HttpExchange& ex = o.last().exchange;
   const auto& err = o.last().error_body;
+  if (fallback && !IsModelNotFound(ex, err)) {
+    // Production would survive on the fallback, so this is not a block; but it is never silent.
+    return Pass("model", "primary model '" + fallback->primary_model + "' failed (" + fallback->trigger +
+                             "); production falls back to '" + fallback->fallback_model +
+                             "', which answered: fix or retire the primary",
+                /*warning=*/true);
+  }
   std::string model =
       "'" + p.model + "'" + (p.model_alias.empty() ? "" : " (alias '" + p.model_alias + "')");
   if (IsModelNotFound(ex, err)) {
-    return Fail("model", "model " + model + " from " + p.provenance.at("model") +
+    return Fail("model", "model " + model + " from " + Prov(p, "model") +
                              " is not served by " + Host(p.endpoint) + " (" +
                              DescribeHttpError(ex, err) + "): a retired model or a missing alias");
   }
@@ -237,7 +256,7 @@ CheckResult Streaming(const ReleaseProfile& p, const ReleaseProbes& probes,
   if (!ex.transport_ok())
     return Fail("streaming", "the stream broke after " + progress + ": " + ex.error_detail);
   std::string ct = ContentTypeOf(ex);
-  if (!ContainsIgnoreCase(ct, "text/event-stream")) {
+  if (probes.via.empty() && !ContainsIgnoreCase(ct, "text/event-stream")) {
     return Fail("streaming", "Content-Type is " + SanitizeForDisplay(ct, 60) +
                                  ", expected text/event-stream (" + progress +
                                  "): the server or a proxy ignored stream: true");
@@ -253,20 +272,22 @@ CheckResult Streaming(const ReleaseProfile& p, const ReleaseProbes& probes,
   in.max_tokens = p.config->prompt.max_tokens;
   SmokeAnswer answer = EvaluateSmokeAnswer(in);
   if (!answer.ok) return Fail("streaming", "streamed answer: " + answer.reason);
-  std::string detail = progress + ", [DONE] seen, first token after " +
-                       FormatDurationMs(summary->ttft_ms) + ", longest gap " +
-                       FormatDurationMs(o.stream_max_gap_ms) +
-                       (s.usage_seen ? ", usage chunk seen" : "");
+  std::string detail = !probes.via.empty()
+                           ? progress + ", [DONE] seen by " + probes.via
+                           : progress + ", [DONE] seen, first token after " +
+                                 FormatDurationMs(summary->ttft_ms) + ", longest gap " +
+                                 FormatDurationMs(o.stream_max_gap_ms) +
+                                 (s.usage_seen ? ", usage chunk seen" : "");
   if (!s.warnings.empty())
     return Pass("streaming", detail + "; note: " + Join(s.warnings, "; "), true);
   return Pass("streaming", detail);
 }
 
 CheckResult Latency(const ReleaseProfile& p, const ProbeOutcome& o, const Thresholds& th,
-                    const StreamSummary& stream) {
+                    const StreamSummary& stream, const std::string& via) {
   const HttpExchange& ex = o.last().exchange;
   double total = o.latency_ms();
-  std::string phases = "TTFB " + FormatDurationMs(ex.timings.ttfb_ms) + ", DNS " +
+  std::string phases = !via.empty() ? "measured around " + via : "TTFB " + FormatDurationMs(ex.timings.ttfb_ms) + ", DNS " +
                        FormatDurationMs(ex.timings.dns_ms) + ", connect " +
                        FormatDurationMs(ex.timings.connect_ms) + ", TLS " +
                        FormatDurationMs(ex.timings.tls_ms);
@@ -331,9 +352,19 @@ ReleaseEvaluation EvaluateRelease(const ReleaseProfile& p, const ReleaseProbes& 
     out.push_back(Skip("latency", "not run: configuration failed"));
     return eval;
   }
-  std::string cfg = p.method + " " + p.endpoint + ", model '" + p.model + "' (" +
-                    p.provenance.at("model") + "), key " + p.key_fingerprint + " (" +
-                    p.provenance.at("api_key") + ")";
+  if (!probes.app_config_error.empty()) {
+    out.push_back(Fail("configuration", "releases." + p.name + ": the app reports a configuration error: " +
+                                            probes.app_config_error + " (the app would fail the same way)"));
+    for (const char* id : chain) out.push_back(Skip(id, "not reached: configuration failed"));
+    out.push_back(Skip("streaming", "not reached: configuration failed"));
+    out.push_back(Skip("latency", "not reached: configuration failed"));
+    return eval;
+  }
+  std::string cfg =
+      probes.via.empty()
+          ? p.method + " " + p.endpoint + ", model '" + p.model + "' (" + Prov(p, "model") + "), key " +
+                p.key_fingerprint + " (" + Prov(p, "api_key") + ")"
+          : "probe through " + probes.via + " (the app resolves its own endpoint, model and key)";
   if (!p.warnings.empty()) {
     out.push_back(Pass("configuration", cfg + "; note: " + Join(p.warnings, "; "), true));
   } else {
@@ -344,7 +375,8 @@ ReleaseEvaluation EvaluateRelease(const ReleaseProfile& p, const ReleaseProbes& 
   const HttpExchange& ex = chat.last().exchange;
   std::optional<ChatResponse> parsed;
   if (ex.transport_ok() && Is2xx(ex.status)) {
-    parsed = ParseChatResponse(ex.body, ContentTypeOf(ex), contract.response_fields);
+    parsed = probes.chat_parsed ? *probes.chat_parsed
+                                : ParseChatResponse(ex.body, ContentTypeOf(ex), contract.response_fields);
   }
   ParsedFields& fields = eval.parsed;
   StreamSummary& stream = eval.stream;
@@ -368,13 +400,13 @@ ReleaseEvaluation EvaluateRelease(const ReleaseProfile& p, const ReleaseProbes& 
     if (r.status == CheckStatus::kFail) failed = r.id;
     out.push_back(std::move(r));
   };
-  step("connectivity", [&] { return Connectivity(p, chat); });
+  step("connectivity", [&] { return Connectivity(p, chat, probes.via); });
   step("authentication", [&] { return Authentication(p, chat); });
-  step("model", [&] { return Model(p, chat, parsed ? &*parsed : nullptr); });
+  step("model", [&] { return Model(p, chat, parsed ? &*parsed : nullptr, probes.fallback); });
   step("parser_compatibility", [&] { return Parser(p, chat, parsed ? &*parsed : nullptr); });
   step("content_sanity", [&] { return Content(p, *parsed, &fields); });
   out.push_back(Streaming(p, probes, &stream));
-  step("latency", [&] { return Latency(p, chat, th, stream); });
+  step("latency", [&] { return Latency(p, chat, th, stream, probes.via); });
   return eval;
 }
 

@@ -9,15 +9,29 @@
 #include <vector>
 
 #include "config/profile.h"
+#include "contract/chat_response.h"
 #include "probe/probe.h"
 #include "rollgate/config.h"
 #include "rollgate/report.h"
 
 namespace rollgate::internal {
 
+/// A fallback production would take, reproduced by the probe (release `fallback:`).
+struct FallbackTaken {
+  std::string primary_model;
+  std::string fallback_model;
+  std::string trigger;  // "503 model_not_found"
+};
+
 struct ReleaseProbes {
   std::optional<ProbeOutcome> chat;    // absent when configuration failed
   std::optional<ProbeOutcome> stream;  // present when the release streams
+  // exec/http probes: how the app was called ("the smoke command `app smoke`"), what its own
+  // parser read (used instead of parsing a body), and an error in the app's own configuration.
+  std::string via;
+  std::optional<ChatResponse> chat_parsed;
+  std::string app_config_error;
+  std::optional<FallbackTaken> fallback;  // chat is then the fallback call
 };
 
 struct ReleaseEvaluation {

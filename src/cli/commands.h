@@ -29,6 +29,11 @@ struct CheckArgs {
 };
 int RunCheckCommand(const CheckArgs& args);
 
+struct DiffArgs {
+  std::string config;
+};
+int RunDiffCommand(const DiffArgs& args);
+
 struct MockArgs {
   std::string listen = "127.0.0.1:8787";
   std::string flavor = "cometapi";

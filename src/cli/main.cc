@@ -52,6 +52,12 @@ int Main(int argc, char** argv) {
               "gpt-4o-mini \\\n"
               "      --api-key-env COMETAPI_KEY --stream"));
 
+  DiffArgs diff;
+  CLI::App* diff_cmd = app.add_subcommand(
+      "diff", "Compare new and rollback field by field, with sources; no network (exit 0 same or expected, 1 not)");
+  diff_cmd->add_option("--config", diff.config, "The rollgate.yaml to read")->required();
+  diff_cmd->footer(Example("  rollgate diff --config rollgate.yaml"));
+
   MockArgs mock;
   CLI::App* mock_cmd = app.add_subcommand(
       "mock", "Run the OpenAI-compatible mock provider on loopback until SIGINT/SIGTERM");
@@ -124,6 +130,7 @@ int Main(int argc, char** argv) {
   if (*gate_cmd) return RunGateCommand(gate);
   if (*check_cmd) return RunCheckCommand(check);
   if (*mock_cmd) return RunMockCommand(mock);
+  if (*diff_cmd) return RunDiffCommand(diff);
   if (*demo_cmd) return RunDemoCommand(demo);
   return ToInt(ExitCode::kUsage);
 }

@@ -71,13 +71,22 @@ ReleaseProfile ResolveRelease(const ReleaseConfig& rel, const Contract& contract
       p.warnings.push_back(std::string(key) + " fell back to its default (" + v.provenance + ")");
     *out = v.value;
   };
+  const bool direct = rel.probe == "direct";
   take("version", rel.version, false, &p.version);
-  take("base_url", rel.base_url, false, &p.base_url);
-  take("api_key", rel.api_key, true, &p.api_key);
+  // exec and http probes let the app resolve its own provider settings; when the config names
+  // them anyway, they serve the invalid-token call and the release diff.
+  if (direct || rel.has_base_url) {
+    take("base_url", rel.base_url, false, &p.base_url);
+    take("api_key", rel.api_key, true, &p.api_key);
+  }
+  const bool model_configured =
+      direct || rel.model.map || rel.model.value.kind != ValueSource::Kind::kLiteral || !rel.model.value.literal.empty();
 
   // The model: plain, or an alias looked up in the app's own alias map. An alias missing from
   // the map fails the release, as it would fail the app: never a silent default.
-  if (rel.model.map) {
+  if (!model_configured) {
+    // The app picks its model; the probe reports the one it used.
+  } else if (rel.model.map) {
     std::string alias;
     take("model_alias", rel.model.value, false, &alias);
     if (!alias.empty()) {
@@ -106,7 +115,8 @@ ReleaseProfile ResolveRelease(const ReleaseConfig& rel, const Contract& contract
     if (!bad.empty()) {
       p.errors.push_back("base_url (" + p.provenance["base_url"] + "): " + bad);
     } else {
-      p.endpoint = JoinEndpoint(p.base_url, p.path);
+      p.provider_endpoint = JoinEndpoint(p.base_url, p.path);
+      p.endpoint = p.provider_endpoint;
       if (scheme == "http" && !IsLoopbackHost(host) && !rel.allow_insecure_http) {
         p.errors.push_back("base_url uses plain http to " + host +
                            ": the key would cross the network in clear text; use https, or set "
@@ -129,7 +139,15 @@ ReleaseProfile ResolveRelease(const ReleaseConfig& rel, const Contract& contract
                            " characters long");
     }
   }
-  if (p.model.empty() && p.errors.empty()) p.errors.push_back("model resolved to an empty value");
+  if (rel.fallback) take("fallback_model", rel.fallback->model, false, &p.fallback_model);
+  if (rel.probe == "http") {
+    p.endpoint = rel.http.url;
+    p.method = rel.http.method;
+  } else if (rel.probe == "exec") {
+    p.endpoint = "exec: " + Join(rel.exec.command, " ");
+    p.method = "EXEC";
+  }
+  if (model_configured && p.model.empty() && p.errors.empty()) p.errors.push_back("model resolved to an empty value");
   if (p.version.empty() && p.errors.empty())
     p.errors.push_back("version resolved to an empty value");
   return p;

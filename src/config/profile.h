@@ -17,11 +17,13 @@ struct ReleaseProfile {
   std::string name;
   std::string version;
   std::string base_url;
-  std::string endpoint;  // base_url + path (never with credentials)
+  std::string endpoint;           // what the probe calls: base_url + path, the route, "exec: argv"
+  std::string provider_endpoint;  // base_url + path when known (the invalid-token call goes there)
   std::string method;
   std::string path;
   std::string model;
   std::string model_alias;  // when the model came through an alias map
+  std::string fallback_model;  // resolved `fallback.model`, when the release has a fallback
   std::string api_key;      // SECRET: only the probe request and the Redactor see it
   std::string key_fingerprint;
   std::map<std::string, std::string> provenance;

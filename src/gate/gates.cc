@@ -40,6 +40,7 @@ CheckResult ContractReviewedGate(const ContractState& cs,
         " and update reviewed_on");
   }
   for (const auto& p : profiles) {
+    if (p.config && p.config->probe != "direct") continue;  // the app's client picks the path
     if (p.method != c.method || p.path != c.path) {
       problems.push_back("releases." + p.name + " calls " + p.method + " " + p.path +
                          " but the contract pins " + c.method + " " + c.path);
@@ -127,8 +128,24 @@ CheckResult ObservabilityGate(const RunReport& report) {
   }
   if (records == 0) return Make(id, CheckStatus::kSkip, "no probe ran, so no record to hold to it");
   if (!missing.empty()) return Make(id, CheckStatus::kFail, Join(missing, "; "));
+  // The app's own log lines (releases with `logs:`): found by correlation id, complete, clean.
+  std::vector<std::string> app_notes;
+  for (const auto& r : report.releases) {
+    if (!r.app_logs) continue;
+    if (r.app_logs->status == CheckStatus::kFail) {
+      return Make(id, CheckStatus::kFail, "releases." + r.name + " logs: " + r.app_logs->detail);
+    }
+    app_notes.push_back(r.name + " logs: " + r.app_logs->detail);
+  }
+  for (const auto& r : report.releases) {
+    if (r.fallback) {
+      app_notes.push_back(r.name + " fell back from " + r.fallback->primary_model + " to " +
+                          r.fallback->fallback_model + " on " + r.fallback->trigger + " (recorded)");
+    }
+  }
   std::string detail = "all " + std::to_string(records) +
                        " probe records carry version, endpoint, timestamp and status";
+  if (!app_notes.empty()) detail += "; " + Join(app_notes, "; ");
   if (responses > 0 && with_id == 0) {
     return Make(
         id, CheckStatus::kPass,

@@ -68,3 +68,17 @@ TEST(SubprocessTest, MissingProgramIsAStatus) {
 
 }  // namespace
 }  // namespace rollgate::internal
+
+namespace rollgate::internal {
+namespace {
+
+TEST(SubprocessTest, ExtraEnvironmentIsAddedAndOverrides) {
+  CommandOptions opts;
+  opts.extra_env = {"ROLLGATE_TEST_A=one", "HOME=/elsewhere"};
+  Result<CommandResult> r = RunCommand({"sh", "-c", "echo \"$ROLLGATE_TEST_A $HOME\""}, opts);
+  ASSERT_OK(r);
+  EXPECT_EQ(r->out, "one /elsewhere\n");
+}
+
+}  // namespace
+}  // namespace rollgate::internal

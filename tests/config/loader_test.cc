@@ -142,3 +142,67 @@ TEST(ConfigLoaderTest, ShippedExamplesLoad) {
 
 }  // namespace
 }  // namespace rollgate::internal
+
+namespace rollgate::internal {
+namespace {
+
+TEST(ConfigLoaderTest, AppProbesLogsFallbackAndExpectedDifferences) {
+  const char* yaml = R"(service: s
+expect_differences: [model, timeout_ms]
+releases:
+  new:
+    version: '2'
+    probe: exec
+    command: [kubectl, exec, deploy/app-v2, --, app, smoke]
+    command_timeout_ms: 9000
+    logs: {command: [kubectl, logs, deploy/app-v2, --since=2m], require: [version, route]}
+  rollback:
+    version: '1'
+    probe: http
+    url: http://127.0.0.1:8080/smoke
+    method: POST
+    body: '{}'
+    base_url: https://api.cometapi.com
+    api_key: {env: KEY}
+    model: gpt-4o-mini
+    fallback: {model: gpt-4o, on: [503, model_not_found]}
+)";
+  Result<Config> cfg = ParseConfig(yaml, "rollgate.yaml");
+  ASSERT_OK(cfg);
+  const ReleaseConfig& n = *cfg->FindRelease("new");
+  EXPECT_EQ(n.probe, "exec");
+  EXPECT_EQ(n.exec.command.size(), 6u);
+  EXPECT_EQ(n.exec.timeout_ms, 9000);
+  EXPECT_FALSE(n.has_base_url);
+  ASSERT_TRUE(n.logs.has_value());
+  EXPECT_EQ(n.logs->require, (std::vector<std::string>{"version", "route"}));
+  const ReleaseConfig& r = *cfg->FindRelease("rollback");
+  EXPECT_EQ(r.http.url, "http://127.0.0.1:8080/smoke");
+  EXPECT_EQ(r.http.method, "POST");
+  EXPECT_TRUE(r.has_base_url);
+  ASSERT_TRUE(r.fallback.has_value());
+  EXPECT_EQ(r.fallback->on_status, std::vector<int>{503});
+  EXPECT_EQ(r.fallback->on_codes, std::vector<std::string>{"model_not_found"});
+  EXPECT_EQ(cfg->expect_differences.size(), 2u);
+}
+
+TEST(ConfigLoaderTest, AppProbeKeysAreCheckedPerKind) {
+  auto error = [](const std::string& yaml) {
+    Result<Config> cfg = ParseConfig(yaml, "rollgate.yaml");
+    return cfg.ok() ? std::string("accepted") : cfg.status().message();
+  };
+  std::string base = "service: s\nreleases:\n  rollback: {version: '1', base_url: 'http://127.0.0.1:1', api_key: k, model: m}\n";
+  EXPECT_NE(error(base + "  new: {version: '2', probe: exec}\n").find("needs command"), std::string::npos);
+  EXPECT_NE(error(base + "  new: {version: '2', probe: ssh}\n").find("use direct, http or exec"), std::string::npos);
+  EXPECT_NE(error(base + "  new: {version: '2', probe: http, url: ftp://x}\n").find("http:// or https://"),
+            std::string::npos);
+  EXPECT_NE(error(base + "  new: {version: '2', url: http://x, base_url: y, api_key: k, model: m}\n")
+                .find("only a `probe: http` release takes it"),
+            std::string::npos);
+  EXPECT_NE(error(base + "  new: {version: '2', probe: exec, command: [x]}\nexpect_differences: [colour]\n")
+                .find("'colour' is not a compared field"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace rollgate::internal

@@ -23,6 +23,7 @@ constexpr char kRollbackKey[] = "sk-test-rollback-bbbbbbbbbbbb";
 
 const char kConfig[] = R"(service: checkout-assistant
 contract: contract.yaml
+expect_differences: [model, key_fingerprint, stream]
 releases:
   new:
     version: "2.4.0"

@@ -1,0 +1,161 @@
+#include "gate/consistency.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "base/strings.h"
+#include "config/loader.h"
+#include "probe/retry_policy.h"
+
+namespace rollgate::internal {
+
+const std::vector<std::string>& ConsistencyFields() { return ConsistencyFieldNames(); }
+
+namespace {
+
+std::string HostOf(const ReleaseProfile& p) {
+  std::string scheme, host, base;
+  if (p.base_url.empty() || !ParseBaseUrl(p.base_url, &scheme, &host, &base).empty()) return "";
+  return scheme + "://" + host;
+}
+
+std::string RetryText(const RetryPolicy& r) {
+  std::vector<std::string> codes;
+  for (int c : r.retry_on) codes.push_back(std::to_string(c));
+  return std::to_string(r.max_attempts) + " attempts, backoff " + std::to_string(r.backoff_ms) +
+         " ms, retry_on [" + Join(codes, ",") + "]";
+}
+
+// Where a value came from; for a value that did not resolve, why not.
+std::string Source(const ReleaseProfile& p, const std::string& key) {
+  for (const auto& e : p.errors) {
+    if (e.rfind(key + " ", 0) == 0) return e;
+  }
+  auto it = p.provenance.find(key);
+  return it == p.provenance.end() ? "config" : it->second;
+}
+
+}  // namespace
+
+std::vector<FieldDiff> DiffReleases(const ReleaseProfile& a, const ReleaseProfile& b,
+                                    const std::vector<std::string>& expect) {
+  std::vector<FieldDiff> out;
+  auto add = [&](const std::string& field, const std::string& l, const std::string& r,
+                 const std::string& ls, const std::string& rs, bool l_ok, bool r_ok) {
+    FieldDiff d;
+    d.field = field;
+    d.left = l;
+    d.right = r;
+    d.left_source = ls;
+    d.right_source = rs;
+    d.unresolved = l_ok != r_ok;
+    d.differs = d.unresolved || l != r;
+    d.expected = std::find(expect.begin(), expect.end(), field) != expect.end();
+    out.push_back(std::move(d));
+  };
+  const ReleaseConfig& ca = *a.config;
+  const ReleaseConfig& cb = *b.config;
+  add("endpoint_host", HostOf(a), HostOf(b), Source(a, "base_url"), Source(b, "base_url"),
+      !HostOf(a).empty(), !HostOf(b).empty());
+  add("path", a.path, b.path, Source(a, "path"), Source(b, "path"), true, true);
+  add("method", a.method, b.method, "config", "config", true, true);
+  add("model", a.model, b.model, Source(a, "model"), Source(b, "model"), !a.model.empty(),
+      !b.model.empty());
+  add("key_fingerprint", a.key_fingerprint, b.key_fingerprint, Source(a, "api_key"),
+      Source(b, "api_key"), !a.key_fingerprint.empty(), !b.key_fingerprint.empty());
+  add("timeout_ms", std::to_string(ca.timeout_ms), std::to_string(cb.timeout_ms), "config",
+      "config", true, true);
+  add("retry", RetryText(ca.retry), RetryText(cb.retry), "config", "config", true, true);
+  add("stream", ca.stream ? "true" : "false", cb.stream ? "true" : "false", "config", "config",
+      true, true);
+  add("probe", ca.probe, cb.probe, "config", "config", true, true);
+  return out;
+}
+
+CheckResult ConfigConsistencyGate(const std::vector<FieldDiff>& diffs, const std::string& left,
+                                  const std::string& right) {
+  CheckResult g{"config_consistency", CheckStatus::kPass, "", false};
+  std::vector<std::string> unexpected, expected;
+  bool declarable = false;  // at least one difference could be declared in expect_differences
+  for (const auto& d : diffs) {
+    if (!d.differs) continue;
+    if (d.unresolved) {
+      // A secret or value that resolves on one side only is never an "expected" difference.
+      const bool left_ok = !d.left.empty();
+      unexpected.push_back(d.field + " resolves for " + (left_ok ? left : right) + " (" +
+                           (left_ok ? d.left_source : d.right_source) + ") but not for " +
+                           (left_ok ? right : left) + " (" +
+                           (left_ok ? d.right_source : d.left_source) + ")");
+      continue;
+    }
+    declarable = declarable || !d.expected;
+    std::string text = d.field + ": " + left + " '" + d.left + "' (" + d.left_source + ") vs " +
+                       right + " '" + d.right + "' (" + d.right_source + ")";
+    (d.expected ? expected : unexpected).push_back(text);
+  }
+  if (!unexpected.empty()) {
+    g.status = CheckStatus::kFail;
+    g.detail = "unexpected difference" + std::string(unexpected.size() > 1 ? "s: " : ": ") +
+               Join(unexpected, "; ") + (declarable ? " (declare intended ones in expect_differences)" : "");
+    return g;
+  }
+  if (expected.empty()) {
+    g.detail = left + " and " + right + " agree on " + Join(ConsistencyFields(), ", ");
+  } else {
+    g.detail = "only expected differences: " + Join(expected, "; ");
+  }
+  return g;
+}
+
+CheckResult RetryPolicyGate(const std::vector<ReleaseProfile>& profiles) {
+  CheckResult g{"retry_policy", CheckStatus::kPass, "", false};
+  std::vector<std::string> failures, notes, fine;
+  for (const auto& p : profiles) {
+    if (!p.config) continue;
+    const RetryPolicy& r = p.config->retry;
+    std::vector<int> bad;
+    for (int code : r.retry_on) {
+      if (IsNeverRetriedStatus(code)) bad.push_back(code);
+    }
+    std::string name = "releases." + p.name + ".retry";
+    if (!bad.empty()) {
+      std::vector<std::string> codes;
+      for (int c : bad) codes.push_back(std::to_string(c));
+      failures.push_back(
+          name + " retries " + Join(codes, ", ") +
+          ": those fail the same way every time, so retries only multiply load during an incident");
+    }
+    if (r.max_attempts > 5) {
+      notes.push_back(name + ": " + std::to_string(r.max_attempts) +
+                      " attempts turn one user request into " + std::to_string(r.max_attempts) +
+                      " provider calls");
+    }
+    double backoff = 0;
+    for (int k = 1; k < r.max_attempts; ++k) {
+      backoff += std::min<double>(r.backoff_ms * std::pow(2.0, k - 1), r.max_backoff_ms);
+    }
+    double worst = backoff + static_cast<double>(r.max_attempts) * p.config->timeout_ms;
+    if (backoff > p.config->timeout_ms) {
+      notes.push_back(name + ": backoffs add up to " + FormatDurationMs(backoff) +
+                      ", longer than timeout_ms " + std::to_string(p.config->timeout_ms) +
+                      "; worst case " + FormatDurationMs(worst));
+    } else {
+      fine.push_back(p.name + " worst case " + FormatDurationMs(worst));
+    }
+  }
+  if (!failures.empty()) {
+    g.status = CheckStatus::kFail;
+    g.detail = Join(failures, "; ");
+    if (!notes.empty()) g.detail += "; also: " + Join(notes, "; ");
+    return g;
+  }
+  if (!notes.empty()) {
+    g.warning = true;
+    g.detail = "no non-retryable status is retried; note: " + Join(notes, "; ");
+    return g;
+  }
+  g.detail = "no non-retryable status is retried (" + Join(fine, ", ") + ")";
+  return g;
+}
+
+}  // namespace rollgate::internal

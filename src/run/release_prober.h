@@ -1,0 +1,59 @@
+// Launching every probe of a run: each release's smoke call by its probe kind (direct on the
+// transport, http on the transport, exec on a worker thread), its streaming call, the fallback
+// production would take, and the invalid-token calls. Internal to run/.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "base/clock.h"
+#include "base/environment.h"
+#include "checks/release_checks.h"
+#include "config/profile.h"
+#include "contract/app_protocol.h"
+#include "probe/http_transport.h"
+#include "probe/probe.h"
+#include "rollgate/report.h"
+
+namespace rollgate::internal {
+
+struct ReleaseRun {
+  ReleaseProfile profile;
+  ReleaseProbes probes;
+  std::string chat_request_id;    // correlation ids (X-Client-Request-Id / ROLLGATE_CORRELATION_ID)
+  std::string stream_request_id;
+  std::optional<ProbeOutcome> primary;  // the failed primary call, when a fallback was taken
+  std::string primary_request_id;
+};
+
+struct NegativeRun {
+  std::string release;  // the first release that calls this endpoint
+  std::string endpoint;
+  std::string client_request_id;
+  std::optional<ProbeOutcome> outcome;
+};
+
+struct ProbeContext {
+  HttpTransport* transport = nullptr;
+  const Environment* env = nullptr;
+  const Clock* clock = nullptr;
+  JitterFn jitter;
+  std::string config_dir;
+  std::vector<std::string> response_fields;  // the contract's
+};
+
+/// Starts every probe of `run`. Exec probes run on threads appended to `threads`; the caller
+/// joins them after transport->Run(). REQUIRES: `run` outlives both.
+void LaunchReleaseProbes(const ProbeContext& ctx, ReleaseRun* run, std::vector<std::thread>* threads);
+
+/// One invalid-token call per distinct provider endpoint among the usable releases.
+std::vector<NegativeRun> PlanNegativeAuth(const std::vector<ReleaseRun>& runs);
+void LaunchNegativeAuth(const ProbeContext& ctx, const ReleaseProfile& profile, NegativeRun* run);
+
+/// Every attempt of a probe as evidence records.
+std::vector<AttemptRecord> AttemptRecords(const std::string& kind, const ProbeOutcome& outcome,
+                                          const std::string& client_request_id, const std::string& model = "");
+
+}  // namespace rollgate::internal

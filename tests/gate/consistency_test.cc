@@ -1,0 +1,82 @@
+#include "gate/consistency.h"
+
+#include <gtest/gtest.h>
+
+namespace rollgate::internal {
+namespace {
+
+class ConsistencyTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    for (auto* c : {&new_cfg_, &old_cfg_}) {
+      c->timeout_ms = 20000;
+    }
+    a_ = Profile("new", &new_cfg_);
+    b_ = Profile("rollback", &old_cfg_);
+  }
+  static ReleaseProfile Profile(const std::string& name, const ReleaseConfig* cfg) {
+    ReleaseProfile p;
+    p.name = name;
+    p.config = cfg;
+    p.base_url = "https://api.cometapi.com";
+    p.method = "POST";
+    p.path = "/v1/chat/completions";
+    p.model = "gpt-4o-mini";
+    p.key_fingerprint = "sha256:aaaaaaaaaaaa";
+    p.provenance = {{"model", "literal"}, {"api_key", "env KEY"}, {"base_url", "literal"}};
+    return p;
+  }
+  ReleaseConfig new_cfg_, old_cfg_;
+  ReleaseProfile a_, b_;
+};
+
+TEST_F(ConsistencyTest, IdenticalReleasesPass) {
+  CheckResult g = ConfigConsistencyGate(DiffReleases(a_, b_, {}), "new", "rollback");
+  EXPECT_EQ(g.status, CheckStatus::kPass) << g.detail;
+}
+
+TEST_F(ConsistencyTest, UndeclaredDifferenceBlocksWithBothValuesAndSources) {
+  b_.model = "gpt-4o";
+  b_.provenance["model"] = "yaml deploy/v1/app.yaml:llm.model (line 3)";
+  old_cfg_.timeout_ms = 60000;
+  CheckResult g = ConfigConsistencyGate(DiffReleases(a_, b_, {"timeout_ms"}), "new", "rollback");
+  EXPECT_EQ(g.status, CheckStatus::kFail);
+  EXPECT_NE(g.detail.find("model: new 'gpt-4o-mini' (literal) vs rollback 'gpt-4o' (yaml deploy/v1/app.yaml:llm.model (line 3))"),
+            std::string::npos)
+      << g.detail;
+  EXPECT_EQ(g.detail.find("timeout_ms"), std::string::npos);  // declared, so not in the failure
+  CheckResult declared = ConfigConsistencyGate(DiffReleases(a_, b_, {"timeout_ms", "model"}), "new", "rollback");
+  EXPECT_EQ(declared.status, CheckStatus::kPass);
+  EXPECT_NE(declared.detail.find("only expected differences"), std::string::npos);
+}
+
+TEST_F(ConsistencyTest, SecretResolvingOnOneSideIsNeverExpected) {
+  b_.key_fingerprint = "";
+  b_.errors = {"api_key from env KEY_OLD: env KEY_OLD is not set"};
+  CheckResult g = ConfigConsistencyGate(DiffReleases(a_, b_, {"key_fingerprint"}), "new", "rollback");
+  EXPECT_EQ(g.status, CheckStatus::kFail);
+  EXPECT_NE(g.detail.find("key_fingerprint resolves for new (env KEY) but not for rollback (api_key from env KEY_OLD: "
+                          "env KEY_OLD is not set)"),
+            std::string::npos)
+      << g.detail;
+}
+
+TEST_F(ConsistencyTest, RetryPolicyAudit) {
+  EXPECT_EQ(RetryPolicyGate({a_, b_}).status, CheckStatus::kPass);
+  old_cfg_.retry.retry_on = {400, 503};
+  CheckResult bad = RetryPolicyGate({a_, b_});
+  EXPECT_EQ(bad.status, CheckStatus::kFail);
+  EXPECT_NE(bad.detail.find("releases.rollback.retry retries 400"), std::string::npos);
+  old_cfg_.retry.retry_on = {503};
+  old_cfg_.retry.max_attempts = 8;
+  old_cfg_.retry.backoff_ms = 5000;
+  old_cfg_.timeout_ms = 10000;
+  CheckResult noted = RetryPolicyGate({a_, b_});
+  EXPECT_EQ(noted.status, CheckStatus::kPass);
+  EXPECT_TRUE(noted.warning);
+  EXPECT_NE(noted.detail.find("8 attempts"), std::string::npos);
+  EXPECT_NE(noted.detail.find("longer than timeout_ms 10000"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace rollgate::internal
