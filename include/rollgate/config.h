@@ -124,6 +124,26 @@ struct NegativeAuthConfig {
   std::vector<int> expect_status = {401, 403};
 };
 
+/// Run history (SQLite): every gate, check and drill appends when configured.
+struct HistoryConfig {
+  std::string db;  // resolved against the config's directory
+};
+
+/// `rollgate serve`'s scheduled gates, capped so smoke traffic can never run up a bill.
+struct ScheduleConfig {
+  int64_t every_ms = 600000;      // 10m
+  int64_t jitter_ms = 30000;      // up to this much is added to each wait
+  int max_runs_per_day = 144;
+  int64_t max_tokens_per_day = 20000;  // usage tokens the provider reported
+};
+
+struct ServeConfig {
+  std::optional<ValueSource> token;  // bearer token webhooks and run triggers require
+  int64_t max_result_age_ms = 300000;  // a webhook reuses a result younger than this
+  std::string listen = "127.0.0.1:9464";
+  int run_timeout_ms = 120000;       // SIGTERM waits at most this long for the run in flight
+};
+
 struct Config {
   std::string file;  // the config file as given
   std::string dir;   // its directory: relative paths resolve against it
@@ -134,6 +154,9 @@ struct Config {
   NegativeAuthConfig negative_auth;
   Thresholds thresholds;
   std::vector<std::string> expect_differences;  // new vs rollback fields allowed to differ
+  std::optional<HistoryConfig> history;
+  std::optional<ScheduleConfig> schedule;
+  std::optional<ServeConfig> serve;
 
   const ReleaseConfig* FindRelease(const std::string& name) const {
     for (const auto& r : releases) {

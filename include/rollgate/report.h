@@ -79,6 +79,7 @@ struct StreamSummary {
   double ttft_ms = -1;    // time to first content token, from the attempt start
   double max_gap_ms = 0;  // longest silence between events
   std::string finish_reason;
+  int64_t total_tokens = -1;  // from the usage chunk
 };
 
 struct ReleaseReport {
@@ -126,6 +127,15 @@ struct RunReport {
   std::vector<std::string> evidence_files;            // paths written
 
   bool passed() const { return decision == "pass"; }
+  /// Usage tokens the provider reported across every probe of the run (schedule caps).
+  int64_t TokensUsed() const {
+    int64_t total = 0;
+    for (const auto& r : releases) {
+      if (r.parsed.total_tokens > 0) total += r.parsed.total_tokens;
+      if (r.stream.total_tokens > 0) total += r.stream.total_tokens;
+    }
+    return total;
+  }
   const ReleaseReport* FindRelease(const std::string& name) const {
     for (const auto& r : releases) {
       if (r.name == name) return &r;

@@ -179,3 +179,25 @@ std::string FormatDurationMs(double ms) {
 }
 
 }  // namespace rollgate::internal
+
+namespace rollgate::internal {
+
+int64_t ParseDurationMs(std::string_view text) {
+  std::string_view t = TrimView(text);
+  std::size_t i = 0;
+  int64_t value = 0;
+  while (i < t.size() && t[i] >= '0' && t[i] <= '9') {
+    if (value > 1000000000) return -1;
+    value = value * 10 + (t[i++] - '0');
+  }
+  if (i == 0) return -1;
+  std::string_view unit = t.substr(i);
+  if (unit.empty() || unit == "s") return value * 1000;
+  if (unit == "ms") return value;
+  if (unit == "m") return value * 60 * 1000;
+  if (unit == "h") return value * 3600 * 1000;
+  if (unit == "d") return value * 86400 * 1000;
+  return -1;
+}
+
+}  // namespace rollgate::internal

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,5 +38,9 @@ std::string Plural(long n, std::string_view one, std::string_view many);
 
 /// Formats milliseconds for humans: "850 ms", "1.2 s", "20 s".
 std::string FormatDurationMs(double ms);
+
+/// Parses "500ms", "30s", "10m", "2h", "1d" (or a bare number of seconds) into milliseconds;
+/// -1 when it is not a duration.
+int64_t ParseDurationMs(std::string_view text);
 
 }  // namespace rollgate::internal

@@ -240,6 +240,7 @@ CheckResult Streaming(const ReleaseProfile& p, const ReleaseProbes& probes,
   summary->done_seen = s.done_seen;
   summary->usage_seen = s.usage_seen;
   summary->finish_reason = s.finish_reason;
+  summary->total_tokens = s.total_tokens;
   summary->max_gap_ms = o.stream_max_gap_ms;
   if (s.first_content_ms >= 0) summary->ttft_ms = s.first_content_ms - ex.start_ms;
   std::string progress = std::to_string(s.chunks) + " chunks";

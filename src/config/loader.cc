@@ -24,7 +24,8 @@ namespace {
 
 const std::vector<std::string> kTopKeys = {"service",       "contract",          "releases",
                                            "negative_auth", "thresholds",        "prompt",
-                                           "defaults",      "expect_differences"};
+                                           "defaults",      "expect_differences", "history",
+                                           "schedule",      "serve"};
 const std::vector<std::string> kReleaseKeys = {"version",
                                                "base_url",
                                                "api_key",
@@ -256,6 +257,64 @@ Status ParseRelease(const YamlReader& r, const YAML::Node& node, const std::stri
   return Status::Ok();
 }
 
+Status GetDuration(const YamlReader& r, const YAML::Node& map, const std::string& key, const std::string& path,
+                   int64_t* out, int64_t lo_ms, int64_t hi_ms) {
+  std::string text;
+  ROLLGATE_RETURN_IF_ERROR(r.GetString(map, key, path, &text));
+  if (text.empty()) return Status::Ok();
+  int64_t ms = ParseDurationMs(text);
+  if (ms < 0) return r.Error(map[key], path + "." + key, "'" + text + "' is not a duration; use e.g. 30s, 10m, 1h");
+  if (ms < lo_ms || ms > hi_ms) {
+    return r.Error(map[key], path + "." + key,
+                   "'" + text + "' is out of range; use " + FormatDurationMs(lo_ms) + " to " + FormatDurationMs(hi_ms));
+  }
+  *out = ms;
+  return Status::Ok();
+}
+
+Status ParseOperations(const YamlReader& r, const YAML::Node& root, Config* cfg) {
+  const YAML::Node h = root["history"];
+  if (h.IsDefined() && !h.IsNull()) {
+    ROLLGATE_RETURN_IF_ERROR(r.RequireMap(h, "history"));
+    ROLLGATE_RETURN_IF_ERROR(r.CheckKeys(h, "history", {"db"}));
+    HistoryConfig history;
+    ROLLGATE_RETURN_IF_ERROR(r.GetString(h, "db", "history", &history.db, /*required=*/true));
+    history.db = ResolveRelative(cfg->dir, history.db);
+    cfg->history = history;
+  }
+  const YAML::Node sc = root["schedule"];
+  if (sc.IsDefined() && !sc.IsNull()) {
+    ROLLGATE_RETURN_IF_ERROR(r.RequireMap(sc, "schedule"));
+    ROLLGATE_RETURN_IF_ERROR(r.CheckKeys(sc, "schedule", {"every", "jitter", "max_runs_per_day", "max_tokens_per_day"}));
+    ScheduleConfig s;
+    ROLLGATE_RETURN_IF_ERROR(GetDuration(r, sc, "every", "schedule", &s.every_ms, 10000, 7 * 86400000LL));
+    ROLLGATE_RETURN_IF_ERROR(GetDuration(r, sc, "jitter", "schedule", &s.jitter_ms, 0, 86400000LL));
+    ROLLGATE_RETURN_IF_ERROR(r.GetInt(sc, "max_runs_per_day", "schedule", &s.max_runs_per_day, 1, 100000));
+    int tokens = static_cast<int>(s.max_tokens_per_day);
+    ROLLGATE_RETURN_IF_ERROR(r.GetInt(sc, "max_tokens_per_day", "schedule", &tokens, 1, 2000000000));
+    s.max_tokens_per_day = tokens;
+    cfg->schedule = s;
+  }
+  const YAML::Node sv = root["serve"];
+  if (sv.IsDefined() && !sv.IsNull()) {
+    ROLLGATE_RETURN_IF_ERROR(r.RequireMap(sv, "serve"));
+    ROLLGATE_RETURN_IF_ERROR(r.CheckKeys(sv, "serve", {"token", "max_result_age", "listen", "run_timeout"}));
+    ServeConfig s;
+    if (sv["token"].IsDefined()) {
+      ValueSource token;
+      ROLLGATE_RETURN_IF_ERROR(ParseValueSource(r, sv["token"], "serve.token", &token));
+      s.token = token;
+    }
+    ROLLGATE_RETURN_IF_ERROR(GetDuration(r, sv, "max_result_age", "serve", &s.max_result_age_ms, 0, 86400000LL));
+    ROLLGATE_RETURN_IF_ERROR(r.GetString(sv, "listen", "serve", &s.listen));
+    int64_t run_timeout = s.run_timeout_ms;
+    ROLLGATE_RETURN_IF_ERROR(GetDuration(r, sv, "run_timeout", "serve", &run_timeout, 1000, 3600000));
+    s.run_timeout_ms = static_cast<int>(run_timeout);
+    cfg->serve = s;
+  }
+  return Status::Ok();
+}
+
 Status ParseTop(const YamlReader& r, const YAML::Node& root, Config* cfg) {
   if (!root.IsDefined() || root.IsNull()) {
     return Status::InvalidArgument(r.file() +
@@ -301,6 +360,7 @@ Status ParseTop(const YamlReader& r, const YAML::Node& root, Config* cfg) {
     }
     ROLLGATE_RETURN_IF_ERROR(r.CheckKeys(defaults_node, "defaults", allowed));
   }
+  ROLLGATE_RETURN_IF_ERROR(ParseOperations(r, root, cfg));
   ROLLGATE_RETURN_IF_ERROR(
       r.GetStringList(root, "expect_differences", "", &cfg->expect_differences));
   for (const auto& field : cfg->expect_differences) {

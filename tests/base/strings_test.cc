@@ -43,3 +43,22 @@ TEST(StringsTest, FormatsDurationsForHumans) {
 
 }  // namespace
 }  // namespace rollgate::internal
+
+namespace rollgate::internal {
+namespace {
+
+TEST(StringsTest, Durations) {
+  EXPECT_EQ(ParseDurationMs("500ms"), 500);
+  EXPECT_EQ(ParseDurationMs("30s"), 30000);
+  EXPECT_EQ(ParseDurationMs("10m"), 600000);
+  EXPECT_EQ(ParseDurationMs("2h"), 7200000);
+  EXPECT_EQ(ParseDurationMs("1d"), 86400000);
+  EXPECT_EQ(ParseDurationMs("45"), 45000);
+  EXPECT_EQ(ParseDurationMs("10 m"), -1);
+  EXPECT_EQ(ParseDurationMs("m"), -1);
+  EXPECT_EQ(ParseDurationMs("-5s"), -1);
+  EXPECT_EQ(ParseDurationMs("99999999999999999s"), -1);
+}
+
+}  // namespace
+}  // namespace rollgate::internal

@@ -206,3 +206,32 @@ TEST(ConfigLoaderTest, AppProbeKeysAreCheckedPerKind) {
 
 }  // namespace
 }  // namespace rollgate::internal
+
+namespace rollgate::internal {
+namespace {
+
+TEST(ConfigLoaderTest, HistoryScheduleAndServe) {
+  std::string base = "service: s\nreleases:\n  new: {version: '2', base_url: 'http://127.0.0.1:1', api_key: k, model: m}\n"
+                     "  rollback: {version: '1', base_url: 'http://127.0.0.1:1', api_key: k, model: m}\n";
+  Result<Config> cfg = ParseConfig(base +
+                                       "history: {db: state/history.db}\n"
+                                       "schedule: {every: 10m, jitter: 30s, max_runs_per_day: 144, max_tokens_per_day: 20000}\n"
+                                       "serve: {token: {env: SERVE_TOKEN}, max_result_age: 5m, listen: 127.0.0.1:9464}\n",
+                                   "/etc/rollgate/rollgate.yaml");
+  ASSERT_OK(cfg);
+  EXPECT_EQ(cfg->history->db, "/etc/rollgate/state/history.db");
+  EXPECT_EQ(cfg->schedule->every_ms, 600000);
+  EXPECT_EQ(cfg->schedule->jitter_ms, 30000);
+  EXPECT_EQ(cfg->schedule->max_tokens_per_day, 20000);
+  EXPECT_EQ(cfg->serve->max_result_age_ms, 300000);
+  EXPECT_EQ(cfg->serve->token->name, "SERVE_TOKEN");
+  Result<Config> bad = ParseConfig(base + "schedule: {every: often}\n", "rollgate.yaml");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("schedule.every: 'often' is not a duration"), std::string::npos);
+  Result<Config> fast = ParseConfig(base + "schedule: {every: 1s}\n", "rollgate.yaml");
+  ASSERT_FALSE(fast.ok());
+  EXPECT_NE(fast.status().message().find("out of range"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace rollgate::internal
