@@ -55,12 +55,16 @@ struct PromptOptions {
   enum class TokenField { kMaxTokens, kMaxCompletionTokens };
   int max_tokens = 40;  // the smoke answer needs ~10 tokens; reasoning models need far more
   TokenField token_field = TokenField::kMaxTokens;
+  std::string system;  // overrides the built-in system message when set
+  std::string user;    // overrides the built-in user message when set (it should still ask for
+                       // {"ok":true,"label":"<label>"}, or content_sanity fails)
   std::string label = "rollback-smoke";  // the label the model must echo back
 };
 
 struct Thresholds {
   int max_latency_ms = 5000;  // end-to-end latency of the smoke call, retries included
   int max_ttft_ms = 0;        // time to first token on the streaming path; 0 = not checked
+  int max_smoke_tokens = 500;  // usage tokens one smoke call may cost (token_budget check)
 };
 
 /// probe: exec - the release's own smoke entrypoint (docs/app-probes.md).

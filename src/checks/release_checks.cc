@@ -311,14 +311,39 @@ CheckResult Latency(const ReleaseProfile& p, const ProbeOutcome& o, const Thresh
                              FormatDurationMs(th.max_latency_ms) + "; " + phases + ")");
 }
 
+// token_budget: smoke traffic must stay cheap; a prompt copied from the app's real system prompt,
+// or a budget a reasoning model fills, shows up here before a schedule multiplies it.
+CheckResult TokenBudget(const ParsedFields& chat, const StreamSummary& stream, const Thresholds& th) {
+  int64_t total = 0;
+  bool reported = false;
+  std::string parts;
+  if (chat.total_tokens >= 0) {
+    reported = true;
+    total += chat.total_tokens;
+    parts = "chat " + std::to_string(chat.total_tokens) + " (prompt " + std::to_string(chat.prompt_tokens) + ")";
+  }
+  if (stream.total_tokens >= 0) {
+    reported = true;
+    total += stream.total_tokens;
+    parts += std::string(parts.empty() ? "" : ", ") + "stream " + std::to_string(stream.total_tokens);
+  }
+  if (!reported) return Skip("token_budget", "the provider reported no usage");
+  if (total > th.max_smoke_tokens) {
+    return Fail("token_budget", "the smoke calls used " + std::to_string(total) + " tokens (" + parts +
+                                    "), above max_smoke_tokens " + std::to_string(th.max_smoke_tokens) +
+                                    ": shrink prompt.system/prompt.user or prompt.max_tokens");
+  }
+  return Pass("token_budget", std::to_string(total) + " tokens (" + parts + "; limit " +
+                                  std::to_string(th.max_smoke_tokens) + ")");
+}
+
 }  // namespace
 
 std::string DescribeAttempts(const ProbeOutcome& o) {
   std::vector<std::string> parts;
   for (const auto& a : o.attempts) {
-    parts.push_back(a.exchange.transport_ok() || a.exchange.status
-                        ? std::to_string(a.exchange.status)
-                        : TransportErrorName(a.exchange.error));
+    parts.push_back(a.exchange.transport_ok() ? std::to_string(a.exchange.status)
+                                              : TransportErrorName(a.exchange.error));
   }
   return Plural(static_cast<long>(o.attempts.size()), "attempt", "attempts") + " (" +
          Join(parts, ", ") + ")";
@@ -351,6 +376,7 @@ ReleaseEvaluation EvaluateRelease(const ReleaseProfile& p, const ReleaseProbes& 
                       ? Skip("streaming", "not run: configuration failed")
                       : Skip("streaming", "the release does not stream (stream: false)"));
     out.push_back(Skip("latency", "not run: configuration failed"));
+    out.push_back(Skip("token_budget", "not run: configuration failed"));
     return eval;
   }
   if (!probes.app_config_error.empty()) {
@@ -359,6 +385,7 @@ ReleaseEvaluation EvaluateRelease(const ReleaseProfile& p, const ReleaseProbes& 
     for (const char* id : chain) out.push_back(Skip(id, "not reached: configuration failed"));
     out.push_back(Skip("streaming", "not reached: configuration failed"));
     out.push_back(Skip("latency", "not reached: configuration failed"));
+    out.push_back(Skip("token_budget", "not reached: configuration failed"));
     return eval;
   }
   std::string cfg =
@@ -408,6 +435,7 @@ ReleaseEvaluation EvaluateRelease(const ReleaseProfile& p, const ReleaseProbes& 
   step("content_sanity", [&] { return Content(p, *parsed, &fields); });
   out.push_back(Streaming(p, probes, &stream));
   step("latency", [&] { return Latency(p, chat, th, stream, probes.via); });
+  step("token_budget", [&] { return TokenBudget(fields, stream, th); });
   return eval;
 }
 

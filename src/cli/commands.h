@@ -34,6 +34,14 @@ struct DiffArgs {
 };
 int RunDiffCommand(const DiffArgs& args);
 
+struct RehearseArgs {
+  std::string config;  // empty: the built-in setup
+  std::string format = "table";
+  std::string evidence_dir = "rollgate-evidence/rehearse";
+  int parallel = 6;
+};
+int RunRehearseCommand(const RehearseArgs& args);
+
 struct MockArgs {
   std::string listen = "127.0.0.1:8787";
   std::string flavor = "cometapi";

@@ -58,6 +58,18 @@ int Main(int argc, char** argv) {
   diff_cmd->add_option("--config", diff.config, "The rollgate.yaml to read")->required();
   diff_cmd->footer(Example("  rollgate diff --config rollgate.yaml"));
 
+  RehearseArgs rehearse;
+  CLI::App* rehearse_cmd = app.add_subcommand(
+      "rehearse", "Inject every known fault through the mock and show which the gate catches (exit 0 all caught, 1 not)");
+  rehearse_cmd->add_option("--config", rehearse.config, "Rehearse these releases (default: a built-in setup)");
+  rehearse_cmd->add_option("--format", rehearse.format, "table or json")->capture_default_str();
+  rehearse_cmd->add_option("--evidence-dir", rehearse.evidence_dir, "Each mode's evidence goes to a subdirectory")
+      ->capture_default_str();
+  rehearse_cmd->add_option("--parallel", rehearse.parallel, "Modes rehearsed at once")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 64));
+  rehearse_cmd->footer(Example("  rollgate rehearse\n  rollgate rehearse --config rollgate.yaml --format json"));
+
   MockArgs mock;
   CLI::App* mock_cmd = app.add_subcommand(
       "mock", "Run the OpenAI-compatible mock provider on loopback until SIGINT/SIGTERM");
@@ -131,6 +143,7 @@ int Main(int argc, char** argv) {
   if (*check_cmd) return RunCheckCommand(check);
   if (*mock_cmd) return RunMockCommand(mock);
   if (*diff_cmd) return RunDiffCommand(diff);
+  if (*rehearse_cmd) return RunRehearseCommand(rehearse);
   if (*demo_cmd) return RunDemoCommand(demo);
   return ToInt(ExitCode::kUsage);
 }

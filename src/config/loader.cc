@@ -53,7 +53,7 @@ const std::vector<std::string> kReleaseKeys = {"version",
 const std::vector<std::string> kRetryKeys = {"max_attempts",   "backoff_ms",
                                              "max_backoff_ms", "retry_after_cap_ms",
                                              "retry_on",       "retry_on_connection_errors"};
-const std::vector<std::string> kPromptKeys = {"max_tokens", "token_field", "label"};
+const std::vector<std::string> kPromptKeys = {"max_tokens", "token_field", "label", "system", "user"};
 
 Status ParsePrompt(const YamlReader& r, const YAML::Node& node, const std::string& path,
                    PromptOptions* out) {
@@ -71,6 +71,8 @@ Status ParsePrompt(const YamlReader& r, const YAML::Node& node, const std::strin
                    "'" + field + "' is not a token field; use max_tokens or max_completion_tokens");
   }
   ROLLGATE_RETURN_IF_ERROR(r.GetString(node, "label", path, &out->label));
+  ROLLGATE_RETURN_IF_ERROR(r.GetString(node, "system", path, &out->system));
+  ROLLGATE_RETURN_IF_ERROR(r.GetString(node, "user", path, &out->user));
   if (out->label.empty() || out->label.size() > 64 ||
       out->label.find_first_of("\"\\\n") != std::string::npos) {
     return r.Error(node["label"], path + ".label",
@@ -342,7 +344,10 @@ Status ParseTop(const YamlReader& r, const YAML::Node& root, Config* cfg) {
   const YAML::Node th = root["thresholds"];
   if (th.IsDefined() && !th.IsNull()) {
     ROLLGATE_RETURN_IF_ERROR(r.RequireMap(th, "thresholds"));
-    ROLLGATE_RETURN_IF_ERROR(r.CheckKeys(th, "thresholds", {"max_latency_ms", "max_ttft_ms"}));
+    ROLLGATE_RETURN_IF_ERROR(
+        r.CheckKeys(th, "thresholds", {"max_latency_ms", "max_ttft_ms", "max_smoke_tokens"}));
+    ROLLGATE_RETURN_IF_ERROR(
+        r.GetInt(th, "max_smoke_tokens", "thresholds", &cfg->thresholds.max_smoke_tokens, 1, 1000000));
     ROLLGATE_RETURN_IF_ERROR(
         r.GetInt(th, "max_latency_ms", "thresholds", &cfg->thresholds.max_latency_ms, 1, 600000));
     ROLLGATE_RETURN_IF_ERROR(

@@ -62,7 +62,7 @@ ResolvedValue Resolver::ResolveOnce(const ValueSource& s, bool secret) const {
       out.ok = true;
       out.value = s.literal;
       out.provenance = s.line > 0 ? "literal at config line " + std::to_string(s.line)
-                                  : "given on the command line";
+                                  : "literal";
       return out;
     case ValueSource::Kind::kEnv: {
       std::optional<std::string> v = env_.GetEnv(s.name);

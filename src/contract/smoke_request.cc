@@ -18,8 +18,8 @@ std::string BuildSmokeRequestBody(const std::string& model, const PromptOptions&
   nlohmann::json body;
   body["model"] = model;
   body["messages"] = nlohmann::json::array({
-      {{"role", "system"}, {"content", kSmokeSystemPrompt}},
-      {{"role", "user"}, {"content", SmokeUserPrompt(prompt.label)}},
+      {{"role", "system"}, {"content", prompt.system.empty() ? std::string(kSmokeSystemPrompt) : prompt.system}},
+      {{"role", "user"}, {"content", prompt.user.empty() ? SmokeUserPrompt(prompt.label) : prompt.user}},
   });
   body["temperature"] = 0;
   const char* field = prompt.token_field == PromptOptions::TokenField::kMaxCompletionTokens

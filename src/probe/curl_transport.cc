@@ -248,10 +248,10 @@ struct CurlTransport::Impl {
                                                          : "";
     if (const std::string* loc = FindHeader(ex.headers, "location")) ex.location = *loc;
     if (code == CURLE_OK) return;
-    Classify(t, code, conn, start);
+    Classify(t, code, conn);
   }
 
-  void Classify(Transfer* t, CURLcode code, curl_off_t conn, curl_off_t start) {
+  void Classify(Transfer* t, CURLcode code, curl_off_t conn) {
     HttpExchange& ex = t->ex;
     const HttpRequest& r = t->req;
     std::string where = HostPortOf(r.url);
@@ -269,14 +269,19 @@ struct CurlTransport::Impl {
       case CURLE_OPERATION_TIMEDOUT: {
         ex.error = TransportError::kTimeout;
         std::string limit = FormatDurationMs(r.timeout_ms);
-        if (conn == 0) {
-          ex.error_detail = "no connection to " + where + " within " +
-                            FormatDurationMs(std::min(r.connect_timeout_ms, r.timeout_ms));
-        } else if (start == 0) {
+        // Which phase ran out: a reused connection has no connect time, so "was the request
+        // sent" (request size) and "did any response byte arrive" tell the phases apart.
+        long sent = 0;
+        curl_easy_getinfo(t->easy, CURLINFO_REQUEST_SIZE, &sent);
+        if (ex.first_byte_ms >= 0) {
+          ex.error_detail = "response from " + where + " incomplete after " + limit + " (status " +
+                            std::to_string(ex.status) + ", " + std::to_string(ex.body.size()) +
+                            " body bytes received)";
+        } else if (sent > 0 || conn > 0) {
           ex.error_detail = "connected to " + where + " but no response within " + limit;
         } else {
-          ex.error_detail = "response from " + where + " incomplete after " + limit + " (" +
-                            std::to_string(ex.body.size()) + " body bytes received)";
+          ex.error_detail = "no connection to " + where + " within " +
+                            FormatDurationMs(std::min(r.connect_timeout_ms, r.timeout_ms));
         }
         return;
       }

@@ -24,6 +24,7 @@
 #include "gate/gates.h"
 #include "probe/curl_transport.h"
 #include "run/release_prober.h"
+#include "store/history_store.h"
 
 namespace rollgate::internal {
 
@@ -56,6 +57,10 @@ class Pipeline {
     if (options_.write_evidence) {
       Status st = WriteEvidence(options_.evidence_dir, redactor_, report_);
       if (!st.ok()) return Status::IoError("cannot write evidence: " + st.message());
+    }
+    if (config_.history) {
+      Status st = AppendToHistory(config_.history->db, *report_, redactor_.Redact(RenderGateJson(*report_)));
+      if (!st.ok()) return Status::IoError("cannot append to history " + config_.history->db + ": " + st.message());
     }
     return Status::Ok();
   }

@@ -60,7 +60,7 @@ class ReleaseChecksTest : public ::testing::Test {
 
 TEST_F(ReleaseChecksTest, HealthyAnswerPassesEveryCheck) {
   ReleaseEvaluation e = Evaluate({MakeAttempt(200, kGood)});
-  ASSERT_EQ(e.checks.size(), 8u);
+  ASSERT_EQ(e.checks.size(), 9u);
   for (const auto& c : e.checks) {
     if (c.id == "streaming") {
       EXPECT_EQ(c.status, CheckStatus::kSkip);
@@ -159,6 +159,20 @@ TEST_F(ReleaseChecksTest, UnresolvedSourceFailsConfigurationAndSkipsTheRest) {
       EXPECT_EQ(c.status, CheckStatus::kSkip) << c.id;
     }
   }
+}
+
+TEST_F(ReleaseChecksTest, OversizedSmokeFailsTheTokenBudget) {
+  ProbeOutcome o;
+  o.attempts = {MakeAttempt(200, R"({"object":"chat.completion","choices":[{"index":0,"finish_reason":"stop",
+    "message":{"role":"assistant","content":"{\"ok\":true,\"label\":\"rollback-smoke\"}"}}],
+    "usage":{"prompt_tokens":1500,"completion_tokens":9,"total_tokens":1509}})")};
+  o.finished_ms = 120;
+  ReleaseProbes probes;
+  probes.chat = o;
+  ReleaseEvaluation e = EvaluateRelease(profile_, probes, Contract{}, Thresholds{});
+  EXPECT_EQ(Get(e, "token_budget").status, CheckStatus::kFail);
+  EXPECT_NE(Get(e, "token_budget").detail.find("1509 tokens (chat 1509 (prompt 1500))"), std::string::npos)
+      << Get(e, "token_budget").detail;
 }
 
 TEST_F(ReleaseChecksTest, SlowAnswerFailsLatency) {

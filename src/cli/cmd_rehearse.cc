@@ -1,0 +1,47 @@
+// `rollgate rehearse`: inject every known fault through the mock; show which the gate catches.
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+
+#include "cli/cli_common.h"
+#include "cli/commands.h"
+#include "rehearse/rehearse.h"
+
+namespace rollgate::cli {
+
+namespace {
+
+// The sample app ships next to the rollgate binary in a build tree; ROLLGATE_SAMPLE_APP
+// overrides (an installed rollgate has none, and its app rows are then "not applicable").
+std::string FindSampleApp() {
+  if (const char* env = std::getenv("ROLLGATE_SAMPLE_APP"); env && *env) return env;
+  std::error_code ec;
+  std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (ec) return "";
+  std::filesystem::path app = self.parent_path() / "sample_app";
+  return std::filesystem::exists(app, ec) ? app.string() : "";
+}
+
+}  // namespace
+
+int RunRehearseCommand(const RehearseArgs& args) {
+  if (args.format != "table" && args.format != "json") {
+    return ReportError(Status::InvalidArgument("--format " + args.format + ": use table or json"));
+  }
+  internal::RehearseOptions options;
+  options.config_path = args.config;
+  options.evidence_dir = args.evidence_dir;
+  options.sample_app = FindSampleApp();
+  options.parallel = args.parallel;
+  internal::RehearseReport report;
+  Status st = internal::Rehearse(options, &report);
+  if (!st.ok()) return ReportError(st);
+  std::string text = args.format == "json" ? internal::RenderRehearseJson(report)
+                                           : internal::RenderRehearseTable(report, UseColor(STDOUT_FILENO));
+  std::fwrite(text.data(), 1, text.size(), stdout);
+  std::fflush(stdout);
+  return report.missed > 0 ? ToInt(ExitCode::kBlock) : ToInt(ExitCode::kPass);
+}
+
+}  // namespace rollgate::cli

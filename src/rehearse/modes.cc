@@ -1,0 +1,256 @@
+// The failure modes, one table. Each names the check or gate that owns the failure (the seed's
+// gate table: docs/rehearse.md), and, where retries matter, proves what reached the provider:
+// a non-retryable answer must cost exactly one request, a flaky one must recover within the
+// policy's budget, and a 429's Retry-After must be honoured.
+#include "rehearse/modes.h"
+
+#include <fstream>
+
+#include "base/strings.h"
+
+namespace rollgate::internal {
+
+std::string Expectation::Describe(const std::string& release) const {
+  std::string what = where == Where::kDecisionPass ? "decision pass"
+                     : where == Where::kGate        ? "gate " + id
+                                                    : release + " " + id;
+  if (want == Want::kWarn) what += " (note)";
+  if (want == Want::kFailOrWarn) what += " (fail or note)";
+  return what;
+}
+
+namespace {
+
+Expectation Check(const std::string& id, Expectation::Want want = Expectation::Want::kFail) {
+  return {Expectation::Where::kCheck, want, id};
+}
+Expectation Gate(const std::string& id, Expectation::Want want = Expectation::Want::kFail) {
+  return {Expectation::Where::kGate, want, id};
+}
+
+ReleaseConfig* Target(ModeSetup* s) {
+  for (auto& r : s->config->releases) {
+    if (r.name == s->target) return &r;
+  }
+  return nullptr;
+}
+
+const ReleaseReport* Release(const RunReport& report, const std::string& name) { return report.FindRelease(name); }
+
+// Requests that reached the mock for the target's chat probe.
+int64_t ChatRequests(const RunReport& report, const mock::MockStats& stats, const std::string& release,
+                     int* attempts) {
+  const ReleaseReport* r = Release(report, release);
+  *attempts = 0;
+  if (!r) return -1;
+  std::string id;
+  for (const auto& a : r->attempts) {
+    if (a.kind != "chat") continue;
+    id = a.client_request_id;
+    ++*attempts;
+  }
+  auto it = stats.by_client_request_id.find(id);
+  return it == stats.by_client_request_id.end() ? 0 : it->second;
+}
+
+std::string ExactlyOneRequest(const RunReport& report, const mock::MockStats& stats, const ModeSetup& s) {
+  int attempts = 0;
+  int64_t n = ChatRequests(report, stats, s.target, &attempts);
+  if (n == 1 && attempts == 1) return "";
+  return "a non-retryable answer reached the provider " + std::to_string(n) + " times (" +
+         std::to_string(attempts) + " attempts recorded): retries amplify the incident";
+}
+
+// A JSON string literal (the sample app's config is written here, not parsed).
+std::string Quote(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+
+// Points the target release at the sample app (probe: exec); the app's own config file is
+// written once the mock's URL is known (WriteSampleAppConfig).
+std::string UseSampleApp(ModeSetup* s, const std::string& extra_json, bool with_logs) {
+  if (s->sample_app.empty()) return "needs the sample app (examples/sample_app, built with the tests)";
+  ReleaseConfig* rel = Target(s);
+  if (!rel) return "no release " + s->target;
+  s->uses_app = true;
+  s->app_extra_json = extra_json;
+  rel->probe = "exec";
+  rel->exec.command = {s->sample_app, "smoke", "--config", s->work_dir + "/app.json"};
+  rel->exec.timeout_ms = rel->timeout_ms * 2 + 2000;
+  rel->stream = false;
+  if (with_logs) {
+    LogsConfig logs;
+    logs.command = {"cat", s->work_dir + "/app.log"};
+    rel->logs = logs;
+  }
+  return "";
+}
+
+}  // namespace
+
+void WriteSampleAppConfig(const ModeSetup& s, const std::string& base_url) {
+  const ReleaseConfig* rel = nullptr;
+  for (const auto& r : s.config->releases) {
+    if (r.name == s.target) rel = &r;
+  }
+  if (!rel) return;
+  std::ofstream(s.work_dir + "/app.key") << s.target_key << "\n";
+  // Later members win in the app's JSON reader, so the mode's extras override the defaults.
+  std::ofstream(s.work_dir + "/app.json")
+      << "{\"version\": " << Quote(rel->version.literal) << ", \"base_url\": " << Quote(base_url)
+      << ", \"api_key\": {\"file\": \"app.key\"}, \"model_alias\": \"smoke\", \"models\": {\"smoke\": "
+      << Quote(rel->model.value.literal) << "}, \"timeout_ms\": " << rel->timeout_ms
+      << ", \"log_file\": \"app.log\", \"log_fields\": \"full\"" << s.app_extra_json << "}\n";
+}
+
+std::vector<Mode> RehearsalModes() {
+  using Want = Expectation::Want;
+  std::vector<Mode> m;
+  m.push_back({"ok", "", false, "new", {Expectation::Where::kDecisionPass, Want::kFail, ""}, false, nullptr, nullptr});
+
+  // Every mock scenario, on the path where it hurts.
+  m.push_back({"rotated-key", "rotated-key", false, "new", Check("authentication"), false, nullptr, ExactlyOneRequest});
+  m.push_back({"rotated-key", "rotated-key", false, "rollback", Check("authentication"), false, nullptr,
+               ExactlyOneRequest});
+  m.push_back({"model-missing", "model-missing", false, "new", Check("model"), false, nullptr, ExactlyOneRequest});
+  m.push_back({"model-missing", "model-missing", false, "rollback", Check("model"), false, nullptr, ExactlyOneRequest});
+  m.push_back({"schema-drift", "schema-drift", false, "new", Check("parser_compatibility"), false, nullptr, nullptr});
+  m.push_back({"truncated", "truncated", false, "new", Check("content_sanity"), false, nullptr, nullptr});
+  m.push_back({"prompt-ignored", "prompt-ignored", false, "new", Check("content_sanity"), false, nullptr, nullptr});
+  m.push_back({"error-in-200", "error-in-200", false, "new", Check("parser_compatibility"), false, nullptr, nullptr});
+  m.push_back({"html-502", "html-502", false, "new", Check("connectivity"), false, nullptr, nullptr});
+  m.push_back({"rate-limited", "rate-limited", false, "new", Check("connectivity"), false, nullptr,
+               [](const RunReport& report, const mock::MockStats&, const ModeSetup& s) -> std::string {
+                 const ReleaseReport* r = report.FindRelease(s.target);
+                 if (!r || r->attempts.empty()) return "no attempt recorded";
+                 const AttemptRecord& first = r->attempts.front();
+                 if (first.backoff_ms == 0) return "";  // max_attempts 1: nothing to wait for
+                 // The mock sends Retry-After: 1; the wait must be the server's, not our backoff.
+                 if (first.backoff_ms < 1000 || first.retry_decision.find("Retry-After") == std::string::npos) {
+                   return "Retry-After was not honoured: waited " + FormatDurationMs(first.backoff_ms);
+                 }
+                 return "";
+               }});
+  m.push_back({"flaky-5xx", "flaky-5xx", false, "new", Check("connectivity", Want::kFailOrWarn), false,
+               [](ModeSetup* s) -> std::string {
+                 ReleaseConfig* rel = Target(s);
+                 // Recover on the last attempt the policy allows, so recovery proves the budget.
+                 s->mock->flaky_failures = rel && rel->retry.max_attempts > 1 ? rel->retry.max_attempts - 1 : 1;
+                 return "";
+               },
+               [](const RunReport& report, const mock::MockStats& stats, const ModeSetup& s) -> std::string {
+                 int attempts = 0;
+                 int64_t n = ChatRequests(report, stats, s.target, &attempts);
+                 if (n != attempts) {
+                   return std::to_string(n) + " requests reached the provider but " + std::to_string(attempts) +
+                          " attempts were recorded";
+                 }
+                 const ReleaseReport* r = report.FindRelease(s.target);
+                 const CheckResult* c = r ? r->FindCheck("connectivity") : nullptr;
+                 if (c && c->status == CheckStatus::kPass && n != s.mock->flaky_failures + 1) {
+                   return "recovered after " + std::to_string(n) + " requests, expected " +
+                          std::to_string(s.mock->flaky_failures + 1);
+                 }
+                 return "";
+               }});
+  m.push_back({"slow", "slow", false, "new", Check("connectivity"), false, nullptr, nullptr});
+  m.push_back({"slow-body", "slow-body", false, "new", Check("connectivity"), false, nullptr, nullptr});
+  m.push_back({"stream-cut", "stream-cut", false, "stream", Check("streaming"), false, nullptr, nullptr});
+  m.push_back({"stream-error", "stream-error", false, "stream", Check("streaming"), false, nullptr, nullptr});
+  m.push_back({"stream-no-usage", "stream-no-usage", false, "stream", Check("streaming", Want::kWarn), false, nullptr,
+               nullptr});
+  m.push_back({"no-request-id", "no-request-id", true, "new", Gate("observability", Want::kWarn), false, nullptr,
+               nullptr});
+  m.push_back({"accept-any-key", "accept-any-key", true, "new", Gate("negative_auth"), false, nullptr, nullptr});
+  m.push_back({"wrong-content-type", "wrong-content-type", false, "new", Check("parser_compatibility"), false, nullptr,
+               nullptr});
+  m.push_back({"invalid-utf8", "invalid-utf8", false, "new", Check("parser_compatibility"), false, nullptr, nullptr});
+  m.push_back({"oversized-body", "oversized-body", false, "new", Check("parser_compatibility"), false, nullptr,
+               nullptr});
+  m.push_back({"reset-mid-body", "reset-mid-body", false, "new", Check("connectivity"), false, nullptr, nullptr});
+  m.push_back({"empty-choices", "empty-choices", false, "new", Check("parser_compatibility"), false, nullptr, nullptr});
+  m.push_back({"stream-stall", "stream-stall", false, "stream", Check("streaming"), false, nullptr, nullptr});
+  m.push_back({"stream-schema-drift", "stream-schema-drift", false, "stream", Check("streaming"), false, nullptr,
+               nullptr});
+  m.push_back({"primary-model-down", "primary-model-down", false, "new", Check("model", Want::kFailOrWarn), false,
+               [](ModeSetup* s) -> std::string {
+                 ReleaseConfig* rel = Target(s);
+                 if (rel) s->mock->down_models = {rel->model.value.literal};
+                 return "";
+               },
+               [](const RunReport& report, const mock::MockStats&, const ModeSetup& s) -> std::string {
+                 const ReleaseReport* r = report.FindRelease(s.target);
+                 const CheckResult* c = r ? r->FindCheck("model") : nullptr;
+                 // With a fallback, passing is right only if the evidence shows it.
+                 if (c && c->status == CheckStatus::kPass && !(r->fallback && c->warning)) {
+                   return "the release passed on a fallback that the evidence does not show";
+                 }
+                 return "";
+               }});
+
+  // The seed's failure list, row by row.
+  m.push_back({"seed:rollback-secret-deleted", "", false, "rollback", Check("configuration"), false,
+               [](ModeSetup* s) -> std::string {
+                 ReleaseConfig* rel = Target(s);
+                 rel->api_key = ValueSource{};
+                 rel->api_key.kind = ValueSource::Kind::kFile;
+                 rel->api_key.path = s->work_dir + "/deleted-secret/key";
+                 return "";
+               },
+               nullptr});
+  m.push_back({"seed:model-alias-missing", "", false, "new", Check("configuration"), true,
+               [](ModeSetup* s) -> std::string {
+                 // The app reads alias "smart", its map only knows "smoke": a smoke script with a
+                 // hard-coded model would have passed.
+                 return UseSampleApp(s, ", \"model_alias\": \"smart\"", false);
+               },
+               nullptr});
+  m.push_back({"seed:rollback-parser-upgrade", "", false, "rollback", Check("parser_compatibility"), true,
+               [](ModeSetup* s) -> std::string {
+                 // The rollback's parser became strict about unknown fields after a shared library
+                 // upgrade; CometAPI answers carry fields OpenAI's schema lacks.
+                 s->mock->flavor = mock::Flavor::kCometApi;
+                 return UseSampleApp(s, ", \"parser\": \"strict-fields\"", false);
+               },
+               nullptr});
+  m.push_back({"seed:retry-non-retryable", "", false, "rollback", Gate("retry_policy"), false,
+               [](ModeSetup* s) -> std::string {
+                 ReleaseConfig* rel = Target(s);
+                 rel->retry.retry_on = {400, 401, 429, 500, 502, 503, 504};
+                 rel->retry.max_attempts = std::max(rel->retry.max_attempts, 3);
+                 return "";
+               },
+               nullptr});
+  m.push_back({"seed:logs-without-context", "", false, "new", Gate("observability"), true,
+               [](ModeSetup* s) -> std::string {
+                 // The app logs "completion failed" with no version, route or endpoint.
+                 return UseSampleApp(s, ", \"log_fields\": \"minimal\"", true);
+               },
+               nullptr});
+  m.push_back({"seed:stream-paths-diverge", "stream-schema-drift", false, "stream", Check("streaming"), false, nullptr,
+               [](const RunReport& report, const mock::MockStats&, const ModeSetup& s) -> std::string {
+                 // The point: the non-streaming path alone would have passed.
+                 const ReleaseReport* r = report.FindRelease(s.target);
+                 const CheckResult* c = r ? r->FindCheck("content_sanity") : nullptr;
+                 if (!c || c->status != CheckStatus::kPass) return "the non-streaming path failed too, so this is no divergence";
+                 return "";
+               }});
+  m.push_back({"seed:smoke-prompt-too-large", "", false, "new", Check("token_budget"), false,
+               [](ModeSetup* s) -> std::string {
+                 // Someone pasted the app's real system prompt into the smoke prompt.
+                 ReleaseConfig* rel = Target(s);
+                 std::string big;
+                 while (big.size() < 8000) big += "You are the checkout assistant. Follow every policy below. ";
+                 rel->prompt.system = big + "Reply with a compact JSON object only, no markdown.";
+                 return "";
+               },
+               nullptr});
+  return m;
+}
+
+}  // namespace rollgate::internal

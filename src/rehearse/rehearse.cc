@@ -1,0 +1,313 @@
+// The rehearsal: for each failure mode, the user's (or the built-in) releases are pointed at a
+// fresh in-process mock provider, the fault is injected on one release's key, the real gate
+// pipeline runs, and the mode counts as caught only when the check or gate that owns the failure
+// says so (and any extra proof holds, such as "a 401 reached the provider exactly once").
+// Modes run in parallel, each with its own mock and transport, so the rehearsal takes about as
+// long as its slowest mode (the ones that wait for a timeout).
+#include "rehearse/rehearse.h"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "base/file_util.h"
+#include "base/strings.h"
+#include "config/loader.h"
+#include "config/resolver.h"
+#include "mock/mock_provider.h"
+#include "rehearse/modes.h"
+#include "run/runner.h"
+
+namespace rollgate::internal {
+
+namespace {
+
+// The built-in setup: a streaming new release and a non-streaming rollback, with short timeouts
+// so the modes that wait for one finish in a second or two.
+constexpr const char kBuiltInConfig[] = R"(service: rehearsal
+contract: contract.yaml
+expect_differences: [model, stream, key_fingerprint]
+defaults:
+  timeout_ms: 1500
+  connect_timeout_ms: 1000
+  stream_idle_timeout_ms: 700
+  retry: {max_attempts: 2, backoff_ms: 100}
+releases:
+  new: {version: "2.4.0", base_url: "http://127.0.0.1:1", api_key: unset, model: gpt-5.4-mini, stream: true}
+  rollback: {version: "2.3.1", base_url: "http://127.0.0.1:1", api_key: unset, model: gpt-4o-mini}
+thresholds: {max_latency_ms: 3000}
+)";
+constexpr const char kBuiltInContract[] =
+    "reviewed_on: 2026-11-20\nmax_age_days: 36500\nendpoint: {method: POST, path: /v1/chat/completions}\n";
+
+ValueSource Literal(const std::string& value) {
+  ValueSource s;
+  s.literal = value;
+  return s;
+}
+
+std::string KeyFor(const std::string& release) { return "sk-rehearse-" + release + "-5f3a9d2c7b1e"; }
+
+struct Prepared {
+  Config config;  // every release pointed at "the mock" (base URL filled in per mode)
+  bool any_stream = false;
+  std::string first_stream;
+  std::vector<std::string> notes;  // what the rehearsal changed in the user's setup
+};
+
+// Resolves what can be resolved (model, version) once, and turns every release into a direct
+// probe with literal values, so each mode only swaps the base URL and injects its fault.
+Prepared Prepare(const Config& loaded) {
+  Prepared p;
+  p.config = loaded;
+  Resolver resolver(SystemEnvironment::Get(), loaded.dir);
+  for (auto& rel : p.config.releases) {
+    ResolvedValue version = resolver.Resolve(rel.version, false);
+    std::string model;
+    if (!rel.model.map) {
+      ResolvedValue m = resolver.Resolve(rel.model.value, false);
+      if (m.ok) model = m.value;
+    }
+    if (model.empty()) model = "gpt-4o-mini";
+    if (rel.probe != "direct") {
+      p.notes.push_back(rel.name + ": probe " + rel.probe + " rehearsed as direct (the app's own client cannot be "
+                        "pointed at the mock)");
+    }
+    rel.probe = "direct";
+    rel.has_base_url = true;
+    rel.version = Literal(version.ok ? version.value : "rehearsal");
+    rel.model = ModelSource{Literal(model), std::nullopt};
+    rel.api_key = Literal(KeyFor(rel.name));
+    rel.logs.reset();
+    if (rel.fallback) {
+      ResolvedValue fb = resolver.Resolve(rel.fallback->model, false);
+      rel.fallback->model = Literal(fb.ok ? fb.value : "gpt-4o");
+    }
+    if (rel.stream && !p.any_stream) {
+      p.any_stream = true;
+      p.first_stream = rel.name;
+    }
+  }
+  return p;
+}
+
+bool Meets(const CheckResult& c, Expectation::Want want) {
+  switch (want) {
+    case Expectation::Want::kFail:
+      return c.status == CheckStatus::kFail;
+    case Expectation::Want::kWarn:
+      return c.status == CheckStatus::kPass && c.warning;
+    case Expectation::Want::kFailOrWarn:
+      return c.status == CheckStatus::kFail || (c.status == CheckStatus::kPass && c.warning);
+  }
+  return false;
+}
+
+RehearseRow RunMode(const Mode& mode, const Prepared& prepared, const RehearseOptions& options,
+                    const std::string& work_root, int index) {
+  RehearseRow row;
+  row.mode = mode.name;
+  row.release = mode.target == "stream" ? prepared.first_stream : mode.target;
+  row.expected = mode.expect.Describe(row.release);
+  if (mode.target == "stream" && !prepared.any_stream) {
+    row.result = "not_applicable";
+    row.detail = "no release streams (stream: true), so the streaming path is not in use";
+    return row;
+  }
+  Config config = prepared.config;
+  if (!config.FindRelease(row.release)) {
+    row.result = "not_applicable";
+    row.detail = "no release named " + row.release;
+    return row;
+  }
+  std::string work_dir = work_root + "/" + std::to_string(index);
+  std::filesystem::create_directories(work_dir);
+
+  mock::MockOptions mock_options;
+  mock_options.threads = 4;
+  mock_options.retry_after_s = 1;
+  int longest_timeout = 0;
+  for (const auto& rel : config.releases) {
+    mock_options.keys.push_back(KeyFor(rel.name));
+    mock_options.models.push_back(rel.model.value.literal);
+    if (rel.fallback) mock_options.models.push_back(rel.fallback->model.literal);
+    longest_timeout = std::max({longest_timeout, rel.timeout_ms, rel.stream_idle_timeout_ms});
+  }
+  // Long enough to outlast every timeout, short enough that Stop() ends it anyway.
+  mock_options.slow_ms = longest_timeout + 1500;
+  ModeSetup setup;
+  setup.config = &config;
+  setup.mock = &mock_options;
+  setup.target = row.release;
+  setup.target_key = KeyFor(row.release);
+  setup.work_dir = work_dir;
+  setup.sample_app = options.sample_app;
+  if (!mode.scenario.empty()) {
+    if (mode.global) {
+      mock_options.scenario = mode.scenario;
+    } else {
+      mock_options.scenario_for_key[setup.target_key] = mode.scenario;
+    }
+  }
+
+  if (mode.setup) {
+    std::string why = mode.setup(&setup);
+    if (!why.empty()) {
+      row.result = "not_applicable";
+      row.detail = why;
+      return row;
+    }
+  }
+  mock::MockProvider mock(mock_options);
+  Status st = mock.Start();
+  if (!st.ok()) {
+    row.result = "missed";
+    row.detail = "the rehearsal could not start the mock: " + st.message();
+    return row;
+  }
+  for (auto& rel : config.releases) rel.base_url = Literal(mock.base_url());
+  if (setup.uses_app) WriteSampleAppConfig(setup, mock.base_url());
+
+  RunOptions run_options;
+  run_options.command = "gate";
+  run_options.write_evidence = !options.evidence_dir.empty();
+  std::string slug = row.mode;
+  for (char& c : slug) {
+    if (c == ':') c = '-';
+  }
+  run_options.evidence_dir = options.evidence_dir + "/" + slug + "-" + row.release;
+  RunReport report;
+  st = RunPipeline(config, run_options, RunSeams{}, &report);
+  mock::MockStats stats = mock.stats();
+  mock.Stop();
+  if (!st.ok()) {
+    row.result = "missed";
+    row.detail = "the gate could not run: " + st.message();
+    return row;
+  }
+
+  const CheckResult* found = nullptr;
+  if (mode.expect.where == Expectation::Where::kDecisionPass) {
+    bool pass = report.passed();
+    row.result = pass ? "caught" : "missed";
+    std::vector<std::string> failed;
+    for (const auto& g : report.gates) {
+      if (g.status == CheckStatus::kFail) failed.push_back(g.id + ": " + g.detail);
+    }
+    row.detail = pass ? "the healthy setup passes every gate (the control row)"
+                      : "the healthy setup does not pass, so the other rows prove less: " + Join(failed, "; ");
+    return row;
+  }
+  if (mode.expect.where == Expectation::Where::kGate) {
+    found = report.FindGate(mode.expect.id);
+  } else if (const ReleaseReport* r = report.FindRelease(row.release)) {
+    found = r->FindCheck(mode.expect.id);
+  }
+  if (!found) {
+    row.result = "missed";
+    row.detail = "no " + row.expected + " in the report";
+    return row;
+  }
+  bool caught = Meets(*found, mode.expect.want);
+  std::string extra = caught && mode.verify ? mode.verify(report, stats, setup) : "";
+  row.result = caught && extra.empty() ? "caught" : "missed";
+  row.detail = std::string(ToString(found->status)) + (found->warning ? "*" : "") + ": " + found->detail;
+  if (!extra.empty()) row.detail = extra + " (" + row.detail + ")";
+  return row;
+}
+
+}  // namespace
+
+Status Rehearse(const RehearseOptions& options, RehearseReport* report) {
+  std::string tmpl = (std::filesystem::temp_directory_path() / "rollgate-rehearse-XXXXXX").string();
+  if (!::mkdtemp(tmpl.data())) return Status::IoError("cannot create a temporary directory for the rehearsal");
+  std::string work_root = tmpl;
+  struct Cleanup {
+    std::string dir;
+    ~Cleanup() {
+      std::error_code ec;
+      std::filesystem::remove_all(dir, ec);
+    }
+  } cleanup{work_root};
+
+  Result<Config> loaded = Status::Internal("unset");
+  if (options.config_path.empty()) {
+    ROLLGATE_RETURN_IF_ERROR(WriteFileAtomic(work_root + "/contract.yaml", kBuiltInContract));
+    loaded = ParseConfig(kBuiltInConfig, work_root + "/rollgate.yaml");
+  } else {
+    loaded = LoadConfig(options.config_path);
+  }
+  if (!loaded.ok()) return loaded.status();
+  Prepared prepared = Prepare(*loaded);
+
+  std::vector<Mode> modes = RehearsalModes();
+  std::vector<RehearseRow> rows(modes.size());
+  std::atomic<std::size_t> next{0};
+  auto worker = [&] {
+    for (std::size_t i = next++; i < modes.size(); i = next++) {
+      rows[i] = RunMode(modes[i], prepared, options, work_root, static_cast<int>(i));
+    }
+  };
+  std::vector<std::thread> pool;
+  int n = std::max(1, std::min<int>(options.parallel, static_cast<int>(modes.size())));
+  for (int i = 0; i < n; ++i) pool.emplace_back(worker);
+  for (auto& t : pool) t.join();
+
+  for (const auto& note : prepared.notes) {
+    for (auto& row : rows) {
+      if (row.result != "not_applicable") row.detail += " [" + note + "]";
+    }
+  }
+  for (auto& row : rows) {
+    if (row.result == "caught") ++report->caught;
+    if (row.result == "missed") ++report->missed;
+    if (row.result == "not_applicable") ++report->not_applicable;
+  }
+  report->rows = std::move(rows);
+  return Status::Ok();
+}
+
+std::string RenderRehearseJson(const RehearseReport& report) {
+  nlohmann::ordered_json j;
+  nlohmann::ordered_json modes = nlohmann::ordered_json::array();
+  for (const auto& r : report.rows) {
+    modes.push_back({{"mode", r.mode},
+                     {"release", r.release},
+                     {"expected", r.expected},
+                     {"result", r.result},
+                     {"detail", r.detail}});
+  }
+  j["modes"] = std::move(modes);
+  j["caught"] = report.caught;
+  j["missed"] = report.missed;
+  j["not_applicable"] = report.not_applicable;
+  return j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
+}
+
+std::string RenderRehearseTable(const RehearseReport& report, bool color) {
+  auto paint = [&](const char* code, const std::string& s) {
+    return color ? std::string("\033[") + code + "m" + s + "\033[0m" : s;
+  };
+  auto pad = [](std::string s, std::size_t w) {
+    if (s.size() < w) s += std::string(w - s.size(), ' ');
+    return s + " ";
+  };
+  std::string out = pad("MODE", 30) + pad("RELEASE", 9) + pad("EXPECTED", 34) + pad("RESULT", 14) + "DETAIL\n";
+  for (const auto& r : report.rows) {
+    std::string result = r.result == "caught"   ? paint("32", pad("caught", 14))
+                         : r.result == "missed" ? paint("1;31", pad("MISSED", 14))
+                                                : paint("2", pad("n/a", 14));
+    out += pad(r.mode, 30) + pad(r.release, 9) + pad(r.expected, 34) + result + r.detail + "\n";
+  }
+  out += "\n" + std::to_string(report.caught) + " caught, " + std::to_string(report.missed) + " missed, " +
+         std::to_string(report.not_applicable) + " not applicable\n";
+  return out;
+}
+
+}  // namespace rollgate::internal

@@ -1,0 +1,41 @@
+// `rollgate rehearse`: every failure mode an operator fears, injected through the mock, must be
+// caught by the gate or check that owns it (docs/rehearse.md). The rehearsal runs the real
+// pipeline, once per mode, against an in-process mock provider.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "rollgate/status.h"
+
+namespace rollgate::internal {
+
+struct RehearseOptions {
+  std::string config_path;   // empty: the built-in two-release setup
+  std::string evidence_dir;  // each mode's evidence under <dir>/<mode>; empty: none written
+  std::string sample_app;    // the sample app binary, for the rows that go through an app
+  int parallel = 6;          // modes rehearsed at once
+};
+
+struct RehearseRow {
+  std::string mode;      // a mock scenario name, or seed:<name> for the seed's failure list
+  std::string release;   // where it was injected
+  std::string expected;  // "rollback authentication", "gate negative_auth", ...
+  std::string result;    // caught | missed | not_applicable
+  std::string detail;    // what rollgate said (or why the row does not apply)
+};
+
+struct RehearseReport {
+  std::vector<RehearseRow> rows;
+  int caught = 0;
+  int missed = 0;
+  int not_applicable = 0;
+};
+
+Status Rehearse(const RehearseOptions& options, RehearseReport* report);
+
+/// {"modes":[{"mode","release","expected","result","detail"}],"caught":N,"missed":N,"not_applicable":N}
+std::string RenderRehearseJson(const RehearseReport& report);
+std::string RenderRehearseTable(const RehearseReport& report, bool color);
+
+}  // namespace rollgate::internal
