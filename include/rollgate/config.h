@@ -128,6 +128,29 @@ struct NegativeAuthConfig {
   std::vector<int> expect_status = {401, 403};
 };
 
+/// One route switch of the drill: a command (no shell) or an HTTP call.
+struct DrillAction {
+  std::vector<std::string> command;  // argv; empty when this is an HTTP call
+  std::string method = "POST";
+  std::string url;
+  std::map<std::string, std::string> headers;
+  std::string body;
+  bool is_http() const { return command.empty(); }
+};
+
+/// The rollback switch drill (DESIGN.md: the order of operations; docs/drill.md).
+struct DrillConfig {
+  DrillAction to_new;
+  DrillAction to_rollback;
+  std::string user_facing_url;     // the app's smoke route behind the switched route
+  std::string version_header = "X-Release-Version";
+  std::map<std::string, std::string> user_facing_headers;
+  std::string settle_url;          // polled for the version after a switch; default user_facing_url
+  int settle_timeout_ms = 30000;   // how long the route may take to converge
+  int settle_poll_ms = 500;
+  int action_timeout_ms = 30000;   // bound on each switch action
+};
+
 /// Run history (SQLite): every gate, check and drill appends when configured.
 struct HistoryConfig {
   std::string db;  // resolved against the config's directory
@@ -161,6 +184,7 @@ struct Config {
   std::optional<HistoryConfig> history;
   std::optional<ScheduleConfig> schedule;
   std::optional<ServeConfig> serve;
+  std::optional<DrillConfig> drill;
 
   const ReleaseConfig* FindRelease(const std::string& name) const {
     for (const auto& r : releases) {

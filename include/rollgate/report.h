@@ -112,6 +112,17 @@ struct ReleaseReport {
   }
 };
 
+/// One step of the rollback switch drill (DESIGN.md: the order of operations).
+struct DrillStep {
+  int number = 0;              // 1..8
+  std::string name;            // "smoke new release", "switch route to new", ...
+  CheckStatus status = CheckStatus::kSkip;
+  std::string detail;
+  int64_t started_unix_ms = 0;
+  int64_t finished_unix_ms = 0;
+  bool recovery = false;       // a step run to restore the rollback route after a failure
+};
+
 struct RunReport {
   std::string command;  // gate | check | drill
   std::string service;
@@ -125,6 +136,8 @@ struct RunReport {
   std::vector<AttemptRecord> negative_auth_attempts;  // with the release whose endpoint they hit
   std::vector<std::string> negative_auth_releases;    // parallel to negative_auth_attempts
   std::vector<std::string> evidence_files;            // paths written
+  std::vector<DrillStep> drill_steps;                 // `rollgate drill` only
+  std::string route_left_on;                          // drill: "rollback", "new" or "unknown"
 
   bool passed() const { return decision == "pass"; }
   /// Usage tokens the provider reported across every probe of the run (schedule caps).

@@ -15,6 +15,7 @@ struct RunOptions {
   std::string release;           // check: the release to probe
   std::string evidence_dir = "rollgate-evidence";
   bool write_evidence = true;
+  bool append_history = true;    // when the config has `history:`
 };
 
 /// One compared field of `rollgate diff` (new against rollback).

@@ -34,6 +34,12 @@ struct DiffArgs {
 };
 int RunDiffCommand(const DiffArgs& args);
 
+struct DrillArgs {
+  std::string config;
+  std::string evidence_dir = "rollgate-evidence";
+};
+int RunDrillCommand(const DrillArgs& args);
+
 struct RehearseArgs {
   std::string config;  // empty: the built-in setup
   std::string format = "table";

@@ -58,6 +58,13 @@ int Main(int argc, char** argv) {
   diff_cmd->add_option("--config", diff.config, "The rollgate.yaml to read")->required();
   diff_cmd->footer(Example("  rollgate diff --config rollgate.yaml"));
 
+  DrillArgs drill;
+  CLI::App* drill_cmd = app.add_subcommand(
+      "drill", "The rollback switch drill: flip the route to new and back, smoking the user-facing path (0 pass, 1 block)");
+  drill_cmd->add_option("--config", drill.config, "The rollgate.yaml with a `drill:` section")->required();
+  drill_cmd->add_option("--evidence-dir", drill.evidence_dir, "Where the evidence goes")->capture_default_str();
+  drill_cmd->footer(Example("  rollgate drill --config examples/drill/rollgate.yaml"));
+
   RehearseArgs rehearse;
   CLI::App* rehearse_cmd = app.add_subcommand(
       "rehearse", "Inject every known fault through the mock and show which the gate catches (exit 0 all caught, 1 not)");
@@ -144,6 +151,7 @@ int Main(int argc, char** argv) {
   if (*mock_cmd) return RunMockCommand(mock);
   if (*diff_cmd) return RunDiffCommand(diff);
   if (*rehearse_cmd) return RunRehearseCommand(rehearse);
+  if (*drill_cmd) return RunDrillCommand(drill);
   if (*demo_cmd) return RunDemoCommand(demo);
   return ToInt(ExitCode::kUsage);
 }

@@ -25,7 +25,7 @@ namespace {
 const std::vector<std::string> kTopKeys = {"service",       "contract",          "releases",
                                            "negative_auth", "thresholds",        "prompt",
                                            "defaults",      "expect_differences", "history",
-                                           "schedule",      "serve"};
+                                           "schedule",      "serve",         "drill"};
 const std::vector<std::string> kReleaseKeys = {"version",
                                                "base_url",
                                                "api_key",
@@ -317,6 +317,74 @@ Status ParseOperations(const YamlReader& r, const YAML::Node& root, Config* cfg)
   return Status::Ok();
 }
 
+Status ParseDrillAction(const YamlReader& r, const YAML::Node& node, const std::string& path, DrillAction* out) {
+  if (!node.IsDefined() || node.IsNull()) {
+    return r.Error(node, path, "required: a command [argv...] or an HTTP call {method, url, headers, body}");
+  }
+  if (node.IsSequence()) {
+    YAML::Node holder;
+    holder["command"] = node;
+    ROLLGATE_RETURN_IF_ERROR(r.GetStringList(holder, "command", "", &out->command));
+    if (out->command.empty() || out->command[0].empty()) return r.Error(node, path, "the command is empty");
+    return Status::Ok();
+  }
+  ROLLGATE_RETURN_IF_ERROR(r.RequireMap(node, path));
+  ROLLGATE_RETURN_IF_ERROR(r.CheckKeys(node, path, {"method", "url", "headers", "body"}));
+  ROLLGATE_RETURN_IF_ERROR(r.GetString(node, "url", path, &out->url, /*required=*/true));
+  if (out->url.rfind("http://", 0) != 0 && out->url.rfind("https://", 0) != 0) {
+    return r.Error(node["url"], path + ".url", "expected an http:// or https:// URL");
+  }
+  ROLLGATE_RETURN_IF_ERROR(r.GetString(node, "method", path, &out->method));
+  ROLLGATE_RETURN_IF_ERROR(r.GetString(node, "body", path, &out->body));
+  const YAML::Node headers = node["headers"];
+  if (headers.IsDefined() && !headers.IsNull()) {
+    ROLLGATE_RETURN_IF_ERROR(r.RequireMap(headers, path + ".headers"));
+    for (auto it = headers.begin(); it != headers.end(); ++it) {
+      if (!it->second.IsScalar()) return r.Error(it->second, path + ".headers." + it->first.Scalar(), "expected a string");
+      out->headers[it->first.Scalar()] = it->second.Scalar();
+    }
+  }
+  return Status::Ok();
+}
+
+Status ParseDrill(const YamlReader& r, const YAML::Node& d, Config* cfg) {
+  ROLLGATE_RETURN_IF_ERROR(r.RequireMap(d, "drill"));
+  ROLLGATE_RETURN_IF_ERROR(r.CheckKeys(d, "drill", {"switch", "user_facing", "settle", "action_timeout_ms"}));
+  DrillConfig drill;
+  const YAML::Node sw = d["switch"];
+  if (!sw.IsDefined()) return r.Error(d, "drill.switch", "required: {to_new: <action>, to_rollback: <action>}");
+  ROLLGATE_RETURN_IF_ERROR(r.RequireMap(sw, "drill.switch"));
+  ROLLGATE_RETURN_IF_ERROR(r.CheckKeys(sw, "drill.switch", {"to_new", "to_rollback"}));
+  ROLLGATE_RETURN_IF_ERROR(ParseDrillAction(r, sw["to_new"], "drill.switch.to_new", &drill.to_new));
+  ROLLGATE_RETURN_IF_ERROR(ParseDrillAction(r, sw["to_rollback"], "drill.switch.to_rollback", &drill.to_rollback));
+  const YAML::Node uf = d["user_facing"];
+  if (!uf.IsDefined()) return r.Error(d, "drill.user_facing", "required: {url: <the app's smoke route behind the route>}");
+  ROLLGATE_RETURN_IF_ERROR(r.RequireMap(uf, "drill.user_facing"));
+  ROLLGATE_RETURN_IF_ERROR(r.CheckKeys(uf, "drill.user_facing", {"url", "version_header", "headers"}));
+  ROLLGATE_RETURN_IF_ERROR(r.GetString(uf, "url", "drill.user_facing", &drill.user_facing_url, /*required=*/true));
+  if (drill.user_facing_url.rfind("http://", 0) != 0 && drill.user_facing_url.rfind("https://", 0) != 0) {
+    return r.Error(uf["url"], "drill.user_facing.url", "expected an http:// or https:// URL");
+  }
+  ROLLGATE_RETURN_IF_ERROR(r.GetString(uf, "version_header", "drill.user_facing", &drill.version_header));
+  const YAML::Node uh = uf["headers"];
+  if (uh.IsDefined() && !uh.IsNull()) {
+    ROLLGATE_RETURN_IF_ERROR(r.RequireMap(uh, "drill.user_facing.headers"));
+    for (auto it = uh.begin(); it != uh.end(); ++it) drill.user_facing_headers[it->first.Scalar()] = it->second.Scalar();
+  }
+  const YAML::Node st = d["settle"];
+  if (st.IsDefined() && !st.IsNull()) {
+    ROLLGATE_RETURN_IF_ERROR(r.RequireMap(st, "drill.settle"));
+    ROLLGATE_RETURN_IF_ERROR(r.CheckKeys(st, "drill.settle", {"timeout_ms", "poll_ms", "url"}));
+    ROLLGATE_RETURN_IF_ERROR(r.GetInt(st, "timeout_ms", "drill.settle", &drill.settle_timeout_ms, 100, 3600000));
+    ROLLGATE_RETURN_IF_ERROR(r.GetInt(st, "poll_ms", "drill.settle", &drill.settle_poll_ms, 10, 60000));
+    ROLLGATE_RETURN_IF_ERROR(r.GetString(st, "url", "drill.settle", &drill.settle_url));
+  }
+  if (drill.settle_url.empty()) drill.settle_url = drill.user_facing_url;
+  ROLLGATE_RETURN_IF_ERROR(r.GetInt(d, "action_timeout_ms", "drill", &drill.action_timeout_ms, 100, 3600000));
+  cfg->drill = drill;
+  return Status::Ok();
+}
+
 Status ParseTop(const YamlReader& r, const YAML::Node& root, Config* cfg) {
   if (!root.IsDefined() || root.IsNull()) {
     return Status::InvalidArgument(r.file() +
@@ -366,6 +434,7 @@ Status ParseTop(const YamlReader& r, const YAML::Node& root, Config* cfg) {
     ROLLGATE_RETURN_IF_ERROR(r.CheckKeys(defaults_node, "defaults", allowed));
   }
   ROLLGATE_RETURN_IF_ERROR(ParseOperations(r, root, cfg));
+  if (root["drill"].IsDefined() && !root["drill"].IsNull()) ROLLGATE_RETURN_IF_ERROR(ParseDrill(r, root["drill"], cfg));
   ROLLGATE_RETURN_IF_ERROR(
       r.GetStringList(root, "expect_differences", "", &cfg->expect_differences));
   for (const auto& field : cfg->expect_differences) {

@@ -44,6 +44,14 @@ std::string RenderConsole(const RunReport& report, const ConsoleStyle& style) {
       out += "  " + Pad(c.id, 24) + StatusWord(style, c) + " " + c.detail + "\n";
     }
   }
+  if (!report.drill_steps.empty()) {
+    out += "\n" + Paint(style, "1", "drill") + "  route left on " + report.route_left_on + "\n";
+    for (const auto& s : report.drill_steps) {
+      CheckResult as_check{"", s.status, "", false};
+      out += "  " + Pad(std::to_string(s.number) + ". " + s.name, 46) + StatusWord(style, as_check) + " " + s.detail +
+             "\n";
+    }
+  }
   out += "\n" + Paint(style, "1", "gates") + "\n";
   for (const auto& g : report.gates) {
     out += "  " + Pad(g.id, 24) + StatusWord(style, g) + " " + g.detail + "\n";

@@ -115,6 +115,20 @@ std::string RenderGateJson(const RunReport& report) {
     neg.push_back(std::move(a));
   }
   j["negative_auth"] = std::move(neg);
+  if (!report.drill_steps.empty()) {
+    json steps = json::array();
+    for (const auto& st : report.drill_steps) {
+      json sj = {{"step", st.number},
+                 {"name", st.name},
+                 {"status", ToString(st.status)},
+                 {"detail", st.detail},
+                 {"started_at", FormatIsoUtc(st.started_unix_ms)},
+                 {"finished_at", FormatIsoUtc(st.finished_unix_ms)}};
+      if (st.recovery) sj["recovery"] = true;
+      steps.push_back(std::move(sj));
+    }
+    j["drill"] = {{"steps", std::move(steps)}, {"route_left_on", report.route_left_on}};
+  }
   return j.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }
 

@@ -1,4 +1,5 @@
 // summary.md: the gate table a CI job summary shows ($GITHUB_STEP_SUMMARY and friends).
+#include "base/clock.h"
 #include "base/strings.h"
 #include "evidence/evidence.h"
 
@@ -44,6 +45,15 @@ std::string RenderSummaryMarkdown(const RunReport& report) {
   out += "\n**Decision: " + report.decision + "** — ";
   out += report.passed() ? "both paths can make the documented call; traffic may move.\n"
                          : "do not move traffic until the failing gate above is fixed.\n";
+  if (!report.drill_steps.empty()) {
+    out += "\n### rollback switch drill (route left on " + report.route_left_on + ")\n\n";
+    out += "| step | status | started | finished | detail |\n|---|---|---|---|---|\n";
+    for (const auto& s : report.drill_steps) {
+      out += "| " + std::to_string(s.number) + ". " + Cell(s.name) + " | " + Mark({"", s.status, "", false}) + " | " +
+             FormatIsoUtc(s.started_unix_ms) + " | " + FormatIsoUtc(s.finished_unix_ms) + " | " + Cell(s.detail) +
+             " |\n";
+    }
+  }
   for (const auto& r : report.releases) {
     out += "\n### release `" + r.name + "` (version " + Cell(r.version) + ")\n\n";
     out += "`" + r.method + " " + Cell(r.endpoint) + "` · model `" + Cell(r.model) + "` · key `" +

@@ -53,12 +53,13 @@ class Pipeline {
     Check();
     Gate(UnixDay(clock_.NowUnixMs()));
     RedactReport(redactor_, report_);
+    if (seams_.redactor_out) *seams_.redactor_out = redactor_;
     report_->finished_unix_ms = clock_.NowUnixMs();
     if (options_.write_evidence) {
       Status st = WriteEvidence(options_.evidence_dir, redactor_, report_);
       if (!st.ok()) return Status::IoError("cannot write evidence: " + st.message());
     }
-    if (config_.history) {
+    if (config_.history && options_.append_history) {
       Status st = AppendToHistory(config_.history->db, *report_, redactor_.Redact(RenderGateJson(*report_)));
       if (!st.ok()) return Status::IoError("cannot append to history " + config_.history->db + ": " + st.message());
     }

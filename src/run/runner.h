@@ -4,6 +4,7 @@
 #include <functional>
 
 #include "base/clock.h"
+#include "base/secret.h"
 #include "base/environment.h"
 #include "probe/http_transport.h"
 #include "probe/probe.h"
@@ -18,6 +19,9 @@ struct RunSeams {
   JitterFn jitter;                     // null: random
   /// Called with the transport before probing starts, so a signal handler can Cancel() it.
   std::function<void(HttpTransport*)> on_transport;
+  /// When set, receives the run's redactor (every secret it resolved), for callers that write
+  /// more output about the same run (the drill).
+  Redactor* redactor_out = nullptr;
 };
 
 Status RunPipeline(const Config& config, const RunOptions& options, const RunSeams& seams,

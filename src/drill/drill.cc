@@ -1,0 +1,302 @@
+// The drill, step by step (DESIGN.md "The rollback switch drill"):
+//   1-3  the gate: both releases smoke-tested directly, both held to the same contract; any
+//        failing gate stops the drill before the route moves
+//   4    switch the canary route to new            5  smoke new through the user-facing path
+//   6    switch the route back to rollback         7  smoke rollback through the same path
+//   8    only then: "expand traffic"
+// "Smoke through the user-facing path" first waits (bounded) until the path reports the
+// expected release in its version header (route convergence), then makes one protocol call
+// (docs/app-probes.md) and holds the answer to the same checks as every other probe.
+// On a failure or an interrupt the drill switches back to rollback and verifies it serves.
+#include "drill/drill.h"
+
+#include <optional>
+
+#include "base/strings.h"
+#include "checks/release_checks.h"
+#include "config/loader.h"
+#include "drill/route.h"
+#include "evidence/evidence.h"
+#include "gate/gates.h"
+#include "probe/app_probe.h"
+#include "probe/curl_transport.h"
+#include "store/history_store.h"
+
+namespace rollgate::internal {
+
+namespace {
+
+class Drill {
+ public:
+  Drill(const Config& config, const RunSeams& seams, const DrillHooks& hooks, const std::atomic<bool>* cancel,
+        RunReport* report)
+      : config_(config),
+        drill_(*config.drill),
+        env_(seams.env ? *seams.env : SystemEnvironment::Get()),
+        clock_(seams.clock ? *seams.clock : SystemClock::Get()),
+        hooks_(hooks),
+        cancel_(cancel),
+        report_(report) {
+    if (!config.contract_path.empty()) {
+      Result<Contract> c = LoadContract(config.contract_path);
+      if (c.ok()) contract_ = *c;
+    }
+  }
+
+  // Steps 4 to 8, after the gate passed.
+  void RunRouteSteps() {
+    const std::string new_version = Version("new");
+    const std::string rollback_version = Version("rollback");
+    if (!Step(4, "switch the route to new", [&] { return Switch(drill_.to_new, "new"); })) return Recover();
+    if (!Step(5, "smoke new through the user-facing path", [&] { return SmokeVia("new", new_version); })) {
+      return Recover();
+    }
+    if (!Step(6, "switch the route back to rollback", [&] { return Switch(drill_.to_rollback, "rollback"); })) {
+      return Recover();
+    }
+    if (!Step(7, "smoke rollback through the user-facing path",
+              [&] { return SmokeVia("rollback", rollback_version); })) {
+      // The route is where it belongs, and that release fails: nothing to switch back to.
+      report_->route_left_on = "rollback";
+      rollback_unsafe_ = true;
+      return;
+    }
+    report_->route_left_on = "rollback";
+    Step(8, "report: expand traffic", [&] {
+      return Outcome{true, "the route moved to " + new_version + " and back to " + rollback_version +
+                               " with the user-facing smoke passing each time: expand traffic"};
+    });
+  }
+
+  // Steps 1-3 from the gate's results (they ran together, both before any route change).
+  bool GateSteps() {
+    auto gate = [&](const std::string& id) { return report_->FindGate(id); };
+    auto from_gate = [&](int n, const std::string& name, const CheckResult* g) {
+      DrillStep s;
+      s.number = n;
+      s.name = name;
+      s.started_unix_ms = report_->started_unix_ms;
+      s.finished_unix_ms = clock_.NowUnixMs();
+      s.status = g ? g->status : CheckStatus::kFail;
+      s.detail = g ? g->detail : "missing from the gate";
+      Record(s);
+      return s.status != CheckStatus::kFail;
+    };
+    bool ok = from_gate(1, "smoke new release (traffic not yet moved)", gate("new_release_smoke"));
+    ok = from_gate(2, "smoke rollback release", gate("rollback_release_smoke")) && ok;
+    ok = from_gate(3, "confirm both hold to the same contract", gate("contract_reviewed")) && ok;
+    if (!ok) return false;
+    std::vector<std::string> others;
+    for (const auto& g : report_->gates) {
+      if (g.status == CheckStatus::kFail) others.push_back(g.id);
+    }
+    if (!others.empty()) {
+      DrillStep s;
+      s.number = 3;
+      s.name = "gate before switching";
+      s.status = CheckStatus::kFail;
+      s.detail = "the gate blocks (" + Join(others, ", ") + "): the route is not switched";
+      s.started_unix_ms = s.finished_unix_ms = clock_.NowUnixMs();
+      Record(s);
+      return false;
+    }
+    return true;
+  }
+
+  // After any failure or interrupt: the route goes back to rollback and must serve it.
+  void Recover() {
+    recovering_ = true;
+    bool switched = Step(6, "recovery: switch the route back to rollback",
+                         [&] { return Switch(drill_.to_rollback, "rollback"); });
+    if (!switched) {
+      report_->route_left_on = "unknown";
+      return;
+    }
+    report_->route_left_on = "rollback";
+    bool serves = Step(7, "recovery: verify rollback serves through the user-facing path",
+                       [&] { return SmokeVia("rollback", Version("rollback")); });
+    if (!serves) rollback_unsafe_ = true;
+  }
+
+  CheckResult DrillGate() const {
+    CheckResult g{"rollback_switch_drill", CheckStatus::kPass, "", false};
+    const DrillStep* failed = nullptr;
+    for (const auto& s : report_->drill_steps) {
+      if (s.status == CheckStatus::kFail && !failed) failed = &s;
+    }
+    if (!failed) {
+      g.detail = "all 8 steps passed; the route is on rollback, ready to expand traffic";
+      return g;
+    }
+    g.status = CheckStatus::kFail;
+    std::string where = "step " + std::to_string(failed->number) + " (" + failed->name + ") failed: " + failed->detail;
+    if (report_->route_left_on == "unknown") {
+      g.detail = "ROUTE STATE UNKNOWN: " + where + "; switching back to rollback also failed: switch it by hand";
+    } else if (rollback_unsafe_) {
+      g.detail = "ROLLBACK IS NOT SAFE: " + where +
+                 "; the route is on the rollback release and it does not serve through the user-facing path";
+    } else {
+      g.detail = where + "; the route was switched back to rollback, which serves";
+    }
+    return g;
+  }
+
+  bool interrupted() const { return cancel_ && cancel_->load(); }
+
+ private:
+  struct Outcome {
+    bool ok;
+    std::string detail;
+  };
+
+  std::string Version(const std::string& release) const {
+    const ReleaseReport* r = report_->FindRelease(release);
+    return r ? r->version : "";
+  }
+
+  void Record(const DrillStep& s) {
+    report_->drill_steps.push_back(s);
+    if (hooks_.on_step) hooks_.on_step(s, true);
+  }
+
+  template <typename F>
+  bool Step(int n, const std::string& name, F fn) {
+    DrillStep s;
+    s.number = n;
+    s.name = name;
+    s.recovery = recovering_;
+    s.started_unix_ms = clock_.NowUnixMs();
+    if (hooks_.on_step) hooks_.on_step(s, false);
+    if (interrupted() && !recovering_) {
+      s.status = CheckStatus::kFail;
+      s.detail = "interrupted (SIGINT/SIGTERM) before this step";
+    } else {
+      Outcome o = fn();
+      s.status = o.ok ? CheckStatus::kPass : CheckStatus::kFail;
+      s.detail = o.detail;
+      if (o.ok && interrupted() && !recovering_) {
+        // The step finished, but the operator asked to stop: stop here, safely.
+        Record(s);
+        DrillStep stop = s;
+        stop.status = CheckStatus::kFail;
+        stop.detail = "interrupted (SIGINT/SIGTERM) after this step";
+        stop.started_unix_ms = stop.finished_unix_ms = clock_.NowUnixMs();
+        Record(stop);
+        return false;
+      }
+    }
+    s.finished_unix_ms = clock_.NowUnixMs();
+    Record(s);
+    return s.status == CheckStatus::kPass;
+  }
+
+  Outcome Switch(const DrillAction& action, const std::string& to) {
+    if (hooks_.on_wait) hooks_.on_wait("switching the route to " + to);
+    ActionResult r = RunRouteAction(action, drill_.action_timeout_ms, env_, config_.dir);
+    return {r.ok, r.detail};
+  }
+
+  Outcome SmokeVia(const std::string& release, const std::string& version) {
+    if (hooks_.on_wait) hooks_.on_wait("the route to serve " + version + " at " + drill_.settle_url);
+    SettleResult settled = WaitForVersion(drill_.settle_url, drill_.version_header, drill_.user_facing_headers,
+                                          version, drill_.settle_timeout_ms, drill_.settle_poll_ms,
+                                          recovering_ ? nullptr : cancel_, clock_);
+    if (!settled.ok) return {false, settled.detail};
+    if (hooks_.on_wait) hooks_.on_wait("the smoke call through " + drill_.user_facing_url);
+    const ReleaseConfig* base = config_.FindRelease(release);
+    ReleaseConfig via = *base;
+    via.probe = "http";
+    via.stream = false;
+    via.http.url = drill_.user_facing_url;
+    via.http.method = "GET";
+    via.http.version_header = drill_.version_header;
+    ReleaseProfile p;
+    p.config = &via;
+    p.name = release;
+    p.version = version;
+    p.endpoint = drill_.user_facing_url;
+    p.method = "GET";
+    AppProbeRequest req;
+    req.correlation_id = NewClientRequestId();
+    req.label = via.prompt.label;
+    req.max_tokens = via.prompt.max_tokens;
+    req.release = release;
+    req.version = version;
+    CurlTransport transport;
+    std::optional<AppProbeOutcome> app;
+    LaunchHttpProbe(&transport, via.http, drill_.user_facing_headers, via.timeout_ms, req, contract_.response_fields,
+                    [&](AppProbeOutcome o) { app = std::move(o); });
+    transport.Run();
+    ReleaseProbes probes;
+    probes.via = "the user-facing path " + drill_.user_facing_url;
+    probes.chat = AsProbeOutcome(*app);
+    if (app->failure.empty()) probes.chat_parsed = app->answer.chat;
+    ReleaseEvaluation eval = EvaluateRelease(p, probes, contract_, config_.thresholds);
+    for (const auto& c : eval.checks) {
+      if (c.status == CheckStatus::kFail) return {false, release + " " + c.id + " failed: " + c.detail};
+    }
+    return {true, settled.detail + "; the smoke call passed every check (correlation id " + req.correlation_id + ")"};
+  }
+
+  const Config& config_;
+  const DrillConfig& drill_;
+  const Environment& env_;
+  const Clock& clock_;
+  const DrillHooks& hooks_;
+  const std::atomic<bool>* cancel_;
+  RunReport* report_;
+  Contract contract_;
+  bool recovering_ = false;
+  bool rollback_unsafe_ = false;
+};
+
+}  // namespace
+
+Status RunDrill(const Config& config, const RunOptions& options, const RunSeams& seams, const DrillHooks& hooks,
+                const std::atomic<bool>* cancel, RunReport* report) {
+  if (!config.drill) {
+    return Status::InvalidArgument(config.file + ": no `drill:` section; see docs/drill.md for switch, user_facing "
+                                   "and settle");
+  }
+  if (!config.FindRelease("new") || !config.FindRelease("rollback")) {
+    return Status::InvalidArgument(config.file + ": the drill needs a `new` and a `rollback` release");
+  }
+  // Steps 1-3: the gate, without writing evidence yet (the drill's steps belong in it).
+  RunOptions gate_options = options;
+  gate_options.command = "gate";
+  gate_options.write_evidence = false;
+  gate_options.append_history = false;
+  Redactor redactor;
+  RunSeams gate_seams = seams;
+  gate_seams.redactor_out = &redactor;
+  ROLLGATE_RETURN_IF_ERROR(RunPipeline(config, gate_options, gate_seams, report));
+  report->command = "drill";
+  report->route_left_on = "rollback";
+
+  Drill drill(config, seams, hooks, cancel, report);
+  if (drill.GateSteps()) {
+    drill.RunRouteSteps();
+  } else {
+    drill.Recover();
+  }
+  CheckResult drill_gate = drill.DrillGate();
+  for (auto& g : report->gates) {
+    if (g.id == "rollback_switch_drill") g = drill_gate;
+  }
+  report->decision = Decide(report->gates);
+  for (auto& s : report->drill_steps) s.detail = redactor.Redact(s.detail);
+  RedactReport(redactor, report);
+  const SystemClock& clock = SystemClock::Get();
+  report->finished_unix_ms = seams.clock ? seams.clock->NowUnixMs() : clock.NowUnixMs();
+  if (options.write_evidence) {
+    Status st = WriteEvidence(options.evidence_dir, redactor, report);
+    if (!st.ok()) return Status::IoError("cannot write evidence: " + st.message());
+  }
+  if (config.history && options.append_history) {
+    Status st = AppendToHistory(config.history->db, *report, redactor.Redact(RenderGateJson(*report)));
+    if (!st.ok()) return Status::IoError("cannot append to history " + config.history->db + ": " + st.message());
+  }
+  return Status::Ok();
+}
+
+}  // namespace rollgate::internal

@@ -1,0 +1,104 @@
+#include "drill/route.h"
+
+#include <chrono>
+#include <optional>
+#include <thread>
+
+#include "base/strings.h"
+#include "probe/curl_transport.h"
+
+namespace rollgate::internal {
+
+namespace {
+
+HttpExchange Fetch(HttpRequest req) {
+  CurlTransport transport;
+  std::optional<HttpExchange> out;
+  transport.Start(std::move(req), nullptr, [&](HttpExchange ex) { out = std::move(ex); });
+  transport.Run();
+  return out ? std::move(*out) : HttpExchange{};
+}
+
+}  // namespace
+
+ActionResult RunRouteAction(const DrillAction& action, int timeout_ms, const Environment& env,
+                            const std::string& dir) {
+  ActionResult out;
+  if (!action.is_http()) {
+    CommandOptions opts;
+    opts.timeout_ms = timeout_ms;
+    opts.working_dir = dir;
+    std::string shown = "`" + Join(action.command, " ") + "`";
+    Result<CommandResult> r = env.Run(action.command, opts);
+    if (!r.ok()) {
+      out.detail = shown + " could not start: " + r.status().message();
+      return out;
+    }
+    out.ok = r->succeeded();
+    std::string err = SanitizeForDisplay(Trim(r->err), 160);
+    out.detail = shown + " " + (out.ok ? "succeeded" : "failed: " + r->Describe(timeout_ms)) +
+                 (!out.ok && !err.empty() ? ": " + err : "");
+    return out;
+  }
+  HttpRequest req;
+  req.method = action.method;
+  req.url = action.url;
+  req.body = action.body;
+  req.timeout_ms = timeout_ms;
+  for (const auto& [k, v] : action.headers) req.headers.emplace_back(k, v);
+  HttpExchange ex = Fetch(std::move(req));
+  std::string shown = action.method + " " + action.url;
+  if (!ex.transport_ok()) {
+    out.detail = shown + " failed: " + ex.error_detail;
+  } else if (ex.status < 200 || ex.status >= 300) {
+    out.detail = shown + " answered " + std::to_string(ex.status) + " (\"" + SanitizeForDisplay(ex.body, 80) + "\")";
+  } else {
+    out.ok = true;
+    out.detail = shown + " answered " + std::to_string(ex.status);
+  }
+  return out;
+}
+
+SettleResult WaitForVersion(const std::string& url, const std::string& header,
+                            const std::map<std::string, std::string>& headers, const std::string& want,
+                            int timeout_ms, int poll_ms, const std::atomic<bool>* cancel, const Clock& clock) {
+  SettleResult out;
+  double deadline = clock.NowMonoMs() + timeout_ms;
+  std::string last_problem;
+  while (true) {
+    ++out.polls;
+    HttpRequest req;
+    req.method = "GET";
+    req.url = url;
+    req.timeout_ms = std::max(1000, std::min(poll_ms * 4, 5000));
+    for (const auto& [k, v] : headers) req.headers.emplace_back(k, v);
+    HttpExchange ex = Fetch(std::move(req));
+    if (!ex.transport_ok()) {
+      last_problem = ex.error_detail;
+    } else if (const std::string* v = FindHeader(ex.headers, header)) {
+      out.served = *v;
+      if (*v == want) {
+        out.ok = true;
+        out.detail = url + " serves " + want + " (" + Plural(out.polls, "poll", "polls") + ")";
+        return out;
+      }
+      last_problem = "still served by " + SanitizeForDisplay(*v, 40);
+    } else {
+      last_problem = "answered " + std::to_string(ex.status) + " without a " + header + " header";
+    }
+    if (cancel && cancel->load()) {
+      out.detail = "interrupted while waiting for " + want + " on " + url + " (" + last_problem + ")";
+      return out;
+    }
+    if (clock.NowMonoMs() + poll_ms > deadline) break;
+    // Sleep in small slices so an interrupt is noticed within ~50 ms.
+    for (int slept = 0; slept < poll_ms && !(cancel && cancel->load()); slept += 50) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(std::min(50, poll_ms - slept)));
+    }
+  }
+  out.detail = "the route did not converge: " + url + " was not served by " + want + " within " +
+               FormatDurationMs(timeout_ms) + " (" + Plural(out.polls, "poll", "polls") + "; " + last_problem + ")";
+  return out;
+}
+
+}  // namespace rollgate::internal

@@ -1,0 +1,36 @@
+// The route side of the drill: switching the route (a command or an HTTP call), waiting until
+// the user-facing path serves the expected release, and smoking that path.
+#pragma once
+
+#include <atomic>
+#include <string>
+
+#include "base/clock.h"
+#include "base/environment.h"
+#include "rollgate/config.h"
+
+namespace rollgate::internal {
+
+struct ActionResult {
+  bool ok = false;
+  std::string detail;  // what ran and how it ended (stderr or body first bytes on failure)
+};
+
+/// Runs one switch action, bounded by `timeout_ms`. Commands run without a shell in `dir`.
+ActionResult RunRouteAction(const DrillAction& action, int timeout_ms, const Environment& env,
+                            const std::string& dir);
+
+struct SettleResult {
+  bool ok = false;
+  std::string served;  // the last version the path reported
+  std::string detail;
+  int polls = 0;
+};
+
+/// Polls `url` until its `header` equals `want`, every poll_ms, at most timeout_ms (and not
+/// past `cancel`). Each poll is a GET bounded by a few poll intervals.
+SettleResult WaitForVersion(const std::string& url, const std::string& header,
+                            const std::map<std::string, std::string>& headers, const std::string& want,
+                            int timeout_ms, int poll_ms, const std::atomic<bool>* cancel, const Clock& clock);
+
+}  // namespace rollgate::internal
