@@ -3,7 +3,7 @@ BUILD_DIR ?= build
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?=
 
-.PHONY: all bootstrap build demo test test-asan clean
+.PHONY: all bootstrap build demo test test-asan fuzz clean
 
 all: build
 
@@ -28,5 +28,10 @@ test-asan:
 	  CMAKE_FLAGS="-DCMAKE_BUILD_TYPE=Debug -DROLLGATE_SANITIZE=address,undefined"
 	@ctest --test-dir build-asan --output-on-failure -j $(JOBS)
 
+# libFuzzer targets with clang, ASan and UBSan; FUZZ_SECONDS per target (default 60).
+fuzz:
+	@scripts/bootstrap.sh --fuzz
+	@scripts/fuzz.sh
+
 clean:
-	rm -rf $(BUILD_DIR) build-asan
+	rm -rf $(BUILD_DIR) build-asan build-fuzz build-bench

@@ -1,6 +1,9 @@
 # -Wall -Wextra (and -Werror with ROLLGATE_WERROR) on rollgate's own targets only.
 function(rollgate_set_warnings target)
-  target_compile_options(${target} PRIVATE -Wall -Wextra -Wshadow=local -Wnon-virtual-dtor)
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Wnon-virtual-dtor)
+  if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+    target_compile_options(${target} PRIVATE -Wshadow=local)
+  endif()
   if(ROLLGATE_WERROR)
     target_compile_options(${target} PRIVATE -Werror)
   endif()

@@ -13,6 +13,9 @@ if [ "${1:-}" = "--test" ] || [ "${ROLLGATE_BOOTSTRAP_TEST:-}" = 1 ]; then
   # Real components the integration tests start on loopback.
   packages+=(nginx-light prometheus curl)
 fi
+if [ "${1:-}" = "--fuzz" ]; then
+  packages+=(clang-14 libclang-rt-14-dev)
+fi
 if [ "${1:-}" = "--bench" ]; then
   packages+=(libbenchmark-dev wrk hyperfine curl jq)
 fi

@@ -38,6 +38,21 @@ struct DiffReport {
 /// Resolves both releases' values from their sources (no network) and compares them.
 Status DiffFromFile(const std::string& config_path, DiffReport* report);
 
+struct FleetOptions {
+  std::size_t concurrency = 64;  // requests on the wire at once, across every service
+  std::string evidence_dir;      // each service's evidence in <dir>/<service>/; empty: none
+};
+
+struct FleetReport {
+  std::vector<RunReport> runs;  // one per config, in file-name order
+  std::string decision;         // "block" when any service blocks
+};
+
+/// The gate over every *.yaml config in `config_dir` (files named *contract* are skipped), all
+/// services' probes on one event loop. A config that cannot be understood stops the fleet
+/// (InvalidArgument naming the file) before any call is made.
+Status RunFleet(const std::string& config_dir, const FleetOptions& options, FleetReport* report);
+
 /// Loads `config_path` and runs. A config that cannot be understood is an InvalidArgument
 /// Status (exit 2); failing to write evidence is an IoError (exit 3). Findings about the
 /// releases are in `report` (decision "block"), never a Status.

@@ -1,5 +1,10 @@
 // `rollgate gate` and `rollgate check`.
+#include <unistd.h>
+
 #include <cstdio>
+
+#include "base/file_util.h"
+#include "evidence/evidence.h"
 
 #include "cli/cli_common.h"
 #include "cli/commands.h"
@@ -7,7 +12,37 @@
 
 namespace rollgate::cli {
 
+namespace {
+
+int RunFleetCommand(const GateArgs& args) {
+  FleetOptions options;
+  options.concurrency = static_cast<std::size_t>(args.concurrency);
+  options.evidence_dir = args.evidence_dir;
+  FleetReport report;
+  Status st = RunFleet(args.config_dir, options, &report);
+  if (!st.ok()) return ReportError(st);
+  internal::ConsoleStyle style;
+  style.color = UseColor(STDOUT_FILENO);
+  std::string text = internal::RenderFleetSummary(report.runs, /*markdown=*/false, style);
+  std::fwrite(text.data(), 1, text.size(), stdout);
+  if (!args.evidence_dir.empty()) {
+    std::string md = internal::RenderFleetSummary(report.runs, /*markdown=*/true, style);
+    st = internal::WriteFileAtomic(args.evidence_dir + "/fleet-summary.md", md);
+    if (!st.ok()) return ReportError(Status::IoError("cannot write the fleet summary: " + st.message()));
+    std::printf("evidence: %s/<service>/, %s/fleet-summary.md\n", args.evidence_dir.c_str(), args.evidence_dir.c_str());
+  }
+  std::fflush(stdout);
+  return report.decision == "pass" ? ToInt(ExitCode::kPass) : ToInt(ExitCode::kBlock);
+}
+
+}  // namespace
+
 int RunGateCommand(const GateArgs& args) {
+  if (!args.config_dir.empty()) {
+    if (!args.config.empty()) return ReportError(Status::InvalidArgument("give --config or --config-dir, not both"));
+    return RunFleetCommand(args);
+  }
+  if (args.config.empty()) return ReportError(Status::InvalidArgument("--config FILE (or --config-dir DIR) is required"));
   RunOptions options;
   options.command = "gate";
   options.evidence_dir = args.evidence_dir;

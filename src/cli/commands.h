@@ -1,6 +1,7 @@
 // One function per command; main.cc parses flags with CLI11 and calls these.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
@@ -13,6 +14,8 @@ namespace rollgate::cli {
 struct GateArgs {
   std::string config;
   std::string evidence_dir = "rollgate-evidence";
+  std::string config_dir;  // fleet: every config in this directory
+  int concurrency = 64;    // fleet: requests on the wire at once
 };
 int RunGateCommand(const GateArgs& args);
 
@@ -61,5 +64,22 @@ struct DemoArgs {
   std::string evidence_dir = "rollgate-evidence";
 };
 int RunDemoCommand(const DemoArgs& args);
+
+struct ServeArgs {
+  std::string config;
+  std::string listen;        // HOST:PORT; empty: serve.listen from the config (127.0.0.1:9464)
+  std::string evidence_dir;  // empty: runs write no evidence files (the history has gate.json)
+};
+int RunServeCommand(const ServeArgs& args);
+
+struct HistoryArgs {
+  std::string db;      // the history database; or
+  std::string config;  // a config whose history: {db: PATH} names it
+  std::string release;
+  int last = 20;
+  std::string format = "table";
+  int64_t run = 0;  // > 0: print that run's gate.json instead of the listing
+};
+int RunHistoryCommand(const HistoryArgs& args);
 
 }  // namespace rollgate::cli

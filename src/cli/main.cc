@@ -23,7 +23,11 @@ int Main(int argc, char** argv) {
   GateArgs gate;
   CLI::App* gate_cmd = app.add_subcommand(
       "gate", "Run the release gate over every release in the config (exit 0 pass, 1 block)");
-  gate_cmd->add_option("--config", gate.config, "The rollgate.yaml to read")->required();
+  gate_cmd->add_option("--config", gate.config, "The rollgate.yaml to read");
+  gate_cmd->add_option("--config-dir", gate.config_dir, "Fleet: every *.yaml config in this directory");
+  gate_cmd->add_option("--concurrency", gate.concurrency, "Fleet: requests on the wire at once")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 4096));
   gate_cmd
       ->add_option("--evidence-dir", gate.evidence_dir,
                    "Where gate.json, junit.xml, summary.md, probes.jsonl go")
@@ -139,6 +143,44 @@ int Main(int argc, char** argv) {
       ->capture_default_str();
   demo_cmd->footer(Example("  rollgate demo"));
 
+  ServeArgs serve;
+  CLI::App* serve_cmd = app.add_subcommand(
+      "serve",
+      "Scheduled, capped gates; Prometheus /metrics; Flagger and Argo webhooks (runs until "
+      "SIGTERM)");
+  serve_cmd->add_option("--config", serve.config, "The rollgate.yaml to read")->required();
+  serve_cmd->add_option("--listen", serve.listen,
+                        "HOST:PORT (default: serve.listen, else 127.0.0.1:9464; port 0 picks one)");
+  serve_cmd->add_option("--evidence-dir", serve.evidence_dir,
+                        "Also write each run's evidence files here (default: none)");
+  serve_cmd->footer(
+      Example("  ROLLGATE_SERVE_TOKEN=$(cat token) rollgate serve --config rollgate.yaml "
+              "--listen 127.0.0.1:9464\n"
+              "  curl -s 127.0.0.1:9464/metrics\n"
+              "  curl -s -H \"Authorization: Bearer $ROLLGATE_SERVE_TOKEN\" "
+              "127.0.0.1:9464/hooks/argo\n"
+              "See docs/serve.md."));
+
+  HistoryArgs history;
+  CLI::App* history_cmd = app.add_subcommand(
+      "history", "List recorded runs, newest first, and the last known good of each release");
+  history_cmd->add_option("--db", history.db, "The history database (SQLite)");
+  history_cmd->add_option("--config", history.config, "Read the database path from history.db");
+  history_cmd->add_option("--release", history.release, "Only runs that probed this release");
+  history_cmd->add_option("--last", history.last, "How many runs to list")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100000));
+  history_cmd->add_option("--format", history.format, "table or json")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"table", "json"}));
+  history_cmd->add_option("--run", history.run, "Print this run's gate.json")
+      ->check(CLI::PositiveNumber);
+  history_cmd->footer(
+      Example("  rollgate history --config rollgate.yaml\n"
+              "  rollgate history --db rollgate-history.db --release rollback --last 5 --format "
+              "json\n"
+              "  rollgate history --db rollgate-history.db --run 42 > gate.json"));
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -153,6 +195,8 @@ int Main(int argc, char** argv) {
   if (*rehearse_cmd) return RunRehearseCommand(rehearse);
   if (*drill_cmd) return RunDrillCommand(drill);
   if (*demo_cmd) return RunDemoCommand(demo);
+  if (*serve_cmd) return RunServeCommand(serve);
+  if (*history_cmd) return RunHistoryCommand(history);
   return ToInt(ExitCode::kUsage);
 }
 

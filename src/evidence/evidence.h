@@ -24,6 +24,9 @@ struct ConsoleStyle {
 /// The readable table printed on stdout.
 std::string RenderConsole(const RunReport& report, const ConsoleStyle& style);
 
+/// The combined summary of a fleet run (`gate --config-dir`): a console table or Markdown.
+std::string RenderFleetSummary(const std::vector<RunReport>& runs, bool markdown, const ConsoleStyle& style);
+
 /// Scrubs every free-text field of the report (details, errors, retry notes) with `redactor`,
 /// so whatever renders the report later (console, history, metrics) cannot leak a secret that
 /// a provider or a command echoed back.

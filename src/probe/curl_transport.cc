@@ -16,8 +16,10 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <deque>
 #include <map>
 #include <mutex>
+#include <unordered_map>
 #include <vector>
 
 #include "base/strings.h"
@@ -110,7 +112,9 @@ struct CurlTransport::Impl {
   };
 
   CURLM* multi = nullptr;
-  std::vector<std::unique_ptr<Transfer>> active;
+  std::unordered_map<CURL*, std::unique_ptr<Transfer>> active;
+  std::deque<std::unique_ptr<Transfer>> queued;  // waiting for a slot (max_in_flight)
+  std::size_t max_in_flight = 0;                 // 0: no limit
   std::vector<CURL*> idle_handles;  // reused: curl_easy_reset keeps nothing but the allocation
   std::multimap<double, TimerFn> timers;
   std::vector<std::pair<DoneFn, HttpExchange>> deferred;  // completions that need no network
@@ -159,9 +163,9 @@ struct CurlTransport::Impl {
   }
 
   ~Impl() {
-    for (auto& t : active) {
-      curl_multi_remove_handle(multi, t->easy);
-      curl_easy_cleanup(t->easy);
+    for (auto& [easy, t] : active) {
+      curl_multi_remove_handle(multi, easy);
+      curl_easy_cleanup(easy);
       curl_slist_free_all(t->header_list);
     }
     for (CURL* e : idle_handles) curl_easy_cleanup(e);
@@ -336,8 +340,8 @@ struct CurlTransport::Impl {
   // Ends transfers that went silent longer than their idle timeout; returns the next deadline.
   double CheckIdle(double now, std::vector<std::pair<DoneFn, HttpExchange>>* done) {
     double next = -1;
-    for (std::size_t i = 0; i < active.size();) {
-      Transfer* t = active[i].get();
+    for (auto it = active.begin(); it != active.end();) {
+      Transfer* t = it->second.get();
       if (t->req.idle_timeout_ms > 0 && t->ex.first_byte_ms >= 0) {
         double deadline = t->last_activity + t->req.idle_timeout_ms;
         if (now >= deadline) {
@@ -348,28 +352,69 @@ struct CurlTransport::Impl {
                                FormatDurationMs(t->req.idle_timeout_ms) + " after " +
                                std::to_string(t->ex.body.size()) + " body bytes";
           t->ex.end_ms = now;
-          std::unique_ptr<Transfer> owned = std::move(active[i]);
-          active.erase(active.begin() + static_cast<long>(i));
+          std::unique_ptr<Transfer> owned = std::move(it->second);
+          it = active.erase(it);
           Complete(std::move(owned), done);
           continue;
         }
         if (next < 0 || deadline < next) next = deadline;
       }
-      ++i;
+      ++it;
     }
     return next;
   }
 
+  // Puts a transfer on the wire: an easy handle from the pool, options, the multi handle.
+  void Launch(std::unique_ptr<Transfer> t) {
+    t->ex.start_ms = MonoNowMs();
+    t->ex.start_unix_ms = UnixNowMs();
+    t->last_activity = t->ex.start_ms;
+    if (!idle_handles.empty()) {
+      t->easy = idle_handles.back();
+      idle_handles.pop_back();
+    } else {
+      t->easy = curl_easy_init();
+    }
+    Configure(t.get());
+    if (curl_multi_add_handle(multi, t->easy) != CURLM_OK) {
+      t->ex.error = TransportError::kOther;
+      t->ex.error_detail = "libcurl refused the request";
+      t->ex.end_ms = MonoNowMs();
+      Complete(std::move(t), &deferred);
+      return;
+    }
+    CURL* easy = t->easy;
+    active.emplace(easy, std::move(t));
+  }
+
+  void LaunchQueued() {
+    while (!queued.empty() && (max_in_flight == 0 || active.size() < max_in_flight)) {
+      std::unique_ptr<Transfer> t = std::move(queued.front());
+      queued.pop_front();
+      Launch(std::move(t));
+    }
+  }
+
   void CancelAll(std::vector<std::pair<DoneFn, HttpExchange>>* done) {
     double now = MonoNowMs();
-    for (auto& t : active) {
-      curl_multi_remove_handle(multi, t->easy);
+    auto cancel = [&](std::unique_ptr<Transfer> t) {
       t->ex.error = TransportError::kCancelled;
       t->ex.error_detail = "cancelled (rollgate was interrupted)";
       t->ex.end_ms = now;
       Complete(std::move(t), done);
+    };
+    for (auto& [easy, t] : active) {
+      curl_multi_remove_handle(multi, easy);
+      cancel(std::move(t));
     }
     active.clear();
+    while (!queued.empty()) {
+      std::unique_ptr<Transfer> t = std::move(queued.front());
+      queued.pop_front();
+      t->ex.start_ms = now;
+      t->ex.start_unix_ms = UnixNowMs();
+      cancel(std::move(t));
+    }
   }
 };
 
@@ -384,32 +429,21 @@ void CurlTransport::Start(HttpRequest request, DataFn on_data, DoneFn on_done) {
   t->req = std::move(request);
   t->on_data = std::move(on_data);
   t->on_done = std::move(on_done);
-  t->ex.start_ms = MonoNowMs();
-  t->ex.start_unix_ms = UnixNowMs();
-  t->last_activity = t->ex.start_ms;
   if (impl_->cancelled.load()) {
+    t->ex.start_ms = MonoNowMs();
+    t->ex.start_unix_ms = UnixNowMs();
     t->ex.error = TransportError::kCancelled;
     t->ex.error_detail = "cancelled (rollgate was interrupted)";
     t->ex.end_ms = t->ex.start_ms;
     impl_->deferred.emplace_back(std::move(t->on_done), std::move(t->ex));
     return;
   }
-  if (!impl_->idle_handles.empty()) {
-    t->easy = impl_->idle_handles.back();
-    impl_->idle_handles.pop_back();
-  } else {
-    t->easy = curl_easy_init();
-  }
-  impl_->Configure(t.get());
-  if (curl_multi_add_handle(impl_->multi, t->easy) != CURLM_OK) {
-    t->ex.error = TransportError::kOther;
-    t->ex.error_detail = "libcurl refused the request";
-    t->ex.end_ms = MonoNowMs();
-    impl_->Complete(std::move(t), &impl_->deferred);
-    return;
-  }
-  impl_->active.push_back(std::move(t));
+  // Timings start when the request goes out, not while it waits for a slot.
+  impl_->queued.push_back(std::move(t));
+  impl_->LaunchQueued();
 }
+
+void CurlTransport::SetMaxInFlight(std::size_t n) { impl_->max_in_flight = n; }
 
 void CurlTransport::After(double delay_ms, TimerFn fn) {
   impl_->timers.emplace(MonoNowMs() + std::max(0.0, delay_ms), std::move(fn));
@@ -437,15 +471,14 @@ void CurlTransport::Run() {
     }
     int running = 0;
     if (!m.active.empty()) curl_multi_perform(m.multi, &running);
-    int queued = 0;
-    while (CURLMsg* msg = curl_multi_info_read(m.multi, &queued)) {
+    int msgs_left = 0;
+    while (CURLMsg* msg = curl_multi_info_read(m.multi, &msgs_left)) {
       if (msg->msg != CURLMSG_DONE) continue;
       CURL* easy = msg->easy_handle;
       CURLcode code = msg->data.result;
-      auto it = std::find_if(m.active.begin(), m.active.end(),
-                             [&](const auto& t) { return t->easy == easy; });
+      auto it = m.active.find(easy);
       if (it == m.active.end()) continue;
-      std::unique_ptr<Impl::Transfer> t = std::move(*it);
+      std::unique_ptr<Impl::Transfer> t = std::move(it->second);
       m.active.erase(it);
       curl_multi_remove_handle(m.multi, easy);
       t->ex.end_ms = MonoNowMs();
@@ -453,9 +486,11 @@ void CurlTransport::Run() {
       m.Complete(std::move(t), &done);
     }
     double next_idle = m.CheckIdle(MonoNowMs(), &done);
+    m.LaunchQueued();
     for (auto& [fn, ex] : done) fn(std::move(ex));
     for (auto& fn : due) fn();
-    if (m.active.empty() && m.timers.empty() && m.deferred.empty()) break;
+    m.LaunchQueued();
+    if (m.active.empty() && m.queued.empty() && m.timers.empty() && m.deferred.empty()) break;
     if (!m.deferred.empty()) continue;
     // Sleep until a socket is ready or the next deadline; never longer than 250 ms so a
     // missed wakeup costs little.

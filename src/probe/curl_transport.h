@@ -21,6 +21,10 @@ class CurlTransport : public HttpTransport {
   double NowMs() const override;
   void Cancel() override;
 
+  /// At most `n` requests on the wire at once (0: no limit); the rest wait their turn, and
+  /// their timings start when they go out.
+  void SetMaxInFlight(std::size_t n);
+
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;

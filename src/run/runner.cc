@@ -10,7 +10,10 @@
 //   evidence  -> gate.json, junit.xml, summary.md, probes.jsonl, scrubbed of every secret
 #include "run/runner.h"
 
+#include <algorithm>
+#include <filesystem>
 #include <random>
+#include <set>
 #include <thread>
 
 #include "base/secret.h"
@@ -41,14 +44,32 @@ class Pipeline {
         report_(report) {}
 
   Status Run() {
+    ROLLGATE_RETURN_IF_ERROR(Prepare());
+    std::unique_ptr<HttpTransport> owned;
+    HttpTransport* transport = seams_.transport;
+    if (!transport) {
+      owned = std::make_unique<CurlTransport>();
+      transport = owned.get();
+    }
+    if (seams_.on_transport) seams_.on_transport(transport);
+    std::vector<std::thread> threads;
+    Launch(transport, &threads);
+    transport->Run();
+    for (auto& t : threads) t.join();
+    return Finish();
+  }
+
+  // The phases, for runs that share one transport across many configs (RunFleet).
+  Status Prepare() {
     report_->command = options_.command;
     report_->service = config_.service;
     report_->config_file = config_.file;
     report_->started_unix_ms = clock_.NowUnixMs();
-
     ROLLGATE_RETURN_IF_ERROR(LoadContractState());
-    ROLLGATE_RETURN_IF_ERROR(ResolveProfiles());
-    Probe();
+    return ResolveProfiles();
+  }
+
+  Status Finish() {
     ReadAppLogs();
     Check();
     Gate(UnixDay(clock_.NowUnixMs()));
@@ -64,6 +85,24 @@ class Pipeline {
       if (!st.ok()) return Status::IoError("cannot append to history " + config_.history->db + ": " + st.message());
     }
     return Status::Ok();
+  }
+
+  // Starts every probe on `transport` (exec probes on threads appended to `threads`).
+  void Launch(HttpTransport* transport, std::vector<std::thread>* threads) {
+    ProbeContext ctx;
+    ctx.transport = transport;
+    ctx.env = &env_;
+    ctx.clock = &clock_;
+    ctx.jitter = seams_.jitter ? seams_.jitter : DefaultJitter();
+    ctx.config_dir = config_.dir;
+    ctx.response_fields = contract_.contract.response_fields;
+    for (auto& run : runs_) {
+      if (run.profile.usable()) LaunchReleaseProbes(ctx, &run, threads);
+    }
+    if (config_.negative_auth.enabled) {
+      negatives_ = PlanNegativeAuth(runs_);
+      for (auto& neg : negatives_) LaunchNegativeAuth(ctx, FindRun(neg.release)->profile, &neg);
+    }
   }
 
  private:
@@ -106,34 +145,6 @@ class Pipeline {
       runs_.push_back(std::move(run));
     }
     return Status::Ok();
-  }
-
-  void Probe() {
-    std::unique_ptr<HttpTransport> owned;
-    HttpTransport* transport = seams_.transport;
-    if (!transport) {
-      owned = std::make_unique<CurlTransport>();
-      transport = owned.get();
-    }
-    if (seams_.on_transport) seams_.on_transport(transport);
-    ProbeContext ctx;
-    ctx.transport = transport;
-    ctx.env = &env_;
-    ctx.clock = &clock_;
-    ctx.jitter = seams_.jitter ? seams_.jitter : DefaultJitter();
-    ctx.config_dir = config_.dir;
-    ctx.response_fields = contract_.contract.response_fields;
-
-    std::vector<std::thread> threads;
-    for (auto& run : runs_) {
-      if (run.profile.usable()) LaunchReleaseProbes(ctx, &run, &threads);
-    }
-    if (config_.negative_auth.enabled) {
-      negatives_ = PlanNegativeAuth(runs_);
-      for (auto& neg : negatives_) LaunchNegativeAuth(ctx, FindRun(neg.release)->profile, &neg);
-    }
-    transport->Run();
-    for (auto& t : threads) t.join();
   }
 
   ReleaseRun* FindRun(const std::string& name) {
@@ -280,12 +291,78 @@ Status RunPipeline(const Config& config, const RunOptions& options, const RunSea
   return pipeline.Run();
 }
 
+Status RunFleetPipelines(const std::vector<Config>& configs, const std::vector<RunOptions>& options,
+                         std::size_t concurrency, std::vector<RunReport>* reports) {
+  // One transport, one loop, every service's probes: the run takes about as long as the
+  // slowest wave of `concurrency` requests, not the sum of the services.
+  CurlTransport transport;
+  transport.SetMaxInFlight(concurrency);
+  reports->assign(configs.size(), RunReport{});
+  RunSeams seams;
+  std::vector<std::unique_ptr<Pipeline>> pipelines;
+  pipelines.reserve(configs.size());
+  for (std::size_t i = 0; i < configs.size(); ++i) {
+    pipelines.push_back(std::make_unique<Pipeline>(configs[i], options[i], seams, &(*reports)[i]));
+    Status st = pipelines.back()->Prepare();
+    if (!st.ok()) return st.WithContext(configs[i].file);
+  }
+  std::vector<std::thread> threads;
+  for (auto& p : pipelines) p->Launch(&transport, &threads);
+  transport.Run();
+  for (auto& t : threads) t.join();
+  for (std::size_t i = 0; i < pipelines.size(); ++i) {
+    Status st = pipelines[i]->Finish();
+    if (!st.ok()) return st.WithContext(configs[i].file);
+  }
+  return Status::Ok();
+}
+
 }  // namespace rollgate::internal
 
 namespace rollgate {
 
 Status RunWithConfig(const Config& config, const RunOptions& options, RunReport* report) {
   return internal::RunPipeline(config, options, internal::RunSeams{}, report);
+}
+
+Status RunFleet(const std::string& config_dir, const FleetOptions& options, FleetReport* report) {
+  std::error_code ec;
+  std::vector<std::string> files;
+  for (const auto& entry : std::filesystem::directory_iterator(config_dir, ec)) {
+    std::string name = entry.path().filename().string();
+    bool yaml = name.size() > 5 && (name.ends_with(".yaml") || name.ends_with(".yml"));
+    if (entry.is_regular_file() && yaml && name.find("contract") == std::string::npos) {
+      files.push_back(entry.path().string());
+    }
+  }
+  if (ec) return Status::InvalidArgument("--config-dir " + config_dir + ": " + ec.message());
+  std::sort(files.begin(), files.end());
+  if (files.empty()) {
+    return Status::InvalidArgument("--config-dir " + config_dir +
+                                   ": no *.yaml config in it (files named *contract* are contracts, not configs)");
+  }
+  std::vector<Config> configs;
+  std::vector<RunOptions> run_options;
+  std::set<std::string> services;
+  for (const auto& f : files) {
+    Result<Config> cfg = internal::LoadConfig(f);
+    if (!cfg.ok()) return cfg.status();
+    if (!services.insert(cfg->service).second) {
+      return Status::InvalidArgument(f + ": service " + cfg->service + " appears in two configs; give each its own");
+    }
+    RunOptions o;
+    o.command = "gate";
+    o.write_evidence = !options.evidence_dir.empty();
+    o.evidence_dir = options.evidence_dir + "/" + cfg->service;
+    run_options.push_back(o);
+    configs.push_back(std::move(*cfg));
+  }
+  ROLLGATE_RETURN_IF_ERROR(internal::RunFleetPipelines(configs, run_options, options.concurrency, &report->runs));
+  report->decision = "pass";
+  for (const auto& r : report->runs) {
+    if (!r.passed()) report->decision = "block";
+  }
+  return Status::Ok();
 }
 
 Status DiffFromFile(const std::string& config_path, DiffReport* report) {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <functional>
+#include <vector>
 
 #include "base/clock.h"
 #include "base/secret.h"
@@ -26,6 +27,11 @@ struct RunSeams {
 
 Status RunPipeline(const Config& config, const RunOptions& options, const RunSeams& seams,
                    RunReport* report);
+
+/// Runs many configs' gates on one shared transport, at most `concurrency` requests at once.
+/// options[i] belongs to configs[i]; reports gets one RunReport per config, in order.
+Status RunFleetPipelines(const std::vector<Config>& configs, const std::vector<RunOptions>& options,
+                         std::size_t concurrency, std::vector<RunReport>* reports);
 
 /// A fresh correlation id, "rg-" + 16 hex digits, sent as X-Client-Request-Id.
 std::string NewClientRequestId();

@@ -216,3 +216,26 @@ TEST_F(CurlTransportTest, TimersRunAndCancelEndsEverything) {
 
 }  // namespace
 }  // namespace rollgate::internal
+
+namespace rollgate::internal {
+namespace {
+
+TEST_F(CurlTransportTest, MaxInFlightQueuesAndTimesFromLaunch) {
+  CurlTransport t;
+  t.SetMaxInFlight(2);
+  std::vector<HttpExchange> done;
+  double start = t.NowMs();
+  for (int i = 0; i < 4; ++i) t.Start(Get("/slow"), nullptr, [&](HttpExchange ex) { done.push_back(std::move(ex)); });
+  t.Run();
+  double elapsed = t.NowMs() - start;
+  ASSERT_EQ(done.size(), 4u);
+  // Two waves of two 400 ms answers: about 800 ms, never about 400.
+  EXPECT_GE(elapsed, 780);
+  for (const auto& ex : done) {
+    EXPECT_EQ(ex.status, 200);
+    EXPECT_LT(ex.latency_ms(), 700) << "queueing time leaked into the request's latency";
+  }
+}
+
+}  // namespace
+}  // namespace rollgate::internal

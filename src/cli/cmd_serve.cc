@@ -1,0 +1,66 @@
+// `rollgate serve`: the long-running mode (docs/serve.md). Prints one ready line on stdout,
+// logs one line per event on stderr, and on SIGINT/SIGTERM finishes the run in flight
+// (bounded by serve.run_timeout), flushes the history and exits 0.
+#include <cstdio>
+#include <mutex>
+
+#include "base/clock.h"
+#include "cli/cli_common.h"
+#include "cli/commands.h"
+#include "config/loader.h"
+#include "serve/serve_service.h"
+
+namespace rollgate::cli {
+
+namespace {
+
+// One line per call, whole even when several threads log at once.
+void LogLine(const std::string& line) {
+  static std::mutex mu;
+  std::lock_guard<std::mutex> lock(mu);
+  std::string ts = internal::FormatIsoUtc(internal::SystemClock::Get().NowUnixMs());
+  std::fprintf(stderr, "%s rollgate serve: %s\n", ts.c_str(), line.c_str());
+  std::fflush(stderr);
+}
+
+bool IsLoopback(const std::string& host) {
+  return host == "127.0.0.1" || host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
+}
+
+}  // namespace
+
+int RunServeCommand(const ServeArgs& args) {
+  Result<Config> config = internal::LoadConfig(args.config);
+  if (!config.ok()) return ReportError(config.status());
+
+  // Before any thread starts, so every thread inherits the mask and only WaitForSignal sees
+  // SIGINT/SIGTERM.
+  sigset_t signals = BlockTerminationSignals();
+
+  internal::ServeOptions options;
+  options.listen = args.listen;
+  options.evidence_dir = args.evidence_dir;
+  options.log = LogLine;
+  internal::ServeService service(*config, options);
+  Status st = service.Start();
+  if (!st.ok()) return ReportError(st);
+
+  std::string host;
+  int port = 0;
+  std::string listen = !args.listen.empty() ? args.listen
+                       : config->serve      ? config->serve->listen
+                                            : ServeConfig{}.listen;
+  if (internal::ParseListenAddress(listen, &host, &port).ok() && !IsLoopback(host)) {
+    LogLine("warning: listening on " + host +
+            ", beyond loopback: /metrics and /healthz are open to that network");
+  }
+  std::printf("rollgate serve listening on %s\n", service.url().c_str());
+  std::fflush(stdout);
+
+  int sig = WaitForSignal(signals);
+  LogLine(std::string("received ") + (sig == SIGINT ? "SIGINT" : "SIGTERM"));
+  service.Shutdown();
+  return 0;
+}
+
+}  // namespace rollgate::cli

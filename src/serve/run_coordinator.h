@@ -1,0 +1,151 @@
+// The one place `rollgate serve` starts gate runs. Every trigger (the schedule, the Flagger and
+// Argo webhooks, POST /run) goes through RunCoordinator::Run, which guarantees:
+//
+//  * runs never overlap: a request arriving during a run waits for it (bounded) and gets its
+//    result, instead of starting a second run against the provider;
+//  * a result younger than the caller's max age is reused without calling anyone;
+//  * the daily caps are checked before a run starts, and a refusal is counted and logged;
+//  * every run is bounded by serve.run_timeout: a watchdog cancels its calls after that;
+//  * each finished run updates the metrics and is appended to the history (when configured)
+//    before the next one can start, so a shutdown that waits for the run also flushes it.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "base/clock.h"
+#include "base/secret.h"
+#include "rollgate/report.h"
+#include "rollgate/status.h"
+#include "serve/daily_caps.h"
+#include "serve/gate_metrics.h"
+
+namespace rollgate::internal {
+
+/// Cancels a run in flight from another thread. Thread-safe.
+class RunControl {
+ public:
+  /// Registers how to cancel the current run (its transport's Cancel()). When Cancel() has
+  /// already been called, `fn` runs at once.
+  void SetCancel(std::function<void()> fn);
+  /// Forgets the function; call before the object it refers to is destroyed.
+  void ClearCancel();
+  void Cancel();
+  bool cancelled() const;
+  /// Ready for the next run.
+  void Reset();
+
+ private:
+  mutable std::mutex mu_;
+  std::function<void()> cancel_;
+  bool cancelled_ = false;
+};
+
+/// Runs one gate. Fills `report`, and `redactor` with every secret the run resolved (so what is
+/// written about the run can be scrubbed again). A Status means rollgate itself failed.
+using GateRunner = std::function<Status(RunControl& control, RunReport* report, Redactor* redactor)>;
+
+/// One line for the operator (already redacted by the caller of the sink).
+using LogFn = std::function<void(const std::string& line)>;
+
+struct RunRequest {
+  std::string trigger = "api";  // schedule | flagger | argo | api; recorded as serve:<trigger>
+  int64_t max_age_ms = -1;      // reuse a finished result at most this old; -1: never
+};
+
+struct RunOutcome {
+  enum class Kind {
+    kRan,           // this request ran the gate
+    kJoined,        // a run was in flight; this request waited for it and shares its result
+    kReused,        // a recent enough result was reused; nothing was called
+    kCapped,        // a daily cap refused the run
+    kBusy,          // too many requests are already waiting for the run in flight
+    kShuttingDown,  // serve is stopping and starts no new runs
+    kTimedOut,      // the run in flight did not finish within the wait bound
+    kError,         // rollgate itself failed to run the gate
+  };
+  Kind kind = Kind::kError;
+  std::shared_ptr<const RunReport> report;  // kRan, kJoined, kReused
+  int64_t age_ms = 0;                       // kReused: how old the result is
+  std::string reason;                       // kCapped: max_runs_per_day | max_tokens_per_day
+  std::string detail;                       // one line: the cap, the error, ...
+
+  bool has_report() const { return report != nullptr; }
+};
+
+const char* ToString(RunOutcome::Kind kind);
+
+struct CoordinatorOptions {
+  std::string service;
+  std::string history_db;        // empty: no history
+  int64_t run_timeout_ms = 120000;
+  int64_t join_grace_ms = 30000;  // waiters wait run_timeout + this for the run in flight
+  int max_waiters = 8;            // requests that may wait for one run at once
+  int max_runs_per_day = 144;
+  int64_t max_tokens_per_day = 20000;
+};
+
+class RunCoordinator {
+ public:
+  /// `clock` dates runs and drives the caps' UTC days; `metrics` and `redactor` (secrets of
+  /// serve itself, e.g. its token) must outlive the coordinator.
+  RunCoordinator(CoordinatorOptions options, GateRunner runner, const Clock& clock,
+                 GateMetrics& metrics, const Redactor& redactor, LogFn log);
+  ~RunCoordinator();
+  RunCoordinator(const RunCoordinator&) = delete;
+  RunCoordinator& operator=(const RunCoordinator&) = delete;
+
+  /// Seeds today's cap usage and each release's last success from the history (so a restart
+  /// neither resets the caps nor forgets the last good run) and starts the watchdog. Fails with
+  /// InvalidArgument when the history file exists but is not a rollgate history.
+  Status Start();
+
+  /// Runs, joins, reuses or refuses; see the file comment. Blocks the calling thread for at
+  /// most about serve.run_timeout plus the join grace.
+  RunOutcome Run(const RunRequest& request);
+
+  /// From now on Run() answers kShuttingDown (waiters already waiting still get their result).
+  void BeginShutdown();
+  /// Waits until no run is in flight; false when `timeout` passed first.
+  bool WaitIdle(std::chrono::milliseconds timeout);
+  /// Cancels the run in flight (its calls end as "cancelled" and it finishes as a block).
+  void CancelInFlight();
+  bool in_flight() const;
+
+ private:
+  void WatchdogLoop();
+  std::string Redact(const std::string& text, const Redactor* run_redactor = nullptr) const;
+  void Log(const std::string& line) const;
+  void AppendHistory(const RunReport& report, const Redactor& run_redactor,
+                     const std::string& trigger);
+
+  CoordinatorOptions options_;
+  GateRunner runner_;
+  const Clock& clock_;
+  GateMetrics& metrics_;
+  const Redactor& redactor_;
+  LogFn log_;
+  RunControl control_;
+
+  mutable std::mutex mu_;
+  std::condition_variable cv_;  // any change of the fields below
+  DailyCaps caps_;
+  bool in_flight_ = false;
+  uint64_t generation_ = 0;  // finished runs; waiters wait for it to move
+  std::chrono::steady_clock::time_point run_started_;
+  int waiters_ = 0;
+  bool shutting_down_ = false;
+  bool stop_watchdog_ = false;
+  RunOutcome last_outcome_;                    // of the newest finished run
+  std::shared_ptr<const RunReport> last_good_result_;  // newest completed report (pass or block)
+  int64_t last_result_unix_ms_ = 0;
+  std::thread watchdog_;
+};
+
+}  // namespace rollgate::internal

@@ -1,0 +1,91 @@
+// The schedule of `rollgate serve`: a gate run every `schedule.every` plus a random jitter of up
+// to `schedule.jitter` (so replicas and neighbours do not call the provider in lockstep). The
+// first run comes after the jitter alone, so a fresh serve has metrics within seconds. The wait
+// is measured from the end of the previous tick: a slow run delays the next one rather than
+// queueing runs behind it.
+//
+// Time is a seam (ScheduleTimer): production sleeps on the system clock, tests advance a fake
+// timer and watch the loop react, without waiting ten minutes.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include "base/clock.h"
+
+namespace rollgate::internal {
+
+class ScheduleTimer {
+ public:
+  virtual ~ScheduleTimer() = default;
+  virtual int64_t NowUnixMs() const = 0;
+  /// Blocks until NowUnixMs() >= deadline_unix_ms (true) or Interrupt() (false, at once if it
+  /// was already interrupted).
+  virtual bool SleepUntil(int64_t deadline_unix_ms) = 0;
+  /// Wakes SleepUntil now and for good.
+  virtual void Interrupt() = 0;
+};
+
+/// Sleeps on a condition variable in steps of at most a second, re-reading the wall clock each
+/// time, so a clock step (NTP) moves the deadline instead of stranding it.
+class SystemScheduleTimer : public ScheduleTimer {
+ public:
+  explicit SystemScheduleTimer(const Clock& clock = SystemClock::Get()) : clock_(clock) {}
+  int64_t NowUnixMs() const override { return clock_.NowUnixMs(); }
+  bool SleepUntil(int64_t deadline_unix_ms) override;
+  void Interrupt() override;
+
+ private:
+  const Clock& clock_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool interrupted_ = false;
+};
+
+/// Returns a uniformly random wait in [0, max_ms].
+using ScheduleJitterFn = std::function<int64_t(int64_t max_ms)>;
+ScheduleJitterFn RandomScheduleJitter();
+
+struct ScheduleOptions {
+  int64_t every_ms = 600000;
+  int64_t jitter_ms = 30000;
+};
+
+class Scheduler {
+ public:
+  /// `tick` runs on the scheduler's thread (a gate run, through the run coordinator); `timer`
+  /// must outlive the scheduler.
+  Scheduler(ScheduleOptions options, ScheduleTimer& timer, ScheduleJitterFn jitter,
+            std::function<void()> tick);
+  ~Scheduler();  // Stop()s
+  Scheduler(const Scheduler&) = delete;
+  Scheduler& operator=(const Scheduler&) = delete;
+
+  void Start();
+  /// Interrupts the wait and joins. A tick in progress is finished first (the coordinator
+  /// bounds it). Idempotent.
+  void Stop();
+
+  /// When the next tick is due (unix ms); nullopt before the first wait or while ticking.
+  std::optional<int64_t> next_tick_unix_ms() const;
+  int ticks() const;
+
+ private:
+  void Loop();
+
+  ScheduleOptions options_;
+  ScheduleTimer& timer_;
+  ScheduleJitterFn jitter_;
+  std::function<void()> tick_;
+  std::thread thread_;
+
+  mutable std::mutex mu_;
+  std::optional<int64_t> next_tick_;
+  int ticks_ = 0;
+};
+
+}  // namespace rollgate::internal

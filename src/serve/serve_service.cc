@@ -1,0 +1,298 @@
+#include "serve/serve_service.h"
+
+#include <chrono>
+#include <thread>
+
+#include "base/strings.h"
+#include "config/resolver.h"
+#include "probe/curl_transport.h"
+#include "run/runner.h"
+#include "serve/webhooks.h"
+#include "store/history_store.h"
+
+namespace rollgate::internal {
+
+namespace {
+
+constexpr auto kCancelGrace = std::chrono::seconds(30);
+
+// The real gate run: the pipeline of `rollgate gate`, on a transport this run owns so the
+// watchdog and shutdown can cancel it, without the pipeline's own history append (the
+// coordinator appends, recording what triggered the run).
+GateRunner PipelineRunner(const Config& config, const ServeOptions& options) {
+  return [&config, env = options.env, evidence_dir = options.evidence_dir](
+             RunControl& control, RunReport* report, Redactor* redactor) -> Status {
+    RunOptions run;
+    run.command = "gate";
+    run.evidence_dir = evidence_dir;
+    run.write_evidence = !evidence_dir.empty();
+    run.append_history = false;
+    CurlTransport transport;
+    RunSeams seams;
+    seams.env = env;
+    seams.transport = &transport;
+    seams.redactor_out = redactor;
+    control.SetCancel([&transport] { transport.Cancel(); });
+    Status st = RunPipeline(config, run, seams, report);
+    control.ClearCancel();
+    return st;
+  };
+}
+
+std::string Sanitized(const std::string& text) { return SanitizeForDisplay(text, 80); }
+
+}  // namespace
+
+Status ParseListenAddress(const std::string& listen, std::string* host, int* port) {
+  std::size_t colon = listen.rfind(':');
+  if (colon == std::string::npos || colon == 0) {
+    return Status::InvalidArgument("listen address '" + listen +
+                                   "': expected HOST:PORT, e.g. 127.0.0.1:9464");
+  }
+  *host = listen.substr(0, colon);
+  if (host->size() > 2 && host->front() == '[' && host->back() == ']') {
+    *host = host->substr(1, host->size() - 2);
+  }
+  std::string p = listen.substr(colon + 1);
+  if (p.empty() || p.size() > 5 || p.find_first_not_of("0123456789") != std::string::npos ||
+      std::stoi(p) > 65535) {
+    return Status::InvalidArgument("listen address '" + listen + "': the port must be 0 to 65535");
+  }
+  *port = std::stoi(p);
+  return Status::Ok();
+}
+
+ServeService::ServeService(Config config, ServeOptions options)
+    : config_(std::move(config)), options_(std::move(options)) {
+  serve_ = config_.serve.value_or(ServeConfig{});
+  limits_ = config_.schedule.value_or(ScheduleConfig{});
+}
+
+ServeService::~ServeService() { Shutdown(); }
+
+void ServeService::Log(const std::string& line) const {
+  if (options_.log) options_.log(redactor_.Redact(line));
+}
+
+Status ServeService::ResolveToken() {
+  if (!serve_.token) {
+    auth_ = std::make_unique<BearerAuth>(std::nullopt);
+    return Status::Ok();
+  }
+  const Environment& env = options_.env ? *options_.env : SystemEnvironment::Get();
+  Resolver resolver(env, config_.dir);
+  ResolvedValue token = resolver.Resolve(*serve_.token, /*secret=*/true);
+  if (!token.ok) {
+    return Status::InvalidArgument(config_.file + ": serve.token: " + token.error);
+  }
+  std::string value = Trim(token.value);
+  if (value.empty()) {
+    return Status::InvalidArgument(config_.file + ": serve.token: " + token.provenance +
+                                   " is empty");
+  }
+  redactor_.AddSecret(value);
+  if (value.size() < 16) {
+    Log("warning: serve.token (" + token.provenance +
+        ") is shorter than 16 characters; use a long random value (openssl rand -hex 32)");
+  }
+  auth_ = std::make_unique<BearerAuth>(value);
+  return Status::Ok();
+}
+
+Status ServeService::Start() {
+  std::lock_guard<std::mutex> lock(lifecycle_mu_);
+  if (started_) return Status::Internal("rollgate serve: Start() called twice");
+  started_ = true;
+
+  std::string listen = options_.listen.empty() ? serve_.listen : options_.listen;
+  ROLLGATE_RETURN_IF_ERROR(ParseListenAddress(listen, &host_, &port_));
+  ROLLGATE_RETURN_IF_ERROR(ResolveToken());
+
+  metrics_ = std::make_unique<GateMetrics>(config_.service, limits_.max_runs_per_day,
+                                           limits_.max_tokens_per_day);
+  CoordinatorOptions co;
+  co.service = config_.service;
+  co.history_db = config_.history ? config_.history->db : "";
+  co.run_timeout_ms = serve_.run_timeout_ms;
+  co.max_runs_per_day = limits_.max_runs_per_day;
+  co.max_tokens_per_day = limits_.max_tokens_per_day;
+  GateRunner runner = options_.runner ? options_.runner : PipelineRunner(config_, options_);
+  const Clock& clock = options_.clock ? *options_.clock : SystemClock::Get();
+  coordinator_ = std::make_unique<RunCoordinator>(
+      co, std::move(runner), clock, *metrics_, redactor_,
+      [this](const std::string& line) { Log(line); });
+  ROLLGATE_RETURN_IF_ERROR(coordinator_->Start());
+
+  HttpServerOptions http;
+  http.host = host_;
+  http.port = port_;
+  http.threads = options_.http_threads;
+  http.max_request_body_bytes = 1u << 20;  // Flagger's payload is a few hundred bytes
+  server_ = std::make_unique<HttpServer>(http);
+  RegisterRoutes();
+  ROLLGATE_RETURN_IF_ERROR(server_->Start());
+  port_ = server_->port();
+
+  if (config_.schedule) {
+    ScheduleTimer* timer = options_.timer;
+    if (!timer) {
+      own_timer_ = std::make_unique<SystemScheduleTimer>(clock);
+      timer = own_timer_.get();
+    }
+    ScheduleOptions so{config_.schedule->every_ms, config_.schedule->jitter_ms};
+    scheduler_ = std::make_unique<Scheduler>(so, *timer, options_.jitter, [this] { Tick(); });
+    scheduler_->Start();
+  }
+
+  Log("serving " + config_.service + " from " + config_.file + " on " + url());
+  if (config_.schedule) {
+    Log("schedule: a gate every " + FormatDurationMs(static_cast<double>(limits_.every_ms)) +
+        " plus up to " + FormatDurationMs(static_cast<double>(limits_.jitter_ms)) + " of jitter");
+  } else {
+    Log("no schedule: configured; gates run only when a webhook or POST /run asks");
+  }
+  Log("caps per UTC day: " + std::to_string(limits_.max_runs_per_day) + " runs, " +
+      std::to_string(limits_.max_tokens_per_day) + " usage tokens (webhook runs count too)");
+  if (!auth_->configured()) {
+    Log("warning: no serve.token configured: the webhooks and POST /run answer 403");
+  }
+  Log(config_.history ? "history: " + config_.history->db
+                      : "no history: configured; runs are not recorded");
+  return Status::Ok();
+}
+
+void ServeService::Tick() {
+  RunRequest request;
+  request.trigger = "schedule";
+  request.max_age_ms = -1;
+  coordinator_->Run(request);  // the coordinator logs the run, its skip or its failure
+}
+
+ServerResponse ServeService::Authorize(const ServerRequest& request, const char* route) const {
+  AuthVerdict v = auth_->Check(request);
+  if (v.ok) return ServerResponse::Make(200, "", "");
+  Log(std::string(route) + " refused (" + std::to_string(v.status) + " from " +
+      request.remote_addr + "): " + v.message);
+  ServerResponse r = JsonError(v.status, v.message);
+  if (v.status == 401) r.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"rollgate\"");
+  return r;
+}
+
+ServerResponse ServeService::HandleFlagger(const ServerRequest& request) {
+  ServerResponse denied = Authorize(request, "POST /hooks/flagger");
+  if (denied.status != 200) return denied;
+  Result<FlaggerPayload> payload = ParseFlaggerPayload(request.body);
+  if (!payload.ok()) {
+    Log("POST /hooks/flagger: bad payload: " + payload.status().message());
+    return JsonError(400, payload.status().message());
+  }
+  RunRequest run;
+  run.trigger = "flagger";
+  run.max_age_ms = serve_.max_result_age_ms;
+  RunOutcome outcome = coordinator_->Run(run);
+  ServerResponse r = OutcomeResponse(Caller::kFlagger, outcome, redactor_);
+  Log("POST /hooks/flagger canary=" + Sanitized(payload->namespace_name) + "/" +
+      Sanitized(payload->name) + " phase=" + Sanitized(payload->phase) + ": " +
+      std::to_string(r.status) + " (" + ToString(outcome.kind) + ")");
+  return r;
+}
+
+ServerResponse ServeService::HandleArgo(const ServerRequest& request) {
+  ServerResponse denied = Authorize(request, "/hooks/argo");
+  if (denied.status != 200) return denied;
+  RunRequest run;
+  run.trigger = "argo";
+  run.max_age_ms = serve_.max_result_age_ms;
+  RunOutcome outcome = coordinator_->Run(run);
+  ServerResponse r = OutcomeResponse(Caller::kArgo, outcome, redactor_);
+  Log("/hooks/argo: " + std::to_string(r.status) + " (" + ToString(outcome.kind) + ")");
+  return r;
+}
+
+ServerResponse ServeService::HandleRun(const ServerRequest& request) {
+  ServerResponse denied = Authorize(request, "POST /run");
+  if (denied.status != 200) return denied;
+  RunRequest run;
+  run.trigger = "api";
+  run.max_age_ms = -1;
+  RunOutcome outcome = coordinator_->Run(run);
+  ServerResponse r = OutcomeResponse(Caller::kRunApi, outcome, redactor_);
+  Log("POST /run: " + std::to_string(r.status) + " (" + ToString(outcome.kind) + ")");
+  return r;
+}
+
+void ServeService::RegisterRoutes() {
+  HttpServer& s = *server_;
+  s.Handle("GET", "/metrics", [this](const ServerRequest&) {
+    ServerResponse r = ServerResponse::Make(200, kPrometheusContentType, metrics_->Render());
+    r.headers.emplace_back("Cache-Control", "no-store");
+    return r;
+  });
+  s.Handle("GET", "/healthz", [](const ServerRequest&) {
+    return ServerResponse::Make(200, "text/plain", "ok\n");
+  });
+  s.Handle("POST", "/hooks/flagger", [this](const ServerRequest& r) { return HandleFlagger(r); });
+  s.Handle("GET", "/hooks/argo", [this](const ServerRequest& r) { return HandleArgo(r); });
+  s.Handle("POST", "/hooks/argo", [this](const ServerRequest& r) { return HandleArgo(r); });
+  s.Handle("POST", "/run", [this](const ServerRequest& r) { return HandleRun(r); });
+  s.SetFallback([](const ServerRequest& r) {
+    static const std::vector<std::pair<std::string, std::string>> kAllowed = {
+        {"/metrics", "GET, HEAD"},        {"/healthz", "GET, HEAD"},
+        {"/hooks/flagger", "POST"},       {"/hooks/argo", "GET, HEAD, POST"},
+        {"/run", "POST"}};
+    for (const auto& [path, allow] : kAllowed) {
+      if (r.path != path) continue;
+      ServerResponse resp =
+          ServerResponse::Make(405, "text/plain", r.method + " " + path + ": use " + allow + "\n");
+      resp.headers.emplace_back("Allow", allow);
+      return resp;
+    }
+    return ServerResponse::Make(
+        404, "text/plain",
+        "not found; rollgate serve has /metrics, /healthz, /hooks/flagger, /hooks/argo, /run\n");
+  });
+}
+
+void ServeService::Shutdown() {
+  std::lock_guard<std::mutex> lock(lifecycle_mu_);
+  if (!started_ || shut_down_) return;
+  shut_down_ = true;
+  if (!coordinator_) return;  // Start() failed before anything was running
+
+  const bool busy = coordinator_->in_flight();
+  Log(busy ? "stopping: waiting up to " +
+                 FormatDurationMs(static_cast<double>(serve_.run_timeout_ms)) +
+                 " for the run in flight"
+           : "stopping");
+  coordinator_->BeginShutdown();
+  if (own_timer_) own_timer_->Interrupt();
+  if (options_.timer) options_.timer->Interrupt();
+  // Stop accepting at once; the join inside Stop() waits for handlers, and those waiting for
+  // the run in flight return when it ends (below), so stop the server on its own thread.
+  std::thread stopper([this] {
+    if (server_) server_->Stop();
+  });
+  if (!coordinator_->WaitIdle(std::chrono::milliseconds(serve_.run_timeout_ms))) {
+    Log("the run in flight exceeded serve.run_timeout: cancelling its calls");
+    coordinator_->CancelInFlight();
+    if (!coordinator_->WaitIdle(kCancelGrace)) {
+      Log("warning: the run in flight did not end after cancelling; exiting without it");
+    }
+  }
+  if (scheduler_) scheduler_->Stop();
+  stopper.join();
+  if (config_.history) {
+    Status st = CheckpointHistory(config_.history->db);
+    if (!st.ok()) Log("warning: cannot checkpoint the history: " + st.message());
+  }
+  Log("stopped");
+}
+
+int ServeService::port() const { return port_; }
+
+std::string ServeService::url() const {
+  std::string host = host_.find(':') != std::string::npos ? "[" + host_ + "]" : host_;
+  return "http://" + host + ":" + std::to_string(port_);
+}
+
+}  // namespace rollgate::internal

@@ -1,0 +1,135 @@
+// The history's two views. The JSON is the stable one (scripts read it, docs/serve.md lists
+// its fields); the table may change with taste.
+#include "store/history_format.h"
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+#include "base/clock.h"
+
+namespace rollgate::internal {
+
+namespace {
+
+using nlohmann::ordered_json;
+
+// Fixed-width columns; the last column is never padded.
+class Table {
+ public:
+  explicit Table(std::vector<std::string> header) { rows_.push_back(std::move(header)); }
+  void Add(std::vector<std::string> row) { rows_.push_back(std::move(row)); }
+
+  std::string Render() const {
+    std::vector<std::size_t> width(rows_.front().size(), 0);
+    for (const auto& row : rows_) {
+      for (std::size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], row[i].size());
+    }
+    std::string out;
+    for (const auto& row : rows_) {
+      std::string line = " ";
+      for (std::size_t i = 0; i < row.size(); ++i) {
+        line += " " + row[i];
+        if (i + 1 < row.size()) line += std::string(width[i] - row[i].size(), ' ') + " ";
+      }
+      while (!line.empty() && line.back() == ' ') line.pop_back();
+      out += line + "\n";
+    }
+    return out;
+  }
+
+ private:
+  std::vector<std::vector<std::string>> rows_;
+};
+
+std::string Seconds(int64_t unix_ms) {
+  std::string iso = FormatIsoUtc(unix_ms);  // 2026-11-25T10:03:07.120Z
+  std::size_t dot = iso.find('.');
+  return dot == std::string::npos ? iso : iso.substr(0, dot) + "Z";
+}
+
+std::string ReleaseSummary(const HistoryRelease& r) {
+  std::string s = r.name + " " + r.version + " ";
+  if (r.passed) return s + "ok";
+  std::string failed;
+  for (const auto& c : r.failed_checks) failed += (failed.empty() ? "" : ",") + c;
+  return s + "FAIL(" + (failed.empty() ? "no checks" : failed) + ")";
+}
+
+}  // namespace
+
+std::string RenderHistoryJson(const std::string& db_path, const std::vector<HistoryRun>& runs,
+                              const std::vector<LastKnownGood>& last_known_good) {
+  ordered_json out;
+  out["db"] = db_path;
+  out["runs"] = ordered_json::array();
+  for (const auto& run : runs) {
+    ordered_json r;
+    r["id"] = run.id;
+    r["command"] = run.command;
+    r["trigger"] = run.trigger;
+    r["service"] = run.service;
+    r["decision"] = run.decision;
+    r["started_at"] = FormatIsoUtc(run.started_unix_ms);
+    r["finished_at"] = FormatIsoUtc(run.finished_unix_ms);
+    r["tokens_used"] = run.tokens_used;
+    r["releases"] = ordered_json::array();
+    for (const auto& rel : run.releases) {
+      r["releases"].push_back({{"name", rel.name},
+                               {"version", rel.version},
+                               {"passed", rel.passed},
+                               {"failed_checks", rel.failed_checks},
+                               {"endpoint", rel.endpoint},
+                               {"model", rel.model},
+                               {"key_fingerprint", rel.key_fingerprint}});
+    }
+    out["runs"].push_back(std::move(r));
+  }
+  out["last_known_good"] = ordered_json::array();
+  for (const auto& g : last_known_good) {
+    out["last_known_good"].push_back({{"service", g.service},
+                                      {"release", g.release},
+                                      {"version", g.version},
+                                      {"at", FormatIsoUtc(g.at_unix_ms)},
+                                      {"run_id", g.run_id},
+                                      {"key_fingerprint", g.key_fingerprint},
+                                      {"endpoint", g.endpoint},
+                                      {"model", g.model}});
+  }
+  // error_handler replace: a byte that is not UTF-8 (a version string from an odd source)
+  // must not make the whole listing fail.
+  return out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
+std::string RenderHistoryTable(const std::string& db_path, const std::vector<HistoryRun>& runs,
+                               const std::vector<LastKnownGood>& last_known_good) {
+  std::string out = "history " + db_path + "\n\nruns (newest first)\n";
+  if (runs.empty()) {
+    out += "  (none)\n";
+  } else {
+    Table t({"ID", "FINISHED (UTC)", "SERVICE", "COMMAND", "TRIGGER", "DECISION", "TOKENS",
+             "RELEASES"});
+    for (const auto& run : runs) {
+      std::string releases;
+      for (const auto& r : run.releases) {
+        releases += (releases.empty() ? "" : "; ") + ReleaseSummary(r);
+      }
+      t.Add({std::to_string(run.id), Seconds(run.finished_unix_ms), run.service, run.command,
+             run.trigger, run.decision, std::to_string(run.tokens_used), releases});
+    }
+    out += t.Render();
+  }
+  out += "\nlast known good\n";
+  if (last_known_good.empty()) {
+    out += "  (none: no release has passed every check yet)\n";
+  } else {
+    Table t({"SERVICE", "RELEASE", "VERSION", "WHEN (UTC)", "RUN", "KEY", "MODEL", "ENDPOINT"});
+    for (const auto& g : last_known_good) {
+      t.Add({g.service, g.release, g.version, Seconds(g.at_unix_ms), std::to_string(g.run_id),
+             g.key_fingerprint.empty() ? "-" : g.key_fingerprint, g.model, g.endpoint});
+    }
+    out += t.Render();
+  }
+  return out;
+}
+
+}  // namespace rollgate::internal
