@@ -11,7 +11,7 @@ packages=(
 )
 if [ "${1:-}" = "--test" ] || [ "${ROLLGATE_BOOTSTRAP_TEST:-}" = 1 ]; then
   # Real components the integration tests start on loopback.
-  packages+=(nginx-light prometheus curl)
+  packages+=(nginx-light prometheus curl openssl zlib1g-dev)
 fi
 if [ "${1:-}" = "--fuzz" ]; then
   packages+=(clang-14 libclang-rt-14-dev)

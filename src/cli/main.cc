@@ -125,6 +125,14 @@ int Main(int argc, char** argv) {
   mock_cmd->add_option("--threads", mock.options.threads, "Worker threads")
       ->capture_default_str()
       ->check(CLI::Range(1, 1024));
+  CLI::Option* tls_cert =
+      mock_cmd->add_option("--tls-cert", mock.options.tls_cert_file, "Serve HTTPS: PEM certificate")
+          ->check(CLI::ExistingFile);
+  CLI::Option* tls_key =
+      mock_cmd->add_option("--tls-key", mock.options.tls_key_file, "Serve HTTPS: PEM private key")
+          ->check(CLI::ExistingFile);
+  tls_cert->needs(tls_key);
+  tls_key->needs(tls_cert);
   mock_cmd->footer(
       Example("  rollgate mock --listen 127.0.0.1:0 --key sk-test-new --key sk-test-old --model "
               "gpt-4o-mini\n"

@@ -35,6 +35,7 @@
 #include <chrono>
 #include <cstring>
 #include <exception>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -48,11 +49,13 @@ constexpr auto kStartTimeout = std::chrono::seconds(5);
 constexpr char kContentTypeText[] = "text/plain";
 
 // Exposes the listening socket httplib keeps protected, to close it when a bound server never
-// got to serve (httplib's destructor does not close it).
-class CoreServer : public httplib::Server {
+// got to serve (httplib's destructor does not close it). Base: httplib::Server or SSLServer.
+template <class Base>
+class CoreServer : public Base {
  public:
+  using Base::Base;
   void CloseUnservedSocket() {
-    socket_t sock = svr_sock_.exchange(INVALID_SOCKET);
+    socket_t sock = this->svr_sock_.exchange(INVALID_SOCKET);
     if (sock != INVALID_SOCKET) ::close(sock);
   }
 };
@@ -143,14 +146,15 @@ struct HttpServer::Impl {
   std::mutex lifecycle_mu;  // serialises Start() and Stop()
   bool started = false;     // guarded by lifecycle_mu
   bool finished = false;    // Stop() ran after a successful Start(); guarded by lifecycle_mu
-  std::unique_ptr<CoreServer> server;
+  std::unique_ptr<httplib::Server> server;
+  std::function<void()> close_unserved;  // CoreServer::CloseUnservedSocket of `server`
   std::thread listen_thread;
   std::atomic<bool> listen_returned{false};
   std::atomic<bool> serving{false};  // between a successful Start() and Stop()
   std::atomic<int> port{0};
 
   Status Validate() const;
-  void Configure(CoreServer& s);
+  void Configure(httplib::Server& s);
   void Serve(const httplib::Request& req, httplib::Response& res);
   ServerResponse Dispatch(const ServerRequest& request) const;
   void Emit(ServerResponse response, httplib::Response& res);
@@ -167,13 +171,16 @@ Status HttpServer::Impl::Validate() const {
     return Status::InvalidArgument(where + ": threads must be 1..1024, got " +
                                    std::to_string(o.threads));
   }
+  if (o.tls_cert_file.empty() != o.tls_key_file.empty()) {
+    return Status::InvalidArgument(where + ": TLS needs both a certificate and a key file");
+  }
   if (o.keep_alive_timeout_s < 1 || o.read_timeout_s < 1 || o.write_timeout_s < 1) {
     return Status::InvalidArgument(where + ": timeouts must be at least 1 s");
   }
   return Status::Ok();
 }
 
-void HttpServer::Impl::Configure(CoreServer& s) {
+void HttpServer::Impl::Configure(httplib::Server& s) {
   auto threads = static_cast<std::size_t>(options.threads);
   s.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   s.set_socket_options(ReuseAddrOnly);
@@ -285,7 +292,22 @@ Status HttpServer::Start() {
   ROLLGATE_RETURN_IF_ERROR(impl.Validate());
   const std::string where = impl.options.host + ":" + std::to_string(impl.options.port);
   try {
-    auto server = std::make_unique<CoreServer>();
+    std::unique_ptr<httplib::Server> server;
+    if (impl.options.tls_cert_file.empty()) {
+      auto plain = std::make_unique<CoreServer<httplib::Server>>();
+      impl.close_unserved = [s = plain.get()] { s->CloseUnservedSocket(); };
+      server = std::move(plain);
+    } else {
+      auto tls = std::make_unique<CoreServer<httplib::SSLServer>>(
+          impl.options.tls_cert_file.c_str(), impl.options.tls_key_file.c_str());
+      if (!tls->is_valid()) {
+        return Status::InvalidArgument("http server " + where + ": cannot load the TLS certificate " +
+                                       impl.options.tls_cert_file + " or its key " +
+                                       impl.options.tls_key_file + " (PEM files expected)");
+      }
+      impl.close_unserved = [s = tls.get()] { s->CloseUnservedSocket(); };
+      server = std::move(tls);
+    }
     impl.Configure(*server);
     errno = 0;
     int bound =
@@ -294,7 +316,7 @@ Status HttpServer::Start() {
             : (server->bind_to_port(impl.options.host, impl.options.port) ? impl.options.port : -1);
     if (bound <= 0) {
       int err = errno;
-      server->CloseUnservedSocket();
+      impl.close_unserved();
       return Status::IoError(
           "cannot listen on " + where + ": " +
           (err != 0 ? std::strerror(err) : "cannot resolve or bind the address"));
@@ -312,7 +334,7 @@ Status HttpServer::Start() {
       impl.listen_returned = true;
     });
   } catch (const std::exception& e) {
-    if (impl.server) impl.server->CloseUnservedSocket();
+    if (impl.close_unserved) impl.close_unserved();
     return Status::IoError("cannot start the http server on " + where + ": " + e.what());
   }
 
@@ -323,7 +345,7 @@ Status HttpServer::Start() {
   }
   if (!impl.server->is_running()) {
     impl.server->stop();  // in case it started running just now
-    impl.server->CloseUnservedSocket();
+    impl.close_unserved();
     impl.listen_thread.join();
     impl.finished = true;
     return Status::IoError("the http server on " + where + " did not start serving within 5 s");

@@ -32,6 +32,9 @@ struct HttpServerOptions {
   int read_timeout_s = 5;   // a client that stalls while sending its request is dropped
   int write_timeout_s = 5;  // a client that stops reading the response is dropped
   std::size_t max_request_body_bytes = 8u << 20;  // larger request bodies get a 413
+  /// Both set: serve HTTPS with this PEM certificate (chain) and key; both empty: plain HTTP.
+  std::string tls_cert_file;
+  std::string tls_key_file;
 };
 
 class HttpServer {

@@ -268,6 +268,8 @@ Status MockProvider::Start() {
   server_options.host = impl.options.host;
   server_options.port = impl.options.port;
   server_options.threads = impl.options.threads;
+  server_options.tls_cert_file = impl.options.tls_cert_file;
+  server_options.tls_key_file = impl.options.tls_key_file;
   impl.server = std::make_unique<internal::HttpServer>(server_options);
   impl.server->Handle("POST", "/v1/chat/completions",
                       [&impl](const ServerRequest& r) { return impl.Chat(r); });
@@ -288,7 +290,8 @@ int MockProvider::port() const { return impl_->server ? impl_->server->port() : 
 std::string MockProvider::base_url() const {
   const std::string& host = impl_->options.host;
   bool ipv6 = host.find(':') != std::string::npos;
-  return "http://" + (ipv6 ? "[" + host + "]" : host) + ":" + std::to_string(port());
+  std::string scheme = impl_->options.tls_cert_file.empty() ? "http://" : "https://";
+  return scheme + (ipv6 ? "[" + host + "]" : host) + ":" + std::to_string(port());
 }
 
 MockStats MockProvider::stats() const {

@@ -35,6 +35,9 @@ struct MockOptions {
   /// Pause between stream events. 0: back to back (each event is still written and flushed on
   /// its own). Interrupted by Stop().
   int chunk_interval_ms = 0;
+  /// Both set: serve HTTPS with this PEM certificate and key (rehearse TLS and ca_file).
+  std::string tls_cert_file;
+  std::string tls_key_file;
 };
 
 /// Counters the tests and `rollgate rehearse` read to prove retry behaviour. Every request
