@@ -6,11 +6,14 @@
 //   8    only then: "expand traffic"
 // "Smoke through the user-facing path" first waits (bounded) until the path reports the
 // expected release in its version header (route convergence), then makes one protocol call
-// (docs/app-probes.md) and holds the answer to the same checks as every other probe.
+// (docs/app-probes.md) and holds the answer to the same checks as every other probe. An answer
+// the previous release served while the switch drains is retried, bounded (SmokeVia).
 // On a failure or an interrupt the drill switches back to rollback and verifies it serves.
 #include "drill/drill.h"
 
+#include <algorithm>
 #include <optional>
+#include <vector>
 
 #include "base/strings.h"
 #include "checks/release_checks.h"
@@ -196,13 +199,49 @@ class Drill {
     return {r.ok, r.detail};
   }
 
+  // Smoke through the user-facing path: wait (bounded) until the path reports `version`, then
+  // one smoke call. A graceful switch serves both releases for a moment (after `nginx -s
+  // reload` the previous workers keep accepting for ~100 ms; load balancers drain), so a smoke
+  // answer served by another release means "not converged yet", not "failed": wait a poll
+  // interval, settle again and call again, at most kMaxSmokeCalls calls in all and never past
+  // settle.timeout_ms from the first poll.
   Outcome SmokeVia(const std::string& release, const std::string& version) {
-    if (hooks_.on_wait) hooks_.on_wait("the route to serve " + version + " at " + drill_.settle_url);
-    SettleResult settled = WaitForVersion(drill_.settle_url, drill_.version_header, drill_.user_facing_headers,
-                                          version, drill_.settle_timeout_ms, drill_.settle_poll_ms,
-                                          recovering_ ? nullptr : cancel_, clock_);
-    if (!settled.ok) return {false, settled.detail};
-    if (hooks_.on_wait) hooks_.on_wait("the smoke call through " + drill_.user_facing_url);
+    constexpr int kMaxSmokeCalls = 3;
+    const double deadline = clock_.NowMonoMs() + drill_.settle_timeout_ms;
+    int other_calls = 0;                     // earlier smoke calls that another release served
+    std::vector<std::string> reached_other;  // which releases (their version headers), once each
+    while (true) {
+      if (hooks_.on_wait) hooks_.on_wait("the route to serve " + version + " at " + drill_.settle_url);
+      int left = std::max(0, static_cast<int>(deadline - clock_.NowMonoMs()));
+      SettleResult settled = WaitForVersion(drill_.settle_url, drill_.version_header, drill_.user_facing_headers,
+                                            version, left, drill_.settle_poll_ms, recovering_ ? nullptr : cancel_,
+                                            clock_);
+      auto note = [&] {
+        if (other_calls == 0) return std::string();
+        return " (" + Plural(other_calls, "earlier smoke call", "earlier smoke calls") + " reached " +
+               Join(reached_other, ", ") + " although " + drill_.settle_url + " already named " + version + ")";
+      };
+      if (!settled.ok) return {false, settled.detail + note()};
+      if (hooks_.on_wait) hooks_.on_wait("the smoke call through " + drill_.user_facing_url);
+      std::string served;
+      Outcome o = SmokeCall(release, version, &served);
+      if (o.ok) return {true, settled.detail + "; " + o.detail + note()};
+      bool other_release = !served.empty() && served != version;
+      bool again = other_release && other_calls + 1 < kMaxSmokeCalls && !(interrupted() && !recovering_) &&
+                   clock_.NowMonoMs() + drill_.settle_poll_ms < deadline;
+      if (!again) return {false, o.detail + note()};
+      ++other_calls;
+      std::string shown = SanitizeForDisplay(served, 40);
+      if (std::find(reached_other.begin(), reached_other.end(), shown) == reached_other.end()) {
+        reached_other.push_back(shown);
+      }
+      SleepUnlessCancelled(drill_.settle_poll_ms, recovering_ ? nullptr : cancel_);
+    }
+  }
+
+  // One smoke call through drill.user_facing.url, held to the release's checks. `served` gets
+  // the version header's value (empty when the path sent none or did not answer).
+  Outcome SmokeCall(const std::string& release, const std::string& version, std::string* served) {
     const ReleaseConfig* base = config_.FindRelease(release);
     ReleaseConfig via = *base;
     via.probe = "http";
@@ -227,6 +266,7 @@ class Drill {
     LaunchHttpProbe(&transport, via.http, drill_.user_facing_headers, via.timeout_ms, req, contract_.response_fields,
                     [&](AppProbeOutcome o) { app = std::move(o); });
     transport.Run();
+    *served = app->served_version;
     ReleaseProbes probes;
     probes.via = "the user-facing path " + drill_.user_facing_url;
     probes.chat = AsProbeOutcome(*app);
@@ -235,7 +275,7 @@ class Drill {
     for (const auto& c : eval.checks) {
       if (c.status == CheckStatus::kFail) return {false, release + " " + c.id + " failed: " + c.detail};
     }
-    return {true, settled.detail + "; the smoke call passed every check (correlation id " + req.correlation_id + ")"};
+    return {true, "the smoke call passed every check (correlation id " + req.correlation_id + ")"};
   }
 
   const Config& config_;

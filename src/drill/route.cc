@@ -91,14 +91,18 @@ SettleResult WaitForVersion(const std::string& url, const std::string& header,
       return out;
     }
     if (clock.NowMonoMs() + poll_ms > deadline) break;
-    // Sleep in small slices so an interrupt is noticed within ~50 ms.
-    for (int slept = 0; slept < poll_ms && !(cancel && cancel->load()); slept += 50) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(std::min(50, poll_ms - slept)));
-    }
+    SleepUnlessCancelled(poll_ms, cancel);
   }
   out.detail = "the route did not converge: " + url + " was not served by " + want + " within " +
                FormatDurationMs(timeout_ms) + " (" + Plural(out.polls, "poll", "polls") + "; " + last_problem + ")";
   return out;
+}
+
+void SleepUnlessCancelled(int ms, const std::atomic<bool>* cancel) {
+  // Small slices, so an interrupt is noticed within ~50 ms.
+  for (int slept = 0; slept < ms && !(cancel && cancel->load()); slept += 50) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(std::min(50, ms - slept)));
+  }
 }
 
 }  // namespace rollgate::internal

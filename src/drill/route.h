@@ -28,9 +28,14 @@ struct SettleResult {
 };
 
 /// Polls `url` until its `header` equals `want`, every poll_ms, at most timeout_ms (and not
-/// past `cancel`). Each poll is a GET bounded by a few poll intervals.
+/// past `cancel`). Each poll is a GET bounded by a few poll intervals. One matching answer ends
+/// the wait, though while a switch drains the previous release may still answer some requests
+/// (the drill's smoke call then retries: drill.cc SmokeVia).
 SettleResult WaitForVersion(const std::string& url, const std::string& header,
                             const std::map<std::string, std::string>& headers, const std::string& want,
                             int timeout_ms, int poll_ms, const std::atomic<bool>* cancel, const Clock& clock);
+
+/// Sleeps `ms` in slices of at most 50 ms, returning early once `cancel` (may be null) is set.
+void SleepUnlessCancelled(int ms, const std::atomic<bool>* cancel);
 
 }  // namespace rollgate::internal

@@ -1,6 +1,6 @@
 // The drill's order of operations and its safety rule (never leave the route on a release that
 // failed), with a small in-test router in front of two fake app releases. The same drill
-// through a real nginx and the sample app is in drill_nginx_test.cc.
+// through a real nginx and the sample app is in nginx_drill_test.cc.
 #include "drill/drill.h"
 
 #include <gtest/gtest.h>
@@ -58,6 +58,10 @@ class Router {
       {
         std::lock_guard<std::mutex> lock(mu_);
         target = current_->url();
+        if (path == "/smoke" && draining_ > 0) {
+          --draining_;
+          target = previous_->url();
+        }
       }
       testing::TestResponse r = testing::HttpGet(target + path);
       ServerResponse out = ServerResponse::Make(static_cast<int>(r.status), "application/json", r.body);
@@ -69,7 +73,11 @@ class Router {
     server_.Handle("POST", "/route", [this](const ServerRequest& req) {
       if (fail_switch_) return ServerResponse::Make(500, "text/plain", "route controller unavailable");
       std::lock_guard<std::mutex> lock(mu_);
-      if (!stuck_) current_ = req.body == "new" ? next_ : rollback_;
+      if (!stuck_) {
+        previous_ = current_;
+        current_ = req.body == "new" ? next_ : rollback_;
+        draining_ = drain_smokes_;
+      }
       ++switches_;
       return ServerResponse::Make(200, "text/plain", "ok");
     });
@@ -83,11 +91,16 @@ class Router {
   std::atomic<bool> fail_switch_{false};
   std::atomic<bool> stuck_{false};  // accepts switches but never moves: the route never converges
   std::atomic<int> switches_{0};
+  // After a switch, this many /smoke calls still reach the previous release (a graceful switch
+  // draining, as nginx does for ~100 ms after a reload) while /version already names the new one.
+  std::atomic<int> drain_smokes_{0};
   const Status& status() const { return status_; }
 
  private:
   std::mutex mu_;
   const FakeApp* current_;
+  const FakeApp* previous_ = nullptr;
+  int draining_ = 0;  // guarded by mu_
   const FakeApp* rollback_;
   const FakeApp* next_;
   HttpServer server_;
@@ -205,6 +218,29 @@ TEST_F(DrillTest, RollbackBrokenAfterTheFlipBackIsLoud) {
   ASSERT_NE(failed, nullptr);
   EXPECT_EQ(failed->number, 7);
   EXPECT_EQ(r.FindGate("rollback_switch_drill")->detail.rfind("ROLLBACK IS NOT SAFE", 0), 0u);
+}
+
+TEST_F(DrillTest, SmokeAnswerFromThePreviousReleaseWhileTheSwitchDrainsIsRetried) {
+  router_.drain_smokes_ = 1;
+  RunReport r = Drill();
+  EXPECT_EQ(r.decision, "pass");
+  ASSERT_EQ(r.drill_steps.size(), 8u);
+  EXPECT_NE(r.drill_steps[4].detail.find("1 earlier smoke call reached 1.0.0 although"),
+            std::string::npos)
+      << r.drill_steps[4].detail;
+  EXPECT_NE(r.drill_steps[6].detail.find("1 earlier smoke call reached 2.0.0"), std::string::npos)
+      << r.drill_steps[6].detail;
+}
+
+TEST_F(DrillTest, SmokeThatKeepsReachingTheOtherReleaseFailsAfterThreeCalls) {
+  router_.drain_smokes_ = 1000;  // /version says new, /smoke never gets there
+  RunReport r = Drill();
+  EXPECT_EQ(r.decision, "block");
+  const DrillStep* failed = FirstFailed(r);
+  ASSERT_NE(failed, nullptr);
+  EXPECT_EQ(failed->number, 5);
+  EXPECT_NE(failed->detail.find("served by version 1.0.0, expected 2.0.0"), std::string::npos) << failed->detail;
+  EXPECT_NE(failed->detail.find("2 earlier smoke calls reached 1.0.0 although"), std::string::npos) << failed->detail;
 }
 
 TEST_F(DrillTest, SwitchControllerDownMeansRouteStateUnknown) {
