@@ -4,7 +4,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
+#include <map>
 #include <cstring>
 #include <filesystem>
 #include <system_error>
@@ -48,8 +50,12 @@ Result<std::string> ReadFileToString(const std::string& path, std::size_t max_by
   return out;
 }
 
-Status WriteFileAtomic(const std::string& path, const std::string& content) {
-  std::string tmp = path + ".tmp." + std::to_string(::getpid());
+namespace {
+
+// Writes all of `content` to a new temp file next to `path`; returns the temp path.
+Result<std::string> WriteTemp(const std::string& path, const std::string& content, bool sync) {
+  static std::atomic<unsigned> counter{0};
+  std::string tmp = path + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(counter++);
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return Status::IoError(path + ": cannot create: " + ErrnoText(errno));
   const char* p = content.data();
@@ -66,16 +72,69 @@ Status WriteFileAtomic(const std::string& path, const std::string& content) {
     p += n;
     left -= static_cast<std::size_t>(n);
   }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+  if ((sync && ::fsync(fd) != 0) || ::close(fd) != 0) {
     int err = errno;
     ::unlink(tmp.c_str());
     return Status::IoError(path + ": flush failed: " + ErrnoText(err));
   }
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+  return tmp;
+}
+
+// Flushes the file system holding `path` (one call for every file staged there).
+Status SyncFileSystemOf(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Status::IoError(path + ": cannot open to flush: " + ErrnoText(errno));
+  int rc = ::syncfs(fd);
+  int err = errno;
+  ::close(fd);
+  if (rc != 0) return Status::IoError(path + ": flush failed: " + ErrnoText(err));
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status WriteFileAtomic(const std::string& path, const std::string& content) {
+  Result<std::string> tmp = WriteTemp(path, content, /*sync=*/true);
+  if (!tmp.ok()) return tmp.status();
+  if (::rename(tmp->c_str(), path.c_str()) != 0) {
     int err = errno;
-    ::unlink(tmp.c_str());
+    ::unlink(tmp->c_str());
     return Status::IoError(path + ": rename failed: " + ErrnoText(err));
   }
+  return Status::Ok();
+}
+
+AtomicWriteBatch::~AtomicWriteBatch() {
+  for (const auto& [tmp, target] : staged_) ::unlink(tmp.c_str());
+}
+
+Status AtomicWriteBatch::Stage(const std::string& path, const std::string& content) {
+  Result<std::string> tmp = WriteTemp(path, content, /*sync=*/false);
+  if (!tmp.ok()) return tmp.status();
+  std::lock_guard<std::mutex> lock(mu_);
+  staged_.emplace_back(*tmp, path);
+  return Status::Ok();
+}
+
+Status AtomicWriteBatch::Commit() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (staged_.empty()) return Status::Ok();
+  // Every staged file is on disk before any target is replaced...
+  // One directory per file system the targets live on: syncfs flushes a whole file system.
+  std::map<dev_t, std::string> file_systems;
+  for (const auto& [tmp, target] : staged_) {
+    struct stat st {};
+    if (::stat(tmp.c_str(), &st) == 0) file_systems.emplace(st.st_dev, DirName(target));
+  }
+  for (const auto& [dev, dir] : file_systems) ROLLGATE_RETURN_IF_ERROR(SyncFileSystemOf(dir));
+  for (const auto& [tmp, target] : staged_) {
+    if (::rename(tmp.c_str(), target.c_str()) != 0) {
+      return Status::IoError(target + ": rename failed: " + ErrnoText(errno));
+    }
+  }
+  staged_.clear();
+  // ...and the renames are on disk before Commit() returns.
+  for (const auto& [dev, dir] : file_systems) ROLLGATE_RETURN_IF_ERROR(SyncFileSystemOf(dir));
   return Status::Ok();
 }
 

@@ -3,7 +3,10 @@
 #pragma once
 
 #include <cstddef>
+#include <mutex>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "rollgate/status.h"
 
@@ -15,6 +18,26 @@ Result<std::string> ReadFileToString(const std::string& path, std::size_t max_by
 
 /// Writes `content` to `path` atomically: a temp file in the same directory, fsync, rename.
 Status WriteFileAtomic(const std::string& path, const std::string& content);
+
+/// Many atomic writes with two flushes instead of one per file (the fleet's evidence: four
+/// files per service, hundreds of services). Stage() writes each temp file; Commit() flushes
+/// the file system once (syncfs), renames every temp file over its target, and flushes again,
+/// so each target is either its old content or the complete new one, as with WriteFileAtomic.
+/// Thread-safe. Temp files that were staged but never committed are removed by the destructor.
+class AtomicWriteBatch {
+ public:
+  AtomicWriteBatch() = default;
+  ~AtomicWriteBatch();
+  AtomicWriteBatch(const AtomicWriteBatch&) = delete;
+  AtomicWriteBatch& operator=(const AtomicWriteBatch&) = delete;
+
+  Status Stage(const std::string& path, const std::string& content);
+  Status Commit();
+
+ private:
+  std::mutex mu_;
+  std::vector<std::pair<std::string, std::string>> staged_;  // temp path, target; guarded by mu_
+};
 
 /// mkdir -p.
 Status MakeDirs(const std::string& path);

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "base/file_util.h"
 #include "base/secret.h"
 #include "rollgate/report.h"
 #include "rollgate/status.h"
@@ -33,7 +34,9 @@ std::string RenderFleetSummary(const std::vector<RunReport>& runs, bool markdown
 void RedactReport(const Redactor& redactor, RunReport* report);
 
 /// Writes gate.json, junit.xml, summary.md and probes.jsonl into `dir` (created if needed),
-/// each atomically; appends their paths to report->evidence_files.
-Status WriteEvidence(const std::string& dir, const Redactor& redactor, RunReport* report);
+/// each atomically; appends their paths to report->evidence_files. With `batch`, the files are
+/// only staged there and appear when the caller commits the batch (the fleet).
+Status WriteEvidence(const std::string& dir, const Redactor& redactor, RunReport* report,
+                     AtomicWriteBatch* batch = nullptr);
 
 }  // namespace rollgate::internal

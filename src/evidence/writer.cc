@@ -24,7 +24,8 @@ void RedactReport(const Redactor& redactor, RunReport* report) {
   }
 }
 
-Status WriteEvidence(const std::string& dir, const Redactor& redactor, RunReport* report) {
+Status WriteEvidence(const std::string& dir, const Redactor& redactor, RunReport* report,
+                     AtomicWriteBatch* batch) {
   ROLLGATE_RETURN_IF_ERROR(MakeDirs(dir));
   struct File {
     const char* name;
@@ -39,7 +40,7 @@ Status WriteEvidence(const std::string& dir, const Redactor& redactor, RunReport
   report->evidence_files = written;
   for (std::size_t i = 0; i < std::size(files); ++i) {
     std::string text = redactor.Redact(files[i].render(*report));
-    ROLLGATE_RETURN_IF_ERROR(WriteFileAtomic(written[i], text));
+    ROLLGATE_RETURN_IF_ERROR(batch ? batch->Stage(written[i], text) : WriteFileAtomic(written[i], text));
   }
   return Status::Ok();
 }

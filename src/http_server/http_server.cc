@@ -58,6 +58,13 @@ class CoreServer : public Base {
     socket_t sock = this->svr_sock_.exchange(INVALID_SOCKET);
     if (sock != INVALID_SOCKET) ::close(sock);
   }
+  // Debian builds httplib as a library with its default listen backlog of 5: a burst of more
+  // connections than that overflows the queue and the clients' SYNs are retried after 1 s, 3 s...
+  // listen() again on the bound socket raises the backlog (Linux applies the new value).
+  void RaiseListenBacklog() {
+    socket_t sock = this->svr_sock_.load();
+    if (sock != INVALID_SOCKET) ::listen(sock, SOMAXCONN);
+  }
 };
 
 void ReuseAddrOnly(socket_t sock) {
@@ -148,6 +155,7 @@ struct HttpServer::Impl {
   bool finished = false;    // Stop() ran after a successful Start(); guarded by lifecycle_mu
   std::unique_ptr<httplib::Server> server;
   std::function<void()> close_unserved;  // CoreServer::CloseUnservedSocket of `server`
+  std::function<void()> raise_backlog;   // CoreServer::RaiseListenBacklog of `server`
   std::thread listen_thread;
   std::atomic<bool> listen_returned{false};
   std::atomic<bool> serving{false};  // between a successful Start() and Stop()
@@ -296,6 +304,7 @@ Status HttpServer::Start() {
     if (impl.options.tls_cert_file.empty()) {
       auto plain = std::make_unique<CoreServer<httplib::Server>>();
       impl.close_unserved = [s = plain.get()] { s->CloseUnservedSocket(); };
+      impl.raise_backlog = [s = plain.get()] { s->RaiseListenBacklog(); };
       server = std::move(plain);
     } else {
       auto tls = std::make_unique<CoreServer<httplib::SSLServer>>(
@@ -306,6 +315,7 @@ Status HttpServer::Start() {
                                        impl.options.tls_key_file + " (PEM files expected)");
       }
       impl.close_unserved = [s = tls.get()] { s->CloseUnservedSocket(); };
+      impl.raise_backlog = [s = tls.get()] { s->RaiseListenBacklog(); };
       server = std::move(tls);
     }
     impl.Configure(*server);
@@ -321,6 +331,7 @@ Status HttpServer::Start() {
           "cannot listen on " + where + ": " +
           (err != 0 ? std::strerror(err) : "cannot resolve or bind the address"));
     }
+    impl.raise_backlog();
     impl.port = bound;
     impl.server = std::move(server);
     impl.listen_returned = false;

@@ -11,6 +11,8 @@
 #include "run/runner.h"
 
 #include <algorithm>
+#include <atomic>
+#include <cctype>
 #include <filesystem>
 #include <random>
 #include <set>
@@ -77,7 +79,7 @@ class Pipeline {
     if (seams_.redactor_out) *seams_.redactor_out = redactor_;
     report_->finished_unix_ms = clock_.NowUnixMs();
     if (options_.write_evidence) {
-      Status st = WriteEvidence(options_.evidence_dir, redactor_, report_);
+      Status st = WriteEvidence(options_.evidence_dir, redactor_, report_, seams_.evidence_batch);
       if (!st.ok()) return Status::IoError("cannot write evidence: " + st.message());
     }
     if (config_.history && options_.append_history) {
@@ -298,7 +300,9 @@ Status RunFleetPipelines(const std::vector<Config>& configs, const std::vector<R
   CurlTransport transport;
   transport.SetMaxInFlight(concurrency);
   reports->assign(configs.size(), RunReport{});
+  AtomicWriteBatch evidence;  // two file-system flushes for the whole fleet, not four per service
   RunSeams seams;
+  seams.evidence_batch = &evidence;
   std::vector<std::unique_ptr<Pipeline>> pipelines;
   pipelines.reserve(configs.size());
   for (std::size_t i = 0; i < configs.size(); ++i) {
@@ -310,10 +314,22 @@ Status RunFleetPipelines(const std::vector<Config>& configs, const std::vector<R
   for (auto& p : pipelines) p->Launch(&transport, &threads);
   transport.Run();
   for (auto& t : threads) t.join();
+  // Checks, gates and rendering per service on a few threads (the evidence is only staged).
+  std::vector<Status> finished(pipelines.size(), Status::Ok());
+  std::atomic<std::size_t> next{0};
+  auto worker = [&] {
+    for (std::size_t i = next++; i < pipelines.size(); i = next++) finished[i] = pipelines[i]->Finish();
+  };
+  std::vector<std::thread> finishers;
+  std::size_t workers = std::min<std::size_t>(8, pipelines.size());
+  for (std::size_t w = 1; w < workers; ++w) finishers.emplace_back(worker);
+  worker();
+  for (auto& t : finishers) t.join();
   for (std::size_t i = 0; i < pipelines.size(); ++i) {
-    Status st = pipelines[i]->Finish();
-    if (!st.ok()) return st.WithContext(configs[i].file);
+    if (!finished[i].ok()) return finished[i].WithContext(configs[i].file);
   }
+  Status committed = evidence.Commit();
+  if (!committed.ok()) return Status::IoError("cannot write evidence: " + committed.message());
   return Status::Ok();
 }
 
@@ -330,7 +346,7 @@ Status RunFleet(const std::string& config_dir, const FleetOptions& options, Flee
   std::vector<std::string> files;
   for (const auto& entry : std::filesystem::directory_iterator(config_dir, ec)) {
     std::string name = entry.path().filename().string();
-    bool yaml = name.size() > 5 && (name.ends_with(".yaml") || name.ends_with(".yml"));
+    bool yaml = (name.size() > 5 && name.ends_with(".yaml")) || (name.size() > 4 && name.ends_with(".yml"));
     if (entry.is_regular_file() && yaml && name.find("contract") == std::string::npos) {
       files.push_back(entry.path().string());
     }
@@ -344,16 +360,28 @@ Status RunFleet(const std::string& config_dir, const FleetOptions& options, Flee
   std::vector<Config> configs;
   std::vector<RunOptions> run_options;
   std::set<std::string> services;
+  std::set<std::string> evidence_dirs;
   for (const auto& f : files) {
     Result<Config> cfg = internal::LoadConfig(f);
     if (!cfg.ok()) return cfg.status();
     if (!services.insert(cfg->service).second) {
       return Status::InvalidArgument(f + ": service " + cfg->service + " appears in two configs; give each its own");
     }
+    // The service name becomes a directory: anything but [A-Za-z0-9._-] turns into '_', so a
+    // name like "../x" or "a/b" cannot write outside the evidence directory.
+    std::string dir_name = cfg->service;
+    for (char& c : dir_name) {
+      if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != '-') c = '_';
+    }
+    if (dir_name.find_first_not_of('.') == std::string::npos) dir_name = "_" + dir_name;
+    if (!evidence_dirs.insert(dir_name).second) {
+      return Status::InvalidArgument(f + ": service " + cfg->service + " shares its evidence directory " + dir_name +
+                                     " with another config; rename one");
+    }
     RunOptions o;
     o.command = "gate";
     o.write_evidence = !options.evidence_dir.empty();
-    o.evidence_dir = options.evidence_dir + "/" + cfg->service;
+    o.evidence_dir = options.evidence_dir + "/" + dir_name;
     run_options.push_back(o);
     configs.push_back(std::move(*cfg));
   }

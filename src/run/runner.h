@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "base/clock.h"
+#include "base/file_util.h"
 #include "base/secret.h"
 #include "base/environment.h"
 #include "probe/http_transport.h"
@@ -23,6 +24,8 @@ struct RunSeams {
   /// When set, receives the run's redactor (every secret it resolved), for callers that write
   /// more output about the same run (the drill).
   Redactor* redactor_out = nullptr;
+  /// When set, evidence files are staged in this batch; the caller commits it (the fleet).
+  AtomicWriteBatch* evidence_batch = nullptr;
 };
 
 Status RunPipeline(const Config& config, const RunOptions& options, const RunSeams& seams,

@@ -1,6 +1,8 @@
 // clock, file_util and subprocess: the base layer's side effects.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "base/clock.h"
 #include "base/file_util.h"
 #include "base/subprocess.h"
@@ -36,6 +38,35 @@ TEST(FileUtilTest, AtomicWriteReplacesWholeAndBoundedRead) {
   EXPECT_FALSE(ReadFileToString(dir.path()).ok());
   EXPECT_EQ(ResolveRelative("/etc/rollgate", "../x/./c.yaml"), "/etc/x/c.yaml");
   EXPECT_EQ(ResolveRelative("/etc/rollgate", "/abs"), "/abs");
+}
+
+TEST(FileUtilTest, BatchReplacesTargetsOnlyOnCommitAndCleansUpOtherwise) {
+  testing::TempDir dir;
+  ASSERT_OK(MakeDirs(dir.Join("a")));
+  ASSERT_OK(MakeDirs(dir.Join("b")));
+  ASSERT_OK(WriteFileAtomic(dir.Join("a/gate.json"), "old"));
+  {
+    AtomicWriteBatch batch;
+    ASSERT_OK(batch.Stage(dir.Join("a/gate.json"), "new a"));
+    ASSERT_OK(batch.Stage(dir.Join("b/gate.json"), "new b"));
+    EXPECT_EQ(*ReadFileToString(dir.Join("a/gate.json")), "old") << "staged, not yet visible";
+    EXPECT_FALSE(FileExists(dir.Join("b/gate.json")));
+    ASSERT_OK(batch.Commit());
+  }
+  EXPECT_EQ(*ReadFileToString(dir.Join("a/gate.json")), "new a");
+  EXPECT_EQ(*ReadFileToString(dir.Join("b/gate.json")), "new b");
+  {
+    AtomicWriteBatch abandoned;  // never committed: the old file stays, no temp file is left
+    ASSERT_OK(abandoned.Stage(dir.Join("a/gate.json"), "lost"));
+  }
+  EXPECT_EQ(*ReadFileToString(dir.Join("a/gate.json")), "new a");
+  int entries = 0;
+  for (const auto& e : std::filesystem::directory_iterator(dir.Join("a"))) entries += e.is_regular_file();
+  EXPECT_EQ(entries, 1);
+  AtomicWriteBatch bad;
+  Status st = bad.Stage(dir.Join("missing-dir/gate.json"), "x");
+  EXPECT_EQ(st.code(), Status::Code::kIoError);
+  EXPECT_NE(st.message().find("missing-dir/gate.json"), std::string::npos) << st.message();
 }
 
 TEST(SubprocessTest, CapturesOutputAndExitCodeWithoutAShell) {
