@@ -99,6 +99,19 @@ std::string Redactor::Redact(std::string_view text) const {
       pos += kMask.size();
     }
   }
+  // A secret cut short (a detail bounded to N bytes before it reached us) is still mostly the
+  // secret: its first 8 characters followed by key characters are masked the same way.
+  for (const auto& needle : needles_) {
+    if (needle.size() < 12) continue;
+    std::string_view head(needle.data(), 8);
+    std::size_t pos = 0;
+    while ((pos = out.find(head, pos)) != std::string::npos) {
+      std::size_t end = pos + head.size();
+      while (end < out.size() && IsKeyChar(out[end])) ++end;
+      out.replace(pos, end - pos, kMask);
+      pos += kMask.size();
+    }
+  }
   // Mask key-shaped tokens ("sk-" followed by at least 8 key characters) that we were not told
   // about. The prefix stays so a reader still sees that a key was there.
   std::string masked;

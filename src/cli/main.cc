@@ -162,8 +162,8 @@ int Main(int argc, char** argv) {
   serve_cmd->add_option("--evidence-dir", serve.evidence_dir,
                         "Also write each run's evidence files here (default: none)");
   serve_cmd->footer(
-      Example("  ROLLGATE_SERVE_TOKEN=$(cat token) rollgate serve --config rollgate.yaml "
-              "--listen 127.0.0.1:9464\n"
+      Example("  export ROLLGATE_SERVE_TOKEN=$(cat token)\n"
+              "  rollgate serve --config rollgate.yaml --listen 127.0.0.1:9464 &\n"
               "  curl -s 127.0.0.1:9464/metrics\n"
               "  curl -s -H \"Authorization: Bearer $ROLLGATE_SERVE_TOKEN\" "
               "127.0.0.1:9464/hooks/argo\n"

@@ -170,7 +170,7 @@ RunOutcome RunCoordinator::Run(const RunRequest& request) {
   }
 
   const int64_t now = clock_.NowUnixMs();
-  if (request.max_age_ms >= 0 && last_good_result_ &&
+  if (request.max_age_ms > 0 && last_good_result_ &&
       now - last_result_unix_ms_ <= request.max_age_ms) {
     outcome.kind = RunOutcome::Kind::kReused;
     outcome.report = last_good_result_;
@@ -199,7 +199,13 @@ RunOutcome RunCoordinator::Run(const RunRequest& request) {
   auto report = std::make_shared<RunReport>();
   Redactor run_redactor;
   Status st = runner_(control_, report.get(), &run_redactor);
-  if (st.ok()) AppendHistory(*report, run_redactor, request.trigger);
+  if (st.ok()) {
+    // Scrub the report itself, not only the gate.json rendered from it: its details also become
+    // history rows (gates, checks), webhook bodies and reused results.
+    RedactReport(redactor_, report.get());
+    RedactReport(run_redactor, report.get());
+    AppendHistory(*report, run_redactor, request.trigger);
+  }
   const int64_t end = clock_.NowUnixMs();
 
   lock.lock();

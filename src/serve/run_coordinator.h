@@ -56,7 +56,7 @@ using LogFn = std::function<void(const std::string& line)>;
 
 struct RunRequest {
   std::string trigger = "api";  // schedule | flagger | argo | api; recorded as serve:<trigger>
-  int64_t max_age_ms = -1;      // reuse a finished result at most this old; -1: never
+  int64_t max_age_ms = -1;      // reuse a finished result at most this old; 0 or less: never
 };
 
 struct RunOutcome {

@@ -18,6 +18,9 @@
 // queue on the busy timeout instead of one failing with SQLITE_BUSY halfway through.
 #include "store/history_store.h"
 
+#include <chrono>
+#include <thread>
+
 #include "base/file_util.h"
 #include "store/sqlite_db.h"
 
@@ -96,43 +99,69 @@ std::string NotAHistory(const std::string& path, const std::string& why) {
 
 // Reads the markers of an existing file: InvalidArgument when it is something else, OK with
 // *fresh set when it is an empty database rollgate may initialise.
+//
+// The three markers are read by one statement, so from one snapshot. Read one by one outside a
+// transaction, a first writer committing the schema in between would make a brand-new history
+// look like another application's database (application_id still 0, tables already there).
 Status Identify(SqliteDb& db, bool* fresh) {
-  Result<int64_t> app_id = db.QueryInt("PRAGMA application_id");
-  if (!app_id.ok()) {
+  Result<SqliteStatement> markers = db.Prepare(
+      "SELECT (SELECT application_id FROM pragma_application_id()), "
+      "(SELECT user_version FROM pragma_user_version()), (SELECT COUNT(*) FROM sqlite_master)");
+  if (!markers.ok()) {
     if (db.last_error_was_not_a_database()) {
       return Status::InvalidArgument(NotAHistory(db.path(), "not an SQLite database"));
     }
-    return app_id.status();
+    return markers.status();
   }
-  Result<int64_t> version = db.QueryInt("PRAGMA user_version");
-  if (!version.ok()) return version.status();
-  Result<int64_t> tables = db.QueryInt("SELECT COUNT(*) FROM sqlite_master");
-  if (!tables.ok()) return tables.status();
-  *fresh = *app_id == 0 && *version == 0 && *tables == 0;
+  Result<bool> row = markers->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return Status::Internal(db.path() + ": reading the history's markers gave no row");
+  const int64_t app_id = markers->ColumnInt(0);
+  const int64_t version = markers->ColumnInt(1);
+  const int64_t tables = markers->ColumnInt(2);
+  *fresh = app_id == 0 && version == 0 && tables == 0;
   if (*fresh) return Status::Ok();
-  if (*app_id != kApplicationId) {
+  if (app_id != kApplicationId) {
     return Status::InvalidArgument(
         NotAHistory(db.path(), "an SQLite database of another application"));
   }
-  if (*version > kHistorySchemaVersion) {
+  if (version > kHistorySchemaVersion) {
     return Status::InvalidArgument(db.path() + ": written by a newer rollgate (history schema " +
-                                   std::to_string(*version) + "; this build knows " +
+                                   std::to_string(version) + "; this build knows " +
                                    std::to_string(kHistorySchemaVersion) + "); upgrade rollgate");
   }
-  if (*version < 1) {
+  if (version < 1) {
     return Status::InvalidArgument(NotAHistory(db.path(), "no schema version"));
   }
   return Status::Ok();
 }
 
-Result<std::unique_ptr<SqliteDb>> OpenForRead(const std::string& path) {
+// Opens an existing history for reading. *empty is set for an SQLite file with nothing in it
+// yet: what a writer killed during its very first append leaves behind (the file is created
+// and switched to WAL before the schema's transaction commits). That is an empty history, not
+// a foreign file, so readers answer "no runs" and `rollgate serve` can still start.
+Result<std::unique_ptr<SqliteDb>> OpenForRead(const std::string& path, bool* empty) {
   Result<std::unique_ptr<SqliteDb>> db =
       SqliteDb::Open(path, SqliteDb::Mode::kReadOnly, kBusyTimeoutMs);
   if (!db.ok()) return db.status();
-  bool fresh = false;
-  ROLLGATE_RETURN_IF_ERROR(Identify(**db, &fresh));
-  if (fresh) return Status::InvalidArgument(NotAHistory(path, "an empty SQLite database"));
+  ROLLGATE_RETURN_IF_ERROR(Identify(**db, empty));
   return db;
+}
+
+// Switching a file to WAL takes an exclusive lock. While another writer holds the file (two
+// writers creating a new history at once), SQLite answers "database is locked" at once instead
+// of waiting on the busy timeout, so wait here, as long as the busy timeout would. Once the file
+// is in WAL mode the switch is a no-op that needs no lock.
+Status EnableWal(SqliteDb& db) {
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(kBusyTimeoutMs);
+  while (true) {
+    Status st = db.Exec("PRAGMA journal_mode = WAL");
+    if (st.ok() || !db.last_error_was_busy() || std::chrono::steady_clock::now() >= deadline) {
+      return st;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
 }
 
 Status CreateSchema(SqliteDb& db) {
@@ -290,7 +319,7 @@ Status AppendToHistory(const std::string& db_path, const RunReport& report,
   // that is some other application's database.
   bool fresh = false;
   ROLLGATE_RETURN_IF_ERROR(Identify(db, &fresh));
-  ROLLGATE_RETURN_IF_ERROR(db.Exec("PRAGMA journal_mode = WAL"));
+  ROLLGATE_RETURN_IF_ERROR(EnableWal(db));
   ROLLGATE_RETURN_IF_ERROR(db.Exec("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON"));
 
   ROLLGATE_RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE"));
@@ -306,8 +335,10 @@ Status AppendToHistory(const std::string& db_path, const RunReport& report,
 }
 
 Result<std::vector<HistoryRun>> ListHistory(const std::string& db_path, const HistoryQuery& query) {
-  Result<std::unique_ptr<SqliteDb>> opened = OpenForRead(db_path);
+  bool empty = false;
+  Result<std::unique_ptr<SqliteDb>> opened = OpenForRead(db_path, &empty);
   if (!opened.ok()) return opened.status();
+  if (empty) return std::vector<HistoryRun>{};
   SqliteDb& db = **opened;
   std::string sql = std::string("SELECT ") + kRunColumns + " FROM runs";
   if (!query.release.empty()) sql += " WHERE id IN (SELECT run_id FROM releases WHERE name = ?2)";
@@ -328,8 +359,10 @@ Result<std::vector<HistoryRun>> ListHistory(const std::string& db_path, const Hi
 }
 
 Result<HistoryRun> GetHistoryRun(const std::string& db_path, int64_t id) {
-  Result<std::unique_ptr<SqliteDb>> opened = OpenForRead(db_path);
+  bool empty = false;
+  Result<std::unique_ptr<SqliteDb>> opened = OpenForRead(db_path, &empty);
   if (!opened.ok()) return opened.status();
+  if (empty) return Status::NotFound(db_path + ": no run " + std::to_string(id));
   SqliteDb& db = **opened;
   Result<SqliteStatement> stmt =
       db.Prepare(std::string("SELECT ") + kRunColumns + " FROM runs WHERE id = ?1");
@@ -344,8 +377,10 @@ Result<HistoryRun> GetHistoryRun(const std::string& db_path, int64_t id) {
 }
 
 Result<std::vector<LastKnownGood>> LastKnownGoodReleases(const std::string& db_path) {
-  Result<std::unique_ptr<SqliteDb>> opened = OpenForRead(db_path);
+  bool empty = false;
+  Result<std::unique_ptr<SqliteDb>> opened = OpenForRead(db_path, &empty);
   if (!opened.ok()) return opened.status();
+  if (empty) return std::vector<LastKnownGood>{};
   // SQLite takes the bare columns of an aggregate query with MAX() from the row holding the
   // maximum, so this is "the newest passing row per (service, release)" in one pass.
   Result<SqliteStatement> stmt = (*opened)->Prepare(
@@ -375,8 +410,10 @@ Result<std::vector<LastKnownGood>> LastKnownGoodReleases(const std::string& db_p
 
 Result<HistoryUsage> HistoryUsageBetween(const std::string& db_path, int64_t from_unix_ms,
                                          int64_t to_unix_ms, const std::string& trigger_prefix) {
-  Result<std::unique_ptr<SqliteDb>> opened = OpenForRead(db_path);
+  bool empty = false;
+  Result<std::unique_ptr<SqliteDb>> opened = OpenForRead(db_path, &empty);
   if (!opened.ok()) return opened.status();
+  if (empty) return HistoryUsage{};
   SqliteDb& db = **opened;
   const std::string where =
       " FROM runs WHERE started_unix_ms >= ?1 AND started_unix_ms < ?2 "

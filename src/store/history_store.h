@@ -77,7 +77,8 @@ Status AppendToHistory(const std::string& db_path, const RunReport& report,
 
 /// The newest runs matching `query`. Opens the database read-only: NotFound when the file does
 /// not exist, InvalidArgument when it is not a rollgate history (another SQLite database, not a
-/// database at all, or a newer schema).
+/// database at all, or a newer schema). An SQLite file with no tables yet (left by a writer
+/// killed during its first append) is an empty history: no runs, no error.
 Result<std::vector<HistoryRun>> ListHistory(const std::string& db_path, const HistoryQuery& query);
 
 /// One run with its gate.json; NotFound when there is no run `id`.

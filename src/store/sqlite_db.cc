@@ -136,6 +136,7 @@ SqliteDb::~SqliteDb() {
 
 Status SqliteDb::Error(int rc, const std::string& what) const {
   last_not_a_db_ = (rc & 0xff) == SQLITE_NOTADB;
+  last_busy_ = (rc & 0xff) == SQLITE_BUSY;
   return Status::IoError(path_ + ": " + what + ": " + sqlite3_errmsg(db_));
 }
 
@@ -144,6 +145,7 @@ Status SqliteDb::Exec(const std::string& sql) {
   int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err);
   if (rc == SQLITE_OK) return Status::Ok();
   last_not_a_db_ = (rc & 0xff) == SQLITE_NOTADB;
+  last_busy_ = (rc & 0xff) == SQLITE_BUSY;
   std::string msg = err ? err : sqlite3_errstr(rc);
   sqlite3_free(err);
   return Status::IoError(path_ + ": " + Abbreviate(sql) + ": " + msg);

@@ -78,6 +78,10 @@ class SqliteDb {
   /// True when the last failed call on this connection (not on its statements) failed because
   /// the file is not an SQLite database (SQLITE_NOTADB): some other file at the history path.
   bool last_error_was_not_a_database() const { return last_not_a_db_; }
+  /// True when the last failed call on this connection failed with SQLITE_BUSY even though the
+  /// busy timeout applies: SQLite answers BUSY at once, without waiting, where waiting could
+  /// deadlock (e.g. switching the journal mode while another connection writes).
+  bool last_error_was_busy() const { return last_busy_; }
 
  private:
   SqliteDb(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
@@ -86,6 +90,7 @@ class SqliteDb {
   sqlite3* db_ = nullptr;
   std::string path_;
   mutable bool last_not_a_db_ = false;
+  mutable bool last_busy_ = false;
 };
 
 }  // namespace rollgate::internal

@@ -37,6 +37,15 @@ TEST(RedactorTest, ScrubsKnownSecretsTheirBase64AndKeyShapedTokens) {
   EXPECT_NE(out.find("task-abcdefghijkl"), std::string::npos);  // not a word start
 }
 
+TEST(RedactorTest, ASecretCutShortByABoundedDetailIsStillMasked) {
+  Redactor r;
+  r.AddSecret("gw-token-7f3a9c2e5b814d06");
+  std::string out = r.Redact("upstream said: invalid key gw-token-7f3a9c2e…(40 more bytes)");
+  EXPECT_EQ(out.find("gw-token-7f3a"), std::string::npos) << out;
+  EXPECT_NE(out.find("invalid key [redacted]"), std::string::npos) << out;
+  EXPECT_NE(r.Redact("gw-tok is not enough").find("gw-tok"), std::string::npos);
+}
+
 TEST(RedactorTest, TinySecretsAreNotScrubbedEverywhere) {
   Redactor r;
   r.AddSecret("ab");
