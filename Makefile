@@ -3,7 +3,7 @@ BUILD_DIR ?= build
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?=
 
-.PHONY: all bootstrap build demo test test-asan fuzz clean
+.PHONY: all bootstrap build demo test test-asan fuzz bench clean
 
 all: build
 
@@ -32,6 +32,13 @@ test-asan:
 fuzz:
 	@scripts/bootstrap.sh --fuzz
 	@scripts/fuzz.sh
+
+# Benchmarks: each figure beside its target (bench/RESULTS.md has the method and the numbers).
+bench:
+	@scripts/bootstrap.sh --bench
+	@cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DROLLGATE_BUILD_TESTS=OFF -DROLLGATE_BUILD_BENCH=ON >/dev/null
+	@cmake --build build-bench -j $(JOBS) --target rollgate sse_parser_bench runstat >/dev/null
+	@bench/run.sh
 
 clean:
 	rm -rf $(BUILD_DIR) build-asan build-fuzz build-bench
