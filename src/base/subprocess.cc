@@ -51,24 +51,18 @@ void Append(std::string* dst, const char* buf, std::size_t n, std::size_t cap, b
 
 }  // namespace
 
-Result<CommandResult> RunCommand(const std::vector<std::string>& argv,
-                                 const CommandOptions& options) {
+Result<pid_t> SpawnInOwnGroup(const std::vector<std::string>& argv,
+                              const std::vector<std::string>& extra_env,
+                              const std::string& working_dir, int out_fd, int err_fd) {
   if (argv.empty() || argv[0].empty()) return Status::InvalidArgument("empty command");
-  Pipe out_pipe, err_pipe;
-  if (::pipe2(out_pipe.fds, O_CLOEXEC) != 0 || ::pipe2(err_pipe.fds, O_CLOEXEC) != 0) {
-    return Status::IoError("cannot create pipe: " + std::string(std::strerror(errno)));
-  }
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_adddup2(&actions, out_pipe.fds[1], 1);
-  posix_spawn_file_actions_adddup2(&actions, err_pipe.fds[1], 2);
-  if (!options.working_dir.empty()) {
-    posix_spawn_file_actions_addchdir_np(&actions, options.working_dir.c_str());
-  }
+  posix_spawn_file_actions_adddup2(&actions, out_fd, 1);
+  posix_spawn_file_actions_adddup2(&actions, err_fd, 2);
+  if (!working_dir.empty()) posix_spawn_file_actions_addchdir_np(&actions, working_dir.c_str());
   posix_spawnattr_t attr;
   posix_spawnattr_init(&attr);
-  // Own process group, so a timeout kills the whole tree the command started.
   posix_spawnattr_setflags(&attr,
                            POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
   posix_spawnattr_setpgroup(&attr, 0);
@@ -76,37 +70,46 @@ Result<CommandResult> RunCommand(const std::vector<std::string>& argv,
   sigemptyset(&empty_mask);
   posix_spawnattr_setsigmask(&attr, &empty_mask);
   sigemptyset(&default_signals);
-  sigaddset(&default_signals, SIGPIPE);
-  sigaddset(&default_signals, SIGINT);
-  sigaddset(&default_signals, SIGTERM);
+  for (int sig : {SIGPIPE, SIGINT, SIGTERM}) sigaddset(&default_signals, sig);
   posix_spawnattr_setsigdefault(&attr, &default_signals);
 
   std::vector<char*> cargv;
   for (const auto& a : argv) cargv.push_back(const_cast<char*>(a.c_str()));
   cargv.push_back(nullptr);
-
   // The environment: ours, with extra_env overriding same-named entries.
   std::vector<char*> envp;
   for (char** e = environ; e && *e; ++e) {
     std::string_view entry(*e);
     std::string_view name = entry.substr(0, entry.find('='));
     bool overridden = false;
-    for (const auto& x : options.extra_env) {
+    for (const auto& x : extra_env) {
       overridden = overridden || std::string_view(x).substr(0, x.find('=')) == name;
     }
     if (!overridden) envp.push_back(*e);
   }
-  for (const auto& x : options.extra_env) envp.push_back(const_cast<char*>(x.c_str()));
+  for (const auto& x : extra_env) envp.push_back(const_cast<char*>(x.c_str()));
   envp.push_back(nullptr);
 
   pid_t pid = -1;
-  double start = NowMs();
   int rc = ::posix_spawnp(&pid, cargv[0], &actions, &attr, cargv.data(), envp.data());
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attr);
-  if (rc != 0) {
-    return Status::NotFound("cannot run '" + argv[0] + "': " + std::strerror(rc));
+  if (rc != 0) return Status::NotFound("cannot run '" + argv[0] + "': " + std::strerror(rc));
+  return pid;
+}
+
+Result<CommandResult> RunCommand(const std::vector<std::string>& argv,
+                                 const CommandOptions& options) {
+  if (argv.empty() || argv[0].empty()) return Status::InvalidArgument("empty command");
+  Pipe out_pipe, err_pipe;
+  if (::pipe2(out_pipe.fds, O_CLOEXEC) != 0 || ::pipe2(err_pipe.fds, O_CLOEXEC) != 0) {
+    return Status::IoError("cannot create pipe: " + std::string(std::strerror(errno)));
   }
+  double start = NowMs();
+  Result<pid_t> spawned =
+      SpawnInOwnGroup(argv, options.extra_env, options.working_dir, out_pipe.fds[1], err_pipe.fds[1]);
+  if (!spawned.ok()) return spawned.status();
+  pid_t pid = *spawned;
   ::close(out_pipe.fds[1]);
   out_pipe.fds[1] = -1;
   ::close(err_pipe.fds[1]);

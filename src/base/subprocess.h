@@ -2,6 +2,8 @@
 // Used by `{command:}` value sources, exec probes and drill switch actions.
 #pragma once
 
+#include <sys/types.h>
+
 #include <cstddef>
 #include <string>
 #include <vector>
@@ -34,6 +36,14 @@ struct CommandResult {
 /// Runs argv[0] (searched in PATH) with stdin from /dev/null. Fails only when the program
 /// cannot be started at all (empty argv, not found, not executable); a non-zero exit is a
 /// result, not a Status.
+/// Starts argv[0] (searched in PATH) without a shell: stdin from /dev/null, stdout and stderr
+/// onto `out_fd` and `err_fd`, in its own process group (so a stop reaches what it forks), no
+/// signal blocked, SIGPIPE/SIGINT/SIGTERM at their defaults, and our environment with
+/// `extra_env` (NAME=VALUE) added or overriding. NotFound when it cannot be started.
+Result<pid_t> SpawnInOwnGroup(const std::vector<std::string>& argv,
+                              const std::vector<std::string>& extra_env,
+                              const std::string& working_dir, int out_fd, int err_fd);
+
 Result<CommandResult> RunCommand(const std::vector<std::string>& argv,
                                  const CommandOptions& options);
 

@@ -32,16 +32,9 @@ std::string DecisionWord(const RunOutcome& o) {
 }
 
 std::string ResultWord(RunOutcome::Kind kind) {
-  switch (kind) {
-    case RunOutcome::Kind::kRan:
-      return "ran";
-    case RunOutcome::Kind::kJoined:
-      return "joined";
-    case RunOutcome::Kind::kReused:
-      return "reused";
-    default:
-      return "none";
-  }
+  bool has_result = kind == RunOutcome::Kind::kRan || kind == RunOutcome::Kind::kJoined ||
+                    kind == RunOutcome::Kind::kReused;
+  return has_result ? ToString(kind) : "none";
 }
 
 bool IsServiceUnavailable(RunOutcome::Kind kind) {

@@ -3,7 +3,6 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -12,8 +11,7 @@
 #include <cstring>
 
 #include "base/strings.h"
-
-extern char** environ;
+#include "base/subprocess.h"
 
 namespace rollgate::testing {
 
@@ -33,22 +31,6 @@ int PidFdOpen(pid_t pid) {
   (void)pid;
   return -1;
 #endif
-}
-
-// The test's environment with `extra` (NAME=VALUE) overriding same-named entries.
-std::vector<std::string> MergedEnv(const std::vector<std::string>& extra) {
-  std::vector<std::string> env;
-  for (char** e = environ; e && *e; ++e) {
-    std::string_view entry(*e);
-    std::string_view name = entry.substr(0, entry.find('='));
-    bool overridden = false;
-    for (const auto& x : extra) {
-      overridden = overridden || std::string_view(x).substr(0, x.find('=')) == name;
-    }
-    if (!overridden) env.emplace_back(entry);
-  }
-  env.insert(env.end(), extra.begin(), extra.end());
-  return env;
 }
 
 }  // namespace
@@ -87,45 +69,16 @@ Status ChildProcess::Start(const ChildOptions& options) {
     return Status::IoError(std::string("pipe: ") + std::strerror(errno));
   }
 
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
-  posix_spawn_file_actions_adddup2(&actions, err_pipe[1], 2);
-  if (!options.working_dir.empty()) {
-    posix_spawn_file_actions_addchdir_np(&actions, options.working_dir.c_str());
-  }
-  posix_spawnattr_t attr;
-  posix_spawnattr_init(&attr);
-  posix_spawnattr_setflags(&attr,
-                           POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-  posix_spawnattr_setpgroup(&attr, 0);
-  sigset_t empty_mask, default_signals;
-  sigemptyset(&empty_mask);
-  posix_spawnattr_setsigmask(&attr, &empty_mask);
-  sigemptyset(&default_signals);
-  for (int sig : {SIGPIPE, SIGINT, SIGTERM}) sigaddset(&default_signals, sig);
-  posix_spawnattr_setsigdefault(&attr, &default_signals);
-
-  std::vector<char*> argv;
-  for (const auto& a : options.argv) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
-  std::vector<std::string> env = MergedEnv(options.env);
-  std::vector<char*> envp;
-  for (auto& e : env) envp.push_back(e.data());
-  envp.push_back(nullptr);
-
-  pid_t pid = -1;
-  int rc = ::posix_spawnp(&pid, argv[0], &actions, &attr, argv.data(), envp.data());
-  posix_spawn_file_actions_destroy(&actions);
-  posix_spawnattr_destroy(&attr);
+  Result<pid_t> spawned = internal::SpawnInOwnGroup(options.argv, options.env, options.working_dir,
+                                                    out_pipe[1], err_pipe[1]);
   ::close(out_pipe[1]);
   ::close(err_pipe[1]);
-  if (rc != 0) {
+  if (!spawned.ok()) {
     ::close(out_pipe[0]);
     ::close(err_pipe[0]);
-    return Status::NotFound("cannot start '" + options.argv[0] + "': " + std::strerror(rc));
+    return spawned.status();
   }
+  pid_t pid = *spawned;
   pid_ = pid;
   out_fd_ = out_pipe[0];
   err_fd_ = err_pipe[0];
