@@ -120,12 +120,18 @@ struct CurlTransport::Impl {
   std::vector<std::pair<DoneFn, HttpExchange>> deferred;  // completions that need no network
   std::atomic<bool> cancelled{false};
 
-  static size_t OnWrite(char* ptr, size_t size, size_t n, void* userdata) {
-    auto* t = static_cast<Transfer*>(userdata);
-    size_t len = size * n;
+  // Any byte from the server: the first one dates time-to-first-byte, each resets the idle clock.
+  static double MarkActivity(Transfer* t) {
     double now = MonoNowMs();
     if (t->ex.first_byte_ms < 0) t->ex.first_byte_ms = now;
     t->last_activity = now;
+    return now;
+  }
+
+  static size_t OnWrite(char* ptr, size_t size, size_t n, void* userdata) {
+    auto* t = static_cast<Transfer*>(userdata);
+    size_t len = size * n;
+    double now = MarkActivity(t);
     if (t->ex.body.size() + len > t->req.max_body_bytes) {
       t->too_large = true;
       return 0;  // makes curl abort the transfer with CURLE_WRITE_ERROR
@@ -142,9 +148,7 @@ struct CurlTransport::Impl {
   static size_t OnHeader(char* ptr, size_t size, size_t n, void* userdata) {
     auto* t = static_cast<Transfer*>(userdata);
     size_t len = size * n;
-    double now = MonoNowMs();
-    if (t->ex.first_byte_ms < 0) t->ex.first_byte_ms = now;
-    t->last_activity = now;
+    MarkActivity(t);
     std::string_view line(ptr, len);
     if (line.rfind("HTTP/", 0) == 0) {
       t->ex.headers.clear();  // a new response (after 100 Continue or a proxy's CONNECT)

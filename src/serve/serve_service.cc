@@ -186,38 +186,32 @@ ServerResponse ServeService::HandleFlagger(const ServerRequest& request) {
     Log("POST /hooks/flagger: bad payload: " + payload.status().message());
     return JsonError(400, payload.status().message());
   }
-  RunRequest run;
-  run.trigger = "flagger";
-  run.max_age_ms = serve_.max_result_age_ms;
-  RunOutcome outcome = coordinator_->Run(run);
-  ServerResponse r = OutcomeResponse(Caller::kFlagger, outcome, redactor_);
-  Log("POST /hooks/flagger canary=" + Sanitized(payload->namespace_name) + "/" +
-      Sanitized(payload->name) + " phase=" + Sanitized(payload->phase) + ": " +
-      std::to_string(r.status) + " (" + ToString(outcome.kind) + ")");
-  return r;
+  return RunAndAnswer(Caller::kFlagger, "flagger", serve_.max_result_age_ms,
+                      "POST /hooks/flagger canary=" + Sanitized(payload->namespace_name) + "/" +
+                          Sanitized(payload->name) + " phase=" + Sanitized(payload->phase));
 }
 
 ServerResponse ServeService::HandleArgo(const ServerRequest& request) {
   ServerResponse denied = Authorize(request, "/hooks/argo");
   if (denied.status != 200) return denied;
-  RunRequest run;
-  run.trigger = "argo";
-  run.max_age_ms = serve_.max_result_age_ms;
-  RunOutcome outcome = coordinator_->Run(run);
-  ServerResponse r = OutcomeResponse(Caller::kArgo, outcome, redactor_);
-  Log("/hooks/argo: " + std::to_string(r.status) + " (" + ToString(outcome.kind) + ")");
-  return r;
+  return RunAndAnswer(Caller::kArgo, "argo", serve_.max_result_age_ms, "/hooks/argo");
 }
 
 ServerResponse ServeService::HandleRun(const ServerRequest& request) {
   ServerResponse denied = Authorize(request, "POST /run");
   if (denied.status != 200) return denied;
+  return RunAndAnswer(Caller::kRunApi, "api", /*max_age_ms=*/-1, "POST /run");
+}
+
+// One authorised trigger: run (or join, or reuse) a gate, answer in the caller's shape, log it.
+ServerResponse ServeService::RunAndAnswer(Caller caller, const char* trigger, int64_t max_age_ms,
+                                          const std::string& what) {
   RunRequest run;
-  run.trigger = "api";
-  run.max_age_ms = -1;
+  run.trigger = trigger;
+  run.max_age_ms = max_age_ms;
   RunOutcome outcome = coordinator_->Run(run);
-  ServerResponse r = OutcomeResponse(Caller::kRunApi, outcome, redactor_);
-  Log("POST /run: " + std::to_string(r.status) + " (" + ToString(outcome.kind) + ")");
+  ServerResponse r = OutcomeResponse(caller, outcome, redactor_);
+  Log(what + ": " + std::to_string(r.status) + " (" + ToString(outcome.kind) + ")");
   return r;
 }
 

@@ -10,6 +10,7 @@
 // <serve.token>, and refuse with 403 when no token is configured.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -23,6 +24,7 @@
 #include "serve/gate_metrics.h"
 #include "serve/run_coordinator.h"
 #include "serve/scheduler.h"
+#include "serve/webhooks.h"
 
 namespace rollgate::internal {
 
@@ -75,6 +77,8 @@ class ServeService {
   ServerResponse HandleFlagger(const ServerRequest& request);
   ServerResponse HandleArgo(const ServerRequest& request);
   ServerResponse HandleRun(const ServerRequest& request);
+  ServerResponse RunAndAnswer(Caller caller, const char* trigger, int64_t max_age_ms,
+                              const std::string& what);
   void RegisterRoutes();
   void Tick();
 

@@ -17,18 +17,9 @@ bool HasVerdict(const RunOutcome& o) { return o.has_report(); }
 
 std::string DecisionWord(const RunOutcome& o) {
   if (o.has_report()) return o.report->decision;
-  switch (o.kind) {
-    case RunOutcome::Kind::kCapped:
-      return "capped";
-    case RunOutcome::Kind::kBusy:
-      return "busy";
-    case RunOutcome::Kind::kShuttingDown:
-      return "shutting_down";
-    case RunOutcome::Kind::kTimedOut:
-      return "timed_out";
-    default:
-      return "error";
-  }
+  bool named = o.kind == RunOutcome::Kind::kCapped || o.kind == RunOutcome::Kind::kBusy ||
+               o.kind == RunOutcome::Kind::kShuttingDown || o.kind == RunOutcome::Kind::kTimedOut;
+  return named ? ToString(o.kind) : "error";
 }
 
 std::string ResultWord(RunOutcome::Kind kind) {
