@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "base/file_util.h"
+#include "contract/smoke_request.h"
 #include "e2e/e2e_util.h"
 #include "testutil/child_process.h"
 #include "testutil/status_matchers.h"
@@ -122,6 +123,13 @@ class SecretLeakTest : public ::testing::Test {
     for (const auto& [where, text] : texts_) {
       for (const auto& [needle, what] : needles) {
         EXPECT_EQ(text.find(needle), std::string::npos) << what << " found in " << where;
+      }
+      // Nor the prompt, anywhere; nor the completion in the probe log (DESIGN.md: gate.json
+      // keeps only the parsed canary answer, probes.jsonl no completion text at all).
+      EXPECT_EQ(text.find(internal::kSmokeSystemPrompt), std::string::npos) << "the system prompt in " << where;
+      EXPECT_EQ(text.find("Return {"), std::string::npos) << "the user prompt in " << where;
+      if (where.ends_with("probes.jsonl")) {
+        EXPECT_EQ(text.find("rollback-smoke"), std::string::npos) << "completion text in " << where;
       }
     }
   }
