@@ -182,6 +182,9 @@ Status HttpServer::Impl::Validate() const {
   if (o.tls_cert_file.empty() != o.tls_key_file.empty()) {
     return Status::InvalidArgument(where + ": TLS needs both a certificate and a key file");
   }
+  if (o.keep_alive_max_requests < 1) {
+    return Status::InvalidArgument(where + ": keep_alive_max_requests must be at least 1");
+  }
   if (o.keep_alive_timeout_s < 1 || o.read_timeout_s < 1 || o.write_timeout_s < 1) {
     return Status::InvalidArgument(where + ": timeouts must be at least 1 s");
   }
@@ -194,6 +197,7 @@ void HttpServer::Impl::Configure(httplib::Server& s) {
   s.set_socket_options(ReuseAddrOnly);
   s.set_tcp_nodelay(true);  // each streamed piece leaves at once, not after a delayed ACK
   s.set_keep_alive_timeout(options.keep_alive_timeout_s);
+  s.set_keep_alive_max_count(static_cast<std::size_t>(options.keep_alive_max_requests));
   s.set_read_timeout(options.read_timeout_s);
   s.set_write_timeout(options.write_timeout_s);
   s.set_payload_max_length(options.max_request_body_bytes);

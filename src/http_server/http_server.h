@@ -29,6 +29,10 @@ struct HttpServerOptions {
   /// How long an idle keep-alive connection is held open. It also bounds Stop(): a client that
   /// keeps an idle connection open delays the join by up to this long.
   int keep_alive_timeout_s = 2;
+  /// Requests served on one keep-alive connection before the server closes it. httplib's
+  /// default of 5 makes a busy client reconnect every fifth request; providers keep
+  /// connections for far longer, and so do we.
+  int keep_alive_max_requests = 1000;
   int read_timeout_s = 5;   // a client that stalls while sending its request is dropped
   int write_timeout_s = 5;  // a client that stops reading the response is dropped
   std::size_t max_request_body_bytes = 8u << 20;  // larger request bodies get a 413

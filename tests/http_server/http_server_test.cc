@@ -159,6 +159,35 @@ TEST_F(HttpServerTest, StopIsIdempotentAndAServerStartsOnce) {
   EXPECT_FALSE(after.transport_ok);  // nothing listens any more
 }
 
+// Sends `request` on `fd` and reads one response whose body is the single byte "k".
+std::string RoundTrip(int fd, const std::string& request) {
+  if (::send(fd, request.data(), request.size(), 0) != static_cast<ssize_t>(request.size())) {
+    return "";
+  }
+  std::string got;
+  char buf[512];
+  while (got.find("\r\n\r\nk") == std::string::npos) {
+    ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+    if (n <= 0) return got;
+    got.append(buf, static_cast<std::size_t>(n));
+  }
+  return got;
+}
+
+int ConnectLoopback(int port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return -1;
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  ::inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
 // An idle keep-alive connection holds a worker until keep_alive_timeout_s; that is Stop()'s
 // bound when a client keeps its connection open.
 TEST_F(HttpServerTest, StopWithAnIdleKeepAliveClientIsBoundedByTheKeepAliveTimeout) {
@@ -168,28 +197,46 @@ TEST_F(HttpServerTest, StopWithAnIdleKeepAliveClientIsBoundedByTheKeepAliveTimeo
   s.Handle("GET", "/k", [](const ServerRequest&) { return Ok("k"); });
   ASSERT_OK(s.Start());
 
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  int fd = ConnectLoopback(s.port());
   ASSERT_GE(fd, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(s.port()));
-  ::inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
-  ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-  const std::string request = "GET /k HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
-  ASSERT_EQ(::send(fd, request.data(), request.size(), 0), static_cast<ssize_t>(request.size()));
-  std::string got;
-  char buf[512];
-  while (got.find("\r\n\r\nk") == std::string::npos) {
-    ssize_t n = ::recv(fd, buf, sizeof buf, 0);
-    if (n <= 0) break;
-    got.append(buf, static_cast<std::size_t>(n));
-  }
+  std::string got = RoundTrip(fd, "GET /k HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
   ASSERT_NE(got.find("\r\n\r\nk"), std::string::npos) << got;
   EXPECT_NE(got.find("Keep-Alive"), std::string::npos);  // the connection stays open
 
   double stop_ms = ElapsedMs([&] { s.Stop(); });
   ::close(fd);
   EXPECT_LT(stop_ms, 2500);  // httplib's own default would hold it for 5 s
+}
+
+// A busy client keeps one connection for many requests (httplib alone closes it after 5, which
+// makes every client reconnect); the server closes it after keep_alive_max_requests.
+TEST_F(HttpServerTest, OneKeepAliveConnectionServesUpToKeepAliveMaxRequests) {
+  HttpServerOptions options;
+  options.keep_alive_max_requests = 30;
+  HttpServer& s = Make(options);
+  std::atomic<int> served{0};
+  s.Handle("GET", "/k", [&](const ServerRequest&) {
+    ++served;
+    return Ok("k");
+  });
+  ASSERT_OK(s.Start());
+  int fd = ConnectLoopback(s.port());
+  ASSERT_GE(fd, 0);
+  const std::string request = "GET /k HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+  for (int i = 1; i <= 30; ++i) {
+    std::string got = RoundTrip(fd, request);
+    ASSERT_NE(got.find("\r\n\r\nk"), std::string::npos) << "request " << i << ": " << got;
+    if (i < 30) {
+      EXPECT_NE(got.find("Keep-Alive: timeout="), std::string::npos) << "request " << i;
+    } else {
+      EXPECT_NE(got.find("Connection: close"), std::string::npos) << got;
+    }
+  }
+  char byte;
+  EXPECT_EQ(::recv(fd, &byte, 1, 0), 0);  // the server closed it after the 30th
+  ::close(fd);
+  EXPECT_EQ(served.load(), 30);
+  EXPECT_GE(HttpServerOptions{}.keep_alive_max_requests, 100);  // the default is generous
 }
 
 TEST_F(HttpServerTest, BindingABusyPortFailsLoudly) {
@@ -216,6 +263,10 @@ TEST_F(HttpServerTest, InvalidOptionsAreRejectedBeforeBinding) {
   options.host = "";
   HttpServer c(options);
   EXPECT_EQ(c.Start().code(), Status::Code::kInvalidArgument);
+  options = {};
+  options.keep_alive_max_requests = 0;
+  HttpServer d(options);
+  EXPECT_THAT(d.Start().message(), HasSubstr("keep_alive_max_requests"));
 }
 
 TEST_F(HttpServerTest, AnAddressThisHostDoesNotHaveIsAnIoError) {
