@@ -149,9 +149,17 @@ CheckResult Model(const ReleaseProfile& p, const ProbeOutcome& o, const ChatResp
   std::string model =
       "'" + p.model + "'" + (p.model_alias.empty() ? "" : " (alias '" + p.model_alias + "')");
   if (IsModelNotFound(ex, err)) {
-    return Fail("model", "model " + model + " from " + Prov(p, "model") +
-                             " is not served by " + Host(p.endpoint) + " (" +
+    std::string which = p.model.empty() ? std::string("the model the app chose")
+                                        : "model " + model + " from " + Prov(p, "model");
+    return Fail("model", which + " is not served by " + Host(p.endpoint) + " (" +
                              DescribeHttpError(ex, err) + "): a retired model or a missing alias");
+  }
+  if (p.model.empty()) {  // an exec or http probe: the app picks the model itself
+    if (parsed && !parsed->model.empty()) {
+      return Pass("model", "the app chose its model; served by '" +
+                               SanitizeForDisplay(parsed->model, 60) + "'");
+    }
+    return Pass("model", "the app chose its model and did not report which");
   }
   if (parsed && !parsed->model.empty() && parsed->model.rfind(p.model, 0) != 0) {
     return Pass("model",

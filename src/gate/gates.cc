@@ -74,15 +74,22 @@ CheckResult ReleaseSmokeGate(const ReleaseReport& r) {
   return Make(id, CheckStatus::kPass, detail);
 }
 
-CheckResult NegativeAuthGate(bool enabled, const std::vector<CheckResult>& per_endpoint) {
+CheckResult NegativeAuthGate(bool enabled, const std::vector<CheckResult>& per_endpoint,
+                             bool any_usable) {
   const char* id = "negative_auth";
   if (!enabled) {
     return Make(id, CheckStatus::kSkip,
                 "disabled (negative_auth.enabled: false): a gateway that accepts any key would go "
                 "unnoticed");
   }
-  if (per_endpoint.empty())
+  if (per_endpoint.empty() && !any_usable)
     return Make(id, CheckStatus::kSkip, "not run: no release had a usable configuration");
+  if (per_endpoint.empty()) {
+    return Make(id, CheckStatus::kSkip,
+                "not run: no release names its provider (exec and http probes reach it through "
+                "the app); add base_url to a release to prove the provider rejects an invalid "
+                "token");
+  }
   std::vector<std::string> details;
   bool warning = false;
   for (const auto& r : per_endpoint) {

@@ -32,7 +32,10 @@ std::string ReleaseGateId(const std::string& release);
 CheckResult ReleaseSmokeGate(const ReleaseReport& release);
 
 /// Combines the per-endpoint negative-auth results. `enabled` false: skip.
-CheckResult NegativeAuthGate(bool enabled, const std::vector<CheckResult>& per_endpoint);
+/// `any_usable`: some release resolved its configuration (so an empty `per_endpoint` means no
+/// release names its provider endpoint, as with exec and http probes without base_url).
+CheckResult NegativeAuthGate(bool enabled, const std::vector<CheckResult>& per_endpoint,
+                             bool any_usable);
 
 /// Every probe record carries version, endpoint, timestamp and status; the provider's request
 /// id is reported where it was sent, its absence is a note.

@@ -256,7 +256,9 @@ class Pipeline {
       }
     }
     gates.push_back(RetryPolicyGate(profiles));
-    gates.push_back(NegativeAuthGate(config_.negative_auth.enabled, negative_results_));
+    bool any_usable = std::any_of(runs_.begin(), runs_.end(),
+                                  [](const ReleaseRun& r) { return r.profile.usable(); });
+    gates.push_back(NegativeAuthGate(config_.negative_auth.enabled, negative_results_, any_usable));
     gates.push_back(ObservabilityGate(*report_));
     if (full_gate) {
       gates.push_back({"rollback_switch_drill", CheckStatus::kSkip,

@@ -97,6 +97,22 @@ TEST_F(ReleaseChecksTest, CometApiModelNotFoundIsAModelFailureNotAnOutage) {
   EXPECT_NE(Get(e, "model").detail.find("503 model_not_found"), std::string::npos);
 }
 
+// An exec or http probe has no model of its own: the detail names what the app chose and
+// never prints an empty requested model.
+TEST_F(ReleaseChecksTest, AppChosenModelIsReportedAsTheAppsChoice) {
+  profile_.model.clear();
+  ReleaseEvaluation e = Evaluate({MakeAttempt(200, kGood)});
+  EXPECT_EQ(Get(e, "model").status, CheckStatus::kPass);
+  EXPECT_EQ(Get(e, "model").detail,
+            "the app chose its model; served by 'gpt-4o-mini-2024-07-18'");
+  ReleaseEvaluation missing = Evaluate({MakeAttempt(
+      404, R"({"error":{"message":"no such model","type":"invalid_request_error","param":null,"code":"model_not_found"}})")});
+  EXPECT_EQ(Get(missing, "model").status, CheckStatus::kFail);
+  EXPECT_EQ(Get(missing, "model").detail.find("''"), std::string::npos) << Get(missing, "model").detail;
+  EXPECT_NE(Get(missing, "model").detail.find("the model the app chose is not served"),
+            std::string::npos) << Get(missing, "model").detail;
+}
+
 TEST_F(ReleaseChecksTest, ErrorObjectInA200FailsParserNeverContent) {
   ReleaseEvaluation e =
       Evaluate({MakeAttempt(200, R"({"error":{"message":"upstream","type":"x","code":"y"}})")});

@@ -90,6 +90,26 @@ TEST(ObservabilityGateTest, RequestIdAbsenceIsANoteNotAFailure) {
   EXPECT_EQ(ObservabilityGate(report).status, CheckStatus::kFail);
 }
 
+TEST(NegativeAuthGateTest, SkipSaysWhyAndAnyFailingEndpointFails) {
+  EXPECT_NE(NegativeAuthGate(false, {}, true).detail.find("negative_auth.enabled: false"),
+            std::string::npos);
+  CheckResult none = NegativeAuthGate(true, {}, false);
+  EXPECT_EQ(none.status, CheckStatus::kSkip);
+  EXPECT_NE(none.detail.find("no release had a usable configuration"), std::string::npos);
+  // exec/http releases without base_url: usable, but nothing names the provider.
+  CheckResult app_only = NegativeAuthGate(true, {}, true);
+  EXPECT_EQ(app_only.status, CheckStatus::kSkip);
+  EXPECT_NE(app_only.detail.find("add base_url"), std::string::npos) << app_only.detail;
+  EXPECT_EQ(app_only.detail.find("usable configuration"), std::string::npos) << app_only.detail;
+
+  CheckResult ok{"negative_auth", CheckStatus::kPass, "a rejected the invalid token with 401"};
+  CheckResult bad{"negative_auth", CheckStatus::kFail, "b accepted an invalid token"};
+  EXPECT_EQ(NegativeAuthGate(true, {ok}, true).status, CheckStatus::kPass);
+  CheckResult mixed = NegativeAuthGate(true, {ok, bad}, true);
+  EXPECT_EQ(mixed.status, CheckStatus::kFail);
+  EXPECT_EQ(mixed.detail, "b accepted an invalid token");
+}
+
 TEST(DecisionTest, AnyFailBlocks) {
   EXPECT_EQ(Decide({{"a", CheckStatus::kPass, "", false}, {"b", CheckStatus::kSkip, "", false}}),
             "pass");
