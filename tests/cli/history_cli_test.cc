@@ -15,17 +15,17 @@
 namespace rollgate::testing {
 namespace {
 
-constexpr int64_t kT0 = 1795600800000;  // 2026-11-25T10:00:00Z
+constexpr int64_t kCliT0 = 1795600800000;  // 2026-11-25T10:00:00Z
 
 class HistoryCliTest : public ::testing::Test {
  protected:
   void SetUp() override {
     // 1: both pass; 2: rollback's key rejected; 3: new's content wrong (from serve's schedule);
     // 4: another service.
-    Append(MakeRun(kT0 + 1000), "cli");
-    Append(MakeRun(kT0 + 2000, "", "authentication"), "cli");
-    Append(MakeRun(kT0 + 3000, "content_sanity", ""), "serve:schedule");
-    Append(MakeRun(kT0 + 4000, "", "", "billing-bot"), "cli");
+    Append(MakeRun(kCliT0 + 1000), "cli");
+    Append(MakeRun(kCliT0 + 2000, "", "authentication"), "cli");
+    Append(MakeRun(kCliT0 + 3000, "content_sanity", ""), "serve:schedule");
+    Append(MakeRun(kCliT0 + 4000, "", "", "billing-bot"), "cli");
   }
 
   void Append(const RunReport& run, const std::string& trigger) {

@@ -5,7 +5,7 @@
 namespace rollgate::internal {
 namespace {
 
-const std::vector<std::string> kFields = {"choices.0.message.content", "choices.0.finish_reason"};
+const std::vector<std::string> kChatFields = {"choices.0.message.content", "choices.0.finish_reason"};
 
 // A CometAPI-style answer: dated snapshot, extra fields the SDKs ignore.
 const char kCometAnswer[] = R"({
@@ -18,14 +18,14 @@ const char kCometAnswer[] = R"({
 })";
 
 TEST(ChatResponseTest, TolerantOfUnknownFieldsAndSnapshots) {
-  ChatResponse r = ParseChatResponse(kCometAnswer, "application/json; charset=utf-8", kFields);
+  ChatResponse r = ParseChatResponse(kCometAnswer, "application/json; charset=utf-8", kChatFields);
   ASSERT_TRUE(r.is_json);
   EXPECT_TRUE(r.problems.empty()) << r.problems[0];
   EXPECT_TRUE(r.warnings.empty());
   EXPECT_EQ(r.model, "gpt-5.4-mini-2026-03-17");
   EXPECT_EQ(r.finish_reason, "stop");
   EXPECT_EQ(r.content_kind, ChatResponse::ContentKind::kString);
-  EXPECT_EQ(r.fields_present, kFields);
+  EXPECT_EQ(r.fields_present, kChatFields);
   EXPECT_EQ(r.total_tokens, 29);
   EXPECT_FALSE(r.refusal.has_value());
 }
@@ -33,7 +33,7 @@ TEST(ChatResponseTest, TolerantOfUnknownFieldsAndSnapshots) {
 TEST(ChatResponseTest, ErrorObjectInA200IsNeverAnAnswer) {
   ChatResponse r = ParseChatResponse(
       R"J({"error":{"message":"upstream failed (request id: abc)","type":"comet_api_error","param":"","code":""}})J",
-      "application/json", kFields);
+      "application/json", kChatFields);
   ASSERT_TRUE(r.error.has_value());
   EXPECT_EQ(r.error->request_id, "abc");
   EXPECT_EQ(r.content_kind, ChatResponse::ContentKind::kAbsent);
@@ -42,7 +42,7 @@ TEST(ChatResponseTest, ErrorObjectInA200IsNeverAnAnswer) {
 TEST(ChatResponseTest, MissingContractFieldIsAProblem) {
   ChatResponse r = ParseChatResponse(
       R"({"object":"chat.completion","model":"m","choices":[{"index":0,"message":{"role":"assistant"}}]})",
-      "application/json", kFields);
+      "application/json", kChatFields);
   ASSERT_FALSE(r.problems.empty());
   EXPECT_NE(r.problems.back().find("choices.0.message.content"), std::string::npos);
   EXPECT_NE(r.problems.back().find("choices.0.finish_reason"), std::string::npos);
@@ -52,7 +52,7 @@ TEST(ChatResponseTest, ContentAsArrayOfPartsIsSchemaDrift) {
   ChatResponse r = ParseChatResponse(
       R"({"object":"chat.completion","choices":[{"index":0,"finish_reason":"stop",
           "message":{"role":"assistant","content":[{"type":"text","text":"hi"}]}}]})",
-      "application/json", kFields);
+      "application/json", kChatFields);
   ASSERT_EQ(r.problems.size(), 1u);
   EXPECT_NE(r.problems[0].find("array"), std::string::npos);
 }
@@ -69,7 +69,7 @@ TEST(ChatResponseTest, EmptyChoicesAndWrongObject) {
 
 TEST(ChatResponseTest, HtmlIsNotJsonAndSaysWhy) {
   ChatResponse r =
-      ParseChatResponse("<html><body>502 Bad Gateway</body></html>", "text/html", kFields);
+      ParseChatResponse("<html><body>502 Bad Gateway</body></html>", "text/html", kChatFields);
   EXPECT_FALSE(r.is_json);
   EXPECT_NE(r.json_error.find("byte"), std::string::npos);
   EXPECT_FALSE(r.content_type_json);
@@ -78,14 +78,14 @@ TEST(ChatResponseTest, HtmlIsNotJsonAndSaysWhy) {
 TEST(ChatResponseTest, InvalidUtf8IsNamed) {
   std::string body =
       "{\"object\":\"chat.completion\",\"choices\":[{\"message\":{\"content\":\"\xff\xfe\"}}]}";
-  ChatResponse r = ParseChatResponse(body, "application/json", kFields);
+  ChatResponse r = ParseChatResponse(body, "application/json", kChatFields);
   EXPECT_FALSE(r.is_json);
   EXPECT_EQ(r.json_error, "invalid UTF-8");
 }
 
 TEST(ChatResponseTest, NestingBombIsRefusedQuickly) {
   std::string bomb(200000, '[');
-  ChatResponse r = ParseChatResponse(bomb, "application/json", kFields);
+  ChatResponse r = ParseChatResponse(bomb, "application/json", kChatFields);
   EXPECT_FALSE(r.is_json);
   EXPECT_NE(r.json_error.find("nested deeper"), std::string::npos);
 }
@@ -95,7 +95,7 @@ TEST(ChatResponseTest, UsageSumMismatchAndUnknownFinishReasonAreWarnings) {
       R"({"object":"chat.completion","choices":[{"index":0,"finish_reason":"eos",
           "message":{"role":"assistant","content":"x"}}],
           "usage":{"prompt_tokens":1,"completion_tokens":1,"total_tokens":5}})",
-      "application/json", kFields);
+      "application/json", kChatFields);
   EXPECT_TRUE(r.problems.empty());
   ASSERT_EQ(r.warnings.size(), 2u);
 }

@@ -18,7 +18,7 @@
 namespace rollgate::internal {
 namespace {
 
-constexpr char kKey[] = "sk-drill-test-0123456789";
+constexpr char kDrillKey[] = "sk-drill-test-0123456789";
 constexpr char kSmokeOk[] =
     R"({"status":200,"content":"{\"ok\":true,\"label\":\"rollback-smoke\"}","finish_reason":"stop",)"
     R"("fields_present":["choices.0.message.content","choices.0.finish_reason"]})";
@@ -111,7 +111,7 @@ class DrillTest : public ::testing::Test {
  protected:
   void SetUp() override {
     mock::MockOptions o;
-    o.keys = {kKey};
+    o.keys = {kDrillKey};
     provider_ = std::make_unique<testing::MockServer>(o);
     ASSERT_OK(provider_->status());
     ASSERT_OK(old_.status());
@@ -127,8 +127,8 @@ class DrillTest : public ::testing::Test {
                              : to_new_action;
     std::string yaml = "service: s\ncontract: contract.yaml\n"
                        "releases:\n"
-                       "  new: {version: '2.0.0', base_url: '" + base + "', api_key: " + kKey + ", model: m}\n"
-                       "  rollback: {version: '1.0.0', base_url: '" + base + "', api_key: " + kKey + ", model: m}\n"
+                       "  new: {version: '2.0.0', base_url: '" + base + "', api_key: " + kDrillKey + ", model: m}\n"
+                       "  rollback: {version: '1.0.0', base_url: '" + base + "', api_key: " + kDrillKey + ", model: m}\n"
                        "drill:\n"
                        "  switch:\n"
                        "    to_new: " + to_new + "\n"

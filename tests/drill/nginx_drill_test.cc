@@ -45,7 +45,7 @@ using nlohmann::json;
 constexpr char kOldVersion[] = "2.3.1";
 constexpr char kNewVersion[] = "2.4.0";
 constexpr char kOldKey[] = "sk-nginx-drill-old-5f1c9a2e7b04";
-constexpr char kNewKey[] = "sk-nginx-drill-new-83d6b0e4a9c1";
+constexpr char kNginxNewKey[] = "sk-nginx-drill-new-83d6b0e4a9c1";
 constexpr char kStaleKey[] = "sk-nginx-drill-stale-0a7e31c95d22";  // accepted by no provider
 constexpr char kSwitchScript[] = ROLLGATE_SOURCE_DIR "/tests/drill/switch_upstream.sh";
 
@@ -171,7 +171,7 @@ class NginxDrillTest : public ::testing::Test {
         << NginxBinary() << " is missing: the nginx drill tests need Debian's nginx; run "
         << "`scripts/bootstrap.sh --test` (or set NGINX_BIN to an nginx binary)";
     old_mock_url_ = StartMock(kOldKey);
-    new_mock_url_ = StartMock(kNewKey);
+    new_mock_url_ = StartMock(kNginxNewKey);
     ASSERT_FALSE(old_mock_url_.empty() || new_mock_url_.empty());
     old_app_ = StartApp("v1", old_mock_url_, kOldKey);
     ASSERT_FALSE(old_app_.empty());
@@ -386,7 +386,7 @@ releases:
 };
 
 TEST_F(NginxDrillTest, PassMovesTheRouteToNewAndBackAndLeavesItOnRollback) {
-  std::string new_app = StartApp("v2", new_mock_url_, kNewKey);
+  std::string new_app = StartApp("v2", new_mock_url_, kNginxNewKey);
   ASSERT_FALSE(new_app.empty());
   CliRun run = Drill(HealthySetup(new_app));
   ASSERT_EQ(run.exit_code, 0) << Diagnostics(run);
@@ -416,7 +416,7 @@ TEST_F(NginxDrillTest, NewReleasesStaleKeyStopsAtTheUserFacingSmokeAndTheRouteGo
   std::string new_app = StartApp("v2", new_mock_url_, kStaleKey);
   ASSERT_FALSE(new_app.empty());
   DrillSetup s = HealthySetup(new_app);
-  s.new_release = DirectRelease(kNewVersion, new_mock_url_, kNewKey, "gpt-5.4-mini");
+  s.new_release = DirectRelease(kNewVersion, new_mock_url_, kNginxNewKey, "gpt-5.4-mini");
   s.rollback_release = DirectRelease(kOldVersion, old_mock_url_, kOldKey, "gpt-4o-mini");
   CliRun run = Drill(s);
   ASSERT_EQ(run.exit_code, 1) << Diagnostics(run);
@@ -463,7 +463,7 @@ TEST_F(NginxDrillTest, NewReleasesStaleKeyCaughtByTheAppProbeNeverMovesTheRoute)
 // refuses the reload, the script restores the upstream file and fails, the drill blocks at step
 // 4 and the recovery confirms rollback through nginx.
 TEST_F(NginxDrillTest, FailingSwitchCommandBlocksAndTheRouteStaysOnRollback) {
-  std::string new_app = StartApp("v2", new_mock_url_, kNewKey);
+  std::string new_app = StartApp("v2", new_mock_url_, kNginxNewKey);
   ASSERT_FALSE(new_app.empty());
   DrillSetup s = HealthySetup(new_app);
   s.to_new = SwitchTo("127.0.0.1:notaport");
@@ -489,7 +489,7 @@ TEST_F(NginxDrillTest, FailingSwitchCommandBlocksAndTheRouteStaysOnRollback) {
 // (a path typo) and reloads. The route never converges; the drill waits settle.timeout_ms (1.5 s)
 // and no longer, blocks, and confirms rollback.
 TEST_F(NginxDrillTest, RouteThatNeverConvergesBlocksOnTheSettleTimeout) {
-  std::string new_app = StartApp("v2", new_mock_url_, kNewKey);
+  std::string new_app = StartApp("v2", new_mock_url_, kNginxNewKey);
   ASSERT_FALSE(new_app.empty());
   DrillSetup s = HealthySetup(new_app);
   s.to_new = SwitchTo(new_app, prefix_ + "/upstream.conf.staged");
@@ -522,7 +522,7 @@ TEST_F(NginxDrillTest, RouteThatNeverConvergesBlocksOnTheSettleTimeout) {
 // route's pool is not the instance step 2 smoke-tested. Steps 1-6 pass, the user-facing smoke of
 // rollback fails, and there is nowhere safer to go: the loudest detail, route left on rollback.
 TEST_F(NginxDrillTest, RollbackBrokenAfterTheFlipBackIsRollbackIsNotSafe) {
-  std::string new_app = StartApp("v2", new_mock_url_, kNewKey);
+  std::string new_app = StartApp("v2", new_mock_url_, kNginxNewKey);
   ASSERT_FALSE(new_app.empty());
   std::string revoked_old_app = StartApp("v1", old_mock_url_, kStaleKey);
   ASSERT_FALSE(revoked_old_app.empty());

@@ -18,7 +18,7 @@
 namespace rollgate::internal {
 namespace {
 
-constexpr char kKey[] = "sk-bad-input-0123456789";
+constexpr char kBadInputKey[] = "sk-bad-input-0123456789";
 
 std::string Gzip(const std::string& data) {
   z_stream zs{};
@@ -87,10 +87,10 @@ class BadInputTest : public ::testing::Test {
     dir_.Write("contract.yaml", "reviewed_on: 2026-11-20\nmax_age_days: 36500\n");
     std::string yaml = "service: s\ncontract: contract.yaml\n"
                        "defaults: {timeout_ms: 5000, retry: {max_attempts: 1}, stream_idle_timeout_ms: 2000}\n"
-                       "releases:\n  new: {version: '2', base_url: '" + base_url + "', api_key: " + kKey +
+                       "releases:\n  new: {version: '2', base_url: '" + base_url + "', api_key: " + kBadInputKey +
                        ", model: m" + (stream ? ", stream: true" : "") + extra +
                        "}\n  rollback: {version: '1', base_url: 'http://127.0.0.1:" + std::to_string(server_.port()) +
-                       "/empty', api_key: " + kKey + ", model: m}\n";
+                       "/empty', api_key: " + kBadInputKey + ", model: m}\n";
     Result<Config> cfg = ParseConfig(yaml, dir_.Join("rollgate.yaml"));
     EXPECT_OK(cfg);
     RunOptions options;
@@ -173,7 +173,7 @@ TEST_F(BadInputTest, SelfSignedTlsFailsClearlyUnlessTheCaIsConfigured) {
   ASSERT_OK(made);
   ASSERT_TRUE(made->succeeded()) << made->err;
   mock::MockOptions opts;
-  opts.keys = {kKey};
+  opts.keys = {kBadInputKey};
   opts.tls_cert_file = cert;
   opts.tls_key_file = key;
   mock::MockProvider tls(opts);

@@ -12,7 +12,7 @@
 namespace rollgate::testing {
 namespace {
 
-constexpr char kKey[] = "sk-fleet-3b7e1d9a5c2f8046";
+constexpr char kFleetKey[] = "sk-fleet-3b7e1d9a5c2f8046";
 constexpr char kRotated[] = "sk-fleet-rotated-000000000";
 
 class FleetTest : public ::testing::Test {
@@ -21,7 +21,7 @@ class FleetTest : public ::testing::Test {
 
   static mock::MockOptions Options() {
     mock::MockOptions o;
-    o.keys = {kKey};
+    o.keys = {kFleetKey};
     return o;
   }
 
@@ -41,7 +41,7 @@ class FleetTest : public ::testing::Test {
     std::vector<std::string> args = {"gate", "--config-dir", dir_.Join("fleet"), "--evidence-dir",
                                      dir_.Join("evidence"), "--concurrency", "4"};
     args.insert(args.end(), extra.begin(), extra.end());
-    return RunRollgate(args, {std::string("FLEET_KEY=") + kKey, std::string("FLEET_ROTATED=") + kRotated,
+    return RunRollgate(args, {std::string("FLEET_KEY=") + kFleetKey, std::string("FLEET_ROTATED=") + kRotated,
                               "NO_COLOR=1"});
   }
 

@@ -13,8 +13,8 @@
 namespace rollgate::testing {
 namespace {
 
-constexpr char kNewKey[] = "sk-e2e-new-4d8b1f2a9c7e6350";
-constexpr char kRollbackKey[] = "sk-e2e-rollback-7a3c9e1b5d2f8046";
+constexpr char kE2eNewKey[] = "sk-e2e-new-4d8b1f2a9c7e6350";
+constexpr char kE2eRollbackKey[] = "sk-e2e-rollback-7a3c9e1b5d2f8046";
 
 class GateE2eTest : public ::testing::Test {
  protected:
@@ -39,10 +39,10 @@ class GateE2eTest : public ::testing::Test {
             "\n    retry: {max_attempts: 2, backoff_ms: 50}\n");
   }
 
-  CliRun Gate(const std::string& config, const std::string& rollback_key = kRollbackKey) {
+  CliRun Gate(const std::string& config, const std::string& rollback_key = kE2eRollbackKey) {
     return RunRollgate(
         {"gate", "--config", config, "--evidence-dir", dir_.Join("evidence")},
-        {std::string("E2E_KEY_NEW=") + kNewKey, "E2E_KEY_ROLLBACK=" + rollback_key, "NO_COLOR=1"});
+        {std::string("E2E_KEY_NEW=") + kE2eNewKey, "E2E_KEY_ROLLBACK=" + rollback_key, "NO_COLOR=1"});
   }
 
   nlohmann::json GateJson() {
@@ -68,7 +68,7 @@ class GateE2eTest : public ::testing::Test {
 
   mock::MockOptions Options() {
     mock::MockOptions o;
-    o.keys = {kNewKey, kRollbackKey};
+    o.keys = {kE2eNewKey, kE2eRollbackKey};
     o.models = {"gpt-5.4-mini", "gpt-4o-mini"};
     return o;
   }
@@ -89,7 +89,7 @@ TEST_F(GateE2eTest, HealthyReleasesPass) {
 
 TEST_F(GateE2eTest, RotatedRollbackKeyBlocksOnAuthentication) {
   mock::MockOptions o = Options();
-  o.scenario_for_key[kRollbackKey] = "rotated-key";
+  o.scenario_for_key[kE2eRollbackKey] = "rotated-key";
   MockServer mock(o);
   ASSERT_OK(mock.status());
   CliRun run = Gate(WriteConfig(mock.provider().base_url()));
@@ -108,7 +108,7 @@ TEST_F(GateE2eTest, RotatedRollbackKeyBlocksOnAuthentication) {
 
 TEST_F(GateE2eTest, ErrorObjectInA200FailsParserCompatibility) {
   mock::MockOptions o = Options();
-  o.scenario_for_key[kNewKey] = "error-in-200";
+  o.scenario_for_key[kE2eNewKey] = "error-in-200";
   MockServer mock(o);
   ASSERT_OK(mock.status());
   CliRun run = Gate(WriteConfig(mock.provider().base_url()));
@@ -142,7 +142,7 @@ TEST_F(GateE2eTest, StaleContractBlocks) {
 
 TEST_F(GateE2eTest, ProviderSlowerThanTheTimeoutIsBoundedAndClassified) {
   mock::MockOptions o = Options();
-  o.scenario_for_key[kRollbackKey] = "slow";
+  o.scenario_for_key[kE2eRollbackKey] = "slow";
   o.slow_ms = 30000;
   MockServer mock(o);
   ASSERT_OK(mock.status());
@@ -162,7 +162,7 @@ TEST_F(GateE2eTest, ProviderSlowerThanTheTimeoutIsBoundedAndClassified) {
 
 TEST_F(GateE2eTest, NoSecretInAnyOutput) {
   mock::MockOptions o = Options();
-  o.scenario_for_key[kRollbackKey] = "rotated-key";
+  o.scenario_for_key[kE2eRollbackKey] = "rotated-key";
   MockServer mock(o);
   ASSERT_OK(mock.status());
   CliRun run = Gate(WriteConfig(mock.provider().base_url(), "    stream: true\n"));
@@ -172,7 +172,7 @@ TEST_F(GateE2eTest, NoSecretInAnyOutput) {
     outputs.push_back(ReadOr(dir_.Join(std::string("evidence/") + f)));
     EXPECT_FALSE(outputs.back().empty()) << f;
   }
-  for (const std::string& key : {std::string(kNewKey), std::string(kRollbackKey)}) {
+  for (const std::string& key : {std::string(kE2eNewKey), std::string(kE2eRollbackKey)}) {
     for (const std::string& needle : {key, internal::Base64Encode(key)}) {
       for (const auto& text : outputs) EXPECT_EQ(text.find(needle), std::string::npos) << needle;
     }
@@ -193,7 +193,7 @@ TEST_F(GateE2eTest, UnsetSecretIsAFindingExitOneWithEvidence) {
   ASSERT_OK(mock.status());
   std::string config = WriteConfig(mock.provider().base_url());
   CliRun run = RunRollgate({"gate", "--config", config, "--evidence-dir", dir_.Join("evidence")},
-                           {std::string("E2E_KEY_NEW=") + kNewKey});
+                           {std::string("E2E_KEY_NEW=") + kE2eNewKey});
   EXPECT_EQ(run.exit_code, 1) << run.err;
   EXPECT_EQ(CheckStatus(GateJson(), "rollback", "configuration"), "fail");
 }
@@ -204,7 +204,7 @@ TEST_F(GateE2eTest, AdHocCheckWithoutAConfig) {
   CliRun run = RunRollgate(
       {"check", "--base-url", mock.provider().base_url(), "--model", "gpt-4o-mini", "--api-key-env",
        "ADHOC_KEY", "--stream", "--evidence-dir", dir_.Join("evidence")},
-      {std::string("ADHOC_KEY=") + kNewKey});
+      {std::string("ADHOC_KEY=") + kE2eNewKey});
   EXPECT_EQ(run.exit_code, 0) << run.out;
   EXPECT_NE(run.out.find("streaming"), std::string::npos);
   EXPECT_NE(run.out.find("negative_auth"), std::string::npos);

@@ -21,8 +21,8 @@
 namespace rollgate::testing {
 namespace {
 
-constexpr char kNewKey[] = "sk-LEAKCANARY-new-5f0e9d2c7b3a1846";
-constexpr char kRollbackKey[] = "sk-LEAKCANARY-old-8c1b4e7a2d9f6035";
+constexpr char kLeakNewKey[] = "sk-LEAKCANARY-new-5f0e9d2c7b3a1846";
+constexpr char kLeakRollbackKey[] = "sk-LEAKCANARY-old-8c1b4e7a2d9f6035";
 constexpr char kRotatedKey[] = "sk-LEAKCANARY-rotated-0a1b2c3d4e5f";
 constexpr char kServeToken[] = "rg-LEAKCANARY-serve-3e9a7c5b1d084f26";
 constexpr char kWrongToken[] = "rg-LEAKCANARY-wrong-9b8a7c6d5e4f3021";
@@ -44,7 +44,7 @@ std::string Base64(const std::string& in) {
 // can have inside a longer encoded string (e.g. "Bearer <key>" or "user:<key>" in base64).
 std::vector<std::pair<std::string, std::string>> Needles() {
   std::vector<std::pair<std::string, std::string>> needles;
-  for (const char* secret : {kNewKey, kRollbackKey, kRotatedKey, kServeToken, kWrongToken}) {
+  for (const char* secret : {kLeakNewKey, kLeakRollbackKey, kRotatedKey, kServeToken, kWrongToken}) {
     std::string s = secret;
     needles.emplace_back(s, s);
     for (int offset = 0; offset < 3; ++offset) {
@@ -57,11 +57,11 @@ std::vector<std::pair<std::string, std::string>> Needles() {
 class SecretLeakTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_.Write("secrets/rollback.key", std::string(kRollbackKey) + "\n");
+    dir_.Write("secrets/rollback.key", std::string(kLeakRollbackKey) + "\n");
     dir_.Write("contract.yaml", "reviewed_on: 2026-11-20\nmax_age_days: 36500\n");
     mock_ = std::make_unique<ChildProcess>();
-    ASSERT_OK(mock_->Start({{ROLLGATE_BINARY, "mock", "--listen", "127.0.0.1:0", "--key", kNewKey,
-                             "--key", kRollbackKey},
+    ASSERT_OK(mock_->Start({{ROLLGATE_BINARY, "mock", "--listen", "127.0.0.1:0", "--key", kLeakNewKey,
+                             "--key", kLeakRollbackKey},
                             {},
                             ""}));
     Result<std::string> ready = mock_->WaitForLine("rollgate mock listening on ");
@@ -87,7 +87,7 @@ class SecretLeakTest : public ::testing::Test {
                           extra);
   }
 
-  std::vector<std::string> Env(const std::string& new_key = kNewKey) const {
+  std::vector<std::string> Env(const std::string& new_key = kLeakNewKey) const {
     return {"LEAK_KEY_NEW=" + new_key, std::string("LEAK_SERVE_TOKEN=") + kServeToken,
             "NO_COLOR=1"};
   }
@@ -246,7 +246,7 @@ TEST_F(SecretLeakTest, DrillAndTheSampleAppNeverShowASecret) {
   ChildProcess app;
   ASSERT_OK(app.Start({{ROLLGATE_SAMPLE_APP, "serve", "--config", dir_.Join("app/app.json"), "--listen",
                         "127.0.0.1:0"},
-                       {"SAMPLE_APP_BASE_URL=" + base_url_, std::string("COMETAPI_KEY=") + kRollbackKey},
+                       {"SAMPLE_APP_BASE_URL=" + base_url_, std::string("COMETAPI_KEY=") + kLeakRollbackKey},
                        ""}));
   Result<std::string> app_ready = app.WaitForLine("sample_app listening on ");
   ASSERT_OK(app_ready);
@@ -273,7 +273,7 @@ TEST(SecretLeakScanner, FindsTheBase64FormAtEveryAlignment) {
   // The scan itself must be able to fail: a secret embedded in base64 at any offset is found.
   auto needles = Needles();
   for (const std::string prefix : {"", "a", "ab", "Bearer ", "user:"}) {
-    std::string encoded = Base64(prefix + kNewKey + "==padding");
+    std::string encoded = Base64(prefix + kLeakNewKey + "==padding");
     bool found = false;
     for (const auto& [needle, what] : needles) found = found || encoded.find(needle) != std::string::npos;
     EXPECT_TRUE(found) << "prefix '" << prefix << "'";

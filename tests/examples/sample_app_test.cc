@@ -23,14 +23,14 @@ namespace {
 
 using nlohmann::json;
 
-constexpr char kKey[] = "sk-sample-app-test-5f2c9a71d3e8b046";
+constexpr char kSampleAppKey[] = "sk-sample-app-test-5f2c9a71d3e8b046";
 constexpr char kSmokeContent[] = "{\"ok\":true,\"label\":\"rollback-smoke\"}";
 
 class SampleAppTest : public ::testing::Test {
  protected:
   static mock::MockOptions Options() {
     mock::MockOptions o;
-    o.keys = {kKey};
+    o.keys = {kSampleAppKey};
     o.models = {"gpt-4o-mini", "gpt-4o"};
     return o;
   }
@@ -46,7 +46,7 @@ class SampleAppTest : public ::testing::Test {
   AppRun Smoke(const std::string& config, const MockServer& mock,
                std::vector<std::string> env = {}) {
     env.insert(env.begin(),
-               {"SAMPLE_APP_BASE_URL=" + mock.Url(""), std::string("SAMPLE_APP_KEY=") + kKey,
+               {"SAMPLE_APP_BASE_URL=" + mock.Url(""), std::string("SAMPLE_APP_KEY=") + kSampleAppKey,
                 "ROLLGATE_CORRELATION_ID=corr-" + std::to_string(++calls_)});
     return RunSampleApp({"smoke", "--config", config}, env);
   }
@@ -117,7 +117,7 @@ TEST_F(SampleAppTest, CutStreamIsReportedAsNotDone) {
 
 TEST_F(SampleAppTest, RotatedKeyIsDataNotACrash) {
   mock::MockOptions o = Options();
-  o.scenario_for_key[kKey] = "rotated-key";
+  o.scenario_for_key[kSampleAppKey] = "rotated-key";
   MockServer mock(o);
   ASSERT_OK(mock.status());
   AppRun run = Smoke(WriteConfig(), mock);
@@ -173,7 +173,7 @@ TEST_F(SampleAppTest, UnresolvableKeySourceIsAConfigErrorAnswer) {
 TEST_F(SampleAppTest, KeyFromAFileRelativeToTheConfig) {
   MockServer mock(Options());
   ASSERT_OK(mock.status());
-  dir_.Write("secrets/key", std::string(kKey) + "\n");
+  dir_.Write("secrets/key", std::string(kSampleAppKey) + "\n");
   std::string config = WriteConfig({{"api_key", {{"file", "secrets/key"}}}});
   ExpectSmokeOk(ProtocolOf(
       RunSampleApp({"smoke", "--config", config}, {"SAMPLE_APP_BASE_URL=" + mock.Url("")}).out));
@@ -284,12 +284,12 @@ TEST_F(SampleAppTest, FullLogLineCarriesWhatOnCallNeeds) {
   EXPECT_EQ(lines[1]["correlation_id"], "corr-2");
   Result<std::string> log = internal::ReadFileToString(dir_.Join("app.log.jsonl"));
   ASSERT_OK(log);
-  EXPECT_EQ(log->find(kKey), std::string::npos);
+  EXPECT_EQ(log->find(kSampleAppKey), std::string::npos);
 }
 
 TEST_F(SampleAppTest, MinimalLogLineLacksVersionRouteAndEndpoint) {
   mock::MockOptions o = Options();
-  o.scenario_for_key[kKey] = "rotated-key";
+  o.scenario_for_key[kSampleAppKey] = "rotated-key";
   MockServer mock(o);
   ASSERT_OK(mock.status());
   Smoke(WriteConfig({{"log_fields", "minimal"}}), mock);
@@ -317,14 +317,14 @@ TEST_F(SampleAppTest, LeakyLogLineCarriesTheKeyButStdoutAndStderrNever) {
                               Smoke(failing, mock)};
   for (const AppRun& run : runs) {
     EXPECT_EQ(run.exit_code, 0);
-    EXPECT_EQ(run.out.find(kKey), std::string::npos) << run.out;
-    EXPECT_EQ(run.err.find(kKey), std::string::npos) << run.err;
+    EXPECT_EQ(run.out.find(kSampleAppKey), std::string::npos) << run.out;
+    EXPECT_EQ(run.err.find(kSampleAppKey), std::string::npos) << run.err;
   }
   EXPECT_EQ(ProtocolOf(runs[2].out)["status"], 401);
   std::vector<json> lines = LogLines();
   ASSERT_EQ(lines.size(), 3u);
   for (const json& line : lines) {
-    EXPECT_EQ(line["authorization"], std::string("Bearer ") + kKey);
+    EXPECT_EQ(line["authorization"], std::string("Bearer ") + kSampleAppKey);
     EXPECT_EQ(line["version"], "2.4.0");  // otherwise like the full shape
   }
   EXPECT_EQ(lines[0]["correlation_id"], "corr-1");
@@ -348,7 +348,7 @@ TEST_F(SampleAppTest, BadConfigExitsTwoNamingFileAndKey) {
       {"key.json",
        [] {
          json c = SampleAppConfig();
-         c["api_key"] = kKey;
+         c["api_key"] = kSampleAppKey;
          return c.dump();
        }(),
        "api_key: expected {\"env\": NAME} or {\"file\": PATH}"},
@@ -367,7 +367,7 @@ TEST_F(SampleAppTest, BadConfigExitsTwoNamingFileAndKey) {
     EXPECT_TRUE(run.out.empty()) << c.name;
     EXPECT_NE(run.err.find(path), std::string::npos) << run.err;
     EXPECT_NE(run.err.find(c.expect), std::string::npos) << run.err;
-    EXPECT_EQ(run.err.find(kKey), std::string::npos) << "a config error must not echo the key";
+    EXPECT_EQ(run.err.find(kSampleAppKey), std::string::npos) << "a config error must not echo the key";
   }
   AppRun missing = RunSampleApp({"smoke", "--config", dir_.Join("nope.json")});
   EXPECT_EQ(missing.exit_code, 2);
@@ -402,7 +402,7 @@ TEST_F(SampleAppTest, ShippedV1AndV2ConfigsWorkAgainstALocalProvider) {
     std::string config = dir_.Write(version + "/app.json", *text);
     AppRun run =
         RunSampleApp({"smoke", "--config", config},
-                     {"SAMPLE_APP_BASE_URL=" + mock.Url(""), std::string("COMETAPI_KEY=") + kKey,
+                     {"SAMPLE_APP_BASE_URL=" + mock.Url(""), std::string("COMETAPI_KEY=") + kSampleAppKey,
                       "ROLLGATE_CORRELATION_ID=shipped-" + version});
     EXPECT_EQ(run.exit_code, 0) << run.err;
     ExpectSmokeOk(ProtocolOf(run.out));
@@ -417,7 +417,7 @@ class SampleAppServeTest : public SampleAppTest {
   void StartServe(const std::string& config, const std::string& base_url) {
     ChildOptions o;
     o.argv = {ROLLGATE_SAMPLE_APP, "serve", "--config", config, "--listen", "127.0.0.1:0"};
-    o.env = {"SAMPLE_APP_BASE_URL=" + base_url, std::string("SAMPLE_APP_KEY=") + kKey};
+    o.env = {"SAMPLE_APP_BASE_URL=" + base_url, std::string("SAMPLE_APP_KEY=") + kSampleAppKey};
     ASSERT_OK(app_.Start(o));
     const std::string ready = "sample_app listening on http://127.0.0.1:";
     Result<std::string> line = app_.WaitForLine(ready);
@@ -480,8 +480,8 @@ TEST_F(SampleAppServeTest, SmokeRouteSpeaksTheProtocolAndStopsOnSigterm) {
   std::optional<ChildExit> exit = app_.WaitForExit(std::chrono::seconds(10));
   ASSERT_TRUE(exit.has_value()) << "serve did not stop within 10 s of SIGTERM";
   EXPECT_EQ(exit->exit_code, 0) << app_.err();
-  EXPECT_EQ(app_.out().find(kKey), std::string::npos);
-  EXPECT_EQ(app_.err().find(kKey), std::string::npos);
+  EXPECT_EQ(app_.out().find(kSampleAppKey), std::string::npos);
+  EXPECT_EQ(app_.err().find(kSampleAppKey), std::string::npos);
 }
 
 TEST_F(SampleAppServeTest, SigtermDoesNotWaitOutAProviderCallInFlight) {

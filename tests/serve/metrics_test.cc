@@ -19,7 +19,7 @@ using testing::MakeRun;
 using testing::SampleValue;
 using Type = MetricsRegistry::Type;
 
-constexpr int64_t kT0 = 1795600800000;
+constexpr int64_t kMetricsT0 = 1795600800000;
 
 TEST(MetricsRegistryTest, RendersTheTextFormatWithCumulativeBuckets) {
   MetricsRegistry m;
@@ -115,9 +115,9 @@ TEST_F(GateMetricsTest, AFreshServeExposesEveryFamilyAndPassesPromtool) {
 TEST_F(GateMetricsTest, RunsFillEveryFamilyWithTheirLabelsAndPassPromtool) {
   GateMetrics metrics("checkout-assistant", 144, 20000);
   const std::string s = "service=\"checkout-assistant\"";
-  RunReport pass = MakeRun(kT0);
+  RunReport pass = MakeRun(kMetricsT0);
   metrics.RecordRun(pass);
-  RunReport block = MakeRun(kT0 + 600000, "", "authentication");
+  RunReport block = MakeRun(kMetricsT0 + 600000, "", "authentication");
   metrics.RecordRun(block);
   metrics.RecordSkip("max_tokens_per_day", "flagger");
   metrics.SetUsageToday(2, 160);
@@ -150,8 +150,8 @@ TEST_F(GateMetricsTest, RunsFillEveryFamilyWithTheirLabelsAndPassPromtool) {
 
   // new passed in both runs, rollback only in the first.
   const std::string last = "rollgate_last_success_timestamp_seconds{" + s;
-  EXPECT_DOUBLE_EQ(SampleValue(text, last + ",release=\"new\"}"), (kT0 + 600000) / 1000.0);
-  EXPECT_DOUBLE_EQ(SampleValue(text, last + ",release=\"rollback\"}"), kT0 / 1000.0);
+  EXPECT_DOUBLE_EQ(SampleValue(text, last + ",release=\"new\"}"), (kMetricsT0 + 600000) / 1000.0);
+  EXPECT_DOUBLE_EQ(SampleValue(text, last + ",release=\"rollback\"}"), kMetricsT0 / 1000.0);
 
   EXPECT_EQ(SampleValue(text, "rollgate_runs_total{" + s + ",decision=\"pass\"}"), 1);
   EXPECT_EQ(SampleValue(text, "rollgate_runs_total{" + s + ",decision=\"block\"}"), 1);
@@ -172,7 +172,7 @@ TEST_F(GateMetricsTest, RunsFillEveryFamilyWithTheirLabelsAndPassPromtool) {
 
 TEST_F(GateMetricsTest, AReleaseThatNeverCalledHasNoDurationSamples) {
   GateMetrics metrics("svc", 1, 1);
-  RunReport run = MakeRun(kT0, "configuration", "");
+  RunReport run = MakeRun(kMetricsT0, "configuration", "");
   run.releases[0].attempts.clear();  // its key did not resolve: no call was made
   metrics.RecordRun(run);
   std::string text = metrics.Render();
@@ -183,7 +183,7 @@ TEST_F(GateMetricsTest, AReleaseThatNeverCalledHasNoDurationSamples) {
 
 TEST_F(GateMetricsTest, ConfigNamesWithQuotesOrOddBytesStillMakeAValidExposition) {
   GateMetrics metrics("team \"a\"\\ops\nx\xff", 144, 20000);
-  RunReport run = MakeRun(kT0);
+  RunReport run = MakeRun(kMetricsT0);
   run.releases[0].name = "new \"canary\"";
   run.releases[0].checks[0].id = "configuration";
   metrics.RecordRun(run);

@@ -31,8 +31,8 @@ namespace {
 
 using nlohmann::json;
 
-constexpr char kNewKey[] = "sk-serve-e2e-new-6b1f0d9e2a7c4835";
-constexpr char kRollbackKey[] = "sk-serve-e2e-rollback-3e8a5c1f7b9d2046";
+constexpr char kServeNewKey[] = "sk-serve-e2e-new-6b1f0d9e2a7c4835";
+constexpr char kServeRollbackKey[] = "sk-serve-e2e-rollback-3e8a5c1f7b9d2046";
 constexpr char kRotatedKey[] = "sk-serve-e2e-rotated-9d4b2f6a0c8e1357";
 constexpr char kToken[] = "serve-e2e-token-2c7e9a1f5b3d8046";
 constexpr char kReady[] = "rollgate serve listening on ";
@@ -70,7 +70,7 @@ class ServeE2eTest : public ::testing::Test {
  protected:
   mock::MockOptions MockOptions(int latency_ms = 0) {
     mock::MockOptions o;
-    o.keys = {kNewKey, kRollbackKey, kRotatedKey};
+    o.keys = {kServeNewKey, kServeRollbackKey, kRotatedKey};
     o.models = {"gpt-5.4-mini", "gpt-4o-mini"};
     o.scenario_for_key[kRotatedKey] = "rotated-key";
     o.latency_ms = latency_ms;
@@ -84,7 +84,7 @@ class ServeE2eTest : public ::testing::Test {
     dir_.Write("contract.yaml",
                "reviewed_on: 2026-11-20\nmax_age_days: 36500\n"
                "endpoint: {method: POST, path: /v1/chat/completions}\n");
-    dir_.Write("secrets/rollback.key", std::string(kRollbackKey) + "\n");
+    dir_.Write("secrets/rollback.key", std::string(kServeRollbackKey) + "\n");
     return dir_.Write("rollgate.yaml",
                       "service: checkout-assistant\ncontract: contract.yaml\n"
                       "expect_differences: [model, key_fingerprint, endpoint_host]\n"
@@ -107,7 +107,7 @@ class ServeE2eTest : public ::testing::Test {
   Result<std::string> StartServe(ChildProcess& serve, const std::string& config) {
     ROLLGATE_RETURN_IF_ERROR(serve.Start(
         {{ROLLGATE_BINARY, "serve", "--config", config, "--listen", "127.0.0.1:0"},
-         {std::string("SERVE_E2E_KEY_NEW=") + kNewKey, std::string("SERVE_E2E_TOKEN=") + kToken},
+         {std::string("SERVE_E2E_KEY_NEW=") + kServeNewKey, std::string("SERVE_E2E_TOKEN=") + kToken},
          ""}));
     Result<std::string> line = serve.WaitForLine(kReady, std::chrono::seconds(30));
     if (!line.ok()) return line.status();
@@ -221,7 +221,7 @@ TEST_F(ServeE2eTest, WebhooksAnswerByTheRealGateAndHistoryKeepsTheLastKnownGood)
   for (const auto& g : h["last_known_good"]) {
     if (g["release"] == "rollback") {
       EXPECT_EQ(g["run_id"], last_good_rollback);
-      EXPECT_EQ(g["key_fingerprint"], internal::KeyFingerprint(kRollbackKey));
+      EXPECT_EQ(g["key_fingerprint"], internal::KeyFingerprint(kServeRollbackKey));
     } else {
       EXPECT_EQ(g["run_id"], h["runs"][0]["id"]);
     }
@@ -276,7 +276,7 @@ TEST_F(ServeE2eTest, NoSecretInMetricsWebhookBodiesLogsOrHistory) {
   EXPECT_NE(gate_json.out.find("Incorrect API key provided: [redacted]"), std::string::npos)
       << gate_json.out;
   for (const std::string& secret :
-       {std::string(kNewKey), std::string(kRollbackKey), std::string(kToken)}) {
+       {std::string(kServeNewKey), std::string(kServeRollbackKey), std::string(kToken)}) {
     for (const std::string& needle : {secret, internal::Base64Encode(secret)}) {
       for (const auto& [what, text] : outputs) {
         EXPECT_EQ(text.find(needle), std::string::npos) << what << " carries " << needle;

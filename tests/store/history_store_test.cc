@@ -25,7 +25,7 @@ using testing::MakeRelease;
 using testing::MakeRun;
 using testing::TempDir;
 
-constexpr int64_t kT0 = 1795600800000;  // 2026-11-25T10:00:00Z
+constexpr int64_t kStoreT0 = 1795600800000;  // 2026-11-25T10:00:00Z
 
 class HistoryStoreTest : public ::testing::Test {
  protected:
@@ -53,9 +53,9 @@ std::vector<int64_t> Ids(const std::vector<HistoryRun>& runs) {
 }
 
 TEST_F(HistoryStoreTest, AppendsRunsAndListsThemNewestFirst) {
-  Append(MakeRun(kT0 + 1000));
-  Append(MakeRun(kT0 + 2000, "", "authentication"), "serve:flagger");
-  Append(MakeRun(kT0 + 3000, "content_sanity", ""));
+  Append(MakeRun(kStoreT0 + 1000));
+  Append(MakeRun(kStoreT0 + 2000, "", "authentication"), "serve:flagger");
+  Append(MakeRun(kStoreT0 + 3000, "content_sanity", ""));
 
   std::vector<HistoryRun> runs = List();
   ASSERT_EQ(Ids(runs), (std::vector<int64_t>{3, 2, 1}));
@@ -64,8 +64,8 @@ TEST_F(HistoryStoreTest, AppendsRunsAndListsThemNewestFirst) {
   EXPECT_EQ(blocked.trigger, "serve:flagger");
   EXPECT_EQ(blocked.service, "checkout-assistant");
   EXPECT_EQ(blocked.decision, "block");
-  EXPECT_EQ(blocked.started_unix_ms, kT0 + 1800);
-  EXPECT_EQ(blocked.finished_unix_ms, kT0 + 2000);
+  EXPECT_EQ(blocked.started_unix_ms, kStoreT0 + 1800);
+  EXPECT_EQ(blocked.finished_unix_ms, kStoreT0 + 2000);
   EXPECT_EQ(blocked.tokens_used, 80);  // 40 per release
   EXPECT_TRUE(blocked.gate_json.empty()) << "list views leave gate.json out";
   ASSERT_EQ(blocked.releases.size(), 2u);
@@ -82,29 +82,29 @@ TEST_F(HistoryStoreTest, AppendsRunsAndListsThemNewestFirst) {
 }
 
 TEST_F(HistoryStoreTest, OrdersByFinishTimeNotByInsertion) {
-  Append(MakeRun(kT0 + 5000));  // id 1, finished last
-  Append(MakeRun(kT0 + 1000));  // id 2, appended later but finished first
+  Append(MakeRun(kStoreT0 + 5000));  // id 1, finished last
+  Append(MakeRun(kStoreT0 + 1000));  // id 2, appended later but finished first
   EXPECT_EQ(Ids(List()), (std::vector<int64_t>{1, 2}));
 }
 
 TEST_F(HistoryStoreTest, LastLimitsTheListing) {
-  for (int i = 1; i <= 5; ++i) Append(MakeRun(kT0 + i * 1000));
+  for (int i = 1; i <= 5; ++i) Append(MakeRun(kStoreT0 + i * 1000));
   HistoryQuery q;
   q.last = 2;
   EXPECT_EQ(Ids(List(q)), (std::vector<int64_t>{5, 4}));
 }
 
 TEST_F(HistoryStoreTest, ReleaseFilterKeepsOnlyRunsThatProbedIt) {
-  Append(MakeRun(kT0 + 1000));
+  Append(MakeRun(kStoreT0 + 1000));
   RunReport check_only;  // `rollgate check --release new`
   check_only.command = "check";
   check_only.service = "checkout-assistant";
-  check_only.started_unix_ms = kT0 + 1500;
-  check_only.finished_unix_ms = kT0 + 2000;
+  check_only.started_unix_ms = kStoreT0 + 1500;
+  check_only.finished_unix_ms = kStoreT0 + 2000;
   check_only.decision = "pass";
   check_only.releases.push_back(MakeRelease("new", "2.4.0"));
   Append(check_only);
-  Append(MakeRun(kT0 + 3000));
+  Append(MakeRun(kStoreT0 + 3000));
 
   HistoryQuery q;
   q.release = "rollback";
@@ -118,11 +118,11 @@ TEST_F(HistoryStoreTest, ReleaseFilterKeepsOnlyRunsThatProbedIt) {
 }
 
 TEST_F(HistoryStoreTest, LastKnownGoodIsTheNewestPassingProbePerServiceAndRelease) {
-  Append(MakeRun(kT0 + 1000));                                    // 1: both pass
-  Append(MakeRun(kT0 + 2000, "", "authentication"));              // 2: new passes, rollback fails
-  Append(MakeRun(kT0 + 3000, "latency", ""));                     // 3: new fails, rollback passes
-  Append(MakeRun(kT0 + 4000, "content_sanity", "connectivity"));  // 4: both fail
-  Append(MakeRun(kT0 + 500, "", "", "billing-bot"));              // 5: another service, older
+  Append(MakeRun(kStoreT0 + 1000));                                    // 1: both pass
+  Append(MakeRun(kStoreT0 + 2000, "", "authentication"));              // 2: new passes, rollback fails
+  Append(MakeRun(kStoreT0 + 3000, "latency", ""));                     // 3: new fails, rollback passes
+  Append(MakeRun(kStoreT0 + 4000, "content_sanity", "connectivity"));  // 4: both fail
+  Append(MakeRun(kStoreT0 + 500, "", "", "billing-bot"));              // 5: another service, older
 
   Result<std::vector<LastKnownGood>> good = LastKnownGoodReleases(Db());
   ASSERT_OK(good);
@@ -133,17 +133,17 @@ TEST_F(HistoryStoreTest, LastKnownGoodIsTheNewestPassingProbePerServiceAndReleas
   EXPECT_EQ((*good)[2].service, "checkout-assistant");
   EXPECT_EQ((*good)[2].release, "new");
   EXPECT_EQ((*good)[2].run_id, 2);
-  EXPECT_EQ((*good)[2].at_unix_ms, kT0 + 2000);
+  EXPECT_EQ((*good)[2].at_unix_ms, kStoreT0 + 2000);
   EXPECT_EQ((*good)[2].version, "2.4.0");
   EXPECT_EQ((*good)[2].model, "gpt-5.4-mini");
   EXPECT_EQ((*good)[2].key_fingerprint, "sha256:aaaaaaaaaaaa");
   EXPECT_EQ((*good)[3].release, "rollback");
   EXPECT_EQ((*good)[3].run_id, 3);
-  EXPECT_EQ((*good)[3].at_unix_ms, kT0 + 3000);
+  EXPECT_EQ((*good)[3].at_unix_ms, kStoreT0 + 3000);
 }
 
 TEST_F(HistoryStoreTest, AReleaseWithoutChecksIsNeverKnownGood) {
-  RunReport run = MakeRun(kT0 + 1000);
+  RunReport run = MakeRun(kStoreT0 + 1000);
   run.releases[1].checks.clear();  // nothing was proven about rollback
   Append(run);
   Result<std::vector<LastKnownGood>> good = LastKnownGoodReleases(Db());
@@ -153,7 +153,7 @@ TEST_F(HistoryStoreTest, AReleaseWithoutChecksIsNeverKnownGood) {
 }
 
 TEST_F(HistoryStoreTest, GetRunReturnsItsGateJson) {
-  RunReport run = MakeRun(kT0 + 1000, "", "authentication");
+  RunReport run = MakeRun(kStoreT0 + 1000, "", "authentication");
   Append(run);
   Result<HistoryRun> got = GetHistoryRun(Db(), 1);
   ASSERT_OK(got);
@@ -180,7 +180,7 @@ TEST_F(HistoryStoreTest, ReadingAMissingFileIsNotFoundAndCreatesNothing) {
 
 TEST_F(HistoryStoreTest, AppendCreatesParentDirectories) {
   std::string nested = dir_.Join("var/lib/rollgate/history.db");
-  RunReport run = MakeRun(kT0);
+  RunReport run = MakeRun(kStoreT0);
   ASSERT_OK(AppendToHistory(nested, run, RenderGateJson(run)));
   Result<std::vector<HistoryRun>> runs = ListHistory(nested, {});
   ASSERT_OK(runs);
@@ -197,7 +197,7 @@ TEST_F(HistoryStoreTest, AFileThatIsNotADatabaseIsRefusedByName) {
               std::string::npos)
         << st.message();
   }
-  RunReport run = MakeRun(kT0);
+  RunReport run = MakeRun(kStoreT0);
   Status st = AppendToHistory(path, run, RenderGateJson(run));
   EXPECT_EQ(st.code(), Status::Code::kInvalidArgument) << st.message();
   EXPECT_NE(st.message().find(path), std::string::npos);
@@ -223,7 +223,7 @@ TEST_F(HistoryStoreTest, AnotherApplicationsDatabaseIsRefusedAndLeftUntouched) {
                                          "another application)"),
             std::string::npos)
       << listed.message();
-  RunReport run = MakeRun(kT0);
+  RunReport run = MakeRun(kStoreT0);
   Status appended = AppendToHistory(path, run, RenderGateJson(run));
   EXPECT_EQ(appended.code(), Status::Code::kInvalidArgument) << appended.message();
   Result<std::string> after = ReadFileToString(path);
@@ -233,7 +233,7 @@ TEST_F(HistoryStoreTest, AnotherApplicationsDatabaseIsRefusedAndLeftUntouched) {
 }
 
 TEST_F(HistoryStoreTest, AHistoryFromANewerRollgateIsRefused) {
-  Append(MakeRun(kT0));
+  Append(MakeRun(kStoreT0));
   {
     Result<std::unique_ptr<SqliteDb>> db =
         SqliteDb::Open(Db(), SqliteDb::Mode::kReadWriteCreate, 1000);
@@ -243,7 +243,7 @@ TEST_F(HistoryStoreTest, AHistoryFromANewerRollgateIsRefused) {
   Status st = ListHistory(Db(), {}).status();
   EXPECT_EQ(st.code(), Status::Code::kInvalidArgument);
   EXPECT_NE(st.message().find("written by a newer rollgate"), std::string::npos) << st.message();
-  RunReport run = MakeRun(kT0 + 1);
+  RunReport run = MakeRun(kStoreT0 + 1);
   EXPECT_FALSE(AppendToHistory(Db(), run, RenderGateJson(run)).ok());
 }
 
@@ -263,21 +263,21 @@ TEST_F(HistoryStoreTest, ADatabaseLeftEmptyByAnInterruptedFirstAppendReadsAsEmpt
   Result<std::vector<LastKnownGood>> good = LastKnownGoodReleases(Db());
   ASSERT_OK(good);
   EXPECT_TRUE(good->empty());
-  Result<HistoryUsage> usage = HistoryUsageBetween(Db(), 0, kT0 * 2, "serve:");
+  Result<HistoryUsage> usage = HistoryUsageBetween(Db(), 0, kStoreT0 * 2, "serve:");
   ASSERT_OK(usage);
   EXPECT_EQ(usage->runs, 0);
   EXPECT_EQ(GetHistoryRun(Db(), 1).status().code(), Status::Code::kNotFound);
 
-  Append(MakeRun(kT0));
+  Append(MakeRun(kStoreT0));
   EXPECT_EQ(List().size(), 1u);
 }
 
 TEST_F(HistoryStoreTest, UsageCountsOneTriggerPrefixWithinTheInterval) {
-  const int64_t day_start = kT0 - 10 * 3600 * 1000;     // 2026-11-25T00:00:00Z
+  const int64_t day_start = kStoreT0 - 10 * 3600 * 1000;     // 2026-11-25T00:00:00Z
   Append(MakeRun(day_start - 1000), "serve:schedule");  // yesterday
-  Append(MakeRun(kT0 + 1000), "serve:schedule");
-  Append(MakeRun(kT0 + 2000), "cli");  // not serve's
-  RunReport expensive = MakeRun(kT0 + 3000);
+  Append(MakeRun(kStoreT0 + 1000), "serve:schedule");
+  Append(MakeRun(kStoreT0 + 2000), "cli");  // not serve's
+  RunReport expensive = MakeRun(kStoreT0 + 3000);
   expensive.releases[0].parsed.total_tokens = 300;
   Append(expensive, "serve:flagger");
 
@@ -287,7 +287,7 @@ TEST_F(HistoryStoreTest, UsageCountsOneTriggerPrefixWithinTheInterval) {
   EXPECT_EQ(usage->tokens, 80 + 340);
   EXPECT_EQ(usage->last_run_tokens, 340);
 
-  Result<HistoryUsage> all = HistoryUsageBetween(Db(), 0, kT0 * 2, "");
+  Result<HistoryUsage> all = HistoryUsageBetween(Db(), 0, kStoreT0 * 2, "");
   ASSERT_OK(all);
   EXPECT_EQ(all->runs, 4);
   Result<HistoryUsage> none = HistoryUsageBetween(Db(), 0, day_start - 5000, "serve:");
@@ -311,7 +311,7 @@ TEST_F(HistoryStoreTest, ConcurrentWritersOnANewFileQueueInsteadOfFailing) {
       writers.emplace_back([&, w] {
         start.arrive_and_wait();
         for (int i = 0; i < kPerWriter; ++i) {
-          RunReport run = MakeRun(kT0 + w * 100000 + i, "", "", "svc-" + std::to_string(w));
+          RunReport run = MakeRun(kStoreT0 + w * 100000 + i, "", "", "svc-" + std::to_string(w));
           Status st = AppendToHistory(db, run, RenderGateJson(run));
           if (!st.ok()) failures[w].push_back(st.message());
         }
@@ -333,12 +333,12 @@ TEST_F(HistoryStoreTest, ConcurrentWritersOnANewFileQueueInsteadOfFailing) {
 }
 
 TEST_F(HistoryStoreTest, CheckpointFoldsTheLogIntoOneFile) {
-  Append(MakeRun(kT0));
+  Append(MakeRun(kStoreT0));
   // A reader holding the database open keeps the WAL alive after the writer closes.
   Result<std::unique_ptr<SqliteDb>> reader = SqliteDb::Open(Db(), SqliteDb::Mode::kReadOnly, 1000);
   ASSERT_OK(reader);
   ASSERT_OK((*reader)->QueryInt("SELECT COUNT(*) FROM runs"));
-  Append(MakeRun(kT0 + 1000));
+  Append(MakeRun(kStoreT0 + 1000));
   std::error_code ec;
   ASSERT_GT(std::filesystem::file_size(Db() + "-wal", ec), 0u) << "the run should sit in the WAL";
   ASSERT_OK(CheckpointHistory(Db()));
@@ -356,7 +356,7 @@ TEST(HistoryFormatTest, TableShowsRunsNewestFirstAndLastKnownGood) {
   run.trigger = "serve:schedule";
   run.service = "checkout-assistant";
   run.decision = "block";
-  run.finished_unix_ms = kT0 + 7120;
+  run.finished_unix_ms = kStoreT0 + 7120;
   run.tokens_used = 80;
   run.releases = {{"new", "2.4.0", "", "", "", true, {}},
                   {"rollback", "2.3.1", "", "", "", false, {"authentication", "latency"}}};
@@ -364,7 +364,7 @@ TEST(HistoryFormatTest, TableShowsRunsNewestFirstAndLastKnownGood) {
                      "new",
                      "2.4.0",
                      7,
-                     kT0 + 7120,
+                     kStoreT0 + 7120,
                      "sha256:aaaaaaaaaaaa",
                      "http://127.0.0.1:1/v1/chat/completions",
                      "gpt-5.4-mini"};
