@@ -82,13 +82,12 @@ CheckResult NegativeAuthGate(bool enabled, const std::vector<CheckResult>& per_e
                 "disabled (negative_auth.enabled: false): a gateway that accepts any key would go "
                 "unnoticed");
   }
-  if (per_endpoint.empty() && !any_usable)
-    return Make(id, CheckStatus::kSkip, "not run: no release had a usable configuration");
   if (per_endpoint.empty()) {
     return Make(id, CheckStatus::kSkip,
-                "not run: no release names its provider (exec and http probes reach it through "
-                "the app); add base_url to a release to prove the provider rejects an invalid "
-                "token");
+                any_usable ? "not run: no release names its provider (exec and http probes reach "
+                             "it through the app); add base_url to a release to prove the "
+                             "provider rejects an invalid token"
+                           : "not run: no release had a usable configuration");
   }
   std::vector<std::string> details;
   bool warning = false;
