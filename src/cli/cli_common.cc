@@ -16,6 +16,8 @@ int ReportError(const Status& status) {
                                                                : ExitCode::kInternal);
 }
 
+std::string HelpExample(const std::string& text) { return "\nExample:\n" + text + "\n"; }
+
 bool UseColor(int fd) {
   const char* no_color = std::getenv("NO_COLOR");
   if (no_color != nullptr && no_color[0] != '\0') return false;

@@ -14,6 +14,9 @@ namespace rollgate::cli {
 /// 2 for usage/config errors, 3 for everything else.
 int ReportError(const Status& status);
 
+/// A help footer: "\nExample:\n" + text.
+std::string HelpExample(const std::string& text);
+
 /// Colour only on a terminal and never with NO_COLOR set.
 bool UseColor(int fd);
 

@@ -1,0 +1,46 @@
+// The commands that run an HTTP server: mock, demo, rehearse (both start the mock in process)
+// and serve. They live in the `rollgate-server` binary, which links cpp-httplib; `rollgate`
+// itself does not, so the probe path (check, gate, diff, drill, history) loads only libcurl's
+// libraries and starts in about a millisecond more than curl (bench/RESULTS.md). `rollgate`
+// hands these commands to the `rollgate-server` beside it with the same arguments, so users
+// and scripts only ever type `rollgate mock ...` (docs/install.md).
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+#include <optional>
+
+namespace rollgate::cli {
+
+/// The server commands, one name and one description each, shared by both binaries so that
+/// `rollgate --help` lists them the same way.
+struct ServerCommandInfo {
+  const char* name;
+  const char* description;
+};
+inline constexpr ServerCommandInfo kServerCommands[] = {
+    {"rehearse",
+     "Inject every known fault through the mock and show which the gate catches (exit 0 all "
+     "caught, 1 not)"},
+    {"mock", "Run the OpenAI-compatible mock provider on loopback until SIGINT/SIGTERM"},
+    {"demo", "The embedded default: mock provider + two releases + gate, no setup"},
+    {"serve",
+     "Scheduled, capped gates; Prometheus /metrics; Flagger and Argo webhooks (runs until "
+     "SIGTERM)"},
+};
+
+/// The file name of the binary that runs the server commands, beside `rollgate`.
+inline constexpr char kServerBinaryName[] = "rollgate-server";
+
+/// Runs the server command chosen on the command line: its exit code, or nullopt when none
+/// was chosen.
+using ServerCommandRunner = std::function<std::optional<int>()>;
+
+/// Adds the server commands to `app`. In `rollgate-server` (server_commands.cc) they parse and
+/// run in process; in `rollgate` (server_forward.cc) they take their arguments unparsed and
+/// the runner replaces the process with `rollgate-server` and `argv` (exec: same pid, so
+/// signals and exit codes reach the command). Call before app.parse(); the runner after it.
+ServerCommandRunner AddServerCommands(CLI::App& app, char** argv);
+
+}  // namespace rollgate::cli
