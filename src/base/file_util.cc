@@ -7,6 +7,7 @@
 #include <atomic>
 #include <cerrno>
 #include <map>
+#include <set>
 #include <cstring>
 #include <filesystem>
 #include <system_error>
@@ -52,8 +53,10 @@ Result<std::string> ReadFileToString(const std::string& path, std::size_t max_by
 
 namespace {
 
+enum class TempSync { kNone, kStartWriteback, kFsync };
+
 // Writes all of `content` to a new temp file next to `path`; returns the temp path.
-Result<std::string> WriteTemp(const std::string& path, const std::string& content, bool sync) {
+Result<std::string> WriteTemp(const std::string& path, const std::string& content, TempSync sync) {
   static std::atomic<unsigned> counter{0};
   std::string tmp = path + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(counter++);
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -72,7 +75,12 @@ Result<std::string> WriteTemp(const std::string& path, const std::string& conten
     p += n;
     left -= static_cast<std::size_t>(n);
   }
-  if ((sync && ::fsync(fd) != 0) || ::close(fd) != 0) {
+  if (sync == TempSync::kStartWriteback) {
+    // Only a head start for the fsync in Commit(), which is the guarantee: a file system
+    // without sync_file_range support just starts later.
+    (void)::sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+  }
+  if ((sync == TempSync::kFsync && ::fsync(fd) != 0) || ::close(fd) != 0) {
     int err = errno;
     ::unlink(tmp.c_str());
     return Status::IoError(path + ": flush failed: " + ErrnoText(err));
@@ -91,10 +99,21 @@ Status SyncFileSystemOf(const std::string& path) {
   return Status::Ok();
 }
 
+// fsync()s the file or directory at `path`; `what` names it in the error.
+Status SyncPath(const std::string& path, const std::string& what) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Status::IoError(what + ": cannot open to flush: " + ErrnoText(errno));
+  int rc = ::fsync(fd);
+  int err = errno;
+  ::close(fd);
+  if (rc != 0) return Status::IoError(what + ": flush failed: " + ErrnoText(err));
+  return Status::Ok();
+}
+
 }  // namespace
 
 Status WriteFileAtomic(const std::string& path, const std::string& content) {
-  Result<std::string> tmp = WriteTemp(path, content, /*sync=*/true);
+  Result<std::string> tmp = WriteTemp(path, content, TempSync::kFsync);
   if (!tmp.ok()) return tmp.status();
   if (::rename(tmp->c_str(), path.c_str()) != 0) {
     int err = errno;
@@ -109,7 +128,9 @@ AtomicWriteBatch::~AtomicWriteBatch() {
 }
 
 Status AtomicWriteBatch::Stage(const std::string& path, const std::string& content) {
-  Result<std::string> tmp = WriteTemp(path, content, /*sync=*/false);
+  Result<std::string> tmp = WriteTemp(
+      path, content,
+      flush_ == Flush::kEachFile ? TempSync::kStartWriteback : TempSync::kNone);
   if (!tmp.ok()) return tmp.status();
   std::lock_guard<std::mutex> lock(mu_);
   staged_.emplace_back(*tmp, path);
@@ -119,6 +140,18 @@ Status AtomicWriteBatch::Stage(const std::string& path, const std::string& conte
 Status AtomicWriteBatch::Commit() {
   std::lock_guard<std::mutex> lock(mu_);
   if (staged_.empty()) return Status::Ok();
+  if (flush_ == Flush::kEachFile) {
+    // Every staged file is on disk before any target is replaced...
+    std::set<std::string> dirs;
+    for (const auto& [tmp, target] : staged_) {
+      ROLLGATE_RETURN_IF_ERROR(SyncPath(tmp, target));
+      dirs.insert(DirName(target));
+    }
+    ROLLGATE_RETURN_IF_ERROR(RenameStaged());
+    // ...and the renames are on disk before Commit() returns.
+    for (const auto& dir : dirs) ROLLGATE_RETURN_IF_ERROR(SyncPath(dir, dir));
+    return Status::Ok();
+  }
   // Every staged file is on disk before any target is replaced...
   // One directory per file system the targets live on: syncfs flushes a whole file system.
   std::map<dev_t, std::string> file_systems;
@@ -127,14 +160,19 @@ Status AtomicWriteBatch::Commit() {
     if (::stat(tmp.c_str(), &st) == 0) file_systems.emplace(st.st_dev, DirName(target));
   }
   for (const auto& [dev, dir] : file_systems) ROLLGATE_RETURN_IF_ERROR(SyncFileSystemOf(dir));
+  ROLLGATE_RETURN_IF_ERROR(RenameStaged());
+  // ...and the renames are on disk before Commit() returns.
+  for (const auto& [dev, dir] : file_systems) ROLLGATE_RETURN_IF_ERROR(SyncFileSystemOf(dir));
+  return Status::Ok();
+}
+
+Status AtomicWriteBatch::RenameStaged() {
   for (const auto& [tmp, target] : staged_) {
     if (::rename(tmp.c_str(), target.c_str()) != 0) {
       return Status::IoError(target + ": rename failed: " + ErrnoText(errno));
     }
   }
   staged_.clear();
-  // ...and the renames are on disk before Commit() returns.
-  for (const auto& [dev, dir] : file_systems) ROLLGATE_RETURN_IF_ERROR(SyncFileSystemOf(dir));
   return Status::Ok();
 }
 

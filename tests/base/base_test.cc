@@ -40,13 +40,15 @@ TEST(FileUtilTest, AtomicWriteReplacesWholeAndBoundedRead) {
   EXPECT_EQ(ResolveRelative("/etc/rollgate", "/abs"), "/abs");
 }
 
-TEST(FileUtilTest, BatchReplacesTargetsOnlyOnCommitAndCleansUpOtherwise) {
+class BatchFlushTest : public ::testing::TestWithParam<AtomicWriteBatch::Flush> {};
+
+TEST_P(BatchFlushTest, BatchReplacesTargetsOnlyOnCommitAndCleansUpOtherwise) {
   testing::TempDir dir;
   ASSERT_OK(MakeDirs(dir.Join("a")));
   ASSERT_OK(MakeDirs(dir.Join("b")));
   ASSERT_OK(WriteFileAtomic(dir.Join("a/gate.json"), "old"));
   {
-    AtomicWriteBatch batch;
+    AtomicWriteBatch batch(GetParam());
     ASSERT_OK(batch.Stage(dir.Join("a/gate.json"), "new a"));
     ASSERT_OK(batch.Stage(dir.Join("b/gate.json"), "new b"));
     EXPECT_EQ(*ReadFileToString(dir.Join("a/gate.json")), "old") << "staged, not yet visible";
@@ -56,18 +58,29 @@ TEST(FileUtilTest, BatchReplacesTargetsOnlyOnCommitAndCleansUpOtherwise) {
   EXPECT_EQ(*ReadFileToString(dir.Join("a/gate.json")), "new a");
   EXPECT_EQ(*ReadFileToString(dir.Join("b/gate.json")), "new b");
   {
-    AtomicWriteBatch abandoned;  // never committed: the old file stays, no temp file is left
+    AtomicWriteBatch abandoned(GetParam());  // never committed: the old file stays, no temp file is left
     ASSERT_OK(abandoned.Stage(dir.Join("a/gate.json"), "lost"));
   }
   EXPECT_EQ(*ReadFileToString(dir.Join("a/gate.json")), "new a");
-  int entries = 0;
-  for (const auto& e : std::filesystem::directory_iterator(dir.Join("a"))) entries += e.is_regular_file();
-  EXPECT_EQ(entries, 1);
-  AtomicWriteBatch bad;
+  for (const char* sub : {"a", "b"}) {
+    int entries = 0;
+    for (const auto& e : std::filesystem::directory_iterator(dir.Join(sub))) entries += e.is_regular_file();
+    EXPECT_EQ(entries, 1) << sub;
+  }
+  AtomicWriteBatch bad(GetParam());
   Status st = bad.Stage(dir.Join("missing-dir/gate.json"), "x");
   EXPECT_EQ(st.code(), Status::Code::kIoError);
   EXPECT_NE(st.message().find("missing-dir/gate.json"), std::string::npos) << st.message();
 }
+
+INSTANTIATE_TEST_SUITE_P(FileUtilTest, BatchFlushTest,
+                         ::testing::Values(AtomicWriteBatch::Flush::kFileSystem,
+                                           AtomicWriteBatch::Flush::kEachFile),
+                         [](const auto& info) {
+                           return info.param == AtomicWriteBatch::Flush::kFileSystem
+                                      ? std::string("FileSystem")
+                                      : std::string("EachFile");
+                         });
 
 TEST(SubprocessTest, CapturesOutputAndExitCodeWithoutAShell) {
   Result<CommandResult> r = RunCommand({"sh", "-c", "echo out; echo err >&2; exit 3"}, {});
