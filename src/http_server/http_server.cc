@@ -205,6 +205,20 @@ void HttpServer::Impl::Configure(httplib::Server& s) {
     res.status = 500;
     res.set_content("internal server error\n", kContentTypeText);
   });
+  // RFC 9112 6.3: a request with neither Content-Length nor Transfer-Encoding has no body.
+  // httplib 0.11.4 instead reads the body of a POST, PUT, PATCH or DELETE until the client
+  // closes or read_timeout_s passes, so `curl -X POST URL` waited 5 s for its answer. The
+  // pre-routing handler runs before that read; it states the empty body (the request is a
+  // non-const local, as in Serve()).
+  s.set_pre_routing_handler([](const httplib::Request& req, httplib::Response&) {
+    const bool may_have_body = req.method == "POST" || req.method == "PUT" ||
+                               req.method == "PATCH" || req.method == "DELETE";
+    if (may_have_body && !req.has_header("Content-Length") &&
+        !req.has_header("Transfer-Encoding")) {
+      const_cast<httplib::Request&>(req).headers.emplace("Content-Length", "0");
+    }
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
   auto serve = [this](const httplib::Request& req, httplib::Response& res) { Serve(req, res); };
   const std::string any_path = ".*";
   s.Get(any_path, serve);

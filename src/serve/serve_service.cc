@@ -192,6 +192,14 @@ ServerResponse ServeService::HandleFlagger(const ServerRequest& request) {
 }
 
 ServerResponse ServeService::HandleArgo(const ServerRequest& request) {
+  // The server answers HEAD through the GET route, but a HEAD (a link checker, a load
+  // balancer's probe) must not start a gate that spends provider calls.
+  if (request.method == "HEAD") {
+    ServerResponse r = ServerResponse::Make(405, "text/plain",
+                                            "HEAD /hooks/argo runs no gate: use GET or POST\n");
+    r.headers.emplace_back("Allow", "GET, POST");
+    return r;
+  }
   ServerResponse denied = Authorize(request, "/hooks/argo");
   if (denied.status != 200) return denied;
   return RunAndAnswer(Caller::kArgo, "argo", serve_.max_result_age_ms, "/hooks/argo");
@@ -232,7 +240,7 @@ void ServeService::RegisterRoutes() {
   s.SetFallback([](const ServerRequest& r) {
     static const std::vector<std::pair<std::string, std::string>> kAllowed = {
         {"/metrics", "GET, HEAD"},        {"/healthz", "GET, HEAD"},
-        {"/hooks/flagger", "POST"},       {"/hooks/argo", "GET, HEAD, POST"},
+        {"/hooks/flagger", "POST"},       {"/hooks/argo", "GET, POST"},
         {"/run", "POST"}};
     for (const auto& [path, allow] : kAllowed) {
       if (r.path != path) continue;

@@ -76,8 +76,8 @@ TEST_P(BatchFlushTest, BatchReplacesTargetsOnlyOnCommitAndCleansUpOtherwise) {
 INSTANTIATE_TEST_SUITE_P(FileUtilTest, BatchFlushTest,
                          ::testing::Values(AtomicWriteBatch::Flush::kFileSystem,
                                            AtomicWriteBatch::Flush::kEachFile),
-                         [](const auto& info) {
-                           return info.param == AtomicWriteBatch::Flush::kFileSystem
+                         [](const ::testing::TestParamInfo<AtomicWriteBatch::Flush>& p) {
+                           return p.param == AtomicWriteBatch::Flush::kFileSystem
                                       ? std::string("FileSystem")
                                       : std::string("EachFile");
                          });

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -237,6 +238,30 @@ TEST_F(HttpServerTest, OneKeepAliveConnectionServesUpToKeepAliveMaxRequests) {
   ::close(fd);
   EXPECT_EQ(served.load(), 30);
   EXPECT_GE(HttpServerOptions{}.keep_alive_max_requests, 100);  // the default is generous
+}
+
+// A POST with neither Content-Length nor Transfer-Encoding has an empty body (RFC 9112); the
+// server must answer it at once instead of reading until its read timeout. The client gives
+// up after 10 s, the server would wait 30.
+TEST_F(HttpServerTest, APostWithoutContentLengthHasAnEmptyBodyAndIsAnsweredAtOnce) {
+  HttpServerOptions options;
+  options.read_timeout_s = 30;
+  HttpServer& s = Make(options);
+  std::atomic<int> body_bytes{-1};
+  s.Handle("POST", "/p", [&](const ServerRequest& r) {
+    body_bytes = static_cast<int>(r.body.size());
+    return Ok("k");
+  });
+  ASSERT_OK(s.Start());
+  int fd = ConnectLoopback(s.port());
+  ASSERT_GE(fd, 0);
+  timeval give_up{10, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &give_up, sizeof give_up);
+  std::string got = RoundTrip(fd, "POST /p HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+  ::close(fd);
+  EXPECT_NE(got.find("HTTP/1.1 200"), std::string::npos) << got;
+  EXPECT_NE(got.find("\r\n\r\nk"), std::string::npos) << got;
+  EXPECT_EQ(body_bytes.load(), 0);
 }
 
 TEST_F(HttpServerTest, BindingABusyPortFailsLoudly) {

@@ -92,6 +92,23 @@ TEST_F(ServeServiceTest, RunEndpointsRefuseAMissingOrWrongBearerToken) {
   EXPECT_EQ(lower.status, 200);
 }
 
+TEST_F(ServeServiceTest, HeadOnTheArgoHookIs405AndRunsNoGate) {
+  ASSERT_OK(serve_.Start());
+  TestRequest req;
+  req.method = "HEAD";
+  req.url = serve_.Url("/hooks/argo");
+  req.headers = {"Authorization: Bearer " + std::string(kServeToken)};
+  TestResponse r = Fetch(req);
+  EXPECT_EQ(r.status, 405);
+  ASSERT_NE(r.Header("Allow"), nullptr);
+  EXPECT_EQ(*r.Header("Allow"), "GET, POST");
+  EXPECT_EQ(serve_.gate().calls(), 0) << "HEAD must not start a run";
+  // HEAD on a read-only endpoint still answers as GET does.
+  req.url = serve_.Url("/metrics");
+  req.headers.clear();
+  EXPECT_EQ(Fetch(req).status, 200);
+}
+
 TEST_F(ServeServiceTest, WithoutAConfiguredTokenRunEndpointsAnswer403) {
   serve_.config().serve->token.reset();
   ASSERT_OK(serve_.Start());
