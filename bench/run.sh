@@ -48,10 +48,12 @@ echo 'int main() { return 0; }' | c++ -x c++ - -o "$work/link_floor" -Wl,--no-as
       --next -s -o /dev/null -H "Authorization: Bearer sk-invalid-000000000000" -H 'Content-Type: application/json' -d "$BODY" "$URL/v1/chat/completions" \
   --- "$RG" --help \
   --- "$work/link_floor" \
+  --- "$B/rollgate-server" check --base-url "$URL" --model gpt-4o-mini --api-key-env BENCH_KEY --evidence-dir "$work/ev-server" \
   >"$work/overhead.json"
 rg=$(sed -n 1p "$work/overhead.json"); c1=$(sed -n 2p "$work/overhead.json"); c2=$(sed -n 3p "$work/overhead.json")
 floor=$(sed -n 4p "$work/overhead.json"); libs=$(sed -n 5p "$work/overhead.json")
-echo "{\"overhead\":[$rg,$c1,$c2,$floor,$libs]}" >>"$out"
+server=$(sed -n 6p "$work/overhead.json")
+echo "{\"overhead\":[$rg,$c1,$c2,$floor,$libs,$server]}" >>"$out"
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
 rg_cpu=$(jq .cpu_ms <<<"$rg"); c1_cpu=$(jq .cpu_ms <<<"$c1"); c2_cpu=$(jq .cpu_ms <<<"$c2")
 rg_wall=$(jq .wall_ms <<<"$rg"); c1_wall=$(jq .wall_ms <<<"$c1"); c2_wall=$(jq .wall_ms <<<"$c2")
@@ -59,6 +61,7 @@ row "probe CPU (median of 31)" "$rg_cpu ms = $(ratio "$rg_cpu" "$c1_cpu")x curl"
 row "rollgate start-up alone (--help)" "$(jq .cpu_ms <<<"$floor") ms CPU, $(jq .wall_ms <<<"$floor") ms wall" "(the floor of the two above)" "$(ldd "$RG" | wc -l) shared objects loaded"
 libs_cpu=$(jq .cpu_ms <<<"$libs")
 row "  its libraries alone (empty main)" "$libs_cpu ms CPU = $(ratio "$libs_cpu" "$c1_cpu")x curl" "" "rollgate's own work: $(awk -v a="$rg_cpu" -v b="$libs_cpu" 'BEGIN{printf "%.1f", a-b}') ms"
+row "  the same check in rollgate-server" "$(jq .cpu_ms <<<"$server") ms CPU = $(ratio "$(jq .cpu_ms <<<"$server")" "$c1_cpu")x curl" "" "with cpp-httplib & co loaded: $(ldd "$B/rollgate-server" | wc -l) shared objects"
 row "probe wall (median of 31)" "$rg_wall ms" "<= curl + 5 ms ($(awk -v c="$c1_wall" 'BEGIN{printf "%.1f", c+5}') ms)" "curl 1 call $c1_wall ms; 2 calls $c2_wall ms"
 
 # 2. Gate concurrency: 2 releases (new streams) + invalid-token call, provider latency 300 ms.
