@@ -88,22 +88,12 @@ Result<std::string> WriteTemp(const std::string& path, const std::string& conten
   return tmp;
 }
 
-// Flushes the file system holding `path` (one call for every file staged there).
-Status SyncFileSystemOf(const std::string& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return Status::IoError(path + ": cannot open to flush: " + ErrnoText(errno));
-  int rc = ::syncfs(fd);
-  int err = errno;
-  ::close(fd);
-  if (rc != 0) return Status::IoError(path + ": flush failed: " + ErrnoText(err));
-  return Status::Ok();
-}
-
-// fsync()s the file or directory at `path`; `what` names it in the error.
-Status SyncPath(const std::string& path, const std::string& what) {
+// Opens `path` and flushes it with `flush`: ::fsync for that file or directory, ::syncfs for
+// the whole file system holding it. `what` names it in the error.
+Status FlushPath(const std::string& path, const std::string& what, int (*flush)(int)) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return Status::IoError(what + ": cannot open to flush: " + ErrnoText(errno));
-  int rc = ::fsync(fd);
+  int rc = flush(fd);
   int err = errno;
   ::close(fd);
   if (rc != 0) return Status::IoError(what + ": flush failed: " + ErrnoText(err));
@@ -144,12 +134,12 @@ Status AtomicWriteBatch::Commit() {
     // Every staged file is on disk before any target is replaced...
     std::set<std::string> dirs;
     for (const auto& [tmp, target] : staged_) {
-      ROLLGATE_RETURN_IF_ERROR(SyncPath(tmp, target));
+      ROLLGATE_RETURN_IF_ERROR(FlushPath(tmp, target, ::fsync));
       dirs.insert(DirName(target));
     }
     ROLLGATE_RETURN_IF_ERROR(RenameStaged());
     // ...and the renames are on disk before Commit() returns.
-    for (const auto& dir : dirs) ROLLGATE_RETURN_IF_ERROR(SyncPath(dir, dir));
+    for (const auto& dir : dirs) ROLLGATE_RETURN_IF_ERROR(FlushPath(dir, dir, ::fsync));
     return Status::Ok();
   }
   // Every staged file is on disk before any target is replaced...
@@ -159,10 +149,10 @@ Status AtomicWriteBatch::Commit() {
     struct stat st {};
     if (::stat(tmp.c_str(), &st) == 0) file_systems.emplace(st.st_dev, DirName(target));
   }
-  for (const auto& [dev, dir] : file_systems) ROLLGATE_RETURN_IF_ERROR(SyncFileSystemOf(dir));
+  for (const auto& [dev, dir] : file_systems) ROLLGATE_RETURN_IF_ERROR(FlushPath(dir, dir, ::syncfs));
   ROLLGATE_RETURN_IF_ERROR(RenameStaged());
   // ...and the renames are on disk before Commit() returns.
-  for (const auto& [dev, dir] : file_systems) ROLLGATE_RETURN_IF_ERROR(SyncFileSystemOf(dir));
+  for (const auto& [dev, dir] : file_systems) ROLLGATE_RETURN_IF_ERROR(FlushPath(dir, dir, ::syncfs));
   return Status::Ok();
 }
 
