@@ -19,12 +19,18 @@ namespace {
 // Returns only when exec failed, with the exit code after saying what to do.
 int ExecServerBinary(const char* command, char** argv) {
   std::error_code ec;
+  // The real file behind a symlinked `rollgate`, so its sibling is found.
   std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", ec);
-  std::filesystem::path server = ec ? std::filesystem::path(kServerBinaryName)
-                                    : self.parent_path() / kServerBinaryName;
   std::fflush(nullptr);
   // argv as given: argv[0] stays the name the user typed, so usage lines say `rollgate mock`.
-  ::execv(server.c_str(), argv);
+  std::filesystem::path server;
+  if (!ec) {
+    server = self.parent_path() / kServerBinaryName;
+    ::execv(server.c_str(), argv);
+  } else {  // no /proc (a minimal sandbox): the PATH
+    server = kServerBinaryName;
+    ::execvp(kServerBinaryName, argv);
+  }
   const int err = errno;
   return ReportError(Status::InvalidArgument(
       std::string("`rollgate ") + command + "` runs in " + kServerBinaryName +

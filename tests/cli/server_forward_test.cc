@@ -59,6 +59,18 @@ TEST(ServerForwardTest, MissingRollgateServerIsAClearErrorAndTheProbePathStillWo
   EXPECT_EQ(diff->err.find("rollgate-server"), std::string::npos) << diff->err;
 }
 
+TEST(ServerForwardTest, ASymlinkedRollgateFindsRollgateServerBesideTheRealFile) {
+  TempDir dir;
+  const std::string link = dir.Join("rollgate");
+  std::filesystem::create_symlink(ROLLGATE_BINARY, link);
+  internal::CommandOptions opts;
+  opts.timeout_ms = 30000;
+  Result<internal::CommandResult> run = internal::RunCommand({link, "mock", "--help"}, opts);
+  ASSERT_TRUE(run.ok()) << run.status().message();
+  EXPECT_EQ(run->exit_code, 0) << run->err;
+  EXPECT_NE(run->out.find(link + " mock [OPTIONS]"), std::string::npos) << run->out;
+}
+
 TEST(ServerForwardTest, RollgateLoadsNoServerOrParserSharedLibraries) {
   internal::CommandOptions opts;
   opts.timeout_ms = 30000;
