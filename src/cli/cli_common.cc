@@ -4,6 +4,8 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
+#include <system_error>
 
 #include "evidence/evidence.h"
 #include "gate/gates.h"
@@ -14,6 +16,12 @@ int ReportError(const Status& status) {
   std::fprintf(stderr, "rollgate: error: %s\n", status.message().c_str());
   return ToInt(status.code() == Status::Code::kInvalidArgument ? ExitCode::kUsage
                                                                : ExitCode::kInternal);
+}
+
+std::string PathBesideSelf(const std::string& name) {
+  std::error_code ec;
+  std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  return ec ? std::string() : (self.parent_path() / name).string();
 }
 
 std::string HelpExample(const std::string& text) { return "\nExample:\n" + text + "\n"; }

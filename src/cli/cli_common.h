@@ -14,6 +14,10 @@ namespace rollgate::cli {
 /// 2 for usage/config errors, 3 for everything else.
 int ReportError(const Status& status);
 
+/// `name` in the directory of the running binary's real file (/proc/self/exe, so a symlinked
+/// binary finds its siblings); empty when /proc is not readable.
+std::string PathBesideSelf(const std::string& name);
+
 /// A help footer: "\nExample:\n" + text.
 std::string HelpExample(const std::string& text);
 

@@ -16,11 +16,9 @@ namespace {
 // overrides (an installed rollgate has none, and its app rows are then "not applicable").
 std::string FindSampleApp() {
   if (const char* env = std::getenv("ROLLGATE_SAMPLE_APP"); env && *env) return env;
+  std::string app = PathBesideSelf("sample_app");
   std::error_code ec;
-  std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", ec);
-  if (ec) return "";
-  std::filesystem::path app = self.parent_path() / "sample_app";
-  return std::filesystem::exists(app, ec) ? app.string() : "";
+  return !app.empty() && std::filesystem::exists(app, ec) ? app : "";
 }
 
 }  // namespace

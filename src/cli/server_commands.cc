@@ -2,7 +2,6 @@
 // only (server_commands.h).
 #include "cli/server_commands.h"
 
-#include <cstring>
 #include <memory>
 #include <string>
 
@@ -13,11 +12,8 @@
 namespace rollgate::cli {
 namespace {
 
-CLI::App* Add(CLI::App& app, const char* name) {
-  for (const ServerCommandInfo& c : kServerCommands) {
-    if (std::strcmp(c.name, name) == 0) return app.add_subcommand(c.name, c.description);
-  }
-  return app.add_subcommand(name);  // unreachable: every caller names a kServerCommands entry
+CLI::App* Add(CLI::App& app, const ServerCommandInfo& command) {
+  return app.add_subcommand(command.name, command.description);
 }
 
 struct ServerArgs {
@@ -33,7 +29,7 @@ ServerCommandRunner AddServerCommands(CLI::App& app, char** /*argv*/) {
   // CLI11 binds options to these fields by reference, so they live as long as the runner.
   auto args = std::make_shared<ServerArgs>();
   RehearseArgs& rehearse = args->rehearse;
-  CLI::App* rehearse_cmd = Add(app, "rehearse");
+  CLI::App* rehearse_cmd = Add(app, kRehearseCommand);
   rehearse_cmd->add_option("--config", rehearse.config, "Rehearse these releases (default: a built-in setup)");
   rehearse_cmd->add_option("--format", rehearse.format, "table or json")->capture_default_str();
   rehearse_cmd->add_option("--evidence-dir", rehearse.evidence_dir, "Each mode's evidence goes to a subdirectory")
@@ -44,7 +40,7 @@ ServerCommandRunner AddServerCommands(CLI::App& app, char** /*argv*/) {
   rehearse_cmd->footer(HelpExample("  rollgate rehearse\n  rollgate rehearse --config rollgate.yaml --format json"));
 
   MockArgs& mock = args->mock;
-  CLI::App* mock_cmd = Add(app, "mock");
+  CLI::App* mock_cmd = Add(app, kMockCommand);
   mock_cmd->add_option("--listen", mock.listen, "HOST:PORT; port 0 picks a free one")
       ->capture_default_str();
   mock_cmd->add_option("--key", mock.options.keys,
@@ -106,13 +102,13 @@ ServerCommandRunner AddServerCommands(CLI::App& app, char** /*argv*/) {
               }()));
 
   DemoArgs& demo = args->demo;
-  CLI::App* demo_cmd = Add(app, "demo");
+  CLI::App* demo_cmd = Add(app, kDemoCommand);
   demo_cmd->add_option("--evidence-dir", demo.evidence_dir, "Where the demo's evidence goes")
       ->capture_default_str();
   demo_cmd->footer(HelpExample("  rollgate demo"));
 
   ServeArgs& serve = args->serve;
-  CLI::App* serve_cmd = Add(app, "serve");
+  CLI::App* serve_cmd = Add(app, kServeCommand);
   serve_cmd->add_option("--config", serve.config, "The rollgate.yaml to read")->required();
   serve_cmd->add_option("--listen", serve.listen,
                         "HOST:PORT (default: serve.listen, else 127.0.0.1:9464; port 0 picks one)");
@@ -125,7 +121,6 @@ ServerCommandRunner AddServerCommands(CLI::App& app, char** /*argv*/) {
               "  curl -s -H \"Authorization: Bearer $ROLLGATE_SERVE_TOKEN\" "
               "127.0.0.1:9464/hooks/argo\n"
               "See docs/serve.md."));
-
 
   return [=]() -> std::optional<int> {
     if (*rehearse_cmd) return RunRehearseCommand(args->rehearse);

@@ -19,16 +19,20 @@ struct ServerCommandInfo {
   const char* name;
   const char* description;
 };
-inline constexpr ServerCommandInfo kServerCommands[] = {
-    {"rehearse",
-     "Inject every known fault through the mock and show which the gate catches (exit 0 all "
-     "caught, 1 not)"},
-    {"mock", "Run the OpenAI-compatible mock provider on loopback until SIGINT/SIGTERM"},
-    {"demo", "The embedded default: mock provider + two releases + gate, no setup"},
-    {"serve",
-     "Scheduled, capped gates; Prometheus /metrics; Flagger and Argo webhooks (runs until "
-     "SIGTERM)"},
-};
+inline constexpr ServerCommandInfo kRehearseCommand{
+    "rehearse",
+    "Inject every known fault through the mock and show which the gate catches (exit 0 all "
+    "caught, 1 not)"};
+inline constexpr ServerCommandInfo kMockCommand{
+    "mock", "Run the OpenAI-compatible mock provider on loopback until SIGINT/SIGTERM"};
+inline constexpr ServerCommandInfo kDemoCommand{
+    "demo", "The embedded default: mock provider + two releases + gate, no setup"};
+inline constexpr ServerCommandInfo kServeCommand{
+    "serve",
+    "Scheduled, capped gates; Prometheus /metrics; Flagger and Argo webhooks (runs until "
+    "SIGTERM)"};
+inline constexpr ServerCommandInfo kServerCommands[] = {kRehearseCommand, kMockCommand,
+                                                        kDemoCommand, kServeCommand};
 
 /// The file name of the binary that runs the server commands, beside `rollgate`.
 inline constexpr char kServerBinaryName[] = "rollgate-server";

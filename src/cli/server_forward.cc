@@ -5,7 +5,6 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <filesystem>
 #include <string>
 #include <utility>
 #include <vector>
@@ -18,14 +17,10 @@ namespace {
 
 // Returns only when exec failed, with the exit code after saying what to do.
 int ExecServerBinary(const char* command, char** argv) {
-  std::error_code ec;
-  // The real file behind a symlinked `rollgate`, so its sibling is found.
-  std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  std::string server = PathBesideSelf(kServerBinaryName);
   std::fflush(nullptr);
   // argv as given: argv[0] stays the name the user typed, so usage lines say `rollgate mock`.
-  std::filesystem::path server;
-  if (!ec) {
-    server = self.parent_path() / kServerBinaryName;
+  if (!server.empty()) {
     ::execv(server.c_str(), argv);
   } else {  // no /proc (a minimal sandbox): the PATH
     server = kServerBinaryName;
@@ -34,7 +29,7 @@ int ExecServerBinary(const char* command, char** argv) {
   const int err = errno;
   return ReportError(Status::InvalidArgument(
       std::string("`rollgate ") + command + "` runs in " + kServerBinaryName +
-      ", which belongs beside the rollgate binary, but " + server.string() +
+      ", which belongs beside the rollgate binary, but " + server +
       " cannot be run (" + std::strerror(err) +
       "); install rollgate and rollgate-server from the same build (docs/install.md)"));
 }
