@@ -10,8 +10,8 @@ packages=(
   libcpp-httplib-dev libtomlplusplus-dev libsqlite3-dev libgtest-dev libgmock-dev nettle-dev
 )
 if [ "${1:-}" = "--test" ] || [ "${ROLLGATE_BOOTSTRAP_TEST:-}" = 1 ]; then
-  # Real components the integration tests start on loopback.
-  packages+=(nginx-light prometheus curl openssl zlib1g-dev)
+  # Real components the integration tests start on loopback; xmllint validates junit.xml.
+  packages+=(nginx-light prometheus curl openssl zlib1g-dev libxml2-utils)
 fi
 if [ "${1:-}" = "--fuzz" ]; then
   packages+=(clang-14 libclang-rt-14-dev)
