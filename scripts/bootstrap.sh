@@ -8,10 +8,12 @@ packages=(
   build-essential cmake pkg-config
   libcurl4-openssl-dev libssl-dev nlohmann-json3-dev libyaml-cpp-dev libcli11-dev libfmt-dev
   libcpp-httplib-dev libtomlplusplus-dev libsqlite3-dev libgtest-dev libgmock-dev nettle-dev
+  libpq-dev
 )
 if [ "${1:-}" = "--test" ] || [ "${ROLLGATE_BOOTSTRAP_TEST:-}" = 1 ]; then
-  # Real components the integration tests start on loopback.
-  packages+=(nginx-light prometheus curl openssl zlib1g-dev)
+  # Real components the integration tests start on loopback (postgresql-15: a throw-away
+  # server per PostgreSQL history test, tests/store/pg_fixture.h).
+  packages+=(nginx-light prometheus curl openssl zlib1g-dev postgresql-15)
 fi
 if [ "${1:-}" = "--fuzz" ]; then
   packages+=(clang-14 libclang-rt-14-dev)

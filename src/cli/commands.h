@@ -73,8 +73,9 @@ struct ServeArgs {
 int RunServeCommand(const ServeArgs& args);
 
 struct HistoryArgs {
-  std::string db;      // the history database; or
-  std::string config;  // a config whose history: {db: PATH} names it
+  std::string db;      // the history database (a file or a postgresql:// URI); or
+  std::string config;  // a config whose history: {db: ...} names it
+  bool fleet = false;  // the newest verdict of every service instead of the run listing
   std::string release;
   int last = 20;
   std::string format = "table";

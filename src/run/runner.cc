@@ -29,7 +29,7 @@
 #include "gate/gates.h"
 #include "probe/curl_transport.h"
 #include "run/release_prober.h"
-#include "store/history_store.h"
+#include "store/history_append.h"
 
 namespace rollgate::internal {
 
@@ -83,8 +83,10 @@ class Pipeline {
       if (!st.ok()) return Status::IoError("cannot write evidence: " + st.message());
     }
     if (config_.history && options_.append_history) {
-      Status st = AppendToHistory(config_.history->db, *report_, redactor_.Redact(RenderGateJson(*report_)));
-      if (!st.ok()) return Status::IoError("cannot append to history " + config_.history->db + ": " + st.message());
+      // After the evidence: a history that cannot record the run is a warning, never the verdict.
+      std::string warning = RecordRunInHistory(*config_.history, config_.dir, env_, *report_,
+                                               redactor_.Redact(RenderGateJson(*report_)), &redactor_);
+      if (!warning.empty()) report_->warnings.push_back(warning);
     }
     return Status::Ok();
   }
