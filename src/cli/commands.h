@@ -16,6 +16,7 @@ struct GateArgs {
   std::string evidence_dir = "rollgate-evidence";
   std::string config_dir;  // fleet: every config in this directory
   int concurrency = 64;    // fleet: requests on the wire at once
+  std::string shard;       // fleet: INDEX/COUNT or auto/COUNT; empty: every service
 };
 int RunGateCommand(const GateArgs& args);
 

@@ -29,12 +29,16 @@ int Main(int argc, char** argv) {
   gate_cmd->add_option("--concurrency", gate.concurrency, "Fleet: requests on the wire at once")
       ->capture_default_str()
       ->check(CLI::Range(1, 4096));
+  gate_cmd->add_option("--shard", gate.shard,
+                       "Fleet: only the services of shard INDEX/COUNT (0-based; auto/COUNT reads "
+                       "JOB_COMPLETION_INDEX)");
   gate_cmd
       ->add_option("--evidence-dir", gate.evidence_dir,
                    "Where gate.json, junit.xml, summary.md, probes.jsonl go")
       ->capture_default_str();
   gate_cmd->footer(
-      HelpExample("  rollgate gate --config deploy/rollgate.yaml --evidence-dir out/rollgate"));
+      HelpExample("  rollgate gate --config deploy/rollgate.yaml --evidence-dir out/rollgate\n"
+                  "  rollgate gate --config-dir services/ --shard auto/4 --evidence-dir out"));
 
   CheckArgs check;
   CLI::App* check_cmd = app.add_subcommand(
