@@ -48,15 +48,15 @@ Result<ShardSpec> ParseShard(const std::string& text, const Environment& env) {
       return Status::InvalidArgument(
           "--shard auto/" + std::to_string(spec.count) +
           ": JOB_COMPLETION_INDEX is not set (a Kubernetes Indexed Job sets it in each pod); "
-          "outside one, give the index: --shard 0/" + std::to_string(spec.count));
+          "outside one, give the index: --shard 0/" +
+          std::to_string(spec.count));
     }
     index = Trim(*job_index);
     from = " (JOB_COMPLETION_INDEX)";
   }
   if (!ParseCount(index, &spec.index)) {
     return Status::InvalidArgument("--shard: index " + SanitizeForDisplay(index, 40) + from +
-                                   " is not a number from 0 to " +
-                                   std::to_string(spec.count - 1));
+                                   " is not a number from 0 to " + std::to_string(spec.count - 1));
   }
   if (spec.index >= spec.count) {
     return Status::InvalidArgument("--shard: index " + std::to_string(spec.index) + from +

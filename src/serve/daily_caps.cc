@@ -33,10 +33,10 @@ CapDecision DailyCaps::Decide(int runs, int64_t tokens, int64_t last_run_tokens,
   if (tokens >= max_tokens || tokens + last_run_tokens > max_tokens) {
     d.allowed = false;
     d.reason = "max_tokens_per_day";
-    d.detail = "daily token cap reached: " + std::to_string(tokens) + " of " +
-               std::to_string(max_tokens) + " usage tokens used today (UTC) and the last run cost " +
-               std::to_string(last_run_tokens) + "; the next run is allowed after " +
-               FormatIsoUtc((day + 1) * 86400000);
+    d.detail =
+        "daily token cap reached: " + std::to_string(tokens) + " of " + std::to_string(max_tokens) +
+        " usage tokens used today (UTC) and the last run cost " + std::to_string(last_run_tokens) +
+        "; the next run is allowed after " + FormatIsoUtc((day + 1) * 86400000);
     return d;
   }
   return d;
@@ -69,18 +69,19 @@ int64_t DailyCaps::tokens_today(int64_t now_unix_ms) {
   return tokens_;
 }
 
-
 Result<CapDecision> SharedDailyCaps::Reserve(int64_t now_unix_ms, ServeUsage* usage) {
   const int64_t day = UnixDay(now_unix_ms);
   CapDecision decision;
   Result<ServeUsage> stored = store_.UpdateServeUsage(service_, day, [&](ServeUsage* u) {
-    decision = DailyCaps::Decide(u->runs, u->tokens, u->last_run_tokens, max_runs_, max_tokens_, day);
+    decision =
+        DailyCaps::Decide(u->runs, u->tokens, u->last_run_tokens, max_runs_, max_tokens_, day);
     if (!decision.allowed) return false;
     ++u->runs;
     return true;
   });
   if (!stored.ok()) return stored.status();
-  if (!decision.allowed) decision.detail += " (counted across every replica in " + store_.name() + ")";
+  if (!decision.allowed)
+    decision.detail += " (counted across every replica in " + store_.name() + ")";
   *usage = *stored;
   return decision;
 }

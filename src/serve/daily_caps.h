@@ -71,7 +71,9 @@ class SharedDailyCaps {
   /// `store` must outlive this.
   SharedDailyCaps(HistoryStore& store, std::string service, int max_runs_per_day,
                   int64_t max_tokens_per_day)
-      : store_(store), service_(std::move(service)), max_runs_(max_runs_per_day),
+      : store_(store),
+        service_(std::move(service)),
+        max_runs_(max_runs_per_day),
         max_tokens_(max_tokens_per_day) {}
 
   /// Counts a run that starts now when the caps allow it, atomically across replicas. Sets

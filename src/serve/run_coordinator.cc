@@ -88,18 +88,16 @@ Status RunCoordinator::Start() {
   const int64_t now = clock_.NowUnixMs();
   HistoryStore* history = options_.history;
   if (history && history->shared()) {
-    shared_caps_ = std::make_unique<SharedDailyCaps>(*history, options_.service,
-                                                     options_.max_runs_per_day,
-                                                     options_.max_tokens_per_day);
+    shared_caps_ = std::make_unique<SharedDailyCaps>(
+        *history, options_.service, options_.max_runs_per_day, options_.max_tokens_per_day);
   }
   if (history) {
     // Only this service's serve runs count: services sharing one history keep their own caps.
     // (A shared history counts the caps itself: RefreshShared shows them below.)
     const int64_t day = UnixDay(now);
-    Result<HistoryUsage> usage =
-        shared() ? Result<HistoryUsage>(HistoryUsage{})
-                 : history->UsageBetween(options_.service, day * 86400000, (day + 1) * 86400000,
-                                         "serve:");
+    Result<HistoryUsage> usage = shared() ? Result<HistoryUsage>(HistoryUsage{})
+                                          : history->UsageBetween(options_.service, day * 86400000,
+                                                                  (day + 1) * 86400000, "serve:");
     if (!usage.ok() && usage.status().code() == Status::Code::kInvalidArgument) {
       return usage.status();
     }
@@ -173,6 +171,42 @@ RunOutcome RunCoordinator::AbandonRun(RunOutcome outcome, const std::string& tri
   return outcome;
 }
 
+std::optional<RunOutcome> RunCoordinator::Reuse(
+    const RunRequest& request, int64_t now,
+    const std::shared_ptr<const RunReport>& shared_result) const {
+  if (request.max_age_ms <= 0) return std::nullopt;
+  RunOutcome outcome;
+  outcome.kind = RunOutcome::Kind::kReused;
+  if (last_good_result_ && now - last_result_unix_ms_ <= request.max_age_ms &&
+      (!shared_result || shared_result->finished_unix_ms <= last_result_unix_ms_)) {
+    outcome.report = last_good_result_;
+    outcome.age_ms = now - last_result_unix_ms_;
+    return outcome;
+  }
+  if (!shared_result) return std::nullopt;
+  outcome.report = shared_result;  // younger than max_age_ms when it was read
+  outcome.age_ms = std::max<int64_t>(0, now - shared_result->finished_unix_ms);
+  return outcome;
+}
+
+std::optional<RunOutcome> RunCoordinator::ReserveShared(int64_t now) {
+  ServeUsage usage;
+  Result<CapDecision> cap = shared_caps_->Reserve(now, &usage);
+  RunOutcome outcome;
+  if (!cap.ok()) {
+    outcome.kind = RunOutcome::Kind::kError;
+    outcome.detail = "cannot count the run against the daily caps in the shared history (" +
+                     Redact(cap.status().message()) + "); no run starts uncounted";
+    return outcome;
+  }
+  ShowSharedUsage(usage);
+  if (cap->allowed) return std::nullopt;
+  outcome.kind = RunOutcome::Kind::kCapped;
+  outcome.reason = cap->reason;
+  outcome.detail = cap->detail;
+  return outcome;
+}
+
 void RunCoordinator::ShowSharedUsage(const ServeUsage& usage) {
   metrics_.SetUsageToday(usage.runs, usage.tokens);
 }
@@ -226,20 +260,7 @@ RunOutcome RunCoordinator::Run(const RunRequest& request) {
   }
 
   const int64_t now = clock_.NowUnixMs();
-  if (request.max_age_ms > 0 && last_good_result_ &&
-      now - last_result_unix_ms_ <= request.max_age_ms &&
-      (!shared_result || shared_result->finished_unix_ms <= last_result_unix_ms_)) {
-    outcome.kind = RunOutcome::Kind::kReused;
-    outcome.report = last_good_result_;
-    outcome.age_ms = now - last_result_unix_ms_;
-    return outcome;
-  }
-  if (shared_result) {
-    outcome.kind = RunOutcome::Kind::kReused;
-    outcome.report = shared_result;
-    outcome.age_ms = std::max<int64_t>(0, now - shared_result->finished_unix_ms);
-    return outcome;
-  }
+  if (std::optional<RunOutcome> reused = Reuse(request, now, shared_result)) return *reused;
 
   if (!shared()) {
     CapDecision cap = caps_.Check(now);
@@ -263,20 +284,8 @@ RunOutcome RunCoordinator::Run(const RunRequest& request) {
   if (shared()) {
     // Counted across replicas before any call is made; in flight already, so requests that
     // arrive meanwhile wait for this attempt instead of starting their own.
-    ServeUsage usage;
-    Result<CapDecision> cap = shared_caps_->Reserve(now, &usage);
-    if (!cap.ok()) {
-      outcome.kind = RunOutcome::Kind::kError;
-      outcome.detail = "cannot count the run against the daily caps in the shared history (" +
-                       Redact(cap.status().message()) + "); no run starts uncounted";
-      return AbandonRun(outcome, request.trigger);
-    }
-    ShowSharedUsage(usage);
-    if (!cap->allowed) {
-      outcome.kind = RunOutcome::Kind::kCapped;
-      outcome.reason = cap->reason;
-      outcome.detail = cap->detail;
-      return AbandonRun(outcome, request.trigger);
+    if (std::optional<RunOutcome> refused = ReserveShared(now)) {
+      return AbandonRun(*refused, request.trigger);
     }
   }
 

@@ -22,6 +22,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -150,6 +151,13 @@ class RunCoordinator {
   bool shared() const { return shared_caps_ != nullptr; }
   /// Shared history: the newest serve result of this service, if at most `max_age_ms` old.
   std::shared_ptr<const RunReport> FreshSharedResult(int64_t max_age_ms);
+  /// A finished result young enough for `request` (this replica's, or `shared_result` from
+  /// another's when newer), or nullopt. REQUIRES: mu_ held.
+  std::optional<RunOutcome> Reuse(const RunRequest& request, int64_t now,
+                                  const std::shared_ptr<const RunReport>& shared_result) const;
+  /// Counts a run in the shared caps; the outcome when it may not start (capped, or the
+  /// history cannot count it), nullopt when it may.
+  std::optional<RunOutcome> ReserveShared(int64_t now);
   /// Ends a run attempt that never reached the gate (refused by the shared caps, or the
   /// history could not count it). REQUIRES: in_flight_ set by this caller; mu_ not held.
   RunOutcome AbandonRun(RunOutcome outcome, const std::string& trigger);

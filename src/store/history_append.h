@@ -19,8 +19,8 @@ namespace rollgate::internal {
 /// are tried again after a doubling backoff; other failures (not a rollgate history, a newer
 /// schema, a login refused for lack of privileges) are not.
 struct HistoryRetryPolicy {
-  int attempts = 5;                 // in all, the first included
-  int64_t first_backoff_ms = 250;   // then 500, 1000, 2000: about 4 s of waiting in all
+  int attempts = 5;                // in all, the first included
+  int64_t first_backoff_ms = 250;  // then 500, 1000, 2000: about 4 s of waiting in all
   int64_t max_backoff_ms = 4000;
 };
 

@@ -175,7 +175,8 @@ std::string RenderFleetHistoryTable(const std::string& db, const std::vector<His
   for (const HistoryRun* run : order) {
     if (run->decision == "pass") ++passed;
     std::string releases;
-    for (const auto& r : run->releases) releases += (releases.empty() ? "" : "; ") + ReleaseSummary(r);
+    for (const auto& r : run->releases)
+      releases += (releases.empty() ? "" : "; ") + ReleaseSummary(r);
     t.Add({run->service, run->decision, Seconds(run->finished_unix_ms), std::to_string(run->id),
            run->trigger, releases});
   }

@@ -12,7 +12,8 @@ namespace {
 std::string PercentDecode(const std::string& text) {
   std::string out;
   for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '%' && i + 2 < text.size() && std::isxdigit(static_cast<unsigned char>(text[i + 1])) &&
+    if (text[i] == '%' && i + 2 < text.size() &&
+        std::isxdigit(static_cast<unsigned char>(text[i + 1])) &&
         std::isxdigit(static_cast<unsigned char>(text[i + 2]))) {
       out += static_cast<char>(std::stoi(text.substr(i + 1, 2), nullptr, 16));
       i += 2;
@@ -29,9 +30,11 @@ std::string PercentDecode(const std::string& text) {
 bool CarriesPassword(const std::string& uri) {
   std::size_t start = uri.find("://") + 3;
   std::size_t end = uri.find_first_of("/?", start);
-  std::string authority = uri.substr(start, end == std::string::npos ? std::string::npos : end - start);
+  std::string authority =
+      uri.substr(start, end == std::string::npos ? std::string::npos : end - start);
   std::size_t at = authority.rfind('@');
-  if (at != std::string::npos && authority.substr(0, at).find(':') != std::string::npos) return true;
+  if (at != std::string::npos && authority.substr(0, at).find(':') != std::string::npos)
+    return true;
   std::size_t q = uri.find('?', start);
   if (q == std::string::npos) return false;
   for (const std::string& pair : Split(uri.substr(q + 1), '&')) {
@@ -57,8 +60,9 @@ std::string HistoryDbScheme(const std::string& db) {
 Result<HistoryLocation::Kind> ClassifyHistoryDb(const std::string& db, const std::string& what) {
   const std::string prefix = what.empty() ? "" : what + ": ";
   if (db.empty()) {
-    return Status::InvalidArgument(prefix + "empty; give a file path (SQLite) or a "
-                                          "postgresql://user@host:port/dbname URI");
+    return Status::InvalidArgument(prefix +
+                                   "empty; give a file path (SQLite) or a "
+                                   "postgresql://user@host:port/dbname URI");
   }
   std::string scheme = HistoryDbScheme(db);
   if (scheme.empty()) return HistoryLocation::Kind::kSqlite;
@@ -70,10 +74,11 @@ Result<HistoryLocation::Kind> ClassifyHistoryDb(const std::string& db, const std
   }
   if (CarriesPassword(db)) {
     return Status::InvalidArgument(
-        prefix + "the PostgreSQL URI carries a password; remove it from the URI (it would show "
-               "in logs, process lists and the history's own listing) and give it as "
-               "history.password (any value source, e.g. {env: ROLLGATE_HISTORY_PASSWORD}) or "
-               "through PGPASSWORD or PGPASSFILE");
+        prefix +
+        "the PostgreSQL URI carries a password; remove it from the URI (it would show "
+        "in logs, process lists and the history's own listing) and give it as "
+        "history.password (any value source, e.g. {env: ROLLGATE_HISTORY_PASSWORD}) or "
+        "through PGPASSWORD or PGPASSFILE");
   }
   return HistoryLocation::Kind::kPostgres;
 }

@@ -26,9 +26,9 @@ struct HistoryLocation {
 };
 
 /// Classifies `db` (a value of history.db or --db). `what` names it in messages ("history.db",
-/// "--db"; empty: no prefix). InvalidArgument for a URI scheme rollgate does not support and for a PostgreSQL
-/// URI that carries a password (user:password@ or ?password=); the message never repeats the
-/// URI, since it holds the password.
+/// "--db"; empty: no prefix). InvalidArgument for a URI scheme rollgate does not support and for a
+/// PostgreSQL URI that carries a password (user:password@ or ?password=); the message never repeats
+/// the URI, since it holds the password.
 Result<HistoryLocation::Kind> ClassifyHistoryDb(const std::string& db, const std::string& what);
 
 /// The URI's scheme when `db` looks like one ("postgresql" for "postgresql://..."), else "".

@@ -24,13 +24,13 @@ CheckStatus ParseHistoryStatus(const std::string& text) {
   return CheckStatus::kSkip;
 }
 
-Result<SlotClaim> HistoryStore::ClaimSlot(const std::string&, int64_t, const std::string&,
-                                          int64_t, int64_t) {
+Result<SlotClaim> HistoryStore::ClaimSlot(const std::string&, int64_t, const std::string&, int64_t,
+                                          int64_t) {
   return Status::Internal(name() + ": slots are claimed only in a shared (PostgreSQL) history");
 }
 
-Status HistoryStore::FinishSlot(const std::string&, int64_t, const std::string&, int64_t,
-                                int64_t, const std::string&) {
+Status HistoryStore::FinishSlot(const std::string&, int64_t, const std::string&, int64_t, int64_t,
+                                const std::string&) {
   return Status::Internal(name() + ": slots are claimed only in a shared (PostgreSQL) history");
 }
 
@@ -78,8 +78,8 @@ Status AppendToHistory(const std::string& db, const RunReport& report,
   return AppendToHistory(db, report, gate_json, AppendOptions{});
 }
 
-Status AppendToHistory(const std::string& db, const RunReport& report,
-                       const std::string& gate_json, const AppendOptions& options) {
+Status AppendToHistory(const std::string& db, const RunReport& report, const std::string& gate_json,
+                       const AppendOptions& options) {
   Result<std::unique_ptr<HistoryStore>> store = OpenBare(db);
   if (!store.ok()) return store.status();
   Result<int64_t> id = (*store)->Append(report, gate_json, options);

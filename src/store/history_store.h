@@ -38,8 +38,8 @@ struct HistoryRelease {
 
 struct HistoryRun {
   int64_t id = 0;
-  std::string command;   // gate | check | drill
-  std::string trigger;   // cli | schedule | webhook:flagger | webhook:argo | api
+  std::string command;  // gate | check | drill
+  std::string trigger;  // cli | schedule | webhook:flagger | webhook:argo | api
   std::string service;
   std::string decision;  // pass | block
   int64_t started_unix_ms = 0;
@@ -178,8 +178,8 @@ Result<HistoryLocation> LocateHistory(const std::string& db, const std::string& 
 
 Status AppendToHistory(const std::string& db, const RunReport& report,
                        const std::string& gate_json);
-Status AppendToHistory(const std::string& db, const RunReport& report,
-                       const std::string& gate_json, const AppendOptions& options);
+Status AppendToHistory(const std::string& db, const RunReport& report, const std::string& gate_json,
+                       const AppendOptions& options);
 Result<std::vector<HistoryRun>> ListHistory(const std::string& db, const HistoryQuery& query);
 Result<HistoryRun> GetHistoryRun(const std::string& db, int64_t id);
 Result<std::vector<LastKnownGood>> LastKnownGoodReleases(const std::string& db);

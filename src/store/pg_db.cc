@@ -20,12 +20,13 @@ namespace {
 
 // Every libpq function rollgate calls, resolved from libpq.so.5 by name; the types come from
 // the header, so a mismatch is a compile error, not a crash.
-#define ROLLGATE_LIBPQ_FUNCTIONS(X)                                                           \
-  X(PQconnectdbParams) X(PQstatus) X(PQerrorMessage) X(PQfinish) X(PQsetNoticeProcessor)     \
-  X(PQconninfoParse) X(PQconninfoFree) X(PQfreemem) X(PQsetnonblocking) X(PQsendQuery)       \
-  X(PQsendQueryParams) X(PQflush) X(PQsocket) X(PQconsumeInput) X(PQisBusy) X(PQgetResult)   \
-  X(PQresultStatus) X(PQresultErrorField) X(PQresultErrorMessage) X(PQntuples) X(PQnfields) \
-  X(PQgetisnull) X(PQgetvalue) X(PQgetlength) X(PQclear)
+#define ROLLGATE_LIBPQ_FUNCTIONS(X)                                                             \
+  X(PQconnectdbParams)                                                                          \
+  X(PQstatus) X(PQerrorMessage) X(PQfinish) X(PQsetNoticeProcessor) X(PQconninfoParse)          \
+      X(PQconninfoFree) X(PQfreemem) X(PQsetnonblocking) X(PQsendQuery) X(PQsendQueryParams)    \
+          X(PQflush) X(PQsocket) X(PQconsumeInput) X(PQisBusy) X(PQgetResult) X(PQresultStatus) \
+              X(PQresultErrorField) X(PQresultErrorMessage) X(PQntuples) X(PQnfields)           \
+                  X(PQgetisnull) X(PQgetvalue) X(PQgetlength) X(PQclear)
 
 struct Libpq {
 #define ROLLGATE_LIBPQ_FIELD(name) decltype(&::name) name = nullptr;
@@ -46,11 +47,11 @@ const Libpq* LoadOnce(std::string* error) {
       load_error = why ? why : "libpq.so.5: cannot be loaded";
       return;
     }
-#define ROLLGATE_LIBPQ_RESOLVE(name)                                        \
+#define ROLLGATE_LIBPQ_RESOLVE(name)                                      \
   lib.name = reinterpret_cast<decltype(&::name)>(::dlsym(handle, #name)); \
-  if (!lib.name) {                                                          \
-    load_error = "libpq.so.5 has no " #name " (libpq older than 15?)";      \
-    return;                                                                 \
+  if (!lib.name) {                                                        \
+    load_error = "libpq.so.5 has no " #name " (libpq older than 15?)";    \
+    return;                                                               \
   }
     ROLLGATE_LIBPQ_FUNCTIONS(ROLLGATE_LIBPQ_RESOLVE)
 #undef ROLLGATE_LIBPQ_RESOLVE
@@ -79,7 +80,8 @@ std::string Abbreviate(const std::string& sql) {
   return one_line.size() > 60 ? one_line.substr(0, 57) + "..." : one_line;
 }
 
-void IgnoreNotice(void*, const char*) {}  // NOTICEs (e.g. "already exists, skipping"): not ours to print
+void IgnoreNotice(void*, const char*) {
+}  // NOTICEs (e.g. "already exists, skipping"): not ours to print
 
 // Errors that may pass when the statement is tried again, perhaps on a new connection.
 bool Transient(const std::string& sqlstate) {
@@ -140,11 +142,11 @@ Result<std::unique_ptr<PgDb>> PgDb::Connect(const PgConnectOptions& options) {
   // Defaults first, then the URI (expand_dbname: its settings override the defaults), then
   // the password, which nothing in the URI may override.
   const std::string timeout = std::to_string(options.connect_timeout_s);
-  std::vector<const char*> keys = {"connect_timeout", "application_name", "keepalives",
+  std::vector<const char*> keys = {"connect_timeout", "application_name",    "keepalives",
                                    "keepalives_idle", "keepalives_interval", "keepalives_count",
                                    "dbname"};
-  std::vector<const char*> values = {timeout.c_str(), options.application_name.c_str(), "1",
-                                     "10", "5", "3", options.uri.c_str()};
+  std::vector<const char*> values = {
+      timeout.c_str(), options.application_name.c_str(), "1", "10", "5", "3", options.uri.c_str()};
   if (!options.password.empty()) {
     keys.push_back("password");
     values.push_back(options.password.c_str());

@@ -24,9 +24,9 @@ struct pg_conn;
 namespace rollgate::internal {
 
 struct PgConnectOptions {
-  std::string uri;       // postgresql://user@host:port/dbname?sslmode=... (no password)
-  std::string password;  // empty: libpq's own sources (PGPASSWORD, PGPASSFILE, ~/.pgpass)
-  int connect_timeout_s = 10;   // per address libpq tries (libpq's connect_timeout)
+  std::string uri;               // postgresql://user@host:port/dbname?sslmode=... (no password)
+  std::string password;          // empty: libpq's own sources (PGPASSWORD, PGPASSFILE, ~/.pgpass)
+  int connect_timeout_s = 10;    // per address libpq tries (libpq's connect_timeout)
   int query_timeout_ms = 30000;  // a query without an answer by then is cancelled: IoError
   std::string application_name = "rollgate";
 };
@@ -73,7 +73,9 @@ class PgDb {
 
  private:
   PgDb(pg_conn* conn, std::string uri, int query_timeout_ms, Redactor redactor)
-      : conn_(conn), uri_(std::move(uri)), query_timeout_ms_(query_timeout_ms),
+      : conn_(conn),
+        uri_(std::move(uri)),
+        query_timeout_ms_(query_timeout_ms),
         redactor_(std::move(redactor)) {}
   Result<PgRows> Run(const std::string& sql, const std::vector<PgParam>* params);
   Status Lost(const std::string& what);

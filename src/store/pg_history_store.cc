@@ -3,7 +3,6 @@
 // releases in the same order whatever the database's locale.
 #include "store/pg_history_store.h"
 
-
 #include "base/strings.h"
 #include "store/history_rows.h"
 #include "store/pg_schema.h"
@@ -97,11 +96,11 @@ Status LoadReleases(PgDb& db, std::vector<HistoryRun>* runs, bool details) {
     r.passed = rel->Int(i, 6) != 0;
     run->releases.push_back(std::move(r));
   }
-  Result<PgRows> checks = db.Query(
-      std::string("SELECT run_id, release, check_id, status, detail FROM checks "
-                  "WHERE run_id = ANY($1::bigint[])") +
-          (details ? "" : " AND status = 'fail'") + " ORDER BY run_id, release, position",
-      {ids});
+  Result<PgRows> checks =
+      db.Query(std::string("SELECT run_id, release, check_id, status, detail FROM checks "
+                           "WHERE run_id = ANY($1::bigint[])") +
+                   (details ? "" : " AND status = 'fail'") + " ORDER BY run_id, release, position",
+               {ids});
   if (!checks.ok()) return checks.status();
   for (int i = 0; i < checks->rows(); ++i) {
     HistoryRelease* r = FindRelease(FindRun(*runs, checks->Int(i, 0)), checks->Text(i, 1));
@@ -148,8 +147,9 @@ Result<PgDb*> PgHistoryStore::Connection(Use use) {
   Result<int> version = PgSchemaVersion(*db_);
   if (!version.ok()) return version.status();
   if (*version == 0) {
-    return Status::NotFound(options_.uri + ": rollgate has not recorded anything in this "
-                                           "database yet (no schema rollgate)");
+    return Status::NotFound(options_.uri +
+                            ": rollgate has not recorded anything in this "
+                            "database yet (no schema rollgate)");
   }
   return db_.get();
 }
@@ -203,17 +203,17 @@ Result<int64_t> PgHistoryStore::Append(const RunReport& report, const std::strin
       for (PgParam v :
            {PgParam(id), PgParam(Text(r.name)), PgParam(Num(static_cast<int64_t>(n))),
             PgParam(Text(r.version)), PgParam(Text(r.probe)), PgParam(Text(r.endpoint)),
-            PgParam(Text(r.model)), PgParam(Text(r.key_fingerprint)),
-            PgParam(Num(r.http_status)), PgParam(std::to_string(r.latency_ms)),
-            PgParam(Num(r.timestamp_unix_ms)), PgParam(HistoryReleasePassed(r) ? "1" : "0"),
+            PgParam(Text(r.model)), PgParam(Text(r.key_fingerprint)), PgParam(Num(r.http_status)),
+            PgParam(std::to_string(r.latency_ms)), PgParam(Num(r.timestamp_unix_ms)),
+            PgParam(HistoryReleasePassed(r) ? "1" : "0"),
             PgParam(Num(static_cast<int64_t>(r.checks.size())))}) {
         releases.push_back(std::move(v));
       }
       for (std::size_t i = 0; i < r.checks.size(); ++i) {
         const CheckResult& c = r.checks[i];
-        for (PgParam v : {PgParam(id), PgParam(Text(r.name)), PgParam(Num(static_cast<int64_t>(i))),
-                          PgParam(Text(c.id)), PgParam(ToString(c.status)),
-                          PgParam(Text(c.detail))}) {
+        for (PgParam v :
+             {PgParam(id), PgParam(Text(r.name)), PgParam(Num(static_cast<int64_t>(i))),
+              PgParam(Text(c.id)), PgParam(ToString(c.status)), PgParam(Text(c.detail))}) {
           checks.push_back(std::move(v));
         }
       }
@@ -290,16 +290,16 @@ Result<std::vector<HistoryRun>> PgHistoryStore::LatestPerService() {
   std::lock_guard<std::mutex> lock(mu_);
   Result<PgDb*> conn = Connection(Use::kRead);
   if (!conn.ok()) return conn.status();
-  Result<PgRows> rows = (*conn)->Query(
-      std::string("SELECT DISTINCT ON (service COLLATE \"C\") ") + kRunColumns +
-      " FROM runs WHERE command <> 'check' "
-      "ORDER BY service COLLATE \"C\", finished_unix_ms DESC, id DESC");
+  Result<PgRows> rows =
+      (*conn)->Query(std::string("SELECT DISTINCT ON (service COLLATE \"C\") ") + kRunColumns +
+                     " FROM runs WHERE command <> 'check' "
+                     "ORDER BY service COLLATE \"C\", finished_unix_ms DESC, id DESC");
   if (!rows.ok()) return rows.status();
   return ReadRuns(**conn, *rows, /*with_gate_json=*/false);
 }
 
-Result<HistoryUsage> PgHistoryStore::UsageBetween(const std::string& service,
-                                                  int64_t from_unix_ms, int64_t to_unix_ms,
+Result<HistoryUsage> PgHistoryStore::UsageBetween(const std::string& service, int64_t from_unix_ms,
+                                                  int64_t to_unix_ms,
                                                   const std::string& trigger_prefix) {
   std::lock_guard<std::mutex> lock(mu_);
   Result<PgDb*> conn = Connection(Use::kRead);
@@ -307,8 +307,7 @@ Result<HistoryUsage> PgHistoryStore::UsageBetween(const std::string& service,
   const std::string where =
       " FROM runs WHERE started_unix_ms >= $1 AND started_unix_ms < $2 "
       "AND starts_with(started_by, $3) AND ($4 = '' OR service = $4)";
-  const std::vector<PgParam> params = {Num(from_unix_ms), Num(to_unix_ms), trigger_prefix,
-                                       service};
+  const std::vector<PgParam> params = {Num(from_unix_ms), Num(to_unix_ms), trigger_prefix, service};
   Result<PgRows> totals =
       (*conn)->Query("SELECT COUNT(*), COALESCE(SUM(tokens_used), 0)" + where, params);
   if (!totals.ok()) return totals.status();
@@ -339,9 +338,9 @@ Result<std::optional<HistoryRun>> PgHistoryStore::LatestRun(const std::string& s
   if (rows->rows() == 0) return std::optional<HistoryRun>();
   std::vector<HistoryRun> runs = {ReadRunRow(*rows, 0, /*with_gate_json=*/false)};
   ROLLGATE_RETURN_IF_ERROR(LoadReleases(db, &runs, /*details=*/true));
-  Result<PgRows> gates = db.Query(
-      "SELECT gate_id, status, detail FROM gates WHERE run_id = $1 ORDER BY position",
-      {Num(runs[0].id)});
+  Result<PgRows> gates =
+      db.Query("SELECT gate_id, status, detail FROM gates WHERE run_id = $1 ORDER BY position",
+               {Num(runs[0].id)});
   if (!gates.ok()) return gates.status();
   for (int i = 0; i < gates->rows(); ++i) {
     runs[0].gates.push_back(
@@ -399,14 +398,15 @@ Status PgHistoryStore::FinishSlot(const std::string& service, int64_t slot_start
   Result<PgDb*> conn = Connection(Use::kWrite);
   if (!conn.ok()) return conn.status();
   return (*conn)
-      ->Query("UPDATE serve_slots SET "
-              "finished_unix_ms = CASE WHEN $6 = '' THEN NULL ELSE $4::bigint END, "
-              "lease_until_ms = CASE WHEN $6 = '' THEN $4::bigint ELSE lease_until_ms END, "
-              "run_id = $5, outcome = NULLIF($6, '') "
-              "WHERE service = $1 AND slot_start_ms = $2 AND holder = $3 "
-              "AND finished_unix_ms IS NULL",
-              {service, Num(slot_start_ms), holder, Num(now_ms),
-               run_id > 0 ? PgParam(Num(run_id)) : PgParam(), Text(outcome)})
+      ->Query(
+          "UPDATE serve_slots SET "
+          "finished_unix_ms = CASE WHEN $6 = '' THEN NULL ELSE $4::bigint END, "
+          "lease_until_ms = CASE WHEN $6 = '' THEN $4::bigint ELSE lease_until_ms END, "
+          "run_id = $5, outcome = NULLIF($6, '') "
+          "WHERE service = $1 AND slot_start_ms = $2 AND holder = $3 "
+          "AND finished_unix_ms IS NULL",
+          {service, Num(slot_start_ms), holder, Num(now_ms),
+           run_id > 0 ? PgParam(Num(run_id)) : PgParam(), Text(outcome)})
       .status();
 }
 
@@ -436,10 +436,11 @@ Result<ServeUsage> PgHistoryStore::UpdateServeUsage(
     usage.tokens = row->Int(0, 1);
     usage.last_run_tokens = row->Int(0, 2);
     if (!update(&usage)) return Status::Ok();
-    return db.Query("UPDATE serve_usage SET runs = $3, tokens = $4, last_run_tokens = $5 "
-                    "WHERE service = $1 AND day = $2",
-                    {service, Num(day), Num(usage.runs), Num(usage.tokens),
-                     Num(usage.last_run_tokens)})
+    return db
+        .Query(
+            "UPDATE serve_usage SET runs = $3, tokens = $4, last_run_tokens = $5 "
+            "WHERE service = $1 AND day = $2",
+            {service, Num(day), Num(usage.runs), Num(usage.tokens), Num(usage.last_run_tokens)})
         .status();
   });
   if (!st.ok()) return st;

@@ -111,10 +111,10 @@ int64_t NowUnixMs() {
 // Everything after BEGIN; the caller commits or rolls back.
 Status MigrateLocked(PgDb& db, const std::string& applied_by) {
   ROLLGATE_RETURN_IF_ERROR(db.Query(kMigrationLock).status());
-  ROLLGATE_RETURN_IF_ERROR(db.Exec(
-      "CREATE SCHEMA IF NOT EXISTS rollgate; "
-      "CREATE TABLE IF NOT EXISTS rollgate.schema_migrations (version INTEGER PRIMARY KEY, "
-      "applied_unix_ms BIGINT NOT NULL, applied_by TEXT NOT NULL, what TEXT NOT NULL)"));
+  ROLLGATE_RETURN_IF_ERROR(
+      db.Exec("CREATE SCHEMA IF NOT EXISTS rollgate; "
+              "CREATE TABLE IF NOT EXISTS rollgate.schema_migrations (version INTEGER PRIMARY KEY, "
+              "applied_unix_ms BIGINT NOT NULL, applied_by TEXT NOT NULL, what TEXT NOT NULL)"));
   Result<PgRows> current =
       db.Query("SELECT COALESCE(MAX(version), 0) FROM rollgate.schema_migrations");
   if (!current.ok()) return current.status();

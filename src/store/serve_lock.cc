@@ -45,9 +45,11 @@ Result<int> LockServeFile(const std::string& db_path, const std::string& service
     }
     std::string who = holder.ok() ? Trim(*holder) : "";
     return Status::InvalidArgument(
-        "history " + db_path + " is already served for service " + service + " by another "
-        "rollgate serve (" + (who.empty() ? "holder unknown" : SanitizeForDisplay(who, 160)) +
-        "; lock " + path + "). An SQLite history takes one serve per service: a second replica "
+        "history " + db_path + " is already served for service " + service +
+        " by another "
+        "rollgate serve (" +
+        (who.empty() ? "holder unknown" : SanitizeForDisplay(who, 160)) + "; lock " + path +
+        "). An SQLite history takes one serve per service: a second replica "
         "would run every scheduled slot again and count its own caps. Stop the other one, or "
         "give replicas a PostgreSQL history (history.db: postgresql://...)");
   }

@@ -1,168 +1,16 @@
-// The history in SQLite. Schema version 1 (PRAGMA user_version = 1), marked as rollgate's by
-// PRAGMA application_id so a history path pointing at some other SQLite file is refused
-// before anything is written to it:
-//
-//   runs      one row per run: command, started_by, service, decision, times, usage tokens,
-//             how many gate and release rows belong to it, and the redacted gate.json
-//   gates     (run_id, position): gate id, status, detail
-//   releases  (run_id, name): position in the report, version, probe, endpoint, model, key fingerprint, status, latency,
-//             passed (every check passed or skipped), how many check rows belong to it
-//   checks    (run_id, release, position): check id, status, detail
-//
-// The counts on runs and releases let anyone verify a run is complete; the kill -9 test does.
-//
-// Why these settings: WAL lets `rollgate history` read while `rollgate serve` writes, and a
-// killed writer leaves at most an uncommitted tail in the -wal file, which the next opener
-// discards. synchronous=FULL makes a committed run survive a power cut too (one fsync per run
-// is nothing at this write rate). BEGIN IMMEDIATE takes the write lock up front, so two writers
-// queue on the busy timeout instead of one failing with SQLITE_BUSY halfway through.
+// The history in SQLite: the rows of a run, written in one transaction and read back for the
+// listings (src/store/sqlite_history_file.h opens the file and owns its schema).
 #include "store/sqlite_history_store.h"
-
-#include <chrono>
-#include <thread>
 
 #include "base/file_util.h"
 #include "store/history_rows.h"
 #include "store/serve_lock.h"
 #include "store/sqlite_db.h"
+#include "store/sqlite_history_file.h"
 
 namespace rollgate::internal {
 
 namespace {
-
-constexpr int kBusyTimeoutMs = 10000;
-constexpr int64_t kApplicationId = 0x52676874;  // "Rght": marks a rollgate history
-
-constexpr char kSchemaV1[] = R"sql(
-CREATE TABLE runs (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  command TEXT NOT NULL,
-  started_by TEXT NOT NULL,
-  service TEXT NOT NULL,
-  decision TEXT NOT NULL,
-  config_file TEXT NOT NULL,
-  started_unix_ms INTEGER NOT NULL,
-  finished_unix_ms INTEGER NOT NULL,
-  tokens_used INTEGER NOT NULL,
-  gate_count INTEGER NOT NULL,
-  release_count INTEGER NOT NULL,
-  gate_json TEXT NOT NULL
-);
-CREATE INDEX runs_by_start ON runs(started_unix_ms);
-CREATE TABLE gates (
-  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
-  position INTEGER NOT NULL,
-  gate_id TEXT NOT NULL,
-  status TEXT NOT NULL,
-  detail TEXT NOT NULL,
-  PRIMARY KEY (run_id, position)
-) WITHOUT ROWID;
-CREATE TABLE releases (
-  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
-  name TEXT NOT NULL,
-  position INTEGER NOT NULL,
-  version TEXT NOT NULL,
-  probe TEXT NOT NULL,
-  endpoint TEXT NOT NULL,
-  model TEXT NOT NULL,
-  key_fingerprint TEXT NOT NULL,
-  http_status INTEGER NOT NULL,
-  latency_ms REAL NOT NULL,
-  probed_unix_ms INTEGER NOT NULL,
-  passed INTEGER NOT NULL,
-  check_count INTEGER NOT NULL,
-  PRIMARY KEY (run_id, name)
-) WITHOUT ROWID;
-CREATE INDEX releases_good ON releases(name, passed);
-CREATE TABLE checks (
-  run_id INTEGER NOT NULL,
-  release TEXT NOT NULL,
-  position INTEGER NOT NULL,
-  check_id TEXT NOT NULL,
-  status TEXT NOT NULL,
-  detail TEXT NOT NULL,
-  PRIMARY KEY (run_id, release, position),
-  FOREIGN KEY (run_id, release) REFERENCES releases(run_id, name) ON DELETE CASCADE
-) WITHOUT ROWID;
-)sql";
-
-std::string NotAHistory(const std::string& path, const std::string& why) {
-  return path + " is not a rollgate history (" + why +
-         "); point --db or history.db at the file rollgate gate/serve append to";
-}
-
-// Reads the markers of an existing file: InvalidArgument when it is something else, OK with
-// *fresh set when it is an empty database rollgate may initialise.
-//
-// The three markers are read by one statement, so from one snapshot. Read one by one outside a
-// transaction, a first writer committing the schema in between would make a brand-new history
-// look like another application's database (application_id still 0, tables already there).
-Status Identify(SqliteDb& db, bool* fresh) {
-  Result<SqliteStatement> markers = db.Prepare(
-      "SELECT (SELECT application_id FROM pragma_application_id()), "
-      "(SELECT user_version FROM pragma_user_version()), (SELECT COUNT(*) FROM sqlite_master)");
-  if (!markers.ok()) {
-    if (db.last_error_was_not_a_database()) {
-      return Status::InvalidArgument(NotAHistory(db.path(), "not an SQLite database"));
-    }
-    return markers.status();
-  }
-  Result<bool> row = markers->Step();
-  if (!row.ok()) return row.status();
-  if (!*row) return Status::Internal(db.path() + ": reading the history's markers gave no row");
-  const int64_t app_id = markers->ColumnInt(0);
-  const int64_t version = markers->ColumnInt(1);
-  const int64_t tables = markers->ColumnInt(2);
-  *fresh = app_id == 0 && version == 0 && tables == 0;
-  if (*fresh) return Status::Ok();
-  if (app_id != kApplicationId) {
-    return Status::InvalidArgument(
-        NotAHistory(db.path(), "an SQLite database of another application"));
-  }
-  if (version > kHistorySchemaVersion) {
-    return Status::InvalidArgument(db.path() + ": written by a newer rollgate (history schema " +
-                                   std::to_string(version) + "; this build knows " +
-                                   std::to_string(kHistorySchemaVersion) + "); upgrade rollgate");
-  }
-  if (version < 1) {
-    return Status::InvalidArgument(NotAHistory(db.path(), "no schema version"));
-  }
-  return Status::Ok();
-}
-
-// Opens an existing history for reading. *empty is set for an SQLite file with nothing in it
-// yet: what a writer killed during its very first append leaves behind (the file is created
-// and switched to WAL before the schema's transaction commits). That is an empty history, not
-// a foreign file, so readers answer "no runs" and `rollgate serve` can still start.
-Result<std::unique_ptr<SqliteDb>> OpenForRead(const std::string& path, bool* empty) {
-  Result<std::unique_ptr<SqliteDb>> db =
-      SqliteDb::Open(path, SqliteDb::Mode::kReadOnly, kBusyTimeoutMs);
-  if (!db.ok()) return db.status();
-  ROLLGATE_RETURN_IF_ERROR(Identify(**db, empty));
-  return db;
-}
-
-// Switching a file to WAL takes an exclusive lock. While another writer holds the file (two
-// writers creating a new history at once), SQLite answers "database is locked" at once instead
-// of waiting on the busy timeout, so wait here, as long as the busy timeout would. Once the file
-// is in WAL mode the switch is a no-op that needs no lock.
-Status EnableWal(SqliteDb& db) {
-  const auto deadline =
-      std::chrono::steady_clock::now() + std::chrono::milliseconds(kBusyTimeoutMs);
-  while (true) {
-    Status st = db.Exec("PRAGMA journal_mode = WAL");
-    if (st.ok() || !db.last_error_was_busy() || std::chrono::steady_clock::now() >= deadline) {
-      return st;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-}
-
-Status CreateSchema(SqliteDb& db) {
-  ROLLGATE_RETURN_IF_ERROR(db.Exec(kSchemaV1));
-  ROLLGATE_RETURN_IF_ERROR(db.Exec("PRAGMA application_id = " + std::to_string(kApplicationId)));
-  return db.Exec("PRAGMA user_version = " + std::to_string(kHistorySchemaVersion));
-}
 
 Result<int64_t> InsertRun(SqliteDb& db, const RunReport& report, const std::string& gate_json,
                           const AppendOptions& options) {
@@ -311,8 +159,8 @@ Status LoadDetails(SqliteDb& db, HistoryRun* run) {
     Result<bool> row = gates->Step();
     if (!row.ok()) return row.status();
     if (!*row) break;
-    run->gates.push_back(
-        {gates->ColumnText(0), ParseHistoryStatus(gates->ColumnText(1)), gates->ColumnText(2), false});
+    run->gates.push_back({gates->ColumnText(0), ParseHistoryStatus(gates->ColumnText(1)),
+                          gates->ColumnText(2), false});
   }
   Result<SqliteStatement> checks = db.Prepare(
       "SELECT check_id, status, detail FROM checks WHERE run_id = ?1 AND release = ?2 "
@@ -355,20 +203,21 @@ Result<int64_t> SqliteHistoryStore::Append(const RunReport& report, const std::s
   std::string dir = DirName(path_);
   if (!dir.empty() && dir != ".") ROLLGATE_RETURN_IF_ERROR(MakeDirs(dir));
   Result<std::unique_ptr<SqliteDb>> opened =
-      SqliteDb::Open(path_, SqliteDb::Mode::kReadWriteCreate, kBusyTimeoutMs);
+      SqliteDb::Open(path_, SqliteDb::Mode::kReadWriteCreate, kSqliteBusyTimeoutMs);
   if (!opened.ok()) return opened.status();
   SqliteDb& db = **opened;
 
   // Look before writing anything: the journal-mode switch below would already modify a file
   // that is some other application's database.
   bool fresh = false;
-  ROLLGATE_RETURN_IF_ERROR(Identify(db, &fresh));
-  ROLLGATE_RETURN_IF_ERROR(EnableWal(db));
+  ROLLGATE_RETURN_IF_ERROR(IdentifySqliteHistory(db, &fresh));
+  ROLLGATE_RETURN_IF_ERROR(EnableSqliteWal(db));
   ROLLGATE_RETURN_IF_ERROR(db.Exec("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON"));
 
   ROLLGATE_RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE"));
-  Status st = Identify(db, &fresh);  // again under the write lock: another writer may have won
-  if (st.ok() && fresh) st = CreateSchema(db);
+  // Again under the write lock: another writer may have created the schema meanwhile.
+  Status st = IdentifySqliteHistory(db, &fresh);
+  if (st.ok() && fresh) st = CreateSqliteHistorySchema(db);
   Result<int64_t> id = st.ok() ? InsertRun(db, report, gate_json, options) : Result<int64_t>(st);
   if (id.ok()) st = db.Exec("COMMIT");
   if (!id.ok() || !st.ok()) {
@@ -380,7 +229,7 @@ Result<int64_t> SqliteHistoryStore::Append(const RunReport& report, const std::s
 
 Result<std::vector<HistoryRun>> SqliteHistoryStore::List(const HistoryQuery& query) {
   bool empty = false;
-  Result<std::unique_ptr<SqliteDb>> opened = OpenForRead(path_, &empty);
+  Result<std::unique_ptr<SqliteDb>> opened = OpenSqliteHistoryForRead(path_, &empty);
   if (!opened.ok()) return opened.status();
   if (empty) return std::vector<HistoryRun>{};
   SqliteDb& db = **opened;
@@ -396,7 +245,7 @@ Result<std::vector<HistoryRun>> SqliteHistoryStore::List(const HistoryQuery& que
 
 Result<HistoryRun> SqliteHistoryStore::Get(int64_t id) {
   bool empty = false;
-  Result<std::unique_ptr<SqliteDb>> opened = OpenForRead(path_, &empty);
+  Result<std::unique_ptr<SqliteDb>> opened = OpenSqliteHistoryForRead(path_, &empty);
   if (!opened.ok()) return opened.status();
   if (empty) return Status::NotFound(path_ + ": no run " + std::to_string(id));
   SqliteDb& db = **opened;
@@ -412,7 +261,7 @@ Result<HistoryRun> SqliteHistoryStore::Get(int64_t id) {
 
 Result<std::vector<LastKnownGood>> SqliteHistoryStore::LastKnownGoodReleases() {
   bool empty = false;
-  Result<std::unique_ptr<SqliteDb>> opened = OpenForRead(path_, &empty);
+  Result<std::unique_ptr<SqliteDb>> opened = OpenSqliteHistoryForRead(path_, &empty);
   if (!opened.ok()) return opened.status();
   if (empty) return std::vector<LastKnownGood>{};
   // SQLite takes the bare columns of an aggregate query with MAX() from the row holding the
@@ -444,7 +293,7 @@ Result<std::vector<LastKnownGood>> SqliteHistoryStore::LastKnownGoodReleases() {
 
 Result<std::vector<HistoryRun>> SqliteHistoryStore::LatestPerService() {
   bool empty = false;
-  Result<std::unique_ptr<SqliteDb>> opened = OpenForRead(path_, &empty);
+  Result<std::unique_ptr<SqliteDb>> opened = OpenSqliteHistoryForRead(path_, &empty);
   if (!opened.ok()) return opened.status();
   if (empty) return std::vector<HistoryRun>{};
   Result<SqliteStatement> stmt = (*opened)->Prepare(kLatestPerServiceSql);
@@ -456,7 +305,7 @@ Result<HistoryUsage> SqliteHistoryStore::UsageBetween(const std::string& service
                                                       int64_t from_unix_ms, int64_t to_unix_ms,
                                                       const std::string& trigger_prefix) {
   bool empty = false;
-  Result<std::unique_ptr<SqliteDb>> opened = OpenForRead(path_, &empty);
+  Result<std::unique_ptr<SqliteDb>> opened = OpenSqliteHistoryForRead(path_, &empty);
   if (!opened.ok()) return opened.status();
   if (empty) return HistoryUsage{};
   SqliteDb& db = **opened;
@@ -487,14 +336,14 @@ Result<HistoryUsage> SqliteHistoryStore::UsageBetween(const std::string& service
 Result<std::optional<HistoryRun>> SqliteHistoryStore::LatestRun(const std::string& service,
                                                                 const std::string& trigger_prefix) {
   bool empty = false;
-  Result<std::unique_ptr<SqliteDb>> opened = OpenForRead(path_, &empty);
+  Result<std::unique_ptr<SqliteDb>> opened = OpenSqliteHistoryForRead(path_, &empty);
   if (!opened.ok()) return opened.status();
   if (empty) return std::optional<HistoryRun>();
   SqliteDb& db = **opened;
-  Result<SqliteStatement> stmt = db.Prepare(
-      std::string("SELECT ") + kRunColumns +
-      " FROM runs WHERE service = ?1 AND substr(started_by, 1, length(?2)) = ?2 "
-      "ORDER BY finished_unix_ms DESC, id DESC LIMIT 1");
+  Result<SqliteStatement> stmt =
+      db.Prepare(std::string("SELECT ") + kRunColumns +
+                 " FROM runs WHERE service = ?1 AND substr(started_by, 1, length(?2)) = ?2 "
+                 "ORDER BY finished_unix_ms DESC, id DESC LIMIT 1");
   if (!stmt.ok()) return stmt.status();
   stmt->Bind(1, service).Bind(2, trigger_prefix);
   Result<std::vector<HistoryRun>> runs = ReadRuns(db, *stmt, /*with_gate_json=*/false);
@@ -508,17 +357,17 @@ Status SqliteHistoryStore::Prepare() {
   // Nothing to create before the first append; an existing file must be a rollgate history.
   if (!FileExists(path_)) return Status::Ok();
   bool empty = false;
-  Result<std::unique_ptr<SqliteDb>> opened = OpenForRead(path_, &empty);
+  Result<std::unique_ptr<SqliteDb>> opened = OpenSqliteHistoryForRead(path_, &empty);
   return opened.ok() ? Status::Ok() : opened.status();
 }
 
 Status SqliteHistoryStore::Checkpoint() {
   if (!FileExists(path_)) return Status::Ok();
   Result<std::unique_ptr<SqliteDb>> opened =
-      SqliteDb::Open(path_, SqliteDb::Mode::kReadWriteCreate, kBusyTimeoutMs);
+      SqliteDb::Open(path_, SqliteDb::Mode::kReadWriteCreate, kSqliteBusyTimeoutMs);
   if (!opened.ok()) return opened.status();
   bool fresh = false;
-  ROLLGATE_RETURN_IF_ERROR(Identify(**opened, &fresh));
+  ROLLGATE_RETURN_IF_ERROR(IdentifySqliteHistory(**opened, &fresh));
   return (*opened)->Exec("PRAGMA wal_checkpoint(TRUNCATE)");
 }
 
@@ -532,7 +381,7 @@ Status SqliteHistoryStore::HoldForServe(const std::string& service) {
 
 Result<std::string> CheckHistoryIntegrity(const std::string& db_path) {
   Result<std::unique_ptr<SqliteDb>> opened =
-      SqliteDb::Open(db_path, SqliteDb::Mode::kReadOnly, kBusyTimeoutMs);
+      SqliteDb::Open(db_path, SqliteDb::Mode::kReadOnly, kSqliteBusyTimeoutMs);
   if (!opened.ok()) return opened.status();
   Result<SqliteStatement> stmt = (*opened)->Prepare("PRAGMA integrity_check");
   if (!stmt.ok()) return stmt.status();

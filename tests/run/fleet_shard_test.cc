@@ -65,14 +65,15 @@ TEST(FleetShardTest, ParsesIndexCountAndAuto) {
   env.vars["JOB_COMPLETION_INDEX"] = "4";
   Result<ShardSpec> outside = ParseShard("auto/4", env);
   ASSERT_FALSE(outside.ok());
-  EXPECT_NE(outside.status().message().find("index 4 (JOB_COMPLETION_INDEX) is out of range for 4 shards"),
+  EXPECT_NE(outside.status().message().find(
+                "index 4 (JOB_COMPLETION_INDEX) is out of range for 4 shards"),
             std::string::npos)
       << outside.status().message();
   env.vars["JOB_COMPLETION_INDEX"] = "two";
   EXPECT_FALSE(ParseShard("auto/4", env).ok());
 
-  for (const char* bad : {"", "4", "1/", "/4", "4/4", "-1/4", "1/0", "1/-2", "a/b", "1/4/2",
-                          "1 /4", "0/100001", "99999999999/4"}) {
+  for (const char* bad : {"", "4", "1/", "/4", "4/4", "-1/4", "1/0", "1/-2", "a/b", "1/4/2", "1 /4",
+                          "0/100001", "99999999999/4"}) {
     Result<ShardSpec> r = ParseShard(bad, env);
     EXPECT_FALSE(r.ok()) << bad;
     if (!r.ok()) {

@@ -44,20 +44,25 @@ class ServeReplicasE2eTest : public ::testing::Test {
   }
 
   // `serve_keys`: more keys of the serve: section (", run_timeout: 2s").
-  std::string WriteConfig(MockServer& mock, const std::string& history,
-                          const std::string& extra, const std::string& serve_keys = "") {
-    return dir_.Write(
-        "rollgate.yaml",
-        "service: checkout-assistant\ncontract: contract.yaml\n"
-        "releases:\n"
-        "  new: {version: '2', base_url: '" + mock.provider().base_url() +
-            "', api_key: {env: REPLICA_KEY}, model: gpt-4o-mini, timeout_ms: 60000, retry: {max_attempts: 1}}\n"
-            "  rollback: {version: '1', base_url: '" + mock.provider().base_url() +
-            "', api_key: {env: REPLICA_KEY}, model: gpt-4o-mini, timeout_ms: 60000, retry: {max_attempts: 1}}\n"
-            "negative_auth: {enabled: false}\n"
-            "history: " + history + "\n"
-            "serve: {token: {env: REPLICA_TOKEN}, max_result_age: 0s" + serve_keys + "}\n" +
-            extra);
+  std::string WriteConfig(MockServer& mock, const std::string& history, const std::string& extra,
+                          const std::string& serve_keys = "") {
+    return dir_.Write("rollgate.yaml",
+                      "service: checkout-assistant\ncontract: contract.yaml\n"
+                      "releases:\n"
+                      "  new: {version: '2', base_url: '" +
+                          mock.provider().base_url() +
+                          "', api_key: {env: REPLICA_KEY}, model: gpt-4o-mini, timeout_ms: 60000, "
+                          "retry: {max_attempts: 1}}\n"
+                          "  rollback: {version: '1', base_url: '" +
+                          mock.provider().base_url() +
+                          "', api_key: {env: REPLICA_KEY}, model: gpt-4o-mini, timeout_ms: 60000, "
+                          "retry: {max_attempts: 1}}\n"
+                          "negative_auth: {enabled: false}\n"
+                          "history: " +
+                          history +
+                          "\n"
+                          "serve: {token: {env: REPLICA_TOKEN}, max_result_age: 0s" +
+                          serve_keys + "}\n" + extra);
   }
 
   std::string PgHistory() const {
@@ -109,7 +114,8 @@ TEST_F(ServeReplicasE2eTest, TwoReplicasRunEachSlotOnceAndShareTheCaps) {
   ASSERT_OK(StartServe(b, config));
 
   // Four slots run, then the cap refuses the next ones, on whichever replica ticks first.
-  const std::string schedule_runs = "SELECT count(*) FROM rollgate.runs WHERE started_by = 'serve:schedule'";
+  const std::string schedule_runs =
+      "SELECT count(*) FROM rollgate.runs WHERE started_by = 'serve:schedule'";
   ASSERT_TRUE(ReplicaPoll([&] { return Count(schedule_runs) >= 4; }, std::chrono::seconds(60)))
       << a.err() << b.err();
   ASSERT_TRUE(ReplicaPoll(
@@ -130,15 +136,16 @@ TEST_F(ServeReplicasE2eTest, TwoReplicasRunEachSlotOnceAndShareTheCaps) {
   EXPECT_EQ(Count("SELECT runs FROM rollgate.serve_usage"), 4);
   const std::string logs = a.err() + b.err();
   std::size_t started = 0;
-  for (std::size_t at = 0; (at = logs.find("run started (schedule)", at)) != std::string::npos; ++at) {
+  for (std::size_t at = 0; (at = logs.find("run started (schedule)", at)) != std::string::npos;
+       ++at) {
     ++started;
   }
   EXPECT_EQ(started, 4u) << logs;
   EXPECT_NE(logs.find("daily run cap reached: 4 of 4 runs today (UTC)"), std::string::npos) << logs;
 
   // `rollgate history` reads the shared history back.
-  CliRun history = RunRollgate({"history", "--db", pg_.Uri(), "--format", "json"},
-                               {PgServer::PasswordEnv()});
+  CliRun history =
+      RunRollgate({"history", "--db", pg_.Uri(), "--format", "json"}, {PgServer::PasswordEnv()});
   EXPECT_EQ(history.exit_code, 0) << history.err;
   EXPECT_NE(history.out.find("\"trigger\": \"serve:schedule\""), std::string::npos);
   EXPECT_EQ(history.out.find(kReplicaKey), std::string::npos);
@@ -181,7 +188,8 @@ TEST_F(ServeReplicasE2eTest, AReplicaKilledMidRunLeavesItsSlotToTheOther) {
       << b.err();
   ASSERT_TRUE(WaitUntil(
       [&] {
-        return b.err().find("from a replica that did not finish it (attempt 2)") != std::string::npos;
+        return b.err().find("from a replica that did not finish it (attempt 2)") !=
+               std::string::npos;
       },
       std::chrono::seconds(15)))
       << b.err();
@@ -204,7 +212,8 @@ TEST_F(ServeReplicasE2eTest, ASecondReplicaOnAnSqliteHistoryIsRefusedUntilTheFir
                               {std::string("REPLICA_TOKEN=") + kReplicaToken});
   EXPECT_EQ(second.exit_code, 2) << second.err;
   EXPECT_NE(second.err.find("is already served for service checkout-assistant by another rollgate "
-                            "serve (pid " + std::to_string(a.pid())),
+                            "serve (pid " +
+                            std::to_string(a.pid())),
             std::string::npos)
       << second.err;
   ASSERT_TRUE(a.Signal(SIGKILL));

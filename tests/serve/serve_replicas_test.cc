@@ -34,10 +34,12 @@ TEST(ServeSqliteReplicaTest, ASecondServeOfTheServiceOnTheFileIsRefusedUntilTheF
   EXPECT_EQ(st.code(), Status::Code::kInvalidArgument);
   EXPECT_NE(st.message().find("history " + first.history_db() +
                               " is already served for service checkout-assistant by another "
-                              "rollgate serve (pid " + std::to_string(::getpid()) + " on host "),
+                              "rollgate serve (pid " +
+                              std::to_string(::getpid()) + " on host "),
             std::string::npos)
       << st.message();
-  EXPECT_NE(st.message().find("give replicas a PostgreSQL history"), std::string::npos) << st.message();
+  EXPECT_NE(st.message().find("give replicas a PostgreSQL history"), std::string::npos)
+      << st.message();
 
   // Another service may share the file: its own lock, its own caps.
   ServeHarness other;
@@ -142,9 +144,9 @@ TEST_F(ServePgReplicaTest, ASlotWhoseHolderDiedIsTakenOverWhenTheClaimLapses) {
   b_.Schedule(kSlot, 1000, 100000000);
   const int64_t t0 = b_.clock().NowUnixMs();
   {
-    Result<std::unique_ptr<internal::HistoryStore>> ghost = internal::OpenHistoryStore(
-        internal::HistoryLocation{internal::HistoryLocation::Kind::kPostgres, pg_.Uri(),
-                                  PgServer::kPassword});
+    Result<std::unique_ptr<internal::HistoryStore>> ghost =
+        internal::OpenHistoryStore(internal::HistoryLocation{
+            internal::HistoryLocation::Kind::kPostgres, pg_.Uri(), PgServer::kPassword});
     ASSERT_OK(ghost);
     Result<internal::SlotClaim> claim =
         (*ghost)->ClaimSlot("checkout-assistant", t0, "dead-host:42", t0 - 100, t0 + 20000);
@@ -158,8 +160,9 @@ TEST_F(ServePgReplicaTest, ASlotWhoseHolderDiedIsTakenOverWhenTheClaimLapses) {
   b_.timer().Advance(20000);
   ASSERT_TRUE(Sleeps(b_, t0 + kSlot));
   EXPECT_EQ(b_.gate().calls(), 1);
-  EXPECT_TRUE(b_.WaitForLog("taking over the slot of 2026-11-25T10:00:00.000Z from a replica "
-                            "that did not finish it (attempt 2)"));
+  EXPECT_TRUE(
+      b_.WaitForLog("taking over the slot of 2026-11-25T10:00:00.000Z from a replica "
+                    "that did not finish it (attempt 2)"));
   EXPECT_EQ(Count("SELECT attempts FROM rollgate.serve_slots WHERE run_id IS NOT NULL"), 2);
 }
 
@@ -204,8 +207,9 @@ TEST_F(ServePgReplicaTest, AWebhookReusesAFreshResultAnotherReplicaRecorded) {
   TestResponse reused = b_.Flagger();
   EXPECT_EQ(reused.status, 412) << reused.body;
   EXPECT_NE(reused.body.find("\"result\":\"reused\""), std::string::npos) << reused.body;
-  EXPECT_NE(reused.body.find("\"failed_checks\":[{\"release\":\"rollback\",\"id\":\"authentication\""),
-            std::string::npos)
+  EXPECT_NE(
+      reused.body.find("\"failed_checks\":[{\"release\":\"rollback\",\"id\":\"authentication\""),
+      std::string::npos)
       << reused.body;
   EXPECT_EQ(reused.body.find(kFakeRunKey), std::string::npos) << "the detail stays redacted";
   EXPECT_EQ(b_.gate().calls(), 0);
@@ -240,9 +244,9 @@ TEST_F(ServePgReplicaTest, MetricsOnEveryReplicaShowTheNewestResultOfAny) {
   a_.clock().Advance(2000);
   a_.gate().BlockOnRollback();
   ASSERT_EQ(a_.Post("/run").status, 412);
-  EXPECT_TRUE(WaitUntil([&] {
-    return SampleValue(b_.Metrics(), ReplicaSeries("rollgate_gate_success")) == 0;
-  }, std::chrono::seconds(5)));
+  EXPECT_TRUE(WaitUntil(
+      [&] { return SampleValue(b_.Metrics(), ReplicaSeries("rollgate_gate_success")) == 0; },
+      std::chrono::seconds(5)));
 }
 
 }  // namespace

@@ -91,16 +91,18 @@ TEST(HistoryAppendTest, AGateWhoseHistoryCannotRecordTheRunKeepsItsVerdict) {
   testing::TempDir dir;
   dir.Write("contract.yaml", "reviewed_on: 2026-11-20\nmax_age_days: 36500\n");
   dir.Write("not-a-history.db", "these bytes are no SQLite database\n");
-  std::string config = dir.Write(
-      "rollgate.yaml", "service: s\ncontract: contract.yaml\nreleases:\n"
-                       "  new: {version: '2', base_url: '" + mock.provider().base_url() +
-                           "', api_key: {env: APPEND_KEY}, model: m}\n"
-                           "  rollback: {version: '1', base_url: '" + mock.provider().base_url() +
-                           "', api_key: {env: APPEND_KEY}, model: m}\n"
-                           "history: {db: not-a-history.db}\n");
-  testing::CliRun run = testing::RunRollgate(
-      {"gate", "--config", config, "--evidence-dir", dir.Join("ev")},
-      {std::string("APPEND_KEY=") + kAppendKey, "NO_COLOR=1"});
+  std::string config = dir.Write("rollgate.yaml",
+                                 "service: s\ncontract: contract.yaml\nreleases:\n"
+                                 "  new: {version: '2', base_url: '" +
+                                     mock.provider().base_url() +
+                                     "', api_key: {env: APPEND_KEY}, model: m}\n"
+                                     "  rollback: {version: '1', base_url: '" +
+                                     mock.provider().base_url() +
+                                     "', api_key: {env: APPEND_KEY}, model: m}\n"
+                                     "history: {db: not-a-history.db}\n");
+  testing::CliRun run =
+      testing::RunRollgate({"gate", "--config", config, "--evidence-dir", dir.Join("ev")},
+                           {std::string("APPEND_KEY=") + kAppendKey, "NO_COLOR=1"});
   EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
   EXPECT_TRUE(std::filesystem::exists(dir.Join("ev/gate.json")));
   EXPECT_NE(run.err.find("rollgate: warning: the run was not recorded in the history " +

@@ -26,9 +26,9 @@ TEST(HistoryLocationTest, PathsAreSqliteAndPostgresUrisArePostgres) {
     ASSERT_OK(kind) << path;
     EXPECT_EQ(*kind, HistoryLocation::Kind::kSqlite) << path;
   }
-  for (const char* uri : {"postgresql://rollgate@db:5432/rollgate",
-                          "postgres://rollgate@db/rollgate?sslmode=require",
-                          "POSTGRESQL://rollgate@10.0.0.5/h", "postgresql:///rollgate"}) {
+  for (const char* uri :
+       {"postgresql://rollgate@db:5432/rollgate", "postgres://rollgate@db/rollgate?sslmode=require",
+        "POSTGRESQL://rollgate@10.0.0.5/h", "postgresql:///rollgate"}) {
     Result<HistoryLocation::Kind> kind = ClassifyHistoryDb(uri, "history.db");
     ASSERT_OK(kind) << uri;
     EXPECT_EQ(*kind, HistoryLocation::Kind::kPostgres) << uri;

@@ -42,15 +42,18 @@ class PgE2eTest : public ::testing::Test {
 
   // A service whose history is the PostgreSQL database, password from an env variable.
   std::string WriteConfig(const std::string& name, const std::string& service) {
-    return dir_.Write(name, "service: " + service +
-                                "\ncontract: contract.yaml\n"
-                                "releases:\n"
-                                "  new: {version: '2', base_url: '" + mock_.provider().base_url() +
-                                "', api_key: {env: PG_E2E_KEY}, model: gpt-4o-mini, timeout_ms: 20000}\n"
-                                "  rollback: {version: '1', base_url: '" + mock_.provider().base_url() +
-                                "', api_key: {env: PG_E2E_KEY}, model: gpt-4o-mini, timeout_ms: 20000}\n"
-                                "history: {db: '" + pg_.Uri() +
-                                "', password: {env: PG_E2E_HISTORY_PASSWORD}}\n");
+    return dir_.Write(name,
+                      "service: " + service +
+                          "\ncontract: contract.yaml\n"
+                          "releases:\n"
+                          "  new: {version: '2', base_url: '" +
+                          mock_.provider().base_url() +
+                          "', api_key: {env: PG_E2E_KEY}, model: gpt-4o-mini, timeout_ms: 20000}\n"
+                          "  rollback: {version: '1', base_url: '" +
+                          mock_.provider().base_url() +
+                          "', api_key: {env: PG_E2E_KEY}, model: gpt-4o-mini, timeout_ms: 20000}\n"
+                          "history: {db: '" +
+                          pg_.Uri() + "', password: {env: PG_E2E_HISTORY_PASSWORD}}\n");
   }
 
   std::vector<std::string> Env() const {
@@ -92,8 +95,8 @@ TEST_F(PgE2eTest, TwoGatesAtOnceShareTheHistoryAndHistoryReadsItBack) {
   EXPECT_EQ(ra.err.find("warning"), std::string::npos) << ra.err;
 
   // libpq's own PGPASSWORD serves `rollgate history --db URI`.
-  CliRun listed = RunRollgate({"history", "--db", pg_.Uri(), "--format", "json"},
-                              {PgServer::PasswordEnv()});
+  CliRun listed =
+      RunRollgate({"history", "--db", pg_.Uri(), "--format", "json"}, {PgServer::PasswordEnv()});
   ASSERT_EQ(listed.exit_code, 0) << listed.err;
   nlohmann::json j = nlohmann::json::parse(listed.out);
   EXPECT_EQ(j["db"], pg_.Uri());
@@ -117,7 +120,8 @@ TEST_F(PgE2eTest, TwoGatesAtOnceShareTheHistoryAndHistoryReadsItBack) {
   CliRun one = RunRollgate({"history", "--db", pg_.Uri(), "--run", "1"}, {PgServer::PasswordEnv()});
   ASSERT_EQ(one.exit_code, 0) << one.err;
   EXPECT_EQ(nlohmann::json::parse(one.out)["decision"], "pass");
-  CliRun none = RunRollgate({"history", "--db", pg_.Uri(), "--run", "42"}, {PgServer::PasswordEnv()});
+  CliRun none =
+      RunRollgate({"history", "--db", pg_.Uri(), "--run", "42"}, {PgServer::PasswordEnv()});
   EXPECT_EQ(none.exit_code, 2) << none.err;
 
   // The whole database, as an operator's backup would hold it: fingerprints, never a secret.
@@ -125,7 +129,8 @@ TEST_F(PgE2eTest, TwoGatesAtOnceShareTheHistoryAndHistoryReadsItBack) {
   ASSERT_OK(dump);
   EXPECT_NE(dump->find(internal::KeyFingerprint(kPgE2eKey)), std::string::npos);
   ExpectNoSecret(*dump, "pg_dump");
-  for (const CliRun* r : {&ra, &rb, &listed, &fleet, &one}) ExpectNoSecret(r->out + r->err, "output");
+  for (const CliRun* r : {&ra, &rb, &listed, &fleet, &one})
+    ExpectNoSecret(r->out + r->err, "output");
 }
 
 TEST_F(PgE2eTest, AHistoryWithNoRollgateSchemaYetIsNoHistory) {
@@ -158,13 +163,17 @@ TEST_F(PgE2eTest, TheServerStoppedMidRunCostsAWarningNotTheVerdict) {
   slow.latency_ms = 4000;  // long enough for pg_ctl stop on a busy machine
   MockServer mock(slow);
   ASSERT_OK(mock.status());
-  std::string config = dir_.Write(
-      "slow.yaml", "service: slow\ncontract: contract.yaml\nreleases:\n"
-                   "  new: {version: '2', base_url: '" + mock.provider().base_url() +
-                       "', api_key: {env: PG_E2E_KEY}, model: m, timeout_ms: 20000}\n"
-                       "  rollback: {version: '1', base_url: '" + mock.provider().base_url() +
-                       "', api_key: {env: PG_E2E_KEY}, model: m, timeout_ms: 20000}\n"
-                       "history: {db: '" + pg_.Uri() + "', password: {env: PG_E2E_HISTORY_PASSWORD}}\n");
+  std::string config =
+      dir_.Write("slow.yaml",
+                 "service: slow\ncontract: contract.yaml\nreleases:\n"
+                 "  new: {version: '2', base_url: '" +
+                     mock.provider().base_url() +
+                     "', api_key: {env: PG_E2E_KEY}, model: m, timeout_ms: 20000}\n"
+                     "  rollback: {version: '1', base_url: '" +
+                     mock.provider().base_url() +
+                     "', api_key: {env: PG_E2E_KEY}, model: m, timeout_ms: 20000}\n"
+                     "history: {db: '" +
+                     pg_.Uri() + "', password: {env: PG_E2E_HISTORY_PASSWORD}}\n");
   // The history works before the run: this gate records.
   ASSERT_EQ(Gate(config, "ev0").exit_code, 0);
   mock.provider().ResetStats();

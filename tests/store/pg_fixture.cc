@@ -42,8 +42,9 @@ Result<std::string> PgRun(const std::vector<std::string>& argv, int timeout_ms =
   Result<internal::CommandResult> r = internal::RunCommand(argv, options);
   if (!r.ok()) return r.status();
   if (!r->succeeded()) {
-    return Status::IoError(argv[argv.size() > 4 && PgAsRoot() ? 4 : 0] + " failed (" +
-                           r->Describe(timeout_ms) + "): " + r->err + r->out);
+    const std::string& program = argv[0] == "runuser" && argv.size() > 4 ? argv[4] : argv[0];
+    return Status::IoError(program + " failed (" + r->Describe(timeout_ms) + "): " + r->err +
+                           r->out);
   }
   return r->out;
 }
@@ -89,8 +90,8 @@ std::vector<std::string> PgCtlStart(const std::string& data, const std::string& 
 }
 
 Status PgCtlStop(const std::string& data) {
-  return PgRun(PgAsServerUser({std::string(kPgBin) + "pg_ctl", "-D", data, "-m", "immediate",
-                               "-w", "-t", "60", "stop"}))
+  return PgRun(PgAsServerUser({std::string(kPgBin) + "pg_ctl", "-D", data, "-m", "immediate", "-w",
+                               "-t", "60", "stop"}))
       .status();
 }
 
@@ -107,10 +108,10 @@ Result<std::string> PgPsqlAs(const std::string& socket_dir, int port, const std:
 Result<std::string> PgTemplate() {
   // In the temp directory, not the build tree: the postgres user must reach it, and a clone
   // under /root is out of its reach. One per build directory.
-  const std::string base =
-      (std::filesystem::temp_directory_path() /
-       ("rollgate-pg-template-15-" + internal::Sha256Hex(internal::DirName(ROLLGATE_BINARY)).substr(0, 12)))
-          .string();
+  const std::string base = (std::filesystem::temp_directory_path() /
+                            ("rollgate-pg-template-15-" +
+                             internal::Sha256Hex(internal::DirName(ROLLGATE_BINARY)).substr(0, 12)))
+                               .string();
   const std::string data = base + "/data";
   int lock = ::open((base + ".lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (lock < 0) return Status::IoError(base + ".lock: cannot open");
@@ -136,13 +137,13 @@ Result<std::string> PgTemplate() {
   const int port = PgFreeLoopbackPort();
   ROLLGATE_RETURN_IF_ERROR(PgRun(PgCtlStart(data, base, base + "/log", port), 120000).status());
   Status made = PgPsqlAs(base, port, "postgres", kPgSuperPassword, "postgres",
-                         std::string("CREATE ROLE ") + PgServer::kUser + " LOGIN CREATEDB PASSWORD '" +
-                             PgServer::kPassword + "'")
+                         std::string("CREATE ROLE ") + PgServer::kUser +
+                             " LOGIN CREATEDB PASSWORD '" + PgServer::kPassword + "'")
                     .status();
   if (made.ok()) {
-    made = PgPsqlAs(base, port, "postgres", kPgSuperPassword, "postgres",
-                    std::string("CREATE DATABASE ") + PgServer::kDatabase + " OWNER " +
-                        PgServer::kUser)
+    made = PgPsqlAs(
+               base, port, "postgres", kPgSuperPassword, "postgres",
+               std::string("CREATE DATABASE ") + PgServer::kDatabase + " OWNER " + PgServer::kUser)
                .status();
   }
   Status stopped = PgCtlStop(data);
@@ -190,7 +191,8 @@ Status PgServer::Start() {
 
 Status PgServer::StartOn(int port) {
   port_ = port;
-  ROLLGATE_RETURN_IF_ERROR(PgRun(PgCtlStart(dir_ + "/data", dir_, dir_ + "/log", port_), 120000).status());
+  ROLLGATE_RETURN_IF_ERROR(
+      PgRun(PgCtlStart(dir_ + "/data", dir_, dir_ + "/log", port_), 120000).status());
   running_ = true;
   return Status::Ok();
 }

@@ -46,7 +46,8 @@ class PgHistoryStoreTest : public ::testing::Test {
     return store.ok() ? std::move(*store) : nullptr;
   }
 
-  static void Append(HistoryStore& store, const RunReport& run, const std::string& trigger = "cli") {
+  static void Append(HistoryStore& store, const RunReport& run,
+                     const std::string& trigger = "cli") {
     AppendOptions options;
     options.trigger = trigger;
     Result<int64_t> id = store.Append(run, RenderGateJson(run), options);
@@ -139,7 +140,8 @@ TEST_F(PgHistoryStoreTest, HoldsTheSameRecordsAsTheSqliteHistory) {
   EXPECT_EQ((*pg_latest)->id, (*lite_latest)->id);
   ASSERT_EQ((*pg_latest)->gates.size(), (*lite_latest)->gates.size());
   EXPECT_EQ((*pg_latest)->releases[1].checks.size(), (*lite_latest)->releases[1].checks.size());
-  EXPECT_EQ((*pg_latest)->releases[0].checks[6].detail, (*lite_latest)->releases[0].checks[6].detail);
+  EXPECT_EQ((*pg_latest)->releases[0].checks[6].detail,
+            (*lite_latest)->releases[0].checks[6].detail);
 }
 
 TEST_F(PgHistoryStoreTest, ADatabaseRollgateNeverWroteToReadsAsNoHistory) {
@@ -151,7 +153,8 @@ TEST_F(PgHistoryStoreTest, ADatabaseRollgateNeverWroteToReadsAsNoHistory) {
   ASSERT_OK(latest);
   EXPECT_FALSE(latest->has_value());
   ASSERT_OK(pg_.Psql("SELECT 1"));
-  Result<std::string> schemas = pg_.Psql("SELECT count(*) FROM pg_namespace WHERE nspname = 'rollgate'");
+  Result<std::string> schemas =
+      pg_.Psql("SELECT count(*) FROM pg_namespace WHERE nspname = 'rollgate'");
   ASSERT_OK(schemas);
   EXPECT_EQ(*schemas, "0\n") << "readers never create the schema";
 }
@@ -168,14 +171,21 @@ TEST_F(PgHistoryStoreTest, MigrationsRunTwiceConcurrentlyApplyOnce) {
     ASSERT_TRUE(a && b);
     std::latch start(2);
     Status sa, sb;
-    std::thread ta([&] { start.arrive_and_wait(); sa = a->Prepare(); });
-    std::thread tb([&] { start.arrive_and_wait(); sb = b->Prepare(); });
+    std::thread ta([&] {
+      start.arrive_and_wait();
+      sa = a->Prepare();
+    });
+    std::thread tb([&] {
+      start.arrive_and_wait();
+      sb = b->Prepare();
+    });
     ta.join();
     tb.join();
     EXPECT_OK(sa);
     EXPECT_OK(sb);
-    Result<std::string> versions =
-        pg_.Psql("SELECT string_agg(version::text, ',' ORDER BY version) FROM rollgate.schema_migrations", db);
+    Result<std::string> versions = pg_.Psql(
+        "SELECT string_agg(version::text, ',' ORDER BY version) FROM rollgate.schema_migrations",
+        db);
     ASSERT_OK(versions);
     EXPECT_EQ(*versions, "1,2\n");
     Append(*a, MakeRun(kPgT0));
@@ -211,8 +221,8 @@ TEST_F(PgHistoryStoreTest, RefusedAndLostConnectionsAreIoErrorsWithoutThePasswor
   int sleeps = 0;
   HistoryRetryPolicy policy;
   policy.attempts = 3;
-  Result<int64_t> lost = AppendWithRetry(*store, run, RenderGateJson(run), {}, policy,
-                                         [&](int64_t) { ++sleeps; });
+  Result<int64_t> lost =
+      AppendWithRetry(*store, run, RenderGateJson(run), {}, policy, [&](int64_t) { ++sleeps; });
   ASSERT_FALSE(lost.ok());
   EXPECT_EQ(lost.status().code(), Status::Code::kIoError) << lost.status().message();
   EXPECT_EQ(sleeps, 2);
@@ -221,8 +231,8 @@ TEST_F(PgHistoryStoreTest, RefusedAndLostConnectionsAreIoErrorsWithoutThePasswor
 
   // Back up: the same store connects again and the next append lands.
   ASSERT_OK(pg_.Restart());
-  Result<int64_t> again = AppendWithRetry(*store, run, RenderGateJson(run), {}, policy,
-                                          [&](int64_t) { ++sleeps; });
+  Result<int64_t> again =
+      AppendWithRetry(*store, run, RenderGateJson(run), {}, policy, [&](int64_t) { ++sleeps; });
   ASSERT_OK(again);
   Result<std::vector<HistoryRun>> runs = store->List({});
   ASSERT_OK(runs);
@@ -293,7 +303,8 @@ TEST_F(PgHistoryStoreTest, EachSlotIsClaimedByOneReplica) {
 
   // host-a dies holding the next slot: before the lease lapses it is held, after it b takes over.
   const int64_t next = slot + 10000;
-  ASSERT_EQ(a->ClaimSlot("svc", next, "host-a:1", next, next + 7000)->state, SlotClaim::State::kClaimed);
+  ASSERT_EQ(a->ClaimSlot("svc", next, "host-a:1", next, next + 7000)->state,
+            SlotClaim::State::kClaimed);
   EXPECT_EQ(b->ClaimSlot("svc", next, "host-b:2", next + 6999, next + 13999)->state,
             SlotClaim::State::kHeld);
   Result<SlotClaim> takeover = b->ClaimSlot("svc", next, "host-b:2", next + 7000, next + 14000);
@@ -307,7 +318,8 @@ TEST_F(PgHistoryStoreTest, EachSlotIsClaimedByOneReplica) {
 
   // Given up without a verdict: free for the next claimer at once.
   const int64_t third = slot + 20000;
-  ASSERT_EQ(a->ClaimSlot("svc", third, "host-a:1", third, third + 7000)->state, SlotClaim::State::kClaimed);
+  ASSERT_EQ(a->ClaimSlot("svc", third, "host-a:1", third, third + 7000)->state,
+            SlotClaim::State::kClaimed);
   ASSERT_OK(a->FinishSlot("svc", third, "host-a:1", third + 10, 0, ""));
   EXPECT_EQ(b->ClaimSlot("svc", third, "host-b:2", third + 20, third + 7000)->state,
             SlotClaim::State::kClaimed);
@@ -338,11 +350,13 @@ TEST_F(PgHistoryStoreTest, UsageCountedByManyReplicasAtOnceStaysWithinTheCap) {
   }
   for (auto& t : threads) t.join();
   EXPECT_EQ(allowed.load(), 25);
-  Result<ServeUsage> today = stores[0]->UpdateServeUsage("svc", 20417, [](ServeUsage*) { return false; });
+  Result<ServeUsage> today =
+      stores[0]->UpdateServeUsage("svc", 20417, [](ServeUsage*) { return false; });
   ASSERT_OK(today);
   EXPECT_EQ(today->runs, 25);
   // Per service: another service starts from zero.
-  Result<ServeUsage> other = stores[0]->UpdateServeUsage("svc-2", 20417, [](ServeUsage*) { return false; });
+  Result<ServeUsage> other =
+      stores[0]->UpdateServeUsage("svc-2", 20417, [](ServeUsage*) { return false; });
   ASSERT_OK(other);
   EXPECT_EQ(other->runs, 0);
   // The next day starts from zero runs but keeps the last run's cost as its estimate.
@@ -350,7 +364,8 @@ TEST_F(PgHistoryStoreTest, UsageCountedByManyReplicasAtOnceStaysWithinTheCap) {
     u->last_run_tokens = 77;
     return true;
   }));
-  Result<ServeUsage> tomorrow = stores[1]->UpdateServeUsage("svc", 20418, [](ServeUsage*) { return false; });
+  Result<ServeUsage> tomorrow =
+      stores[1]->UpdateServeUsage("svc", 20418, [](ServeUsage*) { return false; });
   ASSERT_OK(tomorrow);
   EXPECT_EQ(tomorrow->runs, 0);
   EXPECT_EQ(tomorrow->last_run_tokens, 77);
