@@ -69,7 +69,7 @@ ordered_json ReleasesJson(const HistoryRun& run) {
   return releases;
 }
 
-std::string Dump(const ordered_json& out) {
+std::string HistoryDump(const ordered_json& out) {
   // error_handler replace: a byte that is not UTF-8 (a version string from an odd source)
   // must not make the whole listing fail.
   return out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
@@ -106,7 +106,7 @@ std::string RenderHistoryJson(const std::string& db_path, const std::vector<Hist
                                       {"endpoint", g.endpoint},
                                       {"model", g.model}});
   }
-  return Dump(out);
+  return HistoryDump(out);
 }
 
 std::string RenderHistoryTable(const std::string& db_path, const std::vector<HistoryRun>& runs,
@@ -159,7 +159,7 @@ std::string RenderFleetHistoryJson(const std::string& db, const std::vector<Hist
   out["summary"] = {{"services", latest.size()},
                     {"pass", passed},
                     {"block", static_cast<int>(latest.size()) - passed}};
-  return Dump(out);
+  return HistoryDump(out);
 }
 
 std::string RenderFleetHistoryTable(const std::string& db, const std::vector<HistoryRun>& latest) {

@@ -11,14 +11,14 @@ namespace rollgate::internal {
 
 namespace {
 
-constexpr char kRunColumns[] =
+constexpr char kPgRunColumns[] =
     "id, command, started_by, service, decision, started_unix_ms, finished_unix_ms, tokens_used, "
     "gate_json";
 
 // PostgreSQL's text holds valid UTF-8 without NUL bytes; SQLite's holds anything. A detail
 // quoting a provider's broken bytes must not make the append fail, so such text is stored
 // with '?' for each byte that is not ASCII (the evidence files keep the original).
-std::string Text(const std::string& s) {
+std::string PgText(const std::string& s) {
   if (s.find('\0') == std::string::npos && IsValidUtf8(s)) return s;
   std::string out;
   for (char c : s) {
@@ -28,11 +28,11 @@ std::string Text(const std::string& s) {
   return out;
 }
 
-std::string Num(int64_t v) { return std::to_string(v); }
+std::string PgNum(int64_t v) { return std::to_string(v); }
 
 // INSERT INTO `table_columns` VALUES (...), (...): one statement for every row.
-Status InsertRows(PgDb& db, const std::string& table_columns, std::size_t width,
-                  const std::vector<PgParam>& values) {
+Status PgInsertRows(PgDb& db, const std::string& table_columns, std::size_t width,
+                    const std::vector<PgParam>& values) {
   if (values.empty()) return Status::Ok();
   std::string sql = "INSERT INTO " + table_columns + " VALUES ";
   for (std::size_t i = 0; i < values.size(); ++i) {
@@ -43,7 +43,7 @@ Status InsertRows(PgDb& db, const std::string& table_columns, std::size_t width,
   return db.Query(sql, values).status();
 }
 
-HistoryRun ReadRunRow(const PgRows& rows, int r, bool with_gate_json) {
+HistoryRun PgReadRunRow(const PgRows& rows, int r, bool with_gate_json) {
   HistoryRun run;
   run.id = rows.Int(r, 0);
   run.command = rows.Text(r, 1);
@@ -57,14 +57,14 @@ HistoryRun ReadRunRow(const PgRows& rows, int r, bool with_gate_json) {
   return run;
 }
 
-HistoryRun* FindRun(std::vector<HistoryRun>& runs, int64_t id) {
+HistoryRun* PgFindRun(std::vector<HistoryRun>& runs, int64_t id) {
   for (HistoryRun& run : runs) {
     if (run.id == id) return &run;
   }
   return nullptr;
 }
 
-HistoryRelease* FindRelease(HistoryRun* run, const std::string& name) {
+HistoryRelease* PgFindRelease(HistoryRun* run, const std::string& name) {
   if (!run) return nullptr;
   for (HistoryRelease& r : run->releases) {
     if (r.name == name) return &r;
@@ -74,10 +74,10 @@ HistoryRelease* FindRelease(HistoryRun* run, const std::string& name) {
 
 // The releases of `runs` and their failed checks (with every check when `details`), in two
 // queries for the whole list rather than two per run.
-Status LoadReleases(PgDb& db, std::vector<HistoryRun>* runs, bool details) {
+Status PgLoadReleases(PgDb& db, std::vector<HistoryRun>* runs, bool details) {
   if (runs->empty()) return Status::Ok();
   std::string ids = "{";
-  for (const HistoryRun& run : *runs) ids += (ids.size() > 1 ? "," : "") + Num(run.id);
+  for (const HistoryRun& run : *runs) ids += (ids.size() > 1 ? "," : "") + PgNum(run.id);
   ids += "}";
   Result<PgRows> rel = db.Query(
       "SELECT run_id, name, version, endpoint, model, key_fingerprint, passed FROM releases "
@@ -85,7 +85,7 @@ Status LoadReleases(PgDb& db, std::vector<HistoryRun>* runs, bool details) {
       {ids});
   if (!rel.ok()) return rel.status();
   for (int i = 0; i < rel->rows(); ++i) {
-    HistoryRun* run = FindRun(*runs, rel->Int(i, 0));
+    HistoryRun* run = PgFindRun(*runs, rel->Int(i, 0));
     if (!run) continue;
     HistoryRelease r;
     r.name = rel->Text(i, 1);
@@ -103,7 +103,7 @@ Status LoadReleases(PgDb& db, std::vector<HistoryRun>* runs, bool details) {
                {ids});
   if (!checks.ok()) return checks.status();
   for (int i = 0; i < checks->rows(); ++i) {
-    HistoryRelease* r = FindRelease(FindRun(*runs, checks->Int(i, 0)), checks->Text(i, 1));
+    HistoryRelease* r = PgFindRelease(PgFindRun(*runs, checks->Int(i, 0)), checks->Text(i, 1));
     if (!r) continue;
     CheckResult c{checks->Text(i, 2), ParseHistoryStatus(checks->Text(i, 3)), checks->Text(i, 4),
                   false};
@@ -113,10 +113,10 @@ Status LoadReleases(PgDb& db, std::vector<HistoryRun>* runs, bool details) {
   return Status::Ok();
 }
 
-Result<std::vector<HistoryRun>> ReadRuns(PgDb& db, const PgRows& rows, bool with_gate_json) {
+Result<std::vector<HistoryRun>> PgReadRuns(PgDb& db, const PgRows& rows, bool with_gate_json) {
   std::vector<HistoryRun> runs;
-  for (int i = 0; i < rows.rows(); ++i) runs.push_back(ReadRunRow(rows, i, with_gate_json));
-  ROLLGATE_RETURN_IF_ERROR(LoadReleases(db, &runs, /*details=*/false));
+  for (int i = 0; i < rows.rows(); ++i) runs.push_back(PgReadRunRow(rows, i, with_gate_json));
+  ROLLGATE_RETURN_IF_ERROR(PgLoadReleases(db, &runs, /*details=*/false));
   return runs;
 }
 
@@ -179,52 +179,53 @@ Result<int64_t> PgHistoryStore::Append(const RunReport& report, const std::strin
         "INSERT INTO runs (command, started_by, service, decision, config_file, "
         "started_unix_ms, finished_unix_ms, tokens_used, gate_count, release_count, gate_json) "
         "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
-        {Text(report.command), Text(options.trigger), Text(report.service), Text(report.decision),
-         Text(report.config_file), Num(report.started_unix_ms), Num(report.finished_unix_ms),
-         Num(report.TokensUsed()), Num(static_cast<int64_t>(report.gates.size())),
-         Num(static_cast<int64_t>(report.releases.size())), Text(gate_json)});
+        {PgText(report.command), PgText(options.trigger), PgText(report.service),
+         PgText(report.decision), PgText(report.config_file), PgNum(report.started_unix_ms),
+         PgNum(report.finished_unix_ms), PgNum(report.TokensUsed()),
+         PgNum(static_cast<int64_t>(report.gates.size())),
+         PgNum(static_cast<int64_t>(report.releases.size())), PgText(gate_json)});
     if (!run.ok()) return run.status();
     run_id = run->Int(0, 0);
-    const std::string id = Num(run_id);
+    const std::string id = PgNum(run_id);
     std::vector<PgParam> gates;
     for (std::size_t i = 0; i < report.gates.size(); ++i) {
       const CheckResult& g = report.gates[i];
-      for (PgParam v : {PgParam(id), PgParam(Num(static_cast<int64_t>(i))), PgParam(Text(g.id)),
-                        PgParam(ToString(g.status)), PgParam(Text(g.detail))}) {
+      for (PgParam v : {PgParam(id), PgParam(PgNum(static_cast<int64_t>(i))), PgParam(PgText(g.id)),
+                        PgParam(ToString(g.status)), PgParam(PgText(g.detail))}) {
         gates.push_back(std::move(v));
       }
     }
     ROLLGATE_RETURN_IF_ERROR(
-        InsertRows(db, "gates (run_id, position, gate_id, status, detail)", 5, gates));
+        PgInsertRows(db, "gates (run_id, position, gate_id, status, detail)", 5, gates));
     std::vector<PgParam> releases;
     std::vector<PgParam> checks;
     for (std::size_t n = 0; n < report.releases.size(); ++n) {
       const ReleaseReport& r = report.releases[n];
       for (PgParam v :
-           {PgParam(id), PgParam(Text(r.name)), PgParam(Num(static_cast<int64_t>(n))),
-            PgParam(Text(r.version)), PgParam(Text(r.probe)), PgParam(Text(r.endpoint)),
-            PgParam(Text(r.model)), PgParam(Text(r.key_fingerprint)), PgParam(Num(r.http_status)),
-            PgParam(std::to_string(r.latency_ms)), PgParam(Num(r.timestamp_unix_ms)),
-            PgParam(HistoryReleasePassed(r) ? "1" : "0"),
-            PgParam(Num(static_cast<int64_t>(r.checks.size())))}) {
+           {PgParam(id), PgParam(PgText(r.name)), PgParam(PgNum(static_cast<int64_t>(n))),
+            PgParam(PgText(r.version)), PgParam(PgText(r.probe)), PgParam(PgText(r.endpoint)),
+            PgParam(PgText(r.model)), PgParam(PgText(r.key_fingerprint)),
+            PgParam(PgNum(r.http_status)), PgParam(std::to_string(r.latency_ms)),
+            PgParam(PgNum(r.timestamp_unix_ms)), PgParam(HistoryReleasePassed(r) ? "1" : "0"),
+            PgParam(PgNum(static_cast<int64_t>(r.checks.size())))}) {
         releases.push_back(std::move(v));
       }
       for (std::size_t i = 0; i < r.checks.size(); ++i) {
         const CheckResult& c = r.checks[i];
         for (PgParam v :
-             {PgParam(id), PgParam(Text(r.name)), PgParam(Num(static_cast<int64_t>(i))),
-              PgParam(Text(c.id)), PgParam(ToString(c.status)), PgParam(Text(c.detail))}) {
+             {PgParam(id), PgParam(PgText(r.name)), PgParam(PgNum(static_cast<int64_t>(i))),
+              PgParam(PgText(c.id)), PgParam(ToString(c.status)), PgParam(PgText(c.detail))}) {
           checks.push_back(std::move(v));
         }
       }
     }
-    ROLLGATE_RETURN_IF_ERROR(InsertRows(
+    ROLLGATE_RETURN_IF_ERROR(PgInsertRows(
         db,
         "releases (run_id, name, position, version, probe, endpoint, model, key_fingerprint, "
         "http_status, latency_ms, probed_unix_ms, passed, check_count)",
         13, releases));
-    return InsertRows(db, "checks (run_id, release, position, check_id, status, detail)", 6,
-                      checks);
+    return PgInsertRows(db, "checks (run_id, release, position, check_id, status, detail)", 6,
+                        checks);
   });
   if (!st.ok()) return st;
   return run_id;
@@ -234,8 +235,8 @@ Result<std::vector<HistoryRun>> PgHistoryStore::List(const HistoryQuery& query) 
   std::lock_guard<std::mutex> lock(mu_);
   Result<PgDb*> conn = Connection(Use::kRead);
   if (!conn.ok()) return conn.status();
-  std::string sql = std::string("SELECT ") + kRunColumns + " FROM runs";
-  std::vector<PgParam> params = {Num(query.last < 0 ? 0 : query.last)};
+  std::string sql = std::string("SELECT ") + kPgRunColumns + " FROM runs";
+  std::vector<PgParam> params = {PgNum(query.last < 0 ? 0 : query.last)};
   if (!query.release.empty()) {
     sql += " WHERE id IN (SELECT run_id FROM releases WHERE name = $2)";
     params.push_back(query.release);
@@ -243,19 +244,19 @@ Result<std::vector<HistoryRun>> PgHistoryStore::List(const HistoryQuery& query) 
   sql += " ORDER BY finished_unix_ms DESC, id DESC LIMIT $1";
   Result<PgRows> rows = (*conn)->Query(sql, params);
   if (!rows.ok()) return rows.status();
-  return ReadRuns(**conn, *rows, query.include_gate_json);
+  return PgReadRuns(**conn, *rows, query.include_gate_json);
 }
 
 Result<HistoryRun> PgHistoryStore::Get(int64_t id) {
   std::lock_guard<std::mutex> lock(mu_);
   Result<PgDb*> conn = Connection(Use::kRead);
   if (!conn.ok()) return conn.status();
-  Result<PgRows> rows =
-      (*conn)->Query(std::string("SELECT ") + kRunColumns + " FROM runs WHERE id = $1", {Num(id)});
+  Result<PgRows> rows = (*conn)->Query(
+      std::string("SELECT ") + kPgRunColumns + " FROM runs WHERE id = $1", {PgNum(id)});
   if (!rows.ok()) return rows.status();
-  Result<std::vector<HistoryRun>> runs = ReadRuns(**conn, *rows, /*with_gate_json=*/true);
+  Result<std::vector<HistoryRun>> runs = PgReadRuns(**conn, *rows, /*with_gate_json=*/true);
   if (!runs.ok()) return runs.status();
-  if (runs->empty()) return Status::NotFound(options_.uri + ": no run " + Num(id));
+  if (runs->empty()) return Status::NotFound(options_.uri + ": no run " + PgNum(id));
   return std::move(runs->front());
 }
 
@@ -291,11 +292,11 @@ Result<std::vector<HistoryRun>> PgHistoryStore::LatestPerService() {
   Result<PgDb*> conn = Connection(Use::kRead);
   if (!conn.ok()) return conn.status();
   Result<PgRows> rows =
-      (*conn)->Query(std::string("SELECT DISTINCT ON (service COLLATE \"C\") ") + kRunColumns +
+      (*conn)->Query(std::string("SELECT DISTINCT ON (service COLLATE \"C\") ") + kPgRunColumns +
                      " FROM runs WHERE command <> 'check' "
                      "ORDER BY service COLLATE \"C\", finished_unix_ms DESC, id DESC");
   if (!rows.ok()) return rows.status();
-  return ReadRuns(**conn, *rows, /*with_gate_json=*/false);
+  return PgReadRuns(**conn, *rows, /*with_gate_json=*/false);
 }
 
 Result<HistoryUsage> PgHistoryStore::UsageBetween(const std::string& service, int64_t from_unix_ms,
@@ -307,7 +308,8 @@ Result<HistoryUsage> PgHistoryStore::UsageBetween(const std::string& service, in
   const std::string where =
       " FROM runs WHERE started_unix_ms >= $1 AND started_unix_ms < $2 "
       "AND starts_with(started_by, $3) AND ($4 = '' OR service = $4)";
-  const std::vector<PgParam> params = {Num(from_unix_ms), Num(to_unix_ms), trigger_prefix, service};
+  const std::vector<PgParam> params = {PgNum(from_unix_ms), PgNum(to_unix_ms), trigger_prefix,
+                                       service};
   Result<PgRows> totals =
       (*conn)->Query("SELECT COUNT(*), COALESCE(SUM(tokens_used), 0)" + where, params);
   if (!totals.ok()) return totals.status();
@@ -330,17 +332,17 @@ Result<std::optional<HistoryRun>> PgHistoryStore::LatestRun(const std::string& s
     return conn.status();
   }
   PgDb& db = **conn;
-  Result<PgRows> rows = db.Query(std::string("SELECT ") + kRunColumns +
+  Result<PgRows> rows = db.Query(std::string("SELECT ") + kPgRunColumns +
                                      " FROM runs WHERE service = $1 AND starts_with(started_by, "
                                      "$2) ORDER BY finished_unix_ms DESC, id DESC LIMIT 1",
                                  {service, trigger_prefix});
   if (!rows.ok()) return rows.status();
   if (rows->rows() == 0) return std::optional<HistoryRun>();
-  std::vector<HistoryRun> runs = {ReadRunRow(*rows, 0, /*with_gate_json=*/false)};
-  ROLLGATE_RETURN_IF_ERROR(LoadReleases(db, &runs, /*details=*/true));
+  std::vector<HistoryRun> runs = {PgReadRunRow(*rows, 0, /*with_gate_json=*/false)};
+  ROLLGATE_RETURN_IF_ERROR(PgLoadReleases(db, &runs, /*details=*/true));
   Result<PgRows> gates =
       db.Query("SELECT gate_id, status, detail FROM gates WHERE run_id = $1 ORDER BY position",
-               {Num(runs[0].id)});
+               {PgNum(runs[0].id)});
   if (!gates.ok()) return gates.status();
   for (int i = 0; i < gates->rows(); ++i) {
     runs[0].gates.push_back(
@@ -366,7 +368,7 @@ Result<SlotClaim> PgHistoryStore::ClaimSlot(const std::string& service, int64_t 
       "attempts = s.attempts + 1 "
       "WHERE s.finished_unix_ms IS NULL AND s.lease_until_ms <= EXCLUDED.claimed_unix_ms "
       "RETURNING attempts",
-      {service, Num(slot_start_ms), holder, Num(now_ms), Num(lease_until_ms)});
+      {service, PgNum(slot_start_ms), holder, PgNum(now_ms), PgNum(lease_until_ms)});
   if (!claimed.ok()) return claimed.status();
   SlotClaim claim;
   if (claimed->rows() > 0) {
@@ -379,10 +381,10 @@ Result<SlotClaim> PgHistoryStore::ClaimSlot(const std::string& service, int64_t 
   Result<PgRows> row = (*conn)->Query(
       "SELECT holder, lease_until_ms, finished_unix_ms IS NOT NULL FROM serve_slots "
       "WHERE service = $1 AND slot_start_ms = $2",
-      {service, Num(slot_start_ms)});
+      {service, PgNum(slot_start_ms)});
   if (!row.ok()) return row.status();
   if (row->rows() == 0) {
-    return Status::IoError(options_.uri + ": the claim of slot " + Num(slot_start_ms) +
+    return Status::IoError(options_.uri + ": the claim of slot " + PgNum(slot_start_ms) +
                            " vanished; try again");
   }
   claim.holder = row->Text(0, 0);
@@ -405,8 +407,8 @@ Status PgHistoryStore::FinishSlot(const std::string& service, int64_t slot_start
           "run_id = $5, outcome = NULLIF($6, '') "
           "WHERE service = $1 AND slot_start_ms = $2 AND holder = $3 "
           "AND finished_unix_ms IS NULL",
-          {service, Num(slot_start_ms), holder, Num(now_ms),
-           run_id > 0 ? PgParam(Num(run_id)) : PgParam(), Text(outcome)})
+          {service, PgNum(slot_start_ms), holder, PgNum(now_ms),
+           run_id > 0 ? PgParam(PgNum(run_id)) : PgParam(), PgText(outcome)})
       .status();
 }
 
@@ -425,12 +427,12 @@ Result<ServeUsage> PgHistoryStore::UpdateServeUsage(
                  "VALUES ($1, $2, 0, 0, COALESCE((SELECT last_run_tokens FROM serve_usage "
                  "WHERE service = $1 AND day < $2 ORDER BY day DESC LIMIT 1), 0)) "
                  "ON CONFLICT (service, day) DO NOTHING",
-                 {service, Num(day)})
+                 {service, PgNum(day)})
             .status());
     Result<PgRows> row = db.Query(
         "SELECT runs, tokens, last_run_tokens FROM serve_usage WHERE service = $1 AND day = $2 "
         "FOR UPDATE",
-        {service, Num(day)});
+        {service, PgNum(day)});
     if (!row.ok()) return row.status();
     usage.runs = static_cast<int>(row->Int(0, 0));
     usage.tokens = row->Int(0, 1);
@@ -440,7 +442,8 @@ Result<ServeUsage> PgHistoryStore::UpdateServeUsage(
         .Query(
             "UPDATE serve_usage SET runs = $3, tokens = $4, last_run_tokens = $5 "
             "WHERE service = $1 AND day = $2",
-            {service, Num(day), Num(usage.runs), Num(usage.tokens), Num(usage.last_run_tokens)})
+            {service, PgNum(day), PgNum(usage.runs), PgNum(usage.tokens),
+             PgNum(usage.last_run_tokens)})
         .status();
   });
   if (!st.ok()) return st;
