@@ -12,6 +12,7 @@ namespace rollgate::internal {
 Result<int64_t> AppendWithRetry(HistoryStore& store, const RunReport& report,
                                 const std::string& gate_json, const AppendOptions& options,
                                 const HistoryRetryPolicy& policy, const HistorySleepFn& sleep) {
+  const auto start = std::chrono::steady_clock::now();
   int64_t backoff = policy.first_backoff_ms;
   Status last;
   for (int attempt = 1; attempt <= std::max(1, policy.attempts); ++attempt) {
@@ -19,6 +20,10 @@ Result<int64_t> AppendWithRetry(HistoryStore& store, const RunReport& report,
     if (id.ok()) return id;
     last = id.status();
     if (last.code() != Status::Code::kIoError || attempt >= policy.attempts) break;
+    const auto spent = std::chrono::duration_cast<std::chrono::milliseconds>(
+                           std::chrono::steady_clock::now() - start)
+                           .count();
+    if (spent + backoff > policy.max_total_ms) break;
     if (sleep) {
       sleep(backoff);
     } else {
@@ -53,8 +58,11 @@ std::string RecordRunInHistory(const HistoryConfig& history, const std::string& 
   Redactor own;
   Redactor& scrub = redactor ? *redactor : own;
   auto warning = [&](const Status& st) {
-    return scrub.Redact("the run was not recorded in the history " + history.db + ": " +
-                        st.message() + "; its verdict and evidence stand");
+    // The store's own messages already start with its name: say it once.
+    std::string why = st.message();
+    if (why.rfind(history.db + ": ", 0) == 0) why = why.substr(history.db.size() + 2);
+    return scrub.Redact("the run was not recorded in the history " + history.db + ": " + why +
+                        "; its verdict and evidence stand");
   };
   Result<HistoryLocation> location = ResolveHistoryLocation(history, config_dir, env, &scrub);
   if (!location.ok()) return warning(location.status());

@@ -22,6 +22,8 @@ struct HistoryRetryPolicy {
   int attempts = 5;                // in all, the first included
   int64_t first_backoff_ms = 250;  // then 500, 1000, 2000: about 4 s of waiting in all
   int64_t max_backoff_ms = 4000;
+  int64_t max_total_ms = 30000;  // no attempt starts later than this after the first (each
+                                 // may take a connect_timeout on a network that drops packets)
 };
 
 using HistorySleepFn = std::function<void(int64_t ms)>;

@@ -20,13 +20,14 @@ namespace {
 
 // Every libpq function rollgate calls, resolved from libpq.so.5 by name; the types come from
 // the header, so a mismatch is a compile error, not a crash.
-#define ROLLGATE_LIBPQ_FUNCTIONS(X)                                                             \
-  X(PQconnectdbParams)                                                                          \
-  X(PQstatus) X(PQerrorMessage) X(PQfinish) X(PQsetNoticeProcessor) X(PQconninfoParse)          \
-      X(PQconninfoFree) X(PQfreemem) X(PQsetnonblocking) X(PQsendQuery) X(PQsendQueryParams)    \
-          X(PQflush) X(PQsocket) X(PQconsumeInput) X(PQisBusy) X(PQgetResult) X(PQresultStatus) \
-              X(PQresultErrorField) X(PQresultErrorMessage) X(PQntuples) X(PQnfields)           \
-                  X(PQgetisnull) X(PQgetvalue) X(PQgetlength) X(PQclear)
+// clang-format off
+#define ROLLGATE_LIBPQ_FUNCTIONS(X)                                                      \
+  X(PQconnectdbParams) X(PQstatus) X(PQerrorMessage) X(PQfinish) X(PQsetNoticeProcessor) \
+  X(PQconninfoParse) X(PQconninfoFree) X(PQfreemem) X(PQsetnonblocking) X(PQsendQuery)   \
+  X(PQsendQueryParams) X(PQflush) X(PQsocket) X(PQconsumeInput) X(PQisBusy)              \
+  X(PQgetResult) X(PQresultStatus) X(PQresultErrorField) X(PQresultErrorMessage)         \
+  X(PQntuples) X(PQnfields) X(PQgetisnull) X(PQgetvalue) X(PQgetlength) X(PQclear)
+// clang-format on
 
 struct Libpq {
 #define ROLLGATE_LIBPQ_FIELD(name) decltype(&::name) name = nullptr;

@@ -74,6 +74,13 @@ TEST(HistoryAppendTest, IoErrorsAreRetriedWithADoublingBoundedBackoff) {
   EXPECT_EQ(waits, (std::vector<int64_t>{250, 500, 1000, 2000, 4000, 4000})) << "capped";
 
   waits.clear();
+  HistoryRetryPolicy hurried;
+  hurried.max_total_ms = 100;  // less than the first backoff: no second attempt
+  FlakyStore slow(100, Status::IoError("connection timed out"));
+  EXPECT_FALSE(AppendWithRetry(slow, run, "{}", {}, hurried, sleep).ok());
+  EXPECT_EQ(slow.appends, 1);
+  EXPECT_TRUE(waits.empty());
+
   FlakyStore foreign(100, Status::InvalidArgument("not a rollgate history"));
   EXPECT_FALSE(AppendWithRetry(foreign, run, "{}", {}, {}, sleep).ok());
   EXPECT_EQ(foreign.appends, 1) << "what will not pass is not retried";

@@ -152,6 +152,7 @@ TEST_F(PgE2eTest, ARefusedConnectionCostsAWarningNotTheVerdict) {
             std::string::npos)
       << run.err;
   EXPECT_NE(run.err.find("its verdict and evidence stand"), std::string::npos) << run.err;
+  EXPECT_EQ(run.err.find(pg_.Uri() + ": " + pg_.Uri()), std::string::npos) << "named once";
   EXPECT_LT(ms, 30000) << "the retries are bounded";
   ExpectNoSecret(run.out + run.err, "gate output");
 }
