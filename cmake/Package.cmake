@@ -87,7 +87,9 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)              # rollgate_<version>_<arch>
 set(CPACK_DEBIAN_PACKAGE_SECTION utils)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)               # Depends: from the binaries (dpkg-shlibdeps)
-set(CPACK_DEBIAN_PACKAGE_RECOMMENDS ca-certificates) # providers are called over HTTPS
+# ca-certificates: providers are called over HTTPS. libpq5: a PostgreSQL history
+# (docs/fleet.md) loads it with dlopen only when one is configured, so dpkg-shlibdeps cannot see it.
+set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "ca-certificates, libpq5")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 set(CPACK_DEBIAN_COMPRESSION_TYPE xz)
 include(CPack)

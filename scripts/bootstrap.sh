@@ -8,14 +8,16 @@ packages=(
   build-essential cmake pkg-config
   libcurl4-openssl-dev libssl-dev nlohmann-json3-dev libyaml-cpp-dev libcli11-dev libfmt-dev
   libcpp-httplib-dev libtomlplusplus-dev libsqlite3-dev libgtest-dev libgmock-dev nettle-dev
+  libpq-dev
 )
 # The Debian package (`make package`, `make install`): CPack's DEB generator runs file and
 # dpkg-shlibdeps (dpkg-dev), the man page comes from help2man, lintian checks the result.
 package_tools=(dpkg-dev file help2man lintian)
 if [ "${1:-}" = "--test" ] || [ "${ROLLGATE_BOOTSTRAP_TEST:-}" = 1 ]; then
-  # Real components the integration tests start on loopback; xmllint validates junit.xml;
-  # the package test (tests/package) builds and checks the .deb.
-  packages+=(nginx-light prometheus curl openssl zlib1g-dev libxml2-utils "${package_tools[@]}")
+  # Real components the integration tests start on loopback (postgresql-15: a throw-away
+  # server per PostgreSQL history test, tests/store/pg_fixture.h); xmllint validates
+  # junit.xml; the package test (tests/package) builds and checks the .deb.
+  packages+=(nginx-light prometheus curl openssl zlib1g-dev postgresql-15 libxml2-utils "${package_tools[@]}")
 fi
 if [ "${1:-}" = "--package" ]; then
   packages+=("${package_tools[@]}")

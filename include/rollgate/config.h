@@ -151,9 +151,11 @@ struct DrillConfig {
   int action_timeout_ms = 30000;   // bound on each switch action
 };
 
-/// Run history (SQLite): every gate, check and drill appends when configured.
+/// Run history: every gate, check and drill appends when configured; serve replicas share it.
 struct HistoryConfig {
-  std::string db;  // resolved against the config's directory
+  std::string db;  // an SQLite file (resolved against the config's directory), or a
+                   // postgresql://user@host:port/dbname URI (never with a password in it)
+  std::optional<ValueSource> password;  // PostgreSQL only; unset: PGPASSWORD, PGPASSFILE
 };
 
 /// `rollgate serve`'s scheduled gates, capped so smoke traffic can never run up a bill.

@@ -138,6 +138,8 @@ struct RunReport {
   std::vector<std::string> evidence_files;            // paths written
   std::vector<DrillStep> drill_steps;                 // `rollgate drill` only
   std::string route_left_on;                          // drill: "rollback", "new" or "unknown"
+  std::vector<std::string> warnings;  // for the operator, not the verdict (e.g. the history
+                                      // could not record the run); already redacted
 
   bool passed() const { return decision == "pass"; }
   /// Usage tokens the provider reported across every probe of the run (schedule caps).

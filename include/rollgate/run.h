@@ -41,16 +41,20 @@ Status DiffFromFile(const std::string& config_path, DiffReport* report);
 struct FleetOptions {
   std::size_t concurrency = 64;  // requests on the wire at once, across every service
   std::string evidence_dir;      // each service's evidence in <dir>/<service>/; empty: none
+  int shard_index = 0;           // run only the services of this shard (0-based) ...
+  int shard_count = 1;           // ... of this many; a service's shard: docs/fleet.md
 };
 
 struct FleetReport {
-  std::vector<RunReport> runs;  // one per config, in file-name order
+  std::vector<RunReport> runs;  // one per config of this shard, in file-name order
   std::string decision;         // "block" when any service blocks
+  std::size_t services_total = 0;  // configs in the directory, every shard's
 };
 
-/// The gate over every *.yaml config in `config_dir` (files named *contract* are skipped), all
-/// services' probes on one event loop. A config that cannot be understood stops the fleet
-/// (InvalidArgument naming the file) before any call is made.
+/// The gate over every *.yaml config in `config_dir` (files named *contract* are skipped) whose
+/// service falls in the shard, all their probes on one event loop. Every config is loaded and
+/// checked whatever the shard, so every shard refuses the same broken directory: a config that
+/// cannot be understood stops the fleet (InvalidArgument naming the file) before any call.
 Status RunFleet(const std::string& config_dir, const FleetOptions& options, FleetReport* report);
 
 /// Loads `config_path` and runs. A config that cannot be understood is an InvalidArgument

@@ -38,6 +38,7 @@ int PrintReport(const RunReport& report) {
   std::string text = internal::RenderConsole(report, style);
   std::fwrite(text.data(), 1, text.size(), stdout);
   std::fflush(stdout);
+  for (const std::string& w : report.warnings) std::fprintf(stderr, "rollgate: warning: %s\n", w.c_str());
   return ToInt(internal::ExitCodeFor(report.decision));
 }
 

@@ -4,7 +4,9 @@
 #include <cstdio>
 
 #include "base/file_util.h"
+#include "base/environment.h"
 #include "evidence/evidence.h"
+#include "run/fleet_shard.h"
 
 #include "cli/ci_env.h"
 #include "cli/cli_common.h"
@@ -19,22 +21,39 @@ int RunFleetCommand(const GateArgs& args) {
   FleetOptions options;
   options.concurrency = static_cast<std::size_t>(args.concurrency);
   options.evidence_dir = args.evidence_dir;
+  // Each shard writes its own summary, so shards sharing one evidence volume do not collide.
+  std::string summary_name = "fleet-summary.md";
+  if (!args.shard.empty()) {
+    Result<internal::ShardSpec> shard = internal::ParseShard(args.shard, internal::SystemEnvironment::Get());
+    if (!shard.ok()) return ReportError(shard.status());
+    options.shard_index = shard->index;
+    options.shard_count = shard->count;
+    summary_name = "fleet-summary-shard-" + std::to_string(shard->index) + "-of-" + std::to_string(shard->count) + ".md";
+  }
   FleetReport report;
   Status st = RunFleet(args.config_dir, options, &report);
   if (!st.ok()) return ReportError(st);
   CiOutputs ci(args.dotenv);
   ci.BeginConsole();
+  if (!args.shard.empty()) {
+    std::printf("shard %d/%d: %zu of %zu services\n", options.shard_index, options.shard_count, report.runs.size(),
+                report.services_total);
+  }
   internal::ConsoleStyle style;
   style.color = UseColor(STDOUT_FILENO);
   std::string text = internal::RenderFleetSummary(report.runs, /*markdown=*/false, style);
   std::fwrite(text.data(), 1, text.size(), stdout);
   if (!args.evidence_dir.empty()) {
     std::string md = internal::RenderFleetSummary(report.runs, /*markdown=*/true, style);
-    st = internal::WriteFileAtomic(args.evidence_dir + "/fleet-summary.md", md);
+    st = internal::WriteFileAtomic(args.evidence_dir + "/" + summary_name, md);
     if (!st.ok()) return ReportError(Status::IoError("cannot write the fleet summary: " + st.message()));
-    std::printf("evidence: %s/<service>/, %s/fleet-summary.md\n", args.evidence_dir.c_str(), args.evidence_dir.c_str());
+    std::printf("evidence: %s/<service>/, %s/%s\n", args.evidence_dir.c_str(), args.evidence_dir.c_str(),
+                summary_name.c_str());
   }
   std::fflush(stdout);
+  for (const RunReport& r : report.runs) {
+    for (const std::string& w : r.warnings) std::fprintf(stderr, "rollgate: warning: %s: %s\n", r.service.c_str(), w.c_str());
+  }
   return ci.PublishFleet(report.runs, report.decision, args.evidence_dir,
                          report.decision == "pass" ? ToInt(ExitCode::kPass) : ToInt(ExitCode::kBlock));
 }
@@ -42,6 +61,9 @@ int RunFleetCommand(const GateArgs& args) {
 }  // namespace
 
 int RunGateCommand(const GateArgs& args) {
+  if (!args.shard.empty() && args.config_dir.empty()) {
+    return ReportError(Status::InvalidArgument("--shard splits a fleet: give it with --config-dir DIR"));
+  }
   if (!args.config_dir.empty()) {
     if (!args.config.empty()) return ReportError(Status::InvalidArgument("give --config or --config-dir, not both"));
     return RunFleetCommand(args);

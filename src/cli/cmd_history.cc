@@ -1,11 +1,14 @@
-// `rollgate history`: the runs the history database holds, newest first, and the last known
-// good state of each release. Read-only; exit 2 when there is no history to read.
+// `rollgate history`: the runs the history holds, newest first, and the last known good state
+// of each release; or, with --fleet, the newest verdict of every service. Read-only; exit 2 when
+// there is no history to read. The history is an SQLite file or a PostgreSQL database.
 #include <cstdio>
 
+#include "base/environment.h"
 #include "base/file_util.h"
 #include "cli/cli_common.h"
 #include "cli/commands.h"
 #include "config/loader.h"
+#include "store/history_append.h"
 #include "store/history_format.h"
 #include "store/history_store.h"
 
@@ -19,7 +22,7 @@ int HistoryError(const Status& st, const std::string& db) {
     return ReportError(Status::InvalidArgument(
         "no rollgate history at " + db +
         " (nothing recorded yet, or the wrong path); gate, check, drill and serve append to it "
-        "when the config has history: {db: PATH}"));
+        "when the config has history: {db: ...}"));
   }
   return ReportError(st);
 }
@@ -29,48 +32,71 @@ void Print(const std::string& text) {
   std::fflush(stdout);
 }
 
+// The history --db or --config names, with history.password resolved when --config sets one.
+Result<internal::HistoryLocation> Locate(const HistoryArgs& args, internal::Redactor* redactor) {
+  if (!args.db.empty() && !args.config.empty()) {
+    return Status::InvalidArgument("give --db or --config, not both");
+  }
+  if (!args.db.empty()) return internal::LocateHistory(args.db, "--db");
+  if (args.config.empty()) {
+    return Status::InvalidArgument(
+        "give --db FILE|URI, or --config FILE whose history: {db: ...} names the history");
+  }
+  Result<Config> config = internal::LoadConfig(args.config);
+  if (!config.ok()) return config.status();
+  if (!config->history) {
+    return Status::InvalidArgument(args.config +
+                                   ": no history: section; add history: {db: rollgate-history.db} "
+                                   "or pass --db FILE");
+  }
+  Result<internal::HistoryLocation> location = internal::ResolveHistoryLocation(
+      *config->history, config->dir, internal::SystemEnvironment::Get(), redactor);
+  if (!location.ok()) return location.status().WithContext(args.config);
+  return location;
+}
+
 }  // namespace
 
 int RunHistoryCommand(const HistoryArgs& args) {
-  if (!args.db.empty() && !args.config.empty()) {
-    return ReportError(Status::InvalidArgument("give --db FILE or --config FILE, not both"));
-  }
-  std::string db = args.db;
-  if (db.empty()) {
-    if (args.config.empty()) {
-      return ReportError(Status::InvalidArgument(
-          "give --db FILE, or --config FILE whose history: {db: PATH} names the database"));
-    }
-    Result<Config> config = internal::LoadConfig(args.config);
-    if (!config.ok()) return ReportError(config.status());
-    if (!config->history) {
-      return ReportError(Status::InvalidArgument(
-          args.config + ": no history: section; add history: {db: rollgate-history.db} or "
-                        "pass --db FILE"));
-    }
-    db = config->history->db;
-  }
+  internal::Redactor redactor;  // history.password, should any message quote it
+  Result<internal::HistoryLocation> location = Locate(args, &redactor);
+  if (!location.ok()) return ReportError(location.status());
+  const std::string& db = location->db;
+  Result<std::unique_ptr<internal::HistoryStore>> opened = internal::OpenHistoryStore(*location);
+  if (!opened.ok()) return ReportError(opened.status());
+  internal::HistoryStore& store = **opened;
+  // (Messages from libpq are redacted by the store, which knows the password.)
+  auto failed = [&](const Status& st) { return HistoryError(st, db); };
 
   if (args.run > 0) {
-    Result<internal::HistoryRun> run = internal::GetHistoryRun(db, args.run);
+    Result<internal::HistoryRun> run = store.Get(args.run);
     if (!run.ok()) {
-      if (run.status().code() == Status::Code::kNotFound && internal::FileExists(db)) {
-        return ReportError(Status::InvalidArgument(run.status().message()));
+      if (run.status().code() == Status::Code::kNotFound &&
+          (location->postgres() || internal::FileExists(db))) {
+        return ReportError(Status::InvalidArgument(redactor.Redact(run.status().message())));
       }
-      return HistoryError(run.status(), db);
+      return failed(run.status());
     }
     Print(run->gate_json.empty() || run->gate_json.back() == '\n' ? run->gate_json
                                                                   : run->gate_json + "\n");
     return 0;
   }
 
+  if (args.fleet) {
+    Result<std::vector<internal::HistoryRun>> latest = store.LatestPerService();
+    if (!latest.ok()) return failed(latest.status());
+    Print(args.format == "json" ? internal::RenderFleetHistoryJson(db, *latest)
+                                : internal::RenderFleetHistoryTable(db, *latest));
+    return 0;
+  }
+
   internal::HistoryQuery query;
   query.release = args.release;
   query.last = args.last;
-  Result<std::vector<internal::HistoryRun>> runs = internal::ListHistory(db, query);
-  if (!runs.ok()) return HistoryError(runs.status(), db);
-  Result<std::vector<internal::LastKnownGood>> good = internal::LastKnownGoodReleases(db);
-  if (!good.ok()) return HistoryError(good.status(), db);
+  Result<std::vector<internal::HistoryRun>> runs = store.List(query);
+  if (!runs.ok()) return failed(runs.status());
+  Result<std::vector<internal::LastKnownGood>> good = store.LastKnownGoodReleases();
+  if (!good.ok()) return failed(good.status());
   std::vector<internal::LastKnownGood> shown;
   for (const auto& g : *good) {
     if (args.release.empty() || g.release == args.release) shown.push_back(g);

@@ -17,6 +17,7 @@ struct GateArgs {
   std::string config_dir;  // fleet: every config in this directory
   int concurrency = 64;    // fleet: requests on the wire at once
   std::string dotenv;      // --dotenv: ROLLGATE_DECISION etc. for GitLab (docs/ci.md)
+  std::string shard;       // fleet: INDEX/COUNT or auto/COUNT; empty: every service
 };
 int RunGateCommand(const GateArgs& args);
 
@@ -76,8 +77,9 @@ struct ServeArgs {
 int RunServeCommand(const ServeArgs& args);
 
 struct HistoryArgs {
-  std::string db;      // the history database; or
-  std::string config;  // a config whose history: {db: PATH} names it
+  std::string db;      // the history database (a file or a postgresql:// URI); or
+  std::string config;  // a config whose history: {db: ...} names it
+  bool fleet = false;  // the newest verdict of every service instead of the run listing
   std::string release;
   int last = 20;
   std::string format = "table";

@@ -29,6 +29,9 @@ int Main(int argc, char** argv) {
   gate_cmd->add_option("--concurrency", gate.concurrency, "Fleet: requests on the wire at once")
       ->capture_default_str()
       ->check(CLI::Range(1, 4096));
+  gate_cmd->add_option("--shard", gate.shard,
+                       "Fleet: only the services of shard INDEX/COUNT (0-based; auto/COUNT reads "
+                       "JOB_COMPLETION_INDEX)");
   gate_cmd
       ->add_option("--evidence-dir", gate.evidence_dir,
                    "Where gate.json, junit.xml, summary.md, probes.jsonl go")
@@ -38,7 +41,8 @@ int Main(int argc, char** argv) {
                        "here (GitLab artifacts:reports:dotenv)");
   gate_cmd->footer(
       HelpExample("  rollgate gate --config deploy/rollgate.yaml --evidence-dir out/rollgate\n"
-                  "  rollgate gate --config rollgate.yaml --dotenv rollgate.env   # GitLab CI"));
+                  "  rollgate gate --config rollgate.yaml --dotenv rollgate.env   # GitLab CI\n"
+                  "  rollgate gate --config-dir services/ --shard auto/4 --evidence-dir out"));
 
   CheckArgs check;
   CLI::App* check_cmd = app.add_subcommand(
@@ -79,7 +83,9 @@ int Main(int argc, char** argv) {
   HistoryArgs history;
   CLI::App* history_cmd = app.add_subcommand(
       "history", "List recorded runs, newest first, and the last known good of each release");
-  history_cmd->add_option("--db", history.db, "The history database (SQLite)");
+  history_cmd->add_option("--db", history.db,
+                          "The history: an SQLite file or postgresql://user@host:port/dbname "
+                          "(password from PGPASSWORD or PGPASSFILE)");
   history_cmd->add_option("--config", history.config, "Read the database path from history.db");
   history_cmd->add_option("--release", history.release, "Only runs that probed this release");
   history_cmd->add_option("--last", history.last, "How many runs to list")
@@ -90,11 +96,15 @@ int Main(int argc, char** argv) {
       ->check(CLI::IsMember({"table", "json"}));
   history_cmd->add_option("--run", history.run, "Print this run's gate.json")
       ->check(CLI::PositiveNumber);
+  history_cmd->add_flag("--fleet", history.fleet,
+                        "The newest verdict of every service (every shard, every runner)");
   history_cmd->footer(
       HelpExample("  rollgate history --config rollgate.yaml\n"
               "  rollgate history --db rollgate-history.db --release rollback --last 5 --format "
               "json\n"
-              "  rollgate history --db rollgate-history.db --run 42 > gate.json"));
+              "  rollgate history --db rollgate-history.db --run 42 > gate.json\n"
+              "  PGPASSFILE=~/.pgpass rollgate history --db postgresql://rollgate@db:5432/rollgate "
+              "--fleet"));
 
   ServerCommandRunner run_server_command = AddServerCommands(app, argv);
 

@@ -10,6 +10,7 @@
 #include "base/strings.h"
 #include "config/value_source_parser.h"
 #include "config/yaml_reader.h"
+#include "store/history_location.h"
 
 namespace rollgate::internal {
 
@@ -278,10 +279,23 @@ Status ParseOperations(const YamlReader& r, const YAML::Node& root, Config* cfg)
   const YAML::Node h = root["history"];
   if (h.IsDefined() && !h.IsNull()) {
     ROLLGATE_RETURN_IF_ERROR(r.RequireMap(h, "history"));
-    ROLLGATE_RETURN_IF_ERROR(r.CheckKeys(h, "history", {"db"}));
+    ROLLGATE_RETURN_IF_ERROR(r.CheckKeys(h, "history", {"db", "password"}));
     HistoryConfig history;
     ROLLGATE_RETURN_IF_ERROR(r.GetString(h, "db", "history", &history.db, /*required=*/true));
-    history.db = ResolveRelative(cfg->dir, history.db);
+    // A file path, or a postgresql:// URI without a password; any other scheme is refused
+    // rather than becoming a directory named after the URI.
+    Result<HistoryLocation::Kind> kind = ClassifyHistoryDb(history.db, "");
+    if (!kind.ok()) return r.Error(h["db"], "history.db", kind.status().message());
+    if (*kind == HistoryLocation::Kind::kSqlite) history.db = ResolveRelative(cfg->dir, history.db);
+    if (h["password"].IsDefined()) {
+      if (*kind != HistoryLocation::Kind::kPostgres) {
+        return r.Error(h["password"], "history.password",
+                       "applies only to a postgresql:// history.db; an SQLite file needs none");
+      }
+      ValueSource password;
+      ROLLGATE_RETURN_IF_ERROR(ParseValueSource(r, h["password"], "history.password", &password));
+      history.password = password;
+    }
     cfg->history = history;
   }
   const YAML::Node sc = root["schedule"];
@@ -289,7 +303,7 @@ Status ParseOperations(const YamlReader& r, const YAML::Node& root, Config* cfg)
     ROLLGATE_RETURN_IF_ERROR(r.RequireMap(sc, "schedule"));
     ROLLGATE_RETURN_IF_ERROR(r.CheckKeys(sc, "schedule", {"every", "jitter", "max_runs_per_day", "max_tokens_per_day"}));
     ScheduleConfig s;
-    ROLLGATE_RETURN_IF_ERROR(GetDuration(r, sc, "every", "schedule", &s.every_ms, 10000, 7 * 86400000LL));
+    ROLLGATE_RETURN_IF_ERROR(GetDuration(r, sc, "every", "schedule", &s.every_ms, 2000, 7 * 86400000LL));
     ROLLGATE_RETURN_IF_ERROR(GetDuration(r, sc, "jitter", "schedule", &s.jitter_ms, 0, 86400000LL));
     ROLLGATE_RETURN_IF_ERROR(r.GetInt(sc, "max_runs_per_day", "schedule", &s.max_runs_per_day, 1, 100000));
     int tokens = static_cast<int>(s.max_tokens_per_day);

@@ -23,7 +23,7 @@
 #include "gate/gates.h"
 #include "probe/app_probe.h"
 #include "probe/curl_transport.h"
-#include "store/history_store.h"
+#include "store/history_append.h"
 
 namespace rollgate::internal {
 
@@ -333,8 +333,10 @@ Status RunDrill(const Config& config, const RunOptions& options, const RunSeams&
     if (!st.ok()) return Status::IoError("cannot write evidence: " + st.message());
   }
   if (config.history && options.append_history) {
-    Status st = AppendToHistory(config.history->db, *report, redactor.Redact(RenderGateJson(*report)));
-    if (!st.ok()) return Status::IoError("cannot append to history " + config.history->db + ": " + st.message());
+    std::string warning = RecordRunInHistory(*config.history, config.dir,
+                                             seams.env ? *seams.env : SystemEnvironment::Get(), *report,
+                                             redactor.Redact(RenderGateJson(*report)), &redactor);
+    if (!warning.empty()) report->warnings.push_back(warning);
   }
   return Status::Ok();
 }

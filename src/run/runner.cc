@@ -28,8 +28,9 @@
 #include "gate/consistency.h"
 #include "gate/gates.h"
 #include "probe/curl_transport.h"
+#include "run/fleet_shard.h"
 #include "run/release_prober.h"
-#include "store/history_store.h"
+#include "store/history_append.h"
 
 namespace rollgate::internal {
 
@@ -83,8 +84,10 @@ class Pipeline {
       if (!st.ok()) return Status::IoError("cannot write evidence: " + st.message());
     }
     if (config_.history && options_.append_history) {
-      Status st = AppendToHistory(config_.history->db, *report_, redactor_.Redact(RenderGateJson(*report_)));
-      if (!st.ok()) return Status::IoError("cannot append to history " + config_.history->db + ": " + st.message());
+      // After the evidence: a history that cannot record the run is a warning, never the verdict.
+      std::string warning = RecordRunInHistory(*config_.history, config_.dir, env_, *report_,
+                                               redactor_.Redact(RenderGateJson(*report_)), &redactor_);
+      if (!warning.empty()) report_->warnings.push_back(warning);
     }
     return Status::Ok();
   }
@@ -359,10 +362,15 @@ Status RunFleet(const std::string& config_dir, const FleetOptions& options, Flee
     return Status::InvalidArgument("--config-dir " + config_dir +
                                    ": no *.yaml config in it (files named *contract* are contracts, not configs)");
   }
+  if (options.shard_count < 1 || options.shard_index < 0 || options.shard_index >= options.shard_count) {
+    return Status::InvalidArgument("shard " + std::to_string(options.shard_index) + "/" +
+                                   std::to_string(options.shard_count) + " does not exist");
+  }
   std::vector<Config> configs;
   std::vector<RunOptions> run_options;
   std::set<std::string> services;
   std::set<std::string> evidence_dirs;
+  report->services_total = 0;
   for (const auto& f : files) {
     Result<Config> cfg = internal::LoadConfig(f);
     if (!cfg.ok()) return cfg.status();
@@ -380,6 +388,8 @@ Status RunFleet(const std::string& config_dir, const FleetOptions& options, Flee
       return Status::InvalidArgument(f + ": service " + cfg->service + " shares its evidence directory " + dir_name +
                                      " with another config; rename one");
     }
+    ++report->services_total;
+    if (internal::ShardOf(cfg->service, options.shard_count) != options.shard_index) continue;
     RunOptions o;
     o.command = "gate";
     o.write_evidence = !options.evidence_dir.empty();

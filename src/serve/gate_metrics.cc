@@ -76,27 +76,34 @@ GateMetrics::GateMetrics(std::string service, int max_runs_per_day, int64_t max_
 }
 
 void GateMetrics::RecordRun(const RunReport& report) {
+  SetLatest(report);
+  registry_.Add("rollgate_runs_total", {service_, report.passed() ? "pass" : "block"}, 1);
+  for (const ReleaseReport& r : report.releases) {
+    // Only a release that made a call has timings worth a sample; a release whose key did not
+    // resolve never reached the network.
+    if (r.attempts.empty()) continue;
+    const Timings& t = r.timings;
+    for (const auto& [phase, ms] : {std::pair<const char*, double>{"dns", t.dns_ms},
+                                    {"connect", t.connect_ms},
+                                    {"tls", t.tls_ms},
+                                    {"ttfb", t.ttfb_ms},
+                                    {"total", t.total_ms}}) {
+      registry_.Observe("rollgate_probe_duration_seconds", {service_, r.name, phase}, ms / 1000);
+    }
+  }
+}
+
+void GateMetrics::RecordSharedRun(const RunReport& report) { SetLatest(report); }
+
+void GateMetrics::SetLatest(const RunReport& report) {
   MetricsRegistry& m = registry_;
   m.Set("rollgate_gate_success", {service_}, report.passed() ? 1 : 0);
-  m.Add("rollgate_runs_total", {service_, report.passed() ? "pass" : "block"}, 1);
   m.Clear("rollgate_check_success");
   for (const ReleaseReport& r : report.releases) {
     for (const CheckResult& c : r.checks) {
       if (c.status == CheckStatus::kSkip) continue;
       m.Set("rollgate_check_success", {service_, r.name, c.id},
             c.status == CheckStatus::kPass ? 1 : 0);
-    }
-    // Only a release that made a call has timings worth a sample; a release whose key did not
-    // resolve never reached the network.
-    if (!r.attempts.empty()) {
-      const Timings& t = r.timings;
-      m.Observe("rollgate_probe_duration_seconds", {service_, r.name, "dns"}, t.dns_ms / 1000);
-      m.Observe("rollgate_probe_duration_seconds", {service_, r.name, "connect"},
-                t.connect_ms / 1000);
-      m.Observe("rollgate_probe_duration_seconds", {service_, r.name, "tls"}, t.tls_ms / 1000);
-      m.Observe("rollgate_probe_duration_seconds", {service_, r.name, "ttfb"}, t.ttfb_ms / 1000);
-      m.Observe("rollgate_probe_duration_seconds", {service_, r.name, "total"},
-                t.total_ms / 1000);
     }
     if (ReleasePassed(r)) {
       int64_t at = report.finished_unix_ms > 0 ? report.finished_unix_ms : r.timestamp_unix_ms;

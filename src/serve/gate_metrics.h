@@ -32,6 +32,10 @@ class GateMetrics {
 
   /// A finished run: gate and check gauges, durations, last-success times, runs_total.
   void RecordRun(const RunReport& report);
+  /// The newest run another replica recorded in the shared history (rebuilt from its rows):
+  /// the gate and check gauges and last-success times only. Counters and durations stay this
+  /// replica's own, so sums across replicas count every run once.
+  void RecordSharedRun(const RunReport& report);
   /// A run that could not be completed (rollgate itself failed): runs_total{decision="error"}
   /// and rollgate_gate_success 0, since nothing was proven.
   void RecordRunError();
@@ -47,6 +51,8 @@ class GateMetrics {
   const MetricsRegistry& registry() const { return registry_; }
 
  private:
+  void SetLatest(const RunReport& report);
+
   std::string service_;
   MetricsRegistry registry_;
 };

@@ -86,31 +86,41 @@ RunCoordinator::~RunCoordinator() {
 
 Status RunCoordinator::Start() {
   const int64_t now = clock_.NowUnixMs();
-  if (!options_.history_db.empty() && FileExists(options_.history_db)) {
+  HistoryStore* history = options_.history;
+  if (history && history->shared()) {
+    shared_caps_ = std::make_unique<SharedDailyCaps>(
+        *history, options_.service, options_.max_runs_per_day, options_.max_tokens_per_day);
+  }
+  if (history) {
+    // Only this service's serve runs count: services sharing one history keep their own caps.
+    // (A shared history counts the caps itself: RefreshShared shows them below.)
     const int64_t day = UnixDay(now);
-    Result<HistoryUsage> usage = HistoryUsageBetween(options_.history_db, day * 86400000,
-                                                     (day + 1) * 86400000, "serve:");
+    Result<HistoryUsage> usage = shared() ? Result<HistoryUsage>(HistoryUsage{})
+                                          : history->UsageBetween(options_.service, day * 86400000,
+                                                                  (day + 1) * 86400000, "serve:");
     if (!usage.ok() && usage.status().code() == Status::Code::kInvalidArgument) {
       return usage.status();
     }
-    if (usage.ok()) {
+    if (usage.ok() && !shared()) {
       std::lock_guard<std::mutex> lock(mu_);
       caps_.Seed(day, usage->runs, usage->tokens, usage->last_run_tokens);
       if (usage->runs > 0) {
         Log("today's usage from the history: " + std::to_string(usage->runs) + " runs, " +
             std::to_string(usage->tokens) + " tokens");
       }
-    } else {
+    } else if (usage.status().code() != Status::Code::kNotFound) {
       Log("warning: cannot read today's usage from the history: " + usage.status().message());
     }
-    Result<std::vector<LastKnownGood>> good = LastKnownGoodReleases(options_.history_db);
+    Result<std::vector<LastKnownGood>> good = history->LastKnownGoodReleases();
     if (good.ok()) {
       for (const auto& g : *good) {
         if (g.service == options_.service) metrics_.SeedLastSuccess(g.release, g.at_unix_ms);
       }
     }
   }
-  {
+  if (shared()) {
+    RefreshShared();
+  } else {
     std::lock_guard<std::mutex> lock(mu_);
     metrics_.SetUsageToday(caps_.runs_today(now), caps_.tokens_today(now));
   }
@@ -127,17 +137,97 @@ void RunCoordinator::Log(const std::string& line) const {
   if (log_) log_(Redact(line));
 }
 
-void RunCoordinator::AppendHistory(const RunReport& report, const Redactor& run_redactor,
-                                   const std::string& trigger) {
-  if (options_.history_db.empty()) return;
+int64_t RunCoordinator::AppendHistory(const RunReport& report, const Redactor& run_redactor,
+                                      const std::string& trigger) {
+  if (!options_.history) return 0;
   AppendOptions append;
   append.trigger = "serve:" + trigger;
   std::string gate_json = Redact(RenderGateJson(report), &run_redactor);
-  Status st = AppendToHistory(options_.history_db, report, gate_json, append);
-  if (!st.ok()) Log("error: cannot append the run to the history: " + st.message());
+  Result<int64_t> id =
+      AppendWithRetry(*options_.history, report, gate_json, append, options_.history_retry);
+  if (!id.ok()) {
+    Log("warning: the run was not recorded in the history: " + id.status().message() +
+        "; its verdict stands");
+    return 0;
+  }
+  return *id;
+}
+
+RunOutcome RunCoordinator::AbandonRun(RunOutcome outcome, const std::string& trigger) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    in_flight_ = false;
+    ++generation_;
+    last_outcome_ = outcome;
+  }
+  cv_.notify_all();
+  if (outcome.kind == RunOutcome::Kind::kCapped) {
+    metrics_.RecordSkip(outcome.reason, trigger);
+    Log("run skipped (" + trigger + "): " + outcome.detail);
+  } else {
+    metrics_.RecordRunError();
+    Log("run failed (" + trigger + "): " + outcome.detail);
+  }
+  return outcome;
+}
+
+std::optional<RunOutcome> RunCoordinator::Reuse(
+    const RunRequest& request, int64_t now,
+    const std::shared_ptr<const RunReport>& shared_result) const {
+  if (request.max_age_ms <= 0) return std::nullopt;
+  RunOutcome outcome;
+  outcome.kind = RunOutcome::Kind::kReused;
+  if (last_good_result_ && now - last_result_unix_ms_ <= request.max_age_ms &&
+      (!shared_result || shared_result->finished_unix_ms <= last_result_unix_ms_)) {
+    outcome.report = last_good_result_;
+    outcome.age_ms = now - last_result_unix_ms_;
+    return outcome;
+  }
+  if (!shared_result) return std::nullopt;
+  outcome.report = shared_result;  // younger than max_age_ms when it was read
+  outcome.age_ms = std::max<int64_t>(0, now - shared_result->finished_unix_ms);
+  return outcome;
+}
+
+std::optional<RunOutcome> RunCoordinator::ReserveShared(int64_t now) {
+  ServeUsage usage;
+  Result<CapDecision> cap = shared_caps_->Reserve(now, &usage);
+  RunOutcome outcome;
+  if (!cap.ok()) {
+    outcome.kind = RunOutcome::Kind::kError;
+    outcome.detail = "cannot count the run against the daily caps in the shared history (" +
+                     Redact(cap.status().message()) + "); no run starts uncounted";
+    return outcome;
+  }
+  ShowSharedUsage(usage);
+  if (cap->allowed) return std::nullopt;
+  outcome.kind = RunOutcome::Kind::kCapped;
+  outcome.reason = cap->reason;
+  outcome.detail = cap->detail;
+  return outcome;
+}
+
+void RunCoordinator::ShowSharedUsage(const ServeUsage& usage) {
+  metrics_.SetUsageToday(usage.runs, usage.tokens);
+}
+
+std::shared_ptr<const RunReport> RunCoordinator::FreshSharedResult(int64_t max_age_ms) {
+  Result<std::optional<HistoryRun>> latest =
+      options_.history->LatestRun(options_.service, "serve:");
+  if (!latest.ok()) {
+    Log("warning: cannot read the newest result from the history: " + latest.status().message());
+    return nullptr;
+  }
+  if (!*latest || clock_.NowUnixMs() - (*latest)->finished_unix_ms > max_age_ms) return nullptr;
+  return std::make_shared<const RunReport>(ReportFromHistory(**latest));
 }
 
 RunOutcome RunCoordinator::Run(const RunRequest& request) {
+  // Another replica may have recorded a fresh enough result: read it before taking the lock,
+  // so a database round trip never holds up the other callers.
+  std::shared_ptr<const RunReport> shared_result;
+  if (request.max_age_ms > 0 && shared()) shared_result = FreshSharedResult(request.max_age_ms);
+
   std::unique_lock<std::mutex> lock(mu_);
   RunOutcome outcome;
   if (shutting_down_) {
@@ -170,60 +260,76 @@ RunOutcome RunCoordinator::Run(const RunRequest& request) {
   }
 
   const int64_t now = clock_.NowUnixMs();
-  if (request.max_age_ms > 0 && last_good_result_ &&
-      now - last_result_unix_ms_ <= request.max_age_ms) {
-    outcome.kind = RunOutcome::Kind::kReused;
-    outcome.report = last_good_result_;
-    outcome.age_ms = now - last_result_unix_ms_;
-    return outcome;
-  }
+  if (std::optional<RunOutcome> reused = Reuse(request, now, shared_result)) return *reused;
 
-  CapDecision cap = caps_.Check(now);
-  if (!cap.allowed) {
-    metrics_.RecordSkip(cap.reason, request.trigger);
-    Log("run skipped (" + request.trigger + "): " + cap.detail);
-    outcome.kind = RunOutcome::Kind::kCapped;
-    outcome.reason = cap.reason;
-    outcome.detail = cap.detail;
-    return outcome;
+  if (!shared()) {
+    CapDecision cap = caps_.Check(now);
+    if (!cap.allowed) {
+      metrics_.RecordSkip(cap.reason, request.trigger);
+      Log("run skipped (" + request.trigger + "): " + cap.detail);
+      outcome.kind = RunOutcome::Kind::kCapped;
+      outcome.reason = cap.reason;
+      outcome.detail = cap.detail;
+      return outcome;
+    }
+    caps_.StartRun(now);
+    metrics_.SetUsageToday(caps_.runs_today(now), caps_.tokens_today(now));
   }
-  caps_.StartRun(now);
-  metrics_.SetUsageToday(caps_.runs_today(now), caps_.tokens_today(now));
   in_flight_ = true;
   run_started_ = std::chrono::steady_clock::now();
   control_.Reset();
   cv_.notify_all();  // wakes the watchdog
   lock.unlock();
 
+  if (shared()) {
+    // Counted across replicas before any call is made; in flight already, so requests that
+    // arrive meanwhile wait for this attempt instead of starting their own.
+    if (std::optional<RunOutcome> refused = ReserveShared(now)) {
+      return AbandonRun(*refused, request.trigger);
+    }
+  }
+
   Log("run started (" + request.trigger + ")");
   auto report = std::make_shared<RunReport>();
   Redactor run_redactor;
   Status st = runner_(control_, report.get(), &run_redactor);
+  int64_t run_id = 0;
   if (st.ok()) {
     // Scrub the report itself, not only the gate.json rendered from it: its details also become
     // history rows (gates, checks), webhook bodies and reused results.
     RedactReport(redactor_, report.get());
     RedactReport(run_redactor, report.get());
-    AppendHistory(*report, run_redactor, request.trigger);
+    run_id = AppendHistory(*report, run_redactor, request.trigger);
   }
   const int64_t end = clock_.NowUnixMs();
+  if (st.ok() && shared()) {
+    Result<ServeUsage> usage = shared_caps_->Finish(end, report->TokensUsed());
+    if (usage.ok()) {
+      ShowSharedUsage(*usage);
+    } else {
+      Log("warning: cannot add the run's usage tokens to the shared caps: " +
+          usage.status().message());
+    }
+  }
 
   lock.lock();
   if (st.ok()) {
     const int64_t tokens = report->TokensUsed();
-    caps_.FinishRun(end, tokens);
+    if (!shared()) caps_.FinishRun(end, tokens);
     metrics_.AddUsageTokens(tokens);
     metrics_.RecordRun(*report);
     last_good_result_ = report;
     last_result_unix_ms_ = end;
     outcome.kind = RunOutcome::Kind::kRan;
     outcome.report = report;
+    outcome.history_run_id = run_id;
+    if (run_id > 0) shown_shared_run_id_ = run_id;  // the metrics show it already
   } else {
     metrics_.RecordRunError();
     outcome.kind = RunOutcome::Kind::kError;
     outcome.detail = Redact(st.message(), &run_redactor);
   }
-  metrics_.SetUsageToday(caps_.runs_today(end), caps_.tokens_today(end));
+  if (!shared()) metrics_.SetUsageToday(caps_.runs_today(end), caps_.tokens_today(end));
   in_flight_ = false;
   ++generation_;
   last_outcome_ = outcome;
@@ -238,6 +344,64 @@ RunOutcome RunCoordinator::Run(const RunRequest& request) {
     Log("run failed (" + request.trigger + "): " + outcome.detail);
   }
   return outcome;
+}
+
+TickResult RunCoordinator::RunSlot(int64_t slot_start_ms) {
+  RunRequest request;
+  request.trigger = "schedule";
+  request.max_age_ms = -1;
+  if (!shared()) {
+    Run(request);  // the coordinator logs the run, its skip or its failure
+    return {};
+  }
+  const std::string slot = FormatIsoUtc(slot_start_ms);
+  const int64_t now = clock_.NowUnixMs();
+  const int64_t lease_until = now + options_.run_timeout_ms + kSlotLeaseGraceMs;
+  Result<SlotClaim> claim = options_.history->ClaimSlot(options_.service, slot_start_ms,
+                                                        options_.holder, now, lease_until);
+  if (!claim.ok()) {
+    Log("schedule: cannot claim the slot of " + slot + " in the shared history (" +
+        claim.status().message() + "); trying again in 5s");
+    return {now + 5000};
+  }
+  if (claim->state == SlotClaim::State::kDone) {
+    Log("schedule: the slot of " + slot + " was run by " + claim->holder);
+    return {};
+  }
+  if (claim->state == SlotClaim::State::kHeld) {
+    Log("schedule: the slot of " + slot + " is being run by " + claim->holder +
+        "; its claim lapses at " + FormatIsoUtc(claim->lease_until_ms));
+    return {claim->lease_until_ms};
+  }
+  if (claim->attempts > 1) {
+    Log("schedule: taking over the slot of " + slot +
+        " from a replica that did not finish it (attempt " + std::to_string(claim->attempts) + ")");
+  }
+  RunOutcome outcome = Run(request);
+  const bool decided = outcome.has_report() || outcome.kind == RunOutcome::Kind::kCapped;
+  // A slot without a verdict (serve stopping, rollgate failing) is given up at once, so
+  // another replica may run it rather than wait for the claim to lapse.
+  Status st = options_.history->FinishSlot(options_.service, slot_start_ms, options_.holder,
+                                           clock_.NowUnixMs(), outcome.history_run_id,
+                                           decided ? ToString(outcome.kind) : "");
+  if (!st.ok()) Log("warning: cannot mark the slot of " + slot + " done: " + st.message());
+  return {};
+}
+
+void RunCoordinator::RefreshShared() {
+  if (!shared()) return;
+  // Two small queries per scrape (Prometheus scrapes every 15 s or so); one scrape at a time.
+  std::lock_guard<std::mutex> refresh(refresh_mu_);
+  Result<ServeUsage> usage = shared_caps_->Today(clock_.NowUnixMs());
+  if (usage.ok()) ShowSharedUsage(*usage);
+  Result<std::optional<HistoryRun>> latest =
+      options_.history->LatestRun(options_.service, "serve:");
+  if (!latest.ok() || !*latest) return;
+  const HistoryRun& run = **latest;
+  std::lock_guard<std::mutex> lock(mu_);
+  if (run.id == shown_shared_run_id_ || run.finished_unix_ms < last_result_unix_ms_) return;
+  shown_shared_run_id_ = run.id;
+  metrics_.RecordSharedRun(ReportFromHistory(run));
 }
 
 void RunCoordinator::WatchdogLoop() {
@@ -280,6 +444,27 @@ void RunCoordinator::CancelInFlight() { control_.Cancel(); }
 bool RunCoordinator::in_flight() const {
   std::lock_guard<std::mutex> lock(mu_);
   return in_flight_;
+}
+
+RunReport ReportFromHistory(const HistoryRun& run) {
+  RunReport report;
+  report.command = run.command;
+  report.service = run.service;
+  report.started_unix_ms = run.started_unix_ms;
+  report.finished_unix_ms = run.finished_unix_ms;
+  report.decision = run.decision;
+  report.gates = run.gates;
+  for (const HistoryRelease& r : run.releases) {
+    ReleaseReport rel;
+    rel.name = r.name;
+    rel.version = r.version;
+    rel.endpoint = r.endpoint;
+    rel.model = r.model;
+    rel.key_fingerprint = r.key_fingerprint;
+    rel.checks = r.checks;
+    report.releases.push_back(std::move(rel));
+  }
+  return report;
 }
 
 }  // namespace rollgate::internal

@@ -8,6 +8,12 @@
 //  * every run is bounded by serve.run_timeout: a watchdog cancels its calls after that;
 //  * each finished run updates the metrics and is appended to the history (when configured)
 //    before the next one can start, so a shutdown that waits for the run also flushes it.
+//
+// With a shared (PostgreSQL) history, replicas coordinate through it: each scheduled slot is
+// claimed there first (RunSlot), so one replica runs it; the caps are counted there, per
+// service, across replicas (SharedDailyCaps); a webhook may reuse a fresh result any replica
+// recorded; /metrics shows the newest result any replica recorded (RefreshShared). A history
+// that cannot be reached refuses runs rather than letting them go uncounted.
 #pragma once
 
 #include <chrono>
@@ -16,6 +22,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -25,6 +32,9 @@
 #include "rollgate/status.h"
 #include "serve/daily_caps.h"
 #include "serve/gate_metrics.h"
+#include "serve/scheduler.h"
+#include "store/history_append.h"
+#include "store/history_store.h"
 
 namespace rollgate::internal {
 
@@ -75,6 +85,7 @@ struct RunOutcome {
   int64_t age_ms = 0;                       // kReused: how old the result is
   std::string reason;                       // kCapped: max_runs_per_day | max_tokens_per_day
   std::string detail;                       // one line: the cap, the error, ...
+  int64_t history_run_id = 0;               // the run's id in the history; 0: not recorded
 
   bool has_report() const { return report != nullptr; }
 };
@@ -83,7 +94,9 @@ const char* ToString(RunOutcome::Kind kind);
 
 struct CoordinatorOptions {
   std::string service;
-  std::string history_db;        // empty: no history
+  HistoryStore* history = nullptr;  // null: no history; must outlive the coordinator
+  std::string holder;               // who this replica is in slot claims (host:pid)
+  HistoryRetryPolicy history_retry;  // appends that fail with an IoError are tried again
   int64_t run_timeout_ms = 120000;
   int64_t join_grace_ms = 30000;  // waiters wait run_timeout + this for the run in flight
   int max_waiters = 8;            // requests that may wait for one run at once
@@ -101,14 +114,25 @@ class RunCoordinator {
   RunCoordinator(const RunCoordinator&) = delete;
   RunCoordinator& operator=(const RunCoordinator&) = delete;
 
-  /// Seeds today's cap usage and each release's last success from the history (so a restart
-  /// neither resets the caps nor forgets the last good run) and starts the watchdog. Fails with
-  /// InvalidArgument when the history file exists but is not a rollgate history.
+  /// Seeds today's cap usage (this service's runs only) and each release's last success from
+  /// the history (so a restart neither resets the caps nor forgets the last good run) and
+  /// starts the watchdog. Fails with InvalidArgument when the history exists but is not a
+  /// rollgate history.
   Status Start();
 
   /// Runs, joins, reuses or refuses; see the file comment. Blocks the calling thread for at
   /// most about serve.run_timeout plus the join grace.
   RunOutcome Run(const RunRequest& request);
+
+  /// The scheduled run of the slot starting at `slot_start_ms` (shared history): claims the
+  /// slot, runs it when the claim is this replica's, and marks it done. A slot another replica
+  /// holds is asked for again when that claim lapses (run_timeout plus kSlotLeaseGraceMs after
+  /// it was made). Without a shared history: Run() with trigger "schedule".
+  TickResult RunSlot(int64_t slot_start_ms);
+
+  /// Shared history: shows in the metrics the newest result any replica recorded, and today's
+  /// usage as the history counts it (GET /metrics calls it). A no-op otherwise.
+  void RefreshShared();
 
   /// From now on Run() answers kShuttingDown (waiters already waiting still get their result).
   void BeginShutdown();
@@ -122,8 +146,22 @@ class RunCoordinator {
   void WatchdogLoop();
   std::string Redact(const std::string& text, const Redactor* run_redactor = nullptr) const;
   void Log(const std::string& line) const;
-  void AppendHistory(const RunReport& report, const Redactor& run_redactor,
-                     const std::string& trigger);
+  int64_t AppendHistory(const RunReport& report, const Redactor& run_redactor,
+                        const std::string& trigger);
+  bool shared() const { return shared_caps_ != nullptr; }
+  /// Shared history: the newest serve result of this service, if at most `max_age_ms` old.
+  std::shared_ptr<const RunReport> FreshSharedResult(int64_t max_age_ms);
+  /// A finished result young enough for `request` (this replica's, or `shared_result` from
+  /// another's when newer), or nullopt. REQUIRES: mu_ held.
+  std::optional<RunOutcome> Reuse(const RunRequest& request, int64_t now,
+                                  const std::shared_ptr<const RunReport>& shared_result) const;
+  /// Counts a run in the shared caps; the outcome when it may not start (capped, or the
+  /// history cannot count it), nullopt when it may.
+  std::optional<RunOutcome> ReserveShared(int64_t now);
+  /// Ends a run attempt that never reached the gate (refused by the shared caps, or the
+  /// history could not count it). REQUIRES: in_flight_ set by this caller; mu_ not held.
+  RunOutcome AbandonRun(RunOutcome outcome, const std::string& trigger);
+  void ShowSharedUsage(const ServeUsage& usage);
 
   CoordinatorOptions options_;
   GateRunner runner_;
@@ -142,10 +180,21 @@ class RunCoordinator {
   int waiters_ = 0;
   bool shutting_down_ = false;
   bool stop_watchdog_ = false;
+  std::unique_ptr<SharedDailyCaps> shared_caps_;  // set with a shared history
+  std::mutex refresh_mu_;                         // RefreshShared: one at a time
+  int64_t shown_shared_run_id_ = 0;               // the history run the metrics show
   RunOutcome last_outcome_;                    // of the newest finished run
   std::shared_ptr<const RunReport> last_good_result_;  // newest completed report (pass or block)
   int64_t last_result_unix_ms_ = 0;
   std::thread watchdog_;
 };
+
+/// How long after serve.run_timeout a slot's claim lapses (the run's history append and the
+/// cancelled calls' unwinding fit in it).
+inline constexpr int64_t kSlotLeaseGraceMs = 5000;
+
+/// A report rebuilt from a history run with its details (LatestRun): service, times, decision,
+/// gates, releases and their checks. Enough for a webhook answer and the metrics' gauges.
+RunReport ReportFromHistory(const HistoryRun& run);
 
 }  // namespace rollgate::internal

@@ -4,6 +4,13 @@
 // is measured from the end of the previous tick: a slow run delays the next one rather than
 // queueing runs behind it.
 //
+// Replicas that share a history (PostgreSQL) run on slots instead: time is cut into slots of
+// `every`, aligned to the Unix epoch so every replica cuts it alike, and each slot is claimed in
+// the history before it runs (src/serve/run_coordinator.h). A replica ticks once per slot, at
+// the slot's start plus its jitter (the first tick: the current slot, after the jitter alone);
+// one that finds the slot held by another replica ticks again when that claim lapses, so a
+// replica killed mid-run leaves its slot to the next. A slot that has passed is never run late.
+//
 // Time is a seam (ScheduleTimer): production sleeps on the system clock, tests advance a fake
 // timer and watch the loop react, without waiting ten minutes.
 #pragma once
@@ -53,14 +60,24 @@ ScheduleJitterFn RandomScheduleJitter();
 struct ScheduleOptions {
   int64_t every_ms = 600000;
   int64_t jitter_ms = 30000;
+  bool slots = false;  // epoch-aligned slots for replicas (jitter then at most half a slot)
 };
+
+/// What a tick asks of the scheduler.
+struct TickResult {
+  int64_t retry_at_ms = 0;  // slots: tick this slot again then (0: go on to the next slot)
+};
+
+/// The start of the slot of length `every_ms` that contains `unix_ms`.
+int64_t SlotStart(int64_t unix_ms, int64_t every_ms);
 
 class Scheduler {
  public:
-  /// `tick` runs on the scheduler's thread (a gate run, through the run coordinator); `timer`
-  /// must outlive the scheduler.
+  /// `tick` runs on the scheduler's thread (a gate run, through the run coordinator), with the
+  /// start of the slot it is for (without slots: the time of the tick); `timer` must outlive
+  /// the scheduler.
   Scheduler(ScheduleOptions options, ScheduleTimer& timer, ScheduleJitterFn jitter,
-            std::function<void()> tick);
+            std::function<TickResult(int64_t slot_start_ms)> tick);
   ~Scheduler();  // Stop()s
   Scheduler(const Scheduler&) = delete;
   Scheduler& operator=(const Scheduler&) = delete;
@@ -76,11 +93,14 @@ class Scheduler {
 
  private:
   void Loop();
+  void SlotLoop();
+  /// Sleeps until `at` (shown by next_tick_unix_ms), then ticks; false when interrupted.
+  bool SleepAndTick(int64_t at, int64_t slot, TickResult* result);
 
   ScheduleOptions options_;
   ScheduleTimer& timer_;
   ScheduleJitterFn jitter_;
-  std::function<void()> tick_;
+  std::function<TickResult(int64_t slot_start_ms)> tick_;
   std::thread thread_;
 
   mutable std::mutex mu_;

@@ -8,6 +8,7 @@
 #include "probe/curl_transport.h"
 #include "run/runner.h"
 #include "serve/webhooks.h"
+#include "store/history_append.h"
 #include "store/history_store.h"
 
 namespace rollgate::internal {
@@ -108,11 +109,14 @@ Status ServeService::Start() {
   ROLLGATE_RETURN_IF_ERROR(ParseListenAddress(listen, &host_, &port_));
   ROLLGATE_RETURN_IF_ERROR(ResolveToken());
 
+  ROLLGATE_RETURN_IF_ERROR(OpenHistory());
+
   metrics_ = std::make_unique<GateMetrics>(config_.service, limits_.max_runs_per_day,
                                            limits_.max_tokens_per_day);
   CoordinatorOptions co;
   co.service = config_.service;
-  co.history_db = config_.history ? config_.history->db : "";
+  co.history = history_.get();
+  co.holder = HistoryHolderId();
   co.run_timeout_ms = serve_.run_timeout_ms;
   co.max_runs_per_day = limits_.max_runs_per_day;
   co.max_tokens_per_day = limits_.max_tokens_per_day;
@@ -139,8 +143,11 @@ Status ServeService::Start() {
       own_timer_ = std::make_unique<SystemScheduleTimer>(clock);
       timer = own_timer_.get();
     }
-    ScheduleOptions so{config_.schedule->every_ms, config_.schedule->jitter_ms};
-    scheduler_ = std::make_unique<Scheduler>(so, *timer, options_.jitter, [this] { Tick(); });
+    ScheduleOptions so{config_.schedule->every_ms, config_.schedule->jitter_ms,
+                       /*slots=*/history_ && history_->shared()};
+    scheduler_ = std::make_unique<Scheduler>(
+        so, *timer, options_.jitter,
+        [this](int64_t slot_start_ms) { return coordinator_->RunSlot(slot_start_ms); });
     scheduler_->Start();
   }
 
@@ -156,16 +163,37 @@ Status ServeService::Start() {
   if (!auth_->configured()) {
     Log("warning: no serve.token configured: the webhooks and POST /run answer 403");
   }
-  Log(config_.history ? "history: " + config_.history->db
-                      : "no history: configured; runs are not recorded");
+  if (!history_) {
+    Log("no history: configured; runs are not recorded");
+  } else if (history_->shared()) {
+    Log("history: " + history_->name() + " (shared: replicas claim each scheduled slot and "
+        "count the caps in it; replica " + co.holder + ")");
+  } else {
+    Log("history: " + history_->name());
+  }
   return Status::Ok();
 }
 
-void ServeService::Tick() {
-  RunRequest request;
-  request.trigger = "schedule";
-  request.max_age_ms = -1;
-  coordinator_->Run(request);  // the coordinator logs the run, its skip or its failure
+Status ServeService::OpenHistory() {
+  if (!config_.history) return Status::Ok();
+  const Environment& env = options_.env ? *options_.env : SystemEnvironment::Get();
+  Result<HistoryLocation> location =
+      ResolveHistoryLocation(*config_.history, config_.dir, env, &redactor_);
+  if (!location.ok()) return location.status().WithContext(config_.file);
+  Result<std::unique_ptr<HistoryStore>> store = OpenHistoryStore(*location);
+  if (!store.ok()) return store.status();
+  history_ = std::move(*store);
+  ROLLGATE_RETURN_IF_ERROR(history_->HoldForServe(config_.service));
+  Status prepared = history_->Prepare();
+  if (prepared.code() == Status::Code::kIoError) {
+    // A database restarting when serve starts is no reason to exit: runs are refused (and
+    // logged) until it answers.
+    Log("warning: the history " + history_->name() + " cannot be reached yet: " +
+        prepared.message());
+  } else if (!prepared.ok()) {
+    return prepared;
+  }
+  return Status::Ok();
 }
 
 ServerResponse ServeService::Authorize(const ServerRequest& request, const char* route) const {
@@ -226,6 +254,7 @@ ServerResponse ServeService::RunAndAnswer(Caller caller, const char* trigger, in
 void ServeService::RegisterRoutes() {
   HttpServer& s = *server_;
   s.Handle("GET", "/metrics", [this](const ServerRequest&) {
+    coordinator_->RefreshShared();  // a shared history: the newest result of any replica
     ServerResponse r = ServerResponse::Make(200, kPrometheusContentType, metrics_->Render());
     r.headers.emplace_back("Cache-Control", "no-store");
     return r;
@@ -283,8 +312,8 @@ void ServeService::Shutdown() {
   }
   if (scheduler_) scheduler_->Stop();
   stopper.join();
-  if (config_.history) {
-    Status st = CheckpointHistory(config_.history->db);
+  if (history_) {
+    Status st = history_->Checkpoint();
     if (!st.ok()) Log("warning: cannot checkpoint the history: " + st.message());
   }
   Log("stopped");

@@ -25,6 +25,7 @@
 #include "serve/run_coordinator.h"
 #include "serve/scheduler.h"
 #include "serve/webhooks.h"
+#include "store/history_store.h"
 
 namespace rollgate::internal {
 
@@ -52,9 +53,11 @@ class ServeService {
   ServeService(const ServeService&) = delete;
   ServeService& operator=(const ServeService&) = delete;
 
-  /// Resolves serve.token, seeds the caps and last-success metrics from the history, binds the
-  /// listen address and starts the schedule. InvalidArgument (exit 2) for a token that does not
-  /// resolve, a bad listen address or a history file that is not a rollgate history; IoError
+  /// Resolves serve.token and history.password, opens the history (an SQLite one for this
+  /// process alone), seeds the caps and last-success metrics from it, binds the listen address
+  /// and starts the schedule (on slots claimed in a shared history). InvalidArgument (exit 2)
+  /// for a token or password that does not resolve, a bad listen address, a history that is not
+  /// a rollgate history or an SQLite history another serve of this service holds; IoError
   /// (exit 3) when the port cannot be bound.
   Status Start();
 
@@ -80,7 +83,7 @@ class ServeService {
   ServerResponse RunAndAnswer(Caller caller, const char* trigger, int64_t max_age_ms,
                               const std::string& what);
   void RegisterRoutes();
-  void Tick();
+  Status OpenHistory();
 
   Config config_;
   ServeOptions options_;
@@ -92,6 +95,7 @@ class ServeService {
   Redactor redactor_;  // serve's own secrets: the token
   std::unique_ptr<BearerAuth> auth_;
   std::unique_ptr<GateMetrics> metrics_;
+  std::unique_ptr<HistoryStore> history_;  // before coordinator_, which uses it
   std::unique_ptr<RunCoordinator> coordinator_;
   std::unique_ptr<SystemScheduleTimer> own_timer_;
   std::unique_ptr<Scheduler> scheduler_;

@@ -55,6 +55,26 @@ std::string ReleaseSummary(const HistoryRelease& r) {
   return s + "FAIL(" + (failed.empty() ? "no checks" : failed) + ")";
 }
 
+ordered_json ReleasesJson(const HistoryRun& run) {
+  ordered_json releases = ordered_json::array();
+  for (const auto& rel : run.releases) {
+    releases.push_back({{"name", rel.name},
+                        {"version", rel.version},
+                        {"passed", rel.passed},
+                        {"failed_checks", rel.failed_checks},
+                        {"endpoint", rel.endpoint},
+                        {"model", rel.model},
+                        {"key_fingerprint", rel.key_fingerprint}});
+  }
+  return releases;
+}
+
+std::string HistoryDump(const ordered_json& out) {
+  // error_handler replace: a byte that is not UTF-8 (a version string from an odd source)
+  // must not make the whole listing fail.
+  return out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
 }  // namespace
 
 std::string RenderHistoryJson(const std::string& db_path, const std::vector<HistoryRun>& runs,
@@ -72,16 +92,7 @@ std::string RenderHistoryJson(const std::string& db_path, const std::vector<Hist
     r["started_at"] = FormatIsoUtc(run.started_unix_ms);
     r["finished_at"] = FormatIsoUtc(run.finished_unix_ms);
     r["tokens_used"] = run.tokens_used;
-    r["releases"] = ordered_json::array();
-    for (const auto& rel : run.releases) {
-      r["releases"].push_back({{"name", rel.name},
-                               {"version", rel.version},
-                               {"passed", rel.passed},
-                               {"failed_checks", rel.failed_checks},
-                               {"endpoint", rel.endpoint},
-                               {"model", rel.model},
-                               {"key_fingerprint", rel.key_fingerprint}});
-    }
+    r["releases"] = ReleasesJson(run);
     out["runs"].push_back(std::move(r));
   }
   out["last_known_good"] = ordered_json::array();
@@ -95,9 +106,7 @@ std::string RenderHistoryJson(const std::string& db_path, const std::vector<Hist
                                       {"endpoint", g.endpoint},
                                       {"model", g.model}});
   }
-  // error_handler replace: a byte that is not UTF-8 (a version string from an odd source)
-  // must not make the whole listing fail.
-  return out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  return HistoryDump(out);
 }
 
 std::string RenderHistoryTable(const std::string& db_path, const std::vector<HistoryRun>& runs,
@@ -129,6 +138,51 @@ std::string RenderHistoryTable(const std::string& db_path, const std::vector<His
     }
     out += t.Render();
   }
+  return out;
+}
+
+std::string RenderFleetHistoryJson(const std::string& db, const std::vector<HistoryRun>& latest) {
+  ordered_json out;
+  out["db"] = db;
+  out["services"] = ordered_json::array();
+  int passed = 0;
+  for (const auto& run : latest) {
+    if (run.decision == "pass") ++passed;
+    out["services"].push_back({{"service", run.service},
+                               {"decision", run.decision},
+                               {"run_id", run.id},
+                               {"command", run.command},
+                               {"trigger", run.trigger},
+                               {"finished_at", FormatIsoUtc(run.finished_unix_ms)},
+                               {"releases", ReleasesJson(run)}});
+  }
+  out["summary"] = {{"services", latest.size()},
+                    {"pass", passed},
+                    {"block", static_cast<int>(latest.size()) - passed}};
+  return HistoryDump(out);
+}
+
+std::string RenderFleetHistoryTable(const std::string& db, const std::vector<HistoryRun>& latest) {
+  std::string out = "history " + db + ": the newest verdict of each service\n\n";
+  if (latest.empty()) return out + "  (none: no gate has been recorded yet)\n";
+  std::vector<const HistoryRun*> order;
+  for (const auto& run : latest) order.push_back(&run);
+  // Blocked services first: they are what the reader is looking for.
+  std::stable_partition(order.begin(), order.end(),
+                        [](const HistoryRun* r) { return r->decision != "pass"; });
+  Table t({"SERVICE", "DECISION", "FINISHED (UTC)", "RUN", "TRIGGER", "RELEASES"});
+  int passed = 0;
+  for (const HistoryRun* run : order) {
+    if (run->decision == "pass") ++passed;
+    std::string releases;
+    for (const auto& r : run->releases)
+      releases += (releases.empty() ? "" : "; ") + ReleaseSummary(r);
+    t.Add({run->service, run->decision, Seconds(run->finished_unix_ms), std::to_string(run->id),
+           run->trigger, releases});
+  }
+  out += t.Render();
+  out += "\n" + std::to_string(latest.size()) + " services: " + std::to_string(passed) + " pass, " +
+         std::to_string(static_cast<int>(latest.size()) - passed) + " blocked\n";
   return out;
 }
 

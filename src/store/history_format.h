@@ -17,4 +17,11 @@ std::string RenderHistoryJson(const std::string& db_path, const std::vector<Hist
 std::string RenderHistoryTable(const std::string& db_path, const std::vector<HistoryRun>& runs,
                                const std::vector<LastKnownGood>& last_known_good);
 
+/// `rollgate history --fleet`: {"db", "services": [the newest gate or drill run of each
+/// service], "summary": {"services", "pass", "block"}}.
+std::string RenderFleetHistoryJson(const std::string& db, const std::vector<HistoryRun>& latest);
+
+/// The same as a table, blocked services first, with a count line.
+std::string RenderFleetHistoryTable(const std::string& db, const std::vector<HistoryRun>& latest);
+
 }  // namespace rollgate::internal

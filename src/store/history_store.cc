@@ -1,90 +1,16 @@
-// The history database. Schema version 1 (PRAGMA user_version = 1), marked as rollgate's by
-// PRAGMA application_id so a history path pointing at some other SQLite file is refused
-// before anything is written to it:
-//
-//   runs      one row per run: command, started_by, service, decision, times, usage tokens,
-//             how many gate and release rows belong to it, and the redacted gate.json
-//   gates     (run_id, position): gate id, status, detail
-//   releases  (run_id, name): position in the report, version, probe, endpoint, model, key fingerprint, status, latency,
-//             passed (every check passed or skipped), how many check rows belong to it
-//   checks    (run_id, release, position): check id, status, detail
-//
-// The counts on runs and releases let anyone verify a run is complete; the kill -9 test does.
-//
-// Why these settings: WAL lets `rollgate history` read while `rollgate serve` writes, and a
-// killed writer leaves at most an uncommitted tail in the -wal file, which the next opener
-// discards. synchronous=FULL makes a committed run survive a power cut too (one fsync per run
-// is nothing at this write rate). BEGIN IMMEDIATE takes the write lock up front, so two writers
-// queue on the busy timeout instead of one failing with SQLITE_BUSY halfway through.
+// The store-independent half of the history: opening the right store for a location, the
+// one-shot helpers over a location string, and what the two stores share about their rows.
 #include "store/history_store.h"
 
-#include <chrono>
-#include <thread>
+#include <unistd.h>
 
-#include "base/file_util.h"
-#include "store/sqlite_db.h"
+#include "store/history_rows.h"
+#include "store/pg_history_store.h"
+#include "store/sqlite_history_store.h"
 
 namespace rollgate::internal {
 
-namespace {
-
-constexpr int kBusyTimeoutMs = 10000;
-constexpr int64_t kApplicationId = 0x52676874;  // "Rght": marks a rollgate history
-
-constexpr char kSchemaV1[] = R"sql(
-CREATE TABLE runs (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  command TEXT NOT NULL,
-  started_by TEXT NOT NULL,
-  service TEXT NOT NULL,
-  decision TEXT NOT NULL,
-  config_file TEXT NOT NULL,
-  started_unix_ms INTEGER NOT NULL,
-  finished_unix_ms INTEGER NOT NULL,
-  tokens_used INTEGER NOT NULL,
-  gate_count INTEGER NOT NULL,
-  release_count INTEGER NOT NULL,
-  gate_json TEXT NOT NULL
-);
-CREATE INDEX runs_by_start ON runs(started_unix_ms);
-CREATE TABLE gates (
-  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
-  position INTEGER NOT NULL,
-  gate_id TEXT NOT NULL,
-  status TEXT NOT NULL,
-  detail TEXT NOT NULL,
-  PRIMARY KEY (run_id, position)
-) WITHOUT ROWID;
-CREATE TABLE releases (
-  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
-  name TEXT NOT NULL,
-  position INTEGER NOT NULL,
-  version TEXT NOT NULL,
-  probe TEXT NOT NULL,
-  endpoint TEXT NOT NULL,
-  model TEXT NOT NULL,
-  key_fingerprint TEXT NOT NULL,
-  http_status INTEGER NOT NULL,
-  latency_ms REAL NOT NULL,
-  probed_unix_ms INTEGER NOT NULL,
-  passed INTEGER NOT NULL,
-  check_count INTEGER NOT NULL,
-  PRIMARY KEY (run_id, name)
-) WITHOUT ROWID;
-CREATE INDEX releases_good ON releases(name, passed);
-CREATE TABLE checks (
-  run_id INTEGER NOT NULL,
-  release TEXT NOT NULL,
-  position INTEGER NOT NULL,
-  check_id TEXT NOT NULL,
-  status TEXT NOT NULL,
-  detail TEXT NOT NULL,
-  PRIMARY KEY (run_id, release, position),
-  FOREIGN KEY (run_id, release) REFERENCES releases(run_id, name) ON DELETE CASCADE
-) WITHOUT ROWID;
-)sql";
-
-bool ReleasePassed(const ReleaseReport& r) {
+bool HistoryReleasePassed(const ReleaseReport& r) {
   if (r.checks.empty()) return false;  // nothing was proven
   for (const auto& c : r.checks) {
     if (c.status == CheckStatus::kFail) return false;
@@ -92,378 +18,104 @@ bool ReleasePassed(const ReleaseReport& r) {
   return true;
 }
 
-std::string NotAHistory(const std::string& path, const std::string& why) {
-  return path + " is not a rollgate history (" + why +
-         "); point --db or history.db at the file rollgate gate/serve append to";
+CheckStatus ParseHistoryStatus(const std::string& text) {
+  if (text == "pass") return CheckStatus::kPass;
+  if (text == "fail") return CheckStatus::kFail;
+  return CheckStatus::kSkip;
 }
 
-// Reads the markers of an existing file: InvalidArgument when it is something else, OK with
-// *fresh set when it is an empty database rollgate may initialise.
-//
-// The three markers are read by one statement, so from one snapshot. Read one by one outside a
-// transaction, a first writer committing the schema in between would make a brand-new history
-// look like another application's database (application_id still 0, tables already there).
-Status Identify(SqliteDb& db, bool* fresh) {
-  Result<SqliteStatement> markers = db.Prepare(
-      "SELECT (SELECT application_id FROM pragma_application_id()), "
-      "(SELECT user_version FROM pragma_user_version()), (SELECT COUNT(*) FROM sqlite_master)");
-  if (!markers.ok()) {
-    if (db.last_error_was_not_a_database()) {
-      return Status::InvalidArgument(NotAHistory(db.path(), "not an SQLite database"));
-    }
-    return markers.status();
-  }
-  Result<bool> row = markers->Step();
-  if (!row.ok()) return row.status();
-  if (!*row) return Status::Internal(db.path() + ": reading the history's markers gave no row");
-  const int64_t app_id = markers->ColumnInt(0);
-  const int64_t version = markers->ColumnInt(1);
-  const int64_t tables = markers->ColumnInt(2);
-  *fresh = app_id == 0 && version == 0 && tables == 0;
-  if (*fresh) return Status::Ok();
-  if (app_id != kApplicationId) {
-    return Status::InvalidArgument(
-        NotAHistory(db.path(), "an SQLite database of another application"));
-  }
-  if (version > kHistorySchemaVersion) {
-    return Status::InvalidArgument(db.path() + ": written by a newer rollgate (history schema " +
-                                   std::to_string(version) + "; this build knows " +
-                                   std::to_string(kHistorySchemaVersion) + "); upgrade rollgate");
-  }
-  if (version < 1) {
-    return Status::InvalidArgument(NotAHistory(db.path(), "no schema version"));
-  }
-  return Status::Ok();
+Result<SlotClaim> HistoryStore::ClaimSlot(const std::string&, int64_t, const std::string&, int64_t,
+                                          int64_t) {
+  return Status::Internal(name() + ": slots are claimed only in a shared (PostgreSQL) history");
 }
 
-// Opens an existing history for reading. *empty is set for an SQLite file with nothing in it
-// yet: what a writer killed during its very first append leaves behind (the file is created
-// and switched to WAL before the schema's transaction commits). That is an empty history, not
-// a foreign file, so readers answer "no runs" and `rollgate serve` can still start.
-Result<std::unique_ptr<SqliteDb>> OpenForRead(const std::string& path, bool* empty) {
-  Result<std::unique_ptr<SqliteDb>> db =
-      SqliteDb::Open(path, SqliteDb::Mode::kReadOnly, kBusyTimeoutMs);
-  if (!db.ok()) return db.status();
-  ROLLGATE_RETURN_IF_ERROR(Identify(**db, empty));
-  return db;
+Status HistoryStore::FinishSlot(const std::string&, int64_t, const std::string&, int64_t, int64_t,
+                                const std::string&) {
+  return Status::Internal(name() + ": slots are claimed only in a shared (PostgreSQL) history");
 }
 
-// Switching a file to WAL takes an exclusive lock. While another writer holds the file (two
-// writers creating a new history at once), SQLite answers "database is locked" at once instead
-// of waiting on the busy timeout, so wait here, as long as the busy timeout would. Once the file
-// is in WAL mode the switch is a no-op that needs no lock.
-Status EnableWal(SqliteDb& db) {
-  const auto deadline =
-      std::chrono::steady_clock::now() + std::chrono::milliseconds(kBusyTimeoutMs);
-  while (true) {
-    Status st = db.Exec("PRAGMA journal_mode = WAL");
-    if (st.ok() || !db.last_error_was_busy() || std::chrono::steady_clock::now() >= deadline) {
-      return st;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+Result<ServeUsage> HistoryStore::UpdateServeUsage(const std::string&, int64_t,
+                                                  const std::function<bool(ServeUsage*)>&) {
+  return Status::Internal(name() + ": caps are counted only in a shared (PostgreSQL) history");
+}
+
+std::string HistoryHolderId() {
+  char host[256] = {};
+  std::string name = ::gethostname(host, sizeof host - 1) == 0 ? host : "unknown";
+  return name + ":" + std::to_string(::getpid());
+}
+
+Result<std::unique_ptr<HistoryStore>> OpenHistoryStore(const HistoryLocation& location) {
+  if (location.postgres()) {
+    Result<std::unique_ptr<PgHistoryStore>> pg = PgHistoryStore::Open(location);
+    if (!pg.ok()) return pg.status();
+    return std::unique_ptr<HistoryStore>(std::move(*pg));
   }
+  return std::unique_ptr<HistoryStore>(std::make_unique<SqliteHistoryStore>(location.db));
 }
 
-Status CreateSchema(SqliteDb& db) {
-  ROLLGATE_RETURN_IF_ERROR(db.Exec(kSchemaV1));
-  ROLLGATE_RETURN_IF_ERROR(db.Exec("PRAGMA application_id = " + std::to_string(kApplicationId)));
-  return db.Exec("PRAGMA user_version = " + std::to_string(kHistorySchemaVersion));
+Result<HistoryLocation> LocateHistory(const std::string& db, const std::string& what) {
+  Result<HistoryLocation::Kind> kind = ClassifyHistoryDb(db, what);
+  if (!kind.ok()) return kind.status();
+  HistoryLocation location;
+  location.kind = *kind;
+  location.db = db;
+  return location;
 }
 
-Status InsertRun(SqliteDb& db, const RunReport& report, const std::string& gate_json,
-                 const AppendOptions& options) {
-  Result<SqliteStatement> run = db.Prepare(
-      "INSERT INTO runs (command, started_by, service, decision, config_file, started_unix_ms, "
-      "finished_unix_ms, tokens_used, gate_count, release_count, gate_json) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
-  if (!run.ok()) return run.status();
-  run->Bind(1, report.command)
-      .Bind(2, options.trigger)
-      .Bind(3, report.service)
-      .Bind(4, report.decision)
-      .Bind(5, report.config_file)
-      .Bind(6, report.started_unix_ms)
-      .Bind(7, report.finished_unix_ms)
-      .Bind(8, report.TokensUsed())
-      .Bind(9, static_cast<int64_t>(report.gates.size()))
-      .Bind(10, static_cast<int64_t>(report.releases.size()))
-      .Bind(11, gate_json);
-  ROLLGATE_RETURN_IF_ERROR(run->Run());
-  const int64_t run_id = db.LastInsertRowId();
+namespace {
 
-  Result<SqliteStatement> gate = db.Prepare(
-      "INSERT INTO gates (run_id, position, gate_id, status, detail) VALUES (?1, ?2, ?3, ?4, ?5)");
-  if (!gate.ok()) return gate.status();
-  for (std::size_t i = 0; i < report.gates.size(); ++i) {
-    const CheckResult& g = report.gates[i];
-    gate->Reset();
-    gate->Bind(1, run_id)
-        .Bind(2, static_cast<int64_t>(i))
-        .Bind(3, g.id)
-        .Bind(4, std::string(ToString(g.status)))
-        .Bind(5, g.detail);
-    ROLLGATE_RETURN_IF_ERROR(gate->Run());
-  }
-
-  Result<SqliteStatement> rel = db.Prepare(
-      "INSERT INTO releases (run_id, name, position, version, probe, endpoint, model, "
-      "key_fingerprint, http_status, latency_ms, probed_unix_ms, passed, check_count) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
-  if (!rel.ok()) return rel.status();
-  Result<SqliteStatement> check = db.Prepare(
-      "INSERT INTO checks (run_id, release, position, check_id, status, detail) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
-  if (!check.ok()) return check.status();
-  for (std::size_t n = 0; n < report.releases.size(); ++n) {
-    const ReleaseReport& r = report.releases[n];
-    rel->Reset();
-    rel->Bind(1, run_id)
-        .Bind(2, r.name)
-        .Bind(3, static_cast<int64_t>(n))
-        .Bind(4, r.version)
-        .Bind(5, r.probe)
-        .Bind(6, r.endpoint)
-        .Bind(7, r.model)
-        .Bind(8, r.key_fingerprint)
-        .Bind(9, static_cast<int64_t>(r.http_status))
-        .Bind(10, r.latency_ms)
-        .Bind(11, r.timestamp_unix_ms)
-        .Bind(12, static_cast<int64_t>(ReleasePassed(r) ? 1 : 0))
-        .Bind(13, static_cast<int64_t>(r.checks.size()));
-    ROLLGATE_RETURN_IF_ERROR(rel->Run());
-    for (std::size_t i = 0; i < r.checks.size(); ++i) {
-      const CheckResult& c = r.checks[i];
-      check->Reset();
-      check->Bind(1, run_id)
-          .Bind(2, r.name)
-          .Bind(3, static_cast<int64_t>(i))
-          .Bind(4, c.id)
-          .Bind(5, std::string(ToString(c.status)))
-          .Bind(6, c.detail);
-      ROLLGATE_RETURN_IF_ERROR(check->Run());
-    }
-  }
-  return Status::Ok();
+Result<std::unique_ptr<HistoryStore>> OpenBare(const std::string& db) {
+  Result<HistoryLocation> location = LocateHistory(db);
+  if (!location.ok()) return location.status();
+  return OpenHistoryStore(*location);
 }
-
-Status LoadReleases(SqliteDb& db, HistoryRun* run) {
-  Result<SqliteStatement> rel = db.Prepare(
-      "SELECT name, version, endpoint, model, key_fingerprint, passed FROM releases "
-      "WHERE run_id = ?1 ORDER BY position");
-  if (!rel.ok()) return rel.status();
-  rel->Bind(1, run->id);
-  while (true) {
-    Result<bool> row = rel->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    HistoryRelease r;
-    r.name = rel->ColumnText(0);
-    r.version = rel->ColumnText(1);
-    r.endpoint = rel->ColumnText(2);
-    r.model = rel->ColumnText(3);
-    r.key_fingerprint = rel->ColumnText(4);
-    r.passed = rel->ColumnInt(5) != 0;
-    run->releases.push_back(std::move(r));
-  }
-  for (HistoryRelease& r : run->releases) {
-    Result<SqliteStatement> failed = db.Prepare(
-        "SELECT check_id FROM checks WHERE run_id = ?1 AND release = ?2 AND status = 'fail' "
-        "ORDER BY position");
-    if (!failed.ok()) return failed.status();
-    failed->Bind(1, run->id).Bind(2, r.name);
-    while (true) {
-      Result<bool> row = failed->Step();
-      if (!row.ok()) return row.status();
-      if (!*row) break;
-      r.failed_checks.push_back(failed->ColumnText(0));
-    }
-  }
-  return Status::Ok();
-}
-
-HistoryRun ReadRunRow(const SqliteStatement& stmt, bool with_gate_json) {
-  HistoryRun run;
-  run.id = stmt.ColumnInt(0);
-  run.command = stmt.ColumnText(1);
-  run.trigger = stmt.ColumnText(2);
-  run.service = stmt.ColumnText(3);
-  run.decision = stmt.ColumnText(4);
-  run.started_unix_ms = stmt.ColumnInt(5);
-  run.finished_unix_ms = stmt.ColumnInt(6);
-  run.tokens_used = stmt.ColumnInt(7);
-  if (with_gate_json) run.gate_json = stmt.ColumnText(8);
-  return run;
-}
-
-constexpr char kRunColumns[] =
-    "id, command, started_by, service, decision, started_unix_ms, finished_unix_ms, tokens_used, "
-    "gate_json";
 
 }  // namespace
 
-Status AppendToHistory(const std::string& db_path, const RunReport& report,
+Status AppendToHistory(const std::string& db, const RunReport& report,
                        const std::string& gate_json) {
-  return AppendToHistory(db_path, report, gate_json, AppendOptions{});
+  return AppendToHistory(db, report, gate_json, AppendOptions{});
 }
 
-Status AppendToHistory(const std::string& db_path, const RunReport& report,
-                       const std::string& gate_json, const AppendOptions& options) {
-  std::string dir = DirName(db_path);
-  if (!dir.empty() && dir != ".") ROLLGATE_RETURN_IF_ERROR(MakeDirs(dir));
-  Result<std::unique_ptr<SqliteDb>> opened =
-      SqliteDb::Open(db_path, SqliteDb::Mode::kReadWriteCreate, kBusyTimeoutMs);
-  if (!opened.ok()) return opened.status();
-  SqliteDb& db = **opened;
-
-  // Look before writing anything: the journal-mode switch below would already modify a file
-  // that is some other application's database.
-  bool fresh = false;
-  ROLLGATE_RETURN_IF_ERROR(Identify(db, &fresh));
-  ROLLGATE_RETURN_IF_ERROR(EnableWal(db));
-  ROLLGATE_RETURN_IF_ERROR(db.Exec("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON"));
-
-  ROLLGATE_RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE"));
-  Status st = Identify(db, &fresh);  // again under the write lock: another writer may have won
-  if (st.ok() && fresh) st = CreateSchema(db);
-  if (st.ok()) st = InsertRun(db, report, gate_json, options);
-  if (st.ok()) st = db.Exec("COMMIT");
-  if (!st.ok()) {
-    (void)db.Exec("ROLLBACK");  // best effort: closing the connection rolls back anyway
-    return st;
-  }
-  return Status::Ok();
+Status AppendToHistory(const std::string& db, const RunReport& report, const std::string& gate_json,
+                       const AppendOptions& options) {
+  Result<std::unique_ptr<HistoryStore>> store = OpenBare(db);
+  if (!store.ok()) return store.status();
+  Result<int64_t> id = (*store)->Append(report, gate_json, options);
+  return id.ok() ? Status::Ok() : id.status();
 }
 
-Result<std::vector<HistoryRun>> ListHistory(const std::string& db_path, const HistoryQuery& query) {
-  bool empty = false;
-  Result<std::unique_ptr<SqliteDb>> opened = OpenForRead(db_path, &empty);
-  if (!opened.ok()) return opened.status();
-  if (empty) return std::vector<HistoryRun>{};
-  SqliteDb& db = **opened;
-  std::string sql = std::string("SELECT ") + kRunColumns + " FROM runs";
-  if (!query.release.empty()) sql += " WHERE id IN (SELECT run_id FROM releases WHERE name = ?2)";
-  sql += " ORDER BY finished_unix_ms DESC, id DESC LIMIT ?1";
-  Result<SqliteStatement> stmt = db.Prepare(sql);
-  if (!stmt.ok()) return stmt.status();
-  stmt->Bind(1, static_cast<int64_t>(query.last < 0 ? 0 : query.last));
-  if (!query.release.empty()) stmt->Bind(2, query.release);
-  std::vector<HistoryRun> runs;
-  while (true) {
-    Result<bool> row = stmt->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    runs.push_back(ReadRunRow(*stmt, query.include_gate_json));
-  }
-  for (HistoryRun& run : runs) ROLLGATE_RETURN_IF_ERROR(LoadReleases(db, &run));
-  return runs;
+Result<std::vector<HistoryRun>> ListHistory(const std::string& db, const HistoryQuery& query) {
+  Result<std::unique_ptr<HistoryStore>> store = OpenBare(db);
+  if (!store.ok()) return store.status();
+  return (*store)->List(query);
 }
 
-Result<HistoryRun> GetHistoryRun(const std::string& db_path, int64_t id) {
-  bool empty = false;
-  Result<std::unique_ptr<SqliteDb>> opened = OpenForRead(db_path, &empty);
-  if (!opened.ok()) return opened.status();
-  if (empty) return Status::NotFound(db_path + ": no run " + std::to_string(id));
-  SqliteDb& db = **opened;
-  Result<SqliteStatement> stmt =
-      db.Prepare(std::string("SELECT ") + kRunColumns + " FROM runs WHERE id = ?1");
-  if (!stmt.ok()) return stmt.status();
-  stmt->Bind(1, id);
-  Result<bool> row = stmt->Step();
-  if (!row.ok()) return row.status();
-  if (!*row) return Status::NotFound(db_path + ": no run " + std::to_string(id));
-  HistoryRun run = ReadRunRow(*stmt, /*with_gate_json=*/true);
-  ROLLGATE_RETURN_IF_ERROR(LoadReleases(db, &run));
-  return run;
+Result<HistoryRun> GetHistoryRun(const std::string& db, int64_t id) {
+  Result<std::unique_ptr<HistoryStore>> store = OpenBare(db);
+  if (!store.ok()) return store.status();
+  return (*store)->Get(id);
 }
 
-Result<std::vector<LastKnownGood>> LastKnownGoodReleases(const std::string& db_path) {
-  bool empty = false;
-  Result<std::unique_ptr<SqliteDb>> opened = OpenForRead(db_path, &empty);
-  if (!opened.ok()) return opened.status();
-  if (empty) return std::vector<LastKnownGood>{};
-  // SQLite takes the bare columns of an aggregate query with MAX() from the row holding the
-  // maximum, so this is "the newest passing row per (service, release)" in one pass.
-  Result<SqliteStatement> stmt = (*opened)->Prepare(
-      "SELECT r.service, rel.name, rel.version, rel.run_id, MAX(r.finished_unix_ms), "
-      "rel.key_fingerprint, rel.endpoint, rel.model "
-      "FROM releases rel JOIN runs r ON r.id = rel.run_id WHERE rel.passed = 1 "
-      "GROUP BY r.service, rel.name ORDER BY r.service, rel.name");
-  if (!stmt.ok()) return stmt.status();
-  std::vector<LastKnownGood> out;
-  while (true) {
-    Result<bool> row = stmt->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    LastKnownGood g;
-    g.service = stmt->ColumnText(0);
-    g.release = stmt->ColumnText(1);
-    g.version = stmt->ColumnText(2);
-    g.run_id = stmt->ColumnInt(3);
-    g.at_unix_ms = stmt->ColumnInt(4);
-    g.key_fingerprint = stmt->ColumnText(5);
-    g.endpoint = stmt->ColumnText(6);
-    g.model = stmt->ColumnText(7);
-    out.push_back(std::move(g));
-  }
-  return out;
+Result<std::vector<LastKnownGood>> LastKnownGoodReleases(const std::string& db) {
+  Result<std::unique_ptr<HistoryStore>> store = OpenBare(db);
+  if (!store.ok()) return store.status();
+  return (*store)->LastKnownGoodReleases();
 }
 
-Result<HistoryUsage> HistoryUsageBetween(const std::string& db_path, int64_t from_unix_ms,
-                                         int64_t to_unix_ms, const std::string& trigger_prefix) {
-  bool empty = false;
-  Result<std::unique_ptr<SqliteDb>> opened = OpenForRead(db_path, &empty);
-  if (!opened.ok()) return opened.status();
-  if (empty) return HistoryUsage{};
-  SqliteDb& db = **opened;
-  const std::string where =
-      " FROM runs WHERE started_unix_ms >= ?1 AND started_unix_ms < ?2 "
-      "AND substr(started_by, 1, length(?3)) = ?3";
-  HistoryUsage usage;
-  Result<SqliteStatement> totals =
-      db.Prepare("SELECT COUNT(*), COALESCE(SUM(tokens_used), 0)" + where);
-  if (!totals.ok()) return totals.status();
-  totals->Bind(1, from_unix_ms).Bind(2, to_unix_ms).Bind(3, trigger_prefix);
-  Result<bool> row = totals->Step();
-  if (!row.ok()) return row.status();
-  if (*row) {
-    usage.runs = static_cast<int>(totals->ColumnInt(0));
-    usage.tokens = totals->ColumnInt(1);
-  }
-  Result<SqliteStatement> last =
-      db.Prepare("SELECT tokens_used" + where + " ORDER BY started_unix_ms DESC, id DESC LIMIT 1");
-  if (!last.ok()) return last.status();
-  last->Bind(1, from_unix_ms).Bind(2, to_unix_ms).Bind(3, trigger_prefix);
-  row = last->Step();
-  if (!row.ok()) return row.status();
-  if (*row) usage.last_run_tokens = last->ColumnInt(0);
-  return usage;
+Result<HistoryUsage> HistoryUsageBetween(const std::string& db, const std::string& service,
+                                         int64_t from_unix_ms, int64_t to_unix_ms,
+                                         const std::string& trigger_prefix) {
+  Result<std::unique_ptr<HistoryStore>> store = OpenBare(db);
+  if (!store.ok()) return store.status();
+  return (*store)->UsageBetween(service, from_unix_ms, to_unix_ms, trigger_prefix);
 }
 
-Status CheckpointHistory(const std::string& db_path) {
-  if (!FileExists(db_path)) return Status::Ok();
-  Result<std::unique_ptr<SqliteDb>> opened =
-      SqliteDb::Open(db_path, SqliteDb::Mode::kReadWriteCreate, kBusyTimeoutMs);
-  if (!opened.ok()) return opened.status();
-  bool fresh = false;
-  ROLLGATE_RETURN_IF_ERROR(Identify(**opened, &fresh));
-  return (*opened)->Exec("PRAGMA wal_checkpoint(TRUNCATE)");
-}
-
-Result<std::string> CheckHistoryIntegrity(const std::string& db_path) {
-  Result<std::unique_ptr<SqliteDb>> opened =
-      SqliteDb::Open(db_path, SqliteDb::Mode::kReadOnly, kBusyTimeoutMs);
-  if (!opened.ok()) return opened.status();
-  Result<SqliteStatement> stmt = (*opened)->Prepare("PRAGMA integrity_check");
-  if (!stmt.ok()) return stmt.status();
-  std::string out;
-  while (true) {
-    Result<bool> row = stmt->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    if (!out.empty()) out += "\n";
-    out += stmt->ColumnText(0);
-  }
-  return out;
+Status CheckpointHistory(const std::string& db) {
+  Result<std::unique_ptr<HistoryStore>> store = OpenBare(db);
+  if (!store.ok()) return store.status();
+  return (*store)->Checkpoint();
 }
 
 }  // namespace rollgate::internal

@@ -3,8 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <nlohmann/json.hpp>
+#include <set>
 
 #include "e2e/e2e_util.h"
+#include "run/fleet_shard.h"
 #include "testutil/mock_fixture.h"
 #include "testutil/status_matchers.h"
 #include "testutil/temp_dir.h"
@@ -25,16 +28,30 @@ class FleetTest : public ::testing::Test {
     return o;
   }
 
-  // A service whose rollback reads `rollback_key_env` (FLEET_KEY or FLEET_ROTATED).
+  // A service whose rollback reads `rollback_key_env` (FLEET_KEY or FLEET_ROTATED); `extra`
+  // adds top-level keys (a shared history).
   void WriteService(const std::string& file, const std::string& service,
-                    const std::string& rollback_key_env = "FLEET_KEY") {
+                    const std::string& rollback_key_env = "FLEET_KEY", const std::string& extra = "") {
     dir_.Write("fleet/" + file,
                "service: '" + service + "'\ncontract: contract.yaml\n"
                "releases:\n"
                "  new: {version: '2', base_url: '" + mock_.provider().base_url() +
                    "', api_key: {env: FLEET_KEY}, model: gpt-4o-mini, timeout_ms: 3000}\n"
                    "  rollback: {version: '1', base_url: '" + mock_.provider().base_url() +
-                   "', api_key: {env: " + rollback_key_env + "}, model: gpt-4o-mini, timeout_ms: 3000}\n");
+                   "', api_key: {env: " + rollback_key_env + "}, model: gpt-4o-mini, timeout_ms: 3000}\n" +
+                   extra);
+  }
+
+  // The services whose evidence is in `evidence` (one directory each).
+  std::set<std::string> ServicesWithEvidence(const std::string& evidence) {
+    std::set<std::string> out;
+    std::error_code ec;
+    for (const auto& e : std::filesystem::directory_iterator(dir_.Join(evidence), ec)) {
+      if (e.is_directory() && std::filesystem::exists(e.path() / "gate.json")) {
+        out.insert(e.path().filename().string());
+      }
+    }
+    return out;
   }
 
   CliRun Fleet(const std::vector<std::string>& extra = {}) {
@@ -116,6 +133,91 @@ TEST_F(FleetTest, AServiceNameCannotWriteOutsideTheEvidenceDirectory) {
   EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
   EXPECT_FALSE(std::filesystem::exists(dir_.Join("escape")));
   EXPECT_TRUE(std::filesystem::exists(dir_.Join("evidence/.._escape/gate.json")));
+}
+
+// Four Kubernetes-style shards of a 40-service fleet: each runs its own services (its own
+// evidence, its own summary), together they run every service exactly once, and each appends to
+// the one history, whose --fleet view shows every service's verdict.
+TEST_F(FleetTest, FourShardsOfAFortyServiceFleetCoverItExactlyOnce) {
+  std::set<std::string> fleet;
+  for (int i = 0; i < 40; ++i) {
+    std::string name = "svc-" + std::to_string(i);
+    fleet.insert(name);
+    WriteService(name + ".yaml", name, i == 7 ? "FLEET_ROTATED" : "FLEET_KEY",
+                 "history: {db: ../history.db}\n");
+  }
+  std::set<std::string> covered;
+  std::size_t total = 0;
+  for (int index = 0; index < 4; ++index) {
+    const std::string evidence = "evidence-" + std::to_string(index);
+    CliRun run = RunRollgate({"gate", "--config-dir", dir_.Join("fleet"), "--evidence-dir",
+                              dir_.Join(evidence), "--concurrency", "16", "--shard",
+                              std::to_string(index) + "/4"},
+                             {std::string("FLEET_KEY=") + kFleetKey,
+                              std::string("FLEET_ROTATED=") + kRotated, "NO_COLOR=1"});
+    std::set<std::string> mine = ServicesWithEvidence(evidence);
+    EXPECT_EQ(run.exit_code, mine.count("svc-7") ? 1 : 0) << run.out << run.err;
+    EXPECT_NE(run.out.find("shard " + std::to_string(index) + "/4: " + std::to_string(mine.size()) +
+                           " of 40 services"),
+              std::string::npos)
+        << run.out;
+    EXPECT_TRUE(std::filesystem::exists(dir_.Join(evidence + "/fleet-summary-shard-" +
+                                                  std::to_string(index) + "-of-4.md")));
+    EXPECT_FALSE(mine.empty()) << "shard " << index << " of a 40-service fleet is empty";
+    for (const auto& s : mine) {
+      EXPECT_TRUE(covered.insert(s).second) << s << " ran in two shards";
+      EXPECT_EQ(internal::ShardOf(s, 4), index) << s;
+    }
+    total += mine.size();
+  }
+  EXPECT_EQ(covered, fleet);
+  EXPECT_EQ(total, 40u);
+  // Two calls per service and one invalid-token call: every service probed exactly once.
+  EXPECT_EQ(mock_.provider().stats().requests_total, 120);
+
+  CliRun history = RunRollgate({"history", "--db", dir_.Join("history.db"), "--fleet", "--format", "json"});
+  ASSERT_EQ(history.exit_code, 0) << history.err;
+  nlohmann::json j = nlohmann::json::parse(history.out);
+  EXPECT_EQ(j["summary"]["services"], 40);
+  EXPECT_EQ(j["summary"]["block"], 1);
+  ASSERT_EQ(j["services"].size(), 40u);
+  CliRun table = RunRollgate({"history", "--db", dir_.Join("history.db"), "--fleet"});
+  EXPECT_NE(table.out.find("40 services: 39 pass, 1 blocked"), std::string::npos) << table.out;
+  EXPECT_LT(table.out.find("svc-7 "), table.out.find("svc-0 ")) << "blocked services first";
+}
+
+TEST_F(FleetTest, ShardAutoReadsTheJobCompletionIndex) {
+  for (int i = 0; i < 6; ++i) WriteService("s" + std::to_string(i) + ".yaml", "svc-" + std::to_string(i));
+  auto gate = [&](const std::string& shard, const std::vector<std::string>& env,
+                  const std::string& evidence = "ev") {
+    std::vector<std::string> all = {std::string("FLEET_KEY=") + kFleetKey, "NO_COLOR=1"};
+    all.insert(all.end(), env.begin(), env.end());
+    return RunRollgate({"gate", "--config-dir", dir_.Join("fleet"), "--shard", shard, "--evidence-dir",
+                        dir_.Join(evidence)},
+                       all);
+  };
+  CliRun by_index = gate("1/2", {}, "by-index");
+  CliRun by_env = gate("auto/2", {"JOB_COMPLETION_INDEX=1"}, "by-env");
+  EXPECT_EQ(by_index.exit_code, 0) << by_index.err;
+  EXPECT_EQ(by_env.exit_code, 0) << by_env.err;
+  EXPECT_FALSE(ServicesWithEvidence("by-env").empty());
+  EXPECT_EQ(ServicesWithEvidence("by-index"), ServicesWithEvidence("by-env"));
+  EXPECT_NE(by_env.out.find("shard 1/2: "), std::string::npos) << by_env.out;
+
+  mock_.provider().ResetStats();
+  CliRun unset = gate("auto/2", {});
+  EXPECT_EQ(unset.exit_code, 2);
+  EXPECT_NE(unset.err.find("JOB_COMPLETION_INDEX is not set"), std::string::npos) << unset.err;
+  CliRun outside = gate("auto/2", {"JOB_COMPLETION_INDEX=2"});
+  EXPECT_EQ(outside.exit_code, 2);
+  EXPECT_NE(outside.err.find("out of range for 2 shards"), std::string::npos) << outside.err;
+  CliRun bad = gate("x", {});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("expected INDEX/COUNT"), std::string::npos) << bad.err;
+  CliRun lone = RunRollgate({"gate", "--config", dir_.Join("fleet/s0.yaml"), "--shard", "0/2"});
+  EXPECT_EQ(lone.exit_code, 2);
+  EXPECT_NE(lone.err.find("--shard splits a fleet"), std::string::npos) << lone.err;
+  EXPECT_EQ(mock_.provider().stats().requests_total, 0);
 }
 
 }  // namespace

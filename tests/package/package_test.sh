@@ -69,6 +69,7 @@ grep -qE '(^|, )libc6 \(>= 2\.(3[6-9]|[4-9][0-9])\)' <<<"$depends" || fail "Depe
 for lib in libyaml-cpp libsqlite3 libtomlplusplus; do  # linked in, never loaded
   ! grep -q "$lib" <<<"$depends" || fail "Depends names $lib, which is linked in: $depends"
 done
+grep -qE '(^|, )libpq5($|,)' <<<"$(field Recommends)" || fail "Recommends has no libpq5 (loaded with dlopen for a PostgreSQL history)"
 [ -n "$(field Maintainer)" ] && [ -n "$(field Description)" ] || fail "no Maintainer or Description"
 
 step "man page"

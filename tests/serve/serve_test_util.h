@@ -130,7 +130,9 @@ class ServeHarness {
     config_.file = dir_.Join("rollgate.yaml");
     config_.dir = dir_.path();
     config_.service = "checkout-assistant";
-    config_.history = HistoryConfig{dir_.Join("history.db")};
+    HistoryConfig history;
+    history.db = dir_.Join("history.db");
+    config_.history = history;
     ServeConfig serve;
     ValueSource token;
     token.kind = ValueSource::Kind::kEnv;

@@ -263,7 +263,7 @@ TEST_F(HistoryStoreTest, ADatabaseLeftEmptyByAnInterruptedFirstAppendReadsAsEmpt
   Result<std::vector<LastKnownGood>> good = LastKnownGoodReleases(Db());
   ASSERT_OK(good);
   EXPECT_TRUE(good->empty());
-  Result<HistoryUsage> usage = HistoryUsageBetween(Db(), 0, kStoreT0 * 2, "serve:");
+  Result<HistoryUsage> usage = HistoryUsageBetween(Db(), "", 0, kStoreT0 * 2, "serve:");
   ASSERT_OK(usage);
   EXPECT_EQ(usage->runs, 0);
   EXPECT_EQ(GetHistoryRun(Db(), 1).status().code(), Status::Code::kNotFound);
@@ -281,16 +281,16 @@ TEST_F(HistoryStoreTest, UsageCountsOneTriggerPrefixWithinTheInterval) {
   expensive.releases[0].parsed.total_tokens = 300;
   Append(expensive, "serve:flagger");
 
-  Result<HistoryUsage> usage = HistoryUsageBetween(Db(), day_start, day_start + 86400000, "serve:");
+  Result<HistoryUsage> usage = HistoryUsageBetween(Db(), "", day_start, day_start + 86400000, "serve:");
   ASSERT_OK(usage);
   EXPECT_EQ(usage->runs, 2);
   EXPECT_EQ(usage->tokens, 80 + 340);
   EXPECT_EQ(usage->last_run_tokens, 340);
 
-  Result<HistoryUsage> all = HistoryUsageBetween(Db(), 0, kStoreT0 * 2, "");
+  Result<HistoryUsage> all = HistoryUsageBetween(Db(), "", 0, kStoreT0 * 2, "");
   ASSERT_OK(all);
   EXPECT_EQ(all->runs, 4);
-  Result<HistoryUsage> none = HistoryUsageBetween(Db(), 0, day_start - 5000, "serve:");
+  Result<HistoryUsage> none = HistoryUsageBetween(Db(), "", 0, day_start - 5000, "serve:");
   ASSERT_OK(none);
   EXPECT_EQ(none->runs, 0);
   EXPECT_EQ(none->tokens, 0);
@@ -358,8 +358,8 @@ TEST(HistoryFormatTest, TableShowsRunsNewestFirstAndLastKnownGood) {
   run.decision = "block";
   run.finished_unix_ms = kStoreT0 + 7120;
   run.tokens_used = 80;
-  run.releases = {{"new", "2.4.0", "", "", "", true, {}},
-                  {"rollback", "2.3.1", "", "", "", false, {"authentication", "latency"}}};
+  run.releases = {{"new", "2.4.0", "", "", "", true, {}, {}},
+                  {"rollback", "2.3.1", "", "", "", false, {"authentication", "latency"}, {}}};
   LastKnownGood good{"checkout-assistant",
                      "new",
                      "2.4.0",

@@ -1,0 +1,16 @@
+// What the SQLite and PostgreSQL stores share about the rows they write and read.
+#pragma once
+
+#include <string>
+
+#include "rollgate/report.h"
+
+namespace rollgate::internal {
+
+/// A release passed when it has checks and none failed (skips are fine): its row's `passed`.
+bool HistoryReleasePassed(const ReleaseReport& release);
+
+/// "pass" | "fail" | "skip" as stored in the gates and checks tables.
+CheckStatus ParseHistoryStatus(const std::string& text);
+
+}  // namespace rollgate::internal

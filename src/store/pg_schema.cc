@@ -1,0 +1,164 @@
+#include "store/pg_schema.h"
+
+#include <chrono>
+
+namespace rollgate::internal {
+
+namespace {
+
+// The advisory lock every migration takes: "Rght", the SQLite history's application id.
+constexpr char kMigrationLock[] = "SELECT pg_advisory_xact_lock(1382508660)";
+
+struct Migration {
+  int version;
+  const char* what;
+  const char* sql;
+};
+
+constexpr Migration kMigrations[] = {
+    {1, "runs, gates, releases, checks", R"sql(
+CREATE TABLE rollgate.runs (
+  id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  command TEXT NOT NULL,
+  started_by TEXT NOT NULL,
+  service TEXT NOT NULL,
+  decision TEXT NOT NULL,
+  config_file TEXT NOT NULL,
+  started_unix_ms BIGINT NOT NULL,
+  finished_unix_ms BIGINT NOT NULL,
+  tokens_used BIGINT NOT NULL,
+  gate_count INTEGER NOT NULL,
+  release_count INTEGER NOT NULL,
+  gate_json TEXT NOT NULL
+);
+CREATE INDEX runs_by_start ON rollgate.runs (started_unix_ms);
+CREATE INDEX runs_by_service ON rollgate.runs (service, finished_unix_ms);
+CREATE TABLE rollgate.gates (
+  run_id BIGINT NOT NULL REFERENCES rollgate.runs (id) ON DELETE CASCADE,
+  position INTEGER NOT NULL,
+  gate_id TEXT NOT NULL,
+  status TEXT NOT NULL,
+  detail TEXT NOT NULL,
+  PRIMARY KEY (run_id, position)
+);
+CREATE TABLE rollgate.releases (
+  run_id BIGINT NOT NULL REFERENCES rollgate.runs (id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  position INTEGER NOT NULL,
+  version TEXT NOT NULL,
+  probe TEXT NOT NULL,
+  endpoint TEXT NOT NULL,
+  model TEXT NOT NULL,
+  key_fingerprint TEXT NOT NULL,
+  http_status INTEGER NOT NULL,
+  latency_ms DOUBLE PRECISION NOT NULL,
+  probed_unix_ms BIGINT NOT NULL,
+  passed INTEGER NOT NULL,
+  check_count INTEGER NOT NULL,
+  PRIMARY KEY (run_id, name)
+);
+CREATE INDEX releases_good ON rollgate.releases (name, passed);
+CREATE TABLE rollgate.checks (
+  run_id BIGINT NOT NULL,
+  release TEXT NOT NULL,
+  position INTEGER NOT NULL,
+  check_id TEXT NOT NULL,
+  status TEXT NOT NULL,
+  detail TEXT NOT NULL,
+  PRIMARY KEY (run_id, release, position),
+  FOREIGN KEY (run_id, release) REFERENCES rollgate.releases (run_id, name) ON DELETE CASCADE
+);
+)sql"},
+    {2, "serve replicas: scheduled slots and daily caps", R"sql(
+CREATE TABLE rollgate.serve_slots (
+  service TEXT NOT NULL,
+  slot_start_ms BIGINT NOT NULL,
+  holder TEXT NOT NULL,
+  claimed_unix_ms BIGINT NOT NULL,
+  lease_until_ms BIGINT NOT NULL,
+  attempts INTEGER NOT NULL,
+  finished_unix_ms BIGINT,
+  run_id BIGINT,
+  outcome TEXT,
+  PRIMARY KEY (service, slot_start_ms)
+);
+CREATE TABLE rollgate.serve_usage (
+  service TEXT NOT NULL,
+  day BIGINT NOT NULL,
+  runs INTEGER NOT NULL,
+  tokens BIGINT NOT NULL,
+  last_run_tokens BIGINT NOT NULL,
+  PRIMARY KEY (service, day)
+);
+)sql"},
+};
+
+static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kPgSchemaVersion,
+              "one migration per schema version");
+
+Status TooNew(const PgDb& db, int version) {
+  return Status::InvalidArgument(db.uri() + ": written by a newer rollgate (history schema " +
+                                 std::to_string(version) + "; this build knows " +
+                                 std::to_string(kPgSchemaVersion) + "); upgrade rollgate");
+}
+
+int64_t NowUnixMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// Everything after BEGIN; the caller commits or rolls back.
+Status MigrateLocked(PgDb& db, const std::string& applied_by) {
+  ROLLGATE_RETURN_IF_ERROR(db.Query(kMigrationLock).status());
+  ROLLGATE_RETURN_IF_ERROR(
+      db.Exec("CREATE SCHEMA IF NOT EXISTS rollgate; "
+              "CREATE TABLE IF NOT EXISTS rollgate.schema_migrations (version INTEGER PRIMARY KEY, "
+              "applied_unix_ms BIGINT NOT NULL, applied_by TEXT NOT NULL, what TEXT NOT NULL)"));
+  Result<PgRows> current =
+      db.Query("SELECT COALESCE(MAX(version), 0) FROM rollgate.schema_migrations");
+  if (!current.ok()) return current.status();
+  const int version = static_cast<int>(current->Int(0, 0));
+  if (version > kPgSchemaVersion) return TooNew(db, version);
+  for (const Migration& m : kMigrations) {
+    if (m.version <= version) continue;
+    Status st = db.Exec(m.sql);
+    if (!st.ok()) return st.WithContext("migration " + std::to_string(m.version));
+    ROLLGATE_RETURN_IF_ERROR(
+        db.Query("INSERT INTO rollgate.schema_migrations (version, applied_unix_ms, applied_by, "
+                 "what) VALUES ($1, $2, $3, $4)",
+                 {std::to_string(m.version), std::to_string(NowUnixMs()), applied_by, m.what})
+            .status());
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<int> PgSchemaVersion(PgDb& db) {
+  Result<PgRows> exists = db.Query("SELECT to_regclass('rollgate.schema_migrations') IS NOT NULL");
+  if (!exists.ok()) return exists.status();
+  if (exists->Text(0, 0) != "t") return 0;
+  Result<PgRows> version =
+      db.Query("SELECT COALESCE(MAX(version), 0) FROM rollgate.schema_migrations");
+  if (!version.ok()) return version.status();
+  const int v = static_cast<int>(version->Int(0, 0));
+  if (v > kPgSchemaVersion) return TooNew(db, v);
+  return v;
+}
+
+Status MigratePgSchema(PgDb& db, const std::string& applied_by) {
+  Result<int> version = PgSchemaVersion(db);
+  if (!version.ok()) return version.status();
+  if (*version == kPgSchemaVersion) return Status::Ok();  // the usual case: no lock needed
+  ROLLGATE_RETURN_IF_ERROR(db.Exec("BEGIN"));
+  Status st = MigrateLocked(db, applied_by);
+  if (st.ok()) st = db.Exec("COMMIT");
+  if (!st.ok()) {
+    if (!db.broken()) (void)db.Exec("ROLLBACK");
+    return st;
+  }
+  return Status::Ok();
+}
+
+}  // namespace rollgate::internal
