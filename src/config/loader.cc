@@ -8,6 +8,7 @@
 #include "base/clock.h"
 #include "base/file_util.h"
 #include "base/strings.h"
+#include "config/limits.h"
 #include "config/value_source_parser.h"
 #include "config/yaml_reader.h"
 
@@ -282,6 +283,11 @@ Status ParseOperations(const YamlReader& r, const YAML::Node& root, Config* cfg)
     HistoryConfig history;
     ROLLGATE_RETURN_IF_ERROR(r.GetString(h, "db", "history", &history.db, /*required=*/true));
     history.db = ResolveRelative(cfg->dir, history.db);
+    if (IsDirectory(history.db)) {
+      return r.Error(h["db"], "history.db",
+                     history.db + " is a directory; name the database file, e.g. " + history.db +
+                         "/rollgate-history.db");
+    }
     cfg->history = history;
   }
   const YAML::Node sc = root["schedule"];
@@ -506,6 +512,8 @@ Result<Config> ParseConfig(const std::string& text, const std::string& file) {
   cfg.dir = DirName(file);
   YamlReader reader(file);
   ROLLGATE_RETURN_IF_ERROR(
+      CheckConfigLimits(reader, text));  // before yaml-cpp builds a tree of any size
+  ROLLGATE_RETURN_IF_ERROR(
       WithYamlRoot(text, file, [&](const YAML::Node& root) { return ParseTop(reader, root, &cfg); }));
   ROLLGATE_RETURN_IF_ERROR(ValidateConfig(cfg));
   return cfg;
@@ -523,11 +531,15 @@ Status ValidateConfig(const Config& config) {
 }
 
 Result<Config> LoadConfig(const std::string& path) {
-  Result<std::string> text = ReadFileToString(path, 4u << 20);
+  // A pipe is fine for the file the operator hands us (`--config <(envsubst < rollgate.yaml)`).
+  Result<std::string> text =
+      ReadFileToString(path, DefaultConfigLimits().max_file_bytes, ReadKind::kAnyReadable);
   if (!text.ok()) {
     return Status::InvalidArgument(
         text.status().message() +
-        " (pass the config with --config; see examples/demo/rollgate.yaml)");
+        (text.status().code() == Status::Code::kNotFound
+             ? " (pass the config with --config; see examples/demo/rollgate.yaml)"
+             : ""));
   }
   return ParseConfig(*text, path);
 }
@@ -572,6 +584,7 @@ Result<Contract> ParseContract(const std::string& text, const std::string& file)
   Contract c;
   c.file = file;
   YamlReader reader(file);
+  ROLLGATE_RETURN_IF_ERROR(CheckConfigLimits(reader, text));
   ROLLGATE_RETURN_IF_ERROR(WithYamlRoot(
       text, file, [&](const YAML::Node& root) { return ParseContractTop(reader, root, &c); }));
   return c;
