@@ -41,7 +41,7 @@ std::string XmlEscape(const std::string& s) {
 }
 
 void Suite(std::string* out, const std::string& name, const std::vector<CheckResult>& checks,
-           double seconds) {
+           double seconds, const std::string& run_id) {
   int failures = 0, skipped = 0;
   for (const auto& c : checks) {
     failures += c.status == CheckStatus::kFail;
@@ -52,6 +52,10 @@ void Suite(std::string* out, const std::string& name, const std::vector<CheckRes
   *out += "  <testsuite name=\"" + XmlEscape(name) + "\" tests=\"" + std::to_string(checks.size()) +
           "\" failures=\"" + std::to_string(failures) + "\" errors=\"0\" skipped=\"" +
           std::to_string(skipped) + "\" time=\"" + time + "\">\n";
+  if (!run_id.empty()) {
+    *out += "    <properties><property name=\"rollgate.run_id\" value=\"" + XmlEscape(run_id) +
+            "\"/></properties>\n";
+  }
   for (const auto& c : checks) {
     *out +=
         "    <testcase classname=\"" + XmlEscape(name) + "\" name=\"" + XmlEscape(c.id) + "\">\n";
@@ -74,9 +78,10 @@ std::string RenderJunitXml(const RunReport& report) {
   std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"rollgate " +
                     XmlEscape(report.service) + "\">\n";
   for (const auto& r : report.releases) {
-    Suite(&out, "release." + r.name, r.checks, r.latency_ms / 1000.0);
+    Suite(&out, "release." + r.name, r.checks, r.latency_ms / 1000.0, report.run_id);
   }
-  Suite(&out, "gates", report.gates, (report.finished_unix_ms - report.started_unix_ms) / 1000.0);
+  Suite(&out, "gates", report.gates, (report.finished_unix_ms - report.started_unix_ms) / 1000.0,
+        report.run_id);
   out += "</testsuites>\n";
   return out;
 }
