@@ -50,6 +50,10 @@ int RunHistoryCommand(const HistoryArgs& args) {
     }
     db = config->history->db;
   }
+  if (internal::IsDirectory(db)) {
+    return ReportError(Status::InvalidArgument(
+        db + " is a directory; name the history database file, e.g. " + db + "/rollgate-history.db"));
+  }
 
   if (args.run > 0) {
     Result<internal::HistoryRun> run = internal::GetHistoryRun(db, args.run);
