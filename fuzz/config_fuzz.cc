@@ -57,7 +57,8 @@ class FuzzEnvironment : public rollgate::internal::Environment {
 };
 
 // What a run renders from the profiles, without the network: one report with every release.
-void RenderEvidence(const std::vector<rollgate::internal::ReleaseProfile>& profiles, const rollgate::Config& cfg) {
+void RenderEvidence(const std::vector<rollgate::internal::ReleaseProfile>& profiles,
+                    const rollgate::Config& cfg) {
   rollgate::RunReport report;
   report.command = "gate";
   report.run_id = "fuzz";
@@ -74,7 +75,8 @@ void RenderEvidence(const std::vector<rollgate::internal::ReleaseProfile>& profi
     r.provenance = p.provenance;
     std::string detail;
     for (const auto& e : p.errors) detail += e + "; ";
-    r.checks.push_back({"configuration", p.usable() ? rollgate::CheckStatus::kPass : rollgate::CheckStatus::kFail,
+    r.checks.push_back({"configuration",
+                        p.usable() ? rollgate::CheckStatus::kPass : rollgate::CheckStatus::kFail,
                         detail, false});
     rollgate::AttemptRecord a;
     a.error = detail;
@@ -100,12 +102,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* bytes, size_t size) {
   rollgate::Contract contract;
   std::vector<rollgate::internal::ReleaseProfile> profiles;
   for (const auto& rel : cfg->releases) {
-    rollgate::internal::ReleaseProfile p = rollgate::internal::ResolveRelease(rel, contract, resolver);
+    rollgate::internal::ReleaseProfile p =
+        rollgate::internal::ResolveRelease(rel, contract, resolver);
     // The request bodies, as the probes build them: the usable path and, as a second line of
     // defence, whatever a finding left behind.
     for (bool stream : {false, true}) {
       (void)rollgate::internal::BuildSmokeRequestBody(p.model, rel.prompt, stream);
-      if (!p.fallback_model.empty()) (void)rollgate::internal::BuildSmokeRequestBody(p.fallback_model, rel.prompt, stream);
+      if (!p.fallback_model.empty())
+        (void)rollgate::internal::BuildSmokeRequestBody(p.fallback_model, rel.prompt, stream);
     }
     (void)rollgate::internal::ExpectedSmokeContent(rel.prompt.label);
     profiles.push_back(std::move(p));

@@ -10,7 +10,8 @@
 
 namespace rollgate::internal {
 
-Result<std::string> Environment::FindProgram(const std::string& program, const std::string& base_dir) const {
+Result<std::string> Environment::FindProgram(const std::string& program,
+                                             const std::string& base_dir) const {
   if (program.empty()) return Status::InvalidArgument("empty command");
   if (program.find('/') == std::string::npos) return program;
   return ResolveRelative(AbsolutePath(base_dir.empty() ? "." : base_dir), program);
@@ -51,7 +52,8 @@ Result<std::string> SystemEnvironment::FindProgram(const std::string& program,
     if (dir.empty() || dir[0] != '/') continue;
     std::string candidate = ResolveRelative(dir, program);
     struct stat st {};
-    if (::stat(candidate.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::access(candidate.c_str(), X_OK) == 0) {
+    if (::stat(candidate.c_str(), &st) == 0 && S_ISREG(st.st_mode) &&
+        ::access(candidate.c_str(), X_OK) == 0) {
       return candidate;
     }
   }

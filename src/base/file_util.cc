@@ -8,8 +8,8 @@
 #include <unistd.h>
 
 #include <atomic>
-#include <charconv>
 #include <cerrno>
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -43,7 +43,8 @@ const char* FileKindName(mode_t mode) {
 
 }  // namespace
 
-Result<std::string> ReadFileToString(const std::string& path, std::size_t max_bytes, ReadKind kind) {
+Result<std::string> ReadFileToString(const std::string& path, std::size_t max_bytes,
+                                     ReadKind kind) {
   // O_NONBLOCK: opening a FIFO without a writer would otherwise wait forever. It changes nothing
   // for a regular file, and is cleared below for a pipe the caller accepts.
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
@@ -110,8 +111,8 @@ uint64_t RandomBits() {
 Result<std::pair<std::string, int>> CreateTemp(const std::string& path) {
   std::filesystem::path target(path);
   std::string dir = target.parent_path().string();
-  std::string prefix = (dir.empty() ? "" : dir + "/") + "." + target.filename().string() + kTempMarker +
-                       std::to_string(::getpid()) + ".";
+  std::string prefix = (dir.empty() ? "" : dir + "/") + "." + target.filename().string() +
+                       kTempMarker + std::to_string(::getpid()) + ".";
   int err = 0;
   for (int attempt = 0; attempt < 8; ++attempt) {
     char suffix[17];
@@ -279,7 +280,8 @@ std::size_t RemoveStaleTempFiles(const std::string& dir) {
     std::from_chars(rest.data(), rest.data() + dot, pid);
     struct stat st {};
     if (::fstatat(dfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) continue;
-    const bool gone = pid > 0 && pid != ::getpid() && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH;
+    const bool gone =
+        pid > 0 && pid != ::getpid() && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH;
     const auto mtime = std::chrono::system_clock::from_time_t(st.st_mtim.tv_sec);
     const bool old = now - mtime > std::chrono::hours(24);
     if ((gone || old) && ::unlinkat(dfd, e->d_name, 0) == 0) ++removed;

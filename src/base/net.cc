@@ -65,7 +65,8 @@ Result<ListenAddress> ParseListenAddress(std::string_view text) {
   if (bracketed && (host.size() < 3 || host.back() != ']')) {
     return Status::InvalidArgument(shown + ": an IPv6 address goes in brackets, e.g. [::1]:9464");
   }
-  if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string_view::npos ||
+  if (port.empty() || port.size() > 5 ||
+      port.find_first_not_of("0123456789") != std::string_view::npos ||
       std::stoi(std::string(port)) > 65535) {
     return Status::InvalidArgument(shown + ": the port must be 0 to 65535");
   }
@@ -84,7 +85,8 @@ Result<ListenAddress> ParseListenAddress(std::string_view text) {
   } else {
     return Status::InvalidArgument(shown + ": '" + SanitizeForDisplay(host, 60) +
                                    "' is not an IP address; a listen address is never looked up "
-                                   "in DNS, so give a literal (" + kExample + ") or localhost");
+                                   "in DNS, so give a literal (" +
+                                   kExample + ") or localhost");
   }
   out.loopback = IsLoopbackHost(out.host);
   return out;

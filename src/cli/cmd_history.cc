@@ -51,8 +51,9 @@ int RunHistoryCommand(const HistoryArgs& args) {
     db = config->history->db;
   }
   if (internal::IsDirectory(db)) {
-    return ReportError(Status::InvalidArgument(
-        db + " is a directory; name the history database file, e.g. " + db + "/rollgate-history.db"));
+    return ReportError(
+        Status::InvalidArgument(db + " is a directory; name the history database file, e.g. " + db +
+                                "/rollgate-history.db"));
   }
 
   if (args.run > 0) {

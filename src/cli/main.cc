@@ -1,15 +1,14 @@
 // rollgate's command line: flag parsing only. Each command lives in cmd_*.cc; the work is in
 // the libraries. Exit codes: 0 pass, 1 block, 2 usage or config error, 3 internal error.
-#include <CLI/CLI.hpp>
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <cstdio>
 #include <exception>
 #include <optional>
 #include <string>
 
 #include "base/strings.h"
-
 #include "cli/cli_common.h"
 #include "cli/commands.h"
 #include "cli/server_commands.h"

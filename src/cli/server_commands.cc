@@ -32,7 +32,9 @@ ServerCommandRunner AddServerCommands(CLI::App& app, char** /*argv*/) {
   CLI::App* rehearse_cmd = Add(app, kRehearseCommand);
   rehearse_cmd->add_option("--config", rehearse.config, "Rehearse these releases (default: a built-in setup)");
   rehearse_cmd->add_option("--format", rehearse.format, "table or json")->capture_default_str();
-  rehearse_cmd->add_option("--evidence-dir", rehearse.evidence_dir, "Each mode's evidence goes to a subdirectory")
+  rehearse_cmd
+      ->add_option("--evidence-dir", rehearse.evidence_dir,
+                   "Each mode's evidence goes to a subdirectory")
       ->capture_default_str()
       ->check(NonEmptyDirectory());
   rehearse_cmd->add_option("--parallel", rehearse.parallel, "Modes rehearsed at once")

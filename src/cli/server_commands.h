@@ -38,8 +38,10 @@ inline constexpr ServerCommandInfo kServerCommands[] = {kRehearseCommand, kMockC
 inline CLI::Validator NonEmptyDirectory() {
   return CLI::Validator(
       [](std::string& dir) {
-        return dir.empty() ? std::string("an empty directory name; give a directory, e.g. rollgate-evidence")
-                           : std::string();
+        return dir.empty()
+                   ? std::string(
+                         "an empty directory name; give a directory, e.g. rollgate-evidence")
+                   : std::string();
       },
       "", "non-empty directory");
 }

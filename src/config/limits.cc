@@ -23,20 +23,24 @@ struct LimitExceeded {
 // key path of an error, built only then).
 class LimitHandler : public YAML::EventHandler {
  public:
-  LimitHandler(const YamlReader& reader, const ConfigLimits& limits) : r_(reader), limits_(limits) {}
+  LimitHandler(const YamlReader& reader, const ConfigLimits& limits)
+      : r_(reader), limits_(limits) {}
 
   void OnDocumentStart(const YAML::Mark&) override {}
   void OnDocumentEnd() override {}
   void OnNull(const YAML::Mark& mark, YAML::anchor_t) override { Node(mark, nullptr); }
   void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override { Node(mark, nullptr); }
-  void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t, const std::string& value) override {
+  void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                const std::string& value) override {
     Node(mark, &value);
   }
-  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {
     Open(mark, /*map=*/false);
   }
   void OnSequenceEnd() override { Close(); }
-  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {
     Open(mark, /*map=*/true);
   }
   void OnMapEnd() override { Close(); }
@@ -44,11 +48,11 @@ class LimitHandler : public YAML::EventHandler {
  private:
   struct Frame {
     bool map = false;
-    std::size_t count = 0;   // entries (a map's keys, a list's items) so far
+    std::size_t count = 0;  // entries (a map's keys, a list's items) so far
     std::size_t limit = 0;
     const char* what = "";
-    bool want_key = true;    // map: the next node is a key
-    std::string key = "?";   // map: the key of the entry being read
+    bool want_key = true;   // map: the next node is a key
+    std::string key = "?";  // map: the key of the entry being read
   };
 
   // Every node: counted, its string length bounded, and placed in its parent.
@@ -59,7 +63,8 @@ class LimitHandler : public YAML::EventHandler {
                      std::to_string(limits_.max_string_bytes) + " bytes per value");
     }
     if (!stack_.empty() && stack_.back().map && stack_.back().want_key) {
-      stack_.back().key = scalar ? (scalar->size() > 60 ? scalar->substr(0, 60) + "…" : *scalar) : "?";
+      stack_.back().key =
+          scalar ? (scalar->size() > 60 ? scalar->substr(0, 60) + "…" : *scalar) : "?";
       stack_.back().want_key = false;
       return;
     }
@@ -79,7 +84,8 @@ class LimitHandler : public YAML::EventHandler {
     if (map && !is_key && stack_.size() == 1 && stack_[0].map && stack_[0].key == "releases") {
       f.limit = limits_.max_releases;
       f.what = "releases";
-    } else if (map && !is_key && !stack_.empty() && stack_.back().map && stack_.back().key == "headers") {
+    } else if (map && !is_key && !stack_.empty() && stack_.back().map &&
+               stack_.back().key == "headers") {
       f.limit = limits_.max_headers;
       f.what = "headers";
     }
@@ -108,8 +114,9 @@ class LimitHandler : public YAML::EventHandler {
     if (++parent.count > parent.limit) {
       std::size_t limit = parent.limit;
       std::string what = parent.what;
-      Fail(mark, "more than " + std::to_string(limit) + " " + what + "; rollgate takes at most " +
-                     std::to_string(limit) + " (docs/config.md, Limits)",
+      Fail(mark,
+           "more than " + std::to_string(limit) + " " + what + "; rollgate takes at most " +
+               std::to_string(limit) + " (docs/config.md, Limits)",
            /*name_parent=*/true);  // the path names the map or list itself
     }
   }
@@ -119,7 +126,8 @@ class LimitHandler : public YAML::EventHandler {
     if (!stack_.empty() && stack_.back().map) stack_.back().want_key = true;
   }
 
-  [[noreturn]] void Fail(const YAML::Mark& mark, const std::string& message, bool name_parent = false) {
+  [[noreturn]] void Fail(const YAML::Mark& mark, const std::string& message,
+                         bool name_parent = false) {
     std::string path;
     std::size_t depth = name_parent ? stack_.size() - 1 : stack_.size();
     for (std::size_t i = 0; i < depth; ++i) {
@@ -130,9 +138,10 @@ class LimitHandler : public YAML::EventHandler {
         path += "[" + std::to_string(f.count - 1) + "]";
       }
     }
-    std::string where = r_.file() + (mark.line >= 0 ? ":" + std::to_string(mark.line + 1) : std::string());
-    throw LimitExceeded{Status::InvalidArgument(where + ": " + (path.empty() ? "(top level)" : path) + ": " +
-                                                message)};
+    std::string where =
+        r_.file() + (mark.line >= 0 ? ":" + std::to_string(mark.line + 1) : std::string());
+    throw LimitExceeded{Status::InvalidArgument(
+        where + ": " + (path.empty() ? "(top level)" : path) + ": " + message)};
   }
 
   const YamlReader& r_;
@@ -148,10 +157,12 @@ const ConfigLimits& DefaultConfigLimits() {
   return limits;
 }
 
-Status CheckConfigLimits(const YamlReader& reader, const std::string& text, const ConfigLimits& limits) {
+Status CheckConfigLimits(const YamlReader& reader, const std::string& text,
+                         const ConfigLimits& limits) {
   if (text.size() > limits.max_file_bytes) {
-    return Status::InvalidArgument(reader.file() + ": " + std::to_string(text.size()) + " bytes; at most " +
-                                   std::to_string(limits.max_file_bytes) + " (docs/config.md, Limits)");
+    return Status::InvalidArgument(reader.file() + ": " + std::to_string(text.size()) +
+                                   " bytes; at most " + std::to_string(limits.max_file_bytes) +
+                                   " (docs/config.md, Limits)");
   }
   std::istringstream in(text);
   LimitHandler handler(reader, limits);

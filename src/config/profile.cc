@@ -10,7 +10,8 @@
 
 namespace rollgate::internal {
 
-std::string Utf8Error(const std::string& key, std::string_view value, const std::string& provenance) {
+std::string Utf8Error(const std::string& key, std::string_view value,
+                      const std::string& provenance) {
   std::size_t at = InvalidUtf8Offset(value);
   if (at == std::string_view::npos) return "";
   char byte[8];
@@ -53,7 +54,8 @@ void CheckValues(const ReleaseConfig& rel, ReleaseProfile* p) {
   resolved("model", "model", &p->model);
   resolved("fallback.model", "fallback_model", &p->fallback_model);
   if (p->api_key.size() > DefaultConfigLimits().max_string_bytes) {
-    p->errors.push_back("api_key (" + p->provenance["api_key"] + ") is " + std::to_string(p->api_key.size()) +
+    p->errors.push_back("api_key (" + p->provenance["api_key"] + ") is " +
+                        std::to_string(p->api_key.size()) +
                         " bytes: not a key (is it the right file?)");
   }
   check("prompt.system", rel.prompt.system, "the config file");
@@ -92,9 +94,9 @@ std::string ParseBaseUrl(const std::string& url, std::string* scheme, std::strin
     std::size_t colon = authority.rfind(':');
     *host = authority.substr(0, colon);
     if (colon != std::string::npos) port = authority.substr(colon + 1);
-    if (host->empty() ||
-        host->find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_") !=
-            std::string::npos) {
+    if (host->empty() || host->find_first_not_of(
+                             "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_") !=
+                             std::string::npos) {
       return "'" + SanitizeForDisplay(*host, 80) + "' is not a host name";
     }
   } else {
@@ -109,8 +111,8 @@ std::string ParseBaseUrl(const std::string& url, std::string* scheme, std::strin
     }
   }
   if (authority.find(':') != std::string::npos && authority.back() != ']' &&
-      (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos ||
-       std::stoi(port) > 65535)) {
+      (port.empty() || port.size() > 5 ||
+       port.find_first_not_of("0123456789") != std::string::npos || std::stoi(port) > 65535)) {
     return "the port must be a number from 1 to 65535";
   }
   *base_path = slash == std::string::npos ? "" : rest.substr(slash);
@@ -223,7 +225,8 @@ ReleaseProfile ResolveRelease(const ReleaseConfig& rel, const Contract& contract
     p.method = rel.http.method;
   } else if (rel.probe == "exec") {
     std::vector<std::string> argv = rel.exec.command;
-    if (Result<std::string> program = resolver.FindProgram(argv[0]); program.ok()) argv[0] = *program;
+    if (Result<std::string> program = resolver.FindProgram(argv[0]); program.ok())
+      argv[0] = *program;
     p.endpoint = "exec: " + Join(argv, " ");
     p.method = "EXEC";
   }

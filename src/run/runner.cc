@@ -350,7 +350,8 @@ Status RunFleet(const std::string& config_dir, const FleetOptions& options, Flee
   std::error_code ec;
   std::vector<std::string> files;
   // The error_code forms throughout: the range-for's operator++ would throw on a read error.
-  for (std::filesystem::directory_iterator it(config_dir, ec), end; !ec && it != end; it.increment(ec)) {
+  for (std::filesystem::directory_iterator it(config_dir, ec), end; !ec && it != end;
+       it.increment(ec)) {
     std::string name = it->path().filename().string();
     bool yaml = (name.size() > 5 && name.ends_with(".yaml")) || (name.size() > 4 && name.ends_with(".yml"));
     std::error_code kind_error;

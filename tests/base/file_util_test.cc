@@ -2,12 +2,11 @@
 // symlink, reads that never block on a FIFO, and the clean-up of a killed run's temp files.
 #include "base/file_util.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <fcntl.h>
 
 #include <chrono>
 #include <filesystem>
@@ -27,7 +26,8 @@ bool FileUtilIsSymlink(const std::string& path) {
 int FileUtilCountEntries(const std::string& dir) {
   int n = 0;
   std::error_code ec;
-  for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) ++n;
+  for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
+    ++n;
   return n;
 }
 

@@ -9,15 +9,16 @@ namespace rollgate::internal {
 namespace {
 
 TEST(NetLoopbackTest, LiteralsOnly) {
-  for (const char* yes : {"127.0.0.1", "127.1.2.3", "127.255.255.255", "::1", "[::1]", "0:0:0:0:0:0:0:1",
-                          "::ffff:127.0.0.1", "[::ffff:127.9.9.9]", "localhost", "LocalHost", "localhost."}) {
+  for (const char* yes :
+       {"127.0.0.1", "127.1.2.3", "127.255.255.255", "::1", "[::1]", "0:0:0:0:0:0:0:1",
+        "::ffff:127.0.0.1", "[::ffff:127.9.9.9]", "localhost", "LocalHost", "localhost."}) {
     EXPECT_TRUE(IsLoopbackHost(yes)) << yes;
   }
   // Names that only look like loopback: whatever their DNS says, they are not.
-  for (const char* no : {"127.0.0.1.nip.io", "127.evil.example", "127.0.0.1.invalid", "127.", "127",
-                         "127.1", "0127.0.0.1", "127.0.0.01", "localhost.evil.example", "mylocalhost",
-                         "localhost..", "[::1", "::2", "::ffff:10.0.0.1", "10.0.0.1", "0.0.0.0", "",
-                         "::1%lo", "[::1]:80"}) {
+  for (const char* no :
+       {"127.0.0.1.nip.io", "127.evil.example", "127.0.0.1.invalid", "127.", "127", "127.1",
+        "0127.0.0.1", "127.0.0.01", "localhost.evil.example", "mylocalhost", "localhost..", "[::1",
+        "::2", "::ffff:10.0.0.1", "10.0.0.1", "0.0.0.0", "", "::1%lo", "[::1]:80"}) {
     EXPECT_FALSE(IsLoopbackHost(no)) << no;
   }
 }
@@ -42,14 +43,15 @@ TEST(NetListenTest, LiteralAddressesAndLocalhost) {
 }
 
 TEST(NetListenTest, NamesAndMalformedAddressesAreRefused) {
-  for (const char* bad : {"127.evil.example:0", "example.com:0", "127.0.0.1.nip.io:80", "9464", ":9464",
-                          "localhost:", "localhost:http", "h:65536", "127.0.0.1:-1", "::1:80", "[::1:80",
-                          "[example.com]:80", "127.0.0.1:99999", "[]:1"}) {
+  for (const char* bad : {"127.evil.example:0", "example.com:0", "127.0.0.1.nip.io:80", "9464",
+                          ":9464", "localhost:", "localhost:http", "h:65536", "127.0.0.1:-1",
+                          "::1:80", "[::1:80", "[example.com]:80", "127.0.0.1:99999", "[]:1"}) {
     Result<ListenAddress> a = ParseListenAddress(bad);
     EXPECT_EQ(a.status().code(), Status::Code::kInvalidArgument) << bad;
   }
   Result<ListenAddress> name = ParseListenAddress("example.com:0");
-  EXPECT_NE(name.status().message().find("is not an IP address"), std::string::npos) << name.status().message();
+  EXPECT_NE(name.status().message().find("is not an IP address"), std::string::npos)
+      << name.status().message();
   EXPECT_NE(name.status().message().find("never looked up"), std::string::npos);
 }
 

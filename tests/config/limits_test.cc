@@ -18,8 +18,10 @@ namespace {
 
 std::string LimitsConfig(const std::string& new_extra, const std::string& top = "") {
   return "service: s\n" + top +
-         "releases:\n  new:\n    version: '1'\n    base_url: https://h\n    api_key: k\n    model: m\n" +
-         new_extra + "  rollback:\n    version: '1'\n    base_url: https://h\n    api_key: k\n    model: m\n";
+         "releases:\n  new:\n    version: '1'\n    base_url: https://h\n    api_key: k\n    model: "
+         "m\n" +
+         new_extra +
+         "  rollback:\n    version: '1'\n    base_url: https://h\n    api_key: k\n    model: m\n";
 }
 
 std::string LimitsError(const std::string& text) {
@@ -42,7 +44,8 @@ TEST(ConfigLimitsTest, AFourMegabyteConfigWithAQuarterMillionHeadersIsRefusedFas
   auto start = std::chrono::steady_clock::now();
   std::string error = LimitsError(text);
   double seconds = LimitsSeconds(start);
-  EXPECT_NE(error.find("/cfg/rollgate.yaml:8: releases.new.headers: more than 256 headers; rollgate takes at most 256"),
+  EXPECT_NE(error.find("/cfg/rollgate.yaml:8: releases.new.headers: more than 256 headers; "
+                       "rollgate takes at most 256"),
             std::string::npos)
       << error;
   EXPECT_LT(seconds, 5.0);  // generous for sanitizer builds; about 0.5 s in a release build
@@ -55,11 +58,14 @@ TEST(ConfigLimitsTest, ALargeButValidConfigLoadsAndResolvesFast) {
   std::string prompt(60000, 'p');
   for (int r = 0; r < 64; ++r) {
     std::string name = r == 0 ? "new" : r == 1 ? "rollback" : "r" + std::to_string(r);
-    text += "  " + name + ":\n    version: '1'\n    base_url: https://h\n    api_key: sk-0123456789\n    model: m\n";
+    text +=
+        "  " + name +
+        ":\n    version: '1'\n    base_url: https://h\n    api_key: sk-0123456789\n    model: m\n";
     text += "    prompt: {system: \"" + prompt.substr(0, 2000) + "\"}\n    retry: {retry_on: [";
     for (int i = 0; i < 100; ++i) text += (i ? ", " : "") + std::to_string(500 + i % 99);
     text += "]}\n    headers:\n";
-    for (int h = 0; h < 256; ++h) text += "      X-Header-" + std::to_string(h) + ": " + std::string(200, 'v') + "\n";
+    for (int h = 0; h < 256; ++h)
+      text += "      X-Header-" + std::to_string(h) + ": " + std::string(200, 'v') + "\n";
   }
   ASSERT_GT(text.size(), 3500000u);
   ASSERT_LT(text.size(), 4u << 20);
@@ -68,33 +74,38 @@ TEST(ConfigLimitsTest, ALargeButValidConfigLoadsAndResolvesFast) {
   ASSERT_OK(cfg);
   testing::FakeEnvironment env;
   Resolver resolver(env, "/cfg");
-  for (const auto& rel : cfg->releases) EXPECT_TRUE(ResolveRelease(rel, Contract{}, resolver).usable());
+  for (const auto& rel : cfg->releases)
+    EXPECT_TRUE(ResolveRelease(rel, Contract{}, resolver).usable());
   double seconds = LimitsSeconds(start);
   EXPECT_EQ(cfg->releases.size(), 64u);
   EXPECT_LT(seconds, 5.0);
-  std::printf("[ measured ] %zu bytes, 64 releases x 256 headers: loaded and resolved in %.3f s\n", text.size(),
-              seconds);
+  std::printf("[ measured ] %zu bytes, 64 releases x 256 headers: loaded and resolved in %.3f s\n",
+              text.size(), seconds);
 }
 
 TEST(ConfigLimitsTest, EachBoundHasAClearError) {
   std::string releases;
   for (int i = 0; i < 65; ++i) releases += "  r" + std::to_string(i) + ": {version: '1'}\n";
-  EXPECT_NE(LimitsError("service: s\nreleases:\n" + releases).find("releases: more than 64 releases"),
-            std::string::npos);
+  EXPECT_NE(
+      LimitsError("service: s\nreleases:\n" + releases).find("releases: more than 64 releases"),
+      std::string::npos);
 
   std::string list = "expect_differences: [";
   for (int i = 0; i < 1025; ++i) list += (i ? ",model" : "model");
-  EXPECT_NE(LimitsError(LimitsConfig("", list + "]\n")).find("expect_differences: more than 1024 items in one list"),
+  EXPECT_NE(LimitsError(LimitsConfig("", list + "]\n"))
+                .find("expect_differences: more than 1024 items in one list"),
             std::string::npos);
 
   std::string big = "    prompt: {system: \"" + std::string(70000, 'x') + "\"}\n";
-  EXPECT_NE(LimitsError(LimitsConfig(big)).find("releases.new.prompt.system: a value of 70000 bytes; at most 65536"),
+  EXPECT_NE(LimitsError(LimitsConfig(big))
+                .find("releases.new.prompt.system: a value of 70000 bytes; at most 65536"),
             std::string::npos);
 
   std::string deep = "x: ";
   for (int i = 0; i < 40; ++i) deep += "[";
   for (int i = 0; i < 40; ++i) deep += "]";
-  EXPECT_NE(LimitsError(deep + "\n").find("nested deeper than 32 levels"), std::string::npos) << LimitsError(deep);
+  EXPECT_NE(LimitsError(deep + "\n").find("nested deeper than 32 levels"), std::string::npos)
+      << LimitsError(deep);
 
   // Many small lists, each within its bound: the file's value budget still holds.
   ConfigLimits small;
@@ -103,7 +114,8 @@ TEST(ConfigLimitsTest, EachBoundHasAClearError) {
   for (int i = 0; i < 300; ++i) many += "  k" + std::to_string(i) + ": [a, b, c]\n";
   YamlReader reader("/cfg/rollgate.yaml");
   Status st = CheckConfigLimits(reader, many, small);
-  EXPECT_NE(st.message().find("more than 1000 values in the file"), std::string::npos) << st.message();
+  EXPECT_NE(st.message().find("more than 1000 values in the file"), std::string::npos)
+      << st.message();
   // Anchors and aliases are not expanded by the loader: a "billion laughs" costs what it weighs.
   std::string laughs = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n";
   for (int i = 1; i < 9; ++i) {
@@ -118,9 +130,11 @@ TEST(ConfigLimitsTest, EachBoundHasAClearError) {
   // A map with too many entries is named by its own path, list items by their index.
   std::string headers = "    headers:\n";
   for (int i = 0; i < 257; ++i) headers += "      X-" + std::to_string(i) + ": v\n";
-  EXPECT_NE(LimitsError(LimitsConfig(headers)).find("releases.new.headers: more than 256 headers"), std::string::npos);
+  EXPECT_NE(LimitsError(LimitsConfig(headers)).find("releases.new.headers: more than 256 headers"),
+            std::string::npos);
   std::string nested = "x: [[a], [b, " + std::string(70000, 'c') + "]]\n";
-  EXPECT_NE(LimitsError(nested).find("x[1][1]: a value of 70000 bytes"), std::string::npos) << LimitsError(nested);
+  EXPECT_NE(LimitsError(nested).find("x[1][1]: a value of 70000 bytes"), std::string::npos)
+      << LimitsError(nested);
 }
 
 TEST(ConfigLimitsTest, AResolvedValueIsBoundedToo) {
@@ -136,7 +150,8 @@ TEST(ConfigLimitsTest, AResolvedValueIsBoundedToo) {
   rel.model.value.path = "model.txt";
   ReleaseProfile p = ResolveRelease(rel, Contract{}, resolver);
   ASSERT_FALSE(p.usable());
-  EXPECT_NE(p.errors[0].find("model from file /cfg/model.txt is 100000 bytes; at most 65536"), std::string::npos)
+  EXPECT_NE(p.errors[0].find("model from file /cfg/model.txt is 100000 bytes; at most 65536"),
+            std::string::npos)
       << p.errors[0];
 }
 

@@ -44,14 +44,19 @@ TEST(ProfileUtf8Test, EveryResolvedValueIsCheckedWithKeyAndByteOffset) {
   ReleaseProfile p = ResolveRelease(rel, Contract{}, resolver);
   std::string errors = ProfileErrors(p);
   EXPECT_FALSE(p.usable());
-  EXPECT_NE(errors.find("version: invalid UTF-8 at byte 6 (0xE9) from env VERSION: set the variable as UTF-8 text"),
+  EXPECT_NE(errors.find("version: invalid UTF-8 at byte 6 (0xE9) from env VERSION: set the "
+                        "variable as UTF-8 text"),
             std::string::npos)
       << errors;
-  EXPECT_NE(errors.find("model: invalid UTF-8 at byte 4 (0xFF) from file /cfg/model.txt: save the file as UTF-8"),
-            std::string::npos)
+  EXPECT_NE(
+      errors.find(
+          "model: invalid UTF-8 at byte 4 (0xFF) from file /cfg/model.txt: save the file as UTF-8"),
+      std::string::npos)
       << errors;
-  EXPECT_NE(errors.find("prompt.system: invalid UTF-8 at byte 18 (0xE9)"), std::string::npos) << errors;
-  EXPECT_NE(errors.find("headers.X-Team: invalid UTF-8 at byte 0 (0xC3)"), std::string::npos) << errors;
+  EXPECT_NE(errors.find("prompt.system: invalid UTF-8 at byte 18 (0xE9)"), std::string::npos)
+      << errors;
+  EXPECT_NE(errors.find("headers.X-Team: invalid UTF-8 at byte 0 (0xC3)"), std::string::npos)
+      << errors;
   // From here on the values carry U+FFFD, never the raw bytes.
   EXPECT_EQ(p.version, "2.3.1-\xEF\xBF\xBDt\xEF\xBF\xBD");
   EXPECT_EQ(p.model, "gpt-\xEF\xBF\xBD");
@@ -71,7 +76,8 @@ TEST(ProfileUtf8Test, ACommandsOutputSaysToFixTheCommand) {
   rel.model.value.kind = ValueSource::Kind::kCommand;
   rel.model.value.argv = {"vault", "read", "model"};
   std::string errors = ProfileErrors(ResolveRelease(rel, Contract{}, resolver));
-  EXPECT_NE(errors.find("model: invalid UTF-8 at byte 1 (0x80) from command vault read model: make the command print UTF-8"),
+  EXPECT_NE(errors.find("model: invalid UTF-8 at byte 1 (0x80) from command vault read model: make "
+                        "the command print UTF-8"),
             std::string::npos)
       << errors;
 }
@@ -80,25 +86,28 @@ TEST(ProfileLoopbackTest, PlainHttpOnlyToLoopbackLiterals) {
   testing::FakeEnvironment env;
   Resolver resolver(env, "/cfg");
   ReleaseConfig rel = ProfileRelease();
-  for (const char* url : {"http://127.0.0.1.nip.io", "http://127.evil.example:8080", "http://127.0.0.1.invalid/v1",
-                          "http://localhost.evil.example", "http://0x7f000001", "http://127.1:80"}) {
+  for (const char* url :
+       {"http://127.0.0.1.nip.io", "http://127.evil.example:8080", "http://127.0.0.1.invalid/v1",
+        "http://localhost.evil.example", "http://0x7f000001", "http://127.1:80"}) {
     rel.base_url.literal = url;
     std::string errors = ProfileErrors(ResolveRelease(rel, Contract{}, resolver));
     EXPECT_NE(errors.find("plain http"), std::string::npos) << url << ": " << errors;
   }
-  for (const char* url : {"http://127.0.0.1:9", "http://127.8.9.10:9/v1", "http://localhost:9", "http://LOCALHOST.:9",
-                          "http://[::1]:9", "https://127.0.0.1.nip.io"}) {
+  for (const char* url : {"http://127.0.0.1:9", "http://127.8.9.10:9/v1", "http://localhost:9",
+                          "http://LOCALHOST.:9", "http://[::1]:9", "https://127.0.0.1.nip.io"}) {
     rel.base_url.literal = url;
     ReleaseProfile p = ResolveRelease(rel, Contract{}, resolver);
     EXPECT_TRUE(p.usable()) << url << ": " << ProfileErrors(p);
   }
   // Hosts libcurl might read differently from us are refused outright.
-  for (const char* url : {"http://127.0.0.1\\@evil.example", "http://127.0.0.1%2eevil.example", "http://[::1]x.evil",
-                          "http://127.0.0.1:80\\evil.example", "http://h:99999", "http://h:", "http://[zz]:80"}) {
+  for (const char* url :
+       {"http://127.0.0.1\\@evil.example", "http://127.0.0.1%2eevil.example", "http://[::1]x.evil",
+        "http://127.0.0.1:80\\evil.example", "http://h:99999", "http://h:", "http://[zz]:80"}) {
     rel.base_url.literal = url;
     ReleaseProfile p = ResolveRelease(rel, Contract{}, resolver);
     EXPECT_FALSE(p.usable()) << url;
-    EXPECT_EQ(ProfileErrors(p).find("plain http"), std::string::npos) << url << ": " << ProfileErrors(p);
+    EXPECT_EQ(ProfileErrors(p).find("plain http"), std::string::npos)
+        << url << ": " << ProfileErrors(p);
   }
 }
 
@@ -157,10 +166,12 @@ TEST(ProfileCommandTest, AnExecProbeShowsTheProgramThatRuns) {
   ReleaseConfig rel = ProfileRelease();
   rel.probe = "exec";
   rel.exec.command = {"./smoke.sh", "--json"};
-  EXPECT_EQ(ResolveRelease(rel, Contract{}, resolver).endpoint, "exec: " + dir.Join("cfg/smoke.sh") + " --json");
+  EXPECT_EQ(ResolveRelease(rel, Contract{}, resolver).endpoint,
+            "exec: " + dir.Join("cfg/smoke.sh") + " --json");
   rel.exec.command = {"sh", "-c", "true"};
   std::string endpoint = ResolveRelease(rel, Contract{}, resolver).endpoint;
-  EXPECT_TRUE(endpoint == "exec: /usr/bin/sh -c true" || endpoint == "exec: /bin/sh -c true") << endpoint;
+  EXPECT_TRUE(endpoint == "exec: /usr/bin/sh -c true" || endpoint == "exec: /bin/sh -c true")
+      << endpoint;
 }
 
 }  // namespace

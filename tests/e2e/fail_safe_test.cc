@@ -47,22 +47,27 @@ class FailSafeE2eTest : public ::testing::Test {
     mock_ = std::make_unique<MockServer>(o);
     ASSERT_OK(mock_->status());
     dir_.Write("contract.yaml",
-               "reviewed_on: 2026-11-20\nmax_age_days: 36500\nendpoint: {method: POST, path: /v1/chat/completions}\n");
+               "reviewed_on: 2026-11-20\nmax_age_days: 36500\nendpoint: {method: POST, path: "
+               "/v1/chat/completions}\n");
   }
 
   // A config with `new` and `rollback` against the mock; `top` goes at the top level, each
   // release gets its extra lines (indented by the caller) and may override version/model/base_url.
-  std::string Config(const std::string& top, const std::string& new_release, const std::string& rollback,
-                     const std::string& name = "rollgate.yaml") {
+  std::string Config(const std::string& top, const std::string& new_release,
+                     const std::string& rollback, const std::string& name = "rollgate.yaml") {
     auto release = [&](const std::string& extra) {
       std::string r = extra;
       if (extra.find("version:") == std::string::npos) r += "    version: '1.0.0'\n";
-      if (extra.find("base_url:") == std::string::npos) r += "    base_url: " + mock_->provider().base_url() + "\n";
+      if (extra.find("base_url:") == std::string::npos)
+        r += "    base_url: " + mock_->provider().base_url() + "\n";
       if (extra.find("model:") == std::string::npos) r += "    model: gpt-4o-mini\n";
-      return r + "    api_key: {env: FAILSAFE_KEY}\n    timeout_ms: 3000\n    retry: {max_attempts: 1}\n";
+      return r +
+             "    api_key: {env: FAILSAFE_KEY}\n    timeout_ms: 3000\n    retry: {max_attempts: "
+             "1}\n";
     };
-    return dir_.Write(name, "service: failsafe\ncontract: contract.yaml\n" + top + "releases:\n  new:\n" +
-                                release(new_release) + "  rollback:\n" + release(rollback));
+    return dir_.Write(name, "service: failsafe\ncontract: contract.yaml\n" + top +
+                                "releases:\n  new:\n" + release(new_release) + "  rollback:\n" +
+                                release(rollback));
   }
 
   CliRun Gate(const std::string& config, std::vector<std::string> env = {}) {
@@ -70,7 +75,9 @@ class FailSafeE2eTest : public ::testing::Test {
     return FailSafeRun({"gate", "--config", config, "--evidence-dir", dir_.Join("evidence")}, env);
   }
 
-  nlohmann::json GateJson() { return nlohmann::json::parse(ReadOr(dir_.Join("evidence/gate.json"))); }
+  nlohmann::json GateJson() {
+    return nlohmann::json::parse(ReadOr(dir_.Join("evidence/gate.json")));
+  }
 
   static const nlohmann::json* Release(const nlohmann::json& j, const std::string& name) {
     for (const auto& r : j["releases"]) {
@@ -82,7 +89,8 @@ class FailSafeE2eTest : public ::testing::Test {
     const nlohmann::json* r = Release(j, release);
     if (!r) return "(no release " + release + ")";
     for (const auto& c : (*r)["checks"]) {
-      if (c["id"] == "configuration") return c["status"].get<std::string>() + ": " + c["detail"].get<std::string>();
+      if (c["id"] == "configuration")
+        return c["status"].get<std::string>() + ": " + c["detail"].get<std::string>();
     }
     return "(no configuration check)";
   }
@@ -101,7 +109,8 @@ TEST_F(FailSafeE2eTest, ALatin1ByteInThePromptIsAFindingNotAnAbort) {
   for (const char* release : {"new", "rollback"}) {
     std::string detail = ConfigurationDetail(j, release);
     EXPECT_NE(detail.find("fail: "), std::string::npos) << detail;
-    EXPECT_NE(detail.find("prompt.system: invalid UTF-8 at byte 1 (0xE9)"), std::string::npos) << detail;
+    EXPECT_NE(detail.find("prompt.system: invalid UTF-8 at byte 1 (0xE9)"), std::string::npos)
+        << detail;
     EXPECT_NE(detail.find("save the file as UTF-8"), std::string::npos) << detail;
     EXPECT_TRUE((*Release(j, release))["attempts"].empty()) << "the release is not probed";
   }
@@ -111,16 +120,19 @@ TEST_F(FailSafeE2eTest, ALatin1ByteInThePromptIsAFindingNotAnAbort) {
 
 TEST_F(FailSafeE2eTest, ALatin1ModelFromAFileAndVersionFromEnvAreFindingsWithKeyAndOffset) {
   dir_.Write("model.txt", "gpt-4o-mini-\xE9t\xE9\n");
-  std::string config = Config("", "    version: {env: FAILSAFE_VERSION}\n", "    model: {file: model.txt}\n");
+  std::string config =
+      Config("", "    version: {env: FAILSAFE_VERSION}\n", "    model: {file: model.txt}\n");
   CliRun run = Gate(config, {"FAILSAFE_VERSION=2.4.0-caf\xE9"});
   EXPECT_EQ(run.exit_code, 1) << run.err;
   EXPECT_EQ(run.err.find("terminate"), std::string::npos) << run.err;
   nlohmann::json j = GateJson();
   std::string new_detail = ConfigurationDetail(j, "new");
-  EXPECT_NE(new_detail.find("version: invalid UTF-8 at byte 9 (0xE9) from env FAILSAFE_VERSION"), std::string::npos)
+  EXPECT_NE(new_detail.find("version: invalid UTF-8 at byte 9 (0xE9) from env FAILSAFE_VERSION"),
+            std::string::npos)
       << new_detail;
   std::string rollback_detail = ConfigurationDetail(j, "rollback");
-  EXPECT_NE(rollback_detail.find("model: invalid UTF-8 at byte 12 (0xE9) from file"), std::string::npos)
+  EXPECT_NE(rollback_detail.find("model: invalid UTF-8 at byte 12 (0xE9) from file"),
+            std::string::npos)
       << rollback_detail;
   // What the evidence shows in their place is valid UTF-8.
   EXPECT_EQ((*Release(j, "new"))["version"], "2.4.0-caf\xEF\xBF\xBD");
@@ -137,7 +149,8 @@ TEST_F(FailSafeE2eTest, PlainHttpToANameThatStartsWith127IsRefusedBeforeAnyLooku
     std::string detail = ConfigurationDetail(j, "rollback");
     EXPECT_NE(detail.find("plain http to " + host), std::string::npos) << detail;
     EXPECT_EQ(detail.find("DNS"), std::string::npos) << detail;
-    EXPECT_TRUE((*Release(j, "rollback"))["attempts"].empty()) << "no request, so no lookup, was made";
+    EXPECT_TRUE((*Release(j, "rollback"))["attempts"].empty())
+        << "no request, so no lookup, was made";
     for (const auto& a : j["negative_auth"]) EXPECT_NE(a["release"], "rollback");
     std::string jsonl = ReadOr(dir_.Join("evidence/probes.jsonl"));
     EXPECT_EQ(jsonl.find(host), std::string::npos) << jsonl;
@@ -168,13 +181,18 @@ TEST_F(FailSafeE2eTest, AListenAddressMustBeALiteral) {
 TEST_F(FailSafeE2eTest, AnEmptyEvidenceDirectoryIsAUsageError) {
   std::string config = Config("", "", "");
   const std::vector<std::vector<std::string>> commands = {
-      {"gate", "--config", config}, {"check", "--config", config, "--release", "new"},
-      {"drill", "--config", config}, {"rehearse"}, {"demo"}, {"serve", "--config", config}};
+      {"gate", "--config", config},
+      {"check", "--config", config, "--release", "new"},
+      {"drill", "--config", config},
+      {"rehearse"},
+      {"demo"},
+      {"serve", "--config", config}};
   for (auto args : commands) {
     SCOPED_TRACE(args[0]);
     args.push_back("--evidence-dir");
     args.push_back("");
-    CliRun run = FailSafeRun(args, {std::string("FAILSAFE_KEY=") + kFailSafeKey}, dir_.path(), 20000);
+    CliRun run =
+        FailSafeRun(args, {std::string("FAILSAFE_KEY=") + kFailSafeKey}, dir_.path(), 20000);
     EXPECT_EQ(run.exit_code, 2) << run.out << run.err;
     EXPECT_NE(run.err.find("--evidence-dir"), std::string::npos) << run.err;
   }
@@ -198,16 +216,19 @@ TEST_F(FailSafeE2eTest, RelativeCommandsRunFromTheConfigDirectoryNotFromPath) {
   dir_.Write("cfg/tool", "#!/bin/sh\necho 2.4.0-real\n");
   dir_.Write("impostor/tool", "#!/bin/sh\necho 6.6.6-impostor\n");
   dir_.Write("impostor/smoke", "#!/bin/sh\necho impostor >&2\nexit 9\n");
-  for (const char* f : {"cfg/tool", "impostor/tool", "impostor/smoke"}) ::chmod(dir_.Join(f).c_str(), 0755);
+  for (const char* f : {"cfg/tool", "impostor/tool", "impostor/smoke"})
+    ::chmod(dir_.Join(f).c_str(), 0755);
   dir_.Write("cfg/contract.yaml",
-             "reviewed_on: 2026-11-20\nmax_age_days: 36500\nendpoint: {method: POST, path: /v1/chat/completions}\n");
+             "reviewed_on: 2026-11-20\nmax_age_days: 36500\nendpoint: {method: POST, path: "
+             "/v1/chat/completions}\n");
   std::string base = mock_->provider().base_url();
   dir_.Write("cfg/rollgate.yaml",
              "service: failsafe\ncontract: contract.yaml\nreleases:\n"
-             "  new:\n    version: {command: [./tool]}\n    base_url: " + base +
-             "\n    api_key: {env: FAILSAFE_KEY}\n    model: gpt-4o-mini\n"
-             "  rollback:\n    version: {command: [tool]}\n    base_url: " + base +
-             "\n    api_key: {env: FAILSAFE_KEY}\n    model: gpt-4o-mini\n");
+             "  new:\n    version: {command: [./tool]}\n    base_url: " +
+                 base +
+                 "\n    api_key: {env: FAILSAFE_KEY}\n    model: gpt-4o-mini\n"
+                 "  rollback:\n    version: {command: [tool]}\n    base_url: " +
+                 base + "\n    api_key: {env: FAILSAFE_KEY}\n    model: gpt-4o-mini\n");
   // Run from the directory above, with the config named relative to it, as CI does.
   std::string path = "PATH=" + dir_.Join("impostor") + ":/usr/local/bin:/usr/bin:/bin";
   CliRun run = FailSafeRun({"gate", "--config", "cfg/rollgate.yaml", "--evidence-dir", "evidence"},
@@ -216,7 +237,8 @@ TEST_F(FailSafeE2eTest, RelativeCommandsRunFromTheConfigDirectoryNotFromPath) {
   nlohmann::json j = GateJson();
   const nlohmann::json& fresh = *Release(j, "new");
   EXPECT_EQ(fresh["version"], "2.4.0-real") << ConfigurationDetail(j, "new");
-  EXPECT_EQ(fresh["provenance"]["version"], "command " + dir_.Join("cfg/tool")) << "the absolute path that ran";
+  EXPECT_EQ(fresh["provenance"]["version"], "command " + dir_.Join("cfg/tool"))
+      << "the absolute path that ran";
   // A bare name is looked up on PATH, and the evidence says which one ran.
   const nlohmann::json& rollback = *Release(j, "rollback");
   EXPECT_EQ(rollback["version"], "6.6.6-impostor");
@@ -250,10 +272,12 @@ TEST_F(FailSafeE2eTest, AFourMegabyteConfigWithAQuarterMillionHeadersIsRefusedFa
   CliRun run = Gate(config);
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   EXPECT_EQ(run.exit_code, 2) << run.err;
-  EXPECT_NE(run.err.find("releases.new.headers: more than 256 headers"), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find("releases.new.headers: more than 256 headers"), std::string::npos)
+      << run.err;
   EXPECT_LT(seconds, 5.0);
-  std::printf("[ measured ] a %zu-byte config with %d headers: `rollgate gate` refused it in %.3f s\n",
-              ReadOr(config).size(), n, seconds);
+  std::printf(
+      "[ measured ] a %zu-byte config with %d headers: `rollgate gate` refused it in %.3f s\n",
+      ReadOr(config).size(), n, seconds);
 }
 
 }  // namespace

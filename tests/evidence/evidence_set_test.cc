@@ -72,7 +72,8 @@ void EvidenceSetKilledWrite(const std::string& dir, const std::string& run_id, i
   }
   int status = 0;
   ASSERT_EQ(::waitpid(pid, &status, 0), pid);
-  ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) << "the child was not killed mid-commit";
+  ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
+      << "the child was not killed mid-commit";
 }
 
 TEST(EvidenceSetTest, EveryFileCarriesTheRunIdAndTheManifestListsThem) {
@@ -83,13 +84,16 @@ TEST(EvidenceSetTest, EveryFileCarriesTheRunIdAndTheManifestListsThem) {
   EXPECT_EQ(nlohmann::json::parse(EvidenceSetRead(dir.Join("gate.json")))["run_id"], report.run_id);
   std::string jsonl = EvidenceSetRead(dir.Join("probes.jsonl"));
   int lines = 0;
-  for (std::size_t at = 0, nl; (nl = jsonl.find('\n', at)) != std::string::npos; at = nl + 1, ++lines) {
+  for (std::size_t at = 0, nl; (nl = jsonl.find('\n', at)) != std::string::npos;
+       at = nl + 1, ++lines) {
     EXPECT_EQ(nlohmann::json::parse(jsonl.substr(at, nl - at))["run_id"], report.run_id);
   }
   EXPECT_EQ(lines, 2);
-  EXPECT_NE(EvidenceSetRead(dir.Join("junit.xml")).find("<property name=\"rollgate.run_id\" value=\"" + report.run_id + "\"/>"),
+  EXPECT_NE(EvidenceSetRead(dir.Join("junit.xml"))
+                .find("<property name=\"rollgate.run_id\" value=\"" + report.run_id + "\"/>"),
             std::string::npos);
-  EXPECT_NE(EvidenceSetRead(dir.Join("summary.md")).find("run id `" + report.run_id + "`"), std::string::npos);
+  EXPECT_NE(EvidenceSetRead(dir.Join("summary.md")).find("run id `" + report.run_id + "`"),
+            std::string::npos);
 
   nlohmann::json manifest = nlohmann::json::parse(EvidenceSetRead(dir.Join("manifest.json")));
   EXPECT_EQ(manifest["run_id"], report.run_id);
@@ -126,7 +130,8 @@ TEST(EvidenceSetTest, AKillMidCommitNeverLeavesTwoRunsMixedAndTheNextRunCleansUp
     for (const char* name : kEvidenceSetFiles) {
       EXPECT_NE(EvidenceSetRead(dir.Join(name)).find("run-cccc"), std::string::npos) << name;
     }
-    EXPECT_EQ(nlohmann::json::parse(EvidenceSetRead(dir.Join("manifest.json")))["run_id"], "run-cccc");
+    EXPECT_EQ(nlohmann::json::parse(EvidenceSetRead(dir.Join("manifest.json")))["run_id"],
+              "run-cccc");
     EXPECT_EQ(EvidenceSetHiddenTemps(dir.path()), 0) << "the next run removes the leftovers";
   }
 }

@@ -40,7 +40,8 @@ bool ParseInt(const std::string& text, int* out) {
 }
 
 bool ParseListen(const std::string& listen, MockOptions* o) {
-  rollgate::Result<rollgate::internal::ListenAddress> address = rollgate::internal::ParseListenAddress(listen);
+  rollgate::Result<rollgate::internal::ListenAddress> address =
+      rollgate::internal::ParseListenAddress(listen);
   if (!address.ok()) return false;
   o->host = address->host;
   o->port = address->port;
