@@ -125,6 +125,8 @@ struct DrillStep {
 
 struct RunReport {
   std::string command;  // gate | check | drill
+  std::string
+      run_id;  // in every evidence file of the run (docs/report-format.md); set when written
   std::string service;
   std::string config_file;
   std::string contract_file;

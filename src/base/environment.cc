@@ -1,10 +1,31 @@
 #include "base/environment.h"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cstdlib>
 
 #include "base/file_util.h"
+#include "base/strings.h"
 
 namespace rollgate::internal {
+
+Result<std::string> Environment::FindProgram(const std::string& program,
+                                             const std::string& base_dir) const {
+  if (program.empty()) return Status::InvalidArgument("empty command");
+  if (program.find('/') == std::string::npos) return program;
+  return ResolveRelative(AbsolutePath(base_dir.empty() ? "." : base_dir), program);
+}
+
+Result<CommandResult> RunConfiguredCommand(const Environment& env, std::vector<std::string> argv,
+                                           const CommandOptions& options, std::string* program) {
+  if (argv.empty() || argv[0].empty()) return Status::InvalidArgument("empty command");
+  Result<std::string> path = env.FindProgram(argv[0], options.working_dir);
+  if (program) *program = path.ok() ? *path : argv[0];
+  if (!path.ok()) return path.status();
+  argv[0] = *path;
+  return env.Run(argv, options);
+}
 
 std::optional<std::string> SystemEnvironment::GetEnv(const std::string& name) const {
   const char* v = std::getenv(name.c_str());
@@ -13,12 +34,32 @@ std::optional<std::string> SystemEnvironment::GetEnv(const std::string& name) co
 }
 
 Result<std::string> SystemEnvironment::ReadFile(const std::string& path) const {
-  return ReadFileToString(path, 1u << 20);
+  return ReadFileToString(path, 1u << 20, ReadKind::kRegularFile);
 }
 
 Result<CommandResult> SystemEnvironment::Run(const std::vector<std::string>& argv,
                                              const CommandOptions& options) const {
   return RunCommand(argv, options);
+}
+
+Result<std::string> SystemEnvironment::FindProgram(const std::string& program,
+                                                   const std::string& base_dir) const {
+  if (program.empty() || program.find('/') != std::string::npos) {
+    return Environment::FindProgram(program, base_dir);
+  }
+  std::optional<std::string> path = GetEnv("PATH");
+  for (const std::string& dir : Split(path ? *path : "/usr/local/bin:/usr/bin:/bin", ':')) {
+    if (dir.empty() || dir[0] != '/') continue;
+    std::string candidate = ResolveRelative(dir, program);
+    struct stat st {};
+    if (::stat(candidate.c_str(), &st) == 0 && S_ISREG(st.st_mode) &&
+        ::access(candidate.c_str(), X_OK) == 0) {
+      return candidate;
+    }
+  }
+  return Status::NotFound("cannot run '" + program + "': no executable of that name on PATH " +
+                          "(relative PATH entries are skipped; give a path such as ./" + program +
+                          " for a program beside the config)");
 }
 
 const SystemEnvironment& SystemEnvironment::Get() {

@@ -18,7 +18,22 @@ class Environment {
   virtual Result<std::string> ReadFile(const std::string& path) const = 0;
   virtual Result<CommandResult> Run(const std::vector<std::string>& argv,
                                     const CommandOptions& options) const = 0;
+
+  /// Where the program a command names (its argv[0]) is, as the config means it: a path with a
+  /// '/' ("./x", "bin/x", "/usr/bin/x") is taken relative to `base_dir` (the config file's
+  /// directory), made absolute; a bare name ("vault") is looked up on PATH. This default runs
+  /// a bare name as given; SystemEnvironment searches PATH itself, so that the path that ran is
+  /// known and recorded.
+  virtual Result<std::string> FindProgram(const std::string& program,
+                                          const std::string& base_dir) const;
 };
+
+/// Runs a command the config names (a `{command:}` source, an exec probe, `logs:`, a drill
+/// switch): argv[0] goes through FindProgram against options.working_dir, the command runs by
+/// that path, and `*program` (when given) receives it for the evidence.
+Result<CommandResult> RunConfiguredCommand(const Environment& env, std::vector<std::string> argv,
+                                           const CommandOptions& options,
+                                           std::string* program = nullptr);
 
 /// The real process environment, file system and process table.
 class SystemEnvironment : public Environment {
@@ -27,6 +42,11 @@ class SystemEnvironment : public Environment {
   Result<std::string> ReadFile(const std::string& path) const override;
   Result<CommandResult> Run(const std::vector<std::string>& argv,
                             const CommandOptions& options) const override;
+  /// A bare name: the first executable regular file of that name in PATH's absolute entries
+  /// (an empty or relative entry such as "." is skipped, so a file in some working directory
+  /// never stands in for a program). PATH unset: /usr/local/bin:/usr/bin:/bin.
+  Result<std::string> FindProgram(const std::string& program,
+                                  const std::string& base_dir) const override;
   static const SystemEnvironment& Get();
 };
 

@@ -26,6 +26,11 @@ std::string SanitizeForDisplay(std::string_view bytes, std::size_t max_bytes = 1
 
 /// True when `s` is valid UTF-8 (no overlongs, no surrogates, nothing above U+10FFFF).
 bool IsValidUtf8(std::string_view s);
+/// The offset of the first byte that breaks UTF-8 in `s` (where the bad sequence starts), or
+/// std::string_view::npos when `s` is valid.
+std::size_t InvalidUtf8Offset(std::string_view s);
+/// `s` with each byte that breaks UTF-8 replaced by U+FFFD.
+std::string ToValidUtf8(std::string_view s);
 
 /// Levenshtein distance, for "did you mean" suggestions on short keys.
 std::size_t EditDistance(std::string_view a, std::string_view b);

@@ -45,6 +45,7 @@ int RunFleetCommand(const GateArgs& args) {
   std::fwrite(text.data(), 1, text.size(), stdout);
   if (!args.evidence_dir.empty()) {
     std::string md = internal::RenderFleetSummary(report.runs, /*markdown=*/true, style);
+    internal::RemoveStaleTempFiles(args.evidence_dir);  // a killed fleet run's summary temp file
     st = internal::WriteFileAtomic(args.evidence_dir + "/" + summary_name, md);
     if (!st.ok()) return ReportError(Status::IoError("cannot write the fleet summary: " + st.message()));
     std::printf("evidence: %s/<service>/, %s/%s\n", args.evidence_dir.c_str(), args.evidence_dir.c_str(),

@@ -62,6 +62,10 @@ int RunHistoryCommand(const HistoryArgs& args) {
   Result<internal::HistoryLocation> location = Locate(args, &redactor);
   if (!location.ok()) return ReportError(location.status());
   const std::string& db = location->db;
+  if (!location->postgres() && internal::IsDirectory(db)) {
+    return ReportError(Status::InvalidArgument(
+        db + " is a directory; name the history database file, e.g. " + db + "/rollgate-history.db"));
+  }
   Result<std::unique_ptr<internal::HistoryStore>> opened = internal::OpenHistoryStore(*location);
   if (!opened.ok()) return ReportError(opened.status());
   internal::HistoryStore& store = **opened;

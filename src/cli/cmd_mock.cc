@@ -1,6 +1,7 @@
 // `rollgate mock`: the mock provider in the foreground until SIGINT or SIGTERM.
 #include <cstdio>
 
+#include "base/net.h"
 #include "base/strings.h"
 #include "cli/cli_common.h"
 #include "cli/commands.h"
@@ -8,23 +9,6 @@
 namespace rollgate::cli {
 
 namespace {
-
-Status ParseListen(const std::string& listen, std::string* host, int* port) {
-  std::size_t colon = listen.rfind(':');
-  if (colon == std::string::npos || colon == 0) {
-    return Status::InvalidArgument("--listen " + listen + ": expected HOST:PORT, e.g. 127.0.0.1:0");
-  }
-  *host = listen.substr(0, colon);
-  if (host->size() > 2 && host->front() == '[' && host->back() == ']')
-    *host = host->substr(1, host->size() - 2);
-  std::string p = listen.substr(colon + 1);
-  if (p.empty() || p.size() > 5 || p.find_first_not_of("0123456789") != std::string::npos ||
-      std::stoi(p) > 65535) {
-    return Status::InvalidArgument("--listen " + listen + ": the port must be 0 to 65535");
-  }
-  *port = std::stoi(p);
-  return Status::Ok();
-}
 
 Status ParsePairs(const std::vector<std::string>& pairs, const char* flag,
                   std::map<std::string, std::string>* out) {
@@ -42,7 +26,14 @@ Status ParsePairs(const std::vector<std::string>& pairs, const char* flag,
 
 int RunMockCommand(MockArgs args) {
   mock::MockOptions& opts = args.options;
-  Status st = ParseListen(args.listen, &opts.host, &opts.port);
+  Status st;
+  Result<internal::ListenAddress> address = internal::ParseListenAddress(args.listen);
+  if (!address.ok()) {
+    st = Status::InvalidArgument("--listen " + address.status().message());
+  } else {
+    opts.host = address->host;
+    opts.port = address->port;
+  }
   if (st.ok()) st = ParsePairs(args.scenario_for_key, "--scenario-for-key", &opts.scenario_for_key);
   if (st.ok())
     st = ParsePairs(args.scenario_for_model, "--scenario-for-model", &opts.scenario_for_model);
@@ -50,7 +41,7 @@ int RunMockCommand(MockArgs args) {
   if (st.ok() && !flavor.ok()) st = flavor.status();
   if (!st.ok()) return ReportError(st);
   opts.flavor = *flavor;
-  if (opts.host != "127.0.0.1" && opts.host != "localhost" && opts.host != "::1") {
+  if (!address->loopback) {
     std::fprintf(stderr, "rollgate mock: warning: listening on %s, beyond loopback\n",
                  opts.host.c_str());
   }

@@ -5,6 +5,7 @@
 #include <mutex>
 
 #include "base/clock.h"
+#include "base/net.h"
 #include "cli/cli_common.h"
 #include "cli/commands.h"
 #include "config/loader.h"
@@ -23,15 +24,20 @@ void LogLine(const std::string& line) {
   std::fflush(stderr);
 }
 
-bool IsLoopback(const std::string& host) {
-  return host == "127.0.0.1" || host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
-}
-
 }  // namespace
 
 int RunServeCommand(const ServeArgs& args) {
   Result<Config> config = internal::LoadConfig(args.config);
   if (!config.ok()) return ReportError(config.status());
+  std::string listen = !args.listen.empty() ? args.listen
+                       : config->serve      ? config->serve->listen
+                                            : ServeConfig{}.listen;
+  Result<internal::ListenAddress> address = internal::ParseListenAddress(listen);
+  if (!address.ok()) {
+    return ReportError(Status::InvalidArgument(
+        (args.listen.empty() ? args.config + ": serve.listen " : std::string("--listen ")) +
+        address.status().message()));
+  }
 
   // Before any thread starts, so every thread inherits the mask and only WaitForSignal sees
   // SIGINT/SIGTERM.
@@ -45,13 +51,8 @@ int RunServeCommand(const ServeArgs& args) {
   Status st = service.Start();
   if (!st.ok()) return ReportError(st);
 
-  std::string host;
-  int port = 0;
-  std::string listen = !args.listen.empty() ? args.listen
-                       : config->serve      ? config->serve->listen
-                                            : ServeConfig{}.listen;
-  if (internal::ParseListenAddress(listen, &host, &port).ok() && !IsLoopback(host)) {
-    LogLine("warning: listening on " + host +
+  if (!address->loopback) {
+    LogLine("warning: listening on " + address->host +
             ", beyond loopback: /metrics and /healthz are open to that network");
   }
   std::printf("rollgate serve listening on %s\n", service.url().c_str());

@@ -1,11 +1,14 @@
 // rollgate's command line: flag parsing only. Each command lives in cmd_*.cc; the work is in
 // the libraries. Exit codes: 0 pass, 1 block, 2 usage or config error, 3 internal error.
-#include <CLI/CLI.hpp>
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <cstdio>
+#include <exception>
 #include <optional>
+#include <string>
 
+#include "base/strings.h"
 #include "cli/cli_common.h"
 #include "cli/commands.h"
 #include "cli/server_commands.h"
@@ -35,7 +38,8 @@ int Main(int argc, char** argv) {
   gate_cmd
       ->add_option("--evidence-dir", gate.evidence_dir,
                    "Where gate.json, junit.xml, summary.md, probes.jsonl go")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(NonEmptyDirectory());
   gate_cmd->add_option("--dotenv", gate.dotenv,
                        "Also write ROLLGATE_DECISION, ROLLGATE_BLOCKED_GATES, ROLLGATE_EVIDENCE_DIR "
                        "here (GitLab artifacts:reports:dotenv)");
@@ -51,7 +55,8 @@ int Main(int argc, char** argv) {
   check_cmd->add_option("--config", check.config, "The rollgate.yaml to read");
   check_cmd->add_option("--release", check.release, "The release to probe (with --config)");
   check_cmd->add_option("--evidence-dir", check.evidence_dir, "Where the evidence files go")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(NonEmptyDirectory());
   check_cmd->add_option("--base-url", check.base_url, "Ad hoc: the provider's base URL");
   check_cmd->add_option("--model", check.model, "Ad hoc: the model to call");
   check_cmd->add_option("--api-key-env", check.api_key_env,
@@ -76,7 +81,9 @@ int Main(int argc, char** argv) {
   CLI::App* drill_cmd = app.add_subcommand(
       "drill", "The rollback switch drill: flip the route to new and back, smoking the user-facing path (0 pass, 1 block)");
   drill_cmd->add_option("--config", drill.config, "The rollgate.yaml with a `drill:` section")->required();
-  drill_cmd->add_option("--evidence-dir", drill.evidence_dir, "Where the evidence goes")->capture_default_str();
+  drill_cmd->add_option("--evidence-dir", drill.evidence_dir, "Where the evidence goes")
+      ->capture_default_str()
+      ->check(NonEmptyDirectory());
   drill_cmd->add_option("--dotenv", drill.dotenv, "Also write the verdict as ROLLGATE_* variables here");
   drill_cmd->footer(HelpExample("  rollgate drill --config examples/drill/rollgate.yaml"));
 
@@ -127,8 +134,41 @@ int Main(int argc, char** argv) {
 }  // namespace
 }  // namespace rollgate::cli
 
+namespace {
+
+// The last resort: the libraries return a Status and never throw, so an exception here is a
+// bug. It still ends as one line and exit 3, never an abort with a core and no message; on any
+// thread (std::terminate), as in main's own.
+[[noreturn]] void InternalError(const char* what) {
+  std::string line = "rollgate: internal error: " +
+                     rollgate::internal::SanitizeForDisplay(what ? what : "unknown", 300) + "\n";
+  std::fflush(stdout);
+  (void)!::write(STDERR_FILENO, line.data(), line.size());
+  _exit(rollgate::ToInt(rollgate::ExitCode::kInternal));
+}
+
+[[noreturn]] void OnTerminate() {
+  try {
+    if (std::exception_ptr e = std::current_exception()) std::rethrow_exception(e);
+  } catch (const std::exception& e) {
+    InternalError(e.what());
+  } catch (...) {
+  }
+  InternalError("terminated without a known exception");
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
-  const int rc = rollgate::cli::Main(argc, argv);
+  std::set_terminate(OnTerminate);
+  int rc = 0;
+  try {
+    rc = rollgate::cli::Main(argc, argv);
+  } catch (const std::exception& e) {
+    InternalError(e.what());
+  } catch (...) {
+    InternalError("unknown exception");
+  }
 #if ROLLGATE_FAST_EXIT
   // Everything rollgate writes is closed by now (evidence and history are fsync'd before
   // Main returns), so what exit() would add is freeing memory the kernel reclaims anyway:

@@ -32,8 +32,11 @@ ServerCommandRunner AddServerCommands(CLI::App& app, char** /*argv*/) {
   CLI::App* rehearse_cmd = Add(app, kRehearseCommand);
   rehearse_cmd->add_option("--config", rehearse.config, "Rehearse these releases (default: a built-in setup)");
   rehearse_cmd->add_option("--format", rehearse.format, "table or json")->capture_default_str();
-  rehearse_cmd->add_option("--evidence-dir", rehearse.evidence_dir, "Each mode's evidence goes to a subdirectory")
-      ->capture_default_str();
+  rehearse_cmd
+      ->add_option("--evidence-dir", rehearse.evidence_dir,
+                   "Each mode's evidence goes to a subdirectory")
+      ->capture_default_str()
+      ->check(NonEmptyDirectory());
   rehearse_cmd->add_option("--parallel", rehearse.parallel, "Modes rehearsed at once")
       ->capture_default_str()
       ->check(CLI::Range(1, 64));
@@ -104,7 +107,8 @@ ServerCommandRunner AddServerCommands(CLI::App& app, char** /*argv*/) {
   DemoArgs& demo = args->demo;
   CLI::App* demo_cmd = Add(app, kDemoCommand);
   demo_cmd->add_option("--evidence-dir", demo.evidence_dir, "Where the demo's evidence goes")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(NonEmptyDirectory());
   demo_cmd->footer(HelpExample("  rollgate demo"));
 
   ServeArgs& serve = args->serve;
@@ -112,8 +116,10 @@ ServerCommandRunner AddServerCommands(CLI::App& app, char** /*argv*/) {
   serve_cmd->add_option("--config", serve.config, "The rollgate.yaml to read")->required();
   serve_cmd->add_option("--listen", serve.listen,
                         "HOST:PORT (default: serve.listen, else 127.0.0.1:9464; port 0 picks one)");
-  serve_cmd->add_option("--evidence-dir", serve.evidence_dir,
-                        "Also write each run's evidence files here (default: none)");
+  serve_cmd
+      ->add_option("--evidence-dir", serve.evidence_dir,
+                   "Also write each run's evidence files here (default: none)")
+      ->check(NonEmptyDirectory());
   serve_cmd->footer(
       HelpExample("  export ROLLGATE_SERVE_TOKEN=$(cat token)\n"
               "  rollgate serve --config rollgate.yaml --listen 127.0.0.1:9464 &\n"

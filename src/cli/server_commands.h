@@ -34,6 +34,18 @@ inline constexpr ServerCommandInfo kServeCommand{
 inline constexpr ServerCommandInfo kServerCommands[] = {kRehearseCommand, kMockCommand,
                                                         kDemoCommand, kServeCommand};
 
+/// For every --evidence-dir: an empty name is a usage error (exit 2), not "here" or "none".
+inline CLI::Validator NonEmptyDirectory() {
+  return CLI::Validator(
+      [](std::string& dir) {
+        return dir.empty()
+                   ? std::string(
+                         "an empty directory name; give a directory, e.g. rollgate-evidence")
+                   : std::string();
+      },
+      "", "non-empty directory");
+}
+
 /// The file name of the binary that runs the server commands, beside `rollgate`.
 inline constexpr char kServerBinaryName[] = "rollgate-server";
 

@@ -45,7 +45,7 @@ DocLookup FromJson(std::string_view text, const std::vector<std::string>& segs) 
     out.scalar = cur->get<std::string>();
   } else if (cur->is_number() || cur->is_boolean()) {
     out.kind = DocLookup::Kind::kScalar;
-    out.scalar = cur->dump();
+    out.scalar = cur->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   } else if (cur->is_object()) {
     out.kind = DocLookup::Kind::kMap;
     for (auto it = cur->begin(); it != cur->end(); ++it) {

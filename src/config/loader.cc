@@ -8,6 +8,7 @@
 #include "base/clock.h"
 #include "base/file_util.h"
 #include "base/strings.h"
+#include "config/limits.h"
 #include "config/value_source_parser.h"
 #include "config/yaml_reader.h"
 #include "store/history_location.h"
@@ -286,7 +287,14 @@ Status ParseOperations(const YamlReader& r, const YAML::Node& root, Config* cfg)
     // rather than becoming a directory named after the URI.
     Result<HistoryLocation::Kind> kind = ClassifyHistoryDb(history.db, "");
     if (!kind.ok()) return r.Error(h["db"], "history.db", kind.status().message());
-    if (*kind == HistoryLocation::Kind::kSqlite) history.db = ResolveRelative(cfg->dir, history.db);
+    if (*kind == HistoryLocation::Kind::kSqlite) {
+      history.db = ResolveRelative(cfg->dir, history.db);
+      if (IsDirectory(history.db)) {
+        return r.Error(h["db"], "history.db",
+                       history.db + " is a directory; name the database file, e.g. " + history.db +
+                           "/rollgate-history.db");
+      }
+    }
     if (h["password"].IsDefined()) {
       if (*kind != HistoryLocation::Kind::kPostgres) {
         return r.Error(h["password"], "history.password",
@@ -520,6 +528,8 @@ Result<Config> ParseConfig(const std::string& text, const std::string& file) {
   cfg.dir = DirName(file);
   YamlReader reader(file);
   ROLLGATE_RETURN_IF_ERROR(
+      CheckConfigLimits(reader, text));  // before yaml-cpp builds a tree of any size
+  ROLLGATE_RETURN_IF_ERROR(
       WithYamlRoot(text, file, [&](const YAML::Node& root) { return ParseTop(reader, root, &cfg); }));
   ROLLGATE_RETURN_IF_ERROR(ValidateConfig(cfg));
   return cfg;
@@ -537,11 +547,15 @@ Status ValidateConfig(const Config& config) {
 }
 
 Result<Config> LoadConfig(const std::string& path) {
-  Result<std::string> text = ReadFileToString(path, 4u << 20);
+  // A pipe is fine for the file the operator hands us (`--config <(envsubst < rollgate.yaml)`).
+  Result<std::string> text =
+      ReadFileToString(path, DefaultConfigLimits().max_file_bytes, ReadKind::kAnyReadable);
   if (!text.ok()) {
     return Status::InvalidArgument(
         text.status().message() +
-        " (pass the config with --config; see examples/demo/rollgate.yaml)");
+        (text.status().code() == Status::Code::kNotFound
+             ? " (pass the config with --config; see examples/demo/rollgate.yaml)"
+             : ""));
   }
   return ParseConfig(*text, path);
 }
@@ -586,6 +600,7 @@ Result<Contract> ParseContract(const std::string& text, const std::string& file)
   Contract c;
   c.file = file;
   YamlReader reader(file);
+  ROLLGATE_RETURN_IF_ERROR(CheckConfigLimits(reader, text));
   ROLLGATE_RETURN_IF_ERROR(WithYamlRoot(
       text, file, [&](const YAML::Node& root) { return ParseContractTop(reader, root, &c); }));
   return c;

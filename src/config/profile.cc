@@ -1,15 +1,73 @@
 #include "config/profile.h"
 
+#include <cstdio>
+
+#include "base/net.h"
 #include "base/secret.h"
 #include "base/strings.h"
+#include "config/limits.h"
 #include "config/value_source_parser.h"
 
 namespace rollgate::internal {
 
-bool IsLoopbackHost(const std::string& host) {
-  std::string h = ToLower(host);
-  return h == "localhost" || h.rfind("127.", 0) == 0 || h == "[::1]" || h == "::1";
+std::string Utf8Error(const std::string& key, std::string_view value,
+                      const std::string& provenance) {
+  std::size_t at = InvalidUtf8Offset(value);
+  if (at == std::string_view::npos) return "";
+  char byte[8];
+  std::snprintf(byte, sizeof byte, "0x%02X", static_cast<unsigned char>(value[at]));
+  const char* fix = provenance.rfind("env ", 0) == 0       ? "set the variable as UTF-8 text"
+                    : provenance.rfind("command ", 0) == 0 ? "make the command print UTF-8"
+                                                           : "save the file as UTF-8";
+  return key + ": invalid UTF-8 at byte " + std::to_string(at) + " (" + byte + ")" +
+         (provenance.empty() ? "" : " from " + provenance) + ": " + fix;
 }
+
+namespace {
+
+// Every value that ends up in a request body, a header or the evidence must be UTF-8 text
+// (JSON cannot carry anything else) of a sane size: one that is not fails the release here,
+// naming the key and the byte, instead of reaching a serializer. A resolved value that fails is
+// shown with U+FFFD in place of its bad bytes from here on, so the evidence and the console
+// carry none either.
+void CheckValues(const ReleaseConfig& rel, ReleaseProfile* p) {
+  auto check = [&](const std::string& key, std::string_view value, const std::string& provenance) {
+    std::string e = Utf8Error(key, value, provenance);
+    if (!e.empty()) p->errors.push_back(e);
+    return e.empty();
+  };
+  auto resolved = [&](const std::string& key, const char* provenance_key, std::string* value) {
+    auto it = p->provenance.find(provenance_key);
+    std::string provenance = it == p->provenance.end() ? std::string() : it->second;
+    const std::size_t max = DefaultConfigLimits().max_string_bytes;
+    if (value->size() > max) {
+      p->errors.push_back(key + " from " + provenance + " is " + std::to_string(value->size()) +
+                          " bytes; at most " + std::to_string(max) + " (is it the right file?)");
+      *value = ToValidUtf8(value->substr(0, max));
+    } else if (!check(key, *value, provenance)) {
+      *value = ToValidUtf8(*value);
+    }
+  };
+  resolved("version", "version", &p->version);
+  resolved("base_url", "base_url", &p->base_url);
+  resolved("model", "model_alias", &p->model_alias);
+  resolved("model", "model", &p->model);
+  resolved("fallback.model", "fallback_model", &p->fallback_model);
+  if (p->api_key.size() > DefaultConfigLimits().max_string_bytes) {
+    p->errors.push_back("api_key (" + p->provenance["api_key"] + ") is " +
+                        std::to_string(p->api_key.size()) +
+                        " bytes: not a key (is it the right file?)");
+  }
+  check("prompt.system", rel.prompt.system, "the config file");
+  check("prompt.user", rel.prompt.user, "the config file");
+  check("prompt.label", rel.prompt.label, "the config file");
+  for (const auto& [name, value] : rel.headers) {
+    check("headers", name, "the config file");
+    check("headers." + (IsValidUtf8(name) ? name : std::string("?")), value, "the config file");
+  }
+}
+
+}  // namespace
 
 std::string ParseBaseUrl(const std::string& url, std::string* scheme, std::string* host,
                          std::string* base_path) {
@@ -28,12 +86,34 @@ std::string ParseBaseUrl(const std::string& url, std::string* scheme, std::strin
     return "remove the query or fragment from base_url";
   if (authority.empty()) return "the URL has no host";
   if (authority.find_first_of(" \t\r\n") != std::string::npos) return "the URL contains whitespace";
-  *host = authority;
-  if (host->front() != '[') {
-    std::size_t colon = host->rfind(':');
-    if (colon != std::string::npos) *host = host->substr(0, colon);
+  // The host is checked strictly (a name of letters, digits, '.', '-' and '_', or an IPv6
+  // literal in brackets, then an optional numeric port) so that this parse and libcurl's cannot
+  // disagree about which host a URL names: the plain-http rule below depends on it.
+  std::string port;
+  if (authority.front() != '[') {
+    std::size_t colon = authority.rfind(':');
+    *host = authority.substr(0, colon);
+    if (colon != std::string::npos) port = authority.substr(colon + 1);
+    if (host->empty() || host->find_first_not_of(
+                             "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_") !=
+                             std::string::npos) {
+      return "'" + SanitizeForDisplay(*host, 80) + "' is not a host name";
+    }
   } else {
-    *host = host->substr(0, host->find(']') + 1);
+    std::size_t close = authority.find(']');
+    if (close == std::string::npos || !IsIpLiteral(authority.substr(0, close + 1))) {
+      return "'" + SanitizeForDisplay(authority, 80) + "' is not an IPv6 address in brackets";
+    }
+    *host = authority.substr(0, close + 1);
+    if (close + 1 < authority.size()) {
+      if (authority[close + 1] != ':') return "unexpected text after the IPv6 address";
+      port = authority.substr(close + 2);
+    }
+  }
+  if (authority.find(':') != std::string::npos && authority.back() != ']' &&
+      (port.empty() || port.size() > 5 ||
+       port.find_first_not_of("0123456789") != std::string::npos || std::stoi(port) > 65535)) {
+    return "the port must be a number from 1 to 65535";
   }
   *base_path = slash == std::string::npos ? "" : rest.substr(slash);
   while (!base_path->empty() && base_path->back() == '/') base_path->pop_back();
@@ -144,9 +224,13 @@ ReleaseProfile ResolveRelease(const ReleaseConfig& rel, const Contract& contract
     p.endpoint = rel.http.url;
     p.method = rel.http.method;
   } else if (rel.probe == "exec") {
-    p.endpoint = "exec: " + Join(rel.exec.command, " ");
+    std::vector<std::string> argv = rel.exec.command;
+    if (Result<std::string> program = resolver.FindProgram(argv[0]); program.ok())
+      argv[0] = *program;
+    p.endpoint = "exec: " + Join(argv, " ");
     p.method = "EXEC";
   }
+  CheckValues(rel, &p);
   if (model_configured && p.model.empty() && p.errors.empty()) p.errors.push_back("model resolved to an empty value");
   if (p.version.empty() && p.errors.empty())
     p.errors.push_back("version resolved to an empty value");

@@ -46,6 +46,9 @@ std::string ParseBaseUrl(const std::string& url, std::string* scheme, std::strin
 /// /v1: "https://h/v1" + "/v1/chat/completions" -> "https://h/v1/chat/completions".
 std::string JoinEndpoint(const std::string& base_url, const std::string& path);
 
-bool IsLoopbackHost(const std::string& host);
+/// "" when `value` is UTF-8 text, else the finding: "<key>: invalid UTF-8 at byte 17 (0xE9)
+/// from <provenance>: save the file as UTF-8" (the fix depends on where the value came from).
+std::string Utf8Error(const std::string& key, std::string_view value,
+                      const std::string& provenance);
 
 }  // namespace rollgate::internal

@@ -146,11 +146,13 @@ ResolvedValue Resolver::ResolveOnce(const ValueSource& s, bool secret) const {
       opts.timeout_ms = s.timeout_ms;
       opts.working_dir = base_dir_;
       opts.max_output_bytes = 64 * 1024;
-      std::vector<std::string> argv = s.argv;
-      if (argv[0].find('/') != std::string::npos) argv[0] = ResolveRelative(base_dir_, argv[0]);
-      Result<CommandResult> r = env_.Run(argv, opts);
+      // Run by the path the config means: "./x" beside the config file, a bare name on PATH;
+      // the provenance records the path that ran.
+      std::vector<std::string> shown = s.argv;
+      Result<CommandResult> r = RunConfiguredCommand(env_, s.argv, opts, &shown[0]);
+      out.provenance = "command " + Join(shown, " ");
       if (!r.ok()) {
-        out.error = "command " + argv[0] + ": " + r.status().message();
+        out.error = "command " + shown[0] + ": " + r.status().message();
         return out;
       }
       if (!r->succeeded()) {

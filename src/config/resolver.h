@@ -38,6 +38,11 @@ class Resolver {
   /// A source whose value is a mapping (model alias maps): json/yaml/toml with a key.
   ResolvedMap ResolveMap(const ValueSource& source) const;
 
+  /// Where a command's program is (Environment::FindProgram against the config's directory).
+  Result<std::string> FindProgram(const std::string& program) const {
+    return env_.FindProgram(program, base_dir_);
+  }
+
  private:
   ResolvedValue ResolveOnce(const ValueSource& source, bool secret) const;
   ResolvedValue ReadFileSource(const std::string& path, const std::string& label) const;

@@ -6,7 +6,7 @@ namespace rollgate::internal {
 
 std::string ExpectedSmokeContent(const std::string& label) {
   nlohmann::ordered_json j = {{"ok", true}, {"label", label}};
-  return j.dump();
+  return j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
 std::string SmokeUserPrompt(const std::string& label) {
@@ -31,7 +31,9 @@ std::string BuildSmokeRequestBody(const std::string& model, const PromptOptions&
     // Only sent with stream:true (FACTS §2.1); asks for the final usage chunk (§2.3).
     body["stream_options"] = {{"include_usage", true}};
   }
-  return body.dump();
+  // The profile refuses values that are not UTF-8 (a `configuration` finding); replace is the
+  // second line of defence, so that no byte can make the serializer throw.
+  return body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 }  // namespace rollgate::internal

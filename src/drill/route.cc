@@ -28,8 +28,9 @@ ActionResult RunRouteAction(const DrillAction& action, int timeout_ms, const Env
     CommandOptions opts;
     opts.timeout_ms = timeout_ms;
     opts.working_dir = dir;
-    std::string shown = "`" + Join(action.command, " ") + "`";
-    Result<CommandResult> r = env.Run(action.command, opts);
+    std::vector<std::string> ran = action.command;
+    Result<CommandResult> r = RunConfiguredCommand(env, action.command, opts, &ran[0]);
+    std::string shown = "`" + Join(ran, " ") + "`";
     if (!r.ok()) {
       out.detail = shown + " could not start: " + r.status().message();
       return out;

@@ -98,6 +98,7 @@ std::string RenderGateJson(const RunReport& report) {
   json j;
   j["tool"] = {{"name", kToolName}, {"version", kToolVersion}};
   j["command"] = report.command;
+  if (!report.run_id.empty()) j["run_id"] = report.run_id;
   j["service"] = report.service;
   j["config_file"] = report.config_file;
   j["contract_file"] = report.contract_file.empty() ? json(nullptr) : json(report.contract_file);
@@ -137,6 +138,7 @@ std::string RenderProbesJsonl(const RunReport& report) {
   auto line = [&](const AttemptRecord& a, const std::string& release) {
     const ReleaseReport* r = report.FindRelease(release);
     json j = {{"ts", FormatIsoUtc(a.ts_unix_ms)},
+              {"run_id", report.run_id},
               {"service", report.service},
               {"release", release},
               {"version", r ? r->version : ""},

@@ -45,7 +45,7 @@ std::string XmlEscape(const std::string& s) {
 }
 
 void Suite(std::string* out, const std::string& name, const std::vector<CheckResult>& checks,
-           double seconds) {
+           double seconds, const std::string& run_id) {
   int failures = 0, skipped = 0;
   for (const auto& c : checks) {
     failures += c.status == CheckStatus::kFail;
@@ -56,6 +56,10 @@ void Suite(std::string* out, const std::string& name, const std::vector<CheckRes
   *out += "  <testsuite name=\"" + XmlEscape(name) + "\" tests=\"" + std::to_string(checks.size()) +
           "\" failures=\"" + std::to_string(failures) + "\" errors=\"0\" skipped=\"" +
           std::to_string(skipped) + "\" time=\"" + time + "\">\n";
+  if (!run_id.empty()) {
+    *out += "    <properties><property name=\"rollgate.run_id\" value=\"" + XmlEscape(run_id) +
+            "\"/></properties>\n";
+  }
   for (const auto& c : checks) {
     *out +=
         "    <testcase classname=\"" + XmlEscape(name) + "\" name=\"" + XmlEscape(c.id) + "\">\n";
@@ -109,7 +113,7 @@ std::string RenderJunitXml(const RunReport& report) {
                     XmlEscape(report.service) + "\" tests=\"" + std::to_string(tests) +
                     "\" failures=\"" + std::to_string(failures) + "\" errors=\"0\" skipped=\"" +
                     std::to_string(skipped) + "\" time=\"" + time + "\">\n";
-  for (const auto& suite : suites) Suite(&out, suite.name, suite.cases, suite.seconds);
+  for (const auto& suite : suites) Suite(&out, suite.name, suite.cases, suite.seconds, report.run_id);
   out += "</testsuites>\n";
   return out;
 }

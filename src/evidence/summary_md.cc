@@ -67,6 +67,7 @@ std::string RenderSummaryMarkdown(const RunReport& report) {
       out += "| `" + c.id + "` | " + Mark(c) + " | " + Cell(c.detail) + " |\n";
     }
   }
+  if (!report.run_id.empty()) out += "\n---\nrun id `" + Cell(report.run_id) + "`\n";
   return out;
 }
 

@@ -1,7 +1,61 @@
+// WriteEvidence: one run's evidence files land as a set.
+//
+// Each file is rendered, scrubbed and staged as a temp file first; only when all of them (and
+// the manifest) are on disk does the commit begin: remove the old manifest.json and the old
+// files, rename the new files in, rename manifest.json in last. Every file carries the run id.
+// So whatever moment a kill -9 picks, the directory holds one run's files, never gate.json
+// from one run beside probes.jsonl from another: before the commit, the previous set; inside it,
+// part of the new set and no manifest; after it, the new set and its manifest. A reader that
+// wants to know the set is complete checks manifest.json (docs/report-format.md). Temp files a
+// killed run left behind are removed by the next run in the same directory.
+#include <sys/random.h>
+
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+#include "base/clock.h"
 #include "base/file_util.h"
 #include "evidence/evidence.h"
+#include "rollgate/version.h"
 
 namespace rollgate::internal {
+
+namespace {
+
+constexpr char kManifestName[] = "manifest.json";
+
+// "20261125T101500Z-3f9a1c2b": sortable by start, unique by its 32 random bits.
+std::string NewRunId(int64_t started_unix_ms) {
+  std::string iso = FormatIsoUtc(started_unix_ms);  // 2026-11-25T10:15:00.123Z
+  std::string compact;
+  for (char c : iso.substr(0, 19)) {
+    if (c != '-' && c != ':') compact += c;
+  }
+  uint32_t bits = 0;
+  if (::getrandom(&bits, sizeof bits, 0) != static_cast<ssize_t>(sizeof bits)) {
+    bits = static_cast<uint32_t>(SystemClock::Get().NowMonoMs() * 1000);
+  }
+  char suffix[9];
+  std::snprintf(suffix, sizeof suffix, "%08x", bits);
+  return compact + "Z-" + suffix;
+}
+
+std::string RenderManifest(const RunReport& report,
+                           const std::vector<std::pair<std::string, std::string>>& files) {
+  nlohmann::ordered_json j;
+  j["run_id"] = report.run_id;
+  j["tool"] = {{"name", kToolName}, {"version", kToolVersion}};
+  j["command"] = report.command;
+  j["finished_at"] = FormatIsoUtc(report.finished_unix_ms);
+  nlohmann::ordered_json list = nlohmann::ordered_json::array();
+  for (const auto& [name, content] : files) {
+    list.push_back({{"name", name}, {"bytes", content.size()}, {"sha256", Sha256Hex(content)}});
+  }
+  j["files"] = std::move(list);
+  return j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
+}
+
+}  // namespace
 
 void RedactReport(const Redactor& redactor, RunReport* report) {
   auto checks = [&](std::vector<CheckResult>* list) {
@@ -26,7 +80,10 @@ void RedactReport(const Redactor& redactor, RunReport* report) {
 
 Status WriteEvidence(const std::string& dir, const Redactor& redactor, RunReport* report,
                      AtomicWriteBatch* batch) {
+  if (dir.empty()) return Status::InvalidArgument("the evidence directory is an empty string");
   ROLLGATE_RETURN_IF_ERROR(MakeDirs(dir));
+  RemoveStaleTempFiles(dir);  // what a killed run left behind
+  if (report->run_id.empty()) report->run_id = NewRunId(report->started_unix_ms);
   struct File {
     const char* name;
     std::string (*render)(const RunReport&);
@@ -38,13 +95,22 @@ Status WriteEvidence(const std::string& dir, const Redactor& redactor, RunReport
   for (const auto& f : files) written.push_back(dir + "/" + f.name);
   // The list of files is part of the report, so it is filled in before rendering.
   report->evidence_files = written;
-  // Alone (no fleet batch), the four files are still made durable together: their disk
-  // writes overlap instead of queueing behind one fsync each.
+  std::vector<std::pair<std::string, std::string>> rendered;
+  for (const auto& f : files) rendered.emplace_back(f.name, redactor.Redact(f.render(*report)));
+  const std::string manifest = dir + "/" + kManifestName;
+
+  // Alone (no fleet batch), the files are still made durable together: their disk writes
+  // overlap instead of queueing behind one fsync each.
   AtomicWriteBatch own(AtomicWriteBatch::Flush::kEachFile);
   AtomicWriteBatch* into = batch ? batch : &own;
-  for (std::size_t i = 0; i < std::size(files); ++i) {
-    ROLLGATE_RETURN_IF_ERROR(into->Stage(written[i], redactor.Redact(files[i].render(*report))));
+  for (std::size_t i = 0; i < rendered.size(); ++i) {
+    ROLLGATE_RETURN_IF_ERROR(into->Stage(written[i], rendered[i].second));
   }
+  ROLLGATE_RETURN_IF_ERROR(into->Stage(manifest, RenderManifest(*report, rendered)));
+  // The old set goes before any new file arrives: manifest first, so a reader never takes a
+  // half-replaced set for a complete one.
+  into->RemoveFirst(manifest);
+  for (const auto& path : written) into->RemoveFirst(path);
   return batch ? Status::Ok() : own.Commit();
 }
 

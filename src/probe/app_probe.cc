@@ -20,8 +20,9 @@ AppProbeOutcome RunExecProbe(const Environment& env, const Clock& clock, const E
                     "ROLLGATE_CORRELATION_ID=" + req.correlation_id,
                     "ROLLGATE_RELEASE=" + req.release,
                     "ROLLGATE_VERSION=" + req.version};
-  std::string shown = Join(config.command, " ");
-  Result<CommandResult> r = env.Run(config.command, opts);
+  std::vector<std::string> ran = config.command;
+  Result<CommandResult> r = RunConfiguredCommand(env, config.command, opts, &ran[0]);
+  std::string shown = Join(ran, " ");
   out.finished_ms = clock.NowMonoMs();
   if (!r.ok()) {
     out.failure = "the smoke command could not start: " + r.status().message();

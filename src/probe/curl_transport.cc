@@ -22,6 +22,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "base/net.h"
 #include "base/strings.h"
 #include "rollgate/version.h"
 
@@ -89,10 +90,19 @@ std::string HostPortOf(const std::string& url) {
   return out;
 }
 
+// The host as libcurl will connect to it (curl_url's parse, the one the transfer uses) is a
+// loopback literal. A name that merely starts with "127." is not: it goes through the proxy.
 bool IsLoopbackUrl(const std::string& url) {
-  std::string host = HostPortOf(url);
-  host = host.substr(0, host.rfind(':'));
-  return host == "localhost" || host.rfind("127.", 0) == 0 || host == "[::1]" || host == "::1";
+  bool loopback = false;
+  CURLU* u = curl_url();
+  char* host = nullptr;
+  if (curl_url_set(u, CURLUPART_URL, url.c_str(), 0) == CURLUE_OK &&
+      curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK) {
+    loopback = IsLoopbackHost(host);
+  }
+  curl_free(host);
+  curl_url_cleanup(u);
+  return loopback;
 }
 
 }  // namespace

@@ -127,7 +127,8 @@ RehearseRow RunMode(const Mode& mode, const Prepared& prepared, const RehearseOp
     return row;
   }
   std::string work_dir = work_root + "/" + std::to_string(index);
-  std::filesystem::create_directories(work_dir);
+  std::error_code dir_error;
+  std::filesystem::create_directories(work_dir, dir_error);  // a failure shows when the mode writes
 
   mock::MockOptions mock_options;
   mock_options.threads = 4;
@@ -225,7 +226,10 @@ RehearseRow RunMode(const Mode& mode, const Prepared& prepared, const RehearseOp
 }  // namespace
 
 Status Rehearse(const RehearseOptions& options, RehearseReport* report) {
-  std::string tmpl = (std::filesystem::temp_directory_path() / "rollgate-rehearse-XXXXXX").string();
+  std::error_code tmp_error;
+  std::filesystem::path tmp_dir = std::filesystem::temp_directory_path(tmp_error);
+  if (tmp_error) tmp_dir = "/tmp";  // TMPDIR names something that is not a directory
+  std::string tmpl = (tmp_dir / "rollgate-rehearse-XXXXXX").string();
   if (!::mkdtemp(tmpl.data())) return Status::IoError("cannot create a temporary directory for the rehearsal");
   std::string work_root = tmpl;
   struct Cleanup {

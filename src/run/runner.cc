@@ -146,6 +146,8 @@ class Pipeline {
     for (const ReleaseConfig* rel : selected) {
       ReleaseRun run;
       run.profile = ResolveRelease(*rel, contract_.contract, resolver);
+      std::string service_error = Utf8Error("service", config_.service, "the config file");
+      if (!service_error.empty()) run.profile.errors.push_back(service_error);
       redactor_.AddSecret(run.profile.api_key);
       runs_.push_back(std::move(run));
     }
@@ -168,8 +170,9 @@ class Pipeline {
       opts.timeout_ms = c.logs->timeout_ms;
       opts.working_dir = config_.dir;
       opts.max_output_bytes = 8 << 20;
-      std::string command = Join(c.logs->command, " ");
-      Result<CommandResult> r = env_.Run(c.logs->command, opts);
+      std::vector<std::string> ran = c.logs->command;
+      Result<CommandResult> r = RunConfiguredCommand(env_, c.logs->command, opts, &ran[0]);
+      std::string command = Join(ran, " ");
       CheckResult finding{"app_logs", CheckStatus::kFail, "", false};
       if (!r.ok()) {
         finding.detail = "cannot read the app's logs: " + r.status().message();
@@ -349,11 +352,14 @@ Status RunWithConfig(const Config& config, const RunOptions& options, RunReport*
 Status RunFleet(const std::string& config_dir, const FleetOptions& options, FleetReport* report) {
   std::error_code ec;
   std::vector<std::string> files;
-  for (const auto& entry : std::filesystem::directory_iterator(config_dir, ec)) {
-    std::string name = entry.path().filename().string();
+  // The error_code forms throughout: the range-for's operator++ would throw on a read error.
+  for (std::filesystem::directory_iterator it(config_dir, ec), end; !ec && it != end;
+       it.increment(ec)) {
+    std::string name = it->path().filename().string();
     bool yaml = (name.size() > 5 && name.ends_with(".yaml")) || (name.size() > 4 && name.ends_with(".yml"));
-    if (entry.is_regular_file() && yaml && name.find("contract") == std::string::npos) {
-      files.push_back(entry.path().string());
+    std::error_code kind_error;
+    if (it->is_regular_file(kind_error) && yaml && name.find("contract") == std::string::npos) {
+      files.push_back(it->path().string());
     }
   }
   if (ec) return Status::InvalidArgument("--config-dir " + config_dir + ": " + ec.message());

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <thread>
 
+#include "base/net.h"
 #include "base/strings.h"
 #include "config/resolver.h"
 #include "probe/curl_transport.h"
@@ -43,25 +44,6 @@ GateRunner PipelineRunner(const Config& config, const ServeOptions& options) {
 std::string Sanitized(const std::string& text) { return SanitizeForDisplay(text, 80); }
 
 }  // namespace
-
-Status ParseListenAddress(const std::string& listen, std::string* host, int* port) {
-  std::size_t colon = listen.rfind(':');
-  if (colon == std::string::npos || colon == 0) {
-    return Status::InvalidArgument("listen address '" + listen +
-                                   "': expected HOST:PORT, e.g. 127.0.0.1:9464");
-  }
-  *host = listen.substr(0, colon);
-  if (host->size() > 2 && host->front() == '[' && host->back() == ']') {
-    *host = host->substr(1, host->size() - 2);
-  }
-  std::string p = listen.substr(colon + 1);
-  if (p.empty() || p.size() > 5 || p.find_first_not_of("0123456789") != std::string::npos ||
-      std::stoi(p) > 65535) {
-    return Status::InvalidArgument("listen address '" + listen + "': the port must be 0 to 65535");
-  }
-  *port = std::stoi(p);
-  return Status::Ok();
-}
 
 ServeService::ServeService(Config config, ServeOptions options)
     : config_(std::move(config)), options_(std::move(options)) {
@@ -106,7 +88,14 @@ Status ServeService::Start() {
   started_ = true;
 
   std::string listen = options_.listen.empty() ? serve_.listen : options_.listen;
-  ROLLGATE_RETURN_IF_ERROR(ParseListenAddress(listen, &host_, &port_));
+  Result<ListenAddress> address = ParseListenAddress(listen);
+  if (!address.ok()) return Status::InvalidArgument("listen address " + address.status().message());
+  host_ = address->host;
+  port_ = address->port;
+  if (config_.history && IsDirectory(config_.history->db)) {
+    return Status::InvalidArgument(config_.file + ": history.db: " + config_.history->db +
+                                   " is a directory; name the database file");
+  }
   ROLLGATE_RETURN_IF_ERROR(ResolveToken());
 
   ROLLGATE_RETURN_IF_ERROR(OpenHistory());

@@ -43,9 +43,6 @@ struct ServeOptions {
   GateRunner runner;                 // one gate run; default: the real pipeline over `config`
 };
 
-/// Splits "HOST:PORT" ("[::1]:0" for IPv6). Port 0 asks for a free port.
-Status ParseListenAddress(const std::string& listen, std::string* host, int* port);
-
 class ServeService {
  public:
   ServeService(Config config, ServeOptions options);

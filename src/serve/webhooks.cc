@@ -59,7 +59,7 @@ Result<FlaggerPayload> ParseFlaggerPayload(std::string_view body) {
       if (value.is_string()) {
         p.metadata[key] = value.get<std::string>();
       } else {
-        p.metadata[key] = value.dump();
+        p.metadata[key] = value.dump(-1, ' ', false, json::error_handler_t::replace);
       }
     }
   }

@@ -8,7 +8,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cstdlib>
+#include <mutex>
 #include <optional>
+#include <vector>
 
 #include "http_server/http_server.h"
 #include "testutil/status_matchers.h"
@@ -105,6 +108,38 @@ TEST_F(CurlTransportTest, OkWithHeadersTimingsAndVersion) {
   EXPECT_GT(ex.timings.total_ms, 0);
   EXPECT_GE(ex.timings.total_ms, ex.timings.ttfb_ms);
   EXPECT_GT(ex.start_unix_ms, 0);
+}
+
+// A name that starts with "127." is not loopback: the proxy from the environment applies to it
+// (and answers for it here), while a loopback literal still bypasses the proxy.
+TEST_F(CurlTransportTest, OnlyLoopbackLiteralsBypassTheProxy) {
+  HttpServer proxy{HttpServerOptions{}};
+  std::vector<std::string> seen;
+  std::mutex mu;
+  proxy.SetFallback([&](const ServerRequest& req) {
+    std::lock_guard<std::mutex> lock(mu);
+    const std::string* host = req.Header("host");
+    seen.push_back(host ? *host : "?");
+    return ServerResponse::Make(200, "text/plain", "via-proxy");
+  });
+  ASSERT_OK(proxy.Start());
+  std::string proxy_url = "http://127.0.0.1:" + std::to_string(proxy.port());
+  ::setenv("http_proxy", proxy_url.c_str(), 1);
+  ::unsetenv("no_proxy");
+  ::unsetenv("NO_PROXY");
+  for (const char* host : {"127.0.0.1.invalid", "127.evil.invalid"}) {
+    HttpRequest req = Get("/ok");
+    req.url = std::string("http://") + host + ":8080/v1/chat/completions";
+    HttpExchange ex = Fetch(req);
+    EXPECT_TRUE(ex.transport_ok()) << host << ": " << ex.error_detail;
+    EXPECT_EQ(ex.body, "via-proxy") << host;
+  }
+  HttpExchange direct = Fetch(Get("/ok"));
+  ::unsetenv("http_proxy");
+  proxy.Stop();
+  EXPECT_EQ(direct.body, "{\"ok\":true}") << "a loopback literal never goes through the proxy";
+  std::lock_guard<std::mutex> lock(mu);
+  EXPECT_EQ(seen, (std::vector<std::string>{"127.0.0.1.invalid:8080", "127.evil.invalid:8080"}));
 }
 
 TEST_F(CurlTransportTest, PostsTheBody) {

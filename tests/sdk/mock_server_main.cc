@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "base/net.h"
 #include "mock/mock_provider.h"
 
 namespace {
@@ -39,13 +40,12 @@ bool ParseInt(const std::string& text, int* out) {
 }
 
 bool ParseListen(const std::string& listen, MockOptions* o) {
-  std::size_t colon = listen.rfind(':');
-  if (colon == std::string::npos || colon == 0) return false;
-  o->host = listen.substr(0, colon);
-  if (o->host.size() > 2 && o->host.front() == '[' && o->host.back() == ']') {
-    o->host = o->host.substr(1, o->host.size() - 2);
-  }
-  return ParseInt(listen.substr(colon + 1), &o->port) && o->port <= 65535;
+  rollgate::Result<rollgate::internal::ListenAddress> address =
+      rollgate::internal::ParseListenAddress(listen);
+  if (!address.ok()) return false;
+  o->host = address->host;
+  o->port = address->port;
+  return true;
 }
 
 }  // namespace

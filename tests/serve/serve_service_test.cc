@@ -323,21 +323,5 @@ TEST_F(ServeServiceTest, NoSecretReachesMetricsBodiesLogsOrHistory) {
   }
 }
 
-TEST(ParseListenAddressTest, AcceptsHostPortAndBracketedIpv6) {
-  std::string host;
-  int port = -1;
-  ASSERT_OK(internal::ParseListenAddress("127.0.0.1:9464", &host, &port));
-  EXPECT_EQ(host, "127.0.0.1");
-  EXPECT_EQ(port, 9464);
-  ASSERT_OK(internal::ParseListenAddress("[::1]:0", &host, &port));
-  EXPECT_EQ(host, "::1");
-  EXPECT_EQ(port, 0);
-  for (const char* bad : {"9464", ":9464", "localhost:", "localhost:http", "h:65536", "h:-1"}) {
-    EXPECT_EQ(internal::ParseListenAddress(bad, &host, &port).code(),
-              Status::Code::kInvalidArgument)
-        << bad;
-  }
-}
-
 }  // namespace
 }  // namespace rollgate::testing
