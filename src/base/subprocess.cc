@@ -19,11 +19,16 @@ namespace rollgate::internal {
 
 std::string CommandResult::Describe(int timeout_ms) const {
   if (timed_out) return "timed out after " + FormatDurationMs(timeout_ms);
+  if (cancelled) return "stopped: rollgate was interrupted";
   if (term_signal != 0) return "killed by signal " + std::to_string(term_signal);
   return "exit code " + std::to_string(exit_code);
 }
 
 namespace {
+
+// How long a stopped command's group has between SIGTERM and SIGKILL: long enough for a
+// well-behaved program to clean up, short enough that an interrupt ends rollgate within 1 s.
+constexpr double kStopGraceMs = 300;
 
 double NowMs() {
   using namespace std::chrono;
@@ -70,7 +75,9 @@ Result<pid_t> SpawnInOwnGroup(const std::vector<std::string>& argv,
   sigemptyset(&empty_mask);
   posix_spawnattr_setsigmask(&attr, &empty_mask);
   sigemptyset(&default_signals);
-  for (int sig : {SIGPIPE, SIGINT, SIGTERM}) sigaddset(&default_signals, sig);
+  // SIGPIPE is ignored in rollgate (a closed stdout must not stop a run); children start with
+  // every signal rollgate handles itself back at its default.
+  for (int sig : {SIGPIPE, SIGINT, SIGTERM, SIGHUP}) sigaddset(&default_signals, sig);
   posix_spawnattr_setsigdefault(&attr, &default_signals);
 
   std::vector<char*> cargv;
@@ -101,8 +108,9 @@ Result<pid_t> SpawnInOwnGroup(const std::vector<std::string>& argv,
 Result<CommandResult> RunCommand(const std::vector<std::string>& argv,
                                  const CommandOptions& options) {
   if (argv.empty() || argv[0].empty()) return Status::InvalidArgument("empty command");
-  Pipe out_pipe, err_pipe;
-  if (::pipe2(out_pipe.fds, O_CLOEXEC) != 0 || ::pipe2(err_pipe.fds, O_CLOEXEC) != 0) {
+  Pipe out_pipe, err_pipe, wake;
+  if (::pipe2(out_pipe.fds, O_CLOEXEC) != 0 || ::pipe2(err_pipe.fds, O_CLOEXEC) != 0 ||
+      ::pipe2(wake.fds, O_CLOEXEC | O_NONBLOCK) != 0) {
     return Status::IoError("cannot create pipe: " + std::string(std::strerror(errno)));
   }
   double start = NowMs();
@@ -114,44 +122,64 @@ Result<CommandResult> RunCommand(const std::vector<std::string>& argv,
   out_pipe.fds[1] = -1;
   ::close(err_pipe.fds[1]);
   err_pipe.fds[1] = -1;
+  // A cancel wakes the poll below at once (the callback only writes a byte: the group is
+  // signalled from this thread, which alone knows whether the command was reaped yet).
+  CancelRegistration wake_on_cancel(options.cancel, [fd = wake.fds[1]] {
+    char byte = 1;
+    [[maybe_unused]] ssize_t w = ::write(fd, &byte, 1);
+  });
 
   CommandResult result;
-  double deadline = start + options.timeout_ms;
-  bool out_open = true, err_open = true, exited = false;
-  int wstatus = 0;
+  const double deadline = start + options.timeout_ms;
+  bool out_open = true, err_open = true;
+  bool exited = false;   // the command itself exited (still a zombie: its group id is ours)
   double exited_at = 0;
+  double stop_at = -1;   // when SIGTERM went to the group (deadline or cancel)
+  bool killed = false;
   char buf[8192];
-  while (out_open || err_open || !exited) {
+  while (true) {
     double now = NowMs();
-    if (now >= deadline) {
-      result.timed_out = true;
-      break;
-    }
     if (!exited) {
-      pid_t w = ::waitpid(pid, &wstatus, WNOHANG);
-      if (w == pid) {
+      siginfo_t info{};
+      if (::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+          info.si_pid == pid) {
         exited = true;
         exited_at = now;
+        // Whatever the command left behind in its group (`sleep 1000 &`) goes with it. Until
+        // we reap the command the group id cannot be reused, so this reaches only its group.
+        ::kill(-pid, SIGKILL);
       }
     }
-    // A grandchild may keep the pipes open after the command exits; give it a short grace
-    // period, then stop reading rather than wait for the deadline.
-    if (exited && now - exited_at > 250) break;
-    if (!out_open && !err_open) {
-      // Only waiting for the exit now.
-      struct timespec ts = {0, 2000000};
-      ::nanosleep(&ts, nullptr);
-      continue;
+    if (!exited && stop_at < 0) {
+      bool cancelled = options.cancel && options.cancel->cancelled();
+      if (now >= deadline || cancelled) {
+        (cancelled ? result.cancelled : result.timed_out) = true;
+        ::kill(-pid, SIGTERM);
+        stop_at = now;
+      }
     }
-    struct pollfd fds[2];
+    if (!exited && stop_at >= 0 && !killed && now - stop_at >= kStopGraceMs) {
+      ::kill(-pid, SIGKILL);
+      killed = true;
+    }
+    // A process outside the group (one that called setsid) may keep the pipes open after the
+    // command exits; give it a short grace period, then stop reading.
+    if (exited && ((!out_open && !err_open) || now - exited_at > 250)) break;
+    struct pollfd fds[3];
     int nfds = 0;
+    fds[nfds++] = {wake.fds[0], POLLIN, 0};
     if (out_open) fds[nfds++] = {out_pipe.fds[0], POLLIN, 0};
     if (err_open) fds[nfds++] = {err_pipe.fds[0], POLLIN, 0};
-    int wait_ms = static_cast<int>(std::min(deadline - now, exited ? 50.0 : 20.0)) + 1;
-    int n = ::poll(fds, static_cast<nfds_t>(nfds), wait_ms);
+    // Short slices: the exit of the command is noticed by asking (waitid above).
+    int n = ::poll(fds, static_cast<nfds_t>(nfds), 20);
     if (n < 0 && errno != EINTR) break;
     for (int i = 0; i < nfds && n > 0; ++i) {
       if (!(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+      if (fds[i].fd == wake.fds[0]) {
+        while (::read(wake.fds[0], buf, sizeof buf) > 0) {
+        }
+        continue;
+      }
       bool is_out = fds[i].fd == out_pipe.fds[0];
       ssize_t r = ::read(fds[i].fd, buf, sizeof buf);
       if (r > 0) {
@@ -162,16 +190,14 @@ Result<CommandResult> RunCommand(const std::vector<std::string>& argv,
       }
     }
   }
-  if (!exited) {
-    ::kill(-pid, SIGKILL);
-    ::kill(pid, SIGKILL);
-    while (::waitpid(pid, &wstatus, 0) < 0 && errno == EINTR) {
-    }
+  if (!exited) ::kill(-pid, SIGKILL);  // only after a poll failure
+  int wstatus = 0;
+  while (::waitpid(pid, &wstatus, 0) < 0 && errno == EINTR) {
   }
   result.duration_ms = NowMs() - start;
   if (WIFEXITED(wstatus)) result.exit_code = WEXITSTATUS(wstatus);
   if (WIFSIGNALED(wstatus)) result.term_signal = WTERMSIG(wstatus);
-  if (result.timed_out) result.term_signal = 0;
+  if (result.timed_out || result.cancelled) result.term_signal = 0;
   return result;
 }
 
