@@ -138,6 +138,10 @@ struct RunReport {
   std::vector<std::string> evidence_files;            // paths written
   std::vector<DrillStep> drill_steps;                 // `rollgate drill` only
   std::string route_left_on;                          // drill: "rollback", "new" or "unknown"
+  /// The run was cancelled before it finished (a signal, or serve's run_timeout): decision
+  /// "block", whatever the probes that did finish said.
+  bool interrupted = false;
+  std::string signal;  // "SIGINT", "SIGTERM", "SIGHUP" when a signal cancelled it; else ""
 
   bool passed() const { return decision == "pass"; }
   /// Usage tokens the provider reported across every probe of the run (schedule caps).

@@ -14,24 +14,42 @@ namespace rollgate::cli {
 
 namespace {
 
+// SIGINT/SIGTERM/SIGHUP cancel the run; its evidence is still written, then exit 128+N.
+struct Interruptible {
+  explicit Interruptible(const char* command)
+      : signals(&token, command, "stopping every call now; the evidence is still written (decision block)",
+                "already stopping") {}
+  CancelToken token;
+  SignalCanceller signals;  // after token: stops its thread before the token goes
+};
+
+void SayInterrupted(const char* command, const RunReport& report) {
+  if (!report.interrupted) return;
+  std::fprintf(stderr, "rollgate %s: interrupted by %s; decision block%s\n", command, report.signal.c_str(),
+               report.evidence_files.empty() ? "" : ", evidence written");
+}
+
 int RunFleetCommand(const GateArgs& args) {
+  Interruptible interrupt("gate");
   FleetOptions options;
   options.concurrency = static_cast<std::size_t>(args.concurrency);
   options.evidence_dir = args.evidence_dir;
+  options.cancel = &interrupt.token;
   FleetReport report;
   Status st = RunFleet(args.config_dir, options, &report);
   if (!st.ok()) return ReportError(st);
   internal::ConsoleStyle style;
   style.color = UseColor(STDOUT_FILENO);
-  std::string text = internal::RenderFleetSummary(report.runs, /*markdown=*/false, style);
-  std::fwrite(text.data(), 1, text.size(), stdout);
+  WriteStdout(internal::RenderFleetSummary(report.runs, /*markdown=*/false, style));
   if (!args.evidence_dir.empty()) {
     std::string md = internal::RenderFleetSummary(report.runs, /*markdown=*/true, style);
     st = internal::WriteFileAtomic(args.evidence_dir + "/fleet-summary.md", md);
     if (!st.ok()) return ReportError(Status::IoError("cannot write the fleet summary: " + st.message()));
-    std::printf("evidence: %s/<service>/, %s/fleet-summary.md\n", args.evidence_dir.c_str(), args.evidence_dir.c_str());
+    WriteStdout("evidence: " + args.evidence_dir + "/<service>/, " + args.evidence_dir + "/fleet-summary.md\n");
   }
-  std::fflush(stdout);
+  for (const auto& run : report.runs) {
+    if (run.interrupted) return ExitCodeForSignal(interrupt.token.signal());
+  }
   return report.decision == "pass" ? ToInt(ExitCode::kPass) : ToInt(ExitCode::kBlock);
 }
 
@@ -43,13 +61,17 @@ int RunGateCommand(const GateArgs& args) {
     return RunFleetCommand(args);
   }
   if (args.config.empty()) return ReportError(Status::InvalidArgument("--config FILE (or --config-dir DIR) is required"));
+  Interruptible interrupt("gate");
   RunOptions options;
   options.command = "gate";
   options.evidence_dir = args.evidence_dir;
+  options.cancel = &interrupt.token;
   RunReport report;
   Status st = RunFromFile(args.config, options, &report);
   if (!st.ok()) return ReportError(st);
-  return PrintReport(report);
+  int rc = PrintReport(report, interrupt.token.signal());
+  SayInterrupted("gate", report);
+  return rc;
 }
 
 namespace {
@@ -77,9 +99,11 @@ Config AdHocConfig(const CheckArgs& args) {
 }  // namespace
 
 int RunCheckCommand(const CheckArgs& args) {
+  Interruptible interrupt("check");
   RunOptions options;
   options.command = "check";
   options.evidence_dir = args.evidence_dir;
+  options.cancel = &interrupt.token;
   RunReport report;
   Status st;
   if (!args.config.empty()) {
@@ -104,7 +128,9 @@ int RunCheckCommand(const CheckArgs& args) {
     st = RunWithConfig(AdHocConfig(args), options, &report);
   }
   if (!st.ok()) return ReportError(st);
-  return PrintReport(report);
+  int rc = PrintReport(report, interrupt.token.signal());
+  SayInterrupted("check", report);
+  return rc;
 }
 
 }  // namespace rollgate::cli
