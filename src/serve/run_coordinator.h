@@ -10,6 +10,7 @@
 //    before the next one can start, so a shutdown that waits for the run also flushes it.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -36,8 +37,11 @@ class RunControl {
   void SetCancel(std::function<void()> fn);
   /// Forgets the function; call before the object it refers to is destroyed.
   void ClearCancel();
-  void Cancel();
+  /// `signal`: the signal that stops serve (SIGTERM, ...), or 0 for the run_timeout watchdog.
+  void Cancel(int signal = 0);
   bool cancelled() const;
+  /// The signal of the first Cancel(); readable from the cancel function itself.
+  int signal() const { return signal_.load(); }
   /// Ready for the next run.
   void Reset();
 
@@ -45,6 +49,7 @@ class RunControl {
   mutable std::mutex mu_;
   std::function<void()> cancel_;
   bool cancelled_ = false;
+  std::atomic<int> signal_{0};
 };
 
 /// Runs one gate. Fills `report`, and `redactor` with every secret the run resolved (so what is
@@ -114,8 +119,9 @@ class RunCoordinator {
   void BeginShutdown();
   /// Waits until no run is in flight; false when `timeout` passed first.
   bool WaitIdle(std::chrono::milliseconds timeout);
-  /// Cancels the run in flight (its calls end as "cancelled" and it finishes as a block).
-  void CancelInFlight();
+  /// Cancels the run in flight (its calls end as "cancelled" and it finishes as a block,
+  /// `interrupted`, with `signal` when one asked for it).
+  void CancelInFlight(int signal = 0);
   bool in_flight() const;
 
  private:
