@@ -7,6 +7,7 @@
 
 #include <cerrno>
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -163,6 +164,27 @@ TEST_F(InterruptTest, ExecProbeThatSleepsIsKilledWithItsProcessGroup) {
   ExpectInterruptedEvidence(SIGINT);
   nlohmann::json gate_json = nlohmann::json::parse(ReadOr(dir_.Join("evidence/gate.json")), nullptr, false);
   EXPECT_NE(gate_json.dump().find("rollgate was interrupted"), std::string::npos) << gate_json.dump(2);
+}
+
+// rehearse: a signal stops the modes in flight and starts no more; the table says the answer is
+// incomplete, and the exit is 128+N (not a "0 all caught" that was never earned).
+TEST_F(InterruptTest, RehearseStopsOnSigintAndSaysItIsIncomplete) {
+  std::string evidence = dir_.Join("rehearse");
+  ChildProcess rehearse;
+  ASSERT_OK(rehearse.Start({{ROLLGATE_BINARY, "rehearse", "--evidence-dir", evidence, "--parallel", "2"},
+                            {"NO_COLOR=1"},
+                            ""}));
+  // Running: the first modes have written their evidence.
+  double ms = SignalAndTimeExit(rehearse, SIGINT, [&] {
+    std::error_code ec;
+    return std::filesystem::exists(evidence, ec) && !std::filesystem::is_empty(evidence, ec);
+  });
+  ASSERT_TRUE(exit_.has_value()) << rehearse.err();
+  EXPECT_EQ(exit_->term_signal, 0) << rehearse.err();
+  EXPECT_EQ(exit_->exit_code, 130) << rehearse.out() << rehearse.err();
+  EXPECT_LT(ms, 1000) << rehearse.err();
+  EXPECT_NE(rehearse.out().find("INTERRUPTED by SIGINT"), std::string::npos) << rehearse.out();
+  EXPECT_NE(rehearse.out().find("interrupted"), std::string::npos) << rehearse.out();
 }
 
 }  // namespace
