@@ -130,15 +130,25 @@ TEST(SubprocessGroupTest, CancelStopsTheWholeGroupAtOnce) {
 }
 
 TEST(SubprocessGroupTest, ACommandIgnoringSigtermIsKilledAfterAShortGrace) {
+  testing::TempDir dir;
+  std::string ready = dir.Join("ready");
   CancelToken token;
-  token.Cancel(SIGTERM);  // before it even starts
   CommandOptions opts;
   opts.timeout_ms = 60000;
   opts.cancel = &token;
-  Result<CommandResult> r = RunCommand({"sh", "-c", "trap '' TERM; sleep 1000"}, opts);
+  auto running = std::async(std::launch::async, [&] {
+    // The trap is inherited: the sleep ignores SIGTERM too.
+    return RunCommand({"sh", "-c", "trap '' TERM; : > " + ready + "; sleep 1000"}, opts);
+  });
+  ASSERT_TRUE(WaitUntil([&] { return std::ifstream(ready).good(); }));
+  auto cancelled_at = std::chrono::steady_clock::now();
+  token.Cancel(SIGTERM);
+  Result<CommandResult> r = running.get();
+  double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - cancelled_at).count();
   ASSERT_OK(r);
   EXPECT_TRUE(r->cancelled);
-  EXPECT_LT(r->duration_ms, 1500);
+  EXPECT_GE(ms, 250);   // SIGTERM was given its grace...
+  EXPECT_LT(ms, 1000);  // ...then SIGKILL
 }
 
 TEST(SubprocessGroupTest, CancellableEnvironmentHandsTheTokenToEveryCommand) {
