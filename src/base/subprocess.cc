@@ -3,12 +3,12 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
 
 #include "base/strings.h"
@@ -56,30 +56,34 @@ void Append(std::string* dst, const char* buf, std::size_t n, std::size_t cap, b
 
 }  // namespace
 
+// Why fork() and not posix_spawnp(): a child is in rollgate's process group from its birth
+// until it calls setpgid(), and a signal sent to that group meanwhile (Ctrl-C on a terminal,
+// twice during the drill's recovery) becomes pending in it, since it starts with rollgate's
+// mask, where SIGINT/SIGTERM/SIGHUP are blocked. posix_spawn unblocks them just before exec and
+// the pending signal kills the command rollgate is relying on. Here the child discards such a
+// signal (setting a pending signal's action to SIG_IGN discards it) before unblocking. After
+// fork() in a threaded process the child makes only async-signal-safe calls: everything it
+// needs (paths, argv, environment) is built before.
 Result<pid_t> SpawnInOwnGroup(const std::vector<std::string>& argv,
                               const std::vector<std::string>& extra_env,
                               const std::string& working_dir, int out_fd, int err_fd) {
   if (argv.empty() || argv[0].empty()) return Status::InvalidArgument("empty command");
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_adddup2(&actions, out_fd, 1);
-  posix_spawn_file_actions_adddup2(&actions, err_fd, 2);
-  if (!working_dir.empty()) posix_spawn_file_actions_addchdir_np(&actions, working_dir.c_str());
-  posix_spawnattr_t attr;
-  posix_spawnattr_init(&attr);
-  posix_spawnattr_setflags(&attr,
-                           POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-  posix_spawnattr_setpgroup(&attr, 0);
-  sigset_t empty_mask, default_signals;
-  sigemptyset(&empty_mask);
-  posix_spawnattr_setsigmask(&attr, &empty_mask);
-  sigemptyset(&default_signals);
-  // SIGPIPE is ignored in rollgate (a closed stdout must not stop a run); children start with
-  // every signal rollgate handles itself back at its default.
-  for (int sig : {SIGPIPE, SIGINT, SIGTERM, SIGHUP}) sigaddset(&default_signals, sig);
-  posix_spawnattr_setsigdefault(&attr, &default_signals);
-
+  // Where to look for argv[0]: as given when it has a '/', else each PATH entry (as execvp).
+  std::vector<std::string> candidates;
+  if (argv[0].find('/') != std::string::npos) {
+    candidates.push_back(argv[0]);
+  } else {
+    const char* path = std::getenv("PATH");
+    std::string dirs = path && *path ? path : "/usr/local/bin:/usr/bin:/bin";
+    std::size_t start = 0;
+    while (start <= dirs.size()) {
+      std::size_t colon = dirs.find(':', start);
+      std::string dir = dirs.substr(start, colon == std::string::npos ? std::string::npos : colon - start);
+      candidates.push_back((dir.empty() ? "." : dir) + "/" + argv[0]);
+      if (colon == std::string::npos) break;
+      start = colon + 1;
+    }
+  }
   std::vector<char*> cargv;
   for (const auto& a : argv) cargv.push_back(const_cast<char*>(a.c_str()));
   cargv.push_back(nullptr);
@@ -97,11 +101,56 @@ Result<pid_t> SpawnInOwnGroup(const std::vector<std::string>& argv,
   for (const auto& x : extra_env) envp.push_back(const_cast<char*>(x.c_str()));
   envp.push_back(nullptr);
 
-  pid_t pid = -1;
-  int rc = ::posix_spawnp(&pid, cargv[0], &actions, &attr, cargv.data(), envp.data());
-  posix_spawn_file_actions_destroy(&actions);
-  posix_spawnattr_destroy(&attr);
-  if (rc != 0) return Status::NotFound("cannot run '" + argv[0] + "': " + std::strerror(rc));
+  int dev_null = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  Pipe report;  // the child writes errno here when it cannot exec; exec closes it (CLOEXEC)
+  if (dev_null < 0 || ::pipe2(report.fds, O_CLOEXEC) != 0) {
+    int err = errno;
+    if (dev_null >= 0) ::close(dev_null);
+    return Status::IoError("cannot start '" + argv[0] + "': " + std::strerror(err));
+  }
+  const char* dir = working_dir.empty() ? nullptr : working_dir.c_str();
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    ::setpgid(0, 0);
+    struct sigaction ignore = {}, fallback = {};
+    ignore.sa_handler = SIG_IGN;
+    fallback.sa_handler = SIG_DFL;
+    for (int sig : {SIGINT, SIGTERM, SIGHUP}) {
+      ::sigaction(sig, &ignore, nullptr);    // discards one meant for rollgate's group
+      ::sigaction(sig, &fallback, nullptr);  // ...and the command gets the default
+    }
+    ::sigaction(SIGPIPE, &fallback, nullptr);  // rollgate ignores it; the command must not
+    sigset_t none;
+    sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    int err = 0;
+    if (::dup2(dev_null, 0) < 0 || ::dup2(out_fd, 1) < 0 || ::dup2(err_fd, 2) < 0 || (dir && ::chdir(dir) != 0)) {
+      err = errno;
+    } else {
+      for (const auto& candidate : candidates) {
+        ::execve(candidate.c_str(), cargv.data(), envp.data());
+        if (err == 0 || errno != ENOENT) err = errno;  // as execvp: report EACCES over ENOENT
+      }
+    }
+    [[maybe_unused]] ssize_t w = ::write(report.fds[1], &err, sizeof err);
+    ::_exit(127);
+  }
+  ::close(dev_null);
+  if (pid < 0) return Status::IoError("cannot start '" + argv[0] + "': " + std::strerror(errno));
+  // The group exists from here on, even before the child gets to its own setpgid (a cancel
+  // may kill(-pid) at once).
+  ::setpgid(pid, pid);
+  ::close(report.fds[1]);
+  report.fds[1] = -1;
+  int err = 0;
+  ssize_t n;
+  while ((n = ::read(report.fds[0], &err, sizeof err)) < 0 && errno == EINTR) {
+  }
+  if (n == static_cast<ssize_t>(sizeof err)) {
+    while (::waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
+    }
+    return Status::NotFound("cannot run '" + argv[0] + "': " + std::strerror(err));
+  }
   return pid;
 }
 

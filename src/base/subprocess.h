@@ -41,8 +41,9 @@ struct CommandResult {
 
 /// Starts argv[0] (searched in PATH) without a shell: stdin from /dev/null, stdout and stderr
 /// onto `out_fd` and `err_fd`, in its own process group (so a stop reaches what it forks), no
-/// signal blocked, SIGPIPE/SIGINT/SIGTERM/SIGHUP at their defaults, and our environment with
-/// `extra_env` (NAME=VALUE) added or overriding. NotFound when it cannot be started.
+/// signal blocked or pending, SIGPIPE/SIGINT/SIGTERM/SIGHUP at their defaults, and our
+/// environment with `extra_env` (NAME=VALUE) added or overriding. Returns once the program
+/// runs; NotFound when it cannot be started.
 Result<pid_t> SpawnInOwnGroup(const std::vector<std::string>& argv,
                               const std::vector<std::string>& extra_env,
                               const std::string& working_dir, int out_fd, int err_fd);
