@@ -265,7 +265,7 @@ void ServeService::Shutdown(int signal) {
   coordinator_->BeginShutdown();
   // The run in flight ends now, not after serve.run_timeout: a stop must not wait out a slow
   // provider. Its calls end as cancelled; it is still recorded (history, waiting webhooks).
-  if (busy) coordinator_->CancelInFlight(signal);
+  coordinator_->CancelInFlight(signal);  // also one that started since `busy` was read
   if (own_timer_) own_timer_->Interrupt();
   if (options_.timer) options_.timer->Interrupt();
   // Stop accepting at once; the join inside Stop() waits for handlers, and those waiting for
