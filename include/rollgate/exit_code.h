@@ -12,4 +12,8 @@ enum class ExitCode : int {
 
 inline int ToInt(ExitCode code) { return static_cast<int>(code); }
 
+/// A run stopped by signal N exits 128 + N (130 SIGINT, 143 SIGTERM, 129 SIGHUP), after its
+/// evidence is written, as shells report a process killed by that signal.
+inline int ExitCodeForSignal(int signal) { return 128 + signal; }
+
 }  // namespace rollgate

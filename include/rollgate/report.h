@@ -142,6 +142,10 @@ struct RunReport {
   std::string route_left_on;                          // drill: "rollback", "new" or "unknown"
   std::vector<std::string> warnings;  // for the operator, not the verdict (e.g. the history
                                       // could not record the run); already redacted
+  /// The run was cancelled before it finished (a signal, or serve's run_timeout): decision
+  /// "block", whatever the probes that did finish said.
+  bool interrupted = false;
+  std::string signal;  // "SIGINT", "SIGTERM", "SIGHUP" when a signal cancelled it; else ""
 
   bool passed() const { return decision == "pass"; }
   /// Usage tokens the provider reported across every probe of the run (schedule caps).

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "rollgate/cancel.h"
 #include "rollgate/config.h"
 #include "rollgate/report.h"
 #include "rollgate/status.h"
@@ -16,6 +17,10 @@ struct RunOptions {
   std::string evidence_dir = "rollgate-evidence";
   bool write_evidence = true;
   bool append_history = true;    // when the config has `history:`
+  /// Not owned; may be null. Once cancelled, every call, retry backoff and command of the run
+  /// ends at once; the run still finishes its report (`interrupted`, decision "block") and
+  /// writes its evidence. The caller decides what cancels it (the CLI: SIGINT/SIGTERM/SIGHUP).
+  CancelToken* cancel = nullptr;
 };
 
 /// One compared field of `rollgate diff` (new against rollback).
@@ -43,6 +48,7 @@ struct FleetOptions {
   std::string evidence_dir;      // each service's evidence in <dir>/<service>/; empty: none
   int shard_index = 0;           // run only the services of this shard (0-based) ...
   int shard_count = 1;           // ... of this many; a service's shard: docs/fleet.md
+  CancelToken* cancel = nullptr; // as RunOptions::cancel, for every service at once
 };
 
 struct FleetReport {

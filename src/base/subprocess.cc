@@ -3,12 +3,12 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
 
 #include "base/strings.h"
@@ -19,11 +19,16 @@ namespace rollgate::internal {
 
 std::string CommandResult::Describe(int timeout_ms) const {
   if (timed_out) return "timed out after " + FormatDurationMs(timeout_ms);
+  if (cancelled) return "stopped: rollgate was interrupted";
   if (term_signal != 0) return "killed by signal " + std::to_string(term_signal);
   return "exit code " + std::to_string(exit_code);
 }
 
 namespace {
+
+// How long a stopped command's group has between SIGTERM and SIGKILL: long enough for a
+// well-behaved program to clean up, short enough that an interrupt ends rollgate within 1 s.
+constexpr double kStopGraceMs = 300;
 
 double NowMs() {
   using namespace std::chrono;
@@ -51,28 +56,34 @@ void Append(std::string* dst, const char* buf, std::size_t n, std::size_t cap, b
 
 }  // namespace
 
+// Why fork() and not posix_spawnp(): a child is in rollgate's process group from its birth
+// until it calls setpgid(), and a signal sent to that group meanwhile (Ctrl-C on a terminal,
+// twice during the drill's recovery) becomes pending in it, since it starts with rollgate's
+// mask, where SIGINT/SIGTERM/SIGHUP are blocked. posix_spawn unblocks them just before exec and
+// the pending signal kills the command rollgate is relying on. Here the child discards such a
+// signal (setting a pending signal's action to SIG_IGN discards it) before unblocking. After
+// fork() in a threaded process the child makes only async-signal-safe calls: everything it
+// needs (paths, argv, environment) is built before.
 Result<pid_t> SpawnInOwnGroup(const std::vector<std::string>& argv,
                               const std::vector<std::string>& extra_env,
                               const std::string& working_dir, int out_fd, int err_fd) {
   if (argv.empty() || argv[0].empty()) return Status::InvalidArgument("empty command");
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_adddup2(&actions, out_fd, 1);
-  posix_spawn_file_actions_adddup2(&actions, err_fd, 2);
-  if (!working_dir.empty()) posix_spawn_file_actions_addchdir_np(&actions, working_dir.c_str());
-  posix_spawnattr_t attr;
-  posix_spawnattr_init(&attr);
-  posix_spawnattr_setflags(&attr,
-                           POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-  posix_spawnattr_setpgroup(&attr, 0);
-  sigset_t empty_mask, default_signals;
-  sigemptyset(&empty_mask);
-  posix_spawnattr_setsigmask(&attr, &empty_mask);
-  sigemptyset(&default_signals);
-  for (int sig : {SIGPIPE, SIGINT, SIGTERM}) sigaddset(&default_signals, sig);
-  posix_spawnattr_setsigdefault(&attr, &default_signals);
-
+  // Where to look for argv[0]: as given when it has a '/', else each PATH entry (as execvp).
+  std::vector<std::string> candidates;
+  if (argv[0].find('/') != std::string::npos) {
+    candidates.push_back(argv[0]);
+  } else {
+    const char* path = std::getenv("PATH");
+    std::string dirs = path && *path ? path : "/usr/local/bin:/usr/bin:/bin";
+    std::size_t start = 0;
+    while (start <= dirs.size()) {
+      std::size_t colon = dirs.find(':', start);
+      std::string dir = dirs.substr(start, colon == std::string::npos ? std::string::npos : colon - start);
+      candidates.push_back((dir.empty() ? "." : dir) + "/" + argv[0]);
+      if (colon == std::string::npos) break;
+      start = colon + 1;
+    }
+  }
   std::vector<char*> cargv;
   for (const auto& a : argv) cargv.push_back(const_cast<char*>(a.c_str()));
   cargv.push_back(nullptr);
@@ -90,19 +101,65 @@ Result<pid_t> SpawnInOwnGroup(const std::vector<std::string>& argv,
   for (const auto& x : extra_env) envp.push_back(const_cast<char*>(x.c_str()));
   envp.push_back(nullptr);
 
-  pid_t pid = -1;
-  int rc = ::posix_spawnp(&pid, cargv[0], &actions, &attr, cargv.data(), envp.data());
-  posix_spawn_file_actions_destroy(&actions);
-  posix_spawnattr_destroy(&attr);
-  if (rc != 0) return Status::NotFound("cannot run '" + argv[0] + "': " + std::strerror(rc));
+  int dev_null = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  Pipe report;  // the child writes errno here when it cannot exec; exec closes it (CLOEXEC)
+  if (dev_null < 0 || ::pipe2(report.fds, O_CLOEXEC) != 0) {
+    int err = errno;
+    if (dev_null >= 0) ::close(dev_null);
+    return Status::IoError("cannot start '" + argv[0] + "': " + std::strerror(err));
+  }
+  const char* dir = working_dir.empty() ? nullptr : working_dir.c_str();
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    ::setpgid(0, 0);
+    struct sigaction ignore = {}, fallback = {};
+    ignore.sa_handler = SIG_IGN;
+    fallback.sa_handler = SIG_DFL;
+    for (int sig : {SIGINT, SIGTERM, SIGHUP}) {
+      ::sigaction(sig, &ignore, nullptr);    // discards one meant for rollgate's group
+      ::sigaction(sig, &fallback, nullptr);  // ...and the command gets the default
+    }
+    ::sigaction(SIGPIPE, &fallback, nullptr);  // rollgate ignores it; the command must not
+    sigset_t none;
+    sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    int err = 0;
+    if (::dup2(dev_null, 0) < 0 || ::dup2(out_fd, 1) < 0 || ::dup2(err_fd, 2) < 0 || (dir && ::chdir(dir) != 0)) {
+      err = errno;
+    } else {
+      for (const auto& candidate : candidates) {
+        ::execve(candidate.c_str(), cargv.data(), envp.data());
+        if (err == 0 || errno != ENOENT) err = errno;  // as execvp: report EACCES over ENOENT
+      }
+    }
+    [[maybe_unused]] ssize_t w = ::write(report.fds[1], &err, sizeof err);
+    ::_exit(127);
+  }
+  ::close(dev_null);
+  if (pid < 0) return Status::IoError("cannot start '" + argv[0] + "': " + std::strerror(errno));
+  // The group exists from here on, even before the child gets to its own setpgid (a cancel
+  // may kill(-pid) at once).
+  ::setpgid(pid, pid);
+  ::close(report.fds[1]);
+  report.fds[1] = -1;
+  int err = 0;
+  ssize_t n;
+  while ((n = ::read(report.fds[0], &err, sizeof err)) < 0 && errno == EINTR) {
+  }
+  if (n == static_cast<ssize_t>(sizeof err)) {
+    while (::waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
+    }
+    return Status::NotFound("cannot run '" + argv[0] + "': " + std::strerror(err));
+  }
   return pid;
 }
 
 Result<CommandResult> RunCommand(const std::vector<std::string>& argv,
                                  const CommandOptions& options) {
   if (argv.empty() || argv[0].empty()) return Status::InvalidArgument("empty command");
-  Pipe out_pipe, err_pipe;
-  if (::pipe2(out_pipe.fds, O_CLOEXEC) != 0 || ::pipe2(err_pipe.fds, O_CLOEXEC) != 0) {
+  Pipe out_pipe, err_pipe, wake;
+  if (::pipe2(out_pipe.fds, O_CLOEXEC) != 0 || ::pipe2(err_pipe.fds, O_CLOEXEC) != 0 ||
+      ::pipe2(wake.fds, O_CLOEXEC | O_NONBLOCK) != 0) {
     return Status::IoError("cannot create pipe: " + std::string(std::strerror(errno)));
   }
   double start = NowMs();
@@ -114,44 +171,64 @@ Result<CommandResult> RunCommand(const std::vector<std::string>& argv,
   out_pipe.fds[1] = -1;
   ::close(err_pipe.fds[1]);
   err_pipe.fds[1] = -1;
+  // A cancel wakes the poll below at once (the callback only writes a byte: the group is
+  // signalled from this thread, which alone knows whether the command was reaped yet).
+  CancelRegistration wake_on_cancel(options.cancel, [fd = wake.fds[1]] {
+    char byte = 1;
+    [[maybe_unused]] ssize_t w = ::write(fd, &byte, 1);
+  });
 
   CommandResult result;
-  double deadline = start + options.timeout_ms;
-  bool out_open = true, err_open = true, exited = false;
-  int wstatus = 0;
+  const double deadline = start + options.timeout_ms;
+  bool out_open = true, err_open = true;
+  bool exited = false;   // the command itself exited (still a zombie: its group id is ours)
   double exited_at = 0;
+  double stop_at = -1;   // when SIGTERM went to the group (deadline or cancel)
+  bool killed = false;
   char buf[8192];
-  while (out_open || err_open || !exited) {
+  while (true) {
     double now = NowMs();
-    if (now >= deadline) {
-      result.timed_out = true;
-      break;
-    }
     if (!exited) {
-      pid_t w = ::waitpid(pid, &wstatus, WNOHANG);
-      if (w == pid) {
+      siginfo_t info{};
+      if (::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+          info.si_pid == pid) {
         exited = true;
         exited_at = now;
+        // Whatever the command left behind in its group (`sleep 1000 &`) goes with it. Until
+        // we reap the command the group id cannot be reused, so this reaches only its group.
+        ::kill(-pid, SIGKILL);
       }
     }
-    // A grandchild may keep the pipes open after the command exits; give it a short grace
-    // period, then stop reading rather than wait for the deadline.
-    if (exited && now - exited_at > 250) break;
-    if (!out_open && !err_open) {
-      // Only waiting for the exit now.
-      struct timespec ts = {0, 2000000};
-      ::nanosleep(&ts, nullptr);
-      continue;
+    if (!exited && stop_at < 0) {
+      bool cancelled = options.cancel && options.cancel->cancelled();
+      if (now >= deadline || cancelled) {
+        (cancelled ? result.cancelled : result.timed_out) = true;
+        ::kill(-pid, SIGTERM);
+        stop_at = now;
+      }
     }
-    struct pollfd fds[2];
+    if (!exited && stop_at >= 0 && !killed && now - stop_at >= kStopGraceMs) {
+      ::kill(-pid, SIGKILL);
+      killed = true;
+    }
+    // A process outside the group (one that called setsid) may keep the pipes open after the
+    // command exits; give it a short grace period, then stop reading.
+    if (exited && ((!out_open && !err_open) || now - exited_at > 250)) break;
+    struct pollfd fds[3];
     int nfds = 0;
+    fds[nfds++] = {wake.fds[0], POLLIN, 0};
     if (out_open) fds[nfds++] = {out_pipe.fds[0], POLLIN, 0};
     if (err_open) fds[nfds++] = {err_pipe.fds[0], POLLIN, 0};
-    int wait_ms = static_cast<int>(std::min(deadline - now, exited ? 50.0 : 20.0)) + 1;
-    int n = ::poll(fds, static_cast<nfds_t>(nfds), wait_ms);
+    // Short slices: the exit of the command is noticed by asking (waitid above).
+    int n = ::poll(fds, static_cast<nfds_t>(nfds), 20);
     if (n < 0 && errno != EINTR) break;
     for (int i = 0; i < nfds && n > 0; ++i) {
       if (!(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+      if (fds[i].fd == wake.fds[0]) {
+        while (::read(wake.fds[0], buf, sizeof buf) > 0) {
+        }
+        continue;
+      }
       bool is_out = fds[i].fd == out_pipe.fds[0];
       ssize_t r = ::read(fds[i].fd, buf, sizeof buf);
       if (r > 0) {
@@ -162,16 +239,14 @@ Result<CommandResult> RunCommand(const std::vector<std::string>& argv,
       }
     }
   }
-  if (!exited) {
-    ::kill(-pid, SIGKILL);
-    ::kill(pid, SIGKILL);
-    while (::waitpid(pid, &wstatus, 0) < 0 && errno == EINTR) {
-    }
+  if (!exited) ::kill(-pid, SIGKILL);  // only after a poll failure
+  int wstatus = 0;
+  while (::waitpid(pid, &wstatus, 0) < 0 && errno == EINTR) {
   }
   result.duration_ms = NowMs() - start;
   if (WIFEXITED(wstatus)) result.exit_code = WEXITSTATUS(wstatus);
   if (WIFSIGNALED(wstatus)) result.term_signal = WTERMSIG(wstatus);
-  if (result.timed_out) result.term_signal = 0;
+  if (result.timed_out || result.cancelled) result.term_signal = 0;
   return result;
 }
 

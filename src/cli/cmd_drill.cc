@@ -1,9 +1,12 @@
 // `rollgate drill`: the rollback switch drill, with live progress on a terminal and timestamped
-// lines otherwise. SIGINT/SIGTERM stop it safely: the route is switched back to rollback first.
+// lines otherwise. SIGINT/SIGTERM/SIGHUP stop it safely: the route is switched back to rollback
+// and verified first (a second signal does not cut that short), then the evidence is written and
+// rollgate exits 128+N. A closed stdout (`| head -1`) stops nothing.
 #include <unistd.h>
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <csignal>
 #include <cstdio>
 #include <mutex>
@@ -35,7 +38,7 @@ class Progress {
       if (!tty_) Line("step " + std::to_string(s.number) + "/8 " + s.name + ": started");
       return;
     }
-    if (tty_) std::fputs("\r\033[K", stdout);
+    if (tty_) WriteStdout("\r\033[K");
     Line("step " + std::to_string(s.number) + "/8 " + s.name + ": " + ToString(s.status) + " - " + s.detail);
     step_.number = 0;
   }
@@ -53,14 +56,12 @@ class Progress {
     std::string text = "step " + std::to_string(step_.number) + " of 8: " + step_.name +
                        (waiting_.empty() ? "" : ", waiting for " + waiting_) + " (" +
                        internal::FormatDurationMs(elapsed) + ")";
-    std::printf("\r\033[K%s", text.substr(0, 200).c_str());
-    std::fflush(stdout);
+    WriteStdout("\r\033[K" + text.substr(0, 200));
   }
 
  private:
   void Line(const std::string& text) {
-    std::printf("%s %s\n", internal::FormatIsoUtc(internal::SystemClock::Get().NowUnixMs()).c_str(), text.c_str());
-    std::fflush(stdout);
+    WriteStdout(internal::FormatIsoUtc(internal::SystemClock::Get().NowUnixMs()) + " " + text + "\n");
   }
   bool tty_;
   std::mutex mu_;
@@ -78,24 +79,18 @@ int RunDrillCommand(const DrillArgs& args) {
   ci.BeginConsole();  // the progress lines quote provider text too
 
   // Signals are taken by a thread of our own: the drill must restore the route, not die.
-  sigset_t signals = BlockTerminationSignals();
-  std::atomic<bool> cancel{false}, done{false};
-  std::thread signal_thread([&] {
-    timespec wait = {0, 100 * 1000 * 1000};
-    while (!done.load()) {
-      if (sigtimedwait(&signals, nullptr, &wait) > 0) {
-        cancel.store(true);
-        std::fprintf(stderr, "\nrollgate drill: interrupted; switching the route back to rollback before exiting\n");
-      }
-    }
-  });
+  CancelToken cancel;
+  SignalCanceller signals(&cancel, "drill",
+                          "switching the route back to rollback and verifying it before exiting",
+                          "the rollback route is being restored and verified first");
 
   Progress progress(::isatty(STDOUT_FILENO) == 1);
+  std::mutex done_mu;
+  std::condition_variable done_cv;
+  bool done = false;
   std::thread ticker([&] {
-    while (!done.load()) {
-      progress.Tick();
-      std::this_thread::sleep_for(std::chrono::milliseconds(200));
-    }
+    std::unique_lock<std::mutex> lock(done_mu);
+    while (!done_cv.wait_for(lock, std::chrono::milliseconds(200), [&] { return done; })) progress.Tick();
   });
   internal::DrillHooks hooks;
   hooks.on_step = [&](const DrillStep& s, bool finished) { progress.OnStep(s, finished); };
@@ -104,17 +99,30 @@ int RunDrillCommand(const DrillArgs& args) {
   RunOptions options;
   options.command = "drill";
   options.evidence_dir = args.evidence_dir;
+  options.cancel = &cancel;
   RunReport report;
-  Status st = internal::RunDrill(*config, options, internal::RunSeams{}, hooks, &cancel, &report);
-  done.store(true);
+  Status st = internal::RunDrill(*config, options, internal::RunSeams{}, hooks, &report);
+  {
+    std::lock_guard<std::mutex> lock(done_mu);
+    done = true;
+  }
+  done_cv.notify_all();
   ticker.join();
-  signal_thread.join();
   if (!st.ok()) return ReportError(st);
-  std::printf("\n");
-  int rc = PrintReport(report);
-  if (cancel.load()) {
-    std::fprintf(stderr, "rollgate drill: interrupted; the route was left on %s\n", report.route_left_on.c_str());
-    rc = ToInt(ExitCode::kBlock);
+  WriteStdout("\n");
+  int rc = PrintReport(report, cancel.signal());
+  // What the operator must do by hand, where it cannot be missed (also on stderr, which still
+  // reaches the terminal when stdout went to `head` or a file).
+  if (report.route_left_on != "rollback") {
+    const CheckResult* gate = report.FindGate("rollback_switch_drill");
+    std::string line = gate ? gate->detail : "ROUTE STATE UNKNOWN: switch the route back to rollback by hand";
+    bool color = UseColor(STDOUT_FILENO);
+    WriteStdout("\n" + std::string(color ? "\033[1;31m" : "") + line + (color ? "\033[0m" : "") + "\n");
+    std::fprintf(stderr, "rollgate drill: %s\n", line.c_str());
+  }
+  if (report.interrupted) {
+    std::fprintf(stderr, "rollgate drill: interrupted by %s; the route was left on %s (observed); decision block\n",
+                 report.signal.c_str(), report.route_left_on.c_str());
   }
   return ci.Publish(report, args.evidence_dir, rc);
 }

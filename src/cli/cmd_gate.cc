@@ -17,7 +17,23 @@ namespace rollgate::cli {
 
 namespace {
 
+// SIGINT/SIGTERM/SIGHUP cancel the run; its evidence is still written, then exit 128+N.
+struct Interruptible {
+  explicit Interruptible(const char* command)
+      : signals(&token, command, "stopping every call now; the evidence is still written (decision block)",
+                "already stopping") {}
+  CancelToken token;
+  SignalCanceller signals;  // after token: stops its thread before the token goes
+};
+
+void SayInterrupted(const char* command, const RunReport& report) {
+  if (!report.interrupted) return;
+  std::fprintf(stderr, "rollgate %s: interrupted by %s; decision block%s\n", command, report.signal.c_str(),
+               report.evidence_files.empty() ? "" : ", evidence written");
+}
+
 int RunFleetCommand(const GateArgs& args) {
+  Interruptible interrupt("gate");
   FleetOptions options;
   options.concurrency = static_cast<std::size_t>(args.concurrency);
   options.evidence_dir = args.evidence_dir;
@@ -30,33 +46,34 @@ int RunFleetCommand(const GateArgs& args) {
     options.shard_count = shard->count;
     summary_name = "fleet-summary-shard-" + std::to_string(shard->index) + "-of-" + std::to_string(shard->count) + ".md";
   }
+  options.cancel = &interrupt.token;
   FleetReport report;
   Status st = RunFleet(args.config_dir, options, &report);
   if (!st.ok()) return ReportError(st);
   CiOutputs ci(args.dotenv);
   ci.BeginConsole();
   if (!args.shard.empty()) {
-    std::printf("shard %d/%d: %zu of %zu services\n", options.shard_index, options.shard_count, report.runs.size(),
-                report.services_total);
+    WriteStdout("shard " + std::to_string(options.shard_index) + "/" + std::to_string(options.shard_count) + ": " +
+                std::to_string(report.runs.size()) + " of " + std::to_string(report.services_total) + " services\n");
   }
   internal::ConsoleStyle style;
   style.color = UseColor(STDOUT_FILENO);
-  std::string text = internal::RenderFleetSummary(report.runs, /*markdown=*/false, style);
-  std::fwrite(text.data(), 1, text.size(), stdout);
+  WriteStdout(internal::RenderFleetSummary(report.runs, /*markdown=*/false, style));
   if (!args.evidence_dir.empty()) {
     std::string md = internal::RenderFleetSummary(report.runs, /*markdown=*/true, style);
     internal::RemoveStaleTempFiles(args.evidence_dir);  // a killed fleet run's summary temp file
     st = internal::WriteFileAtomic(args.evidence_dir + "/" + summary_name, md);
     if (!st.ok()) return ReportError(Status::IoError("cannot write the fleet summary: " + st.message()));
-    std::printf("evidence: %s/<service>/, %s/%s\n", args.evidence_dir.c_str(), args.evidence_dir.c_str(),
-                summary_name.c_str());
+    WriteStdout("evidence: " + args.evidence_dir + "/<service>/, " + args.evidence_dir + "/" + summary_name + "\n");
   }
-  std::fflush(stdout);
   for (const RunReport& r : report.runs) {
     for (const std::string& w : r.warnings) std::fprintf(stderr, "rollgate: warning: %s: %s\n", r.service.c_str(), w.c_str());
   }
-  return ci.PublishFleet(report.runs, report.decision, args.evidence_dir,
-                         report.decision == "pass" ? ToInt(ExitCode::kPass) : ToInt(ExitCode::kBlock));
+  int rc = report.decision == "pass" ? ToInt(ExitCode::kPass) : ToInt(ExitCode::kBlock);
+  for (const auto& run : report.runs) {
+    if (run.interrupted) rc = ExitCodeForSignal(interrupt.token.signal());
+  }
+  return ci.PublishFleet(report.runs, report.decision, args.evidence_dir, rc);
 }
 
 }  // namespace
@@ -70,15 +87,19 @@ int RunGateCommand(const GateArgs& args) {
     return RunFleetCommand(args);
   }
   if (args.config.empty()) return ReportError(Status::InvalidArgument("--config FILE (or --config-dir DIR) is required"));
+  Interruptible interrupt("gate");
   RunOptions options;
   options.command = "gate";
   options.evidence_dir = args.evidence_dir;
+  options.cancel = &interrupt.token;
   RunReport report;
   Status st = RunFromFile(args.config, options, &report);
   if (!st.ok()) return ReportError(st);
   CiOutputs ci(args.dotenv);
   ci.BeginConsole();
-  return ci.Publish(report, args.evidence_dir, PrintReport(report));
+  int rc = PrintReport(report, interrupt.token.signal());
+  SayInterrupted("gate", report);
+  return ci.Publish(report, args.evidence_dir, rc);
 }
 
 namespace {
@@ -106,9 +127,11 @@ Config AdHocConfig(const CheckArgs& args) {
 }  // namespace
 
 int RunCheckCommand(const CheckArgs& args) {
+  Interruptible interrupt("check");
   RunOptions options;
   options.command = "check";
   options.evidence_dir = args.evidence_dir;
+  options.cancel = &interrupt.token;
   RunReport report;
   Status st;
   if (!args.config.empty()) {
@@ -135,7 +158,9 @@ int RunCheckCommand(const CheckArgs& args) {
   if (!st.ok()) return ReportError(st);
   CiOutputs ci(args.dotenv);
   ci.BeginConsole();
-  return ci.Publish(report, args.evidence_dir, PrintReport(report));
+  int rc = PrintReport(report, interrupt.token.signal());
+  SayInterrupted("check", report);
+  return ci.Publish(report, args.evidence_dir, rc);
 }
 
 }  // namespace rollgate::cli

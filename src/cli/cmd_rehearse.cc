@@ -27,7 +27,10 @@ int RunRehearseCommand(const RehearseArgs& args) {
   if (args.format != "table" && args.format != "json") {
     return ReportError(Status::InvalidArgument("--format " + args.format + ": use table or json"));
   }
+  CancelToken cancel;
+  SignalCanceller signals(&cancel, "rehearse", "stopping every mode now", "already stopping");
   internal::RehearseOptions options;
+  options.cancel = &cancel;
   options.config_path = args.config;
   options.evidence_dir = args.evidence_dir;
   options.sample_app = FindSampleApp();
@@ -37,8 +40,8 @@ int RunRehearseCommand(const RehearseArgs& args) {
   if (!st.ok()) return ReportError(st);
   std::string text = args.format == "json" ? internal::RenderRehearseJson(report)
                                            : internal::RenderRehearseTable(report, UseColor(STDOUT_FILENO));
-  std::fwrite(text.data(), 1, text.size(), stdout);
-  std::fflush(stdout);
+  WriteStdout(text);
+  if (report.interrupted) return ExitCodeForSignal(cancel.signal());
   return report.missed > 0 ? ToInt(ExitCode::kBlock) : ToInt(ExitCode::kPass);
 }
 

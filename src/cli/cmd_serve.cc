@@ -1,6 +1,6 @@
 // `rollgate serve`: the long-running mode (docs/serve.md). Prints one ready line on stdout,
-// logs one line per event on stderr, and on SIGINT/SIGTERM finishes the run in flight
-// (bounded by serve.run_timeout), flushes the history and exits 0.
+// logs one line per event on stderr, and on SIGINT/SIGTERM/SIGHUP cancels the run in flight
+// (recorded as an interrupted block), flushes the history and exits 0 (docs/serve.md).
 #include <cstdio>
 #include <mutex>
 
@@ -40,7 +40,7 @@ int RunServeCommand(const ServeArgs& args) {
   }
 
   // Before any thread starts, so every thread inherits the mask and only WaitForSignal sees
-  // SIGINT/SIGTERM.
+  // SIGINT/SIGTERM/SIGHUP.
   sigset_t signals = BlockTerminationSignals();
 
   internal::ServeOptions options;
@@ -59,8 +59,8 @@ int RunServeCommand(const ServeArgs& args) {
   std::fflush(stdout);
 
   int sig = WaitForSignal(signals);
-  LogLine(std::string("received ") + (sig == SIGINT ? "SIGINT" : "SIGTERM"));
-  service.Shutdown();
+  LogLine("received " + SignalName(sig));
+  service.Shutdown(sig);
   return 0;
 }
 

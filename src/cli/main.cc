@@ -1,8 +1,10 @@
 // rollgate's command line: flag parsing only. Each command lives in cmd_*.cc; the work is in
-// the libraries. Exit codes: 0 pass, 1 block, 2 usage or config error, 3 internal error.
+// the libraries. Exit codes: 0 pass, 1 block, 2 usage or config error, 3 internal error, 128+N
+// when signal N interrupted the run (docs/exit-codes.md).
+#include <CLI/CLI.hpp>
 #include <unistd.h>
 
-#include <CLI/CLI.hpp>
+#include <csignal>
 #include <cstdio>
 #include <exception>
 #include <optional>
@@ -18,6 +20,10 @@ namespace rollgate::cli {
 namespace {
 
 int Main(int argc, char** argv) {
+  // A closed stdout (`rollgate drill … | head -1`) must never stop a run, least of all a drill
+  // that just moved the route: writes then fail with EPIPE, which WriteStdout notes and skips.
+  // Commands rollgate starts get SIGPIPE back at its default (base/subprocess.cc).
+  std::signal(SIGPIPE, SIG_IGN);
   CLI::App app{
       "rollgate: prove a release and its rollback can still make a minimal Chat Completions call"};
   app.set_version_flag("--version", std::string(kToolName) + " " + kToolVersion);

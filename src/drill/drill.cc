@@ -9,6 +9,8 @@
 // (docs/app-probes.md) and holds the answer to the same checks as every other probe. An answer
 // the previous release served while the switch drains is retried, bounded (SmokeVia).
 // On a failure or an interrupt the drill switches back to rollback and verifies it serves.
+// `route_left_on` is what the user-facing path was last seen serving after a switch back, never
+// what the switch command claimed: a switch that exits 0 and changes nothing leaves "new".
 #include "drill/drill.h"
 
 #include <algorithm>
@@ -31,7 +33,7 @@ namespace {
 
 class Drill {
  public:
-  Drill(const Config& config, const RunSeams& seams, const DrillHooks& hooks, const std::atomic<bool>* cancel,
+  Drill(const Config& config, const RunSeams& seams, const DrillHooks& hooks, CancelToken* cancel,
         RunReport* report)
       : config_(config),
         drill_(*config.drill),
@@ -57,14 +59,17 @@ class Drill {
     if (!Step(6, "switch the route back to rollback", [&] { return Switch(drill_.to_rollback, "rollback"); })) {
       return Recover();
     }
+    std::string observed;
     if (!Step(7, "smoke rollback through the user-facing path",
-              [&] { return SmokeVia("rollback", rollback_version); })) {
-      // The route is where it belongs, and that release fails: nothing to switch back to.
-      report_->route_left_on = "rollback";
-      rollback_unsafe_ = true;
+              [&] { return SmokeVia("rollback", rollback_version, &observed); })) {
+      // Interrupted: whatever this step saw, restore and verify the way recovery does.
+      if (interrupted()) return Recover();
+      report_->route_left_on = RouteFrom(observed);
+      // On rollback, and that release fails: nothing safer to switch to.
+      rollback_unsafe_ = report_->route_left_on == "rollback";
       return;
     }
-    report_->route_left_on = "rollback";
+    report_->route_left_on = RouteFrom(observed);
     Step(8, "report: expand traffic", [&] {
       return Outcome{true, "the route moved to " + new_version + " and back to " + rollback_version +
                                " with the user-facing smoke passing each time: expand traffic"};
@@ -106,19 +111,23 @@ class Drill {
     return true;
   }
 
-  // After any failure or interrupt: the route goes back to rollback and must serve it.
+  // After any failure or interrupt: the route goes back to rollback and must serve it. A
+  // signal now is not obeyed (the CLI logs it): leaving mid-recovery is what the drill exists
+  // to prevent, and every action and wait here is bounded.
   void Recover() {
     recovering_ = true;
     bool switched = Step(6, "recovery: switch the route back to rollback",
                          [&] { return Switch(drill_.to_rollback, "rollback"); });
     if (!switched) {
+      switch_back_failed_ = true;
       report_->route_left_on = "unknown";
       return;
     }
-    report_->route_left_on = "rollback";
+    std::string observed;
     bool serves = Step(7, "recovery: verify rollback serves through the user-facing path",
-                       [&] { return SmokeVia("rollback", Version("rollback")); });
-    if (!serves) rollback_unsafe_ = true;
+                       [&] { return SmokeVia("rollback", Version("rollback"), &observed); });
+    report_->route_left_on = RouteFrom(observed);
+    if (!serves && report_->route_left_on == "rollback") rollback_unsafe_ = true;
   }
 
   CheckResult DrillGate() const {
@@ -133,8 +142,16 @@ class Drill {
     }
     g.status = CheckStatus::kFail;
     std::string where = "step " + std::to_string(failed->number) + " (" + failed->name + ") failed: " + failed->detail;
-    if (report_->route_left_on == "unknown") {
-      g.detail = "ROUTE STATE UNKNOWN: " + where + "; switching back to rollback also failed: switch it by hand";
+    if (interrupted()) where = "interrupted by " + SignalText() + "; " + where;
+    const std::string by_hand = "switch it by hand: " + DescribeRouteAction(drill_.to_rollback);
+    if (report_->route_left_on == "new") {
+      g.detail = "ROUTE STATE: still on new — " + by_hand + " (the switch to rollback succeeded, but " +
+                 drill_.settle_url + " still serves " + Version("new") + "); " + where;
+    } else if (report_->route_left_on == "unknown") {
+      g.detail = "ROUTE STATE UNKNOWN: " + where +
+                 (switch_back_failed_ ? "; switching back to rollback also failed: "
+                                      : "; the user-facing path did not show which release serves: ") +
+                 by_hand;
     } else if (rollback_unsafe_) {
       g.detail = "ROLLBACK IS NOT SAFE: " + where +
                  "; the route is on the rollback release and it does not serve through the user-facing path";
@@ -144,7 +161,7 @@ class Drill {
     return g;
   }
 
-  bool interrupted() const { return cancel_ && cancel_->load(); }
+  bool interrupted() const { return cancel_ && cancel_->cancelled(); }
 
  private:
   struct Outcome {
@@ -155,6 +172,18 @@ class Drill {
   std::string Version(const std::string& release) const {
     const ReleaseReport* r = report_->FindRelease(release);
     return r ? r->version : "";
+  }
+
+  // Which release a version seen on the user-facing path belongs to.
+  std::string RouteFrom(const std::string& observed) const {
+    if (!observed.empty() && observed == Version("rollback")) return "rollback";
+    if (!observed.empty() && observed == Version("new")) return "new";
+    return "unknown";
+  }
+
+  std::string SignalText() const {
+    std::string name = cancel_ ? SignalName(cancel_->signal()) : "";
+    return name.empty() ? "a cancel" : name;
   }
 
   void Record(const DrillStep& s) {
@@ -172,17 +201,18 @@ class Drill {
     if (hooks_.on_step) hooks_.on_step(s, false);
     if (interrupted() && !recovering_) {
       s.status = CheckStatus::kFail;
-      s.detail = "interrupted (SIGINT/SIGTERM) before this step";
+      s.detail = "interrupted (" + SignalText() + ") before this step";
     } else {
       Outcome o = fn();
       s.status = o.ok ? CheckStatus::kPass : CheckStatus::kFail;
       s.detail = o.detail;
       if (o.ok && interrupted() && !recovering_) {
         // The step finished, but the operator asked to stop: stop here, safely.
+        s.finished_unix_ms = clock_.NowUnixMs();
         Record(s);
         DrillStep stop = s;
         stop.status = CheckStatus::kFail;
-        stop.detail = "interrupted (SIGINT/SIGTERM) after this step";
+        stop.detail = "interrupted (" + SignalText() + ") after this step";
         stop.started_unix_ms = stop.finished_unix_ms = clock_.NowUnixMs();
         Record(stop);
         return false;
@@ -205,7 +235,11 @@ class Drill {
   // answer served by another release means "not converged yet", not "failed": wait a poll
   // interval, settle again and call again, at most kMaxSmokeCalls calls in all and never past
   // settle.timeout_ms from the first poll.
-  Outcome SmokeVia(const std::string& release, const std::string& version) {
+  // `observed` gets the version the path was last seen serving ("" when it never said).
+  Outcome SmokeVia(const std::string& release, const std::string& version, std::string* observed = nullptr) {
+    std::string ignored;
+    if (!observed) observed = &ignored;
+    CancelToken* cancel = recovering_ ? nullptr : cancel_;
     constexpr int kMaxSmokeCalls = 3;
     const double deadline = clock_.NowMonoMs() + drill_.settle_timeout_ms;
     int other_calls = 0;                     // earlier smoke calls that another release served
@@ -214,8 +248,8 @@ class Drill {
       if (hooks_.on_wait) hooks_.on_wait("the route to serve " + version + " at " + drill_.settle_url);
       int left = std::max(0, static_cast<int>(deadline - clock_.NowMonoMs()));
       SettleResult settled = WaitForVersion(drill_.settle_url, drill_.version_header, drill_.user_facing_headers,
-                                            version, left, drill_.settle_poll_ms, recovering_ ? nullptr : cancel_,
-                                            clock_);
+                                            version, left, drill_.settle_poll_ms, cancel, clock_);
+      if (!settled.served.empty()) *observed = settled.served;
       auto note = [&] {
         if (other_calls == 0) return std::string();
         return " (" + Plural(other_calls, "earlier smoke call", "earlier smoke calls") + " reached " +
@@ -224,7 +258,8 @@ class Drill {
       if (!settled.ok) return {false, settled.detail + note()};
       if (hooks_.on_wait) hooks_.on_wait("the smoke call through " + drill_.user_facing_url);
       std::string served;
-      Outcome o = SmokeCall(release, version, &served);
+      Outcome o = SmokeCall(release, version, cancel, &served);
+      if (!served.empty()) *observed = served;
       if (o.ok) return {true, settled.detail + "; " + o.detail + note()};
       bool other_release = !served.empty() && served != version;
       bool again = other_release && other_calls + 1 < kMaxSmokeCalls && !(interrupted() && !recovering_) &&
@@ -235,13 +270,14 @@ class Drill {
       if (std::find(reached_other.begin(), reached_other.end(), shown) == reached_other.end()) {
         reached_other.push_back(shown);
       }
-      SleepUnlessCancelled(drill_.settle_poll_ms, recovering_ ? nullptr : cancel_);
+      SleepUnlessCancelled(drill_.settle_poll_ms, cancel);
     }
   }
 
   // One smoke call through drill.user_facing.url, held to the release's checks. `served` gets
   // the version header's value (empty when the path sent none or did not answer).
-  Outcome SmokeCall(const std::string& release, const std::string& version, std::string* served) {
+  Outcome SmokeCall(const std::string& release, const std::string& version, CancelToken* cancel,
+                    std::string* served) {
     const ReleaseConfig* base = config_.FindRelease(release);
     ReleaseConfig via = *base;
     via.probe = "http";
@@ -262,6 +298,7 @@ class Drill {
     req.release = release;
     req.version = version;
     CurlTransport transport;
+    CancelRegistration stop(cancel, [&transport] { transport.Cancel(); });
     std::optional<AppProbeOutcome> app;
     LaunchHttpProbe(&transport, via.http, drill_.user_facing_headers, via.timeout_ms, req, contract_.response_fields,
                     [&](AppProbeOutcome o) { app = std::move(o); });
@@ -283,17 +320,18 @@ class Drill {
   const Environment& env_;
   const Clock& clock_;
   const DrillHooks& hooks_;
-  const std::atomic<bool>* cancel_;
+  CancelToken* cancel_;  // null: not cancellable
   RunReport* report_;
   Contract contract_;
   bool recovering_ = false;
   bool rollback_unsafe_ = false;
+  bool switch_back_failed_ = false;
 };
 
 }  // namespace
 
 Status RunDrill(const Config& config, const RunOptions& options, const RunSeams& seams, const DrillHooks& hooks,
-                const std::atomic<bool>* cancel, RunReport* report) {
+                RunReport* report) {
   if (!config.drill) {
     return Status::InvalidArgument(config.file + ": no `drill:` section; see docs/drill.md for switch, user_facing "
                                    "and settle");
@@ -309,11 +347,19 @@ Status RunDrill(const Config& config, const RunOptions& options, const RunSeams&
   Redactor redactor;
   RunSeams gate_seams = seams;
   gate_seams.redactor_out = &redactor;
+  const Clock& clock = seams.clock ? *seams.clock : SystemClock::Get();
+  if (hooks.on_step) {
+    DrillStep first;
+    first.number = 1;
+    first.name = "smoke new release (traffic not yet moved)";
+    first.started_unix_ms = clock.NowUnixMs();
+    hooks.on_step(first, false);  // steps 1-3 run together, as the gate
+  }
   ROLLGATE_RETURN_IF_ERROR(RunPipeline(config, gate_options, gate_seams, report));
   report->command = "drill";
-  report->route_left_on = "rollback";
+  report->route_left_on = "unknown";  // until a switch back to rollback is seen serving
 
-  Drill drill(config, seams, hooks, cancel, report);
+  Drill drill(config, seams, hooks, options.cancel, report);
   if (drill.GateSteps()) {
     drill.RunRouteSteps();
   } else {
@@ -324,10 +370,14 @@ Status RunDrill(const Config& config, const RunOptions& options, const RunSeams&
     if (g.id == "rollback_switch_drill") g = drill_gate;
   }
   report->decision = Decide(report->gates);
+  if (options.cancel && options.cancel->cancelled()) {
+    report->interrupted = true;
+    report->signal = SignalName(options.cancel->signal());
+    report->decision = "block";  // an interrupted drill is never a pass
+  }
   for (auto& s : report->drill_steps) s.detail = redactor.Redact(s.detail);
   RedactReport(redactor, report);
-  const SystemClock& clock = SystemClock::Get();
-  report->finished_unix_ms = seams.clock ? seams.clock->NowUnixMs() : clock.NowUnixMs();
+  report->finished_unix_ms = clock.NowUnixMs();
   if (options.write_evidence) {
     Status st = WriteEvidence(options.evidence_dir, redactor, report);
     if (!st.ok()) return Status::IoError("cannot write evidence: " + st.message());

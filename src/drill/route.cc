@@ -11,8 +11,9 @@ namespace rollgate::internal {
 
 namespace {
 
-HttpExchange Fetch(HttpRequest req) {
+HttpExchange Fetch(HttpRequest req, CancelToken* cancel = nullptr) {
   CurlTransport transport;
+  CancelRegistration stop(cancel, [&transport] { transport.Cancel(); });
   std::optional<HttpExchange> out;
   transport.Start(std::move(req), nullptr, [&](HttpExchange ex) { out = std::move(ex); });
   transport.Run();
@@ -62,7 +63,7 @@ ActionResult RunRouteAction(const DrillAction& action, int timeout_ms, const Env
 
 SettleResult WaitForVersion(const std::string& url, const std::string& header,
                             const std::map<std::string, std::string>& headers, const std::string& want,
-                            int timeout_ms, int poll_ms, const std::atomic<bool>* cancel, const Clock& clock) {
+                            int timeout_ms, int poll_ms, CancelToken* cancel, const Clock& clock) {
   SettleResult out;
   double deadline = clock.NowMonoMs() + timeout_ms;
   std::string last_problem;
@@ -73,7 +74,7 @@ SettleResult WaitForVersion(const std::string& url, const std::string& header,
     req.url = url;
     req.timeout_ms = std::max(1000, std::min(poll_ms * 4, 5000));
     for (const auto& [k, v] : headers) req.headers.emplace_back(k, v);
-    HttpExchange ex = Fetch(std::move(req));
+    HttpExchange ex = Fetch(std::move(req), cancel);
     if (!ex.transport_ok()) {
       last_problem = ex.error_detail;
     } else if (const std::string* v = FindHeader(ex.headers, header)) {
@@ -87,8 +88,9 @@ SettleResult WaitForVersion(const std::string& url, const std::string& header,
     } else {
       last_problem = "answered " + std::to_string(ex.status) + " without a " + header + " header";
     }
-    if (cancel && cancel->load()) {
-      out.detail = "interrupted while waiting for " + want + " on " + url + " (" + last_problem + ")";
+    if (cancel && cancel->cancelled()) {
+      out.detail = "interrupted (" + SignalName(cancel->signal()) + ") while waiting for " + want + " on " + url +
+                   " (" + last_problem + ")";
       return out;
     }
     if (clock.NowMonoMs() + poll_ms > deadline) break;
@@ -99,11 +101,29 @@ SettleResult WaitForVersion(const std::string& url, const std::string& header,
   return out;
 }
 
-void SleepUnlessCancelled(int ms, const std::atomic<bool>* cancel) {
-  // Small slices, so an interrupt is noticed within ~50 ms.
-  for (int slept = 0; slept < ms && !(cancel && cancel->load()); slept += 50) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(std::min(50, ms - slept)));
+void SleepUnlessCancelled(int ms, const CancelToken* cancel) {
+  if (cancel) {
+    cancel->WaitFor(ms);
+  } else if (ms > 0) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(ms));
   }
+}
+
+std::string DescribeRouteAction(const DrillAction& action) {
+  if (action.is_http()) return action.method + " " + action.url;
+  std::vector<std::string> words;
+  for (const auto& arg : action.command) {
+    bool plain = !arg.empty() && arg.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                                       "0123456789@%+=:,./_-") == std::string::npos;
+    if (plain) {
+      words.push_back(arg);
+      continue;
+    }
+    std::string quoted = "'";
+    for (char c : arg) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    words.push_back(quoted + "'");
+  }
+  return Join(words, " ");
 }
 
 }  // namespace rollgate::internal

@@ -2,11 +2,11 @@
 // the user-facing path serves the expected release, and smoking that path.
 #pragma once
 
-#include <atomic>
 #include <string>
 
 #include "base/clock.h"
 #include "base/environment.h"
+#include "rollgate/cancel.h"
 #include "rollgate/config.h"
 
 namespace rollgate::internal {
@@ -16,7 +16,9 @@ struct ActionResult {
   std::string detail;  // what ran and how it ended (stderr or body first bytes on failure)
 };
 
-/// Runs one switch action, bounded by `timeout_ms`. Commands run without a shell in `dir`.
+/// Runs one switch action, bounded by `timeout_ms`. Commands run without a shell in `dir`. It is
+/// never cancelled half-way (a half-done switch is the worst state to leave a route in): the
+/// drill lets it finish, then restores the rollback route.
 ActionResult RunRouteAction(const DrillAction& action, int timeout_ms, const Environment& env,
                             const std::string& dir);
 
@@ -28,14 +30,19 @@ struct SettleResult {
 };
 
 /// Polls `url` until its `header` equals `want`, every poll_ms, at most timeout_ms (and not
-/// past `cancel`). Each poll is a GET bounded by a few poll intervals. One matching answer ends
+/// past `cancel`, which may be null; a cancel also ends a poll in flight). Each poll is a GET
+/// bounded by a few poll intervals. One matching answer ends
 /// the wait, though while a switch drains the previous release may still answer some requests
 /// (the drill's smoke call then retries: drill.cc SmokeVia).
 SettleResult WaitForVersion(const std::string& url, const std::string& header,
                             const std::map<std::string, std::string>& headers, const std::string& want,
-                            int timeout_ms, int poll_ms, const std::atomic<bool>* cancel, const Clock& clock);
+                            int timeout_ms, int poll_ms, CancelToken* cancel, const Clock& clock);
 
-/// Sleeps `ms` in slices of at most 50 ms, returning early once `cancel` (may be null) is set.
-void SleepUnlessCancelled(int ms, const std::atomic<bool>* cancel);
+/// Sleeps `ms`, returning as soon as `cancel` (may be null) is cancelled.
+void SleepUnlessCancelled(int ms, const CancelToken* cancel);
+
+/// The switch action as an operator would type it: the argv shell-quoted where needed, or
+/// "METHOD URL" for an HTTP action.
+std::string DescribeRouteAction(const DrillAction& action);
 
 }  // namespace rollgate::internal

@@ -57,6 +57,10 @@ std::string RenderConsole(const RunReport& report, const ConsoleStyle& style) {
     out += "  " + Pad(g.id, 24) + StatusWord(style, g) + " " + g.detail + "\n";
   }
   out += "\n";
+  if (report.interrupted) {
+    out += Paint(style, "1;33", "INTERRUPTED") + (report.signal.empty() ? "" : " by " + report.signal) +
+           ": the run was stopped before it finished; nothing here is a pass.\n";
+  }
   if (report.passed()) {
     out += Paint(style, "1;32", "DECISION: PASS") +
            (report.command == "check" ? "  the release can make the documented call.\n"

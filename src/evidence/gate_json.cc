@@ -105,6 +105,10 @@ std::string RenderGateJson(const RunReport& report) {
   j["started_at"] = FormatIsoUtc(report.started_unix_ms);
   j["finished_at"] = FormatIsoUtc(report.finished_unix_ms);
   j["decision"] = report.decision;
+  if (report.interrupted) {  // only then: an uninterrupted run has neither key
+    j["interrupted"] = true;
+    if (!report.signal.empty()) j["signal"] = report.signal;
+  }
   j["gates"] = Checks(report.gates);
   json releases = json::array();
   for (const auto& r : report.releases) releases.push_back(ReleaseJson(r));

@@ -38,6 +38,10 @@ const char* Mark(const CheckResult& c) {
 std::string RenderSummaryMarkdown(const RunReport& report) {
   std::string out = "## rollgate " + report.command + ": " + Cell(report.service) + " — " +
                     (report.passed() ? "PASS" : "BLOCK") + "\n\n";
+  if (report.interrupted) {
+    out += "**Interrupted" + (report.signal.empty() ? std::string() : " by " + report.signal) +
+           "**: the run was stopped before it finished, so it is recorded as a block.\n\n";
+  }
   out += "| gate | decision | evidence |\n|---|---|---|\n";
   for (const auto& g : report.gates) {
     out += "| `" + g.id + "` | " + Mark(g) + " | " + Cell(g.detail) + " |\n";

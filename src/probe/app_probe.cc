@@ -30,7 +30,9 @@ AppProbeOutcome RunExecProbe(const Environment& env, const Clock& clock, const E
   }
   out.answer = ParseAppAnswer(r->out, response_fields);
   std::string err = SanitizeForDisplay(Trim(r->err), 160);
-  if (r->timed_out) {
+  if (r->cancelled) {
+    out.failure = "the smoke command `" + shown + "` was " + r->Describe(config.timeout_ms);
+  } else if (r->timed_out) {
     out.failure = "the smoke command `" + shown + "` " + r->Describe(config.timeout_ms) + " (command_timeout_ms)";
   } else if (!out.answer.valid) {
     out.failure = "the smoke command `" + shown + "` (" + r->Describe(config.timeout_ms) + ") " + out.answer.problem +

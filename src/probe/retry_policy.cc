@@ -76,6 +76,9 @@ RetryDecision DecideRetry(const RetryPolicy& policy, int attempt, const HttpExch
       case TransportError::kIdleTimeout:
         d.reason = "a stream that started is never retried";
         return d;
+      case TransportError::kCancelled:
+        d.reason = "not retried: rollgate was interrupted";
+        return d;
       default:
         d.reason = std::string(TransportErrorName(ex.error)) + " would fail again";
         return d;

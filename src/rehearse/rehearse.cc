@@ -183,10 +183,16 @@ RehearseRow RunMode(const Mode& mode, const Prepared& prepared, const RehearseOp
     if (c == ':') c = '-';
   }
   run_options.evidence_dir = options.evidence_dir + "/" + slug + "-" + row.release;
+  run_options.cancel = options.cancel;
   RunReport report;
   st = RunPipeline(config, run_options, RunSeams{}, &report);
   mock::MockStats stats = mock.stats();
   mock.Stop();
+  if (st.ok() && report.interrupted) {
+    row.result = "interrupted";
+    row.detail = "not rehearsed to the end: interrupted by " + report.signal;
+    return row;
+  }
   if (!st.ok()) {
     row.result = "missed";
     row.detail = "the gate could not run: " + st.message();
@@ -255,6 +261,11 @@ Status Rehearse(const RehearseOptions& options, RehearseReport* report) {
   std::atomic<std::size_t> next{0};
   auto worker = [&] {
     for (std::size_t i = next++; i < modes.size(); i = next++) {
+      if (options.cancel && options.cancel->cancelled()) {
+        rows[i] = {modes[i].name, modes[i].target, modes[i].expect.Describe(modes[i].target), "interrupted",
+                   "not rehearsed: interrupted by " + SignalName(options.cancel->signal())};
+        continue;
+      }
       rows[i] = RunMode(modes[i], prepared, options, work_root, static_cast<int>(i));
     }
   };
@@ -272,6 +283,11 @@ Status Rehearse(const RehearseOptions& options, RehearseReport* report) {
     if (row.result == "caught") ++report->caught;
     if (row.result == "missed") ++report->missed;
     if (row.result == "not_applicable") ++report->not_applicable;
+    if (row.result == "interrupted") ++report->interrupted_rows;
+  }
+  if (options.cancel && options.cancel->cancelled()) {
+    report->interrupted = true;
+    report->signal = SignalName(options.cancel->signal());
   }
   report->rows = std::move(rows);
   return Status::Ok();
@@ -291,6 +307,11 @@ std::string RenderRehearseJson(const RehearseReport& report) {
   j["caught"] = report.caught;
   j["missed"] = report.missed;
   j["not_applicable"] = report.not_applicable;
+  if (report.interrupted) {
+    j["interrupted"] = true;
+    if (!report.signal.empty()) j["signal"] = report.signal;
+    j["not_rehearsed"] = report.interrupted_rows;
+  }
   return j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
 }
 
@@ -304,13 +325,18 @@ std::string RenderRehearseTable(const RehearseReport& report, bool color) {
   };
   std::string out = pad("MODE", 30) + pad("RELEASE", 9) + pad("EXPECTED", 34) + pad("RESULT", 14) + "DETAIL\n";
   for (const auto& r : report.rows) {
-    std::string result = r.result == "caught"   ? paint("32", pad("caught", 14))
-                         : r.result == "missed" ? paint("1;31", pad("MISSED", 14))
-                                                : paint("2", pad("n/a", 14));
+    std::string result = r.result == "caught"        ? paint("32", pad("caught", 14))
+                         : r.result == "missed"      ? paint("1;31", pad("MISSED", 14))
+                         : r.result == "interrupted" ? paint("33", pad("interrupted", 14))
+                                                     : paint("2", pad("n/a", 14));
     out += pad(r.mode, 30) + pad(r.release, 9) + pad(r.expected, 34) + result + r.detail + "\n";
   }
   out += "\n" + std::to_string(report.caught) + " caught, " + std::to_string(report.missed) + " missed, " +
          std::to_string(report.not_applicable) + " not applicable\n";
+  if (report.interrupted) {
+    out += "INTERRUPTED by " + report.signal + ": " + std::to_string(report.interrupted_rows) +
+           " modes not rehearsed to the end; this is not a complete answer\n";
+  }
   return out;
 }
 

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "rollgate/cancel.h"
 #include "rollgate/status.h"
 
 namespace rollgate::internal {
@@ -15,13 +16,14 @@ struct RehearseOptions {
   std::string evidence_dir;  // each mode's evidence under <dir>/<mode>; empty: none written
   std::string sample_app;    // the sample app binary, for the rows that go through an app
   int parallel = 6;          // modes rehearsed at once
+  CancelToken* cancel = nullptr;  // not owned; cancelled: modes in flight stop, no new one starts
 };
 
 struct RehearseRow {
   std::string mode;      // a mock scenario name, or seed:<name> for the seed's failure list
   std::string release;   // where it was injected
   std::string expected;  // "rollback authentication", "gate negative_auth", ...
-  std::string result;    // caught | missed | not_applicable
+  std::string result;    // caught | missed | not_applicable | interrupted (not rehearsed to the end)
   std::string detail;    // what rollgate said (or why the row does not apply)
 };
 
@@ -30,6 +32,9 @@ struct RehearseReport {
   int caught = 0;
   int missed = 0;
   int not_applicable = 0;
+  int interrupted_rows = 0;
+  bool interrupted = false;  // the rehearsal was cancelled: the rows above are not the whole answer
+  std::string signal;        // "SIGINT", ... when a signal cancelled it
 };
 
 Status Rehearse(const RehearseOptions& options, RehearseReport* report);

@@ -8,6 +8,10 @@
 //   check     -> per-release checks from the probe outcomes
 //   gate      -> the operator's checklist and the decision
 //   evidence  -> gate.json, junit.xml, summary.md, probes.jsonl, scrubbed of every secret
+//
+// A cancelled run (RunOptions::cancel: SIGINT, SIGTERM, SIGHUP) ends every call, backoff and
+// command at once, skips the log reading, and still runs check, gate and evidence: it is
+// recorded as interrupted, with decision "block".
 #include "run/runner.h"
 
 #include <algorithm>
@@ -18,6 +22,7 @@
 #include <set>
 #include <thread>
 
+#include "base/cancellable_environment.h"
 #include "base/secret.h"
 #include "base/strings.h"
 #include "checks/app_logs.h"
@@ -42,7 +47,7 @@ class Pipeline {
       : config_(config),
         options_(options),
         seams_(seams),
-        env_(seams.env ? *seams.env : SystemEnvironment::Get()),
+        env_(seams.env ? *seams.env : SystemEnvironment::Get(), options.cancel),
         clock_(seams.clock ? *seams.clock : SystemClock::Get()),
         report_(report) {}
 
@@ -55,10 +60,13 @@ class Pipeline {
       transport = owned.get();
     }
     if (seams_.on_transport) seams_.on_transport(transport);
-    std::vector<std::thread> threads;
-    Launch(transport, &threads);
-    transport->Run();
-    for (auto& t : threads) t.join();
+    {
+      CancelRegistration cancel_calls(options_.cancel, [transport] { transport->Cancel(); });
+      std::vector<std::thread> threads;
+      Launch(transport, &threads);
+      transport->Run();
+      for (auto& t : threads) t.join();
+    }
     return Finish();
   }
 
@@ -73,6 +81,10 @@ class Pipeline {
   }
 
   Status Finish() {
+    if (options_.cancel && options_.cancel->cancelled()) {
+      report_->interrupted = true;
+      report_->signal = SignalName(options_.cancel->signal());
+    }
     ReadAppLogs();
     Check();
     Gate(UnixDay(clock_.NowUnixMs()));
@@ -166,6 +178,11 @@ class Pipeline {
     for (auto& run : runs_) {
       const ReleaseConfig& c = *run.profile.config;
       if (!c.logs || !run.probes.chat) continue;
+      if (report_->interrupted) {
+        app_logs_[run.profile.name] = {"app_logs", CheckStatus::kFail,
+                                       "the app's logs were not read: the run was interrupted", false};
+        continue;
+      }
       CommandOptions opts;
       opts.timeout_ms = c.logs->timeout_ms;
       opts.working_dir = config_.dir;
@@ -271,12 +288,21 @@ class Pipeline {
                        "not part of `rollgate gate`: run `rollgate drill` to flip the route and back", false});
     }
     report_->decision = Decide(gates);
+    // Whatever finished before the interrupt, an interrupted run is never a pass, and a gate
+    // that failed may only have been cut short: say so before its detail.
+    if (report_->interrupted) {
+      report_->decision = "block";
+      std::string by = report_->signal.empty() ? "" : " by " + report_->signal;
+      for (auto& g : gates) {
+        if (g.status == CheckStatus::kFail) g.detail = "interrupted" + by + " before it finished: " + g.detail;
+      }
+    }
   }
 
   const Config& config_;
   const RunOptions& options_;
   const RunSeams& seams_;
-  const Environment& env_;
+  CancellableEnvironment env_;  // the seam's (or the process's), stopping commands on cancel
   const Clock& clock_;
   RunReport* report_;
   ContractState contract_;
@@ -307,6 +333,7 @@ Status RunFleetPipelines(const std::vector<Config>& configs, const std::vector<R
   // slowest wave of `concurrency` requests, not the sum of the services.
   CurlTransport transport;
   transport.SetMaxInFlight(concurrency);
+  CancelToken* cancel = options.empty() ? nullptr : options.front().cancel;
   reports->assign(configs.size(), RunReport{});
   AtomicWriteBatch evidence;  // two file-system flushes for the whole fleet, not four per service
   RunSeams seams;
@@ -318,10 +345,13 @@ Status RunFleetPipelines(const std::vector<Config>& configs, const std::vector<R
     Status st = pipelines.back()->Prepare();
     if (!st.ok()) return st.WithContext(configs[i].file);
   }
-  std::vector<std::thread> threads;
-  for (auto& p : pipelines) p->Launch(&transport, &threads);
-  transport.Run();
-  for (auto& t : threads) t.join();
+  {
+    CancelRegistration cancel_calls(cancel, [&transport] { transport.Cancel(); });
+    std::vector<std::thread> threads;
+    for (auto& p : pipelines) p->Launch(&transport, &threads);
+    transport.Run();
+    for (auto& t : threads) t.join();
+  }
   // Checks, gates and rendering per service on a few threads (the evidence is only staged).
   std::vector<Status> finished(pipelines.size(), Status::Ok());
   std::atomic<std::size_t> next{0};
@@ -400,6 +430,7 @@ Status RunFleet(const std::string& config_dir, const FleetOptions& options, Flee
     o.command = "gate";
     o.write_evidence = !options.evidence_dir.empty();
     o.evidence_dir = options.evidence_dir + "/" + dir_name;
+    o.cancel = options.cancel;
     run_options.push_back(o);
     configs.push_back(std::move(*cfg));
   }

@@ -6,6 +6,7 @@
 #include "base/file_util.h"
 #include "base/strings.h"
 #include "evidence/evidence.h"
+#include "rollgate/cancel.h"
 #include "store/history_store.h"
 
 namespace rollgate::internal {
@@ -25,9 +26,10 @@ void RunControl::ClearCancel() {
   cancel_ = nullptr;
 }
 
-void RunControl::Cancel() {
+void RunControl::Cancel(int signal) {
   // Called under mu_ so ClearCancel() cannot destroy the target while the call is running.
   std::lock_guard<std::mutex> lock(mu_);
+  if (!cancelled_) signal_ = signal;
   cancelled_ = true;
   if (cancel_) cancel_();
 }
@@ -40,6 +42,7 @@ bool RunControl::cancelled() const {
 void RunControl::Reset() {
   std::lock_guard<std::mutex> lock(mu_);
   cancelled_ = false;
+  signal_ = 0;
   cancel_ = nullptr;
 }
 
@@ -294,6 +297,12 @@ RunOutcome RunCoordinator::Run(const RunRequest& request) {
   Redactor run_redactor;
   Status st = runner_(control_, report.get(), &run_redactor);
   int64_t run_id = 0;
+  if (st.ok() && control_.cancelled()) {
+    // However far it got, a cancelled run is recorded as interrupted and never as a pass.
+    report->interrupted = true;
+    if (report->signal.empty()) report->signal = SignalName(control_.signal());
+    report->decision = "block";
+  }
   if (st.ok()) {
     // Scrub the report itself, not only the gate.json rendered from it: its details also become
     // history rows (gates, checks), webhook bodies and reused results.
@@ -439,7 +448,7 @@ bool RunCoordinator::WaitIdle(std::chrono::milliseconds timeout) {
   return cv_.wait_for(lock, timeout, [&] { return !in_flight_; });
 }
 
-void RunCoordinator::CancelInFlight() { control_.Cancel(); }
+void RunCoordinator::CancelInFlight(int signal) { control_.Cancel(signal); }
 
 bool RunCoordinator::in_flight() const {
   std::lock_guard<std::mutex> lock(mu_);

@@ -16,6 +16,7 @@
 // that cannot be reached refuses runs rather than letting them go uncounted.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -46,8 +47,11 @@ class RunControl {
   void SetCancel(std::function<void()> fn);
   /// Forgets the function; call before the object it refers to is destroyed.
   void ClearCancel();
-  void Cancel();
+  /// `signal`: the signal that stops serve (SIGTERM, ...), or 0 for the run_timeout watchdog.
+  void Cancel(int signal = 0);
   bool cancelled() const;
+  /// The signal of the first Cancel(); readable from the cancel function itself.
+  int signal() const { return signal_.load(); }
   /// Ready for the next run.
   void Reset();
 
@@ -55,6 +59,7 @@ class RunControl {
   mutable std::mutex mu_;
   std::function<void()> cancel_;
   bool cancelled_ = false;
+  std::atomic<int> signal_{0};
 };
 
 /// Runs one gate. Fills `report`, and `redactor` with every secret the run resolved (so what is
@@ -138,8 +143,9 @@ class RunCoordinator {
   void BeginShutdown();
   /// Waits until no run is in flight; false when `timeout` passed first.
   bool WaitIdle(std::chrono::milliseconds timeout);
-  /// Cancels the run in flight (its calls end as "cancelled" and it finishes as a block).
-  void CancelInFlight();
+  /// Cancels the run in flight (its calls end as "cancelled" and it finishes as a block,
+  /// `interrupted`, with `signal` when one asked for it).
+  void CancelInFlight(int signal = 0);
   bool in_flight() const;
 
  private:

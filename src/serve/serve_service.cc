@@ -6,7 +6,6 @@
 #include "base/net.h"
 #include "base/strings.h"
 #include "config/resolver.h"
-#include "probe/curl_transport.h"
 #include "run/runner.h"
 #include "serve/webhooks.h"
 #include "store/history_append.h"
@@ -18,8 +17,8 @@ namespace {
 
 constexpr auto kCancelGrace = std::chrono::seconds(30);
 
-// The real gate run: the pipeline of `rollgate gate`, on a transport this run owns so the
-// watchdog and shutdown can cancel it, without the pipeline's own history append (the
+// The real gate run: the pipeline of `rollgate gate`, with a cancel token this run owns so the
+// watchdog and shutdown can stop it, without the pipeline's own history append (the
 // coordinator appends, recording what triggered the run).
 GateRunner PipelineRunner(const Config& config, const ServeOptions& options) {
   return [&config, env = options.env, evidence_dir = options.evidence_dir](
@@ -29,12 +28,12 @@ GateRunner PipelineRunner(const Config& config, const ServeOptions& options) {
     run.evidence_dir = evidence_dir;
     run.write_evidence = !evidence_dir.empty();
     run.append_history = false;
-    CurlTransport transport;
+    CancelToken cancel;  // the watchdog's and shutdown's way in: calls, backoffs, commands
+    run.cancel = &cancel;
     RunSeams seams;
     seams.env = env;
-    seams.transport = &transport;
     seams.redactor_out = redactor;
-    control.SetCancel([&transport] { transport.Cancel(); });
+    control.SetCancel([&cancel, &control] { cancel.Cancel(control.signal()); });
     Status st = RunPipeline(config, run, seams, report);
     control.ClearCancel();
     return st;
@@ -273,18 +272,18 @@ void ServeService::RegisterRoutes() {
   });
 }
 
-void ServeService::Shutdown() {
+void ServeService::Shutdown(int signal) {
   std::lock_guard<std::mutex> lock(lifecycle_mu_);
   if (!started_ || shut_down_) return;
   shut_down_ = true;
   if (!coordinator_) return;  // Start() failed before anything was running
 
   const bool busy = coordinator_->in_flight();
-  Log(busy ? "stopping: waiting up to " +
-                 FormatDurationMs(static_cast<double>(serve_.run_timeout_ms)) +
-                 " for the run in flight"
-           : "stopping");
+  Log(busy ? "stopping: cancelling the run in flight (it is recorded as an interrupted block)" : "stopping");
   coordinator_->BeginShutdown();
+  // The run in flight ends now, not after serve.run_timeout: a stop must not wait out a slow
+  // provider. Its calls end as cancelled; it is still recorded (history, waiting webhooks).
+  coordinator_->CancelInFlight(signal);  // also one that started since `busy` was read
   if (own_timer_) own_timer_->Interrupt();
   if (options_.timer) options_.timer->Interrupt();
   // Stop accepting at once; the join inside Stop() waits for handlers, and those waiting for
@@ -292,12 +291,8 @@ void ServeService::Shutdown() {
   std::thread stopper([this] {
     if (server_) server_->Stop();
   });
-  if (!coordinator_->WaitIdle(std::chrono::milliseconds(serve_.run_timeout_ms))) {
-    Log("the run in flight exceeded serve.run_timeout: cancelling its calls");
-    coordinator_->CancelInFlight();
-    if (!coordinator_->WaitIdle(kCancelGrace)) {
-      Log("warning: the run in flight did not end after cancelling; exiting without it");
-    }
+  if (!coordinator_->WaitIdle(kCancelGrace)) {
+    Log("warning: the run in flight did not end after cancelling; exiting without it");
   }
   if (scheduler_) scheduler_->Stop();
   stopper.join();

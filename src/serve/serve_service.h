@@ -59,9 +59,10 @@ class ServeService {
   Status Start();
 
   /// The SIGTERM sequence: refuse new runs, stop the schedule, stop accepting connections,
-  /// give the run in flight serve.run_timeout to finish (then cancel its calls), flush the
-  /// history. Idempotent; bounded by about run_timeout plus a grace of 30 s.
-  void Shutdown();
+  /// cancel the run in flight (recorded as an interrupted block, with `signal` when one asked
+  /// for the stop), flush the history. Idempotent; the run ends within about a second, and the
+  /// wait for it is bounded by 30 s.
+  void Shutdown(int signal = 0);
 
   int port() const;
   /// "http://HOST:PORT".

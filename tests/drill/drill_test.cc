@@ -6,8 +6,10 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <csignal>
 #include <mutex>
 
+#include "base/file_util.h"
 #include "config/loader.h"
 #include "http_server/http_server.h"
 #include "testutil/mock_fixture.h"
@@ -119,7 +121,8 @@ class DrillTest : public ::testing::Test {
     ASSERT_OK(router_.status());
   }
 
-  RunReport Drill(const std::string& to_new_action = "") {
+  RunReport Drill(const std::string& to_new_action = "", const std::string& to_rollback_action = "",
+                  CancelToken* cancel = nullptr, const DrillHooks& hooks = DrillHooks{}) {
     dir_.Write("contract.yaml", "reviewed_on: 2026-11-20\nmax_age_days: 36500\n");
     std::string base = provider_->provider().base_url();
     std::string to_new = to_new_action.empty()
@@ -132,15 +135,18 @@ class DrillTest : public ::testing::Test {
                        "drill:\n"
                        "  switch:\n"
                        "    to_new: " + to_new + "\n"
-                       "    to_rollback: {method: POST, url: '" + router_.url() + "/route', body: rollback}\n"
+                       "    to_rollback: " + (to_rollback_action.empty()
+                                             ? "{method: POST, url: '" + router_.url() + "/route', body: rollback}"
+                                             : to_rollback_action) + "\n"
                        "  user_facing: {url: '" + router_.url() + "/smoke'}\n"
                        "  settle: {url: '" + router_.url() + "/version', timeout_ms: 600, poll_ms: 20}\n";
     Result<Config> cfg = ParseConfig(yaml, dir_.Join("rollgate.yaml"));
     EXPECT_OK(cfg);
     RunOptions options;
     options.evidence_dir = dir_.Join("evidence");
+    options.cancel = cancel;
     RunReport report;
-    EXPECT_OK(RunDrill(*cfg, options, RunSeams{}, DrillHooks{}, nullptr, &report));
+    EXPECT_OK(RunDrill(*cfg, options, RunSeams{}, hooks, &report));
     return report;
   }
 
@@ -250,6 +256,47 @@ TEST_F(DrillTest, SwitchControllerDownMeansRouteStateUnknown) {
   RunReport r = Drill("{method: POST, url: '" + router_.url() + "/route', body: new}");
   EXPECT_EQ(r.route_left_on, "unknown");
   EXPECT_EQ(r.FindGate("rollback_switch_drill")->detail.rfind("ROUTE STATE UNKNOWN", 0), 0u);
+}
+
+// A switch back that exits 0 and moves nothing: the drill says what it saw (issue 12).
+TEST_F(DrillTest, SwitchBackThatChangesNothingLeavesTheRouteOnNew) {
+  RunReport r = Drill("", "[true]");
+  EXPECT_EQ(r.decision, "block");
+  const DrillStep* failed = FirstFailed(r);
+  ASSERT_NE(failed, nullptr);
+  EXPECT_EQ(failed->number, 7);
+  EXPECT_EQ(r.route_left_on, "new");
+  EXPECT_FALSE(router_.on_rollback());
+  const CheckResult* gate = r.FindGate("rollback_switch_drill");
+  ASSERT_NE(gate, nullptr);
+  EXPECT_EQ(gate->detail.rfind("ROUTE STATE: still on new — switch it by hand: true", 0), 0u) << gate->detail;
+}
+
+// Cancelled right after the route moved to new: the drill does not go on to step 5, switches
+// back, verifies rollback through the route, and reports the run as interrupted (a block).
+TEST_F(DrillTest, CancelRightAfterTheSwitchToNewRestoresAndVerifiesRollback) {
+  CancelToken cancel;
+  DrillHooks hooks;
+  hooks.on_step = [&](const DrillStep& s, bool finished) {
+    if (finished && s.number == 4) cancel.Cancel(SIGHUP);
+  };
+  RunReport r = Drill("", "", &cancel, hooks);
+  EXPECT_TRUE(r.interrupted);
+  EXPECT_EQ(r.signal, "SIGHUP");
+  EXPECT_EQ(r.decision, "block");
+  EXPECT_EQ(r.route_left_on, "rollback");
+  EXPECT_TRUE(router_.on_rollback());
+  ASSERT_GE(r.drill_steps.size(), 2u);
+  const DrillStep& last = r.drill_steps.back();
+  EXPECT_TRUE(last.recovery);
+  EXPECT_EQ(last.number, 7);
+  EXPECT_EQ(last.status, CheckStatus::kPass) << last.detail;
+  for (const auto& s : r.drill_steps) EXPECT_FALSE(s.number == 5 && s.status == CheckStatus::kPass) << s.detail;
+  EXPECT_EQ(r.FindGate("rollback_switch_drill")->detail.rfind("interrupted by SIGHUP", 0), 0u)
+      << r.FindGate("rollback_switch_drill")->detail;
+  Result<std::string> gate_json = ReadFileToString(dir_.Join("evidence/gate.json"));
+  ASSERT_OK(gate_json);
+  EXPECT_NE(gate_json->find("\"interrupted\": true"), std::string::npos);
 }
 
 }  // namespace

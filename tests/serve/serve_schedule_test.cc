@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <csignal>
 #include <thread>
 
 #include "evidence/evidence.h"
@@ -223,22 +224,28 @@ TEST_F(ServeScheduleTest, ScheduledTicksAndWebhooksInterleavedNeverRunConcurrent
   EXPECT_EQ(serve_.gate().max_active(), 1) << "two gates ran at once";
 }
 
-TEST_F(ServeScheduleTest, ShutdownFinishesTheRunInFlightAndRecordsIt) {
+// A stop does not wait out the run in flight (issue 12: it said it was exiting, then blocked
+// until the run ended): it cancels it at once, and the run is still recorded, as an
+// interrupted block carrying the signal.
+TEST_F(ServeScheduleTest, ShutdownCancelsTheRunInFlightAtOnceAndRecordsIt) {
   serve_.Schedule(kEvery, 100, 1000000);
-  serve_.gate().Hold();
+  serve_.gate().Hold();  // only a cancel ends this run
   ASSERT_OK(serve_.Start());
   ASSERT_TRUE(serve_.gate().WaitForCalls(1));
-  std::thread stopper([&] { serve_.service().Shutdown(); });
-  ASSERT_TRUE(serve_.WaitForLog("stopping: waiting up to")) << serve_.AllLogs();
-  EXPECT_EQ(serve_.AllLogs().find("stopped\n"), std::string::npos) << "it did not wait";
-  serve_.gate().Release();
-  stopper.join();
+  double ms = ElapsedMs([&] { serve_.service().Shutdown(SIGTERM); });
+  EXPECT_LT(ms, 2000) << serve_.AllLogs();
+  EXPECT_NE(serve_.AllLogs().find("stopping: cancelling the run in flight"), std::string::npos)
+      << serve_.AllLogs();
   EXPECT_NE(serve_.AllLogs().find("\nstopped\n"), std::string::npos) << serve_.AllLogs();
 
-  Result<std::vector<internal::HistoryRun>> runs = internal::ListHistory(serve_.history_db(), {});
+  internal::HistoryQuery query;
+  query.include_gate_json = true;
+  Result<std::vector<internal::HistoryRun>> runs = internal::ListHistory(serve_.history_db(), query);
   ASSERT_OK(runs);
-  ASSERT_EQ(runs->size(), 1u) << "the run in flight was finished and recorded";
-  EXPECT_EQ((*runs)[0].decision, "pass");
+  ASSERT_EQ(runs->size(), 1u) << "the run in flight was recorded";
+  EXPECT_EQ((*runs)[0].decision, "block");
+  EXPECT_NE((*runs)[0].gate_json.find("\"interrupted\": true"), std::string::npos) << (*runs)[0].gate_json;
+  EXPECT_NE((*runs)[0].gate_json.find("\"signal\": \"SIGTERM\""), std::string::npos) << (*runs)[0].gate_json;
   Result<std::string> integrity = internal::CheckHistoryIntegrity(serve_.history_db());
   ASSERT_OK(integrity);
   EXPECT_EQ(*integrity, "ok");
