@@ -27,6 +27,10 @@ std::string SanitizeForDisplay(std::string_view bytes, std::size_t max_bytes = 1
 /// True when `s` is valid UTF-8 (no overlongs, no surrogates, nothing above U+10FFFF).
 bool IsValidUtf8(std::string_view s);
 
+/// Decodes the UTF-8 sequence at s[i] (REQUIRES: i < s.size()) into *code_point and returns
+/// its length in bytes; 0 when the bytes there are not valid UTF-8 (by IsValidUtf8's rules).
+std::size_t DecodeUtf8(std::string_view s, std::size_t i, uint32_t* code_point);
+
 /// Levenshtein distance, for "did you mean" suggestions on short keys.
 std::size_t EditDistance(std::string_view a, std::string_view b);
 
