@@ -15,6 +15,7 @@
 #include <optional>
 #include <vector>
 
+#include "base/display.h"
 #include "base/strings.h"
 #include "checks/release_checks.h"
 #include "config/loader.h"
@@ -313,7 +314,16 @@ Status RunDrill(const Config& config, const RunOptions& options, const RunSeams&
   report->command = "drill";
   report->route_left_on = "rollback";
 
-  Drill drill(config, seams, hooks, cancel, report);
+  // Live progress shows each step before the report is scrubbed: scrub what it shows too.
+  DrillHooks scrubbed = hooks;
+  if (hooks.on_step) {
+    scrubbed.on_step = [&](const DrillStep& s, bool finished) {
+      DrillStep shown = s;
+      shown.detail = DisplayText(redactor.Redact(s.detail));
+      hooks.on_step(shown, finished);
+    };
+  }
+  Drill drill(config, seams, scrubbed, cancel, report);
   if (drill.GateSteps()) {
     drill.RunRouteSteps();
   } else {

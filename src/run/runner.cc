@@ -18,6 +18,7 @@
 #include <set>
 #include <thread>
 
+#include "base/display.h"
 #include "base/secret.h"
 #include "base/strings.h"
 #include "checks/app_logs.h"
@@ -98,6 +99,7 @@ class Pipeline {
     ctx.jitter = seams_.jitter ? seams_.jitter : DefaultJitter();
     ctx.config_dir = config_.dir;
     ctx.response_fields = contract_.contract.response_fields;
+    ctx.redactor = &redactor_;
     for (auto& run : runs_) {
       if (run.profile.usable()) LaunchReleaseProbes(ctx, &run, threads);
     }
@@ -144,7 +146,15 @@ class Pipeline {
       ReleaseRun run;
       run.profile = ResolveRelease(*rel, contract_.contract, resolver);
       redactor_.AddSecret(run.profile.api_key);
+      for (const auto& h : run.profile.headers) {
+        if (h.secret) redactor_.AddSecret(h.value);
+      }
       runs_.push_back(std::move(run));
+    }
+    if (config_.drill) {  // the drill's literal credentials (its `{env:}` ones stay in drill/route.cc)
+      for (const auto& [name, value] : config_.drill->user_facing_headers) {
+        if (LooksLikeSecretName(name)) redactor_.AddSecret(value);
+      }
     }
     return Status::Ok();
   }
@@ -165,14 +175,14 @@ class Pipeline {
       opts.timeout_ms = c.logs->timeout_ms;
       opts.working_dir = config_.dir;
       opts.max_output_bytes = 8 << 20;
-      std::string command = Join(c.logs->command, " ");
+      std::string command = ShowCommand(c.logs->command);
       Result<CommandResult> r = env_.Run(c.logs->command, opts);
       CheckResult finding{"app_logs", CheckStatus::kFail, "", false};
       if (!r.ok()) {
         finding.detail = "cannot read the app's logs: " + r.status().message();
       } else if (!r->succeeded()) {
         finding.detail = "the logs command `" + command + "` failed (" + r->Describe(c.logs->timeout_ms) +
-                         "): " + SanitizeForDisplay(Trim(r->err), 160);
+                         "): " + SanitizeForDisplay(Trim(redactor_.Redact(r->err)), 160);
       } else {
         std::vector<std::string> ids = {run.chat_request_id};
         if (!run.stream_request_id.empty()) ids.push_back(run.stream_request_id);
@@ -414,13 +424,18 @@ Status DiffFromFile(const std::string& config_path, DiffReport* report) {
   std::vector<internal::FieldDiff> diffs = internal::DiffReleases(a, b, config->expect_differences);
   report->gate = internal::ConfigConsistencyGate(diffs, report->left, report->right);
   internal::Redactor redactor;
-  redactor.AddSecret(a.api_key);
-  redactor.AddSecret(b.api_key);
-  for (const auto& d : diffs) {
-    report->rows.push_back({d.field, redactor.Redact(d.left), redactor.Redact(d.right), redactor.Redact(d.left_source),
-                            redactor.Redact(d.right_source), d.differs, d.expected, d.unresolved});
+  for (const internal::ReleaseProfile* p : {&a, &b}) {
+    redactor.AddSecret(p->api_key);
+    for (const auto& h : p->headers) {
+      if (h.secret) redactor.AddSecret(h.value);
+    }
   }
-  report->gate.detail = redactor.Redact(report->gate.detail);
+  auto shown = [&](const std::string& s) { return internal::DisplayText(redactor.Redact(s)); };
+  for (const auto& d : diffs) {
+    report->rows.push_back({shown(d.field), shown(d.left), shown(d.right), shown(d.left_source), shown(d.right_source),
+                            d.differs, d.expected, d.unresolved});
+  }
+  report->gate.detail = shown(report->gate.detail);
   return Status::Ok();
 }
 
