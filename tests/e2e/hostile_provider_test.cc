@@ -46,6 +46,10 @@ constexpr char kInvalidTokenPrefix[] = "sk-rollgate-negative-auth-invalid";
 // come first in each message all fit in the 140 bytes of it a detail quotes.
 constexpr char kHostileInjection[] = "\x1b[31mX\x07\rOK <img src=x> [a](https://evil.example) |t|";
 
+// The new release's version, read from the environment: config-derived text is held to the
+// same rules as a provider's.
+constexpr char kHostileVersion[] = "2.4\x1b[31m\x07\r0\x1b]0;pwned\x07";
+
 // Each response carries kFormsPerRound spellings of its key, starting at round * kFormsPerRound:
 // the test runs the gate until every spelling has been through every channel.
 constexpr std::size_t kFormsPerRound = 3;
@@ -96,7 +100,7 @@ class HostileProviderTest : public ::testing::Test {
                          "serve: {token: {env: HOSTILE_SERVE_TOKEN}}\n"
                          "defaults: {timeout_ms: 5000, retry: {max_attempts: 1}}\n"
                          "releases:\n"
-                         "  new:\n    version: '2'\n    base_url: " +
+                         "  new:\n    version: {env: HOSTILE_VERSION}\n    base_url: " +
                              base_ +
                              "/new\n    api_key: {env: HOSTILE_KEY_NEW}\n"
                              "    model: m\n    stream: true\n    headers: {X-Api-Key: {env: "
@@ -116,8 +120,11 @@ class HostileProviderTest : public ::testing::Test {
   }
 
   std::vector<std::string> Env() const {
-    return {"HOSTILE_KEY_NEW=" + HostileNewKey(), "HOSTILE_KEY_REDIRECT=" + HostileRedirectKey(),
-            "HOSTILE_GATEWAY_KEY=" + kHostileHeaderKey, "HOSTILE_SERVE_TOKEN=" + kHostileServeToken,
+    return {"HOSTILE_KEY_NEW=" + HostileNewKey(),
+            "HOSTILE_KEY_REDIRECT=" + HostileRedirectKey(),
+            "HOSTILE_VERSION=" + std::string(kHostileVersion),
+            "HOSTILE_GATEWAY_KEY=" + kHostileHeaderKey,
+            "HOSTILE_SERVE_TOKEN=" + kHostileServeToken,
             "NO_COLOR=1"};
   }
 
