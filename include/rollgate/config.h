@@ -114,7 +114,11 @@ struct ReleaseConfig {
   std::string ca_file;  // extra CA bundle for TLS verification (private gateways)
   bool allow_insecure_http =
       false;  // allow http:// to a non-loopback host (the key travels in clear)
-  std::map<std::string, std::string> headers;  // extra request headers the app sends
+  /// Extra request headers the app sends, each value from any source. A value that comes from
+  /// a source other than a literal, or whose header name looks like a credential (X-Api-Key),
+  /// is a secret: scrubbed from every output, fingerprinted in the diff, and replaced on the
+  /// invalid-token call.
+  std::map<std::string, ValueSource> headers;
   std::string probe = "direct";                // direct | http | exec (how the smoke call is made)
   ExecProbeConfig exec;                        // probe: exec
   HttpProbeConfig http;                        // probe: http
@@ -133,7 +137,7 @@ struct DrillAction {
   std::vector<std::string> command;  // argv; empty when this is an HTTP call
   std::string method = "POST";
   std::string url;
-  std::map<std::string, std::string> headers;
+  std::map<std::string, ValueSource> headers;  // values from any source, secrets as for a release
   std::string body;
   bool is_http() const { return command.empty(); }
 };

@@ -74,7 +74,9 @@ struct StreamSummary {
   bool probed = false;
   int http_status = 0;
   int64_t chunks = 0;
-  bool done_seen = false;
+  /// Whether the stream ended with `data: [DONE]`; nullopt when an exec/http app did not
+  /// report it (an SDK that hides [DONE] cannot say): unknown, never assumed.
+  std::optional<bool> done_seen = false;
   bool usage_seen = false;
   double ttft_ms = -1;    // time to first content token, from the attempt start
   double max_gap_ms = 0;  // longest silence between events

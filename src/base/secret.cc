@@ -4,11 +4,14 @@
 // first EVP digest of a process (about 1.8 ms of a 26 ms `rollgate check` on our bench VM, and
 // more again at exit to free them), while nettle's sha256 is a plain function. libnettle is
 // already in the process as a dependency of libcurl's (GnuTLS, via librtmp), so linking it
-// adds no load time.
+// adds no load time. Base64 comes from nettle too (it replaced a hand-written encoder).
+#include <nettle/base64.h>
 #include <nettle/sha2.h>
 
 #include <algorithm>
 #include <cstdint>
+
+#include "base/strings.h"
 
 namespace rollgate::internal {
 
@@ -35,110 +38,109 @@ std::string KeyFingerprint(std::string_view key) {
 }
 
 std::string Base64Encode(std::string_view data) {
-  static const char kTable[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  out.reserve((data.size() + 2) / 3 * 4);
-  std::size_t i = 0;
-  for (; i + 2 < data.size(); i += 3) {
-    unsigned v = (static_cast<unsigned char>(data[i]) << 16) |
-                 (static_cast<unsigned char>(data[i + 1]) << 8) |
-                 static_cast<unsigned char>(data[i + 2]);
-    out += kTable[(v >> 18) & 63];
-    out += kTable[(v >> 12) & 63];
-    out += kTable[(v >> 6) & 63];
-    out += kTable[v & 63];
-  }
-  if (i < data.size()) {
-    unsigned v = static_cast<unsigned char>(data[i]) << 16;
-    if (i + 1 < data.size()) v |= static_cast<unsigned char>(data[i + 1]) << 8;
-    out += kTable[(v >> 18) & 63];
-    out += kTable[(v >> 12) & 63];
-    out += (i + 1 < data.size()) ? kTable[(v >> 6) & 63] : '=';
-    out += '=';
-  }
+  std::string out(BASE64_ENCODE_RAW_LENGTH(data.size()), '\0');
+  base64_encode_raw(out.data(), data.size(), reinterpret_cast<const uint8_t*>(data.data()));
   return out;
+}
+
+bool LooksLikeSecretName(std::string_view name) {
+  static constexpr std::string_view kWords[] = {
+      "key", "token", "secret", "password", "passwd", "auth", "credential", "cookie", "signature"};
+  for (std::string_view w : kWords) {
+    if (ContainsIgnoreCase(name, w)) return true;
+  }
+  return false;
 }
 
 namespace {
 
-std::string JsonEscaped(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (c == '/') {
-      out += "\\/";
-    } else {
-      out += c;
-    }
-  }
-  return out;
+constexpr std::string_view kMasked = "[redacted]";
+
+// A name an environment variable, flag or parameter could have (after leading dashes).
+bool IsNameChar(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+         c == '-' || c == '.';
 }
 
-bool IsKeyChar(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-         c == '-';
+bool IsName(std::string_view s) {
+  if (s.empty()) return false;
+  for (char c : s) {
+    if (!IsNameChar(c)) return false;
+  }
+  return true;
+}
+
+std::string_view WithoutDashes(std::string_view s) {
+  while (!s.empty() && s.front() == '-') s.remove_prefix(1);
+  return s;
+}
+
+// One argv item; *mask_next when it is a flag whose value is the next item.
+std::string ShowArg(const std::string& arg, bool* mask_next) {
+  if (arg.find("://") != std::string::npos) return ShowUrl(arg);
+  std::size_t eq = arg.find('=');
+  if (eq != std::string::npos && eq > 0) {
+    std::string_view name = WithoutDashes(std::string_view(arg).substr(0, eq));
+    if (IsName(name) && LooksLikeSecretName(name))
+      return arg.substr(0, eq + 1) + std::string(kMasked);
+    return arg;
+  }
+  std::size_t colon = arg.find(':');
+  if (colon != std::string::npos && colon > 0 && IsName(std::string_view(arg).substr(0, colon)) &&
+      LooksLikeSecretName(std::string_view(arg).substr(0, colon))) {
+    return arg.substr(0, colon + 1) + " " + std::string(kMasked);  // -H "Authorization: Bearer x"
+  }
+  if (arg.size() > 1 && arg[0] == '-' && IsName(WithoutDashes(arg)) &&
+      LooksLikeSecretName(WithoutDashes(arg))) {
+    *mask_next = true;
+  }
+  return arg;
 }
 
 }  // namespace
 
-void Redactor::AddSecret(std::string_view secret) {
-  if (secret.size() < 4) return;
-  auto add = [&](std::string s) {
-    if (std::find(needles_.begin(), needles_.end(), s) == needles_.end())
-      needles_.push_back(std::move(s));
-  };
-  add(std::string(secret));
-  add(Base64Encode(secret));
-  add(JsonEscaped(secret));
-  // Longest first, so a secret that contains another is scrubbed whole.
-  std::sort(needles_.begin(), needles_.end(),
-            [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+std::string ShowCommand(const std::vector<std::string>& argv) {
+  std::vector<std::string> shown;
+  bool mask_next = false;
+  for (const auto& arg : argv) {
+    if (mask_next) {
+      mask_next = false;
+      shown.emplace_back(kMasked);
+      continue;
+    }
+    shown.push_back(ShowArg(arg, &mask_next));
+  }
+  return Join(shown, " ");
 }
 
-std::string Redactor::Redact(std::string_view text) const {
-  std::string out(text);
-  for (const auto& needle : needles_) {
-    std::size_t pos = 0;
-    while ((pos = out.find(needle, pos)) != std::string::npos) {
-      out.replace(pos, needle.size(), kMask);
-      pos += kMask.size();
+std::string ShowUrl(std::string_view url) {
+  std::size_t scheme = url.find("://");
+  if (scheme == std::string_view::npos) return std::string(url);
+  std::string out(url.substr(0, scheme + 3));
+  std::string_view rest = url.substr(scheme + 3);
+  std::size_t authority_end = std::min(rest.find_first_of("/?#"), rest.size());
+  std::size_t at = rest.substr(0, authority_end).rfind('@');
+  if (at != std::string_view::npos) {
+    out += kMasked;
+    rest.remove_prefix(at);  // keeps the '@'
+  }
+  std::size_t query = rest.find('?');
+  if (query == std::string_view::npos) return out + std::string(rest);
+  out += rest.substr(0, query + 1);
+  std::string_view params = rest.substr(query + 1);
+  std::size_t fragment = params.find('#');
+  std::string_view tail = fragment == std::string_view::npos ? "" : params.substr(fragment);
+  params = params.substr(0, fragment);
+  std::vector<std::string> shown;
+  for (const std::string& param : Split(params, '&')) {
+    std::size_t eq = param.find('=');
+    if (eq != std::string::npos && LooksLikeSecretName(std::string_view(param).substr(0, eq))) {
+      shown.push_back(param.substr(0, eq + 1) + std::string(kMasked));
+    } else {
+      shown.push_back(param);
     }
   }
-  // A secret cut short (a detail bounded to N bytes before it reached us) is still mostly the
-  // secret: its first 8 characters followed by key characters are masked the same way.
-  for (const auto& needle : needles_) {
-    if (needle.size() < 12) continue;
-    std::string_view head(needle.data(), 8);
-    std::size_t pos = 0;
-    while ((pos = out.find(head, pos)) != std::string::npos) {
-      std::size_t end = pos + head.size();
-      while (end < out.size() && IsKeyChar(out[end])) ++end;
-      out.replace(pos, end - pos, kMask);
-      pos += kMask.size();
-    }
-  }
-  // Mask key-shaped tokens ("sk-" followed by at least 8 key characters) that we were not told
-  // about. The prefix stays so a reader still sees that a key was there.
-  std::string masked;
-  masked.reserve(out.size());
-  std::size_t i = 0;
-  while (i < out.size()) {
-    bool at_word_start = i == 0 || !IsKeyChar(out[i - 1]);
-    if (at_word_start && out.compare(i, 3, "sk-") == 0) {
-      std::size_t j = i + 3;
-      while (j < out.size() && IsKeyChar(out[j])) ++j;
-      if (j - (i + 3) >= 8) {
-        masked += "sk-";
-        masked += kMask;
-        i = j;
-        continue;
-      }
-    }
-    masked += out[i++];
-  }
-  return masked;
+  return out + Join(shown, "&") + std::string(tail);
 }
 
 }  // namespace rollgate::internal

@@ -32,6 +32,10 @@ std::size_t InvalidUtf8Offset(std::string_view s);
 /// `s` with each byte that breaks UTF-8 replaced by U+FFFD.
 std::string ToValidUtf8(std::string_view s);
 
+/// Decodes the UTF-8 sequence at s[i] (REQUIRES: i < s.size()) into *code_point and returns
+/// its length in bytes; 0 when the bytes there are not valid UTF-8 (by IsValidUtf8's rules).
+std::size_t DecodeUtf8(std::string_view s, std::size_t i, uint32_t* code_point);
+
 /// Levenshtein distance, for "did you mean" suggestions on short keys.
 std::size_t EditDistance(std::string_view a, std::string_view b);
 

@@ -245,7 +245,7 @@ CheckResult Streaming(const ReleaseProfile& p, const ReleaseProbes& probes,
   }
   const ChatStream& s = *o.stream;
   summary->chunks = s.chunks;
-  summary->done_seen = s.done_seen;
+  summary->done_seen = s.done_reported ? std::optional<bool>(s.done_seen) : std::nullopt;
   summary->usage_seen = s.usage_seen;
   summary->finish_reason = s.finish_reason;
   summary->total_tokens = s.total_tokens;
@@ -282,14 +282,18 @@ CheckResult Streaming(const ReleaseProfile& p, const ReleaseProbes& probes,
   SmokeAnswer answer = EvaluateSmokeAnswer(in);
   if (!answer.ok) return Fail("streaming", "streamed answer: " + answer.reason);
   std::string detail = !probes.via.empty()
-                           ? progress + ", [DONE] seen by " + probes.via
+                           ? progress + (s.done_reported ? ", [DONE] seen by " + probes.via
+                                                         : ", [DONE] not reported by the app (" + probes.via +
+                                                               "): its client may hide it, so the stream's end is "
+                                                               "unverified")
                            : progress + ", [DONE] seen, first token after " +
                                  FormatDurationMs(summary->ttft_ms) + ", longest gap " +
                                  FormatDurationMs(o.stream_max_gap_ms) +
                                  (s.usage_seen ? ", usage chunk seen" : "");
+  const bool unverified = !s.done_reported;
   if (!s.warnings.empty())
     return Pass("streaming", detail + "; note: " + Join(s.warnings, "; "), true);
-  return Pass("streaming", detail);
+  return Pass("streaming", detail, unverified);
 }
 
 CheckResult Latency(const ReleaseProfile& p, const ProbeOutcome& o, const Thresholds& th,

@@ -20,7 +20,8 @@ Result<Config> ParseConfig(const std::string& text, const std::string& file);
 /// Validation that spans keys (roles present, names unique, ...). ParseConfig calls it.
 Status ValidateConfig(const Config& config);
 
-/// The fields `expect_differences:` may name (the release diff compares these).
+/// The fields `expect_differences:` may name (the release diff compares these); "headers"
+/// covers every header row, and `headers.NAME` (not listed) one of them.
 const std::vector<std::string>& ConsistencyFieldNames();
 
 Result<Contract> LoadContract(const std::string& path);

@@ -1,5 +1,6 @@
 #include "config/profile.h"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "base/net.h"
@@ -61,9 +62,10 @@ void CheckValues(const ReleaseConfig& rel, ReleaseProfile* p) {
   check("prompt.system", rel.prompt.system, "the config file");
   check("prompt.user", rel.prompt.user, "the config file");
   check("prompt.label", rel.prompt.label, "the config file");
-  for (const auto& [name, value] : rel.headers) {
-    check("headers", name, "the config file");
-    check("headers." + (IsValidUtf8(name) ? name : std::string("?")), value, "the config file");
+  for (const auto& [name, source] : rel.headers) check("headers", name, "the config file");
+  for (auto& h : p->headers) {
+    if (!IsValidUtf8(h.name)) continue;  // reported above
+    resolved("headers." + h.name, ("headers." + h.name).c_str(), &h.value);
   }
 }
 
@@ -129,6 +131,44 @@ std::string JoinEndpoint(const std::string& base_url, const std::string& path) {
     return base + path.substr(base_path.size());
   }
   return base + path;
+}
+
+ResolvedHeaders ResolveHeaders(const std::map<std::string, ValueSource>& headers, const Resolver& resolver) {
+  ResolvedHeaders out;
+  for (const auto& [name, source] : headers) {
+    const std::string key = "headers." + name;
+    const bool secret = source.kind != ValueSource::Kind::kLiteral || LooksLikeSecretName(name);
+    ResolvedValue v = resolver.Resolve(source, secret);
+    out.provenance[key] = v.provenance;
+    if (!v.ok) {
+      out.errors.push_back(key + " from " + DescribeSource(source) + ": " + v.error);
+      continue;
+    }
+    bool control = std::any_of(v.value.begin(), v.value.end(), [](char c) {
+      return (static_cast<unsigned char>(c) < 0x20 && c != '\t') || c == 0x7f;
+    });
+    if (control) {
+      out.errors.push_back(key + " (" + v.provenance +
+                           ") contains a line break or another control character: it would end the header "
+                           "(or inject another); fix the value at its source");
+      continue;
+    }
+    out.headers.push_back({name, v.value, secret});
+  }
+  return out;
+}
+
+std::string CredentialShapeNote(const std::string& what, const std::string& value) {
+  std::vector<std::string> found;
+  if (value.rfind("\xEF\xBB\xBF", 0) == 0) found.push_back("starts with a UTF-8 byte-order mark");
+  std::string_view rest = value;
+  if (rest.rfind("\xEF\xBB\xBF", 0) == 0) rest.remove_prefix(3);
+  if (!rest.empty() && (rest.front() == ' ' || rest.front() == '\t')) found.push_back("starts with whitespace");
+  if (!rest.empty() && (rest.back() == ' ' || rest.back() == '\t')) found.push_back("ends with whitespace");
+  if (found.empty()) return "";
+  return what + " " + Join(found, " and ") +
+         ": sent exactly as read, as the app sends it unless it trims it; a copy-paste or editor artefact? "
+         "(the trimmed value is " + KeyFingerprint(Trim(rest)) + ")";
 }
 
 ReleaseProfile ResolveRelease(const ReleaseConfig& rel, const Contract& contract,
@@ -210,24 +250,37 @@ ReleaseProfile ResolveRelease(const ReleaseConfig& rel, const Contract& contract
   }
   if (!p.api_key.empty()) {
     p.key_fingerprint = KeyFingerprint(p.api_key);
-    if (p.api_key.find_first_of(" \t\r\n") != std::string::npos) {
-      p.errors.push_back("api_key (" + p.provenance["api_key"] +
-                         ") contains whitespace or a line break: a copy-paste error? (" +
-                         p.key_fingerprint + ")");
+    const std::string what = "api_key (" + p.provenance["api_key"] + ")";
+    std::string note = CredentialShapeNote(what, p.api_key);
+    std::string_view inner = TrimView(p.api_key);
+    if (p.api_key.find_first_of("\r\n") != std::string::npos || inner.find_first_of(" \t") != std::string_view::npos) {
+      p.errors.push_back(what + " contains whitespace or a line break: a copy-paste error? (" + p.key_fingerprint +
+                         ")");
+    } else if (!note.empty()) {
+      p.warnings.push_back(note);
     } else if (p.api_key.size() < 8) {
       p.warnings.push_back("api_key is only " + std::to_string(p.api_key.size()) +
                            " characters long");
     }
   }
   if (rel.fallback) take("fallback_model", rel.fallback->model, false, &p.fallback_model);
+  ResolvedHeaders headers = ResolveHeaders(rel.headers, resolver);
+  p.headers = std::move(headers.headers);
+  p.provenance.insert(headers.provenance.begin(), headers.provenance.end());
+  p.errors.insert(p.errors.end(), headers.errors.begin(), headers.errors.end());
+  for (const auto& h : p.headers) {
+    if (!h.secret) continue;
+    std::string note = CredentialShapeNote("headers." + h.name + " (" + p.provenance["headers." + h.name] + ")", h.value);
+    if (!note.empty()) p.warnings.push_back(note);
+  }
   if (rel.probe == "http") {
-    p.endpoint = rel.http.url;
+    p.endpoint = ShowUrl(rel.http.url);
     p.method = rel.http.method;
   } else if (rel.probe == "exec") {
     std::vector<std::string> argv = rel.exec.command;
     if (Result<std::string> program = resolver.FindProgram(argv[0]); program.ok())
       argv[0] = *program;
-    p.endpoint = "exec: " + Join(argv, " ");
+    p.endpoint = "exec: " + ShowCommand(argv);
     p.method = "EXEC";
   }
   CheckValues(rel, &p);

@@ -12,6 +12,29 @@
 
 namespace rollgate::internal {
 
+/// One configured header with its resolved value.
+struct ResolvedHeader {
+  std::string name;
+  std::string value;    // SECRET when `secret`: only requests and the Redactor see it
+  bool secret = false;  // from a source other than a literal, or a credential-like name
+};
+
+struct ResolvedHeaders {
+  std::vector<ResolvedHeader> headers;
+  std::map<std::string, std::string> provenance;  // "headers.NAME" -> where its value came from
+  std::vector<std::string> errors;                // "headers.NAME from env X: env X is not set"
+};
+
+/// Resolves `headers:` (the release's, or a drill action's). A value that does not resolve, or
+/// that holds a line break or another control character (it would end the header), is an
+/// error naming the header and its source.
+ResolvedHeaders ResolveHeaders(const std::map<std::string, ValueSource>& headers, const Resolver& resolver);
+
+/// A note when a key (or other credential) carries a UTF-8 BOM or surrounding spaces or
+/// tabs: it is sent exactly as read, the way the app sends it unless the app trims it. "" when
+/// it has neither. `what` names it ("api_key (env X)").
+std::string CredentialShapeNote(const std::string& what, const std::string& value);
+
 struct ReleaseProfile {
   const ReleaseConfig* config = nullptr;
   std::string name;
@@ -26,6 +49,7 @@ struct ReleaseProfile {
   std::string fallback_model;  // resolved `fallback.model`, when the release has a fallback
   std::string api_key;      // SECRET: only the probe request and the Redactor see it
   std::string key_fingerprint;
+  std::vector<ResolvedHeader> headers;  // the release's `headers:`, resolved
   std::map<std::string, std::string> provenance;
   std::vector<std::string> errors;    // each fails the `configuration` check
   std::vector<std::string> warnings;  // shown in its detail

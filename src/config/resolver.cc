@@ -1,6 +1,7 @@
 #include "config/resolver.h"
 
 #include "base/file_util.h"
+#include "base/secret.h"
 #include "base/strings.h"
 #include "config/document_lookup.h"
 #include "config/value_source_parser.h"
@@ -157,7 +158,7 @@ ResolvedValue Resolver::ResolveOnce(const ValueSource& s, bool secret) const {
       }
       if (!r->succeeded()) {
         std::string err = SanitizeForDisplay(Trim(r->err), 200);
-        out.error = "command " + Join(s.argv, " ") + " failed (" + r->Describe(s.timeout_ms) + ")" +
+        out.error = "command " + ShowCommand(s.argv) + " failed (" + r->Describe(s.timeout_ms) + ")" +
                     (err.empty() ? "" : ": " + err);
         if (!secret && r->err.empty() && !r->out.empty()) {
           out.error += "; stdout: " + SanitizeForDisplay(Trim(r->out), 120);
@@ -166,7 +167,7 @@ ResolvedValue Resolver::ResolveOnce(const ValueSource& s, bool secret) const {
       }
       std::string v = Trim(r->out);
       if (v.empty()) {
-        out.error = "command " + Join(s.argv, " ") + " printed nothing";
+        out.error = "command " + ShowCommand(s.argv) + " printed nothing";
         return out;
       }
       out.ok = true;

@@ -1,5 +1,6 @@
 #include "config/value_source_parser.h"
 
+#include "base/secret.h"
 #include "base/strings.h"
 
 namespace rollgate::internal {
@@ -31,7 +32,7 @@ std::string DescribeSource(const ValueSource& s) {
     case ValueSource::Kind::kToml:
       return "toml " + s.path + " key " + s.key;
     case ValueSource::Kind::kCommand:
-      return "command " + Join(s.argv, " ");
+      return "command " + ShowCommand(s.argv);
   }
   return "?";
 }

@@ -112,13 +112,13 @@ ChatStream AppAnswerAsStream(const AppAnswer& a) {
   s.finish_reasons = a.chat.finish_reason.empty() ? 0 : 1;
   s.chunks = a.chunks < 0 ? 0 : a.chunks;
   s.events = s.chunks;
-  s.done_seen = a.done.value_or(true);
+  s.done_seen = a.done.value_or(false);
+  s.done_reported = a.done.has_value();
   s.model = a.chat.model;
   if (a.error && a.status >= 200 && a.status < 300) s.error = a.error;
   s.problems = a.chat.problems;
   if (a.done.has_value() && !*a.done) s.problems.push_back("the app's stream ended without data: [DONE]");
   if (s.finish_reasons == 0 && !s.error) s.problems.push_back("the app saw no finish_reason");
-  if (!a.done.has_value()) s.warnings.push_back("the app did not report `done`, so [DONE] is unverified");
   return s;
 }
 

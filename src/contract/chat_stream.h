@@ -17,6 +17,7 @@ struct ChatStream {
   int64_t events = 0;
   int64_t chunks = 0;  // events whose data parsed as a chunk object
   bool done_seen = false;
+  bool done_reported = true;     // false: an app probe whose app did not say (done_seen unknown)
   bool data_after_done = false;  // ignored, as the SDKs do, but worth a warning
   std::string content;           // concatenated choices[0].delta.content
   std::string finish_reason;     // choices[0]'s last non-null finish_reason

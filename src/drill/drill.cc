@@ -17,6 +17,7 @@
 #include <optional>
 #include <vector>
 
+#include "base/display.h"
 #include "base/strings.h"
 #include "checks/release_checks.h"
 #include "config/loader.h"
@@ -359,7 +360,16 @@ Status RunDrill(const Config& config, const RunOptions& options, const RunSeams&
   report->command = "drill";
   report->route_left_on = "unknown";  // until a switch back to rollback is seen serving
 
-  Drill drill(config, seams, hooks, options.cancel, report);
+  // Live progress shows each step before the report is scrubbed: scrub what it shows too.
+  DrillHooks scrubbed = hooks;
+  if (hooks.on_step) {
+    scrubbed.on_step = [&](const DrillStep& s, bool finished) {
+      DrillStep shown = s;
+      shown.detail = DisplayText(redactor.Redact(s.detail));
+      hooks.on_step(shown, finished);
+    };
+  }
+  Drill drill(config, seams, scrubbed, options.cancel, report);
   if (drill.GateSteps()) {
     drill.RunRouteSteps();
   } else {

@@ -4,7 +4,9 @@
 #include <optional>
 #include <thread>
 
+#include "base/secret.h"
 #include "base/strings.h"
+#include "config/profile.h"
 #include "probe/curl_transport.h"
 
 namespace rollgate::internal {
@@ -31,7 +33,7 @@ ActionResult RunRouteAction(const DrillAction& action, int timeout_ms, const Env
     opts.working_dir = dir;
     std::vector<std::string> ran = action.command;
     Result<CommandResult> r = RunConfiguredCommand(env, action.command, opts, &ran[0]);
-    std::string shown = "`" + Join(ran, " ") + "`";
+    std::string shown = "`" + ShowCommand(ran) + "`";
     if (!r.ok()) {
       out.detail = shown + " could not start: " + r.status().message();
       return out;
@@ -42,14 +44,27 @@ ActionResult RunRouteAction(const DrillAction& action, int timeout_ms, const Env
                  (!out.ok && !err.empty() ? ": " + err : "");
     return out;
   }
+  std::string shown = action.method + " " + ShowUrl(action.url);
+  // The action's headers come from any value source; the secret ones (a token for the route
+  // controller) are scrubbed from what the switch endpoint answers, before it is quoted.
+  ResolvedHeaders headers = ResolveHeaders(action.headers, Resolver(env, dir));
+  if (!headers.errors.empty()) {
+    out.detail = shown + " not sent: " + Join(headers.errors, "; ");
+    return out;
+  }
+  Redactor redactor;
   HttpRequest req;
   req.method = action.method;
   req.url = action.url;
   req.body = action.body;
   req.timeout_ms = timeout_ms;
-  for (const auto& [k, v] : action.headers) req.headers.emplace_back(k, v);
+  for (const auto& h : headers.headers) {
+    req.headers.emplace_back(h.name, h.value);
+    if (h.secret) redactor.AddSecret(h.value);
+  }
   HttpExchange ex = Fetch(std::move(req));
-  std::string shown = action.method + " " + action.url;
+  ex.body = redactor.Redact(ex.body);
+  ex.error_detail = redactor.Redact(ex.error_detail);
   if (!ex.transport_ok()) {
     out.detail = shown + " failed: " + ex.error_detail;
   } else if (ex.status < 200 || ex.status >= 300) {

@@ -1,6 +1,7 @@
 // The table printed on stdout: the decision first-class, one line per check and gate.
 #include <algorithm>
 
+#include "base/display.h"
 #include "base/strings.h"
 #include "evidence/evidence.h"
 
@@ -32,29 +33,30 @@ std::string Pad(const std::string& s, std::size_t width) {
 }  // namespace
 
 std::string RenderConsole(const RunReport& report, const ConsoleStyle& style) {
+  // Every field goes through DisplayText: the report is scrubbed already (RedactReport), and
+  // this keeps the terminal safe for a report that was not.
+  auto T = [](std::string_view s) { return DisplayText(s); };
   std::string out;
-  out += Paint(style, "1", "rollgate " + report.command + " · " + report.service) + "\n";
-  std::size_t w = 8;
-  for (const auto& r : report.releases) w = std::max(w, r.name.size() + 2);
+  out += Paint(style, "1", "rollgate " + report.command + " · " + T(report.service)) + "\n";
   for (const auto& r : report.releases) {
-    out += "\n" + Paint(style, "1", "release " + r.name) + "  version " + r.version;
-    if (!r.endpoint.empty()) out += "  " + r.method + " " + r.endpoint;
+    out += "\n" + Paint(style, "1", "release " + T(r.name)) + "  version " + T(r.version);
+    if (!r.endpoint.empty()) out += "  " + T(r.method) + " " + T(r.endpoint);
     out += "\n";
     for (const auto& c : r.checks) {
-      out += "  " + Pad(c.id, 24) + StatusWord(style, c) + " " + c.detail + "\n";
+      out += "  " + Pad(c.id, 24) + StatusWord(style, c) + " " + T(c.detail) + "\n";
     }
   }
   if (!report.drill_steps.empty()) {
-    out += "\n" + Paint(style, "1", "drill") + "  route left on " + report.route_left_on + "\n";
+    out += "\n" + Paint(style, "1", "drill") + "  route left on " + T(report.route_left_on) + "\n";
     for (const auto& s : report.drill_steps) {
       CheckResult as_check{"", s.status, "", false};
-      out += "  " + Pad(std::to_string(s.number) + ". " + s.name, 46) + StatusWord(style, as_check) + " " + s.detail +
-             "\n";
+      out += "  " + Pad(std::to_string(s.number) + ". " + T(s.name), 46) + StatusWord(style, as_check) + " " +
+             T(s.detail) + "\n";
     }
   }
   out += "\n" + Paint(style, "1", "gates") + "\n";
   for (const auto& g : report.gates) {
-    out += "  " + Pad(g.id, 24) + StatusWord(style, g) + " " + g.detail + "\n";
+    out += "  " + Pad(g.id, 24) + StatusWord(style, g) + " " + T(g.detail) + "\n";
   }
   out += "\n";
   if (report.interrupted) {
@@ -74,7 +76,7 @@ std::string RenderConsole(const RunReport& report, const ConsoleStyle& style) {
            ". Do not move traffic.\n";
   }
   if (!report.evidence_files.empty())
-    out += "evidence: " + Join(report.evidence_files, ", ") + "\n";
+    out += "evidence: " + T(Join(report.evidence_files, ", ")) + "\n";
   return out;
 }
 

@@ -28,9 +28,11 @@ std::string RenderConsole(const RunReport& report, const ConsoleStyle& style);
 /// The combined summary of a fleet run (`gate --config-dir`): a console table or Markdown.
 std::string RenderFleetSummary(const std::vector<RunReport>& runs, bool markdown, const ConsoleStyle& style);
 
-/// Scrubs every free-text field of the report (details, errors, retry notes) with `redactor`,
-/// so whatever renders the report later (console, history, metrics) cannot leak a secret that
-/// a provider or a command echoed back.
+/// Scrubs every text field of the report (details, errors, request ids, versions, models,
+/// endpoints, provenance, drill steps, the service) with `redactor`, then makes it display-safe
+/// (DisplayText: no control characters, no invalid UTF-8), so whatever renders the report
+/// later (console, summary.md, junit.xml, gate.json, history, metrics) can neither leak a
+/// secret a provider or a command echoed back nor pass their control sequences to a terminal.
 void RedactReport(const Redactor& redactor, RunReport* report);
 
 /// Writes gate.json, junit.xml, summary.md and probes.jsonl into `dir` (created if needed),

@@ -1,6 +1,7 @@
 // The combined summary of `rollgate gate --config-dir`: one line per service, blocked first.
 #include <algorithm>
 
+#include "base/display.h"
 #include "base/strings.h"
 #include "evidence/evidence.h"
 
@@ -34,7 +35,7 @@ std::string RenderFleetSummary(const std::vector<RunReport>& runs, bool markdown
     out += "## rollgate fleet gate: " + std::to_string(runs.size()) + " services, " + std::to_string(blocked) +
            " blocked\n\n| service | decision | failed gates |\n|---|---|---|\n";
     for (const RunReport* r : BlockedFirst(runs)) {
-      out += "| " + r->service + " | " + (r->passed() ? "✅ pass" : "❌ block") + " | " + FailedGates(*r) + " |\n";
+      out += "| " + MarkdownText(r->service) + " | " + (r->passed() ? "✅ pass" : "❌ block") + " | " + FailedGates(*r) + " |\n";
     }
     return out;
   }
@@ -42,9 +43,10 @@ std::string RenderFleetSummary(const std::vector<RunReport>& runs, bool markdown
     return style.color ? std::string("\033[") + code + "m" + s + "\033[0m" : s;
   };
   std::size_t w = 8;
-  for (const auto& r : runs) w = std::max(w, r.service.size() + 1);
+  for (const auto& r : runs) w = std::max(w, DisplayText(r.service).size() + 1);
   for (const RunReport* r : BlockedFirst(runs)) {
-    std::string name = r->service + std::string(w - r->service.size(), ' ');
+    std::string service = DisplayText(r->service);
+    std::string name = service + std::string(w - service.size(), ' ');
     out += name + (r->passed() ? paint("32", "pass ") : paint("1;31", "BLOCK")) +
            (r->passed() ? "" : "  " + FailedGates(*r)) + "\n";
   }

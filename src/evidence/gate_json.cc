@@ -82,7 +82,7 @@ json ReleaseJson(const ReleaseReport& r) {
   if (r.stream.probed) {
     j["stream"] = {{"http_status", r.stream.http_status},
                    {"chunks", r.stream.chunks},
-                   {"done_seen", r.stream.done_seen},
+                   {"done_seen", r.stream.done_seen ? json(*r.stream.done_seen) : json(nullptr)},
                    {"usage_seen", r.stream.usage_seen},
                    {"ttft_ms", r.stream.ttft_ms < 0 ? json(nullptr) : json(r.stream.ttft_ms)},
                    {"max_gap_ms", r.stream.max_gap_ms},

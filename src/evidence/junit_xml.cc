@@ -6,13 +6,17 @@
 #include <utility>
 #include <vector>
 
+#include "base/display.h"
 #include "evidence/evidence.h"
 
 namespace rollgate::internal {
 
 namespace {
 
-std::string XmlEscape(const std::string& s) {
+// DisplayText first: XML 1.0 allows no control characters (not even as &#N;) and a report
+// must be well-formed UTF-8, whatever the provider sent.
+std::string XmlEscape(const std::string& text) {
+  std::string s = DisplayText(text);
   std::string out;
   out.reserve(s.size());
   for (unsigned char c : s) {
@@ -33,12 +37,7 @@ std::string XmlEscape(const std::string& s) {
         out += "&apos;";
         break;
       default:
-        // Control characters are not allowed in XML 1.0, even escaped.
-        if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
-          out += '?';
-        } else {
-          out += static_cast<char>(c);
-        }
+        out += static_cast<char>(c);
     }
   }
   return out;

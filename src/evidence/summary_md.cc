@@ -1,5 +1,6 @@
 // summary.md: the gate table a CI job summary shows ($GITHUB_STEP_SUMMARY and friends).
 #include "base/clock.h"
+#include "base/display.h"
 #include "base/strings.h"
 #include "evidence/evidence.h"
 
@@ -7,19 +8,11 @@ namespace rollgate::internal {
 
 namespace {
 
-std::string Cell(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    if (c == '|') {
-      out += "\\|";
-    } else if (c == '\n' || c == '\r') {
-      out += ' ';
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
+// Every text from a report goes through MarkdownText or MarkdownCode (base/display.h): a
+// provider's error message, an app's output or a version read from the environment must not
+// become a link, an image, a table column or HTML in the CI job summary.
+std::string Cell(const std::string& s) { return MarkdownText(s); }
+std::string Code(const std::string& s) { return MarkdownCode(s); }
 
 const char* Mark(const CheckResult& c) {
   switch (c.status) {
@@ -50,7 +43,7 @@ std::string RenderSummaryMarkdown(const RunReport& report) {
   out += report.passed() ? "both paths can make the documented call; traffic may move.\n"
                          : "do not move traffic until the failing gate above is fixed.\n";
   if (!report.drill_steps.empty()) {
-    out += "\n### rollback switch drill (route left on " + report.route_left_on + ")\n\n";
+    out += "\n### rollback switch drill (route left on " + Cell(report.route_left_on) + ")\n\n";
     out += "| step | status | started | finished | detail |\n|---|---|---|---|---|\n";
     for (const auto& s : report.drill_steps) {
       out += "| " + std::to_string(s.number) + ". " + Cell(s.name) + " | " + Mark({"", s.status, "", false}) + " | " +
@@ -59,9 +52,9 @@ std::string RenderSummaryMarkdown(const RunReport& report) {
     }
   }
   for (const auto& r : report.releases) {
-    out += "\n### release `" + r.name + "` (version " + Cell(r.version) + ")\n\n";
-    out += "`" + r.method + " " + Cell(r.endpoint) + "` · model `" + Cell(r.model) + "` · key `" +
-           (r.key_fingerprint.empty() ? "unresolved" : r.key_fingerprint) + "`";
+    out += "\n### release " + Code(r.name) + " (version " + Cell(r.version) + ")\n\n";
+    out += Code(r.method + " " + r.endpoint) + " · model " + Code(r.model) + " · key " +
+           Code(r.key_fingerprint.empty() ? "unresolved" : r.key_fingerprint);
     if (!r.attempts.empty()) {
       out += " · " + FormatDurationMs(r.latency_ms) + " · " +
              Plural(static_cast<long>(r.attempts.size()), "attempt", "attempts");

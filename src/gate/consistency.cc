@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "base/secret.h"
 #include "base/strings.h"
 #include "config/loader.h"
 #include "probe/retry_policy.h"
@@ -33,6 +34,55 @@ std::string Source(const ReleaseProfile& p, const std::string& key) {
   }
   auto it = p.provenance.find(key);
   return it == p.provenance.end() ? "config" : it->second;
+}
+
+// What the diff shows for one header of one release: the fingerprint of its value (values
+// may be credentials, so none is ever shown), "(not sent)", or "" when it did not resolve.
+std::string HeaderValue(const ReleaseProfile& p, const std::string& name, bool* ok) {
+  *ok = true;
+  for (const auto& h : p.headers) {
+    if (EqualsIgnoreCase(h.name, name)) return h.value.empty() ? "(empty)" : KeyFingerprint(h.value);
+  }
+  for (const auto& [configured, source] : p.config->headers) {
+    if (EqualsIgnoreCase(configured, name)) {
+      *ok = false;  // configured, but its source did not resolve
+      return "";
+    }
+  }
+  return "(not sent)";
+}
+
+std::string HeaderSource(const ReleaseProfile& p, const std::string& name) {
+  for (const auto& [configured, source] : p.config->headers) {
+    if (EqualsIgnoreCase(configured, name)) return Source(p, "headers." + configured);
+  }
+  return "not configured";
+}
+
+// One row per header either release sends (names compare case-insensitively, as in HTTP).
+void AddHeaderDiffs(const ReleaseProfile& a, const ReleaseProfile& b, const std::vector<std::string>& expect,
+                    std::vector<FieldDiff>* out) {
+  std::vector<std::string> names;
+  for (const ReleaseProfile* p : {&a, &b}) {
+    for (const auto& [name, source] : p->config->headers) {
+      bool seen = std::any_of(names.begin(), names.end(), [&](const std::string& n) { return EqualsIgnoreCase(n, name); });
+      if (!seen) names.push_back(name);
+    }
+  }
+  const bool all_expected = std::find(expect.begin(), expect.end(), "headers") != expect.end();
+  for (const auto& name : names) {
+    FieldDiff d;
+    d.field = "headers." + name;
+    bool l_ok = true, r_ok = true;
+    d.left = HeaderValue(a, name, &l_ok);
+    d.right = HeaderValue(b, name, &r_ok);
+    d.left_source = HeaderSource(a, name);
+    d.right_source = HeaderSource(b, name);
+    d.unresolved = l_ok != r_ok;
+    d.differs = d.unresolved || d.left != d.right;
+    d.expected = all_expected || std::find(expect.begin(), expect.end(), d.field) != expect.end();
+    out->push_back(std::move(d));
+  }
 }
 
 }  // namespace
@@ -69,6 +119,7 @@ std::vector<FieldDiff> DiffReleases(const ReleaseProfile& a, const ReleaseProfil
   add("stream", ca.stream ? "true" : "false", cb.stream ? "true" : "false", "config", "config",
       true, true);
   add("probe", ca.probe, cb.probe, "config", "config", true, true);
+  AddHeaderDiffs(a, b, expect, &out);
   return out;
 }
 

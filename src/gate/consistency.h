@@ -14,7 +14,7 @@ namespace rollgate::internal {
 const std::vector<std::string>& ConsistencyFields();
 
 struct FieldDiff {
-  std::string field;  // one of ConsistencyFields()
+  std::string field;  // one of ConsistencyFields(), or "headers.NAME" (one row per header sent)
   std::string left;   // value in the first release ("" when it did not resolve)
   std::string right;
   std::string left_source;  // provenance

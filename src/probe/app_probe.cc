@@ -6,7 +6,7 @@ namespace rollgate::internal {
 
 AppProbeOutcome RunExecProbe(const Environment& env, const Clock& clock, const ExecProbeConfig& config,
                              const AppProbeRequest& req, const std::vector<std::string>& response_fields,
-                             const std::string& dir) {
+                             const std::string& dir, const Redactor* redactor) {
   AppProbeOutcome out;
   out.start_unix_ms = clock.NowUnixMs();
   out.started_ms = clock.NowMonoMs();
@@ -22,11 +22,15 @@ AppProbeOutcome RunExecProbe(const Environment& env, const Clock& clock, const E
                     "ROLLGATE_VERSION=" + req.version};
   std::vector<std::string> ran = config.command;
   Result<CommandResult> r = RunConfiguredCommand(env, config.command, opts, &ran[0]);
-  std::string shown = Join(ran, " ");
+  std::string shown = ShowCommand(ran);
   out.finished_ms = clock.NowMonoMs();
   if (!r.ok()) {
     out.failure = "the smoke command could not start: " + r.status().message();
     return out;
+  }
+  if (redactor) {  // on the raw output, before it is parsed, trimmed or escaped
+    r->out = redactor->Redact(r->out);
+    r->err = redactor->Redact(r->err);
   }
   out.answer = ParseAppAnswer(r->out, response_fields);
   std::string err = SanitizeForDisplay(Trim(r->err), 160);

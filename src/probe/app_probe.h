@@ -9,6 +9,7 @@
 
 #include "base/clock.h"
 #include "base/environment.h"
+#include "base/secret.h"
 #include "contract/app_protocol.h"
 #include "probe/http_transport.h"
 #include "probe/probe.h"
@@ -36,10 +37,11 @@ struct AppProbeOutcome {
 };
 
 /// Runs the smoke command, blocking (call it off the transport's thread), bounded by
-/// config.timeout_ms. `dir` is the working directory (the config file's).
+/// config.timeout_ms. `dir` is the working directory (the config file's). With a `redactor`,
+/// the command's output is scrubbed before it is parsed or quoted.
 AppProbeOutcome RunExecProbe(const Environment& env, const Clock& clock, const ExecProbeConfig& config,
                              const AppProbeRequest& request, const std::vector<std::string>& response_fields,
-                             const std::string& dir);
+                             const std::string& dir, const Redactor* redactor = nullptr);
 
 /// Calls the smoke route on `transport`; `done` runs from transport->Run().
 void LaunchHttpProbe(HttpTransport* transport, const HttpProbeConfig& config,

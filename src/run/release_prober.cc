@@ -2,10 +2,12 @@
 
 #include <algorithm>
 
+#include "base/secret.h"
 #include "base/strings.h"
 #include "contract/request_id.h"
 #include "contract/smoke_request.h"
 #include "probe/app_probe.h"
+#include "run/outcome_redaction.h"
 #include "run/runner.h"
 
 namespace rollgate::internal {
@@ -15,7 +17,11 @@ namespace {
 // Shaped like a real key (so a format check lets it through to auth), never valid.
 constexpr const char kInvalidToken[] = "sk-rollgate-negative-auth-invalid-0000000000000000";
 
-HttpRequest ProviderRequest(const ReleaseProfile& p, const std::string& token, const std::string& client_id) {
+// The provider request with the release's own headers. On the invalid-token call every secret
+// header carries an invalid value too: a gateway that also accepts X-Api-Key would otherwise
+// let the call through on that header and make the check prove nothing.
+HttpRequest ProviderRequest(const ReleaseProfile& p, const std::string& token, const std::string& client_id,
+                            bool invalid_credentials = false) {
   const ReleaseConfig& c = *p.config;
   HttpRequest req;
   req.method = p.config->probe == "direct" ? p.method : (c.method.empty() ? "POST" : c.method);
@@ -24,7 +30,9 @@ HttpRequest ProviderRequest(const ReleaseProfile& p, const std::string& token, c
   req.headers.emplace_back("Content-Type", "application/json");
   req.headers.emplace_back("Accept", "application/json");
   req.headers.emplace_back("X-Client-Request-Id", client_id);
-  for (const auto& [k, v] : c.headers) req.headers.emplace_back(k, v);
+  for (const auto& h : p.headers) {
+    req.headers.emplace_back(h.name, invalid_credentials && h.secret ? std::string(kInvalidToken) : h.value);
+  }
   req.timeout_ms = c.timeout_ms;
   req.connect_timeout_ms = c.connect_timeout_ms;
   req.max_body_bytes = c.max_body_bytes;
@@ -54,6 +62,7 @@ void LaunchDirect(const ProbeContext& ctx, ReleaseRun* run) {
   chat.request.body = BuildSmokeRequestBody(p.model, c.prompt, /*stream=*/false);
   chat.retry = c.retry;
   LaunchProbe(ctx.transport, std::move(chat), ctx.jitter, now, [ctx, run, now](ProbeOutcome o) {
+    RedactProbeOutcome(*ctx.redactor, &o);
     const ReleaseProfile& rp = run->profile;
     std::string trigger = rp.config->fallback && !rp.fallback_model.empty() ? FallbackTrigger(*rp.config->fallback, o)
                                                                             : std::string();
@@ -71,8 +80,10 @@ void LaunchDirect(const ProbeContext& ctx, ReleaseRun* run) {
     again.request = ProviderRequest(rp, rp.api_key, run->chat_request_id);
     again.request.body = BuildSmokeRequestBody(rp.fallback_model, rp.config->prompt, false);
     again.retry = rp.config->retry;
-    LaunchProbe(ctx.transport, std::move(again), ctx.jitter, now,
-                [run](ProbeOutcome second) { run->probes.chat = std::move(second); });
+    LaunchProbe(ctx.transport, std::move(again), ctx.jitter, now, [ctx, run](ProbeOutcome second) {
+      RedactProbeOutcome(*ctx.redactor, &second);
+      run->probes.chat = std::move(second);
+    });
   });
   if (c.stream) {
     ProbeSpec stream;
@@ -83,8 +94,10 @@ void LaunchDirect(const ProbeContext& ctx, ReleaseRun* run) {
     stream.request.body = BuildSmokeRequestBody(p.model, c.prompt, /*stream=*/true);
     stream.request.idle_timeout_ms = c.stream_idle_timeout_ms;
     stream.retry = c.retry;
-    LaunchProbe(ctx.transport, std::move(stream), ctx.jitter, now,
-                [run](ProbeOutcome o) { run->probes.stream = std::move(o); });
+    LaunchProbe(ctx.transport, std::move(stream), ctx.jitter, now, [ctx, run](ProbeOutcome o) {
+      RedactProbeOutcome(*ctx.redactor, &o);
+      run->probes.stream = std::move(o);
+    });
   }
 }
 
@@ -100,7 +113,8 @@ AppProbeRequest AppRequest(const ReleaseProfile& p, bool stream, const std::stri
 }
 
 // What the app answered, in the shape the shared checks read.
-void TakeAppOutcome(ReleaseRun* run, const AppProbeOutcome& app, bool stream) {
+void TakeAppOutcome(const Redactor& redactor, ReleaseRun* run, AppProbeOutcome app, bool stream) {
+  RedactAppProbeOutcome(redactor, &app);
   ProbeOutcome o = AsProbeOutcome(app);
   if (stream) {
     if (app.failure.empty() && app.answer.status >= 200 && app.answer.status < 300) {
@@ -134,23 +148,25 @@ void LaunchReleaseProbes(const ProbeContext& ctx, ReleaseRun* run, std::vector<s
     return;
   }
   if (c.probe == "http") {
-    run->probes.via = "the smoke route " + c.http.url;
+    run->probes.via = "the smoke route " + ShowUrl(c.http.url);
+    std::map<std::string, std::string> headers;
+    for (const auto& h : p.headers) headers[h.name] = h.value;
     for (bool stream : {false, true}) {
       if (stream && !c.stream) continue;
       const std::string& id = stream ? run->stream_request_id : run->chat_request_id;
-      LaunchHttpProbe(ctx.transport, c.http, c.headers, c.timeout_ms, AppRequest(p, stream, id), ctx.response_fields,
-                      [run, stream](AppProbeOutcome app) { TakeAppOutcome(run, app, stream); });
+      LaunchHttpProbe(ctx.transport, c.http, headers, c.timeout_ms, AppRequest(p, stream, id), ctx.response_fields,
+                      [ctx, run, stream](AppProbeOutcome app) { TakeAppOutcome(*ctx.redactor, run, std::move(app), stream); });
     }
     return;
   }
-  run->probes.via = "the smoke command `" + Join(c.exec.command, " ") + "`";
+  run->probes.via = "the smoke command `" + ShowCommand(c.exec.command) + "`";
   for (bool stream : {false, true}) {
     if (stream && !c.stream) continue;
     AppProbeRequest req = AppRequest(p, stream, stream ? run->stream_request_id : run->chat_request_id);
     threads->emplace_back([ctx, run, req, stream] {
       AppProbeOutcome app = RunExecProbe(*ctx.env, *ctx.clock, run->profile.config->exec, req, ctx.response_fields,
-                                         ctx.config_dir);
-      TakeAppOutcome(run, app, stream);
+                                         ctx.config_dir, ctx.redactor);
+      TakeAppOutcome(*ctx.redactor, run, std::move(app), stream);
     });
   }
 }
@@ -169,13 +185,16 @@ std::vector<NegativeRun> PlanNegativeAuth(const std::vector<ReleaseRun>& runs) {
 void LaunchNegativeAuth(const ProbeContext& ctx, const ReleaseProfile& p, NegativeRun* neg) {
   ProbeSpec spec;
   spec.kind = "negative_auth";
-  spec.request = ProviderRequest(p, kInvalidToken, neg->client_request_id);
+  spec.request = ProviderRequest(p, kInvalidToken, neg->client_request_id, /*invalid_credentials=*/true);
   // With no model configured (an exec/http release), any plausible name does: auth comes first.
   spec.request.body = BuildSmokeRequestBody(p.model.empty() ? "gpt-4o-mini" : p.model, p.config->prompt, false);
   spec.retry.max_attempts = 1;  // one call: a retry would only repeat the same answer
   const Clock* clock = ctx.clock;
   LaunchProbe(ctx.transport, std::move(spec), ctx.jitter, [clock] { return clock->NowUnixMs(); },
-              [neg](ProbeOutcome o) { neg->outcome = std::move(o); });
+              [ctx, neg](ProbeOutcome o) {
+                RedactProbeOutcome(*ctx.redactor, &o);
+                neg->outcome = std::move(o);
+              });
 }
 
 std::vector<AttemptRecord> AttemptRecords(const std::string& kind, const ProbeOutcome& o, const std::string& client_id,

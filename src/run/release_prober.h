@@ -10,6 +10,7 @@
 
 #include "base/clock.h"
 #include "base/environment.h"
+#include "base/secret.h"
 #include "checks/release_checks.h"
 #include "config/profile.h"
 #include "contract/app_protocol.h"
@@ -42,6 +43,9 @@ struct ProbeContext {
   JitterFn jitter;
   std::string config_dir;
   std::vector<std::string> response_fields;  // the contract's
+  /// Scrubs every answer as it arrives, before any check reads it. REQUIRES: set, and holding
+  /// every secret of the run, before the first Launch.
+  const Redactor* redactor = nullptr;
 };
 
 /// Starts every probe of `run`. Exec probes run on threads appended to `threads`; the caller

@@ -23,6 +23,7 @@
 #include <thread>
 
 #include "base/cancellable_environment.h"
+#include "base/display.h"
 #include "base/secret.h"
 #include "base/strings.h"
 #include "checks/app_logs.h"
@@ -113,6 +114,7 @@ class Pipeline {
     ctx.jitter = seams_.jitter ? seams_.jitter : DefaultJitter();
     ctx.config_dir = config_.dir;
     ctx.response_fields = contract_.contract.response_fields;
+    ctx.redactor = &redactor_;
     for (auto& run : runs_) {
       if (run.profile.usable()) LaunchReleaseProbes(ctx, &run, threads);
     }
@@ -161,7 +163,15 @@ class Pipeline {
       std::string service_error = Utf8Error("service", config_.service, "the config file");
       if (!service_error.empty()) run.profile.errors.push_back(service_error);
       redactor_.AddSecret(run.profile.api_key);
+      for (const auto& h : run.profile.headers) {
+        if (h.secret) redactor_.AddSecret(h.value);
+      }
       runs_.push_back(std::move(run));
+    }
+    if (config_.drill) {  // the drill's literal credentials (its `{env:}` ones stay in drill/route.cc)
+      for (const auto& [name, value] : config_.drill->user_facing_headers) {
+        if (LooksLikeSecretName(name)) redactor_.AddSecret(value);
+      }
     }
     return Status::Ok();
   }
@@ -189,13 +199,13 @@ class Pipeline {
       opts.max_output_bytes = 8 << 20;
       std::vector<std::string> ran = c.logs->command;
       Result<CommandResult> r = RunConfiguredCommand(env_, c.logs->command, opts, &ran[0]);
-      std::string command = Join(ran, " ");
+      std::string command = ShowCommand(ran);
       CheckResult finding{"app_logs", CheckStatus::kFail, "", false};
       if (!r.ok()) {
         finding.detail = "cannot read the app's logs: " + r.status().message();
       } else if (!r->succeeded()) {
         finding.detail = "the logs command `" + command + "` failed (" + r->Describe(c.logs->timeout_ms) +
-                         "): " + SanitizeForDisplay(Trim(r->err), 160);
+                         "): " + SanitizeForDisplay(Trim(redactor_.Redact(r->err)), 160);
       } else {
         std::vector<std::string> ids = {run.chat_request_id};
         if (!run.stream_request_id.empty()) ids.push_back(run.stream_request_id);
@@ -461,13 +471,18 @@ Status DiffFromFile(const std::string& config_path, DiffReport* report) {
   std::vector<internal::FieldDiff> diffs = internal::DiffReleases(a, b, config->expect_differences);
   report->gate = internal::ConfigConsistencyGate(diffs, report->left, report->right);
   internal::Redactor redactor;
-  redactor.AddSecret(a.api_key);
-  redactor.AddSecret(b.api_key);
-  for (const auto& d : diffs) {
-    report->rows.push_back({d.field, redactor.Redact(d.left), redactor.Redact(d.right), redactor.Redact(d.left_source),
-                            redactor.Redact(d.right_source), d.differs, d.expected, d.unresolved});
+  for (const internal::ReleaseProfile* p : {&a, &b}) {
+    redactor.AddSecret(p->api_key);
+    for (const auto& h : p->headers) {
+      if (h.secret) redactor.AddSecret(h.value);
+    }
   }
-  report->gate.detail = redactor.Redact(report->gate.detail);
+  auto shown = [&](const std::string& s) { return internal::DisplayText(redactor.Redact(s)); };
+  for (const auto& d : diffs) {
+    report->rows.push_back({shown(d.field), shown(d.left), shown(d.right), shown(d.left_source), shown(d.right_source),
+                            d.differs, d.expected, d.unresolved});
+  }
+  report->gate.detail = shown(report->gate.detail);
   return Status::Ok();
 }
 

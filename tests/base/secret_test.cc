@@ -2,6 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "base/strings.h"
+#include "testutil/secret_forms.h"
+
 namespace rollgate::internal {
 namespace {
 
@@ -21,6 +28,7 @@ TEST(SecretTest, Base64MatchesRfc4648) {
   EXPECT_EQ(Base64Encode("fo"), "Zm8=");
   EXPECT_EQ(Base64Encode("foo"), "Zm9v");
   EXPECT_EQ(Base64Encode("foobar"), "Zm9vYmFy");
+  EXPECT_EQ(Base64Encode(std::string("\xff\xfe\x00", 3)), "//4A");
 }
 
 TEST(RedactorTest, ScrubsKnownSecretsTheirBase64AndKeyShapedTokens) {
@@ -46,11 +54,82 @@ TEST(RedactorTest, ASecretCutShortByABoundedDetailIsStillMasked) {
   EXPECT_NE(r.Redact("gw-tok is not enough").find("gw-tok"), std::string::npos);
 }
 
+TEST(RedactorTest, ScrubsEverySpellingOfAwkwardKeys) {
+  std::vector<std::string> keys = testing::AwkwardKeys();
+  keys.push_back("sk-latin1-\xe9t\xe9-0123456789");  // not UTF-8 at all
+  keys.push_back("a header value with spaces 42");   // '+' in form encoding
+  for (const std::string& key : keys) {
+    Redactor r;
+    r.AddSecret(key);
+    for (const auto& [name, spelled] : testing::SecretSpellings(key)) {
+      std::string out = r.Redact("error: {" + spelled + "} rest");
+      EXPECT_NE(out.find(Redactor::kMask), std::string::npos)
+          << name << " of " << SanitizeForDisplay(key);
+      for (const auto& [needle, what] : testing::SecretNeedles(key)) {
+        EXPECT_EQ(out.find(needle), std::string::npos)
+            << what << " left in the " << name << " form: " << out;
+      }
+      EXPECT_NE(out.find("} rest"), std::string::npos) << "the rest of the text stays: " << out;
+    }
+  }
+}
+
+TEST(RedactorTest, ASecretCutShortAtTheEndOfAMessageIsMasked) {
+  Redactor r;
+  const std::string key = "gw\\tok\"en/with+slash=and==pad 0123";
+  r.AddSecret(key);
+  for (std::size_t n = 8; n < key.size(); ++n) {
+    std::string prefix = key.substr(0, n);
+    EXPECT_EQ(r.Redact("invalid key " + prefix).find(prefix), std::string::npos) << n;
+    nlohmann::json j = {{"message", "invalid key " + prefix}};
+    std::string body = j.dump();
+    EXPECT_NE(r.Redact(body).find("invalid key [redacted]\"}"), std::string::npos) << body;
+  }
+  // Fewer than 8 bytes is not enough to say; a different token that shares a prefix is not it.
+  EXPECT_NE(r.Redact("gw\\tok\" is short").find("gw\\tok\""), std::string::npos);
+  Redactor other;
+  other.AddSecret("sk-LEAKCANARY-new-5f0e9d2c7b3a1846");
+  EXPECT_EQ(other.Redact("sk-LEAKCANARY-newer"), "sk-[redacted]");
+  EXPECT_EQ(other.Redact("Bearer sk-LEAKCANARY-new-5f0e9"), "Bearer [redacted]");
+}
+
+TEST(RedactorTest, AKeyWithABomOrWhitespaceIsAlsoScrubbedWithoutThem) {
+  Redactor r;
+  r.AddSecret("\xef\xbb\xbfkey-with-bom-and-space-77 \n");
+  EXPECT_EQ(r.Redact("echo: key-with-bom-and-space-77."), "echo: [redacted].");
+}
+
+TEST(RedactorTest, LeavesOrdinaryTextAlone) {
+  Redactor r;
+  r.AddSecret("sk-LEAKCANARY-new-5f0e9d2c7b3a1846");
+  r.AddSecret("https://hooks.example/secret-path-31");
+  const std::string text =
+      "{\"detail\": \"reached 127.0.0.1 over HTTP/1.1 (connect 1 ms) https://api.example/v1 %20 "
+      "\\\\ &amp; \"}";
+  EXPECT_EQ(r.Redact(text), text);
+}
+
 TEST(RedactorTest, TinySecretsAreNotScrubbedEverywhere) {
   Redactor r;
   r.AddSecret("ab");
   EXPECT_TRUE(r.empty());
   EXPECT_EQ(r.Redact("abc"), "abc");
+}
+
+TEST(ShowCommandTest, MasksSecretLookingValuesInCommandLines) {
+  EXPECT_EQ(ShowCommand({"env", "OPENAI_API_KEY=sk-live-123456789", "app", "smoke"}),
+            "env OPENAI_API_KEY=[redacted] app smoke");
+  EXPECT_EQ(ShowCommand({"app", "--api-key", "abc123", "--token=xyz", "--verbose", "v"}),
+            "app --api-key [redacted] --token=[redacted] --verbose v");
+  EXPECT_EQ(ShowCommand({"curl", "-H", "Authorization: Bearer abc", "-H", "Accept: x"}),
+            "curl -H Authorization: [redacted] -H Accept: x");
+  EXPECT_EQ(ShowCommand({"kubectl", "logs", "deploy/app", "--since=2m"}),
+            "kubectl logs deploy/app --since=2m");
+  EXPECT_EQ(ShowCommand({"curl", "https://u:pw@h.example/x?api_key=k1&q=1#f"}),
+            "curl https://[redacted]@h.example/x?api_key=[redacted]&q=1#f");
+  EXPECT_EQ(ShowUrl("http://127.0.0.1:8080/smoke?access_token=t"),
+            "http://127.0.0.1:8080/smoke?access_token=[redacted]");
+  EXPECT_EQ(ShowUrl("http://127.0.0.1:8080/smoke"), "http://127.0.0.1:8080/smoke");
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "contract/app_protocol.h"
+
 namespace rollgate::internal {
 namespace {
 
@@ -111,6 +113,39 @@ TEST_F(ReleaseChecksTest, AppChosenModelIsReportedAsTheAppsChoice) {
   EXPECT_EQ(Get(missing, "model").detail.find("''"), std::string::npos) << Get(missing, "model").detail;
   EXPECT_NE(Get(missing, "model").detail.find("the model the app chose is not served"),
             std::string::npos) << Get(missing, "model").detail;
+}
+
+// An app whose SDK hides [DONE] cannot say whether it came: the evidence says "unknown" once,
+// and never that it was seen.
+TEST_F(ReleaseChecksTest, AppThatDoesNotReportDoneLeavesItUnknown) {
+  config_.stream = true;
+  AppAnswer answer = ParseAppAnswer(
+      R"({"status":200,"content":"{\"ok\":true,\"label\":\"rollback-smoke\"}","finish_reason":"stop","chunks":4})",
+      {});
+  ASSERT_TRUE(answer.valid) << answer.problem;
+  ProbeOutcome chat;
+  chat.attempts = {MakeAttempt(200, kGood)};
+  ProbeOutcome stream = chat;
+  stream.stream = AppAnswerAsStream(answer);
+  ReleaseProbes probes;
+  probes.chat = chat;
+  probes.stream = stream;
+  probes.via = "the smoke command `app smoke`";
+  probes.chat_parsed = answer.chat;
+  ReleaseEvaluation e = EvaluateRelease(profile_, probes, Contract{}, Thresholds{});
+  const CheckResult& c = Get(e, "streaming");
+  EXPECT_EQ(c.status, CheckStatus::kPass) << c.detail;
+  EXPECT_TRUE(c.warning);
+  EXPECT_FALSE(e.stream.done_seen.has_value());
+  EXPECT_NE(c.detail.find("[DONE] not reported by the app"), std::string::npos) << c.detail;
+  EXPECT_EQ(c.detail.find("[DONE]"), c.detail.rfind("[DONE]")) << "said once: " << c.detail;
+  EXPECT_EQ(c.detail.find("seen"), std::string::npos) << c.detail;
+
+  answer.done = true;
+  probes.stream->stream = AppAnswerAsStream(answer);
+  ReleaseEvaluation reported = EvaluateRelease(profile_, probes, Contract{}, Thresholds{});
+  EXPECT_EQ(reported.stream.done_seen, std::optional<bool>(true));
+  EXPECT_NE(Get(reported, "streaming").detail.find("[DONE] seen by the smoke command"), std::string::npos);
 }
 
 TEST_F(ReleaseChecksTest, ErrorObjectInA200FailsParserNeverContent) {

@@ -104,6 +104,30 @@ TEST(ConfigLoaderTest, ErrorsNameFileLineKeyAndWhatToDo) {
   ExpectError("- a\n- b\n", "expected a mapping");
 }
 
+TEST(ConfigLoaderTest, HeaderValuesTakeAnySourceAndNamesMustBeTokens) {
+  Result<Config> cfg = ParseConfig(
+      WithRelease("    headers: {X-Api-Key: {env: GW_KEY}, OpenAI-Organization: org-1}\n"), "/etc/r/rollgate.yaml");
+  ASSERT_OK(cfg);
+  const ReleaseConfig& n = cfg->releases[0];
+  ASSERT_EQ(n.headers.size(), 2u);
+  EXPECT_EQ(n.headers.at("X-Api-Key").kind, ValueSource::Kind::kEnv);
+  EXPECT_EQ(n.headers.at("X-Api-Key").name, "GW_KEY");
+  EXPECT_EQ(n.headers.at("OpenAI-Organization").literal, "org-1");
+  ExpectError(WithRelease("    headers: {\"X-Bad Name\": v}\n"), "is not a header name");
+  ExpectError(WithRelease("    headers: {X-Two: {env: A, file: b}}\n"),
+              "releases.new.headers.X-Two: names two sources (env and file); keep one");
+  ExpectError(WithRelease("    headers: [a, b]\n"), "releases.new.headers");
+  Result<Config> drill = ParseConfig(
+      WithRelease("") + "drill:\n  switch:\n    to_new: {url: 'http://127.0.0.1:1/n', headers: {X-Token: {env: T}}}\n"
+                        "    to_rollback: [\"true\"]\n  user_facing: {url: 'http://127.0.0.1:1/s'}\n",
+      "/etc/r/rollgate.yaml");
+  ASSERT_OK(drill);
+  EXPECT_EQ(drill->drill->to_new.headers.at("X-Token").kind, ValueSource::Kind::kEnv);
+  Result<Config> expected = ParseConfig(
+      WithRelease("") + "expect_differences: [headers, headers.X-Api-Key]\n", "/etc/r/rollgate.yaml");
+  EXPECT_OK(expected);
+}
+
 TEST(ConfigLoaderTest, DefaultsApplyToEveryReleaseAndReleasesOverride) {
   std::string yaml =
       "service: s\ndefaults:\n  timeout_ms: 3000\n  retry: {max_attempts: 3}\n" +

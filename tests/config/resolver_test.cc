@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "base/secret.h"
 #include "config/profile.h"
 #include "testutil/fake_environment.h"
 
@@ -168,6 +169,85 @@ TEST(ProfileTest, ModelAliasMissingFromTheMapFailsLoudly) {
   EXPECT_TRUE(ok.usable());
   EXPECT_EQ(ok.model, "gpt-4o-mini");
   EXPECT_EQ(ok.model_alias, "fast");
+}
+
+ReleaseConfig HeaderTestRelease() {
+  ReleaseConfig rel;
+  rel.name = "new";
+  rel.version.literal = "1";
+  rel.model.value.literal = "m";
+  rel.api_key = Env("KEY");
+  rel.base_url.literal = "http://127.0.0.1:9";
+  return rel;
+}
+
+TEST(ProfileTest, HeadersResolveFromAnySourceAndSecretOnesAreMarked) {
+  FakeEnvironment env;
+  env.vars = {{"KEY", "sk-0123456789"}, {"GW", "gw-secret-4711"}, {"ORG", "org-9"}};
+  Resolver resolver(env, "/cfg");
+  ReleaseConfig rel = HeaderTestRelease();
+  rel.headers["X-Api-Key"] = Env("GW");                  // a source: a secret
+  rel.headers["OpenAI-Organization"].literal = "org-1";  // a plain literal: not one
+  rel.headers["X-Auth-Token"].literal = "literal-tok";   // a credential's name: a secret
+  rel.headers["X-Org"] = Env("ORG");
+  ReleaseProfile p = ResolveRelease(rel, Contract{}, resolver);
+  ASSERT_TRUE(p.usable()) << p.errors.at(0);
+  std::map<std::string, std::pair<std::string, bool>> got;
+  for (const auto& h : p.headers) got[h.name] = {h.value, h.secret};
+  EXPECT_EQ(got["X-Api-Key"], std::make_pair(std::string("gw-secret-4711"), true));
+  EXPECT_EQ(got["OpenAI-Organization"], std::make_pair(std::string("org-1"), false));
+  EXPECT_EQ(got["X-Auth-Token"], std::make_pair(std::string("literal-tok"), true));
+  EXPECT_EQ(got["X-Org"], std::make_pair(std::string("org-9"), true));
+  EXPECT_EQ(p.provenance["headers.X-Api-Key"], "env GW");
+
+  rel.headers["X-Missing"] = Env("NOT_SET");
+  env.vars["GW"] = "line\r\nX-Injected: 1";
+  ReleaseProfile bad = ResolveRelease(rel, Contract{}, resolver);
+  ASSERT_EQ(bad.errors.size(), 2u);
+  EXPECT_NE(bad.errors[0].find("headers.X-Api-Key (env GW) contains a line break"),
+            std::string::npos)
+      << bad.errors[0];
+  EXPECT_EQ(bad.errors[1], "headers.X-Missing from env NOT_SET: env NOT_SET is not set");
+}
+
+TEST(ProfileTest, AKeyWithABomOrSurroundingWhitespaceIsANote) {
+  FakeEnvironment env;
+  env.files["/cfg/bom.key"] = "\xef\xbb\xbfsk-0123456789\n";
+  env.files["/cfg/space.key"] = "sk-0123456789 \n";
+  env.files["/cfg/inner.key"] = "sk-0123 456789\n";
+  Resolver resolver(env, "/cfg");
+  ReleaseConfig rel = HeaderTestRelease();
+  rel.api_key = FileSrc("bom.key");
+  ReleaseProfile bom = ResolveRelease(rel, Contract{}, resolver);
+  EXPECT_TRUE(bom.usable());
+  ASSERT_EQ(bom.warnings.size(), 1u);
+  EXPECT_NE(bom.warnings[0].find("api_key (file /cfg/bom.key) starts with a UTF-8 byte-order mark"),
+            std::string::npos)
+      << bom.warnings[0];
+  EXPECT_NE(bom.warnings[0].find(KeyFingerprint("sk-0123456789")), std::string::npos)
+      << "the trimmed key's";
+  rel.api_key = FileSrc("space.key");
+  ReleaseProfile space = ResolveRelease(rel, Contract{}, resolver);
+  EXPECT_TRUE(space.usable());
+  ASSERT_EQ(space.warnings.size(), 1u);
+  EXPECT_NE(space.warnings[0].find("ends with whitespace"), std::string::npos) << space.warnings[0];
+  rel.api_key = FileSrc("inner.key");
+  EXPECT_FALSE(ResolveRelease(rel, Contract{}, resolver).usable())
+      << "whitespace inside a key stays an error";
+}
+
+TEST(ProfileTest, AnExecCommandIsShownWithoutTheSecretsItCarries) {
+  FakeEnvironment env;
+  Resolver resolver(env, "/cfg");
+  ReleaseConfig rel;
+  rel.name = "new";
+  rel.version.literal = "1";
+  rel.probe = "exec";
+  rel.has_base_url = false;
+  rel.exec.command = {"env",  "OPENAI_API_KEY=proj-live-0123456789", "app", "--token", "t0k3n",
+                      "smoke"};
+  ReleaseProfile p = ResolveRelease(rel, Contract{}, resolver);
+  EXPECT_EQ(p.endpoint, "exec: env OPENAI_API_KEY=[redacted] app --token [redacted] smoke");
 }
 
 }  // namespace

@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/strings.h"
+
 namespace rollgate::internal {
 namespace {
 
@@ -57,7 +59,7 @@ TEST(EvidenceTest, JunitIsEscapedAndCountsFailures) {
   EXPECT_NE(xml.find("<testsuite name=\"release.rollback\" tests=\"2\" failures=\"1\" errors=\"0\" "
                      "skipped=\"1\""),
             std::string::npos);
-  EXPECT_NE(xml.find("key rejected | &lt;401&gt; &amp; ? control"), std::string::npos);
+  EXPECT_NE(xml.find("key rejected | &lt;401&gt; &amp;  control"), std::string::npos) << xml;
   EXPECT_EQ(xml.find('\x01'), std::string::npos);
   EXPECT_NE(xml.find("<testsuite name=\"gates\""), std::string::npos);
 }
@@ -66,7 +68,7 @@ TEST(EvidenceTest, SummaryTableEscapesPipes) {
   std::string md = RenderSummaryMarkdown(Sample());
   EXPECT_NE(md.find("| `rollback_release_smoke` | ❌ fail | ROLLBACK IS NOT SAFE |"),
             std::string::npos);
-  EXPECT_NE(md.find("key rejected \\| <401>"), std::string::npos);
+  EXPECT_NE(md.find("key rejected \\| &lt;401&gt;"), std::string::npos) << md;
   EXPECT_NE(md.find("**Decision: block**"), std::string::npos);
 }
 
@@ -99,6 +101,90 @@ TEST(EvidenceTest, RedactReportScrubsEchoedSecrets) {
   EXPECT_EQ(report.releases[0].checks[0].detail,
             "provider said: Incorrect API key provided: [redacted]");
   EXPECT_EQ(report.releases[0].attempts[0].error, "[redacted]");
+}
+
+// A report as a hostile provider and a careless environment would fill it.
+RunReport HostileSample() {
+  RunReport report = Sample();
+  report.service = "svc\x1b]0;pwned\x07";
+  ReleaseReport& r = report.releases[0];
+  r.version = "2.3.1\x1b[2J\r";  // from an env var
+  r.model =
+      "gpt\xc2\x9b"
+      "31m";  // a C1 CSI
+  r.endpoint = "exec: env APP_KEY=my-real-key-0001 app smoke";
+  r.provenance["model"] = "env MODEL\x07";
+  r.parsed.response_model = "m\xff\xfe";
+  r.request_id = "req\x1b[31m-1";
+  r.attempts[0].request_id = "req\x1b[31m-1";
+  r.attempts[0].request_id_source = "header x-\x1b[1mevil-request-id";
+  r.checks[0].detail =
+      "key rejected (401: \x1b[31mred\x07\rFAKE PASS <img src=x onerror=alert(1)> "
+      "[login](https://evil.example/x) my-real-key-0001)";
+  report.gates[0].detail = "see `rollback`\x1b[0m | fake | cell |";
+  return report;
+}
+
+bool HasControl(const std::string& s) {
+  for (unsigned char c : s) {
+    if ((c < 0x20 && c != '\n') || c == 0x7f) return true;
+  }
+  return s.find("\xc2\x9b") != std::string::npos || s.find("\xff") != std::string::npos;
+}
+
+TEST(EvidenceTest, RedactReportLeavesNoSecretAndNoControlCharacterInAnyField) {
+  RunReport report = HostileSample();
+  Redactor redactor;
+  redactor.AddSecret("my-real-key-0001");
+  RedactReport(redactor, &report);
+  const ReleaseReport& r = report.releases[0];
+  for (const std::string& field :
+       {report.service, r.version, r.model, r.endpoint, r.provenance.at("model"),
+        r.parsed.response_model, r.request_id, r.attempts[0].request_id,
+        r.attempts[0].request_id_source, r.checks[0].detail, report.gates[0].detail}) {
+    EXPECT_FALSE(HasControl(field)) << SanitizeForDisplay(field);
+    EXPECT_EQ(field.find("my-real-key-0001"), std::string::npos) << field;
+  }
+  EXPECT_EQ(r.endpoint, "exec: env APP_KEY=[redacted] app smoke");
+  EXPECT_EQ(r.version, "2.3.1[2J ");
+  EXPECT_EQ(r.parsed.response_model, "m\xef\xbf\xbd\xef\xbf\xbd");
+  for (const std::string& out :
+       {RenderConsole(report, {false}), RenderSummaryMarkdown(report), RenderJunitXml(report),
+        RenderGateJson(report), RenderProbesJsonl(report)}) {
+    EXPECT_FALSE(HasControl(out)) << SanitizeForDisplay(out, 4000);
+  }
+}
+
+TEST(EvidenceTest, RenderersAreSafeEvenForAnUnscrubbedReport) {
+  RunReport report = HostileSample();
+  for (const std::string& out :
+       {RenderConsole(report, {false}), RenderSummaryMarkdown(report), RenderJunitXml(report)}) {
+    EXPECT_FALSE(HasControl(out)) << SanitizeForDisplay(out, 4000);
+  }
+}
+
+TEST(EvidenceTest, SummaryEscapesMarkdownAndHtmlFromProviders) {
+  RunReport report = HostileSample();
+  std::string md = RenderSummaryMarkdown(report);
+  EXPECT_NE(md.find("&lt;img src=x onerror=alert(1)&gt;"), std::string::npos) << md;
+  EXPECT_EQ(md.find("<img"), std::string::npos) << md;
+  EXPECT_EQ(md.find("](https://evil"), std::string::npos) << md;
+  EXPECT_EQ(md.find("https://evil"), std::string::npos) << md;
+  EXPECT_EQ(md.find("| fake | cell |"), std::string::npos) << "no extra table columns: " << md;
+  EXPECT_NE(md.find("\\| fake \\| cell \\|"), std::string::npos) << md;
+  EXPECT_NE(md.find("see \\`rollback\\`"), std::string::npos) << md;
+}
+
+TEST(EvidenceTest, DoneSeenIsNullWhenTheAppDidNotReportIt) {
+  RunReport report = Sample();
+  report.releases[0].stream.probed = true;
+  report.releases[0].stream.done_seen = std::nullopt;
+  nlohmann::json j = nlohmann::json::parse(RenderGateJson(report));
+  EXPECT_TRUE(j["releases"][0]["stream"]["done_seen"].is_null())
+      << j["releases"][0]["stream"].dump();
+  report.releases[0].stream.done_seen = true;
+  j = nlohmann::json::parse(RenderGateJson(report));
+  EXPECT_EQ(j["releases"][0]["stream"]["done_seen"], true);
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "base/secret.h"
+
 namespace rollgate::internal {
 namespace {
 
@@ -59,6 +61,41 @@ TEST_F(ConsistencyTest, SecretResolvingOnOneSideIsNeverExpected) {
                           "env KEY_OLD is not set)"),
             std::string::npos)
       << g.detail;
+}
+
+TEST_F(ConsistencyTest, HeadersAreComparedByFingerprintNeverByValue) {
+  ValueSource env;
+  env.kind = ValueSource::Kind::kEnv;
+  env.name = "GW_KEY";
+  new_cfg_.headers["X-Api-Key"] = env;
+  old_cfg_.headers["x-api-key"] = env;
+  a_.headers = {{"X-Api-Key", "gw-new-secret-1", true}};
+  a_.provenance["headers.X-Api-Key"] = "env GW_KEY";
+  b_.headers = {{"x-api-key", "gw-old-secret-2", true}};
+  b_.provenance["headers.x-api-key"] = "env GW_KEY";
+  std::vector<FieldDiff> diffs = DiffReleases(a_, b_, {});
+  const FieldDiff& row = diffs.back();
+  EXPECT_EQ(row.field, "headers.X-Api-Key");
+  EXPECT_EQ(row.left, KeyFingerprint("gw-new-secret-1"));
+  EXPECT_EQ(row.right, KeyFingerprint("gw-old-secret-2"));
+  EXPECT_TRUE(row.differs);
+  CheckResult g = ConfigConsistencyGate(diffs, "new", "rollback");
+  EXPECT_EQ(g.status, CheckStatus::kFail);
+  EXPECT_EQ(g.detail.find("gw-new-secret"), std::string::npos) << g.detail;
+  EXPECT_EQ(ConfigConsistencyGate(DiffReleases(a_, b_, {"headers"}), "new", "rollback").status, CheckStatus::kPass);
+  EXPECT_EQ(ConfigConsistencyGate(DiffReleases(a_, b_, {"headers.X-Api-Key"}), "new", "rollback").status,
+            CheckStatus::kPass);
+
+  // Sent by one release only, or configured but unresolved.
+  b_.headers.clear();
+  b_.errors = {"headers.x-api-key from env GW_KEY: env GW_KEY is not set"};
+  const FieldDiff unresolved = DiffReleases(a_, b_, {"headers"}).back();
+  EXPECT_TRUE(unresolved.unresolved);
+  EXPECT_EQ(unresolved.right_source, "headers.x-api-key from env GW_KEY: env GW_KEY is not set");
+  old_cfg_.headers.clear();
+  const FieldDiff one_side = DiffReleases(a_, b_, {}).back();
+  EXPECT_EQ(one_side.right, "(not sent)");
+  EXPECT_TRUE(one_side.differs);
 }
 
 TEST_F(ConsistencyTest, RetryPolicyAudit) {

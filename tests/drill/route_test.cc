@@ -1,0 +1,81 @@
+// The drill's switch actions: header values from any source, their secrets never shown, and
+// commands shown without the credentials they carry.
+#include "drill/route.h"
+
+#include <gtest/gtest.h>
+
+#include <mutex>
+
+#include "base/secret.h"
+#include "http_server/http_server.h"
+#include "testutil/fake_environment.h"
+#include "testutil/status_matchers.h"
+
+namespace rollgate::internal {
+namespace {
+
+constexpr char kRouteToken[] = "rt-route\xc3\xa9-token/Qx7\\Zp2\"Wk5+";
+
+TEST(RouteActionTest, HeaderSecretsFromASourceAreSentAndNeverShown) {
+  std::mutex mu;
+  std::string received;
+  HttpServer server{HttpServerOptions{}};
+  server.Handle("POST", "/route", [&](const ServerRequest& req) {
+    std::lock_guard<std::mutex> lock(mu);
+    const std::string* token = req.Header("x-route-token");
+    received = token ? *token : "";
+    // A controller that quotes what it was sent: raw, and JSON-escaped.
+    return ServerResponse::Make(
+        500, "application/json",
+        "{\"error\":\"bad token " + received + " / " + Base64Encode("Bearer " + received) + "\"}");
+  });
+  ASSERT_OK(server.Start());
+  testing::FakeEnvironment env;
+  env.vars["ROUTE_TOKEN"] = kRouteToken;
+  DrillAction action;
+  action.url = "http://127.0.0.1:" + std::to_string(server.port()) + "/route?access_token=q1";
+  action.headers["X-Route-Token"].kind = ValueSource::Kind::kEnv;
+  action.headers["X-Route-Token"].name = "ROUTE_TOKEN";
+  action.headers["X-Plain"].literal = "shown-literal";
+  ActionResult r = RunRouteAction(action, 5000, env, "/cfg");
+  server.Stop();
+  EXPECT_FALSE(r.ok);
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    EXPECT_EQ(received, kRouteToken);
+  }
+  EXPECT_NE(r.detail.find("answered 500"), std::string::npos) << r.detail;
+  EXPECT_NE(r.detail.find("bad token [redacted]"), std::string::npos) << r.detail;
+  EXPECT_EQ(r.detail.find("Qx7"), std::string::npos) << r.detail;
+  EXPECT_NE(r.detail.find("/route?access_token=[redacted]"), std::string::npos) << r.detail;
+
+  env.vars.clear();
+  ActionResult unset = RunRouteAction(action, 5000, env, "/cfg");
+  EXPECT_FALSE(unset.ok);
+  EXPECT_NE(unset.detail.find(
+                "not sent: headers.X-Route-Token from env ROUTE_TOKEN: env ROUTE_TOKEN is not set"),
+            std::string::npos)
+      << unset.detail;
+}
+
+TEST(RouteActionTest, ACommandIsShownWithoutItsCredentials) {
+  testing::FakeEnvironment env;
+  env.command = [](const std::vector<std::string>&) -> Result<CommandResult> {
+    CommandResult c;
+    c.exit_code = 1;
+    c.err = "denied";
+    return c;
+  };
+  DrillAction action;
+  action.command = {"env", "ROUTE_API_KEY=rk-live-0123456789", "switch", "--token", "t0k3n-value",
+                    "new"};
+  ActionResult r = RunRouteAction(action, 5000, env, "/cfg");
+  EXPECT_FALSE(r.ok);
+  EXPECT_NE(r.detail.find("`env ROUTE_API_KEY=[redacted] switch --token [redacted] new` failed"),
+            std::string::npos)
+      << r.detail;
+  EXPECT_EQ(r.detail.find("t0k3n-value"), std::string::npos) << r.detail;
+}
+
+}  // namespace
+}  // namespace rollgate::internal
