@@ -267,7 +267,7 @@ Status MockProvider::Start() {
   internal::HttpServerOptions server_options;
   server_options.host = impl.options.host;
   server_options.port = impl.options.port;
-  server_options.threads = impl.options.threads;
+  server_options.max_connections = impl.options.threads;
   server_options.tls_cert_file = impl.options.tls_cert_file;
   server_options.tls_key_file = impl.options.tls_key_file;
   impl.server = std::make_unique<internal::HttpServer>(server_options);

@@ -126,7 +126,7 @@ Status ServeService::Start() {
   HttpServerOptions http;
   http.host = host_;
   http.port = port_;
-  http.threads = options_.http_threads;
+  http.max_connections = options_.http_threads;
   http.max_request_body_bytes = 1u << 20;  // Flagger's payload is a few hundred bytes
   server_ = std::make_unique<HttpServer>(http);
   RegisterRoutes();
