@@ -2,8 +2,10 @@
 BUILD_DIR ?= build
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?=
+PREFIX ?= /usr/local
+DESTDIR ?=
 
-.PHONY: all bootstrap build demo test test-asan fuzz bench clean
+.PHONY: all bootstrap build demo test test-asan fuzz bench package install clean
 
 all: build
 
@@ -21,6 +23,21 @@ test:
 	@scripts/bootstrap.sh --test
 	@$(MAKE) --no-print-directory build
 	@ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
+
+# The Debian package build/rollgate_<version>_<arch>.deb, from the build above (CPack only runs
+# the install rules; nothing is compiled again). docs/install.md lists what it holds.
+package:
+	@scripts/bootstrap.sh --package
+	@$(MAKE) --no-print-directory build
+	@cd $(BUILD_DIR) && cpack -G DEB --config CPackConfig.cmake >cpack.log 2>&1 || { cat cpack.log; exit 1; }
+	@sed -n 's/^CPack: - package: \(.*\) generated\.$$/\1/p' $(BUILD_DIR)/cpack.log
+
+# The same tree as the package, under $(DESTDIR)$(PREFIX) (GNUInstallDirs; PREFIX=/usr for the
+# package's paths), binaries stripped.
+install:
+	@scripts/bootstrap.sh --package
+	@$(MAKE) --no-print-directory build
+	@DESTDIR="$(DESTDIR)" cmake --install $(BUILD_DIR) --prefix "$(PREFIX)" --strip
 
 # A unity build (16 sources per compiler run) halves this build's time: at -O0 with ASan the
 # cost is code generation for what every test file instantiates (gtest, gmock, json). The plain

@@ -9,9 +9,16 @@ packages=(
   libcurl4-openssl-dev libssl-dev nlohmann-json3-dev libyaml-cpp-dev libcli11-dev libfmt-dev
   libcpp-httplib-dev libtomlplusplus-dev libsqlite3-dev libgtest-dev libgmock-dev nettle-dev
 )
+# The Debian package (`make package`, `make install`): CPack's DEB generator runs file and
+# dpkg-shlibdeps (dpkg-dev), the man page comes from help2man, lintian checks the result.
+package_tools=(dpkg-dev file help2man lintian)
 if [ "${1:-}" = "--test" ] || [ "${ROLLGATE_BOOTSTRAP_TEST:-}" = 1 ]; then
-  # Real components the integration tests start on loopback.
-  packages+=(nginx-light prometheus curl openssl zlib1g-dev)
+  # Real components the integration tests start on loopback; xmllint validates junit.xml;
+  # the package test (tests/package) builds and checks the .deb.
+  packages+=(nginx-light prometheus curl openssl zlib1g-dev libxml2-utils "${package_tools[@]}")
+fi
+if [ "${1:-}" = "--package" ]; then
+  packages+=("${package_tools[@]}")
 fi
 if [ "${1:-}" = "--fuzz" ]; then
   packages+=(clang-14 libclang-rt-14-dev)
@@ -20,16 +27,20 @@ if [ "${1:-}" = "--bench" ]; then
   packages+=(libbenchmark-dev wrk hyperfine curl jq)
 fi
 
-# The official-SDK compatibility test (tests/sdk) runs where node is installed; its npm
-# dependencies come from the npm registry, pinned by package-lock.json.
+# The official-SDK compatibility test (tests/sdk) and the Node sample app (examples/node_app)
+# run where node is installed; their npm dependencies come from the npm registry, pinned by
+# each directory's package-lock.json.
 install_sdk_test() {
   [ "${1:-}" = "--test" ] || [ "${ROLLGATE_BOOTSTRAP_TEST:-}" = 1 ] || return 0
   command -v npm >/dev/null || return 0
-  local sdk; sdk="$(cd "$(dirname "$0")/.." && pwd)/tests/sdk"
-  [ -d "$sdk/node_modules/openai" ] && return 0
-  echo "bootstrap: npm ci in tests/sdk (OpenAI SDK compatibility test)" >&2
-  (cd "$sdk" && npm ci --no-audit --no-fund --loglevel=error >/dev/null) ||
-    echo "bootstrap: warning: npm ci failed; the sdk_compat test will be skipped" >&2
+  local root; root="$(cd "$(dirname "$0")/.." && pwd)"
+  local dir
+  for dir in "$root/tests/sdk" "$root/examples/node_app"; do
+    [ -d "$dir/node_modules/openai" ] && continue
+    echo "bootstrap: npm ci in ${dir#"$root"/} (the official OpenAI Node SDK)" >&2
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null) ||
+      echo "bootstrap: warning: npm ci failed in ${dir#"$root"/}; its tests will be skipped" >&2
+  done
 }
 
 missing=()

@@ -99,6 +99,11 @@ struct SlistDeleter {
 
 }  // namespace
 
+std::string ClientLibraryVersion() {
+  const curl_version_info_data* info = curl_version_info(CURLVERSION_NOW);
+  return info != nullptr && info->version != nullptr ? info->version : "unknown";
+}
+
 ChatReply PostChat(const ChatCall& call) {
   ChatReply reply;
   std::unique_ptr<CURL, CurlDeleter> curl(curl_easy_init());

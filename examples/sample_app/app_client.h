@@ -22,7 +22,7 @@ struct ChatCall {
   std::string url;             // base_url + "/v1/chat/completions"
   std::string api_key;         // sent as "Authorization: Bearer <key>", never logged here
   std::string correlation_id;  // sent as X-Client-Request-Id (omitted when empty)
-  std::string user_agent;      // "sample_app/<version>"
+  std::string user_agent;      // "sample_app/<version> libcurl/<curl version>"
   std::string body;
   int timeout_ms = 20000;  // the whole transfer, including a streamed body
   /// Receives each piece of the response body as it arrives (after the headers). Optional.
@@ -52,6 +52,9 @@ struct ChatReply {
 
 /// A smoke answer is a few hundred bytes; this only stops a runaway body.
 inline constexpr std::size_t kMaxBodyBytes = 8u << 20;
+
+/// The libcurl version the client runs on ("7.88.1"), for its User-Agent and `client`.
+std::string ClientLibraryVersion();
 
 /// Performs the call. Never throws; every failure is described in the reply.
 /// REQUIRES: curl_global_init() has run (main does it before starting threads).

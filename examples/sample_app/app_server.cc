@@ -88,6 +88,7 @@ ServerResponse AppServer::Smoke(const ServerRequest& request) {
   knobs.max_tokens = HeaderValue(request, "X-Rollgate-Smoke-Max-Tokens");
   knobs.stream = HeaderValue(request, "X-Rollgate-Smoke-Stream");
   knobs.correlation_id = HeaderValue(request, "X-Client-Request-Id");
+  knobs.api_key = HeaderValue(request, "X-Rollgate-Smoke-Api-Key");
   Result<SmokeInput> input = ParseSmokeKnobs(knobs, KnobSource::kHeaders);
   if (!input.ok()) return ServerResponse::Make(400, "text/plain", input.status().message() + "\n");
   input->route = "/smoke";

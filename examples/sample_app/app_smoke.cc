@@ -25,11 +25,14 @@ struct KnobNames {
   const char* max_tokens;
   const char* stream;
   const char* correlation_id;
+  const char* api_key;
 };
 constexpr KnobNames kEnvNames = {"ROLLGATE_SMOKE_LABEL", "ROLLGATE_SMOKE_MAX_TOKENS",
-                                 "ROLLGATE_SMOKE_STREAM", "ROLLGATE_CORRELATION_ID"};
+                                 "ROLLGATE_SMOKE_STREAM", "ROLLGATE_CORRELATION_ID",
+                                 "ROLLGATE_SMOKE_API_KEY"};
 constexpr KnobNames kHeaderNames = {"X-Rollgate-Smoke-Label", "X-Rollgate-Smoke-Max-Tokens",
-                                    "X-Rollgate-Smoke-Stream", "X-Client-Request-Id"};
+                                    "X-Rollgate-Smoke-Stream", "X-Client-Request-Id",
+                                    "X-Rollgate-Smoke-Api-Key"};
 
 std::string NewCorrelationId() {
   std::random_device rd;
@@ -37,6 +40,18 @@ std::string NewCorrelationId() {
   std::string id = "sample-app-";
   for (int i = 0; i < 16; ++i) id += "0123456789abcdef"[hex(rd)];
   return id;
+}
+
+// How the app's client describes itself, on the wire (User-Agent) and in the protocol object.
+std::string UserAgent(const std::string& version) {
+  return "sample_app/" + version + " libcurl/" + ClientLibraryVersion();
+}
+
+ordered_json ClientJson(const std::string& version) {
+  return {{"user_agent", UserAgent(version)},
+          {"sdk", "libcurl"},
+          {"sdk_version", ClientLibraryVersion()},
+          {"runtime", std::string("c++ ") + __VERSION__}};
 }
 
 // What one provider call came to, before it is written as protocol JSON.
@@ -108,7 +123,7 @@ CallOutcome CallOnce(const AppConfig& config, const SmokeInput& in, const std::s
   call.url = endpoint;
   call.api_key = key;
   call.correlation_id = in.correlation_id;
-  call.user_agent = "sample_app/" + config.version;
+  call.user_agent = UserAgent(config.version);
   call.body = RequestBody(model, in);
   call.timeout_ms = config.timeout_ms;
   call.should_abort = should_abort;
@@ -238,6 +253,19 @@ Result<SmokeInput> ParseSmokeKnobs(const SmokeKnobs& knobs, KnobSource source) {
   } else {
     in.correlation_id = NewCorrelationId();
   }
+  if (knobs.api_key && !knobs.api_key->empty()) {
+    const std::string& key = *knobs.api_key;
+    // It goes upstream in the Authorization header: one token, bounded. The message never
+    // shows the value: it is a key.
+    bool token = key.size() <= 512 &&
+                 std::all_of(key.begin(), key.end(), [](char ch) { return ch > ' ' && ch < 0x7f; });
+    if (!token) {
+      return Status::InvalidArgument(std::string(names.api_key) +
+                                     ": expected up to 512 printable ASCII characters without "
+                                     "spaces (the value is not shown)");
+    }
+    in.smoke_api_key = key;
+  }
   return in;
 }
 
@@ -257,7 +285,9 @@ SmokeOutcome RunSmoke(const AppConfig& config, const SmokeInput& in,
   // call, as data.
   auto model = config.models.find(config.model_alias);
   Result<std::string> base_url = ResolveValue(config.base_url);
-  Result<std::string> api_key = ResolveValue(config.api_key);
+  // The invalid-token call replaces the configured key; the configured one is then not needed.
+  Result<std::string> api_key = in.smoke_api_key.empty() ? ResolveValue(config.api_key)
+                                                         : Result<std::string>(in.smoke_api_key);
   if (model == config.models.end()) {
     outcome.error =
         AppError{"model alias '" + config.model_alias + "' is not in models", "config_error", ""};
@@ -284,12 +314,17 @@ SmokeOutcome RunSmoke(const AppConfig& config, const SmokeInput& in,
     protocol["fallback"] = {
         {"from", fallback->from}, {"to", fallback->to}, {"trigger", fallback->trigger}};
   }
+  protocol["client"] = ClientJson(config.version);
 
   SmokeOutcome result;
   // A provider may echo the key back in an error message; the answer goes to stdout or an HTTP
   // body, where a key must never appear. Keys this short would mangle the text instead.
   result.protocol_json = protocol.dump(-1, ' ', false, ordered_json::error_handler_t::replace);
   if (key.size() >= 8) result.protocol_json = ReplaceAll(result.protocol_json, key, kRedacted);
+  if (Result<std::string> configured = ResolveValue(config.api_key);
+      configured.ok() && configured->size() >= 8) {
+    result.protocol_json = ReplaceAll(result.protocol_json, *configured, kRedacted);
+  }
 
   if (!config.log_file.empty()) {
     log.ok = !outcome.error && outcome.status >= 200 && outcome.status < 300;

@@ -22,6 +22,9 @@ struct SmokeKnobs {
   std::optional<std::string> max_tokens;      // ROLLGATE_SMOKE_MAX_TOKENS / ...-Max-Tokens
   std::optional<std::string> stream;          // ROLLGATE_SMOKE_STREAM / ...-Stream: 0 or 1
   std::optional<std::string> correlation_id;  // ROLLGATE_CORRELATION_ID / X-Client-Request-Id
+  /// The invalid-token call: ROLLGATE_SMOKE_API_KEY / X-Rollgate-Smoke-Api-Key. When set, the
+  /// call uses this key instead of the configured one.
+  std::optional<std::string> api_key;
 };
 
 enum class KnobSource { kEnv, kHeaders };
@@ -32,11 +35,12 @@ struct SmokeInput {
   bool stream = false;
   std::string correlation_id;  // never empty after ParseSmokeKnobs (one is generated)
   std::string route = "cli";   // for the log: "cli" or "/smoke"
+  std::string smoke_api_key;   // "" unless the invalid-token call asked for this key
 };
 
 /// Validates the knobs; errors name the variable or header ("ROLLGATE_SMOKE_MAX_TOKENS:
-/// expected a positive integer, got 'lots'"). A missing correlation id gets a generated one,
-/// so the app's log line can always be found.
+/// expected a positive integer, got 'lots'"), never the value of a key. A missing correlation
+/// id gets a generated one, so the app's log line can always be found.
 Result<SmokeInput> ParseSmokeKnobs(const SmokeKnobs& knobs, KnobSource source);
 
 struct SmokeOutcome {
@@ -44,8 +48,10 @@ struct SmokeOutcome {
   std::string warning;        // e.g. the log line could not be written; "" when none
 };
 
-/// Runs the smoke call: resolves the model alias, base URL and key, posts the prompt, parses
-/// the answer, falls back once when the config says so, and appends the log line.
+/// Runs the smoke call: resolves the model alias, base URL and key (or takes the smoke key of
+/// the invalid-token call), posts the prompt, parses the answer, falls back once when the
+/// config says so, and appends the log line. The protocol object says who the client is
+/// (`client`) and never carries either key.
 /// `should_abort` (optional) is polled during the call; `serve` passes its stop signal.
 SmokeOutcome RunSmoke(const AppConfig& config, const SmokeInput& input,
                       const std::function<bool()>& should_abort = {});

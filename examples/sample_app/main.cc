@@ -29,7 +29,8 @@ constexpr char kUsage[] =
     "smoke   make one smoke completion through the app's own client and parser and print the\n"
     "        result as one JSON object (rollgate's app protocol, docs/app-probes.md); exit 0\n"
     "        even when the provider call failed. Reads ROLLGATE_SMOKE_LABEL,\n"
-    "        ROLLGATE_SMOKE_MAX_TOKENS, ROLLGATE_SMOKE_STREAM and ROLLGATE_CORRELATION_ID.\n"
+    "        ROLLGATE_SMOKE_MAX_TOKENS, ROLLGATE_SMOKE_STREAM, ROLLGATE_CORRELATION_ID and\n"
+    "        ROLLGATE_SMOKE_API_KEY (the invalid-token call: use this key instead).\n"
     "serve   serve GET /smoke (same object; knobs from X-Rollgate-Smoke-* headers and\n"
     "        X-Client-Request-Id), GET /healthz and GET /version until SIGINT or SIGTERM.\n"
     "        --listen defaults to 127.0.0.1:8080; port 0 picks a free port. Prints\n"
@@ -94,7 +95,8 @@ std::optional<std::string> Env(const char* name) {
 
 int Smoke(const AppConfig& config) {
   SmokeKnobs knobs{Env("ROLLGATE_SMOKE_LABEL"), Env("ROLLGATE_SMOKE_MAX_TOKENS"),
-                   Env("ROLLGATE_SMOKE_STREAM"), Env("ROLLGATE_CORRELATION_ID")};
+                   Env("ROLLGATE_SMOKE_STREAM"), Env("ROLLGATE_CORRELATION_ID"),
+                   Env("ROLLGATE_SMOKE_API_KEY")};
   Result<SmokeInput> input = ParseSmokeKnobs(knobs, KnobSource::kEnv);
   if (!input.ok()) {
     std::fprintf(stderr, "sample_app: %s\n", input.status().message().c_str());

@@ -11,6 +11,7 @@
 
 #include "base/clock.h"
 #include "base/strings.h"
+#include "cli/ci_env.h"
 #include "cli/cli_common.h"
 #include "cli/commands.h"
 #include "config/loader.h"
@@ -73,6 +74,8 @@ class Progress {
 int RunDrillCommand(const DrillArgs& args) {
   Result<Config> config = internal::LoadConfig(args.config);
   if (!config.ok()) return ReportError(config.status());
+  CiOutputs ci(args.dotenv);
+  ci.BeginConsole();  // the progress lines quote provider text too
 
   // Signals are taken by a thread of our own: the drill must restore the route, not die.
   sigset_t signals = BlockTerminationSignals();
@@ -111,9 +114,9 @@ int RunDrillCommand(const DrillArgs& args) {
   int rc = PrintReport(report);
   if (cancel.load()) {
     std::fprintf(stderr, "rollgate drill: interrupted; the route was left on %s\n", report.route_left_on.c_str());
-    return ToInt(ExitCode::kBlock);
+    rc = ToInt(ExitCode::kBlock);
   }
-  return rc;
+  return ci.Publish(report, args.evidence_dir, rc);
 }
 
 }  // namespace rollgate::cli

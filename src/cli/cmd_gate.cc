@@ -6,6 +6,7 @@
 #include "base/file_util.h"
 #include "evidence/evidence.h"
 
+#include "cli/ci_env.h"
 #include "cli/cli_common.h"
 #include "cli/commands.h"
 #include "rollgate/run.h"
@@ -21,6 +22,8 @@ int RunFleetCommand(const GateArgs& args) {
   FleetReport report;
   Status st = RunFleet(args.config_dir, options, &report);
   if (!st.ok()) return ReportError(st);
+  CiOutputs ci(args.dotenv);
+  ci.BeginConsole();
   internal::ConsoleStyle style;
   style.color = UseColor(STDOUT_FILENO);
   std::string text = internal::RenderFleetSummary(report.runs, /*markdown=*/false, style);
@@ -32,7 +35,8 @@ int RunFleetCommand(const GateArgs& args) {
     std::printf("evidence: %s/<service>/, %s/fleet-summary.md\n", args.evidence_dir.c_str(), args.evidence_dir.c_str());
   }
   std::fflush(stdout);
-  return report.decision == "pass" ? ToInt(ExitCode::kPass) : ToInt(ExitCode::kBlock);
+  return ci.PublishFleet(report.runs, report.decision, args.evidence_dir,
+                         report.decision == "pass" ? ToInt(ExitCode::kPass) : ToInt(ExitCode::kBlock));
 }
 
 }  // namespace
@@ -49,7 +53,9 @@ int RunGateCommand(const GateArgs& args) {
   RunReport report;
   Status st = RunFromFile(args.config, options, &report);
   if (!st.ok()) return ReportError(st);
-  return PrintReport(report);
+  CiOutputs ci(args.dotenv);
+  ci.BeginConsole();
+  return ci.Publish(report, args.evidence_dir, PrintReport(report));
 }
 
 namespace {
@@ -104,7 +110,9 @@ int RunCheckCommand(const CheckArgs& args) {
     st = RunWithConfig(AdHocConfig(args), options, &report);
   }
   if (!st.ok()) return ReportError(st);
-  return PrintReport(report);
+  CiOutputs ci(args.dotenv);
+  ci.BeginConsole();
+  return ci.Publish(report, args.evidence_dir, PrintReport(report));
 }
 
 }  // namespace rollgate::cli

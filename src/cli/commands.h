@@ -16,6 +16,7 @@ struct GateArgs {
   std::string evidence_dir = "rollgate-evidence";
   std::string config_dir;  // fleet: every config in this directory
   int concurrency = 64;    // fleet: requests on the wire at once
+  std::string dotenv;      // --dotenv: ROLLGATE_DECISION etc. for GitLab (docs/ci.md)
 };
 int RunGateCommand(const GateArgs& args);
 
@@ -29,6 +30,7 @@ struct CheckArgs {
   std::string api_key_env;
   bool stream = false;
   int timeout_ms = 20000;
+  std::string dotenv;  // --dotenv (docs/ci.md)
 };
 int RunCheckCommand(const CheckArgs& args);
 
@@ -40,6 +42,7 @@ int RunDiffCommand(const DiffArgs& args);
 struct DrillArgs {
   std::string config;
   std::string evidence_dir = "rollgate-evidence";
+  std::string dotenv;  // --dotenv (docs/ci.md)
 };
 int RunDrillCommand(const DrillArgs& args);
 

@@ -33,8 +33,12 @@ int Main(int argc, char** argv) {
       ->add_option("--evidence-dir", gate.evidence_dir,
                    "Where gate.json, junit.xml, summary.md, probes.jsonl go")
       ->capture_default_str();
+  gate_cmd->add_option("--dotenv", gate.dotenv,
+                       "Also write ROLLGATE_DECISION, ROLLGATE_BLOCKED_GATES, ROLLGATE_EVIDENCE_DIR "
+                       "here (GitLab artifacts:reports:dotenv)");
   gate_cmd->footer(
-      HelpExample("  rollgate gate --config deploy/rollgate.yaml --evidence-dir out/rollgate"));
+      HelpExample("  rollgate gate --config deploy/rollgate.yaml --evidence-dir out/rollgate\n"
+                  "  rollgate gate --config rollgate.yaml --dotenv rollgate.env   # GitLab CI"));
 
   CheckArgs check;
   CLI::App* check_cmd = app.add_subcommand(
@@ -51,6 +55,7 @@ int Main(int argc, char** argv) {
   check_cmd->add_flag("--stream", check.stream, "Ad hoc: also probe the streaming path");
   check_cmd->add_option("--timeout-ms", check.timeout_ms, "Ad hoc: per-attempt timeout")
       ->capture_default_str();
+  check_cmd->add_option("--dotenv", check.dotenv, "Also write the verdict as ROLLGATE_* variables here");
   check_cmd->footer(
       HelpExample("  rollgate check --config rollgate.yaml --release rollback\n"
               "  COMETAPI_KEY=... rollgate check --base-url https://api.cometapi.com --model "
@@ -68,6 +73,7 @@ int Main(int argc, char** argv) {
       "drill", "The rollback switch drill: flip the route to new and back, smoking the user-facing path (0 pass, 1 block)");
   drill_cmd->add_option("--config", drill.config, "The rollgate.yaml with a `drill:` section")->required();
   drill_cmd->add_option("--evidence-dir", drill.evidence_dir, "Where the evidence goes")->capture_default_str();
+  drill_cmd->add_option("--dotenv", drill.dotenv, "Also write the verdict as ROLLGATE_* variables here");
   drill_cmd->footer(HelpExample("  rollgate drill --config examples/drill/rollgate.yaml"));
 
   HistoryArgs history;

@@ -43,6 +43,21 @@ ChatRequest ParseChatRequest(std::string_view body) {
     out.problem = RequestProblem::kMalformedJson;
     return out;
   }
+  // nlohmann::json keeps object members in a std::map: already sorted by name.
+  for (const auto& [name, value] : doc.items()) out.fields.push_back(name);
+  bool has_max = doc.contains("max_tokens");
+  bool has_completion = doc.contains("max_completion_tokens");
+  out.token_field = has_max && has_completion ? "both"
+                    : has_max                 ? "max_tokens"
+                    : has_completion          ? "max_completion_tokens"
+                                              : "";
+  auto stream = doc.find("stream");
+  out.stream = stream != doc.end() && stream->is_boolean() && stream->get<bool>();
+  auto options = doc.find("stream_options");
+  if (options != doc.end() && options->is_object()) {
+    auto usage = options->find("include_usage");
+    out.include_usage = usage != options->end() && usage->is_boolean() && usage->get<bool>();
+  }
   out.model = StringField(doc, "model");
   if (out.model.empty()) {
     out.problem = RequestProblem::kMissingModel;
@@ -59,13 +74,6 @@ ChatRequest ParseChatRequest(std::string_view body) {
     std::string text = content != message.end() ? TextOf(*content) : std::string();
     if (StringField(message, "role") == "user") out.last_user_text = text;
     out.message_texts.push_back(std::move(text));
-  }
-  auto stream = doc.find("stream");
-  out.stream = stream != doc.end() && stream->is_boolean() && stream->get<bool>();
-  auto options = doc.find("stream_options");
-  if (options != doc.end() && options->is_object()) {
-    auto usage = options->find("include_usage");
-    out.include_usage = usage != options->end() && usage->is_boolean() && usage->get<bool>();
   }
   std::optional<int> a = PositiveInt(doc, "max_tokens");
   std::optional<int> b = PositiveInt(doc, "max_completion_tokens");

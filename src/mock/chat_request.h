@@ -26,6 +26,12 @@ struct ChatRequest {
   /// The text of every message (string content, or the text parts of array content), in order.
   std::vector<std::string> message_texts;
   std::string last_user_text;  // the text of the last message whose role is "user"
+
+  // The request's shape, for the observations (never a value from the body but the model):
+  std::vector<std::string> fields;  // top-level field names, sorted; empty unless a JSON object
+  /// Which token budget field the client used: "max_tokens", "max_completion_tokens", "both",
+  /// or "" when neither is present (whatever its value).
+  std::string token_field;
 };
 
 ChatRequest ParseChatRequest(std::string_view body);

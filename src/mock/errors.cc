@@ -54,8 +54,23 @@ Entry OpenAiEntry(ErrorKind kind, const ErrorDetails& d) {
     case ErrorKind::kUnknownPath:
       return {404, "Invalid URL (" + d.method + " " + d.path + ")", invalid, nullptr, nullptr};
     case ErrorKind::kUpstreamFailed:
+    case ErrorKind::kServerError:
       return {500, "The server had an error while processing your request. Sorry about that!",
               "server_error", nullptr, nullptr};
+    case ErrorKind::kBadRequest:
+      return {400, "Invalid value for 'temperature': expected a number between 0 and 2.", invalid,
+              "temperature", "invalid_value"};
+    case ErrorKind::kPermissionDenied:
+      return {403, "Country, region, or territory not supported", "request_forbidden", nullptr,
+              "unsupported_country_region_territory"};
+    case ErrorKind::kNotFound:
+      return {404, "Invalid URL (" + d.method + " " + d.path + ")", invalid, nullptr, nullptr};
+    case ErrorKind::kUnprocessable:
+      return {422, "Unprocessable request: the messages could not be read.", invalid, "messages",
+              nullptr};
+    case ErrorKind::kServiceUnavailable:
+      return {503, "The engine is currently overloaded, please try again later.", "server_error",
+              nullptr, nullptr};
   }
   return {500, "internal error", "server_error", nullptr, nullptr};
 }
@@ -88,6 +103,19 @@ Entry CometEntry(ErrorKind kind, const ErrorDetails& d) {
       return {404, "invalid url " + d.path, comet, "", ""};
     case ErrorKind::kUpstreamFailed:
       return {500, "upstream error: do request failed", comet, "", "do_request_failed"};
+    case ErrorKind::kBadRequest:
+      return {400, "invalid request: temperature out of range", comet, "", "invalid_request"};
+    case ErrorKind::kPermissionDenied:
+      return {403, "token has no access to this group", comet, "", "access_denied"};
+    case ErrorKind::kNotFound:
+      return {404, "invalid url " + d.path, comet, "", ""};
+    case ErrorKind::kUnprocessable:
+      return {422, "unprocessable entity: messages could not be read", comet, "",
+              "invalid_request"};
+    case ErrorKind::kServerError:
+      return {500, "internal server error", comet, "", "internal_error"};
+    case ErrorKind::kServiceUnavailable:
+      return {503, "service temporarily unavailable", comet, "", "service_unavailable"};
   }
   return {500, "internal error", comet, "", ""};
 }

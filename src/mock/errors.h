@@ -25,6 +25,13 @@ enum class ErrorKind {
   kBusy,             // flaky-5xx: the upstream is busy
   kUnknownPath,      // OpenAI's JSON 404 for a wrong URL
   kUpstreamFailed,   // error-in-200 and stream-error: an error relayed as content
+  // The status-NNN scenarios: one plain error per status a client's retry policy must get right.
+  kBadRequest,          // 400
+  kPermissionDenied,    // 403
+  kNotFound,            // 404
+  kUnprocessable,       // 422
+  kServerError,         // 500
+  kServiceUnavailable,  // 503
 };
 
 struct ErrorDetails {
@@ -33,6 +40,7 @@ struct ErrorDetails {
   std::string method;      // for kUnknownPath
   std::string path;        // for kUnknownPath
   int retry_after_s = 0;   // for kRateLimited
+  int retry_after_ms = 0;  // for kRateLimited: also a retry-after-ms header when > 0
 };
 
 struct MockError {

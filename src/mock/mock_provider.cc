@@ -2,13 +2,15 @@
 // themselves are built by responder.cc; this file decides who is asking and which scenario
 // applies to them.
 //
-// Per request: count it, read the bearer token, parse the body, pick the scenario (the token's,
-// else the model's, else the default), authenticate (rotated-key and accept-any-key bend that),
-// respond, add latency_ms, count the status. The token is only ever compared, never copied into
-// a response, a statistic or a log.
+// Per request: count it, read the bearer token, parse the body, pick the scenario (the
+// session's, else the token's, else the model's, else the default), note what the client sent
+// (recording.h), authenticate (rotated-key and accept-any-key bend that), hold the status line
+// back (slow, stall-headers), respond, add latency_ms, count the status. The token is only ever
+// compared and fingerprinted, never copied into a response, a statistic or a log.
 #include "mock/mock_provider.h"
 
 #include <algorithm>
+#include <chrono>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -19,6 +21,8 @@
 #include "mock/chat_request.h"
 #include "mock/errors.h"
 #include "mock/ids.h"
+#include "mock/observer.h"
+#include "mock/recording.h"
 #include "mock/responder.h"
 #include "mock/scenario.h"
 
@@ -66,14 +70,17 @@ struct MockProvider::Impl {
   Scenario default_scenario = Scenario::kOk;
   std::map<std::string, Scenario> key_scenarios;
   std::map<std::string, Scenario> model_scenarios;
+  std::map<std::string, Scenario> session_scenarios;
   std::unique_ptr<internal::HttpServer> server;
+  Observer observer;  // thread-safe on its own
 
   mutable std::mutex mu;  // guards the two members below
   MockStats stats;
   std::map<std::string, int> flaky_attempts;  // X-Client-Request-Id ("" = none) -> attempts
 
   Status Validate();
-  Scenario ScenarioFor(const std::string& token, const std::string& model) const;
+  Scenario ScenarioFor(const std::string& session, const std::string& token,
+                       const std::string& model) const;
   std::optional<ServerResponse> Authenticate(const std::string& token, Scenario s,
                                              const std::string& request_id) const;
   std::string RequestIdFor(Scenario s) const;
@@ -81,9 +88,20 @@ struct MockProvider::Impl {
   void CountArrival(const ServerRequest& req);
   ServerResponse Finish(ServerResponse response);
 
-  ServerResponse Chat(const ServerRequest& req);
-  ServerResponse Models(const ServerRequest& req);
+  // Holds the status line back for slow and stall-headers, watching the client.
+  enum class Held {
+    kAnswer,    // answer as usual (no hold, or slow's hold is over)
+    kStopping,  // the server is stopping
+    kNothing,   // stall-headers: no status line ever; the connection is gone or cut
+  };
+  Held HoldHeaders(Scenario s, int64_t seq, AnswerWatch& watch);
+
+  ServerResponse Chat(const ServerRequest& req, const std::string& session,
+                      const std::string& path);
+  ServerResponse Models(const ServerRequest& req, const std::string& session,
+                        const std::string& path);
   ServerResponse Stats() const;
+  ServerResponse ObservationsResponse(const ServerRequest& req) const;
   ServerResponse Fallback(const ServerRequest& req);
 };
 
@@ -106,6 +124,19 @@ Status MockProvider::Impl::Validate() {
     model_scenarios[model] = *ms;
     uses_model_down |= *ms == Scenario::kPrimaryModelDown;
   }
+  for (const auto& [session, name] : o.scenario_for_session) {
+    if (!IsValidSessionName(session)) {
+      return Status::InvalidArgument("rollgate mock: scenario_for_session: bad session name \"" +
+                                     internal::SanitizeForDisplay(session, 64) +
+                                     "\" (1 to 64 of A-Z a-z 0-9 . _ -)");
+    }
+    std::optional<Scenario> ss = ParseScenario(name);
+    if (!ss) {
+      return UnknownScenario(name, "in scenario_for_session for session \"" + session + "\"");
+    }
+    session_scenarios[session] = *ss;
+    uses_model_down |= *ss == Scenario::kPrimaryModelDown;
+  }
   if (uses_model_down && o.down_models.empty() && o.models.empty()) {
     return Status::InvalidArgument(
         "rollgate mock: scenario primary-model-down needs down_models or at least one model "
@@ -118,6 +149,7 @@ Status MockProvider::Impl::Validate() {
   for (Named n :
        {Named{"latency_ms", o.latency_ms}, Named{"slow_ms", o.slow_ms},
         Named{"flaky_failures", o.flaky_failures}, Named{"retry_after_s", o.retry_after_s},
+        Named{"retry_after_ms", o.retry_after_ms},
         Named{"chunk_interval_ms", o.chunk_interval_ms}}) {
     if (n.value < 0) {
       return Status::InvalidArgument(std::string("rollgate mock: ") + n.name +
@@ -127,7 +159,12 @@ Status MockProvider::Impl::Validate() {
   return Status::Ok();
 }
 
-Scenario MockProvider::Impl::ScenarioFor(const std::string& token, const std::string& model) const {
+Scenario MockProvider::Impl::ScenarioFor(const std::string& session, const std::string& token,
+                                         const std::string& model) const {
+  if (auto it = session_scenarios.find(session);
+      !session.empty() && it != session_scenarios.end()) {
+    return it->second;
+  }
   if (auto it = key_scenarios.find(token); !token.empty() && it != key_scenarios.end()) {
     return it->second;
   }
@@ -180,42 +217,88 @@ ServerResponse MockProvider::Impl::Finish(ServerResponse response) {
   return response;
 }
 
-ServerResponse MockProvider::Impl::Chat(const ServerRequest& req) {
+MockProvider::Impl::Held MockProvider::Impl::HoldHeaders(Scenario s, int64_t seq,
+                                                         AnswerWatch& watch) {
+  if (s != Scenario::kSlow && s != Scenario::kStallHeaders) return Held::kAnswer;
+  const internal::StopSignal& stop = server->stop_signal();
+  PeerWatch::WaitResult held = watch.Stall(StallKind::kHeaders, options.slow_ms, [&stop](int ms) {
+    return stop.WaitFor(std::chrono::milliseconds(ms));
+  });
+  if (held == PeerWatch::WaitResult::kStopping) return Held::kStopping;
+  if (s == Scenario::kSlow) return Held::kAnswer;  // late, but the answer goes out
+  // stall-headers never sends a status line: the client either hung up already or now finds
+  // the connection closed under it.
+  if (held == PeerWatch::WaitResult::kElapsed) watch.Peer().Cut();
+  observer.Update(seq, [](ObservedAttempt& a) {
+    a.status = 0;
+    a.outcome = "timeout";
+  });
+  return Held::kNothing;
+}
+
+ServerResponse MockProvider::Impl::Chat(const ServerRequest& req, const std::string& session,
+                                        const std::string& path) {
   CountArrival(req);
   std::string token = BearerToken(req);
   ChatRequest chat = ParseChatRequest(req.body);
-  Scenario s = ScenarioFor(token, chat.model);
+  Scenario s = ScenarioFor(session, token, chat.model);
+  int64_t seq = observer.Add(ArrivalRecord(req, session, path, token, std::string(ScenarioName(s)),
+                                           &chat, observer.NowMs()));
+  std::shared_ptr<AnswerWatch> watch = WatchFor(observer, seq, server->port(), req);
   std::string request_id = RequestIdFor(s);
-  if (auto denied = Authenticate(token, s, request_id)) return Finish(std::move(*denied));
-
-  ChatContext ctx;
-  ctx.options = &options;
-  ctx.scenario = s;
-  ctx.request = &chat;
-  ctx.request_id = request_id;
-  if (s == Scenario::kFlaky5xx) ctx.flaky_attempt = NextFlakyAttempt(req);
-  return Finish(RespondToChat(ctx));
+  ServerResponse response;
+  if (auto denied = Authenticate(token, s, request_id)) {
+    response = std::move(*denied);
+  } else {
+    Held held = HoldHeaders(s, seq, *watch);
+    // Nothing can reach the client any more (the connection is gone or cut): nothing to count.
+    if (held == Held::kNothing) return ServerResponse::Make(504, "text/plain", "");
+    if (held == Held::kStopping) {
+      response = ServerResponse::Make(503, "text/plain", "server is stopping\n");
+    } else {
+      ChatContext ctx;
+      ctx.options = &options;
+      ctx.scenario = s;
+      ctx.request = &chat;
+      ctx.request_id = request_id;
+      if (s == Scenario::kFlaky5xx) ctx.flaky_attempt = NextFlakyAttempt(req);
+      ctx.watch = watch;
+      response = RespondToChat(ctx);
+    }
+  }
+  response = Finish(std::move(response));
+  RecordAnswer(observer, seq, response);
+  return response;
 }
 
-ServerResponse MockProvider::Impl::Models(const ServerRequest& req) {
+ServerResponse MockProvider::Impl::Models(const ServerRequest& req, const std::string& session,
+                                          const std::string& path) {
   CountArrival(req);
   std::string token = BearerToken(req);
-  Scenario s = ScenarioFor(token, "");
+  Scenario s = ScenarioFor(session, token, "");
+  int64_t seq = observer.Add(ArrivalRecord(req, session, path, token, std::string(ScenarioName(s)),
+                                           nullptr, observer.NowMs()));
   std::string request_id = RequestIdFor(s);
-  if (auto denied = Authenticate(token, s, request_id)) return Finish(std::move(*denied));
-
-  const std::vector<std::string>& models =
-      options.models.empty() ? DefaultModels() : options.models;
-  nlohmann::ordered_json data = nlohmann::ordered_json::array();
-  for (const auto& id : models) {
-    data.push_back(
-        {{"id", id}, {"object", "model"}, {"created", 1715367049}, {"owned_by", "openai"}});
+  ServerResponse response;
+  if (auto denied = Authenticate(token, s, request_id)) {
+    response = std::move(*denied);
+  } else {
+    const std::vector<std::string>& models =
+        options.models.empty() ? DefaultModels() : options.models;
+    nlohmann::ordered_json data = nlohmann::ordered_json::array();
+    for (const auto& id : models) {
+      data.push_back(
+          {{"id", id}, {"object", "model"}, {"created", 1715367049}, {"owned_by", "openai"}});
+    }
+    nlohmann::ordered_json list = {{"object", "list"}, {"data", data}};
+    response =
+        ServerResponse::Make(200, "application/json",
+                             list.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    AddRequestIdHeader(options.flavor, request_id, response);
   }
-  nlohmann::ordered_json list = {{"object", "list"}, {"data", data}};
-  ServerResponse r = ServerResponse::Make(
-      200, "application/json", list.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
-  AddRequestIdHeader(options.flavor, request_id, r);
-  return Finish(std::move(r));
+  response = Finish(std::move(response));
+  RecordAnswer(observer, seq, response);
+  return response;
 }
 
 ServerResponse MockProvider::Impl::Stats() const {
@@ -231,20 +314,45 @@ ServerResponse MockProvider::Impl::Stats() const {
                               body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
+ServerResponse MockProvider::Impl::ObservationsResponse(const ServerRequest& req) const {
+  ObservationQuery query;
+  if (const std::string* v = req.Query("session")) query.session = *v;
+  if (const std::string* v = req.Query("key_fingerprint")) query.key_fingerprint = *v;
+  if (const std::string* v = req.Query("client_request_id")) query.client_request_id = *v;
+  return ServerResponse::Make(200, "application/json", ObservationsJson(observer.Query(query)));
+}
+
 ServerResponse MockProvider::Impl::Fallback(const ServerRequest& req) {
+  std::optional<SessionPath> in_session = ParseSessionPath(req.path);
+  if (in_session) {
+    const std::string& path = in_session->path;
+    if (req.method == "POST" && path == "/v1/chat/completions") {
+      return Chat(req, in_session->session, path);
+    }
+    if ((req.method == "GET" || req.method == "HEAD") && path == "/v1/models") {
+      return Models(req, in_session->session, path);
+    }
+  }
   CountArrival(req);
+  int64_t seq = observer.Add(ArrivalRecord(
+      req, in_session ? in_session->session : "", in_session ? in_session->path : req.path,
+      BearerToken(req), std::string(ScenarioName(default_scenario)), nullptr, observer.NowMs()));
+  ServerResponse response;
   if (options.flavor == Flavor::kCometApi) {
     // CometAPI redirects wrong paths instead of answering a JSON 404 (FACTS §1.4).
-    ServerResponse r = ServerResponse::Make(301, "text/html; charset=utf-8",
-                                            "<a href=\"/\">Moved Permanently</a>.\n\n");
-    r.headers.emplace_back("Location", "/");
-    return Finish(std::move(r));
+    response = ServerResponse::Make(301, "text/html; charset=utf-8",
+                                    "<a href=\"/\">Moved Permanently</a>.\n\n");
+    response.headers.emplace_back("Location", "/");
+  } else {
+    ErrorDetails details;
+    details.request_id = RequestIdFor(default_scenario);
+    details.method = req.method;
+    details.path = req.path;
+    response = ErrorResponse(options.flavor, ErrorKind::kUnknownPath, details);
   }
-  ErrorDetails details;
-  details.request_id = RequestIdFor(default_scenario);
-  details.method = req.method;
-  details.path = req.path;
-  return Finish(ErrorResponse(options.flavor, ErrorKind::kUnknownPath, details));
+  response = Finish(std::move(response));
+  RecordAnswer(observer, seq, response);
+  return response;
 }
 
 Result<Flavor> ParseFlavor(const std::string& name) {
@@ -274,11 +382,13 @@ Status MockProvider::Start() {
   server_options.tls_key_file = impl.options.tls_key_file;
   impl.server = std::make_unique<internal::HttpServer>(server_options);
   impl.server->Handle("POST", "/v1/chat/completions",
-                      [&impl](const ServerRequest& r) { return impl.Chat(r); });
+                      [&impl](const ServerRequest& r) { return impl.Chat(r, "", r.path); });
   impl.server->Handle("GET", "/v1/models",
-                      [&impl](const ServerRequest& r) { return impl.Models(r); });
+                      [&impl](const ServerRequest& r) { return impl.Models(r, "", r.path); });
   impl.server->Handle("GET", "/_mock/stats",
                       [&impl](const ServerRequest&) { return impl.Stats(); });
+  impl.server->Handle("GET", "/_mock/observations",
+                      [&impl](const ServerRequest& r) { return impl.ObservationsResponse(r); });
   impl.server->SetFallback([&impl](const ServerRequest& r) { return impl.Fallback(r); });
   return impl.server->Start().WithContext("rollgate mock");
 }
@@ -302,9 +412,28 @@ MockStats MockProvider::stats() const {
 }
 
 void MockProvider::ResetStats() {
-  std::lock_guard<std::mutex> lock(impl_->mu);
-  impl_->stats = MockStats();
-  impl_->flaky_attempts.clear();
+  {
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    impl_->stats = MockStats();
+    impl_->flaky_attempts.clear();
+  }
+  impl_->observer.Clear();
 }
+
+Result<std::string> MockProvider::OpenSession(const std::string& name) const {
+  if (!IsValidSessionName(name)) {
+    return Status::InvalidArgument("rollgate mock: bad session name \"" +
+                                   internal::SanitizeForDisplay(name, 64) +
+                                   "\": use 1 to 64 of A-Z a-z 0-9 . _ -");
+  }
+  if (port() == 0) return Status::Internal("rollgate mock: OpenSession() before Start()");
+  return base_url() + kSessionPrefix + name;
+}
+
+Observations MockProvider::observations(const ObservationQuery& query) const {
+  return impl_->observer.Query(query);
+}
+
+int64_t MockProvider::now_ms() const { return impl_->observer.NowMs(); }
 
 }  // namespace rollgate::mock

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "mock/flavor.h"
+#include "mock/observations.h"
 #include "rollgate/status.h"
 
 namespace rollgate::mock {
@@ -25,10 +26,17 @@ struct MockOptions {
   std::string scenario = "ok";  // the default fault scenario (see ScenarioNames())
   std::map<std::string, std::string> scenario_for_key;    // bearer token -> scenario
   std::map<std::string, std::string> scenario_for_model;  // requested model -> scenario
+  /// Session name -> scenario, for requests under /_session/<name>/ (see OpenSession()).
+  /// Precedence: session, then key, then model, then `scenario`.
+  std::map<std::string, std::string> scenario_for_session;
   int flaky_failures = 2;  // flaky-5xx: attempts answered 503 before the first success
   int retry_after_s = 1;   // rate-limited: the Retry-After value sent with the 429
-  /// slow: delay before answering; slow-body: total trickle time; stream-stall: how long the
-  /// stream stays silent before the connection drops.
+  /// rate-limited: when > 0, the 429 also carries `retry-after-ms: N` (OpenAI's header, which
+  /// the official SDKs prefer over Retry-After).
+  int retry_after_ms = 0;
+  /// slow: delay before answering; slow-body: total trickle time; stream-stall, stall-headers,
+  /// stall-mid-body: how long the mock stays silent (unless the client hangs up first) before
+  /// it drops the connection.
   int slow_ms = 30000;
   std::vector<std::string> down_models;  // primary-model-down: models answering 503 model_not_found
   /// Connections served at once, a worker thread each (started on demand, ended when idle).
@@ -83,8 +91,26 @@ class MockProvider {
   /// "http://127.0.0.1:PORT" (the configured host; an IPv6 host is bracketed).
   std::string base_url() const;
   MockStats stats() const;
-  /// Clears the counters, and with them flaky-5xx's per-probe attempt counts.
+  /// Clears the counters, and with them flaky-5xx's per-probe attempt counts and every
+  /// observation.
   void ResetStats();
+
+  /// A session groups one client's requests so that its observations can be read apart from
+  /// every other client's, whatever key or headers it sends: point the client's base URL at
+  /// the URL this returns ("http://127.0.0.1:PORT/_session/<name>"), and the mock serves the
+  /// usual paths under it (<url>/v1/chat/completions, <url>/v1/models), records them under
+  /// `name`, and answers them with scenario_for_session[name] when set. Sessions need no
+  /// opening to work; this only checks the name (1 to 64 of A-Z a-z 0-9 . _ -) and builds the
+  /// URL. Fails with InvalidArgument for a bad name, Internal before Start().
+  Result<std::string> OpenSession(const std::string& name) const;
+
+  /// What the requests `query` selects showed of their client (observations.h); the default
+  /// query selects everything. GET /_mock/observations serves the same as JSON, with the query
+  /// as parameters (session, key_fingerprint, client_request_id).
+  Observations observations(const ObservationQuery& query = {}) const;
+
+  /// Now, in milliseconds on the clock every observation's times are on (since construction).
+  int64_t now_ms() const;
 
  private:
   struct Impl;

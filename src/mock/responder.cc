@@ -51,12 +51,33 @@ std::optional<ErrorKind> ProblemError(RequestProblem problem) {
   return ErrorKind::kMalformedJson;
 }
 
+// The status-NNN scenarios' errors.
+std::optional<ErrorKind> InjectedError(Scenario s) {
+  switch (InjectedStatus(s)) {
+    case 400:
+      return ErrorKind::kBadRequest;
+    case 403:
+      return ErrorKind::kPermissionDenied;
+    case 404:
+      return ErrorKind::kNotFound;
+    case 422:
+      return ErrorKind::kUnprocessable;
+    case 500:
+      return ErrorKind::kServerError;
+    case 503:
+      return ErrorKind::kServiceUnavailable;
+    default:
+      return std::nullopt;
+  }
+}
+
 // The error (if any) the scenario, the body or the model calls for, before any answer.
 std::optional<ErrorKind> EarlyError(const ChatContext& ctx, Scenario s) {
   const MockOptions& o = *ctx.options;
   const ChatRequest& req = *ctx.request;
   if (s == Scenario::kRateLimited) return ErrorKind::kRateLimited;
   if (s == Scenario::kFlaky5xx && ctx.flaky_attempt <= o.flaky_failures) return ErrorKind::kBusy;
+  if (std::optional<ErrorKind> injected = InjectedError(s)) return injected;
   if (auto problem = ProblemError(req.problem)) return problem;
   if (s == Scenario::kModelMissing) return ErrorKind::kUnknownModel;
   if (!o.models.empty() && !IsListed(o.models, req.model)) return ErrorKind::kUnknownModel;
@@ -88,6 +109,7 @@ StreamShape StreamShapeFor(Scenario s) {
     case Scenario::kStreamNoUsage:
       return StreamShape::kNoUsage;
     case Scenario::kStreamStall:
+    case Scenario::kStallMidBody:
       return StreamShape::kStall;
     case Scenario::kStreamSchemaDrift:
       return StreamShape::kSchemaDrift;
@@ -122,8 +144,8 @@ ServerResponse Completion(const ChatContext& ctx, Scenario s, const ErrorDetails
     }
     events = StreamEvents(answer, shape, stream);
     r.content_type = kEventStream;
-    int stall_ms = s == Scenario::kStreamStall ? o.slow_ms : -1;
-    r.stream = PacedEvents(events, o.chunk_interval_ms, stall_ms);
+    bool stalls = s == Scenario::kStreamStall || s == Scenario::kStallMidBody;
+    r.stream = PacedEvents(events, o.chunk_interval_ms, stalls ? o.slow_ms : -1, ctx.watch);
   } else {
     r.content_type = kJson;
     r.body = CompletionBody(answer, shape);
@@ -131,7 +153,9 @@ ServerResponse Completion(const ChatContext& ctx, Scenario s, const ErrorDetails
 
   if (s == Scenario::kWrongContentType) r.content_type = "text/plain";
   if (s == Scenario::kSlowBody) {
-    Trickle(r, req.stream ? Join(events) : r.body, !req.stream, o.slow_ms);
+    Trickle(r, req.stream ? Join(events) : r.body, !req.stream, o.slow_ms, ctx.watch);
+  } else if (s == Scenario::kStallMidBody && !req.stream) {
+    StallHalfway(r, r.body, o.slow_ms, ctx.watch);
   } else if (s == Scenario::kResetMidBody) {
     CutInHalf(r, req.stream ? Join(events) : r.body, !req.stream);
   }
@@ -151,6 +175,10 @@ ServerResponse ErrorResponse(Flavor flavor, ErrorKind kind, const ErrorDetails& 
   ServerResponse r = ServerResponse::Make(error.status, kJson, std::move(error.body));
   if (kind == ErrorKind::kRateLimited) {
     r.headers.emplace_back("Retry-After", std::to_string(details.retry_after_s));
+    // OpenAI's finer-grained header, which its SDKs prefer when both are there.
+    if (details.retry_after_ms > 0) {
+      r.headers.emplace_back("retry-after-ms", std::to_string(details.retry_after_ms));
+    }
   }
   AddRequestIdHeader(flavor, details.request_id, r);
   return r;
@@ -171,6 +199,7 @@ ServerResponse RespondToChat(const ChatContext& ctx) {
   details.method = "POST";
   details.path = "/v1/chat/completions";
   details.retry_after_s = o.retry_after_s;
+  details.retry_after_ms = o.retry_after_ms;
 
   ServerResponse r;
   if (s == Scenario::kHtml502) {
@@ -186,7 +215,6 @@ ServerResponse RespondToChat(const ChatContext& ctx) {
     r = Completion(ctx, s, details);
     AddRequestIdHeader(o.flavor, ctx.request_id, r);
   }
-  if (s == Scenario::kSlow) r.delay_ms += o.slow_ms;
   return r;
 }
 

@@ -3,10 +3,12 @@
 // selection, flaky-5xx attempt counting and statistics, and hands the outcome in here.
 #pragma once
 
+#include <memory>
 #include <string>
 
 #include "http_server/http_message.h"
 #include "mock/chat_request.h"
+#include "mock/delivery.h"
 #include "mock/errors.h"
 #include "mock/mock_provider.h"
 #include "mock/scenario.h"
@@ -19,12 +21,16 @@ struct ChatContext {
   const ChatRequest* request = nullptr;
   std::string request_id;  // "" under no-request-id
   int flaky_attempt = 0;   // flaky-5xx: this probe's attempt number, 1-based
+  /// Handed to every streamed body (streams, trickles, stalls) so the observations see it
+  /// start, stall, finish, or the client leave. Optional.
+  std::shared_ptr<AnswerWatch> watch;
 };
 
 /// The response to POST /v1/chat/completions once authentication has passed. Checks, in order:
-/// faults in front of the model (html-502, rate-limited, flaky-5xx), the request body, the
-/// model (unknown, model-missing, primary-model-down), then answers (error-in-200 or a
-/// completion, bent by the scenario). latency_ms is not included; the caller adds it.
+/// faults in front of the model (html-502, rate-limited, flaky-5xx, status-NNN), the request
+/// body, the model (unknown, model-missing, primary-model-down), then answers (error-in-200 or
+/// a completion, bent by the scenario). Neither latency_ms nor the waits before the status line
+/// (slow, stall-headers) are included: the caller owns those.
 internal::ServerResponse RespondToChat(const ChatContext& ctx);
 
 /// An error in the flavor's dialect: status, JSON envelope, x-request-id (OpenAI, when there

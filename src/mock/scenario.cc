@@ -9,7 +9,7 @@ namespace rollgate::mock {
 
 namespace {
 
-constexpr std::array<std::pair<Scenario, std::string_view>, 25> kScenarios = {{
+constexpr std::array<std::pair<Scenario, std::string_view>, 33> kScenarios = {{
     {Scenario::kOk, "ok"},
     {Scenario::kRotatedKey, "rotated-key"},
     {Scenario::kModelMissing, "model-missing"},
@@ -35,6 +35,14 @@ constexpr std::array<std::pair<Scenario, std::string_view>, 25> kScenarios = {{
     {Scenario::kStreamStall, "stream-stall"},
     {Scenario::kStreamSchemaDrift, "stream-schema-drift"},
     {Scenario::kPrimaryModelDown, "primary-model-down"},
+    {Scenario::kStallHeaders, "stall-headers"},
+    {Scenario::kStallMidBody, "stall-mid-body"},
+    {Scenario::kStatus400, "status-400"},
+    {Scenario::kStatus403, "status-403"},
+    {Scenario::kStatus404, "status-404"},
+    {Scenario::kStatus422, "status-422"},
+    {Scenario::kStatus500, "status-500"},
+    {Scenario::kStatus503, "status-503"},
 }};
 
 }  // namespace
@@ -62,6 +70,25 @@ std::string_view ScenarioName(Scenario scenario) {
     if (known == scenario) return name;
   }
   return "ok";
+}
+
+int InjectedStatus(Scenario scenario) {
+  switch (scenario) {
+    case Scenario::kStatus400:
+      return 400;
+    case Scenario::kStatus403:
+      return 403;
+    case Scenario::kStatus404:
+      return 404;
+    case Scenario::kStatus422:
+      return 422;
+    case Scenario::kStatus500:
+      return 500;
+    case Scenario::kStatus503:
+      return 503;
+    default:
+      return 0;
+  }
 }
 
 bool OnlyAffectsStreams(Scenario scenario) {

@@ -43,6 +43,16 @@ enum class Scenario {
   kStreamStall,        // stream sends two chunks, then nothing until slow_ms or Stop()
   kStreamSchemaDrift,  // stream chunks shaped like non-stream completions
   kPrimaryModelDown,   // 503 model_not_found for the down model(s), ok for the others
+  // Stalls that measure the client's own timeout (the mock records when the client hangs up):
+  kStallHeaders,  // no status line at all until the client hangs up (or slow_ms: then cut)
+  kStallMidBody,  // headers and half the body (or the stream's first events), then silence
+  // One plain error status per request, to observe which statuses a client retries:
+  kStatus400,
+  kStatus403,
+  kStatus404,
+  kStatus422,
+  kStatus500,
+  kStatus503,
 };
 
 /// Every scenario name, in the enum's order.
@@ -50,6 +60,9 @@ const std::vector<std::string>& AllScenarioNames();
 
 std::optional<Scenario> ParseScenario(std::string_view name);
 std::string_view ScenarioName(Scenario scenario);
+
+/// The HTTP status a status-NNN scenario answers with; 0 for every other scenario.
+int InjectedStatus(Scenario scenario);
 
 /// True for the stream-* scenarios: they only change streaming responses; a non-streaming
 /// request under them is answered as under kOk.

@@ -71,6 +71,37 @@ TEST(ServerForwardTest, ASymlinkedRollgateFindsRollgateServerBesideTheRealFile) 
   EXPECT_NE(run->out.find(link + " mock [OPTIONS]"), std::string::npos) << run->out;
 }
 
+// The layout of the Debian package and `make install` (docs/install.md): rollgate in
+// <prefix>/bin, rollgate-server in <prefix>/lib/rollgate.
+TEST(ServerForwardTest, AnInstalledRollgateFindsRollgateServerInLibRollgate) {
+  TempDir dir;
+  std::filesystem::create_directories(dir.Join("usr/bin"));
+  std::filesystem::create_directories(dir.Join("usr/lib/rollgate"));
+  const std::string rollgate = dir.Join("usr/bin/rollgate");
+  std::filesystem::copy_file(ROLLGATE_BINARY, rollgate);
+  std::filesystem::permissions(rollgate, std::filesystem::perms::owner_all);
+  const std::string server = std::filesystem::path(ROLLGATE_BINARY).parent_path() / "rollgate-server";
+  std::filesystem::create_symlink(server, dir.Join("usr/lib/rollgate/rollgate-server"));
+
+  internal::CommandOptions opts;
+  opts.timeout_ms = 30000;
+  Result<internal::CommandResult> run = internal::RunCommand({rollgate, "mock", "--help"}, opts);
+  ASSERT_TRUE(run.ok()) << run.status().message();
+  EXPECT_EQ(run->exit_code, 0) << run->err;
+  EXPECT_NE(run->out.find("--scenario-for-key"), std::string::npos) << run->out;
+  EXPECT_NE(run->out.find(rollgate + " mock [OPTIONS]"), std::string::npos) << run->out;
+
+  // Without it, the error names both places that were tried.
+  std::filesystem::remove(dir.Join("usr/lib/rollgate/rollgate-server"));
+  run = internal::RunCommand({rollgate, "mock", "--help"}, opts);
+  ASSERT_TRUE(run.ok());
+  EXPECT_EQ(run->exit_code, 2);
+  EXPECT_NE(run->err.find("neither " + dir.Join("usr/bin/rollgate-server") + " nor " +
+                          dir.Join("usr/lib/rollgate/rollgate-server") + " can be run"),
+            std::string::npos)
+      << run->err;
+}
+
 TEST(ServerForwardTest, RollgateLoadsNoServerOrParserSharedLibraries) {
   internal::CommandOptions opts;
   opts.timeout_ms = 30000;

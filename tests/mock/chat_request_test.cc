@@ -48,5 +48,25 @@ TEST(MockChatRequestTest, OddlyTypedFieldsNeverThrow) {
   EXPECT_EQ(r.last_user_text, "");
 }
 
+TEST(MockChatRequestTest, KeepsTheShapeOfTheBody) {
+  ChatRequest r = ParseChatRequest(
+      R"({"stream":false,"model":"m","messages":[],"max_completion_tokens":9,"temperature":0})");
+  EXPECT_EQ(r.fields, (std::vector<std::string>{"max_completion_tokens", "messages", "model",
+                                                "stream", "temperature"}));
+  EXPECT_EQ(r.token_field, "max_completion_tokens");
+  EXPECT_EQ(ParseChatRequest(R"({"model":"m","messages":[],"max_tokens":1})").token_field,
+            "max_tokens");
+  EXPECT_EQ(ParseChatRequest(R"({"max_tokens":1,"max_completion_tokens":2})").token_field, "both");
+  EXPECT_EQ(ParseChatRequest(R"({"model":"m","messages":[]})").token_field, "");
+  // A body the provider rejects still has a shape; one that is not an object has none.
+  ChatRequest no_model =
+      ParseChatRequest(R"({"stream":true,"stream_options":{"include_usage":true}})");
+  EXPECT_EQ(no_model.problem, RequestProblem::kMissingModel);
+  EXPECT_TRUE(no_model.stream);
+  EXPECT_TRUE(no_model.include_usage);
+  EXPECT_EQ(no_model.fields, (std::vector<std::string>{"stream", "stream_options"}));
+  EXPECT_TRUE(ParseChatRequest("[1]").fields.empty());
+}
+
 }  // namespace
 }  // namespace rollgate::mock

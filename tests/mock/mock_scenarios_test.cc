@@ -374,7 +374,8 @@ TEST(MockScenariosTest, OtherScenariosAlsoBendStreams) {
 
 // Stop() must not wait for a scenario's sleep to run out.
 TEST(MockScenariosTest, StopReturnsPromptlyDuringSlowAndStall) {
-  for (const char* scenario : {"slow", "stream-stall", "slow-body"}) {
+  for (const char* scenario :
+       {"slow", "stream-stall", "slow-body", "stall-headers", "stall-mid-body"}) {
     SCOPED_TRACE(scenario);
     MockOptions o = With(scenario);
     o.slow_ms = 60000;

@@ -32,8 +32,27 @@ TEST(MockScenarioTest, NamesAreExactlyTheDocumentedSetInOrder) {
                                              "empty-choices",
                                              "stream-stall",
                                              "stream-schema-drift",
-                                             "primary-model-down"};
+                                             "primary-model-down",
+                                             "stall-headers",
+                                             "stall-mid-body",
+                                             "status-400",
+                                             "status-403",
+                                             "status-404",
+                                             "status-422",
+                                             "status-500",
+                                             "status-503"};
   EXPECT_EQ(ScenarioNames(), expected);
+}
+
+TEST(MockScenarioTest, StatusScenariosNameTheirStatus) {
+  for (const auto& name : ScenarioNames()) {
+    int status = InjectedStatus(*ParseScenario(name));
+    if (name.rfind("status-", 0) == 0) {
+      EXPECT_EQ("status-" + std::to_string(status), name);
+    } else {
+      EXPECT_EQ(status, 0) << name;
+    }
+  }
 }
 
 TEST(MockScenarioTest, NamesRoundTrip) {
