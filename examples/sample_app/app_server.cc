@@ -21,8 +21,8 @@ base::HttpServerOptions Options(std::string host, int port) {
   base::HttpServerOptions o;
   o.host = std::move(host);
   o.port = port;
-  // A smoke call holds a worker for up to timeout_ms; a few are enough for probes and a drill.
-  o.threads = 8;
+  // A smoke call holds a connection for up to timeout_ms; a few are enough for probes and a drill.
+  o.max_connections = 8;
   o.max_request_body_bytes = 64u << 10;  // every route is a GET
   return o;
 }

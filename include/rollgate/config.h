@@ -175,6 +175,10 @@ struct ServeConfig {
   int64_t max_result_age_ms = 300000;  // a webhook reuses a result younger than this
   std::string listen = "127.0.0.1:9464";
   int run_timeout_ms = 120000;       // SIGTERM waits at most this long for the run in flight
+  // Slow and idle HTTP clients (docs/serve.md "Slow clients").
+  int request_timeout_ms = 10000;       // a request's head and body arrive within this, or close
+  int max_connections = 256;            // HTTP connections served at once, a thread each
+  int max_connections_per_client = 32;  // open connections per client address; 0: no limit
 };
 
 struct Config {

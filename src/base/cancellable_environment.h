@@ -21,6 +21,9 @@ class CancellableEnvironment : public Environment {
     with_cancel.cancel = cancel_;
     return base_.Run(argv, with_cancel);
   }
+  Result<std::string> FindProgram(const std::string& program, const std::string& base_dir) const override {
+    return base_.FindProgram(program, base_dir);
+  }
 
  private:
   const Environment& base_;

@@ -348,7 +348,9 @@ Status ParseOperations(const YamlReader& r, const YAML::Node& root, Config* cfg)
   const YAML::Node sv = root["serve"];
   if (sv.IsDefined() && !sv.IsNull()) {
     ROLLGATE_RETURN_IF_ERROR(r.RequireMap(sv, "serve"));
-    ROLLGATE_RETURN_IF_ERROR(r.CheckKeys(sv, "serve", {"token", "max_result_age", "listen", "run_timeout"}));
+    ROLLGATE_RETURN_IF_ERROR(r.CheckKeys(sv, "serve", {"token", "max_result_age", "listen", "run_timeout",
+                                                       "request_timeout", "max_connections",
+                                                       "max_connections_per_client"}));
     ServeConfig s;
     if (sv["token"].IsDefined()) {
       ValueSource token;
@@ -360,6 +362,12 @@ Status ParseOperations(const YamlReader& r, const YAML::Node& root, Config* cfg)
     int64_t run_timeout = s.run_timeout_ms;
     ROLLGATE_RETURN_IF_ERROR(GetDuration(r, sv, "run_timeout", "serve", &run_timeout, 1000, 3600000));
     s.run_timeout_ms = static_cast<int>(run_timeout);
+    int64_t request_timeout = s.request_timeout_ms;
+    ROLLGATE_RETURN_IF_ERROR(GetDuration(r, sv, "request_timeout", "serve", &request_timeout, 1000, 600000));
+    s.request_timeout_ms = static_cast<int>(request_timeout);
+    ROLLGATE_RETURN_IF_ERROR(r.GetInt(sv, "max_connections", "serve", &s.max_connections, 1, 4096));
+    ROLLGATE_RETURN_IF_ERROR(
+        r.GetInt(sv, "max_connections_per_client", "serve", &s.max_connections_per_client, 0, 4096));
     cfg->serve = s;
   }
   return Status::Ok();

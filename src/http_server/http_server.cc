@@ -26,9 +26,32 @@
 //    SO_REUSEADDR, so binding a busy port fails loudly.
 //  * SIGPIPE. httplib's Server constructor ignores SIGPIPE process-wide (it writes with plain
 //    send()); a client that disconnects mid-stream then shows up as a failed write.
+//  * Slow clients. httplib serves a connection on one worker from accept to close and times
+//    out per single read, so a client that trickles a byte every few seconds holds its worker
+//    indefinitely, and a hundred such clients (or idle ones) took every worker of the fixed
+//    pool: nothing else was answered, /healthz included. Three parts fix that:
+//     - Connections (connection.cc). CoreServer overrides process_and_close_socket, the
+//       virtual function httplib's listen loop calls on a worker with each accepted socket
+//       (SSLServer overrides it the same way for TLS). Before reading anything it applies the
+//       per-address cap; then it runs the TLS handshake and the keep-alive loop itself and
+//       hands httplib's process_request (which still does all of HTTP) a Stream whose reads
+//       end at the request's deadline: request_timeout_ms from its first byte.
+//     - Workers (worker_pool.cc), as httplib's TaskQueue through new_task_queue: a thread per
+//       connection up to max_connections, started on demand and ended when idle, so slow
+//       connections cost threads (mostly untouched stack), not the service.
+//     - A StopFd that every wait for request bytes polls beside the socket, so Stop() ends
+//       idle keep-alive connections at once instead of after keep_alive_timeout_s.
+//    Why not the alternatives: a watchdog that shuts down late sockets, or an accept front
+//    that checks the cap and then hands the socket over, both need httplib's own
+//    process_and_close_socket to serve the socket afterwards, and that function is private
+//    (it can be replaced by an override, not called); a proxy in front would copy every byte
+//    through a second socket. A server that reads request heads without a thread per
+//    connection (epoll) would replace httplib's request handling altogether; with the cap per
+//    address bounding what one client holds, a thread per connection is enough here.
 #include "http_server/http_server.h"
 
 #include <httplib.h>
+#include <openssl/ssl.h>
 
 #include <atomic>
 #include <cerrno>
@@ -39,21 +62,42 @@
 #include <map>
 #include <mutex>
 #include <thread>
+#include <type_traits>
 #include <utility>
+
+#include "http_server/client_limiter.h"
+#include "http_server/connection.h"
+#include "http_server/worker_pool.h"
 
 namespace rollgate::internal {
 
 namespace {
 
 constexpr auto kStartTimeout = std::chrono::seconds(5);
+constexpr auto kIdleWorkerLifetime = std::chrono::seconds(10);
+constexpr int kMaxConnections = 4096;  // a thread each: beyond this, the options are a mistake
 constexpr char kContentTypeText[] = "text/plain";
 
-// Exposes the listening socket httplib keeps protected, to close it when a bound server never
-// got to serve (httplib's destructor does not close it). Base: httplib::Server or SSLServer.
+// httplib's TaskQueue over our elastic pool; httplib's listen loop owns it (new_task_queue).
+class PoolTaskQueue : public httplib::TaskQueue {
+ public:
+  explicit PoolTaskQueue(std::size_t max_threads) : pool_(max_threads, kIdleWorkerLifetime) {}
+  void enqueue(std::function<void()> fn) override { pool_.Submit(std::move(fn)); }
+  void shutdown() override { pool_.Shutdown(); }
+
+ private:
+  WorkerPool pool_;
+};
+
+// httplib::Server or SSLServer with our connection layer (see the file comment), and access to
+// the listening socket httplib keeps protected, to close it when a bound server never got to
+// serve (httplib's destructor does not close it).
 template <class Base>
 class CoreServer : public Base {
  public:
   using Base::Base;
+  /// REQUIRES: called before listening; `env` outlives the server.
+  void UseConnections(const ConnectionEnv* env) { env_ = env; }
   void CloseUnservedSocket() {
     socket_t sock = this->svr_sock_.exchange(INVALID_SOCKET);
     if (sock != INVALID_SOCKET) ::close(sock);
@@ -65,6 +109,20 @@ class CoreServer : public Base {
     socket_t sock = this->svr_sock_.load();
     if (sock != INVALID_SOCKET) ::listen(sock, SOMAXCONN);
   }
+
+ private:
+  // Called by httplib's listen loop, on a worker, with each accepted socket; closes it.
+  bool process_and_close_socket(socket_t sock) override {
+    SSL_CTX* tls = nullptr;
+    if constexpr (std::is_base_of_v<httplib::SSLServer, Base>) tls = this->ssl_context();
+    return ServeConnection(
+        sock, tls, *env_, [this] { return this->svr_sock_ != INVALID_SOCKET; },
+        [this](httplib::Stream& stream, bool close_connection, bool& connection_closed) {
+          return this->process_request(stream, close_connection, connection_closed, nullptr);
+        });
+  }
+
+  const ConnectionEnv* env_ = nullptr;
 };
 
 void ReuseAddrOnly(socket_t sock) {
@@ -149,6 +207,9 @@ struct HttpServer::Impl {
     return ServerResponse::Make(404, kContentTypeText, "not found\n");
   };
   StopSignal stop;
+  StopFd stop_fd;  // wakes connections that wait for request bytes
+  std::unique_ptr<ClientLimiter> limiter;
+  ConnectionEnv connections;  // what CoreServer's connections share
 
   std::mutex lifecycle_mu;  // serialises Start() and Stop()
   bool started = false;     // guarded by lifecycle_mu
@@ -175,9 +236,20 @@ Status HttpServer::Impl::Validate() const {
   if (o.port < 0 || o.port > 65535) {
     return Status::InvalidArgument(where + ": port must be 0..65535");
   }
-  if (o.threads < 1 || o.threads > 1024) {
-    return Status::InvalidArgument(where + ": threads must be 1..1024, got " +
-                                   std::to_string(o.threads));
+  if (o.max_connections < 1 || o.max_connections > kMaxConnections) {
+    return Status::InvalidArgument(where + ": max_connections must be 1.." +
+                                   std::to_string(kMaxConnections) + ", got " +
+                                   std::to_string(o.max_connections));
+  }
+  if (o.max_connections_per_client < 0) {
+    return Status::InvalidArgument(where +
+                                   ": max_connections_per_client must be 0 (no limit) "
+                                   "or more, got " +
+                                   std::to_string(o.max_connections_per_client));
+  }
+  if (o.request_timeout_ms < 1) {
+    return Status::InvalidArgument(where + ": request_timeout_ms must be at least 1, got " +
+                                   std::to_string(o.request_timeout_ms));
   }
   if (o.tls_cert_file.empty() != o.tls_key_file.empty()) {
     return Status::InvalidArgument(where + ": TLS needs both a certificate and a key file");
@@ -192,14 +264,21 @@ Status HttpServer::Impl::Validate() const {
 }
 
 void HttpServer::Impl::Configure(httplib::Server& s) {
-  auto threads = static_cast<std::size_t>(options.threads);
-  s.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  auto threads = static_cast<std::size_t>(options.max_connections);
+  s.new_task_queue = [threads] { return new PoolTaskQueue(threads); };
+  limiter = std::make_unique<ClientLimiter>(options.max_connections_per_client);
+  connections.limiter = limiter.get();
+  connections.stop = &stop_fd;
+  connections.policy.keep_alive_timeout_ms = options.keep_alive_timeout_s * 1000;
+  connections.policy.keep_alive_max_requests = options.keep_alive_max_requests;
+  connections.policy.read_timeout_ms = options.read_timeout_s * 1000;
+  connections.policy.write_timeout_ms = options.write_timeout_s * 1000;
+  connections.policy.request_timeout_ms = options.request_timeout_ms;
+  // httplib's own keep-alive and timeout settings are not set: the connection layer applies
+  // ours (the listen loop still puts read/write timeouts on each socket, which our
+  // non-blocking sockets ignore).
   s.set_socket_options(ReuseAddrOnly);
   s.set_tcp_nodelay(true);  // each streamed piece leaves at once, not after a delayed ACK
-  s.set_keep_alive_timeout(options.keep_alive_timeout_s);
-  s.set_keep_alive_max_count(static_cast<std::size_t>(options.keep_alive_max_requests));
-  s.set_read_timeout(options.read_timeout_s);
-  s.set_write_timeout(options.write_timeout_s);
   s.set_payload_max_length(options.max_request_body_bytes);
   s.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
     res.status = 500;
@@ -321,6 +400,7 @@ Status HttpServer::Start() {
     std::unique_ptr<httplib::Server> server;
     if (impl.options.tls_cert_file.empty()) {
       auto plain = std::make_unique<CoreServer<httplib::Server>>();
+      plain->UseConnections(&impl.connections);
       impl.close_unserved = [s = plain.get()] { s->CloseUnservedSocket(); };
       impl.raise_backlog = [s = plain.get()] { s->RaiseListenBacklog(); };
       server = std::move(plain);
@@ -332,6 +412,7 @@ Status HttpServer::Start() {
                                        impl.options.tls_cert_file + " or its key " +
                                        impl.options.tls_key_file + " (PEM files expected)");
       }
+      tls->UseConnections(&impl.connections);
       impl.close_unserved = [s = tls.get()] { s->CloseUnservedSocket(); };
       impl.raise_backlog = [s = tls.get()] { s->RaiseListenBacklog(); };
       server = std::move(tls);
@@ -392,6 +473,7 @@ void HttpServer::Stop() {
   impl.finished = true;
   impl.serving = false;
   impl.stop.Trigger();
+  impl.stop_fd.Trigger();
   try {
     impl.server->stop();
   } catch (...) {

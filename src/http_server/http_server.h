@@ -6,7 +6,10 @@
 //  * routing by method + exact path, plus a fallback for everything else (no regexes);
 //  * plain request/response values (http_message.h) and streamed bodies from a producer that
 //    can pause interruptibly and abort mid-body;
-//  * a bounded, idempotent Stop() that wakes sleeping handlers (StopSignal);
+//  * a bounded, idempotent Stop() that wakes sleeping handlers (StopSignal) and ends idle
+//    keep-alive connections at once;
+//  * slow clients cannot take the server: a deadline per request (head and body), a cap per
+//    client address and workers that grow with the connections (see http_server.cc);
 //  * responses are sent exactly as built: never compressed, never range-sliced, so a stream is
 //    never buffered by a compressor and a test sees the bytes the handler wrote;
 //  * no exception from httplib or a handler escapes: failures become a Status or a 500.
@@ -25,15 +28,26 @@ namespace rollgate::internal {
 struct HttpServerOptions {
   std::string host = "127.0.0.1";  // the address to bind; loopback unless told otherwise
   int port = 0;                    // 0: the kernel picks a free port, see HttpServer::port()
-  int threads = 8;                 // worker threads: at most this many requests at once
-  /// How long an idle keep-alive connection is held open. It also bounds Stop(): a client that
-  /// keeps an idle connection open delays the join by up to this long.
+  /// The most connections served at once. Each open connection has a worker thread of its own
+  /// while it reads its request, runs its handler or waits for its next keep-alive request;
+  /// threads start on demand and end after 10 s without work, so a high ceiling costs nothing
+  /// while the server is quiet. A connection beyond it waits, accepted, until one ends.
+  int max_connections = 256;
+  /// Connections one client address may hold open at once. One more gets a 503 (over TLS: just
+  /// the close) before anything is read. Every address counts on its own, loopback ones too
+  /// (127.0.0.1 and 127.0.0.2 are two clients). 0: no limit.
+  int max_connections_per_client = 32;
+  /// A request's head and body must have arrived within this long of its first byte, however
+  /// steadily they trickle in, or the connection is closed without an answer (over TLS the
+  /// handshake too, from the accept). read_timeout_s still bounds every single wait.
+  int request_timeout_ms = 10000;
+  /// How long an idle keep-alive connection waits for the next request's first byte.
   int keep_alive_timeout_s = 2;
   /// Requests served on one keep-alive connection before the server closes it. httplib's
   /// default of 5 makes a busy client reconnect every fifth request; providers keep
   /// connections for far longer, and so do we.
   int keep_alive_max_requests = 1000;
-  int read_timeout_s = 5;   // a client that stalls while sending its request is dropped
+  int read_timeout_s = 5;   // a client that sends nothing for this long mid-request is dropped
   int write_timeout_s = 5;  // a client that stops reading the response is dropped
   std::size_t max_request_body_bytes = 8u << 20;  // larger request bodies get a 413
   /// Both set: serve HTTPS with this PEM certificate (chain) and key; both empty: plain HTTP.
@@ -64,10 +78,10 @@ class HttpServer {
   Status Start();
 
   /// Triggers stop_signal() (waking handlers that wait), stops accepting, closes the listening
-  /// socket and joins every thread. Idempotent; safe before Start(). Bounded: handlers that
-  /// wait through the StopSignal return at once, so it takes at most about
-  /// keep_alive_timeout_s (an idle keep-alive client) or write_timeout_s (a client that
-  /// stopped reading). Must not be called from a handler.
+  /// socket, ends every connection that waits for or reads a request, and joins every thread.
+  /// Idempotent; safe before Start(). Bounded: handlers that wait through the StopSignal
+  /// return at once, so it takes at most about write_timeout_s (a client that stopped
+  /// reading). Must not be called from a handler.
   void Stop();
 
   /// The bound port (the real one when options.port was 0); 0 before Start().

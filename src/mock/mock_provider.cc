@@ -375,7 +375,9 @@ Status MockProvider::Start() {
   internal::HttpServerOptions server_options;
   server_options.host = impl.options.host;
   server_options.port = impl.options.port;
-  server_options.threads = impl.options.threads;
+  server_options.max_connections = impl.options.threads;
+  server_options.max_connections_per_client = impl.options.max_connections_per_client;
+  server_options.request_timeout_ms = impl.options.request_timeout_ms;
   server_options.tls_cert_file = impl.options.tls_cert_file;
   server_options.tls_key_file = impl.options.tls_key_file;
   impl.server = std::make_unique<internal::HttpServer>(server_options);

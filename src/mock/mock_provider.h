@@ -39,7 +39,14 @@ struct MockOptions {
   /// it drops the connection.
   int slow_ms = 30000;
   std::vector<std::string> down_models;  // primary-model-down: models answering 503 model_not_found
-  int threads = 32;                      // worker threads serving connections concurrently
+  /// Connections served at once, a worker thread each (started on demand, ended when idle).
+  int threads = 256;
+  /// Open connections per client address; 0 (the default): no limit, since a mock's clients
+  /// are all on loopback. A connection over it gets a 503 before its request is read.
+  int max_connections_per_client = 0;
+  /// A request's head and body must arrive within this long of its first byte, or the mock
+  /// closes the connection.
+  int request_timeout_ms = 10000;
   /// Pause between stream events. 0: back to back (each event is still written and flushed on
   /// its own). Interrupted by Stop().
   int chunk_interval_ms = 0;

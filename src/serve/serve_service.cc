@@ -118,7 +118,9 @@ Status ServeService::Start() {
   HttpServerOptions http;
   http.host = host_;
   http.port = port_;
-  http.threads = options_.http_threads;
+  http.max_connections = serve_.max_connections;
+  http.max_connections_per_client = serve_.max_connections_per_client;
+  http.request_timeout_ms = serve_.request_timeout_ms;
   http.max_request_body_bytes = 1u << 20;  // Flagger's payload is a few hundred bytes
   server_ = std::make_unique<HttpServer>(http);
   RegisterRoutes();

@@ -33,7 +33,6 @@ struct ServeOptions {
   std::string listen;        // HOST:PORT; empty: serve.listen from the config
   std::string evidence_dir;  // empty: runs write no evidence files (the history has gate.json)
   LogFn log;                 // receives one redacted line per event; null: silent
-  int http_threads = 16;     // requests served at once (each waiting webhook holds one)
 
   // Seams, for tests. Null means the real thing.
   const Environment* env = nullptr;  // resolves serve.token and the releases' values

@@ -157,7 +157,7 @@ TEST_F(HttpServerStreamTest, DelayHoldsBackTheFirstByte) {
 
 TEST_F(HttpServerStreamTest, WorkersServeRequestsConcurrently) {
   HttpServerOptions options;
-  options.threads = 4;
+  options.max_connections = 4;
   HttpServer& s = Make(options);
   s.Handle("GET", "/slow", [](const ServerRequest&) {
     ServerResponse r = Ok("done");

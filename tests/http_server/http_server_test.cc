@@ -277,7 +277,7 @@ TEST_F(HttpServerTest, BindingABusyPortFailsLoudly) {
 
 TEST_F(HttpServerTest, InvalidOptionsAreRejectedBeforeBinding) {
   HttpServerOptions options;
-  options.threads = 0;
+  options.max_connections = 0;
   HttpServer a(options);
   EXPECT_EQ(a.Start().code(), Status::Code::kInvalidArgument);
   options = {};

@@ -23,7 +23,7 @@ class CurlTransportTest : public ::testing::Test {
  protected:
   void SetUp() override {
     HttpServerOptions opts;
-    opts.threads = 8;
+    opts.max_connections = 8;
     server_ = std::make_unique<HttpServer>(opts);
     server_->Handle("GET", "/ok", [](const ServerRequest& req) {
       ServerResponse r = ServerResponse::Make(200, "application/json", "{\"ok\":true}");
