@@ -40,7 +40,7 @@ TEST(ProfileUtf8Test, EveryResolvedValueIsCheckedWithKeyAndByteOffset) {
   rel.version.name = "VERSION";
   rel.model.value.kind = ValueSource::Kind::kFile;
   rel.model.value.path = "model.txt";
-  rel.headers["X-Team"] = "\xC3";  // a sequence cut short
+  rel.headers["X-Team"].literal = "\xC3";  // a sequence cut short
   ReleaseProfile p = ResolveRelease(rel, Contract{}, resolver);
   std::string errors = ProfileErrors(p);
   EXPECT_FALSE(p.usable());

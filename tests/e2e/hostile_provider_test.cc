@@ -305,9 +305,8 @@ TEST_F(HostileProviderTest, NoFormOfAnyKeyAndNoControlCharacterReachesAnyOutput)
   EXPECT_EQ(summary.find("https://evil"), std::string::npos) << "no autolink either:\n" << summary;
   EXPECT_EQ(summary.find("|t|"), std::string::npos) << summary;
 
-  // 4. The exec command is shown with its secrets masked.
-  EXPECT_NE(consoles_[0].find(
-                "exec: env OPENAI_API_KEY=[redacted] APP_SESSION_TOKEN=[redacted] sh app.sh smoke"),
+  // 4. The exec command is shown with its secrets masked (argv[0] as found on PATH).
+  EXPECT_NE(consoles_[0].find("env OPENAI_API_KEY=[redacted] APP_SESSION_TOKEN=[redacted] sh app.sh smoke"),
             std::string::npos)
       << consoles_[0];
 
