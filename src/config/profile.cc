@@ -122,6 +122,17 @@ std::string ParseBaseUrl(const std::string& url, std::string* scheme, std::strin
   return "";
 }
 
+std::string UrlOrigin(const std::string& url) {
+  std::string scheme, host, base_path;
+  if (url.empty() || !ParseBaseUrl(url, &scheme, &host, &base_path).empty()) return "";
+  // ParseBaseUrl accepted the authority, so anything after the host is ":<digits>".
+  std::string authority = url.substr(url.find("://") + 3);
+  authority = authority.substr(0, authority.find('/'));
+  std::string port = authority.size() > host.size() ? authority.substr(host.size() + 1) : "";
+  if (port.empty()) port = scheme == "https" ? "443" : "80";
+  return scheme + "://" + ToLower(host) + ":" + std::to_string(std::stoi(port));
+}
+
 std::string JoinEndpoint(const std::string& base_url, const std::string& path) {
   std::string base = base_url;
   while (!base.empty() && base.back() == '/') base.pop_back();

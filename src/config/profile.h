@@ -66,6 +66,11 @@ ReleaseProfile ResolveRelease(const ReleaseConfig& release, const Contract& cont
 std::string ParseBaseUrl(const std::string& url, std::string* scheme, std::string* host,
                          std::string* base_path);
 
+/// "scheme://host:port" of a URL, the port written out (443 for https, 80 for http when the URL
+/// names none): two URLs reach the same server exactly when their origins are equal. "" when
+/// the URL does not parse.
+std::string UrlOrigin(const std::string& url);
+
 /// Joins a base URL and the endpoint path the way the OpenAI SDKs do with a base ending in
 /// /v1: "https://h/v1" + "/v1/chat/completions" -> "https://h/v1/chat/completions".
 std::string JoinEndpoint(const std::string& base_url, const std::string& path);

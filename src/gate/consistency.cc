@@ -14,11 +14,8 @@ const std::vector<std::string>& ConsistencyFields() { return ConsistencyFieldNam
 
 namespace {
 
-std::string HostOf(const ReleaseProfile& p) {
-  std::string scheme, host, base;
-  if (p.base_url.empty() || !ParseBaseUrl(p.base_url, &scheme, &host, &base).empty()) return "";
-  return scheme + "://" + host;
-}
+// The server the release calls: scheme, host and port (http://h:9 and http://h:10 differ).
+std::string HostOf(const ReleaseProfile& p) { return UrlOrigin(p.base_url); }
 
 std::string RetryText(const RetryPolicy& r) {
   std::vector<std::string> codes;

@@ -176,3 +176,21 @@ TEST(ProfileCommandTest, AnExecProbeShowsTheProgramThatRuns) {
 
 }  // namespace
 }  // namespace rollgate::internal
+
+namespace rollgate::internal {
+namespace {
+
+TEST(ProfileOriginTest, TheOriginWritesThePortOut) {
+  EXPECT_EQ(UrlOrigin("http://h:9"), "http://h:9");
+  EXPECT_EQ(UrlOrigin("http://h:10/v1"), "http://h:10");
+  EXPECT_EQ(UrlOrigin("https://Api.CometAPI.com/v1/"), "https://api.cometapi.com:443");
+  EXPECT_EQ(UrlOrigin("http://h"), "http://h:80");
+  EXPECT_EQ(UrlOrigin("http://[::1]:8080/x"), "http://[::1]:8080");
+  EXPECT_EQ(UrlOrigin("http://[::1]"), "http://[::1]:80");
+  EXPECT_EQ(UrlOrigin("http://h:009"), "http://h:9");
+  EXPECT_EQ(UrlOrigin("ftp://h"), "");
+  EXPECT_EQ(UrlOrigin(""), "");
+}
+
+}  // namespace
+}  // namespace rollgate::internal

@@ -52,6 +52,22 @@ TEST_F(ConsistencyTest, UndeclaredDifferenceBlocksWithBothValuesAndSources) {
   EXPECT_NE(declared.detail.find("only expected differences"), std::string::npos);
 }
 
+TEST_F(ConsistencyTest, EndpointComparesThePort) {
+  a_.base_url = "http://127.0.0.1:9";
+  b_.base_url = "http://127.0.0.1:10";
+  CheckResult g = ConfigConsistencyGate(DiffReleases(a_, b_, {}), "new", "rollback");
+  EXPECT_EQ(g.status, CheckStatus::kFail);
+  EXPECT_NE(g.detail.find("endpoint_host: new 'http://127.0.0.1:9' (literal) vs rollback 'http://127.0.0.1:10'"),
+            std::string::npos)
+      << g.detail;
+  // The default port written out or left implicit is the same server.
+  a_.base_url = "https://API.cometapi.com:443/v1";
+  b_.base_url = "https://api.cometapi.com/v1/";
+  EXPECT_EQ(ConfigConsistencyGate(DiffReleases(a_, b_, {}), "new", "rollback").status, CheckStatus::kPass);
+  b_.base_url = "http://api.cometapi.com";
+  EXPECT_EQ(ConfigConsistencyGate(DiffReleases(a_, b_, {}), "new", "rollback").status, CheckStatus::kFail);
+}
+
 TEST_F(ConsistencyTest, SecretResolvingOnOneSideIsNeverExpected) {
   b_.key_fingerprint = "";
   b_.errors = {"api_key from env KEY_OLD: env KEY_OLD is not set"};

