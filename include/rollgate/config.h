@@ -93,6 +93,7 @@ struct FallbackConfig {
   ValueSource model;
   std::vector<int> on_status;         // e.g. 503
   std::vector<std::string> on_codes;  // e.g. model_not_found
+  bool block_on_fallback = false;     // true: a fallback taken fails the `model` check (blocks)
 };
 
 struct ReleaseConfig {

@@ -139,6 +139,12 @@ CheckResult Model(const ReleaseProfile& p, const ProbeOutcome& o, const ChatResp
                   const std::optional<FallbackTaken>& fallback) {
   const HttpExchange& ex = o.last().exchange;
   const auto& err = o.last().error_body;
+  if (fallback && !IsModelNotFound(ex, err) && p.config && p.config->fallback &&
+      p.config->fallback->block_on_fallback) {
+    return Fail("model", "primary model '" + fallback->primary_model + "' failed (" + fallback->trigger +
+                             "); production would fall back to '" + fallback->fallback_model +
+                             "', and fallback.block_on_fallback makes a fallback a failure: fix the primary");
+  }
   if (fallback && !IsModelNotFound(ex, err)) {
     // Production would survive on the fallback, so this is not a block; but it is never silent.
     return Pass("model", "primary model '" + fallback->primary_model + "' failed (" + fallback->trigger +

@@ -218,7 +218,7 @@ Status ParseLogs(const YamlReader& r, const YAML::Node& node, const std::string&
 Status ParseFallback(const YamlReader& r, const YAML::Node& node, const std::string& path,
                      ReleaseConfig* rel) {
   ROLLGATE_RETURN_IF_ERROR(r.RequireMap(node, path));
-  ROLLGATE_RETURN_IF_ERROR(r.CheckKeys(node, path, {"model", "on"}));
+  ROLLGATE_RETURN_IF_ERROR(r.CheckKeys(node, path, {"model", "on", "block_on_fallback"}));
   FallbackConfig fb;
   if (!node["model"].IsDefined())
     return r.Error(node, path + ".model", "required: the model production falls back to");
@@ -235,6 +235,7 @@ Status ParseFallback(const YamlReader& r, const YAML::Node& node, const std::str
       fb.on_codes.push_back(t);
     }
   }
+  ROLLGATE_RETURN_IF_ERROR(r.GetBool(node, "block_on_fallback", path, &fb.block_on_fallback));
   rel->fallback = fb;
   return Status::Ok();
 }

@@ -42,6 +42,7 @@ json AttemptJson(const AttemptRecord& a) {
   if (!a.error.empty()) j["error"] = a.error;
   if (!a.retry_decision.empty()) j["retry_decision"] = a.retry_decision;
   if (a.backoff_ms > 0) j["backoff_ms"] = a.backoff_ms;
+  if (!a.model.empty()) j["model"] = a.model;  // a fallback call's model
   return j;
 }
 
@@ -87,6 +88,11 @@ json ReleaseJson(const ReleaseReport& r) {
                    {"ttft_ms", r.stream.ttft_ms < 0 ? json(nullptr) : json(r.stream.ttft_ms)},
                    {"max_gap_ms", r.stream.max_gap_ms},
                    {"finish_reason", r.stream.finish_reason}};
+  }
+  if (r.fallback) {  // never silent: which model failed, which answered, and why
+    j["fallback"] = {{"primary_model", r.fallback->primary_model},
+                     {"fallback_model", r.fallback->fallback_model},
+                     {"trigger", r.fallback->trigger}};
   }
   j["checks"] = Checks(r.checks);
   return j;

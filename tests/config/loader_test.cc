@@ -207,6 +207,7 @@ releases:
   ASSERT_TRUE(r.fallback.has_value());
   EXPECT_EQ(r.fallback->on_status, std::vector<int>{503});
   EXPECT_EQ(r.fallback->on_codes, std::vector<std::string>{"model_not_found"});
+  EXPECT_FALSE(r.fallback->block_on_fallback);
   EXPECT_EQ(cfg->expect_differences.size(), 2u);
 }
 

@@ -58,5 +58,50 @@ TEST_F(ConfigPathE2eTest, DiffComparesTheEndpointWithItsPort) {
   EXPECT_EQ(same.exit_code, 0) << same.out << same.err;
 }
 
+// The release's `model` check for `release` in gate.json.
+nlohmann::json CfgPathModelCheck(const nlohmann::json& gate, const std::string& release) {
+  for (const auto& r : gate["releases"]) {
+    if (r["name"] != release) continue;
+    for (const auto& c : r["checks"]) {
+      if (c["id"] == "model") return c;
+    }
+  }
+  return nullptr;
+}
+
+TEST_F(ConfigPathE2eTest, BlockOnFallbackTurnsAFallbackIntoAFailure) {
+  mock::MockOptions o = Options();
+  o.scenario_for_key[kCfgPathNewKey] = "primary-model-down";
+  o.down_models = {"gpt-4o-mini"};
+  MockServer mock(o);
+  ASSERT_OK(mock.status());
+  const std::string url = mock.provider().base_url();
+  // Without block_on_fallback: a recorded fallback, and the gate passes.
+  std::string config = WriteConfig(url, url, "    fallback: {model: gpt-4o, on: [503, model_not_found]}\n");
+  CliRun soft = Run({"gate", "--config", config, "--evidence-dir", dir_.Join("evidence")});
+  EXPECT_EQ(soft.exit_code, 0) << soft.out << soft.err;
+  nlohmann::json j = GateJson();
+  const nlohmann::json* fallback = nullptr;
+  for (const auto& r : j["releases"]) {
+    if (r["name"] == "new" && r.contains("fallback")) fallback = &r["fallback"];
+  }
+  ASSERT_NE(fallback, nullptr) << j.dump(2);
+  EXPECT_EQ((*fallback)["primary_model"], "gpt-4o-mini");
+  EXPECT_EQ((*fallback)["fallback_model"], "gpt-4o");
+  EXPECT_NE((*fallback)["trigger"].get<std::string>().find("503"), std::string::npos);
+  EXPECT_EQ(CfgPathModelCheck(j, "new")["status"], "pass");
+
+  // With it: the same fallback fails the model check and blocks.
+  config = WriteConfig(url, url,
+                       "    fallback: {model: gpt-4o, on: [503, model_not_found], block_on_fallback: true}\n");
+  CliRun hard = Run({"gate", "--config", config, "--evidence-dir", dir_.Join("evidence")});
+  EXPECT_EQ(hard.exit_code, 1) << hard.out << hard.err;
+  j = GateJson();
+  EXPECT_EQ(j["decision"], "block");
+  nlohmann::json model = CfgPathModelCheck(j, "new");
+  EXPECT_EQ(model["status"], "fail") << model.dump();
+  EXPECT_NE(model["detail"].get<std::string>().find("block_on_fallback"), std::string::npos) << model.dump();
+}
+
 }  // namespace
 }  // namespace rollgate::testing
