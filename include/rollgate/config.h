@@ -81,11 +81,22 @@ struct HttpProbeConfig {
   std::string version_header = "X-Release-Version";  // proves which release answered
 };
 
-/// The app's own log line for each probe, found by the correlation id rollgate sent.
+/// The app's own log line for each probe, found by the correlation id rollgate sent
+/// (docs/config.md "Logs"). Exactly one of `command` and `file` is set.
 struct LogsConfig {
   std::vector<std::string> command;  // prints recent log lines, e.g. kubectl logs --since=2m
+  /// The app's log file, as written (relative: to the config's directory). Only what was
+  /// written to it after the probes started is read, at most `max_bytes`.
+  std::string file;
   std::vector<std::string> require = {"version", "route", "status", "request_id"};
-  int timeout_ms = 10000;
+  /// Required field -> the JSON key that carries it in the app's lines: a dotted path from the
+  /// top (`http.status`), or one key name found at any depth. Unlisted fields use their own name.
+  std::map<std::string, std::string> fields;
+  /// Required field -> a POSIX extended regular expression (as `grep -E`) a plain-text line
+  /// must match to carry it. Unlisted fields are `name=value` tokens.
+  std::map<std::string, std::string> patterns;
+  std::size_t max_bytes = 8u << 20;  // file: the most bytes read (and a command's output)
+  int timeout_ms = 10000;            // command: bound on its run
 };
 
 /// The app falls back to another model on some failures; rollgate reproduces and records it.

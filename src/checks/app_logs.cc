@@ -1,5 +1,8 @@
 #include "checks/app_logs.h"
 
+#include <regex.h>
+
+#include <memory>
 #include <set>
 
 #include "base/strings.h"
@@ -9,6 +12,10 @@ namespace rollgate::internal {
 
 namespace {
 
+// A plain-text line longer than this is matched on its first kMaxMatchBytes only: a bound on
+// regexec's time whatever the app writes.
+constexpr std::size_t kMaxMatchBytes = 16 << 10;
+
 void CollectKeys(const nlohmann::json& j, std::set<std::string>* keys) {
   if (!j.is_object()) return;
   for (auto it = j.begin(); it != j.end(); ++it) {
@@ -17,20 +24,64 @@ void CollectKeys(const nlohmann::json& j, std::set<std::string>* keys) {
   }
 }
 
-std::set<std::string> FieldsOf(std::string_view line) {
-  std::set<std::string> keys;
+bool Present(const nlohmann::json& j) {
+  return !j.is_null() && !(j.is_string() && j.get_ref<const std::string&>().empty());
+}
+
+// Compiled `patterns`, freed on destruction.
+class Patterns {
+ public:
+  explicit Patterns(const std::map<std::string, std::string>& patterns) {
+    for (const auto& [field, pattern] : patterns) {
+      auto re = std::make_unique<regex_t>();
+      if (::regcomp(re.get(), pattern.c_str(), REG_EXTENDED | REG_NOSUB) == 0) compiled_[field] = std::move(re);
+    }
+  }
+  ~Patterns() {
+    for (auto& [field, re] : compiled_) ::regfree(re.get());
+  }
+  Patterns(const Patterns&) = delete;
+  Patterns& operator=(const Patterns&) = delete;
+
+  // nullptr when `field` has no (valid) pattern.
+  const regex_t* Find(const std::string& field) const {
+    auto it = compiled_.find(field);
+    return it == compiled_.end() ? nullptr : it->second.get();
+  }
+
+ private:
+  std::map<std::string, std::unique_ptr<regex_t>> compiled_;
+};
+
+// The required fields `line` lacks.
+std::vector<std::string> MissingFields(std::string_view line, const AppLogsInput& in, const Patterns& patterns) {
+  std::vector<std::string> missing;
   nlohmann::json j;
   std::string_view t = TrimView(line);
   if (!t.empty() && t.front() == '{' && ParseJsonBounded(t, &j)) {
+    std::set<std::string> keys;
     CollectKeys(j, &keys);
-    return keys;
+    for (const auto& want : in.require) {
+      auto named = in.fields.find(want);
+      const std::string key = named == in.fields.end() ? want : named->second;
+      const nlohmann::json* at = key.find('.') != std::string::npos ? FindPath(j, key) : nullptr;
+      bool found = key.find('.') != std::string::npos ? at && Present(*at) : keys.count(key) > 0;
+      if (!found) missing.push_back(named == in.fields.end() ? want : want + " (" + key + ")");
+    }
+    return missing;
   }
-  // logfmt-ish: key=value tokens.
+  std::set<std::string> keys;  // logfmt-ish: key=value tokens
   for (const std::string& token : Split(std::string(t), ' ')) {
     std::size_t eq = token.find('=');
     if (eq != std::string::npos && eq > 0 && eq + 1 < token.size()) keys.insert(token.substr(0, eq));
   }
-  return keys;
+  const std::string text(t.substr(0, kMaxMatchBytes));
+  for (const auto& want : in.require) {
+    const regex_t* re = patterns.Find(want);
+    bool found = re ? ::regexec(re, text.c_str(), 0, nullptr, 0) == 0 : keys.count(want) > 0;
+    if (!found) missing.push_back(re ? want + " (pattern)" : want);
+  }
+  return missing;
 }
 
 }  // namespace
@@ -38,6 +89,8 @@ std::set<std::string> FieldsOf(std::string_view line) {
 CheckResult CheckAppLogs(const AppLogsInput& in, const Redactor& redactor) {
   CheckResult r{"app_logs", CheckStatus::kPass, "", false};
   std::vector<std::string> lines = Split(in.logs, '\n');
+  if (!lines.empty() && lines.back().empty()) lines.pop_back();
+  const Patterns patterns(in.patterns);
   int matched = 0;
   std::vector<std::string> problems;
   for (const std::string& line : lines) {
@@ -50,11 +103,7 @@ CheckResult CheckAppLogs(const AppLogsInput& in, const Redactor& redactor) {
                          "key and stop logging credentials");
       continue;
     }
-    std::set<std::string> fields = FieldsOf(line);
-    std::vector<std::string> missing;
-    for (const auto& want : in.require) {
-      if (!fields.count(want)) missing.push_back(want);
-    }
+    std::vector<std::string> missing = MissingFields(line, in, patterns);
     if (!missing.empty()) {
       problems.push_back("the log line for this probe lacks " + Join(missing, ", ") +
                          ": a failure there could not be traced to a release, route or provider request");
@@ -62,7 +111,7 @@ CheckResult CheckAppLogs(const AppLogsInput& in, const Redactor& redactor) {
   }
   if (matched == 0) {
     r.status = CheckStatus::kFail;
-    r.detail = "no line from `" + in.command + "` (" + std::to_string(lines.size()) +
+    r.detail = "no line from " + in.source + " (" + std::to_string(lines.size()) +
                " lines) carries the correlation id " + Join(in.correlation_ids, " or ") +
                ": the app does not log its provider calls with the X-Client-Request-Id it was given";
     return r;

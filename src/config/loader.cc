@@ -9,6 +9,7 @@
 #include "base/file_util.h"
 #include "base/strings.h"
 #include "config/limits.h"
+#include "config/logs_parser.h"
 #include "config/value_source_parser.h"
 #include "config/yaml_reader.h"
 #include "store/history_location.h"
@@ -199,22 +200,6 @@ Status ParseAppProbe(const YamlReader& r, const YAML::Node& node, const std::str
   return Status::Ok();
 }
 
-Status ParseLogs(const YamlReader& r, const YAML::Node& node, const std::string& path,
-                 ReleaseConfig* rel) {
-  ROLLGATE_RETURN_IF_ERROR(r.RequireMap(node, path));
-  ROLLGATE_RETURN_IF_ERROR(r.CheckKeys(node, path, {"command", "require", "timeout_ms"}));
-  LogsConfig logs;
-  ROLLGATE_RETURN_IF_ERROR(r.GetStringList(node, "command", path, &logs.command));
-  if (logs.command.empty() || logs.command[0].empty()) {
-    return r.Error(node, path + ".command",
-                   "required: the command that prints the app's recent log lines");
-  }
-  ROLLGATE_RETURN_IF_ERROR(r.GetStringList(node, "require", path, &logs.require));
-  ROLLGATE_RETURN_IF_ERROR(r.GetInt(node, "timeout_ms", path, &logs.timeout_ms, 100, 120000));
-  rel->logs = logs;
-  return Status::Ok();
-}
-
 Status ParseFallback(const YamlReader& r, const YAML::Node& node, const std::string& path,
                      ReleaseConfig* rel) {
   ROLLGATE_RETURN_IF_ERROR(r.RequireMap(node, path));
@@ -255,8 +240,11 @@ Status ParseRelease(const YamlReader& r, const YAML::Node& node, const std::stri
                    "'" + rel->probe + "' is not a probe kind; use direct, http or exec");
   }
   ROLLGATE_RETURN_IF_ERROR(ParseAppProbe(r, node, path, rel));
-  if (node["logs"].IsDefined())
-    ROLLGATE_RETURN_IF_ERROR(ParseLogs(r, node["logs"], path + ".logs", rel));
+  if (node["logs"].IsDefined()) {
+    LogsConfig logs;
+    ROLLGATE_RETURN_IF_ERROR(ParseLogs(r, node["logs"], path + ".logs", &logs));
+    rel->logs = std::move(logs);
+  }
   if (node["fallback"].IsDefined())
     ROLLGATE_RETURN_IF_ERROR(ParseFallback(r, node["fallback"], path + ".fallback", rel));
 

@@ -26,7 +26,6 @@
 #include "base/display.h"
 #include "base/secret.h"
 #include "base/strings.h"
-#include "checks/app_logs.h"
 #include "checks/release_checks.h"
 #include "config/loader.h"
 #include "config/profile.h"
@@ -34,6 +33,7 @@
 #include "gate/consistency.h"
 #include "gate/gates.h"
 #include "probe/curl_transport.h"
+#include "run/app_log_reader.h"
 #include "run/fleet_shard.h"
 #include "run/release_prober.h"
 #include "store/history_append.h"
@@ -115,6 +115,10 @@ class Pipeline {
     ctx.config_dir = config_.dir;
     ctx.response_fields = contract_.contract.response_fields;
     ctx.redactor = &redactor_;
+    for (auto& run : runs_) {  // a log file's end before any probe, so only its new lines are read
+      const ReleaseConfig& c = *run.profile.config;
+      if (run.profile.usable() && c.logs) log_marks_[run.profile.name] = MarkAppLog(*c.logs, config_.dir);
+    }
     for (auto& run : runs_) {
       if (run.profile.usable()) LaunchReleaseProbes(ctx, &run, threads);
     }
@@ -193,25 +197,10 @@ class Pipeline {
                                        "the app's logs were not read: the run was interrupted", false};
         continue;
       }
-      CommandOptions opts;
-      opts.timeout_ms = c.logs->timeout_ms;
-      opts.working_dir = config_.dir;
-      opts.max_output_bytes = 8 << 20;
-      std::vector<std::string> ran = c.logs->command;
-      Result<CommandResult> r = RunConfiguredCommand(env_, c.logs->command, opts, &ran[0]);
-      std::string command = ShowCommand(ran);
-      CheckResult finding{"app_logs", CheckStatus::kFail, "", false};
-      if (!r.ok()) {
-        finding.detail = "cannot read the app's logs: " + r.status().message();
-      } else if (!r->succeeded()) {
-        finding.detail = "the logs command `" + command + "` failed (" + r->Describe(c.logs->timeout_ms) +
-                         "): " + SanitizeForDisplay(Trim(redactor_.Redact(r->err)), 160);
-      } else {
-        std::vector<std::string> ids = {run.chat_request_id};
-        if (!run.stream_request_id.empty()) ids.push_back(run.stream_request_id);
-        finding = CheckAppLogs({r->out, ids, c.logs->require, command}, redactor_);
-      }
-      app_logs_[run.profile.name] = finding;
+      std::vector<std::string> ids = {run.chat_request_id};
+      if (!run.stream_request_id.empty()) ids.push_back(run.stream_request_id);
+      app_logs_[run.profile.name] =
+          ReadAndCheckAppLogs(*c.logs, log_marks_[run.profile.name], env_, config_.dir, ids, redactor_);
     }
   }
 
@@ -320,6 +309,7 @@ class Pipeline {
   std::vector<NegativeRun> negatives_;
   std::vector<CheckResult> negative_results_;
   std::map<std::string, CheckResult> app_logs_;
+  std::map<std::string, AppLogMark> log_marks_;  // logs: {file:}, before the probes
   Redactor redactor_;
 };
 

@@ -258,5 +258,40 @@ TEST(ConfigLoaderTest, HistoryScheduleAndServe) {
   EXPECT_NE(fast.status().message().find("out of range"), std::string::npos);
 }
 
+TEST(ConfigLoaderTest, LogsFromAFileWithFieldsAndPatterns) {
+  auto parse = [](const std::string& logs) {
+    return ParseConfig("service: s\nreleases:\n  rollback: {version: '1', base_url: 'http://127.0.0.1:1', api_key: k, "
+                       "model: m}\n  new:\n    version: '2'\n    base_url: 'http://127.0.0.1:1'\n    api_key: k\n"
+                       "    model: m\n    logs: " + logs + "\n",
+                       "rollgate.yaml");
+  };
+  Result<Config> cfg = parse(
+      "{file: logs/app.log, require: [version, status], fields: {version: app.ver}, "
+      "patterns: {status: 'status=[0-9]{3}'}, max_bytes: 65536}");
+  ASSERT_OK(cfg);
+  const LogsConfig& logs = *cfg->FindRelease("new")->logs;
+  EXPECT_EQ(logs.file, "logs/app.log");
+  EXPECT_TRUE(logs.command.empty());
+  EXPECT_EQ(logs.fields.at("version"), "app.ver");
+  EXPECT_EQ(logs.patterns.at("status"), "status=[0-9]{3}");
+  EXPECT_EQ(logs.max_bytes, 65536u);
+
+  auto error = [&](const std::string& logs_yaml) {
+    Result<Config> c = parse(logs_yaml);
+    return c.ok() ? std::string("accepted") : c.status().message();
+  };
+  // A bad regular expression is a configuration error naming the key.
+  std::string bad = error("{file: app.log, require: [status], patterns: {status: 'status=([0-9'}}");
+  EXPECT_NE(bad.find("releases.new.logs.patterns.status"), std::string::npos) << bad;
+  EXPECT_NE(bad.find("not a valid regular expression"), std::string::npos) << bad;
+  EXPECT_NE(error("{file: app.log, command: [tail, app.log]}").find("either command or file"), std::string::npos);
+  EXPECT_NE(error("{require: [version]}").find("releases.new.logs.command"), std::string::npos);
+  EXPECT_NE(error("{file: ''}").find("the path is empty"), std::string::npos);
+  std::string stray = error("{file: app.log, require: [version], fields: {route: path}}");
+  EXPECT_NE(stray.find("releases.new.logs.fields.route"), std::string::npos) << stray;
+  EXPECT_NE(stray.find("not in require"), std::string::npos) << stray;
+  EXPECT_NE(error("{file: app.log, max_bytes: 10}").find("max_bytes"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace rollgate::internal

@@ -103,5 +103,64 @@ TEST_F(ConfigPathE2eTest, BlockOnFallbackTurnsAFallbackIntoAFailure) {
   EXPECT_NE(model["detail"].get<std::string>().find("block_on_fallback"), std::string::npos) << model.dump();
 }
 
+// An exec app that appends its log line to `log` (JSON or plain text) and answers the smoke.
+std::string CfgPathLoggingApp(const TempDir& dir, const std::string& log, bool json) {
+  const std::string line =
+      json ? R"(printf '{"app":{"ver":"%s"},"path":"/smoke","code":200,"upstream":"req_1","cid":"%s"}\n' )"
+             R"("$ROLLGATE_VERSION" "$ROLLGATE_CORRELATION_ID")"
+           : R"(printf 'INFO smoke v%s GET /smoke -> 200 upstream req_1 [%s]\n' "$ROLLGATE_VERSION" )"
+             R"("$ROLLGATE_CORRELATION_ID")";
+  std::string path = dir.Write("app.sh", "#!/bin/sh\n" + line + " >> '" + log + "'\n" +
+                                             R"(echo '{"status":200,"content":"{\"ok\":true,\"label\":\"rollback-smoke\"}",)"
+                                             R"("finish_reason":"stop","request_id":"req_1","model":"gpt-4o-mini"}')"
+                                             "\n");
+  ::chmod(path.c_str(), 0755);
+  return path;
+}
+
+std::string CfgPathObservability(const nlohmann::json& gate) {
+  for (const auto& g : gate["gates"]) {
+    if (g["id"] == "observability") return g["status"].get<std::string>() + ": " + g["detail"].get<std::string>();
+  }
+  return "absent";
+}
+
+TEST_F(ConfigPathE2eTest, LogsFromAFileJsonAndPlainText) {
+  MockServer mock(Options());
+  ASSERT_OK(mock.status());
+  const std::string url = mock.provider().base_url();
+  const std::string log = dir_.Write("app.log", "an old line from before the probe\n");
+  CfgPathLoggingApp(dir_, log, /*json=*/true);
+  auto check = [&](const std::string& logs) {
+    std::string config = WriteConfig(url, url, "    probe: exec\n    command: [./app.sh]\n    logs: " + logs + "\n");
+    CliRun r = Run({"check", "--config", config, "--release", "new", "--evidence-dir", dir_.Join("evidence")});
+    return CfgPathObservability(GateJson()) + "\n" + r.out + r.err;
+  };
+  // JSON lines with the app's own field names.
+  std::string mapped = check(
+      "{file: app.log, require: [version, route, status, request_id], "
+      "fields: {version: app.ver, route: path, status: code, request_id: upstream}}");
+  EXPECT_EQ(mapped.rfind("pass: ", 0), 0u) << mapped;
+  EXPECT_NE(mapped.find("1 log line for this probe"), std::string::npos) << mapped;
+  std::string unmapped = check("{file: app.log, require: [version, route]}");
+  EXPECT_EQ(unmapped.rfind("fail: ", 0), 0u) << unmapped;
+  EXPECT_NE(unmapped.find("lacks version, route"), std::string::npos) << unmapped;
+
+  // Plain text with a pattern per field.
+  CfgPathLoggingApp(dir_, log, /*json=*/false);
+  std::string text = check(
+      "{file: app.log, require: [version, route, status, request_id], patterns: "
+      "{version: ' v[0-9.]+ ', route: 'GET /[a-z]+', status: '-> [0-9]{3}', request_id: 'upstream req_[0-9]+'}}");
+  EXPECT_EQ(text.rfind("pass: ", 0), 0u) << text;
+  std::string wrong = check("{file: app.log, require: [status], patterns: {status: 'status=[0-9]{3}'}}");
+  EXPECT_NE(wrong.find("lacks status (pattern)"), std::string::npos) << wrong;
+
+  // A log file that is a FIFO is refused at once, as {file:} sources are.
+  ASSERT_EQ(::mkfifo(dir_.Join("app.fifo").c_str(), 0600), 0);
+  std::string fifo = check("{file: app.fifo, require: [version]}");
+  EXPECT_EQ(fifo.rfind("fail: ", 0), 0u) << fifo;
+  EXPECT_NE(fifo.find("FIFO"), std::string::npos) << fifo;
+}
+
 }  // namespace
 }  // namespace rollgate::testing
