@@ -137,6 +137,10 @@ struct ReleaseConfig {
   std::optional<LogsConfig> logs;
   std::optional<FallbackConfig> fallback;
   bool has_base_url = true;  // exec/http probes may leave the provider keys out
+  /// Where each setting the config sets came from: key (`timeout_ms`, `retry`, `prompt`, ...)
+  /// -> "releases.new (line 12)", "defaults (line 4)" or "prompt (line 3)". A key that is
+  /// absent has its built-in default (`rollgate check --explain` shows both).
+  std::map<std::string, std::string> setting_sources;
 };
 
 struct NegativeAuthConfig {

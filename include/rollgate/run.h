@@ -43,6 +43,40 @@ struct DiffReport {
 /// Resolves both releases' values from their sources (no network) and compares them.
 Status DiffFromFile(const std::string& config_path, DiffReport* report);
 
+/// One effective setting of a release, for `rollgate check --explain`.
+struct ExplainSetting {
+  std::string key;     // "base_url", "api_key", "retry", "headers.X-Org", ...
+  std::string value;   // keys and secret header values only as "key sha256:..." fingerprints
+  std::string source;  // where it came from: "env COMETAPI_KEY", "releases.new (line 9)",
+                       // "built-in default", or why it did not resolve
+};
+
+/// One request a check would send (or command it would run), described, never sent.
+struct ExplainRequest {
+  std::string kind;                      // chat, stream, fallback, negative_auth, app route, app command
+  std::string method;                    // POST, GET, EXEC
+  std::string target;                    // the URL with its port written out, or the command
+  std::vector<std::string> headers;      // header names only
+  std::vector<std::string> body_fields;  // JSON body field names ("stream_options.include_usage")
+  std::string note;                      // when it is sent, or what else it carries
+};
+
+struct ExplainReport {
+  std::string service;
+  std::string config_file;
+  std::string release;
+  std::vector<ExplainSetting> settings;
+  std::vector<ExplainRequest> requests;
+  std::vector<std::string> errors;    // configuration findings: the check fails on these, sends nothing
+  std::vector<std::string> warnings;
+};
+
+/// What `check --release NAME` would do, resolved exactly as the run resolves it (value sources
+/// are read, so a `{command:}` source runs), without any probe, call or app command. No secret
+/// appears in `report`. An unknown release is an InvalidArgument naming the ones there are.
+Status ExplainRelease(const Config& config, const std::string& release, ExplainReport* report);
+Status ExplainFromFile(const std::string& config_path, const std::string& release, ExplainReport* report);
+
 struct FleetOptions {
   std::size_t concurrency = 64;  // requests on the wire at once, across every service
   std::string evidence_dir;      // each service's evidence in <dir>/<service>/; empty: none

@@ -1,10 +1,12 @@
 // `rollgate gate` and `rollgate check`.
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 
 #include "base/file_util.h"
 #include "base/environment.h"
+#include "base/strings.h"
 #include "evidence/evidence.h"
 #include "run/fleet_shard.h"
 
@@ -124,9 +126,60 @@ Config AdHocConfig(const CheckArgs& args) {
   return cfg;
 }
 
+// `--explain`: the settings as a table (key, value, source), then the requests.
+void PrintExplain(const ExplainReport& e, bool dry_run) {
+  std::string out = "release " + e.release + " of " + e.service + " (" + e.config_file + ")\n";
+  std::size_t kw = 8, vw = 8;
+  for (const auto& s : e.settings) {
+    kw = std::max(kw, s.key.size());
+    vw = std::max(vw, std::min<std::size_t>(s.value.size(), 60));
+  }
+  auto pad = [](const std::string& s, std::size_t w) { return s + std::string(w > s.size() ? w - s.size() : 1, ' '); };
+  out += "  " + pad("SETTING", kw + 2) + pad("VALUE", vw + 2) + "SOURCE\n";
+  for (const auto& s : e.settings) {
+    const std::string value = s.value.empty() ? "-" : s.value;
+    if (value.size() > vw) {  // a long value: its source on the next line, in the SOURCE column
+      out += "  " + pad(s.key, kw + 2) + value + "\n" + std::string(kw + vw + 6, ' ') + s.source + "\n";
+    } else {
+      out += "  " + pad(s.key, kw + 2) + pad(value, vw + 2) + s.source + "\n";
+    }
+  }
+  out += e.requests.empty() ? "\nno request: the configuration check fails first\n"
+                            : dry_run ? "\nrequests the check would send:\n" : "\nrequests the check sends:\n";
+  for (const auto& r : e.requests) {
+    out += "  " + r.kind + ": " + r.method + " " + r.target + "\n";
+    if (!r.headers.empty()) out += "    headers: " + internal::Join(r.headers, ", ") + "\n";
+    if (!r.body_fields.empty()) out += "    body fields: " + internal::Join(r.body_fields, ", ") + "\n";
+    if (!r.note.empty()) out += "    " + r.note + "\n";
+  }
+  for (const auto& w : e.warnings) out += "warning: " + w + "\n";
+  for (const auto& x : e.errors) out += "configuration: " + x + "\n";
+  if (dry_run) out += "dry run: nothing was sent\n";
+  WriteStdout(out);
+}
+
 }  // namespace
 
 int RunCheckCommand(const CheckArgs& args) {
+  if (args.explain || args.dry_run) {
+    if (args.config.empty() && (args.base_url.empty() || args.model.empty() || args.api_key_env.empty())) {
+      return ReportError(
+          Status::InvalidArgument("without --config, give --base-url URL, --model M and --api-key-env NAME"));
+    }
+    if (!args.config.empty() && args.release.empty()) {
+      return ReportError(Status::InvalidArgument("--release is required with --config (e.g. --release rollback)"));
+    }
+    if (!args.config.empty() && (!args.base_url.empty() || !args.model.empty() || !args.api_key_env.empty())) {
+      return ReportError(Status::InvalidArgument(
+          "give either --config with --release, or --base-url, --model and --api-key-env; not both"));
+    }
+    ExplainReport explained;
+    Status st = args.config.empty() ? ExplainRelease(AdHocConfig(args), "target", &explained)
+                                    : ExplainFromFile(args.config, args.release, &explained);
+    if (!st.ok()) return ReportError(st);
+    PrintExplain(explained, args.dry_run);
+    if (args.dry_run) return explained.errors.empty() ? ToInt(ExitCode::kPass) : ToInt(ExitCode::kBlock);
+  }
   Interruptible interrupt("check");
   RunOptions options;
   options.command = "check";

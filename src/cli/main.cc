@@ -71,8 +71,14 @@ int Main(int argc, char** argv) {
   check_cmd->add_option("--timeout-ms", check.timeout_ms, "Ad hoc: per-attempt timeout")
       ->capture_default_str();
   check_cmd->add_option("--dotenv", check.dotenv, "Also write the verdict as ROLLGATE_* variables here");
+  check_cmd->add_flag("--explain", check.explain,
+                      "Print every effective setting with its source and the requests the check sends");
+  check_cmd->add_flag("--dry-run", check.dry_run,
+                      "Explain, then stop: no call is made and no app command runs (exit 1 on a configuration "
+                      "finding)");
   check_cmd->footer(
       HelpExample("  rollgate check --config rollgate.yaml --release rollback\n"
+              "  rollgate check --config rollgate.yaml --release new --explain --dry-run\n"
               "  COMETAPI_KEY=... rollgate check --base-url https://api.cometapi.com --model "
               "gpt-4o-mini \\\n"
               "      --api-key-env COMETAPI_KEY --stream"));

@@ -234,6 +234,12 @@ Status ParseRelease(const YamlReader& r, const YAML::Node& node, const std::stri
   ROLLGATE_RETURN_IF_ERROR(r.CheckKeys(node, path, kReleaseKeys));
   if (defaults) ROLLGATE_RETURN_IF_ERROR(ParseReleaseSettings(r, *defaults, "defaults", rel));
   ROLLGATE_RETURN_IF_ERROR(ParseReleaseSettings(r, node, path, rel));
+  for (const auto& key : kReleaseKeys) {  // where each setting came from, for `check --explain`
+    if (defaults && (*defaults)[key].IsDefined())
+      rel->setting_sources[key] = "defaults (line " + std::to_string(YamlReader::Line((*defaults)[key])) + ")";
+    if (node[key].IsDefined())
+      rel->setting_sources[key] = path + " (line " + std::to_string(YamlReader::Line(node[key])) + ")";
+  }
   ROLLGATE_RETURN_IF_ERROR(r.GetString(node, "probe", path, &rel->probe));
   if (rel->probe != "direct" && rel->probe != "http" && rel->probe != "exec") {
     return r.Error(node["probe"], path + ".probe",
@@ -506,6 +512,8 @@ Status ParseTop(const YamlReader& r, const YAML::Node& root, Config* cfg) {
   for (auto it = releases.begin(); it != releases.end(); ++it) {
     ReleaseConfig rel;
     rel.prompt = top_prompt;
+    if (root["prompt"].IsDefined())
+      rel.setting_sources["prompt"] = "prompt (line " + std::to_string(YamlReader::Line(root["prompt"])) + ")";
     std::string name = it->first.Scalar();
     if (name.empty() ||
         name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_-") != std::string::npos) {

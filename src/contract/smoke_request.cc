@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "contract/json_util.h"
+
 namespace rollgate::internal {
 
 std::string ExpectedSmokeContent(const std::string& label) {
@@ -34,6 +36,33 @@ std::string BuildSmokeRequestBody(const std::string& model, const PromptOptions&
   // The profile refuses values that are not UTF-8 (a `configuration` finding); replace is the
   // second line of defence, so that no byte can make the serializer throw.
   return body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+namespace {
+
+void CollectFieldNames(const nlohmann::ordered_json& j, const std::string& prefix, int depth,
+                       std::vector<std::string>* out) {
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    const std::string name = prefix + it.key();
+    if (it->is_object() && !it->empty() && depth < 8) {
+      CollectFieldNames(*it, name + ".", depth + 1, out);
+    } else {
+      out->push_back(name);
+    }
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> JsonBodyFieldNames(std::string_view body) {
+  std::vector<std::string> out;
+  nlohmann::json bounded;
+  if (!ParseJsonBounded(body, &bounded) || !bounded.is_object()) return out;  // no nesting bomb below
+  // ordered_json keeps the fields in the order they go on the wire.
+  nlohmann::ordered_json j = nlohmann::ordered_json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded() || !j.is_object()) return out;
+  CollectFieldNames(j, "", 0, &out);
+  return out;
 }
 
 }  // namespace rollgate::internal

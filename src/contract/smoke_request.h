@@ -2,6 +2,8 @@
 #pragma once
 
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "rollgate/config.h"
 
@@ -20,5 +22,9 @@ std::string ExpectedSmokeContent(const std::string& label);
 /// configured field, and for streams `stream: true` with `stream_options.include_usage`.
 std::string BuildSmokeRequestBody(const std::string& model, const PromptOptions& prompt,
                                   bool stream);
+
+/// The field names of a JSON object body, nested objects' as "a.b" ("model", "messages",
+/// "stream_options.include_usage"), in the body's order; empty when it is not a JSON object.
+std::vector<std::string> JsonBodyFieldNames(std::string_view body);
 
 }  // namespace rollgate::internal

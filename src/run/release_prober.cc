@@ -17,11 +17,13 @@ namespace {
 // Shaped like a real key (so a format check lets it through to auth), never valid.
 constexpr const char kInvalidToken[] = "sk-rollgate-negative-auth-invalid-0000000000000000";
 
+}  // namespace
+
 // The provider request with the release's own headers. On the invalid-token call every secret
 // header carries an invalid value too: a gateway that also accepts X-Api-Key would otherwise
 // let the call through on that header and make the check prove nothing.
 HttpRequest ProviderRequest(const ReleaseProfile& p, const std::string& token, const std::string& client_id,
-                            bool invalid_credentials = false) {
+                            bool invalid_credentials) {
   const ReleaseConfig& c = *p.config;
   HttpRequest req;
   req.method = p.config->probe == "direct" ? p.method : (c.method.empty() ? "POST" : c.method);
@@ -39,6 +41,8 @@ HttpRequest ProviderRequest(const ReleaseProfile& p, const std::string& token, c
   req.ca_file = c.ca_file;
   return req;
 }
+
+namespace {
 
 // Did the primary call fail in a way the release's `fallback.on` names?
 std::string FallbackTrigger(const FallbackConfig& fb, const ProbeOutcome& o) {

@@ -36,6 +36,11 @@ struct NegativeRun {
   std::optional<ProbeOutcome> outcome;
 };
 
+/// The request a provider call of release `p` sends (the smoke, stream and fallback calls, and
+/// with `invalid_credentials` the invalid-token call); the body is the caller's.
+HttpRequest ProviderRequest(const ReleaseProfile& p, const std::string& token, const std::string& client_id,
+                            bool invalid_credentials = false);
+
 struct ProbeContext {
   HttpTransport* transport = nullptr;
   const Environment* env = nullptr;

@@ -293,5 +293,22 @@ TEST(ConfigLoaderTest, LogsFromAFileWithFieldsAndPatterns) {
   EXPECT_NE(error("{file: app.log, max_bytes: 10}").find("max_bytes"), std::string::npos);
 }
 
+TEST(ConfigLoaderTest, SettingSourcesSayWhereEachSettingCameFrom) {
+  Result<Config> cfg = ParseConfig(
+      "service: s\nprompt: {max_tokens: 64}\ndefaults:\n  timeout_ms: 9000\n  retry: {max_attempts: 3}\n"
+      "releases:\n  rollback: {version: '1', base_url: 'http://127.0.0.1:1', api_key: k, model: m}\n"
+      "  new:\n    version: '2'\n    base_url: 'http://127.0.0.1:1'\n    api_key: k\n    model: m\n"
+      "    timeout_ms: 5000\n    fallback: {model: m2, on: [503], block_on_fallback: true}\n",
+      "rollgate.yaml");
+  ASSERT_OK(cfg);
+  const ReleaseConfig& n = *cfg->FindRelease("new");
+  EXPECT_EQ(n.setting_sources.at("timeout_ms"), "releases.new (line 13)");
+  EXPECT_EQ(n.setting_sources.at("retry"), "defaults (line 5)");
+  EXPECT_EQ(n.setting_sources.at("prompt"), "prompt (line 2)");
+  EXPECT_EQ(n.setting_sources.count("stream"), 0u);  // the built-in default
+  EXPECT_TRUE(n.fallback->block_on_fallback);
+  EXPECT_EQ(cfg->FindRelease("rollback")->setting_sources.at("timeout_ms"), "defaults (line 4)");
+}
+
 }  // namespace
 }  // namespace rollgate::internal

@@ -103,6 +103,75 @@ TEST_F(ConfigPathE2eTest, BlockOnFallbackTurnsAFallbackIntoAFailure) {
   EXPECT_NE(model["detail"].get<std::string>().find("block_on_fallback"), std::string::npos) << model.dump();
 }
 
+TEST_F(ConfigPathE2eTest, ExplainDryRunShowsEverySettingAndSendsNothing) {
+  MockServer mock(Options());
+  ASSERT_OK(mock.status());
+  const std::string marker = dir_.Join("app-ran");
+  dir_.Write("smoke.sh", "#!/bin/sh\ntouch " + marker + "\n");
+  ::chmod(dir_.Join("smoke.sh").c_str(), 0755);
+  std::string config = WriteConfig(
+      mock.provider().base_url(), "https://gateway.invalid/v1",
+      "    stream: true\n    headers: {X-Org: org-42, X-Api-Key: {env: CFGPATH_GW}}\n"
+      "    fallback: {model: gpt-4o, on: [503]}\n",
+      "", "defaults: {timeout_ms: 7000}\n");
+  const std::string gw_secret = "gw-secret-value-31d7a";
+  auto run = [&](const std::vector<std::string>& args) {
+    return RunRollgate(args, {std::string("CFGPATH_KEY_NEW=") + kCfgPathNewKey,
+                              std::string("CFGPATH_KEY_OLD=") + kCfgPathOldKey, "CFGPATH_GW=" + gw_secret,
+                              "NO_COLOR=1"});
+  };
+  CliRun dry = run({"check", "--config", config, "--release", "new", "--explain", "--dry-run", "--evidence-dir",
+                    dir_.Join("evidence")});
+  EXPECT_EQ(dry.exit_code, 0) << dry.out << dry.err;
+  EXPECT_EQ(mock.provider().stats().requests_total, 0) << dry.out;
+  EXPECT_FALSE(std::filesystem::exists(dir_.Join("evidence")));
+  const std::string& out = dry.out;
+  for (const char* want :
+       {"timeout_ms", "defaults (line 3)", "built-in default", "env CFGPATH_KEY_NEW", "headers.X-Org", "org-42",
+        "headers.X-Api-Key", "env CFGPATH_GW", "chat: POST " , "stream: POST", "fallback: POST",
+        "negative_auth: POST", "Authorization, Content-Type, Accept, X-Client-Request-Id", "X-Api-Key",
+        "body fields: max_tokens, messages, model, temperature", "stream_options.include_usage",
+        "block_on_fallback false", "dry run: nothing was sent"}) {
+    EXPECT_NE(out.find(want), std::string::npos) << "missing '" << want << "' in\n" << out;
+  }
+  EXPECT_NE(out.find(mock.provider().base_url() + "/v1/chat/completions"), std::string::npos) << out;
+  // The key as a fingerprint only, as the rest of the console shows it; no secret anywhere.
+  EXPECT_NE(out.find("key " + internal::KeyFingerprint(kCfgPathNewKey)), std::string::npos) << out;
+  for (const std::string& secret : {std::string(kCfgPathNewKey), gw_secret}) {
+    EXPECT_EQ(out.find(secret), std::string::npos) << out;
+    EXPECT_EQ(dry.err.find(secret), std::string::npos) << dry.err;
+  }
+
+  // The final URL with its port written out; a host that does not exist is never looked up.
+  CliRun remote = run({"check", "--config", config, "--release", "rollback", "--dry-run"});
+  EXPECT_EQ(remote.exit_code, 0) << remote.out << remote.err;
+  EXPECT_NE(remote.out.find("https://gateway.invalid:443/v1/chat/completions"), std::string::npos) << remote.out;
+  EXPECT_EQ(remote.out.find(kCfgPathOldKey), std::string::npos);
+
+  // An exec release: the app's command is described, never run.
+  std::string exec_config = WriteConfig(mock.provider().base_url(), mock.provider().base_url(),
+                                        "    probe: exec\n    command: [./smoke.sh]\n");
+  CliRun exec = run({"check", "--config", exec_config, "--release", "new", "--dry-run"});
+  EXPECT_EQ(exec.exit_code, 0) << exec.out << exec.err;
+  EXPECT_NE(exec.out.find("app command: EXEC " + dir_.Join("smoke.sh")), std::string::npos) << exec.out;
+  EXPECT_FALSE(std::filesystem::exists(marker));
+  EXPECT_EQ(mock.provider().stats().requests_total, 0);
+
+  // A value that does not resolve: the finding, exit 1, still nothing sent.
+  CliRun unset = RunRollgate({"check", "--config", config, "--release", "new", "--dry-run"}, {"NO_COLOR=1"});
+  EXPECT_EQ(unset.exit_code, 1) << unset.out << unset.err;
+  EXPECT_NE(unset.out.find("configuration: api_key from env CFGPATH_KEY_NEW"), std::string::npos) << unset.out;
+  EXPECT_EQ(mock.provider().stats().requests_total, 0);
+
+  // --explain without --dry-run explains, then runs the check.
+  CliRun both = run({"check", "--config", config, "--release", "new", "--explain", "--evidence-dir",
+                     dir_.Join("evidence")});
+  EXPECT_NE(both.out.find("requests the check sends"), std::string::npos) << both.out;
+  EXPECT_GT(mock.provider().stats().requests_total, 0);
+  EXPECT_TRUE(std::filesystem::exists(dir_.Join("evidence/gate.json")));
+  EXPECT_EQ(both.out.find(gw_secret), std::string::npos);
+}
+
 // An exec app that appends its log line to `log` (JSON or plain text) and answers the smoke.
 std::string CfgPathLoggingApp(const TempDir& dir, const std::string& log, bool json) {
   const std::string line =
