@@ -81,7 +81,8 @@ TEST(AppLogsTest, PlainTextLinesMatchARegexPerField) {
   EXPECT_NE(missing.detail.find("lacks status (pattern), request_id (pattern)"), std::string::npos) << missing.detail;
   EXPECT_EQ(missing.detail.find("ERROR smoke failed"), std::string::npos);
   // A huge line is matched on its beginning, promptly.
-  in.logs = line + std::string(4 << 20, 'a');
+  const std::string huge = line + std::string(4 << 20, 'a');  // AppLogsInput::logs is a view: keep it alive
+  in.logs = huge;
   EXPECT_EQ(CheckAppLogs(in, redactor).status, CheckStatus::kPass);
 }
 

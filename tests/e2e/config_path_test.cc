@@ -49,12 +49,14 @@ class ConfigPathE2eTest : public ::testing::Test {
 };
 
 TEST_F(ConfigPathE2eTest, DiffComparesTheEndpointWithItsPort) {
-  CliRun differ = Run({"diff", "--config", WriteConfig("http://127.0.0.1:9", "http://127.0.0.1:10")});
+  const std::string keys_differ = "expect_differences: [key_fingerprint]\n";
+  CliRun differ =
+      Run({"diff", "--config", WriteConfig("http://127.0.0.1:9", "http://127.0.0.1:10", "", "", keys_differ)});
   EXPECT_EQ(differ.exit_code, 1) << differ.out << differ.err;
   EXPECT_NE(differ.out.find("http://127.0.0.1:9"), std::string::npos) << differ.out;
   EXPECT_NE(differ.out.find("http://127.0.0.1:10"), std::string::npos) << differ.out;
   EXPECT_NE(differ.out.find("endpoint_host: new 'http://127.0.0.1:9'"), std::string::npos) << differ.out;
-  CliRun same = Run({"diff", "--config", WriteConfig("http://127.0.0.1:9", "http://127.0.0.1:9/")});
+  CliRun same = Run({"diff", "--config", WriteConfig("http://127.0.0.1:9", "http://127.0.0.1:9/", "", "", keys_differ)});
   EXPECT_EQ(same.exit_code, 0) << same.out << same.err;
 }
 
@@ -77,7 +79,9 @@ TEST_F(ConfigPathE2eTest, BlockOnFallbackTurnsAFallbackIntoAFailure) {
   ASSERT_OK(mock.status());
   const std::string url = mock.provider().base_url();
   // Without block_on_fallback: a recorded fallback, and the gate passes.
-  std::string config = WriteConfig(url, url, "    fallback: {model: gpt-4o, on: [503, model_not_found]}\n");
+  const std::string keys_differ = "expect_differences: [key_fingerprint]\n";
+  std::string config =
+      WriteConfig(url, url, "    fallback: {model: gpt-4o, on: [503, model_not_found]}\n", "", keys_differ);
   CliRun soft = Run({"gate", "--config", config, "--evidence-dir", dir_.Join("evidence")});
   EXPECT_EQ(soft.exit_code, 0) << soft.out << soft.err;
   nlohmann::json j = GateJson();
@@ -93,7 +97,8 @@ TEST_F(ConfigPathE2eTest, BlockOnFallbackTurnsAFallbackIntoAFailure) {
 
   // With it: the same fallback fails the model check and blocks.
   config = WriteConfig(url, url,
-                       "    fallback: {model: gpt-4o, on: [503, model_not_found], block_on_fallback: true}\n");
+                       "    fallback: {model: gpt-4o, on: [503, model_not_found], block_on_fallback: true}\n", "",
+                       keys_differ);
   CliRun hard = Run({"gate", "--config", config, "--evidence-dir", dir_.Join("evidence")});
   EXPECT_EQ(hard.exit_code, 1) << hard.out << hard.err;
   j = GateJson();
