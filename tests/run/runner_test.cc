@@ -23,7 +23,7 @@ constexpr char kRollbackKey[] = "sk-test-rollback-bbbbbbbbbbbb";
 
 const char kConfig[] = R"(service: checkout-assistant
 contract: contract.yaml
-expect_differences: [model, key_fingerprint, stream]
+expect_differences: [endpoint_host, model, key_fingerprint, stream]  # two fake servers, by port
 releases:
   new:
     version: "2.4.0"
