@@ -6,7 +6,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake pkg-config
-  libcurl4-openssl-dev libssl-dev nlohmann-json3-dev libyaml-cpp-dev libcli11-dev libfmt-dev
+  libcurl4-openssl-dev libssl-dev nlohmann-json3-dev libyaml-cpp-dev libcli11-dev
   libcpp-httplib-dev libtomlplusplus-dev libsqlite3-dev libgtest-dev libgmock-dev nettle-dev
   libpq-dev
 )
