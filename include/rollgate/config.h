@@ -124,7 +124,7 @@ struct ReleaseConfig {
   HttpProbeConfig http;                        // probe: http
   std::optional<LogsConfig> logs;
   std::optional<FallbackConfig> fallback;
-  bool has_base_url = true;  // exec/http probes may leave the provider keys out
+  bool has_base_url = true;  // true: base_url and api_key both given (always so for direct)
 };
 
 struct NegativeAuthConfig {
