@@ -25,6 +25,10 @@ fi
 if [ "${1:-}" = "--fuzz" ]; then
   packages+=(clang-14 libclang-rt-14-dev)
 fi
+if [ "${1:-}" = "--lint" ]; then
+  # `make format-check` and `make tidy`: the LLVM 14 of the fuzz build's clang-14.
+  packages+=(clang-format-14 clang-tidy-14)
+fi
 if [ "${1:-}" = "--bench" ]; then
   packages+=(libbenchmark-dev wrk hyperfine curl jq)
 fi
