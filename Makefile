@@ -5,7 +5,7 @@ CMAKE_FLAGS ?=
 PREFIX ?= /usr/local
 DESTDIR ?=
 
-.PHONY: all bootstrap build demo test test-asan fuzz bench package install clean
+.PHONY: all bootstrap build demo test test-asan fuzz bench format-check tidy package install clean
 
 all: build
 
@@ -59,6 +59,20 @@ bench:
 	@cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DROLLGATE_BUILD_TESTS=OFF -DROLLGATE_BUILD_BENCH=ON >/dev/null
 	@cmake --build build-bench -j $(JOBS) --target rollgate sse_parser_bench runstat >/dev/null
 	@bench/run.sh
+
+# Every C++ file against .clang-format (clang-format-14, nothing rewritten): lists the files
+# that differ; scripts/format_check.sh --fix rewrites them.
+format-check:
+	@scripts/bootstrap.sh --lint
+	@scripts/format_check.sh
+
+# clang-tidy-14 with .clang-tidy over src/, from the compile commands of the build above.
+# -Wno-unknown-warning-option: the commands are g++'s (-Wshadow=local), which clang reads.
+tidy:
+	@scripts/bootstrap.sh --lint
+	@$(MAKE) --no-print-directory build
+	@run-clang-tidy-14 -p $(BUILD_DIR) -quiet -j $(JOBS) -extra-arg=-Wno-unknown-warning-option \
+	  "$$(pwd)/src/"
 
 clean:
 	rm -rf $(BUILD_DIR) build-asan build-fuzz build-bench

@@ -6,7 +6,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake pkg-config
-  libcurl4-openssl-dev libssl-dev nlohmann-json3-dev libyaml-cpp-dev libcli11-dev libfmt-dev
+  libcurl4-openssl-dev libssl-dev nlohmann-json3-dev libyaml-cpp-dev libcli11-dev
   libcpp-httplib-dev libtomlplusplus-dev libsqlite3-dev libgtest-dev libgmock-dev nettle-dev
   libpq-dev
 )
@@ -24,6 +24,10 @@ if [ "${1:-}" = "--package" ]; then
 fi
 if [ "${1:-}" = "--fuzz" ]; then
   packages+=(clang-14 libclang-rt-14-dev)
+fi
+if [ "${1:-}" = "--lint" ]; then
+  # `make format-check` and `make tidy`: the LLVM 14 of the fuzz build's clang-14.
+  packages+=(clang-format-14 clang-tidy-14)
 fi
 if [ "${1:-}" = "--bench" ]; then
   packages+=(libbenchmark-dev wrk hyperfine curl jq)

@@ -136,7 +136,7 @@ struct ReleaseConfig {
   HttpProbeConfig http;                        // probe: http
   std::optional<LogsConfig> logs;
   std::optional<FallbackConfig> fallback;
-  bool has_base_url = true;  // exec/http probes may leave the provider keys out
+  bool has_base_url = true;  // true: base_url and api_key both given (always so for direct)
   /// Where each setting the config sets came from: key (`timeout_ms`, `retry`, `prompt`, ...)
   /// -> "releases.new (line 12)", "defaults (line 4)" or "prompt (line 3)". A key that is
   /// absent has its built-in default (`rollgate check --explain` shows both).

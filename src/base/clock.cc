@@ -23,7 +23,9 @@ const SystemClock& SystemClock::Get() {
 namespace {
 
 // Howard Hinnant's days_from_civil / civil_from_days: exact for the proleptic Gregorian
-// calendar, no time zone database needed (std::chrono's calendar types are not in g++ 12).
+// calendar, no time zone database needed. They are the algorithms behind std::chrono's
+// calendar types, which g++ 12 has; kept by hand because they work on int64 days, while
+// std::chrono::year stops at +-32767, so every int64 millisecond count formats.
 int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
   y -= m <= 2;
   const int64_t era = (y >= 0 ? y : y - 399) / 400;

@@ -115,4 +115,17 @@ std::string MarkdownCode(std::string_view text, bool in_table) {
   return out;
 }
 
+std::string AnsiPaint(bool color, std::string_view code, std::string_view text) {
+  if (!color) return std::string(text);
+  std::string out = "\033[";
+  out.append(code).append("m").append(text).append("\033[0m");
+  return out;
+}
+
+std::string PadRight(std::string_view text, std::size_t width) {
+  std::string out(text);
+  out.append(text.size() >= width ? 1 : width - text.size(), ' ');
+  return out;
+}
+
 }  // namespace rollgate::internal

@@ -29,4 +29,13 @@ std::string MarkdownText(std::string_view text);
 /// the span early; `|` is escaped when `in_table` (GFM unescapes it inside a table cell).
 std::string MarkdownCode(std::string_view text, bool in_table = false);
 
+/// `text` in the ANSI SGR style `code` ("32" green, "1;31" bold red) with a reset after it when
+/// `color`; `text` unchanged otherwise. The caller decides `color` (cli's UseColor: a terminal
+/// and no NO_COLOR) and makes `text` safe first (DisplayText).
+std::string AnsiPaint(bool color, std::string_view code, std::string_view text);
+
+/// `text` padded with spaces to `width` bytes for a table column; one space after it when it
+/// is that wide or wider, so columns never run together.
+std::string PadRight(std::string_view text, std::size_t width);
+
 }  // namespace rollgate::internal

@@ -4,12 +4,15 @@
 // first EVP digest of a process (about 1.8 ms of a 26 ms `rollgate check` on our bench VM, and
 // more again at exit to free them), while nettle's sha256 is a plain function. libnettle is
 // already in the process as a dependency of libcurl's (GnuTLS, via librtmp), so linking it
-// adds no load time. Base64 comes from nettle too (it replaced a hand-written encoder).
+// adds no load time. Base64 comes from nettle too (it replaced a hand-written encoder), and so
+// does the constant-time comparison (memeql_sec, which replaced a hand-written loop).
 #include <nettle/base64.h>
+#include <nettle/memops.h>
 #include <nettle/sha2.h>
 
 #include <algorithm>
 #include <cstdint>
+#include <utility>
 
 #include "base/strings.h"
 
@@ -30,6 +33,18 @@ std::string Sha256Hex(std::string_view data) {
     out += kHex[digest[i] & 0xF];
   }
   return out;
+}
+
+bool ConstantTimeEquals(std::string_view a, std::string_view b) {
+  uint8_t digest_a[SHA256_DIGEST_SIZE];
+  uint8_t digest_b[SHA256_DIGEST_SIZE];
+  for (auto [data, digest] : {std::pair{a, digest_a}, std::pair{b, digest_b}}) {
+    sha256_ctx ctx;
+    sha256_init(&ctx);
+    sha256_update(&ctx, data.size(), reinterpret_cast<const uint8_t*>(data.data()));
+    sha256_digest(&ctx, SHA256_DIGEST_SIZE, digest);
+  }
+  return memeql_sec(digest_a, digest_b, SHA256_DIGEST_SIZE) != 0;
 }
 
 std::string KeyFingerprint(std::string_view key) {

@@ -18,6 +18,11 @@ std::string Sha256Hex(std::string_view data);
 /// Standard base64 (RFC 4648, padded), from nettle.
 std::string Base64Encode(std::string_view data);
 
+/// Compares two secrets in time that depends only on their lengths' hashes: both sides are
+/// hashed with SHA-256 first, and the digests are compared with nettle's memeql_sec (no early
+/// exit), so neither the content nor the length of the expected token leaks through timing.
+bool ConstantTimeEquals(std::string_view a, std::string_view b);
+
 /// True when a variable, flag, header or query parameter called `name` likely holds a
 /// credential: it contains KEY, TOKEN, SECRET, PASSWORD, PASSWD, AUTH, CREDENTIAL, COOKIE or
 /// SIGNATURE (any case). "OPENAI_API_KEY", "--api-key", "X-Auth-Token", "access_token".

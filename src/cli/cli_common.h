@@ -28,7 +28,7 @@ std::string HelpExample(const std::string& text);
 bool UseColor(int fd);
 
 /// Writes `text` to stdout and flushes it. A reader that went away (EPIPE: `rollgate … | head
-/// -1`, a closed terminal) never stops rollgate: SIGPIPE is ignored (main.cc), the first failed
+/// -1`, a closed terminal) never stops rollgate: SIGPIPE is ignored (app.cc), the first failed
 /// write says so once on stderr, and the run carries on: evidence written, exit code unchanged.
 void WriteStdout(std::string_view text);
 

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "base/display.h"
 #include "cli/cli_common.h"
 #include "cli/commands.h"
 #include "demo_files.h"
@@ -42,7 +43,7 @@ Result<std::string> DemoConfigPath() {
 
 void Heading(const std::string& text) {
   bool color = UseColor(STDOUT_FILENO);
-  std::printf("\n%s%s%s\n", color ? "\033[1;36m" : "", text.c_str(), color ? "\033[0m" : "");
+  std::printf("\n%s\n", internal::AnsiPaint(color, "1;36", text).c_str());
 }
 
 }  // namespace

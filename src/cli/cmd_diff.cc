@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "base/display.h"
 #include "cli/cli_common.h"
 #include "cli/commands.h"
 #include "rollgate/run.h"
@@ -16,7 +17,7 @@ int RunDiffCommand(const DiffArgs& args) {
   if (!st.ok()) return ReportError(st);
   bool color = UseColor(STDOUT_FILENO);
   auto paint = [&](const char* code, const std::string& s) {
-    return color ? std::string("\033[") + code + "m" + s + "\033[0m" : s;
+    return internal::AnsiPaint(color, code, s);
   };
   std::size_t w = 16;
   for (const auto& r : report.rows) w = std::max(w, r.left.size() + 2);

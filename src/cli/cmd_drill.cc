@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "base/clock.h"
+#include "base/display.h"
 #include "base/strings.h"
 #include "cli/ci_env.h"
 #include "cli/cli_common.h"
@@ -117,7 +118,7 @@ int RunDrillCommand(const DrillArgs& args) {
     const CheckResult* gate = report.FindGate("rollback_switch_drill");
     std::string line = gate ? gate->detail : "ROUTE STATE UNKNOWN: switch the route back to rollback by hand";
     bool color = UseColor(STDOUT_FILENO);
-    WriteStdout("\n" + std::string(color ? "\033[1;31m" : "") + line + (color ? "\033[0m" : "") + "\n");
+    WriteStdout("\n" + internal::AnsiPaint(color, "1;31", line) + "\n");
     std::fprintf(stderr, "rollgate drill: %s\n", line.c_str());
   }
   if (report.interrupted) {

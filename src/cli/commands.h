@@ -1,4 +1,4 @@
-// One function per command; main.cc parses flags with CLI11 and calls these.
+// One function per command; app.cc and server_commands.cc parse flags with CLI11 and call these.
 #pragma once
 
 #include <cstdint>

@@ -53,10 +53,14 @@ inline constexpr char kServerBinaryName[] = "rollgate-server";
 /// was chosen.
 using ServerCommandRunner = std::function<std::optional<int>()>;
 
-/// Adds the server commands to `app`. In `rollgate-server` (server_commands.cc) they parse and
-/// run in process; in `rollgate` (server_forward.cc) they take their arguments unparsed and
-/// the runner replaces the process with `rollgate-server` and `argv` (exec: same pid, so
-/// signals and exit codes reach the command). Call before app.parse(); the runner after it.
+/// Adds the server commands to `app`, parsed and run in process: `rollgate-server`'s
+/// (server_commands.cc). Call before app.parse(); the runner after it.
 ServerCommandRunner AddServerCommands(CLI::App& app, char** argv);
+
+/// Adds the server commands to `app` as `rollgate` has them (server_forward.cc): they take
+/// their arguments unparsed and the runner replaces the process with `rollgate-server` and
+/// `argv` (exec: same pid, so signals and exit codes reach the command). Call before
+/// app.parse(); the runner after it.
+ServerCommandRunner AddForwardedServerCommands(CLI::App& app, char** argv);
 
 }  // namespace rollgate::cli

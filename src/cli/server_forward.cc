@@ -61,7 +61,7 @@ int ExecServerBinary(const char* command, char** argv) {
 
 }  // namespace
 
-ServerCommandRunner AddServerCommands(CLI::App& app, char** argv) {
+ServerCommandRunner AddForwardedServerCommands(CLI::App& app, char** argv) {
   std::vector<std::pair<const char*, CLI::App*>> commands;
   for (const ServerCommandInfo& c : kServerCommands) {
     CLI::App* sub = app.add_subcommand(c.name, c.description);

@@ -1,5 +1,6 @@
 #include "contract/json_util.h"
 
+#include "base/json_scan.h"
 #include "base/strings.h"
 
 namespace rollgate::internal {
@@ -10,26 +11,13 @@ namespace {
 // it lets us refuse a depth bomb before building any tree.
 bool DepthWithin(std::string_view text, int limit) {
   int depth = 0;
-  bool in_string = false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (in_string) {
-      if (c == '\\') {
-        ++i;
-      } else if (c == '"') {
-        in_string = false;
-      }
-      continue;
-    }
-    if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      if (++depth > limit) return false;
-    } else if (c == ']' || c == '}') {
-      --depth;
-    }
-  }
-  return true;
+  return ScanJsonBrackets(text, 0, [&](char c, std::size_t) {
+           if (c == ']' || c == '}') {
+             --depth;
+             return true;
+           }
+           return ++depth <= limit;
+         }) == std::string_view::npos;
 }
 
 }  // namespace

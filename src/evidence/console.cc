@@ -10,8 +10,7 @@ namespace rollgate::internal {
 namespace {
 
 std::string Paint(const ConsoleStyle& style, const char* code, const std::string& text) {
-  if (!style.color) return text;
-  return std::string("\033[") + code + "m" + text + "\033[0m";
+  return AnsiPaint(style.color, code, text);
 }
 
 std::string StatusWord(const ConsoleStyle& style, const CheckResult& c) {
@@ -27,7 +26,7 @@ std::string StatusWord(const ConsoleStyle& style, const CheckResult& c) {
 }
 
 std::string Pad(const std::string& s, std::size_t width) {
-  return s.size() >= width ? s + " " : s + std::string(width - s.size(), ' ');
+  return PadRight(s, width);
 }
 
 }  // namespace

@@ -40,7 +40,7 @@ std::string RenderFleetSummary(const std::vector<RunReport>& runs, bool markdown
     return out;
   }
   auto paint = [&](const char* code, const std::string& s) {
-    return style.color ? std::string("\033[") + code + "m" + s + "\033[0m" : s;
+    return AnsiPaint(style.color, code, s);
   };
   std::size_t w = 8;
   for (const auto& r : runs) w = std::max(w, DisplayText(r.service).size() + 1);

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/json_scan.h"
+
 namespace rollgate::mock {
 
 namespace {
@@ -19,24 +21,10 @@ std::size_t CountCodePoints(std::string_view text) {
 // The end of the balanced {...} that starts at `open`, honouring JSON strings, or npos.
 std::size_t MatchingBrace(std::string_view text, std::size_t open) {
   int depth = 0;
-  bool in_string = false;
-  for (std::size_t i = open; i < text.size(); ++i) {
-    char c = text[i];
-    if (in_string) {
-      if (c == '\\') {
-        ++i;
-      } else if (c == '"') {
-        in_string = false;
-      }
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '{') {
-      ++depth;
-    } else if (c == '}' && --depth == 0) {
-      return i;
-    }
-  }
-  return std::string_view::npos;
+  return internal::ScanJsonBrackets(text, open, [&](char c, std::size_t) {
+    if (c == '{') ++depth;
+    return !(c == '}' && --depth == 0);
+  });
 }
 
 // Written by hand because nlohmann sorts keys ("label" before "ok"), and the smoke check

@@ -16,6 +16,7 @@
 #include <optional>
 #include <utility>
 
+#include "base/headers.h"
 #include "base/strings.h"
 #include "http_server/http_server.h"
 #include "mock/chat_request.h"
@@ -46,13 +47,7 @@ const std::vector<std::string>& DefaultModels() {
 std::string BearerToken(const ServerRequest& req) {
   const std::string* header = req.Header("Authorization");
   if (header == nullptr) return "";
-  std::string_view value = internal::TrimView(*header);
-  constexpr std::string_view kScheme = "bearer ";
-  if (value.size() < kScheme.size() ||
-      !internal::EqualsIgnoreCase(value.substr(0, kScheme.size()), kScheme)) {
-    return "";
-  }
-  return internal::Trim(value.substr(kScheme.size()));
+  return std::string(internal::BearerToken(*header).value_or(""));
 }
 
 Status UnknownScenario(const std::string& name, const std::string& where) {

@@ -16,6 +16,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/display.h"
 #include "base/file_util.h"
 #include "base/strings.h"
 #include "config/loader.h"
@@ -317,7 +318,7 @@ std::string RenderRehearseJson(const RehearseReport& report) {
 
 std::string RenderRehearseTable(const RehearseReport& report, bool color) {
   auto paint = [&](const char* code, const std::string& s) {
-    return color ? std::string("\033[") + code + "m" + s + "\033[0m" : s;
+    return internal::AnsiPaint(color, code, s);
   };
   auto pad = [](std::string s, std::size_t w) {
     if (s.size() < w) s += std::string(w - s.size(), ' ');

@@ -11,11 +11,6 @@
 
 namespace rollgate::internal {
 
-/// Compares two secrets in time that depends only on their lengths' hashes: both sides are
-/// hashed with SHA-256 first, and the digests are compared without an early exit, so neither
-/// the content nor the length of the expected token leaks through timing.
-bool ConstantTimeEquals(std::string_view a, std::string_view b);
-
 struct AuthVerdict {
   bool ok = false;
   int status = 401;     // 401 missing or wrong token, 403 no token configured

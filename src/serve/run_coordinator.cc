@@ -180,9 +180,9 @@ std::optional<RunOutcome> RunCoordinator::Reuse(
   if (request.max_age_ms <= 0) return std::nullopt;
   RunOutcome outcome;
   outcome.kind = RunOutcome::Kind::kReused;
-  if (last_good_result_ && now - last_result_unix_ms_ <= request.max_age_ms &&
+  if (last_report_ && now - last_result_unix_ms_ <= request.max_age_ms &&
       (!shared_result || shared_result->finished_unix_ms <= last_result_unix_ms_)) {
-    outcome.report = last_good_result_;
+    outcome.report = last_report_;
     outcome.age_ms = now - last_result_unix_ms_;
     return outcome;
   }
@@ -327,7 +327,7 @@ RunOutcome RunCoordinator::Run(const RunRequest& request) {
     if (!shared()) caps_.FinishRun(end, tokens);
     metrics_.AddUsageTokens(tokens);
     metrics_.RecordRun(*report);
-    last_good_result_ = report;
+    last_report_ = report;
     last_result_unix_ms_ = end;
     outcome.kind = RunOutcome::Kind::kRan;
     outcome.report = report;

@@ -190,7 +190,7 @@ class RunCoordinator {
   std::mutex refresh_mu_;                         // RefreshShared: one at a time
   int64_t shown_shared_run_id_ = 0;               // the history run the metrics show
   RunOutcome last_outcome_;                    // of the newest finished run
-  std::shared_ptr<const RunReport> last_good_result_;  // newest completed report (pass or block)
+  std::shared_ptr<const RunReport> last_report_;  // newest completed report (pass or block)
   int64_t last_result_unix_ms_ = 0;
   std::thread watchdog_;
 };

@@ -42,7 +42,8 @@ class SseParser {
   void Finish();
 
   bool overflowed() const { return overflowed_; }
-  /// True when a partial event (data accumulated, no blank line yet) was pending at Finish().
+  /// True when a partial event (an event or data field, no blank line yet) was pending at
+  /// Finish().
   bool had_undispatched_event() const { return undispatched_at_finish_; }
   std::size_t events_dispatched() const { return events_; }
 
@@ -56,7 +57,8 @@ class SseParser {
   bool skip_lf_ = false;  // the last chunk ended in CR: a leading LF belongs to that CRLF
   SseEvent pending_;
   bool has_data_ = false;    // at least one data line was seen for the pending event
-  bool has_fields_ = false;  // any field at all (event/id/data) for the pending event
+  bool has_fields_ = false;  // an event or data field was seen for the pending event (an id
+                             // alone dispatches nothing, as in the WHATWG spec)
   bool overflowed_ = false;
   bool undispatched_at_finish_ = false;
   std::size_t events_ = 0;

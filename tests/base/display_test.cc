@@ -60,3 +60,20 @@ TEST(MarkdownCodeTest, TextCannotCloseTheCodeSpan) {
 
 }  // namespace
 }  // namespace rollgate::internal
+
+namespace rollgate::internal {
+namespace {
+
+TEST(DisplayTest, AnsiPaintWrapsOnlyWhenColourIsOn) {
+  EXPECT_EQ(AnsiPaint(true, "1;31", "BLOCK"), "\033[1;31mBLOCK\033[0m");
+  EXPECT_EQ(AnsiPaint(false, "1;31", "BLOCK"), "BLOCK");
+}
+
+TEST(DisplayTest, PadRightFillsTheColumnAndKeepsColumnsApart) {
+  EXPECT_EQ(PadRight("ab", 5), "ab   ");
+  EXPECT_EQ(PadRight("abcde", 5), "abcde ");
+  EXPECT_EQ(PadRight("abcdefg", 5), "abcdefg ");
+}
+
+}  // namespace
+}  // namespace rollgate::internal

@@ -3,6 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
+
+#include "base/headers.h"
+
 namespace rollgate::internal {
 namespace {
 
@@ -40,12 +44,13 @@ TEST(BearerAuthTest, WithoutAConfiguredTokenEveryRequestIs403) {
   EXPECT_NE(v.message.find("serve: {token:"), std::string::npos) << v.message;
 }
 
-TEST(BearerAuthTest, ConstantTimeEqualsComparesWholeValues) {
-  EXPECT_TRUE(ConstantTimeEquals("abc", "abc"));
-  EXPECT_FALSE(ConstantTimeEquals("abc", "abd"));
-  EXPECT_FALSE(ConstantTimeEquals("abc", "abcd"));
-  EXPECT_FALSE(ConstantTimeEquals("", "a"));
-  EXPECT_TRUE(ConstantTimeEquals("", ""));
+TEST(BearerAuthTest, BearerTokenTakesTheSchemeInAnyCaseAndNothingElse) {
+  EXPECT_EQ(BearerToken("Bearer abc"), "abc");
+  EXPECT_EQ(BearerToken("  bEaReR   abc  "), "abc");
+  EXPECT_EQ(BearerToken("Basic abc"), std::nullopt);
+  EXPECT_EQ(BearerToken("Bearer"), std::nullopt);
+  EXPECT_EQ(BearerToken("Bearer   "), std::nullopt);
+  EXPECT_EQ(BearerToken("Bearerabc"), std::nullopt);
 }
 
 }  // namespace

@@ -1,6 +1,8 @@
-// rollgate's command line: flag parsing only. Each command lives in cmd_*.cc; the work is in
-// the libraries. Exit codes: 0 pass, 1 block, 2 usage or config error, 3 internal error, 128+N
-// when signal N interrupted the run (docs/exit-codes.md).
+// rollgate's command line, shared by both binaries: flag parsing only. Each command lives in
+// cmd_*.cc; the work is in the libraries. Exit codes: 0 pass, 1 block, 2 usage or config error,
+// 3 internal error, 128+N when signal N interrupted the run (docs/exit-codes.md).
+#include "cli/app.h"
+
 #include <CLI/CLI.hpp>
 #include <unistd.h>
 
@@ -19,7 +21,7 @@
 namespace rollgate::cli {
 namespace {
 
-int Main(int argc, char** argv) {
+int Main(int argc, char** argv, AddServerCommandsFn add_server_commands) {
   // A closed stdout (`rollgate drill … | head -1`) must never stop a run, least of all a drill
   // that just moved the route: writes then fail with EPIPE, which WriteStdout notes and skips.
   // Commands rollgate starts get SIGPIPE back at its default (base/subprocess.cc).
@@ -125,7 +127,7 @@ int Main(int argc, char** argv) {
               "  PGPASSFILE=~/.pgpass rollgate history --db postgresql://rollgate@db:5432/rollgate "
               "--fleet"));
 
-  ServerCommandRunner run_server_command = AddServerCommands(app, argv);
+  ServerCommandRunner run_server_command = add_server_commands(app, argv);
 
   try {
     app.parse(argc, argv);
@@ -143,20 +145,15 @@ int Main(int argc, char** argv) {
   return ToInt(ExitCode::kUsage);
 }
 
-}  // namespace
-}  // namespace rollgate::cli
-
-namespace {
-
 // The last resort: the libraries return a Status and never throw, so an exception here is a
 // bug. It still ends as one line and exit 3, never an abort with a core and no message; on any
 // thread (std::terminate), as in main's own.
 [[noreturn]] void InternalError(const char* what) {
   std::string line = "rollgate: internal error: " +
-                     rollgate::internal::SanitizeForDisplay(what ? what : "unknown", 300) + "\n";
+                     internal::SanitizeForDisplay(what ? what : "unknown", 300) + "\n";
   std::fflush(stdout);
   (void)!::write(STDERR_FILENO, line.data(), line.size());
-  _exit(rollgate::ToInt(rollgate::ExitCode::kInternal));
+  _exit(ToInt(ExitCode::kInternal));
 }
 
 [[noreturn]] void OnTerminate() {
@@ -171,11 +168,11 @@ namespace {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+int RunMain(int argc, char** argv, AddServerCommandsFn add_server_commands) {
   std::set_terminate(OnTerminate);
   int rc = 0;
   try {
-    rc = rollgate::cli::Main(argc, argv);
+    rc = Main(argc, argv, add_server_commands);
   } catch (const std::exception& e) {
     InternalError(e.what());
   } catch (...) {
@@ -184,8 +181,9 @@ int main(int argc, char** argv) {
 #if ROLLGATE_FAST_EXIT
   // Everything rollgate writes is closed by now (evidence and history are fsync'd before
   // Main returns), so what exit() would add is freeing memory the kernel reclaims anyway:
-  // OpenSSL's, GnuTLS's and libstdc++'s clean-up handlers, 2.6 ms of a 24 ms `rollgate check`
-  // on our bench VM (bench/RESULTS.md). Flush stdio, then leave. Sanitizer builds exit
+  // OpenSSL's, GnuTLS's and libstdc++'s clean-up handlers, 2.6 ms of a 24 ms `rollgate check` on our bench VM
+  // (bench/RESULTS.md). Flush stdio, then leave. Both binaries leave this way; only `rollgate`
+  // is also linked with a static libstdc++ (CMakeLists.txt). Sanitizer and fuzz builds exit
   // normally so that LeakSanitizer still checks every run.
   std::fflush(nullptr);
   _exit(rc);
@@ -193,3 +191,5 @@ int main(int argc, char** argv) {
   return rc;
 #endif
 }
+
+}  // namespace rollgate::cli
