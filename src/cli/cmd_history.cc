@@ -27,7 +27,7 @@ int HistoryError(const Status& st, const std::string& db) {
   return ReportError(st);
 }
 
-void Print(const std::string& text) {
+void PrintHistory(const std::string& text) {
   std::fwrite(text.data(), 1, text.size(), stdout);
   std::fflush(stdout);
 }
@@ -81,7 +81,7 @@ int RunHistoryCommand(const HistoryArgs& args) {
       }
       return failed(run.status());
     }
-    Print(run->gate_json.empty() || run->gate_json.back() == '\n' ? run->gate_json
+    PrintHistory(run->gate_json.empty() || run->gate_json.back() == '\n' ? run->gate_json
                                                                   : run->gate_json + "\n");
     return 0;
   }
@@ -89,7 +89,7 @@ int RunHistoryCommand(const HistoryArgs& args) {
   if (args.fleet) {
     Result<std::vector<internal::HistoryRun>> latest = store.LatestPerService();
     if (!latest.ok()) return failed(latest.status());
-    Print(args.format == "json" ? internal::RenderFleetHistoryJson(db, *latest)
+    PrintHistory(args.format == "json" ? internal::RenderFleetHistoryJson(db, *latest)
                                 : internal::RenderFleetHistoryTable(db, *latest));
     return 0;
   }
@@ -105,7 +105,7 @@ int RunHistoryCommand(const HistoryArgs& args) {
   for (const auto& g : *good) {
     if (args.release.empty() || g.release == args.release) shown.push_back(g);
   }
-  Print(args.format == "json" ? internal::RenderHistoryJson(db, *runs, shown)
+  PrintHistory(args.format == "json" ? internal::RenderHistoryJson(db, *runs, shown)
                               : internal::RenderHistoryTable(db, *runs, shown));
   return 0;
 }

@@ -292,6 +292,17 @@ void Refuse(int sock, bool tls, const ClientLimiter& limiter) {
   CloseSocket(sock);
 }
 
+thread_local int served_socket = -1;
+
+// Sets served_socket for the lifetime of one ServeConnection call.
+class ServedSocketScope {
+ public:
+  explicit ServedSocketScope(int sock) { served_socket = sock; }
+  ~ServedSocketScope() { served_socket = -1; }
+  ServedSocketScope(const ServedSocketScope&) = delete;
+  ServedSocketScope& operator=(const ServedSocketScope&) = delete;
+};
+
 }  // namespace
 
 StopFd::StopFd() : fd_(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {}
@@ -318,6 +329,7 @@ bool ServeConnection(int sock, SSL_CTX* tls, const ConnectionEnv& env,
   const std::string address = remote.ip;
   bool ok = false;
   try {
+    ServedSocketScope served(sock);  // for the handlers (ServerRequest::socket_fd)
     ::fcntl(sock, F_SETFL, O_NONBLOCK);
     ConnectionStream stream(sock, env, std::move(remote), EndpointOf(sock, /*peer=*/false));
     const bool ready =
@@ -339,5 +351,7 @@ bool ServeConnection(int sock, SSL_CTX* tls, const ConnectionEnv& env,
   limiter.Release(address);
   return ok;
 }
+
+int ServedSocket() { return served_socket; }
 
 }  // namespace rollgate::internal

@@ -57,4 +57,9 @@ using ProcessRequestFn =
 bool ServeConnection(int sock, SSL_CTX* tls, const ConnectionEnv& env,
                      const std::function<bool()>& serving, const ProcessRequestFn& process);
 
+/// The socket ServeConnection is serving on the calling thread (httplib runs handlers and
+/// content providers on it, inside `process`); -1 on any other thread. httplib hands handlers
+/// no socket, and this is how the adapter gives them theirs (ServerRequest::socket_fd).
+int ServedSocket();
+
 }  // namespace rollgate::internal

@@ -27,6 +27,9 @@ struct ServerRequest {
   std::string body;
   std::string remote_addr;  // the peer's IP address, "127.0.0.1"
   int remote_port = 0;
+  /// The connection's socket, open while the handler and its stream producer run: to watch
+  /// (poll) or shut down, never to close. -1 when unknown (a request built by hand).
+  int socket_fd = -1;
 
   /// The first value of header `name` (case-insensitive), or nullptr.
   const std::string* Header(std::string_view name) const { return FindHeader(headers, name); }

@@ -147,6 +147,7 @@ ServerRequest ToRequestView(const httplib::Request& req) {
   view.body = req.body;
   view.remote_addr = req.remote_addr;
   view.remote_port = req.remote_port;
+  view.socket_fd = ServedSocket();  // Serve() runs on the connection's worker
   return view;
 }
 

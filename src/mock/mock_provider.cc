@@ -239,7 +239,7 @@ ServerResponse MockProvider::Impl::Chat(const ServerRequest& req, const std::str
   Scenario s = ScenarioFor(session, token, chat.model);
   int64_t seq = observer.Add(ArrivalRecord(req, session, path, token, std::string(ScenarioName(s)),
                                            &chat, observer.NowMs()));
-  std::shared_ptr<AnswerWatch> watch = WatchFor(observer, seq, server->port(), req);
+  std::shared_ptr<AnswerWatch> watch = WatchFor(observer, seq, req);
   std::string request_id = RequestIdFor(s);
   ServerResponse response;
   if (auto denied = Authenticate(token, s, request_id)) {

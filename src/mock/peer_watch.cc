@@ -1,75 +1,13 @@
 #include "mock/peer_watch.h"
 
-#include <dirent.h>
-#include <netdb.h>
-#include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
-#include <cstdlib>
 
 namespace rollgate::mock {
-
-namespace {
-
-int PortOf(const sockaddr_storage& addr) {
-  if (addr.ss_family == AF_INET) {
-    return ntohs(reinterpret_cast<const sockaddr_in&>(addr).sin_port);
-  }
-  if (addr.ss_family == AF_INET6) {
-    return ntohs(reinterpret_cast<const sockaddr_in6&>(addr).sin6_port);
-  }
-  return -1;
-}
-
-// The numeric host, as httplib renders a peer's address (getnameinfo, NI_NUMERICHOST).
-std::string HostOf(const sockaddr_storage& addr, socklen_t len) {
-  char host[NI_MAXHOST] = {};
-  if (getnameinfo(reinterpret_cast<const sockaddr*>(&addr), len, host, sizeof host, nullptr, 0,
-                  NI_NUMERICHOST) != 0) {
-    return "";
-  }
-  return host;
-}
-
-bool IsConnection(int fd, int local_port, const std::string& remote_addr, int remote_port) {
-  struct stat st {};
-  if (fstat(fd, &st) != 0 || !S_ISSOCK(st.st_mode)) return false;
-  sockaddr_storage local{};
-  socklen_t local_len = sizeof local;
-  if (getsockname(fd, reinterpret_cast<sockaddr*>(&local), &local_len) != 0 ||
-      PortOf(local) != local_port) {
-    return false;
-  }
-  sockaddr_storage peer{};
-  socklen_t peer_len = sizeof peer;
-  if (getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &peer_len) != 0) return false;
-  return PortOf(peer) == remote_port && HostOf(peer, peer_len) == remote_addr;
-}
-
-}  // namespace
-
-PeerWatch PeerWatch::Find(int local_port, const std::string& remote_addr, int remote_port) {
-  if (local_port <= 0 || remote_port <= 0 || remote_addr.empty()) return PeerWatch();
-  DIR* dir = opendir("/proc/self/fd");
-  if (dir == nullptr) return PeerWatch();
-  int found = -1;
-  while (dirent* entry = readdir(dir)) {
-    char* end = nullptr;
-    long fd = std::strtol(entry->d_name, &end, 10);
-    if (end == entry->d_name || *end != '\0' || fd == dirfd(dir)) continue;
-    if (IsConnection(static_cast<int>(fd), local_port, remote_addr, remote_port)) {
-      found = static_cast<int>(fd);
-      break;
-    }
-  }
-  closedir(dir);
-  return PeerWatch(found);
-}
 
 bool PeerWatch::ClientGone() const {
   if (fd_ < 0) return false;

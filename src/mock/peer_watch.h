@@ -3,13 +3,12 @@
 //
 // cpp-httplib 0.11.4 never hands a handler its connection's socket, and only a content
 // provider's DataSink::is_writable() peeks at it (not before the status line, and only when a
-// write is due). So the mock finds the socket itself, the one way the process can: among its
-// open descriptors (/proc/self/fd), the TCP socket whose local port is the server's and whose
-// peer is the request's remote address and port. That four-tuple is unique while the
-// connection is open, and it is open for as long as the request's handler or stream producer
-// runs, because httplib closes the socket only after both returned. Linux only, like the rest
-// of the mock's deployment; where the socket cannot be found, waits still work but no hang-up
-// is seen.
+// write is due). The HTTP server adapter serves each connection on one worker thread and
+// passes its socket on as ServerRequest::socket_fd; it is open for as long as the request's
+// handler or stream producer runs, because the socket is closed only after both returned.
+// (The mock used to look for the socket among the process's descriptors in /proc/self/fd,
+// which inspected descriptors other threads were closing and reusing: a race ThreadSanitizer
+// reported.) Where the socket is unknown, waits still work but no hang-up is seen.
 //
 // A "hang-up" is the client closing or resetting the connection (FIN or RST). A client that
 // only half-closes (shutdown(SHUT_WR)) and keeps reading counts as gone too; HTTP clients do
@@ -17,7 +16,6 @@
 #pragma once
 
 #include <functional>
-#include <string>
 
 namespace rollgate::mock {
 
@@ -32,9 +30,9 @@ class PeerWatch {
   /// No socket: waits only wait, ClientGone() is false, Cut() does nothing.
   PeerWatch() = default;
 
-  /// The connection of the request from `remote_addr`:`remote_port` to this process's
-  /// `local_port`, or an empty watch when no such socket is open.
-  static PeerWatch Find(int local_port, const std::string& remote_addr, int remote_port);
+  /// The connection whose socket is `socket_fd` (ServerRequest::socket_fd; borrowed, never
+  /// closed here); an empty watch when it is negative.
+  static PeerWatch Of(int socket_fd) { return PeerWatch(socket_fd < 0 ? -1 : socket_fd); }
 
   bool found() const { return fd_ >= 0; }
 
@@ -58,7 +56,7 @@ class PeerWatch {
 
  private:
   explicit PeerWatch(int fd) : fd_(fd) {}
-  int fd_ = -1;  // borrowed from httplib; never closed here
+  int fd_ = -1;  // borrowed from the server's connection; never closed here
 };
 
 }  // namespace rollgate::mock

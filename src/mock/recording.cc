@@ -70,13 +70,11 @@ ObservedAttempt ArrivalRecord(const internal::ServerRequest& request, const std:
   return a;
 }
 
-std::shared_ptr<AnswerWatch> WatchFor(Observer& observer, int64_t seq, int port,
+std::shared_ptr<AnswerWatch> WatchFor(Observer& observer, int64_t seq,
                                       const internal::ServerRequest& request) {
   auto watch = std::make_shared<AnswerWatch>();
   Observer* obs = &observer;
-  watch->find_peer = [port, addr = request.remote_addr, remote_port = request.remote_port] {
-    return PeerWatch::Find(port, addr, remote_port);
-  };
+  watch->find_peer = [fd = request.socket_fd] { return PeerWatch::Of(fd); };
   watch->on_stall = [obs, seq](StallKind kind, int limit_ms) {
     int64_t now = obs->NowMs();
     obs->Update(seq, [&](ObservedAttempt& a) {

@@ -34,10 +34,10 @@ ObservedAttempt ArrivalRecord(const internal::ServerRequest& request, const std:
                               const std::string& path, const std::string& token,
                               const std::string& scenario, const ChatRequest* chat, int64_t now_ms);
 
-/// A watch whose callbacks update attempt `seq` in `observer`, and that finds the request's
-/// connection on the server's `port`. `observer` must outlive every response path (the
-/// provider's server joins them in Stop()).
-std::shared_ptr<AnswerWatch> WatchFor(Observer& observer, int64_t seq, int port,
+/// A watch whose callbacks update attempt `seq` in `observer`, and that watches the request's
+/// connection (its socket_fd). `observer` must outlive every response path (the provider's
+/// server joins them in Stop()).
+std::shared_ptr<AnswerWatch> WatchFor(Observer& observer, int64_t seq,
                                       const internal::ServerRequest& request);
 
 /// Notes the answer a handler returns: its status, the wait it asks for, and for a plain body

@@ -11,6 +11,7 @@
 
 #include <atomic>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -91,6 +92,38 @@ TEST_F(HttpServerTest, RequestViewCarriesQueryHeadersBodyAndPeer) {
   EXPECT_EQ(seen.body, "{\"k\":1}");
   EXPECT_EQ(seen.remote_addr, "127.0.0.1");
   EXPECT_GT(seen.remote_port, 0);
+}
+
+// Handlers get their connection's socket (the mock watches it for a client hanging up): the
+// one whose peer is the request's remote port and whose local port is the server's, and no
+// socket outside a served connection.
+TEST_F(HttpServerTest, HandlersSeeTheirConnectionsSocket) {
+  HttpServer& s = Make();
+  std::mutex mu;
+  int local_port = -1;
+  int peer_port = -1;
+  int request_port = 0;
+  s.Handle("GET", "/fd", [&](const ServerRequest& r) {
+    sockaddr_in local{};
+    sockaddr_in peer{};
+    socklen_t local_len = sizeof local;
+    socklen_t peer_len = sizeof peer;
+    std::lock_guard<std::mutex> lock(mu);
+    request_port = r.remote_port;
+    if (r.socket_fd >= 0 &&
+        getsockname(r.socket_fd, reinterpret_cast<sockaddr*>(&local), &local_len) == 0 &&
+        getpeername(r.socket_fd, reinterpret_cast<sockaddr*>(&peer), &peer_len) == 0) {
+      local_port = ntohs(local.sin_port);
+      peer_port = ntohs(peer.sin_port);
+    }
+    return Ok("ok");
+  });
+  ASSERT_OK(s.Start());
+  ASSERT_EQ(HttpGet(Url("/fd")).status, 200);
+  std::lock_guard<std::mutex> lock(mu);
+  EXPECT_EQ(local_port, s.port());
+  EXPECT_EQ(peer_port, request_port);
+  EXPECT_EQ(ServerRequest().socket_fd, -1);
 }
 
 TEST_F(HttpServerTest, ResponseCarriesStatusHeadersAndContentType) {

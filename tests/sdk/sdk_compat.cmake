@@ -11,6 +11,9 @@ if(ROLLGATE_NODE AND EXISTS ${PROJECT_SOURCE_DIR}/tests/sdk/node_modules/openai)
   add_test(NAME sdk_compat
            COMMAND ${PROJECT_SOURCE_DIR}/tests/sdk/run.sh $<TARGET_FILE:rollgate_mock_server>)
   set_tests_properties(sdk_compat PROPERTIES TIMEOUT 120)
+  if(ROLLGATE_TEST_ENVIRONMENT)  # cmake/Sanitizers.cmake
+    set_tests_properties(sdk_compat PROPERTIES ENVIRONMENT "${ROLLGATE_TEST_ENVIRONMENT}")
+  endif()
 else()
   message(STATUS "sdk_compat test skipped: needs node and `npm ci` in tests/sdk")
 endif()
