@@ -150,6 +150,7 @@ TEST_P(NodeAppTest, InvalidTokenCallReportsTheErrorAndNoContent) {
   EXPECT_EQ(p["error"]["type"], "AuthenticationError");
   EXPECT_EQ(p["error"]["code"], "invalid_api_key");
   EXPECT_FALSE(p.contains("content"));
+  EXPECT_EQ(p["smoke_api_key_used"], true);  // the acknowledgement rollgate judges by
   mock::Observations o = Seen("negative");
   EXPECT_EQ(o.log.at(0).key_fingerprint, internal::KeyFingerprint(kNodeAppBadKey));
   // v2 leaves retries to the SDK, which never retries a 401; v1's wrapper retries everything.
