@@ -54,7 +54,9 @@ std::string ExpectedList(const std::vector<int>& expect_status) {
   return Join(s, "/");
 }
 
-CheckResult Make(CheckStatus status, std::string detail) { return {kId, status, std::move(detail), false}; }
+CheckResult Make(CheckStatus status, std::string detail) {
+  return {kId, status, std::move(detail), false};
+}
 
 }  // namespace
 
@@ -69,46 +71,57 @@ std::string AppNegativeAuthHowTo(bool http) {
          "JSON line (docs/app-probes.md#the-invalid-token-call)";
 }
 
-CheckResult EvaluateAppNegativeAuth(const AppNegativeAuthInput& in, const std::vector<int>& expect_status) {
+CheckResult EvaluateAppNegativeAuth(const AppNegativeAuthInput& in,
+                                    const std::vector<int>& expect_status) {
   const AppAnswer& a = in.answer;
   std::string app = in.release + "'s app (" + (in.http ? "smoke route" : "smoke command") + ")";
   const char* variable = in.http ? "X-Rollgate-Smoke-Api-Key" : "ROLLGATE_SMOKE_API_KEY";
   if (!in.failure.empty()) {
-    return Make(CheckStatus::kFail, "the invalid-token call through " + app + " failed: " + in.failure);
+    return Make(CheckStatus::kFail,
+                "the invalid-token call through " + app + " failed: " + in.failure);
   }
   bool succeeded = Is2xx(a.status) && !a.error;
   if (!a.smoke_api_key_used) {
     if (a.client_reported && (succeeded || HasContent(a.chat))) {
-      return Make(CheckStatus::kFail, "the app ignored " + std::string(variable) + ": " + app +
-                                          " answered the invalid-token call with " + std::to_string(a.status) +
-                                          (HasContent(a.chat) ? " and content" : "") +
-                                          ", so its call succeeded with its own key (its answer has no "
-                                          "\"smoke_api_key_used\": true). " +
-                                          AppNegativeAuthHowTo(in.http));
+      return Make(CheckStatus::kFail,
+                  "the app ignored " + std::string(variable) + ": " + app +
+                      " answered the invalid-token call with " + std::to_string(a.status) +
+                      (HasContent(a.chat) ? " and content" : "") +
+                      ", so its call succeeded with its own key (its answer has no "
+                      "\"smoke_api_key_used\": true). " +
+                      AppNegativeAuthHowTo(in.http));
     }
-    return Make(CheckStatus::kSkip, "not run through " + app + ": it does not implement the invalid-token call yet "
-                                    "(its answer does not say it used " + variable + "). " +
-                                    AppNegativeAuthHowTo(in.http));
+    return Make(CheckStatus::kSkip, "not run through " + app +
+                                        ": it does not implement the invalid-token call yet "
+                                        "(its answer does not say it used " +
+                                        variable + "). " + AppNegativeAuthHowTo(in.http));
   }
   if (HasContent(a.chat)) {
-    return Make(CheckStatus::kFail, "content from an invalid key: " + app + " used the deliberately invalid key and "
-                                    "reported content (status " + std::to_string(a.status) +
-                                    "): the provider accepts any key, or the app's client turns a rejected "
-                                    "key into an answer");
+    return Make(CheckStatus::kFail,
+                "content from an invalid key: " + app +
+                    " used the deliberately invalid key and "
+                    "reported content (status " +
+                    std::to_string(a.status) +
+                    "): the provider accepts any key, or the app's client turns a rejected "
+                    "key into an answer");
   }
   if (Is2xx(a.status)) {
-    return Make(CheckStatus::kFail, app + " used the deliberately invalid key and reported " + DescribeAnswer(a) +
-                                    ": a success without content, so the provider does not enforce auth or "
-                                    "the app's client hides the rejection");
+    return Make(CheckStatus::kFail,
+                app + " used the deliberately invalid key and reported " + DescribeAnswer(a) +
+                    ": a success without content, so the provider does not enforce auth or "
+                    "the app's client hides the rejection");
   }
-  bool expected = std::find(expect_status.begin(), expect_status.end(), a.status) != expect_status.end();
+  bool expected =
+      std::find(expect_status.begin(), expect_status.end(), a.status) != expect_status.end();
   if (expected || (a.status == 0 && IsAuthError(a))) {
-    return Make(CheckStatus::kPass, in.release + "'s own client treated the invalid key as an error: " +
+    return Make(CheckStatus::kPass, in.release +
+                                        "'s own client treated the invalid key as an error: " +
                                         DescribeAnswer(a) + ", no content");
   }
-  return Make(CheckStatus::kFail, "ambiguous: " + app + " reported " + DescribeAnswer(a) +
-                                      " for the invalid-token call, not " + ExpectedList(expect_status) +
-                                      " or an authentication error, so it proves nothing about its client");
+  return Make(CheckStatus::kFail,
+              "ambiguous: " + app + " reported " + DescribeAnswer(a) +
+                  " for the invalid-token call, not " + ExpectedList(expect_status) +
+                  " or an authentication error, so it proves nothing about its client");
 }
 
 }  // namespace rollgate::internal

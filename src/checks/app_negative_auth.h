@@ -29,6 +29,7 @@ std::string AppNegativeAuthHowTo(bool http);
 ///   (it reports `client`) whose call succeeded without saying it used the key (it ignored
 ///   it); any other answer (ambiguous: 429, 5xx, no answer); the probe itself failing.
 /// skip: an app that does not implement the call yet, with AppNegativeAuthHowTo's sentence.
-CheckResult EvaluateAppNegativeAuth(const AppNegativeAuthInput& in, const std::vector<int>& expect_status);
+CheckResult EvaluateAppNegativeAuth(const AppNegativeAuthInput& in,
+                                    const std::vector<int>& expect_status);
 
 }  // namespace rollgate::internal
