@@ -20,7 +20,9 @@ AppProbeOutcome RunExecProbe(const Environment& env, const Clock& clock, const E
                     "ROLLGATE_CORRELATION_ID=" + req.correlation_id,
                     "ROLLGATE_RELEASE=" + req.release,
                     "ROLLGATE_VERSION=" + req.version};
-  if (!req.smoke_api_key.empty()) opts.extra_env.push_back("ROLLGATE_SMOKE_API_KEY=" + req.smoke_api_key);
+  // Always set, empty on the smoke calls: one left in rollgate's own environment must not turn
+  // every smoke into an invalid-token call.
+  opts.extra_env.push_back("ROLLGATE_SMOKE_API_KEY=" + req.smoke_api_key);
   std::vector<std::string> ran = config.command;
   Result<CommandResult> r = RunConfiguredCommand(env, config.command, opts, &ran[0]);
   std::string shown = ShowCommand(ran);

@@ -87,7 +87,7 @@ class AppNegativeAuthE2eTest : public ::testing::Test {
   }
 
   // A config whose release `new` is `release_yaml` (indented four spaces), checked alone.
-  CliRun Check(const std::string& release_yaml) {
+  CliRun Check(const std::string& release_yaml, const std::vector<std::string>& extra_env = {}) {
     std::string config = dir_.Write("rollgate.yaml",
                                     "service: negapp\ncontract: contract.yaml\nreleases:\n"
                                     "  new:\n    version: '2.4.0'\n" +
@@ -95,8 +95,11 @@ class AppNegativeAuthE2eTest : public ::testing::Test {
                                         "  rollback:\n    version: '2.3.1'\n"
                                         "    probe: exec\n    command: ['true']\n");
     CliRun run = RunRollgate(
-        {"check", "--config", config, "--release", "new", "--evidence-dir", dir_.Join("ev")},
-        Env());
+        {"check", "--config", config, "--release", "new", "--evidence-dir", dir_.Join("ev")}, [&] {
+          std::vector<std::string> env = Env();
+          env.insert(env.end(), extra_env.begin(), extra_env.end());
+          return env;
+        }());
     outputs_.push_back({"stdout", run.out});
     outputs_.push_back({"stderr", run.err});
     return run;
@@ -204,6 +207,15 @@ TEST_F(AppNegativeAuthE2eTest, SampleAppExecPassesThroughItsOwnClient) {
   EXPECT_EQ(mock_->provider().observations(mock::ObservationQuery::Key(kNegAppKey)).requests, 1);
   EXPECT_EQ(mock_->provider().stats().by_status[401], 1);
   ExpectNoKeyAnywhere("");
+}
+
+// A ROLLGATE_SMOKE_API_KEY left in rollgate's own environment does not reach the smoke call.
+TEST_F(AppNegativeAuthE2eTest, AStraySmokeKeyInRollgatesEnvironmentDoesNotReachTheSmoke) {
+  CliRun run = Check(Exec({ROLLGATE_SAMPLE_APP, "smoke", "--config", dir_.Join("app/app.json")}),
+                     {"ROLLGATE_SMOKE_API_KEY=sk-stray-left-in-the-shell-0000"});
+  EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
+  EXPECT_EQ(NegativeAuthGate()["status"], "pass");
+  EXPECT_EQ(mock_->provider().observations(mock::ObservationQuery::Key(kNegAppKey)).requests, 1);
 }
 
 TEST_F(AppNegativeAuthE2eTest, SampleAppHttpPassesThroughItsOwnClient) {
