@@ -315,6 +315,8 @@ SmokeOutcome RunSmoke(const AppConfig& config, const SmokeInput& in,
         {"from", fallback->from}, {"to", fallback->to}, {"trigger", fallback->trigger}};
   }
   protocol["client"] = ClientJson(config.version);
+  // The invalid-token call: say the call was made with rollgate's key, never which key.
+  if (!in.smoke_api_key.empty()) protocol["smoke_api_key_used"] = true;
 
   SmokeOutcome result;
   // A provider may echo the key back in an error message; the answer goes to stdout or an HTTP

@@ -102,6 +102,11 @@ AppAnswer ParseAppAnswer(std::string_view output, const std::vector<std::string>
   if (fb != j.end() && fb->is_object()) {
     a.fallback = AppFallback{StringOr(*fb, "from"), StringOr(*fb, "to"), StringOr(*fb, "trigger")};
   }
+  // Only a JSON `true` counts: a string here might be an app echoing the key itself.
+  auto used = j.find("smoke_api_key_used");
+  a.smoke_api_key_used = used != j.end() && used->is_boolean() && used->get<bool>();
+  auto client = j.find("client");
+  a.client_reported = client != j.end() && client->is_object();
   return a;
 }
 

@@ -31,6 +31,12 @@ struct AppAnswer {
   std::optional<bool> done;        // streaming: the app saw [DONE]
   int64_t chunks = -1;             // streaming: chunks the app read
   std::optional<AppFallback> fallback;
+  /// The invalid-token call: the app says it made the call with ROLLGATE_SMOKE_API_KEY /
+  /// X-Rollgate-Smoke-Api-Key instead of its configured key (`"smoke_api_key_used": true`).
+  bool smoke_api_key_used = false;
+  /// The app reported `client`: it speaks the protocol revision that has the invalid-token
+  /// call, so an answer without `smoke_api_key_used` there means it ignored the key.
+  bool client_reported = false;
 };
 
 /// Reads the protocol object. Output may carry noise before it (kubectl and docker print

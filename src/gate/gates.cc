@@ -91,11 +91,15 @@ CheckResult NegativeAuthGate(bool enabled, const std::vector<CheckResult>& per_e
   }
   std::vector<std::string> details;
   bool warning = false;
+  bool any_pass = false;
   for (const auto& r : per_endpoint) {
     if (r.status == CheckStatus::kFail) return Make(id, CheckStatus::kFail, r.detail);
-    warning = warning || r.warning;
+    // A skip (an app that does not implement the call through its client yet) says what to add.
+    warning = warning || r.warning || r.status == CheckStatus::kSkip;
+    any_pass = any_pass || r.status == CheckStatus::kPass;
     details.push_back(r.detail);
   }
+  if (!any_pass) return Make(id, CheckStatus::kSkip, Join(details, "; "));
   return Make(id, CheckStatus::kPass, Join(details, "; "), warning);
 }
 

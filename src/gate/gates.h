@@ -31,7 +31,10 @@ std::string ReleaseGateId(const std::string& release);
 /// Passes when every check of the release passed or was skipped.
 CheckResult ReleaseSmokeGate(const ReleaseReport& release);
 
-/// Combines the per-endpoint negative-auth results. `enabled` false: skip.
+/// Combines the negative-auth results: one per provider endpoint (the direct call) and one per
+/// exec/http release (the call through its client). Any fail: fail. Only skips: skip, with
+/// their details. Passes beside skips: pass with a warning carrying the skips' details.
+/// `enabled` false: skip.
 /// `any_usable`: some release resolved its configuration (so an empty `per_endpoint` means no
 /// release names its provider endpoint, as with exec and http probes without base_url).
 CheckResult NegativeAuthGate(bool enabled, const std::vector<CheckResult>& per_endpoint,

@@ -20,6 +20,9 @@ AppProbeOutcome RunExecProbe(const Environment& env, const Clock& clock, const E
                     "ROLLGATE_CORRELATION_ID=" + req.correlation_id,
                     "ROLLGATE_RELEASE=" + req.release,
                     "ROLLGATE_VERSION=" + req.version};
+  // Always set, empty on the smoke calls: one left in rollgate's own environment must not turn
+  // every smoke into an invalid-token call.
+  opts.extra_env.push_back("ROLLGATE_SMOKE_API_KEY=" + req.smoke_api_key);
   std::vector<std::string> ran = config.command;
   Result<CommandResult> r = RunConfiguredCommand(env, config.command, opts, &ran[0]);
   std::string shown = ShowCommand(ran);
@@ -62,6 +65,7 @@ void LaunchHttpProbe(HttpTransport* transport, const HttpProbeConfig& config,
                   {"X-Rollgate-Smoke-Label", req.label},
                   {"X-Rollgate-Smoke-Max-Tokens", std::to_string(req.max_tokens)},
                   {"X-Rollgate-Smoke-Stream", req.stream ? "1" : "0"}};
+  if (!req.smoke_api_key.empty()) http.headers.emplace_back("X-Rollgate-Smoke-Api-Key", req.smoke_api_key);
   for (const auto& [k, v] : headers) http.headers.emplace_back(k, v);
   std::string url = config.url;
   std::string header = config.version_header;

@@ -24,6 +24,10 @@ struct AppProbeRequest {
   int max_tokens = 40;
   std::string release;
   std::string version;  // the release's version: an http route must prove it served it
+  /// The invalid-token call: the deliberately invalid key the app must use instead of its own,
+  /// passed as ROLLGATE_SMOKE_API_KEY (exec) or X-Rollgate-Smoke-Api-Key (http). "" on every
+  /// other call. A secret like any key: the caller's Redactor must hold it.
+  std::string smoke_api_key;
 };
 
 struct AppProbeOutcome {

@@ -1,6 +1,9 @@
 #include "run/release_prober.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <cstdio>
+#include <random>
 
 #include "base/secret.h"
 #include "base/strings.h"
@@ -11,13 +14,6 @@
 #include "run/runner.h"
 
 namespace rollgate::internal {
-
-namespace {
-
-// Shaped like a real key (so a format check lets it through to auth), never valid.
-constexpr const char kInvalidToken[] = "sk-rollgate-negative-auth-invalid-0000000000000000";
-
-}  // namespace
 
 // The provider request with the release's own headers. On the invalid-token call every secret
 // header carries an invalid value too: a gateway that also accepts X-Api-Key would otherwise
@@ -33,7 +29,7 @@ HttpRequest ProviderRequest(const ReleaseProfile& p, const std::string& token, c
   req.headers.emplace_back("Accept", "application/json");
   req.headers.emplace_back("X-Client-Request-Id", client_id);
   for (const auto& h : p.headers) {
-    req.headers.emplace_back(h.name, invalid_credentials && h.secret ? std::string(kInvalidToken) : h.value);
+    req.headers.emplace_back(h.name, invalid_credentials && h.secret ? token : h.value);
   }
   req.timeout_ms = c.timeout_ms;
   req.connect_timeout_ms = c.connect_timeout_ms;
@@ -186,10 +182,20 @@ std::vector<NegativeRun> PlanNegativeAuth(const std::vector<ReleaseRun>& runs) {
   return out;
 }
 
-void LaunchNegativeAuth(const ProbeContext& ctx, const ReleaseProfile& p, NegativeRun* neg) {
+std::string NewInvalidKey() {
+  std::random_device device;
+  std::mt19937_64 rng(static_cast<uint64_t>(device()) << 32 | device());
+  char buf[80];
+  std::snprintf(buf, sizeof buf, "sk-rollgate-negative-auth-invalid-%016llx%016llx",
+                static_cast<unsigned long long>(rng()), static_cast<unsigned long long>(rng()));
+  return buf;
+}
+
+void LaunchNegativeAuth(const ProbeContext& ctx, const ReleaseProfile& p, const std::string& invalid_key,
+                        NegativeRun* neg) {
   ProbeSpec spec;
   spec.kind = "negative_auth";
-  spec.request = ProviderRequest(p, kInvalidToken, neg->client_request_id, /*invalid_credentials=*/true);
+  spec.request = ProviderRequest(p, invalid_key, neg->client_request_id, /*invalid_credentials=*/true);
   // With no model configured (an exec/http release), any plausible name does: auth comes first.
   spec.request.body = BuildSmokeRequestBody(p.model.empty() ? "gpt-4o-mini" : p.model, p.config->prompt, false);
   spec.retry.max_attempts = 1;  // one call: a retry would only repeat the same answer
@@ -199,6 +205,39 @@ void LaunchNegativeAuth(const ProbeContext& ctx, const ReleaseProfile& p, Negati
                 RedactProbeOutcome(*ctx.redactor, &o);
                 neg->outcome = std::move(o);
               });
+}
+
+std::vector<AppNegativeRun> PlanAppNegativeAuth(const std::vector<ReleaseRun>& runs) {
+  std::vector<AppNegativeRun> out;
+  for (const auto& run : runs) {
+    const ReleaseProfile& p = run.profile;
+    if (!p.usable() || (p.config->probe != "exec" && p.config->probe != "http")) continue;
+    out.push_back({p.name, p.config->probe == "http", NewClientRequestId(), std::nullopt});
+  }
+  return out;
+}
+
+void LaunchAppNegativeAuth(const ProbeContext& ctx, const ReleaseProfile& p, const std::string& invalid_key,
+                           AppNegativeRun* neg, std::vector<std::thread>* threads) {
+  AppProbeRequest req = AppRequest(p, /*stream=*/false, neg->client_request_id);
+  req.smoke_api_key = invalid_key;
+  if (neg->http) {
+    std::map<std::string, std::string> headers;
+    for (const auto& h : p.headers) headers[h.name] = h.value;
+    LaunchHttpProbe(ctx.transport, p.config->http, headers, p.config->timeout_ms, req, ctx.response_fields,
+                    [ctx, neg](AppProbeOutcome app) {
+                      RedactAppProbeOutcome(*ctx.redactor, &app);
+                      neg->outcome = std::move(app);
+                    });
+    return;
+  }
+  const ExecProbeConfig* exec = &p.config->exec;
+  threads->emplace_back([ctx, exec, req, neg] {
+    AppProbeOutcome app = RunExecProbe(*ctx.env, *ctx.clock, *exec, req, ctx.response_fields, ctx.config_dir,
+                                       ctx.redactor);
+    RedactAppProbeOutcome(*ctx.redactor, &app);
+    neg->outcome = std::move(app);
+  });
 }
 
 std::vector<AttemptRecord> AttemptRecords(const std::string& kind, const ProbeOutcome& o, const std::string& client_id,

@@ -14,6 +14,7 @@
 #include "checks/release_checks.h"
 #include "config/profile.h"
 #include "contract/app_protocol.h"
+#include "probe/app_probe.h"
 #include "probe/http_transport.h"
 #include "probe/probe.h"
 #include "rollgate/report.h"
@@ -41,6 +42,14 @@ struct NegativeRun {
 HttpRequest ProviderRequest(const ReleaseProfile& p, const std::string& token, const std::string& client_id,
                             bool invalid_credentials = false);
 
+/// The invalid-token call through one exec/http release's own client.
+struct AppNegativeRun {
+  std::string release;
+  bool http = false;
+  std::string client_request_id;
+  std::optional<AppProbeOutcome> outcome;  // scrubbed by the context's Redactor
+};
+
 struct ProbeContext {
   HttpTransport* transport = nullptr;
   const Environment* env = nullptr;
@@ -57,9 +66,23 @@ struct ProbeContext {
 /// joins them after transport->Run(). REQUIRES: `run` outlives both.
 void LaunchReleaseProbes(const ProbeContext& ctx, ReleaseRun* run, std::vector<std::thread>* threads);
 
+/// A fresh, deliberately invalid key for one run's invalid-token calls: shaped like a key
+/// ("sk-rollgate-negative-auth-invalid-" + 32 random hex digits) so a format check lets it
+/// through to auth, never a real one. A secret like any other: add it to the Redactor.
+std::string NewInvalidKey();
+
 /// One invalid-token call per distinct provider endpoint among the usable releases.
 std::vector<NegativeRun> PlanNegativeAuth(const std::vector<ReleaseRun>& runs);
-void LaunchNegativeAuth(const ProbeContext& ctx, const ReleaseProfile& profile, NegativeRun* run);
+void LaunchNegativeAuth(const ProbeContext& ctx, const ReleaseProfile& profile, const std::string& invalid_key,
+                        NegativeRun* run);
+
+/// One invalid-token call through each usable exec/http release's own client.
+std::vector<AppNegativeRun> PlanAppNegativeAuth(const std::vector<ReleaseRun>& runs);
+/// Runs the release's smoke once more with `invalid_key` as ROLLGATE_SMOKE_API_KEY (exec, on a
+/// thread appended to `threads`) or X-Rollgate-Smoke-Api-Key (http, on the transport), with
+/// the same timeout and cancellation as its smoke call. REQUIRES: `run` outlives both.
+void LaunchAppNegativeAuth(const ProbeContext& ctx, const ReleaseProfile& profile, const std::string& invalid_key,
+                           AppNegativeRun* run, std::vector<std::thread>* threads);
 
 /// Every attempt of a probe as evidence records.
 std::vector<AttemptRecord> AttemptRecords(const std::string& kind, const ProbeOutcome& outcome,

@@ -26,6 +26,8 @@
 #include "base/display.h"
 #include "base/secret.h"
 #include "base/strings.h"
+#include "checks/app_logs.h"
+#include "checks/app_negative_auth.h"
 #include "checks/release_checks.h"
 #include "config/loader.h"
 #include "config/profile.h"
@@ -119,12 +121,21 @@ class Pipeline {
       const ReleaseConfig& c = *run.profile.config;
       if (run.profile.usable() && c.logs) log_marks_[run.profile.name] = MarkAppLog(*c.logs, config_.dir);
     }
+    // A fresh invalid key per run, scrubbed like any secret before the first call can echo it.
+    invalid_key_ = NewInvalidKey();
+    redactor_.AddSecret(invalid_key_);
     for (auto& run : runs_) {
       if (run.profile.usable()) LaunchReleaseProbes(ctx, &run, threads);
     }
     if (config_.negative_auth.enabled) {
+      // Both kinds run: the direct call proves the provider rejects the key, the call through
+      // the app proves the release's own client treats the rejection as an error.
       negatives_ = PlanNegativeAuth(runs_);
-      for (auto& neg : negatives_) LaunchNegativeAuth(ctx, FindRun(neg.release)->profile, &neg);
+      for (auto& neg : negatives_) LaunchNegativeAuth(ctx, FindRun(neg.release)->profile, invalid_key_, &neg);
+      app_negatives_ = PlanAppNegativeAuth(runs_);
+      for (auto& neg : app_negatives_) {
+        LaunchAppNegativeAuth(ctx, FindRun(neg.release)->profile, invalid_key_, &neg, threads);
+      }
     }
   }
 
@@ -253,6 +264,15 @@ class Pipeline {
       }
       negative_results_.push_back(EvaluateNegativeAuth(*neg.outcome, neg.endpoint, config_.negative_auth.expect_status));
     }
+    for (const auto& neg : app_negatives_) {
+      if (!neg.outcome) continue;
+      for (auto& rec : AttemptRecords("negative_auth", AsProbeOutcome(*neg.outcome), neg.client_request_id)) {
+        report_->negative_auth_attempts.push_back(std::move(rec));
+        report_->negative_auth_releases.push_back(neg.release);
+      }
+      AppNegativeAuthInput in{neg.release, neg.http, neg.outcome->failure, neg.outcome->answer};
+      negative_results_.push_back(EvaluateAppNegativeAuth(in, config_.negative_auth.expect_status));
+    }
   }
 
   void Gate(int64_t today) {
@@ -307,6 +327,8 @@ class Pipeline {
   ContractState contract_;
   std::vector<ReleaseRun> runs_;
   std::vector<NegativeRun> negatives_;
+  std::vector<AppNegativeRun> app_negatives_;  // through each exec/http release's own client
+  std::string invalid_key_;                    // this run's, for every invalid-token call
   std::vector<CheckResult> negative_results_;
   std::map<std::string, CheckResult> app_logs_;
   std::map<std::string, AppLogMark> log_marks_;  // logs: {file:}, before the probes

@@ -53,5 +53,18 @@ TEST(AppProtocolTest, ErrorsMissingFieldsAndStreams) {
   ASSERT_FALSE(s.problems.empty());
 }
 
+TEST(AppProtocolTest, SmokeKeyAcknowledgementIsAJsonTrueOnly) {
+  AppAnswer used = ParseAppAnswer(R"({"status":401,"smoke_api_key_used":true,"client":{"sdk":"x"}})", kAppFields);
+  EXPECT_TRUE(used.smoke_api_key_used);
+  EXPECT_TRUE(used.client_reported);
+  // A string is not an acknowledgement (an app might be echoing the key itself), nor is false.
+  EXPECT_FALSE(ParseAppAnswer(R"({"status":401,"smoke_api_key_used":"used"})", kAppFields).smoke_api_key_used);
+  EXPECT_FALSE(ParseAppAnswer(R"({"status":401,"smoke_api_key_used":false})", kAppFields).smoke_api_key_used);
+  AppAnswer old = ParseAppAnswer(R"({"status":200,"content":"x"})", kAppFields);
+  EXPECT_FALSE(old.smoke_api_key_used);
+  EXPECT_FALSE(old.client_reported);
+  EXPECT_FALSE(ParseAppAnswer(R"({"status":200,"client":"curl"})", kAppFields).client_reported);
+}
+
 }  // namespace
 }  // namespace rollgate::internal

@@ -52,6 +52,7 @@ TEST_F(SampleAppClientTest, InvalidTokenCallUsesTheSmokeKeyAndReportsTheError) {
   EXPECT_EQ(p["status"], 401);
   EXPECT_TRUE(p["error"].is_object());
   EXPECT_FALSE(p.contains("content"));
+  EXPECT_EQ(p["smoke_api_key_used"], true);  // the acknowledgement rollgate judges by
   // The provider saw the smoke key, once, and never the configured one.
   mock::Observations o =
       mock_->provider().observations(mock::ObservationQuery::ClientRequestId("neg-1"));
@@ -116,6 +117,7 @@ TEST_F(SampleAppClientTest, ServeTakesTheSmokeKeyFromAHeader) {
   json p = ProtocolOf(bad.body);
   EXPECT_EQ(p["status"], 401);
   EXPECT_FALSE(p.contains("content"));
+  EXPECT_EQ(p["smoke_api_key_used"], true);
   EXPECT_EQ(bad.body.find(kClientTestBadKey), std::string::npos);
   EXPECT_EQ(mock_->provider()
                 .observations(mock::ObservationQuery::ClientRequestId("serve-neg"))
@@ -126,6 +128,7 @@ TEST_F(SampleAppClientTest, ServeTakesTheSmokeKeyFromAHeader) {
   json good = ProtocolOf(HttpGet(url + "/smoke", {"X-Client-Request-Id: serve-pos"}).body);
   EXPECT_EQ(good["status"], 200);
   EXPECT_TRUE(good["client"].is_object());
+  EXPECT_FALSE(good.contains("smoke_api_key_used"));
   ASSERT_TRUE(app.Signal(SIGTERM));
   EXPECT_TRUE(app.WaitForExit(std::chrono::seconds(10)).has_value());
 }

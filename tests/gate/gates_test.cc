@@ -110,6 +110,20 @@ TEST(NegativeAuthGateTest, SkipSaysWhyAndAnyFailingEndpointFails) {
   EXPECT_EQ(mixed.detail, "b accepted an invalid token");
 }
 
+TEST(NegativeAuthGateTest, AnAppWithoutTheCallSkipsSayingWhatToAddNeverSilently) {
+  CheckResult ok{"negative_auth", CheckStatus::kPass, "a rejected the invalid token with 401"};
+  CheckResult todo{"negative_auth", CheckStatus::kSkip, "not run through new's app: To add it: ..."};
+  CheckResult bad{"negative_auth", CheckStatus::kFail, "the app ignored ROLLGATE_SMOKE_API_KEY: ..."};
+  CheckResult only = NegativeAuthGate(true, {todo}, true);
+  EXPECT_EQ(only.status, CheckStatus::kSkip);
+  EXPECT_EQ(only.detail, todo.detail);
+  CheckResult beside = NegativeAuthGate(true, {ok, todo}, true);
+  EXPECT_EQ(beside.status, CheckStatus::kPass);
+  EXPECT_TRUE(beside.warning);  // the skip's sentence stays visible as a note
+  EXPECT_NE(beside.detail.find("To add it"), std::string::npos) << beside.detail;
+  EXPECT_EQ(NegativeAuthGate(true, {todo, bad}, true).status, CheckStatus::kFail);
+}
+
 TEST(DecisionTest, AnyFailBlocks) {
   EXPECT_EQ(Decide({{"a", CheckStatus::kPass, "", false}, {"b", CheckStatus::kSkip, "", false}}),
             "pass");

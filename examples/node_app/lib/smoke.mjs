@@ -89,6 +89,8 @@ export async function runSmoke(config, knobs, release, env = process.env) {
     if (!outcome.request_id) outcome.request_id = findRequestId(outcome.headers, outcome.error?.message);
   }
   const protocol = protocolObject(outcome, knobs.stream);
+  // The invalid-token call: say the call was made with rollgate's key, never which key.
+  if (knobs.smokeKey) protocol.smoke_api_key_used = true;
   return JSON.parse(redact(JSON.stringify(protocol), [configuredKey, knobs.smokeKey]));
 }
 
