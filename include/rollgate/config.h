@@ -95,6 +95,13 @@ struct FallbackConfig {
   std::vector<std::string> on_codes;  // e.g. model_not_found
 };
 
+/// How `rollgate rehearse` points the release's own client at its mock (docs/rehearse.md), for
+/// releases whose base URL and key do not come from `{env:}` / `{env_file:}` sources.
+struct RehearseAppConfig {
+  std::string base_url_env;  // the variable the app's client reads its base URL from
+  std::string api_key_env;   // ... and its key (e.g. OPENAI_BASE_URL, OPENAI_API_KEY)
+};
+
 struct ReleaseConfig {
   std::string name;  // the key under `releases:`; "new" and "rollback" are the gate's roles
   int line = 0;
@@ -125,6 +132,7 @@ struct ReleaseConfig {
   std::optional<LogsConfig> logs;
   std::optional<FallbackConfig> fallback;
   bool has_base_url = true;  // exec/http probes may leave the provider keys out
+  std::optional<RehearseAppConfig> rehearse;  // rehearse: only `rollgate rehearse` reads it
 };
 
 struct NegativeAuthConfig {
