@@ -260,6 +260,10 @@ std::vector<Mode> RehearsalModes() {
                }});
   m.push_back({"seed:smoke-prompt-too-large", "", false, "new", Check("token_budget"), false,
                [](ModeSetup* s) -> std::string {
+                 if (s->through_app) {
+                   return "the release is rehearsed through its app, which builds its own smoke prompt (rollgate "
+                          "passes it only the label and the token budget)";
+                 }
                  // Someone pasted the app's real system prompt into the smoke prompt.
                  ReleaseConfig* rel = Target(s);
                  std::string big;

@@ -44,7 +44,7 @@ const char kRehearseAppContract[] =
 std::string RehearseAppDefaults() {
   return "defaults: {timeout_ms: 4000, connect_timeout_ms: 2000, stream_idle_timeout_ms: 3000,\n"
          "           retry: {max_attempts: 2, backoff_ms: 100}, command_timeout_ms: 30000}\n"
-         "thresholds: {max_latency_ms: 15000}\n";
+         "thresholds: {max_latency_ms: 120000}\n";
 }
 
 // Two exec releases of the C++ sample app, both reading APP_BASE_URL and APP_KEY (the same
