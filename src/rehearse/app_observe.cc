@@ -10,9 +10,8 @@
 #include <atomic>
 #include <cctype>
 #include <cstdlib>
-#include <thread>
-
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "base/cancellable_environment.h"
 #include "base/clock.h"
@@ -58,7 +57,8 @@ std::vector<std::string> BodyFields(const std::string& body) {
   return fields;
 }
 
-std::vector<std::string> Minus(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+std::vector<std::string> Minus(const std::vector<std::string>& a,
+                               const std::vector<std::string>& b) {
   std::vector<std::string> out;
   for (const auto& x : a) {
     if (std::find(b.begin(), b.end(), x) == b.end()) out.push_back(x);
@@ -66,7 +66,8 @@ std::vector<std::string> Minus(const std::vector<std::string>& a, const std::vec
   return out;
 }
 
-CaseOutcome RunCase(const ObserveContext& ctx, const mock::MockProvider& mock, const ObserveCase& c) {
+CaseOutcome RunCase(const ObserveContext& ctx, const mock::MockProvider& mock,
+                    const ObserveCase& c) {
   CaseOutcome out;
   out.c = c;
   const ReleaseConfig* rel = ctx.config->FindRelease(c.release);
@@ -101,8 +102,9 @@ void Fold(const ObserveContext& ctx, const CaseOutcome& o, AppReport* r) {
     return;
   }
   if (o.seen.requests == 0) {
-    r->notes.push_back(name + ": the app sent no request to the mock" +
-                       (o.app.failure.empty() ? "" : " (" + SanitizeForDisplay(o.app.failure, 160) + ")"));
+    r->notes.push_back(
+        name + ": the app sent no request to the mock" +
+        (o.app.failure.empty() ? "" : " (" + SanitizeForDisplay(o.app.failure, 160) + ")"));
     return;
   }
   r->observed = true;
@@ -111,7 +113,8 @@ void Fold(const ObserveContext& ctx, const CaseOutcome& o, AppReport* r) {
     if (!o.seen.request_shapes.empty()) r->request = o.seen.request_shapes.front();
     const ReleaseConfig* rel = ctx.config->FindRelease(o.c.release);
     r->not_in_contract = Minus(r->request.fields, ctx.contract_fields);
-    std::string direct = BuildSmokeRequestBody(r->request.model.empty() ? "m" : r->request.model, rel->prompt, o.c.stream);
+    std::string direct = BuildSmokeRequestBody(r->request.model.empty() ? "m" : r->request.model,
+                                               rel->prompt, o.c.stream);
     r->not_sent = Minus(BodyFields(direct), r->request.fields);
   }
   if (name.size() == 3 && std::isdigit(static_cast<unsigned char>(name[0]))) {
@@ -143,7 +146,10 @@ void Fold(const ObserveContext& ctx, const CaseOutcome& o, AppReport* r) {
 ObservedRetries AsObservedRetries(const AppReport& report) {
   ObservedRetries o;
   for (const auto& [outcome, n] : report.attempts) {
-    if (outcome.size() == 3 && std::all_of(outcome.begin(), outcome.end(), [](char ch) { return ch >= '0' && ch <= '9'; }) && n > 0) {
+    if (outcome.size() == 3 &&
+        std::all_of(outcome.begin(), outcome.end(),
+                    [](char ch) { return ch >= '0' && ch <= '9'; }) &&
+        n > 0) {
       o.sends_per_status[std::stoi(outcome)] = n;
     }
   }
@@ -158,9 +164,15 @@ std::vector<ObserveCase> ObserveCases(const ReleaseConfig& rel, const AppPlan& p
   };
   add("plain", "ok", false);
   if (rel.stream) add("stream", "ok", true);
-  for (const auto& [status, scenario] : std::vector<std::pair<std::string, std::string>>{
-           {"400", "status-400"}, {"401", "rotated-key"}, {"403", "status-403"}, {"404", "status-404"},
-           {"422", "status-422"}, {"429", "rate-limited"}, {"500", "status-500"}, {"503", "status-503"}}) {
+  for (const auto& [status, scenario] :
+       std::vector<std::pair<std::string, std::string>>{{"400", "status-400"},
+                                                        {"401", "rotated-key"},
+                                                        {"403", "status-403"},
+                                                        {"404", "status-404"},
+                                                        {"422", "status-422"},
+                                                        {"429", "rate-limited"},
+                                                        {"500", "status-500"},
+                                                        {"503", "status-503"}}) {
     add(status, scenario, false);
   }
   add("stall-headers", "stall-headers", false);
@@ -195,7 +207,8 @@ Status ObserveApps(const ObserveContext& ctx, int parallel, std::vector<AppRepor
   }
   if (cases.empty()) return Status::Ok();
   for (const auto& [release, key] : ctx.keys) {
-    if (std::find(options.keys.begin(), options.keys.end(), key) == options.keys.end()) options.keys.push_back(key);
+    if (std::find(options.keys.begin(), options.keys.end(), key) == options.keys.end())
+      options.keys.push_back(key);
   }
   // Outlasts the release's own timeout, so a client that has one hangs up first.
   options.slow_ms = longest + 1500;
@@ -240,48 +253,56 @@ std::string TimeoutText(const std::optional<int64_t>& t) {
 std::vector<std::string> AppDifferences(const AppReport& a, const AppReport& b) {
   std::vector<std::string> d;
   if (a.through != b.through) {
-    d.push_back(a.release + " is rehearsed through " + (a.through == "app" ? "its app" : "rollgate's direct probe") +
-                ", " + b.release + " through " + (b.through == "app" ? "its app" : "rollgate's direct probe"));
+    d.push_back(a.release + " is rehearsed through " +
+                (a.through == "app" ? "its app" : "rollgate's direct probe") + ", " + b.release +
+                " through " + (b.through == "app" ? "its app" : "rollgate's direct probe"));
   }
   if (!a.observed || !b.observed) return d;
   const mock::ClientIdentity &x = a.client, &y = b.client;
   if (x.sdk == y.sdk && x.sdk_version != y.sdk_version) {
-    d.push_back("client SDK version changed: " + a.release + " " + x.sdk + " " + x.sdk_version + ", " + b.release +
-                " " + y.sdk + " " + y.sdk_version);
+    d.push_back("client SDK version changed: " + a.release + " " + x.sdk + " " + x.sdk_version +
+                ", " + b.release + " " + y.sdk + " " + y.sdk_version);
   } else if (x.sdk != y.sdk) {
-    d.push_back("client library differs: " + a.release + " " + x.sdk + " " + x.sdk_version + ", " + b.release + " " +
-                y.sdk + " " + y.sdk_version);
+    d.push_back("client library differs: " + a.release + " " + x.sdk + " " + x.sdk_version + ", " +
+                b.release + " " + y.sdk + " " + y.sdk_version);
   }
   if (x.user_agent != y.user_agent) {
-    d.push_back("User-Agent: " + a.release + " '" + x.user_agent + "', " + b.release + " '" + y.user_agent + "'");
+    d.push_back("User-Agent: " + a.release + " '" + x.user_agent + "', " + b.release + " '" +
+                y.user_agent + "'");
   }
   if (x.runtime != y.runtime) {
-    d.push_back("runtime: " + a.release + " '" + x.runtime + "', " + b.release + " '" + y.runtime + "'");
+    d.push_back("runtime: " + a.release + " '" + x.runtime + "', " + b.release + " '" + y.runtime +
+                "'");
   }
   std::vector<std::string> only_a = Minus(a.request.fields, b.request.fields);
   std::vector<std::string> only_b = Minus(b.request.fields, a.request.fields);
-  if (!only_a.empty()) d.push_back("request fields only " + a.release + " sends: " + Join(only_a, ", "));
-  if (!only_b.empty()) d.push_back("request fields only " + b.release + " sends: " + Join(only_b, ", "));
+  if (!only_a.empty())
+    d.push_back("request fields only " + a.release + " sends: " + Join(only_a, ", "));
+  if (!only_b.empty())
+    d.push_back("request fields only " + b.release + " sends: " + Join(only_b, ", "));
   if (a.request.token_field != b.request.token_field) {
-    d.push_back("token field: " + a.release + " '" + a.request.token_field + "', " + b.release + " '" +
-                b.request.token_field + "'");
+    d.push_back("token field: " + a.release + " '" + a.request.token_field + "', " + b.release +
+                " '" + b.request.token_field + "'");
   }
   std::vector<std::string> headers_a = Minus(a.request.headers, b.request.headers);
   std::vector<std::string> headers_b = Minus(b.request.headers, a.request.headers);
-  if (!headers_a.empty()) d.push_back("headers only " + a.release + " sends: " + Join(headers_a, ", "));
-  if (!headers_b.empty()) d.push_back("headers only " + b.release + " sends: " + Join(headers_b, ", "));
+  if (!headers_a.empty())
+    d.push_back("headers only " + a.release + " sends: " + Join(headers_a, ", "));
+  if (!headers_b.empty())
+    d.push_back("headers only " + b.release + " sends: " + Join(headers_b, ", "));
   for (const auto& [status, n] : a.attempts) {
     auto it = b.attempts.find(status);
     if (it == b.attempts.end() || it->second == n) continue;
     std::string what = status == "timeout" ? "the stalled request" : "the " + status + " request";
-    d.push_back(b.release + "'s client sent " + what + " " + Times(it->second) + ", " + a.release + "'s " +
-                Times(n));
+    d.push_back(b.release + "'s client sent " + what + " " + Times(it->second) + ", " + a.release +
+                "'s " + Times(n));
   }
-  auto timeout = [&](const char* what, const std::optional<int64_t>& p, const std::optional<int64_t>& q) {
+  auto timeout = [&](const char* what, const std::optional<int64_t>& p,
+                     const std::optional<int64_t>& q) {
     // Measured timeouts within 250 ms of each other are the same setting seen through timers.
     if (p.has_value() == q.has_value() && (!p || std::llabs(*p - *q) < 250)) return;
-    d.push_back(std::string("client timeout ") + what + ": " + a.release + " " + TimeoutText(p) + ", " + b.release +
-                " " + TimeoutText(q));
+    d.push_back(std::string("client timeout ") + what + ": " + a.release + " " + TimeoutText(p) +
+                ", " + b.release + " " + TimeoutText(q));
   };
   timeout("before the headers", a.timeout_headers_ms, b.timeout_headers_ms);
   timeout("mid-body", a.timeout_body_ms, b.timeout_body_ms);
@@ -289,7 +310,8 @@ std::vector<std::string> AppDifferences(const AppReport& a, const AppReport& b) 
   for (const auto& [fault, how] : a.reported_as) {
     auto it = b.reported_as.find(fault);
     if (it != b.reported_as.end() && it->second != how) {
-      d.push_back(fault + ": " + a.release + "'s app reports it as " + how + ", " + b.release + "'s as " + it->second);
+      d.push_back(fault + ": " + a.release + "'s app reports it as " + how + ", " + b.release +
+                  "'s as " + it->second);
     }
   }
   return d;

@@ -27,9 +27,9 @@ struct AppReport {
   std::string reason;              // how it was reached, or why not through the app
   bool observed = false;           // the app ran against the mock (through == "app")
   mock::ClientIdentity client;     // as seen on the wire, on the plain call
-  mock::RequestShape request;      // the plain call's shape (the stream call's when it only streams)
+  mock::RequestShape request;  // the plain call's shape (the stream call's when it only streams)
   std::vector<std::string> not_in_contract;  // fields the app sends that the contract does not list
-  std::vector<std::string> not_sent;         // fields rollgate's direct probe sends and the app does not
+  std::vector<std::string> not_sent;  // fields rollgate's direct probe sends and the app does not
   /// Requests the client sent for one call, per injected answer: "400", "401", "403", "404",
   /// "422", "429", "500", "503", "timeout".
   std::map<std::string, int64_t> attempts;
@@ -38,7 +38,8 @@ struct AppReport {
   /// The client's own timeout as measured: a stall before the headers, mid-body, mid-stream.
   /// nullopt when it never hung up within the stall (stall_limit_ms) or the case was not run.
   std::optional<int64_t> timeout_headers_ms, timeout_body_ms, timeout_stream_ms;
-  std::map<std::string, int64_t> stall_limit_ms;  // "headers" | "body" | "stream" -> how long the mock held it
+  std::map<std::string, int64_t>
+      stall_limit_ms;  // "headers" | "body" | "stream" -> how long the mock held it
   /// A broken answer, as the app reported it: "error", "content" or "no answer", per fault
   /// ("stream-cut", "stream-error", "error-in-200").
   std::map<std::string, std::string> reported_as;
@@ -62,7 +63,7 @@ std::vector<ObserveCase> ObserveCases(const ReleaseConfig& release, const AppPla
 struct ObserveContext {
   const Config* config = nullptr;  // the rehearsal's config (releases as prepared)
   std::map<std::string, AppPlan> plans;
-  std::map<std::string, std::string> keys;  // release -> its rehearsal key
+  std::map<std::string, std::string> keys;   // release -> its rehearsal key
   std::vector<std::string> contract_fields;  // the contract's request_fields
   std::string work_dir;
   CancelToken* cancel = nullptr;

@@ -50,8 +50,8 @@ namespace {
 
 // Whether the app's client expects its base URL to end in /v1 (the official SDKs do, and
 // OPENAI_BASE_URL always carries it) rather than appending /v1/chat/completions itself.
-bool WantsV1(const ReleaseConfig& rel, const std::string& contract_path, const std::string& resolved,
-             const std::string& base_var) {
+bool WantsV1(const ReleaseConfig& rel, const std::string& contract_path,
+             const std::string& resolved, const std::string& base_var) {
   std::string url = resolved;
   while (!url.empty() && url.back() == '/') url.pop_back();
   if (url.size() >= 3 && url.compare(url.size() - 3, 3, "/v1") == 0) return true;
@@ -63,7 +63,8 @@ bool WantsV1(const ReleaseConfig& rel, const std::string& contract_path, const s
 
 }  // namespace
 
-AppPlan PlanApp(const ReleaseConfig& rel, const std::string& contract_path, const std::string& resolved_base_url) {
+AppPlan PlanApp(const ReleaseConfig& rel, const std::string& contract_path,
+                const std::string& resolved_base_url) {
   AppPlan plan;
   plan.release = rel.name;
   if (rel.probe == "direct") {
@@ -71,8 +72,9 @@ AppPlan PlanApp(const ReleaseConfig& rel, const std::string& contract_path, cons
     return plan;
   }
   if (rel.probe == "http") {
-    plan.reason = "probe: http rehearsed as direct: its route is a running deployment, and rollgate does not "
-                  "start a local instance of the app pointed at the mock";
+    plan.reason =
+        "probe: http rehearsed as direct: its route is a running deployment, and rollgate does not "
+        "start a local instance of the app pointed at the mock";
     return plan;
   }
   if (rel.rehearse && !rel.rehearse->base_url_env.empty()) {
@@ -89,27 +91,30 @@ AppPlan PlanApp(const ReleaseConfig& rel, const std::string& contract_path, cons
     std::string what = !rel.has_base_url ? "has no base_url and api_key"
                        : base.empty()    ? "reads base_url from " + SourceKind(rel.base_url)
                                          : "reads api_key from " + SourceKind(rel.api_key);
-    plan.reason = "probe: exec rehearsed as direct: the release " + what +
-                  ", so rollgate cannot point its client at the mock; name the variables its client "
-                  "honours with rehearse: {base_url_env: NAME, api_key_env: NAME}";
+    plan.reason =
+        "probe: exec rehearsed as direct: the release " + what +
+        ", so rollgate cannot point its client at the mock; name the variables its client "
+        "honours with rehearse: {base_url_env: NAME, api_key_env: NAME}";
     return plan;
   }
   plan.base_url_env = base;
   plan.api_key_env = key;
   plan.through_app = true;
   if (WantsV1(rel, contract_path, resolved_base_url, base)) plan.base_suffix = "/v1";
-  plan.reason = "exec, " + base + " and " + key + " from " + (plan.base_url_env_file ? "{env_file:}" : "{env:}") +
+  plan.reason = "exec, " + base + " and " + key + " from " +
+                (plan.base_url_env_file ? "{env_file:}" : "{env:}") +
                 (plan.base_url_env_file != plan.api_key_env_file
                      ? std::string(" and ") + (plan.api_key_env_file ? "{env_file:}" : "{env:}")
                      : "");
   return plan;
 }
 
-std::vector<std::string> AppVariables(const AppPlan& plan, const std::string& session_url, const std::string& key,
-                                      const std::string& dir) {
+std::vector<std::string> AppVariables(const AppPlan& plan, const std::string& session_url,
+                                      const std::string& key, const std::string& dir) {
   std::vector<std::string> vars;
   if (!plan.through_app) return vars;
-  auto add = [&](const std::string& name, bool as_file, const std::string& value, const std::string& file) {
+  auto add = [&](const std::string& name, bool as_file, const std::string& value,
+                 const std::string& file) {
     if (!as_file) {
       vars.push_back(name + "=" + value);
       return;
@@ -119,7 +124,8 @@ std::vector<std::string> AppVariables(const AppPlan& plan, const std::string& se
     (void)WriteFileAtomic(path, value + "\n");
     vars.push_back(name + "=" + path);
   };
-  add(plan.base_url_env, plan.base_url_env_file, session_url + plan.base_suffix, plan.release + ".base_url");
+  add(plan.base_url_env, plan.base_url_env_file, session_url + plan.base_suffix,
+      plan.release + ".base_url");
   add(plan.api_key_env, plan.api_key_env_file, key, plan.release + ".api_key");
   return vars;
 }

@@ -18,8 +18,8 @@ struct AppPlan {
   bool through_app = false;
   /// through_app: how ("exec, OPENAI_BASE_URL and OPENAI_API_KEY from {env:}"); else why not.
   std::string reason;
-  std::string base_url_env;  // the variable the app reads its base URL from
-  std::string api_key_env;   // ... and its key
+  std::string base_url_env;        // the variable the app reads its base URL from
+  std::string api_key_env;         // ... and its key
   bool base_url_env_file = false;  // {env_file:}: the variable names a file holding the value
   bool api_key_env_file = false;
   /// Appended to the mock session's URL so that the app's client reaches the mock's
@@ -45,12 +45,19 @@ std::vector<std::string> AppVariables(const AppPlan& plan, const std::string& se
 /// Everything else goes to `base`, which must outlive this.
 class RehearsalEnvironment : public Environment {
  public:
-  RehearsalEnvironment(const Environment& base, std::map<std::string, std::vector<std::string>> by_release)
+  RehearsalEnvironment(const Environment& base,
+                       std::map<std::string, std::vector<std::string>> by_release)
       : base_(base), by_release_(std::move(by_release)) {}
-  std::optional<std::string> GetEnv(const std::string& name) const override { return base_.GetEnv(name); }
-  Result<std::string> ReadFile(const std::string& path) const override { return base_.ReadFile(path); }
-  Result<CommandResult> Run(const std::vector<std::string>& argv, const CommandOptions& options) const override;
-  Result<std::string> FindProgram(const std::string& program, const std::string& base_dir) const override {
+  std::optional<std::string> GetEnv(const std::string& name) const override {
+    return base_.GetEnv(name);
+  }
+  Result<std::string> ReadFile(const std::string& path) const override {
+    return base_.ReadFile(path);
+  }
+  Result<CommandResult> Run(const std::vector<std::string>& argv,
+                            const CommandOptions& options) const override;
+  Result<std::string> FindProgram(const std::string& program,
+                                  const std::string& base_dir) const override {
     return base_.FindProgram(program, base_dir);
   }
 

@@ -29,12 +29,17 @@ TEST_F(RetryObservedTest, AnObservedAmplifierFailsWithTheCountEvenWhenItsDeclara
   seen["rollback"].sends_per_status = {{400, 4}, {401, 4}, {500, 4}};
   CheckResult g = RetryPolicyGate(profiles_, &seen);
   EXPECT_EQ(g.status, CheckStatus::kFail) << g.detail;
-  EXPECT_NE(g.detail.find("observed: rollback's client sent the 400 request 4 times, the 401 request 4 times"),
-            std::string::npos)
+  EXPECT_NE(
+      g.detail.find(
+          "observed: rollback's client sent the 400 request 4 times, the 401 request 4 times"),
+      std::string::npos)
       << g.detail;
   // The clean declaration says otherwise: named.
-  EXPECT_NE(g.detail.find("releases.rollback.retry says it does not retry 400, 401"), std::string::npos) << g.detail;
-  EXPECT_NE(g.detail.find("[judged from the observed client: new, rollback]"), std::string::npos) << g.detail;
+  EXPECT_NE(g.detail.find("releases.rollback.retry says it does not retry 400, 401"),
+            std::string::npos)
+      << g.detail;
+  EXPECT_NE(g.detail.find("[judged from the observed client: new, rollback]"), std::string::npos)
+      << g.detail;
   // Retrying a 429 or a 5xx is not an amplifier.
   EXPECT_EQ(g.detail.find("new's client"), std::string::npos) << g.detail;
 }
@@ -46,8 +51,9 @@ TEST_F(RetryObservedTest, WithoutObservationTheDeclarationIsAuditedAndTheGateSay
   CheckResult g = RetryPolicyGate(profiles_, &seen);
   EXPECT_EQ(g.status, CheckStatus::kFail) << g.detail;
   EXPECT_NE(g.detail.find("releases.rollback.retry retries 401"), std::string::npos) << g.detail;
-  EXPECT_NE(g.detail.find("judged from the observed client: new; from the declared retry: rollback"),
-            std::string::npos)
+  EXPECT_NE(
+      g.detail.find("judged from the observed client: new; from the declared retry: rollback"),
+      std::string::npos)
       << g.detail;
   // No observation at all: the gate is what it always was, with no basis note.
   CheckResult plain = RetryPolicyGate(profiles_);
@@ -64,7 +70,8 @@ TEST_F(RetryObservedTest, ADeclarationTheObservationContradictsIsNamedNotFailed)
   CheckResult g = RetryPolicyGate(profiles_, &seen);
   EXPECT_EQ(g.status, CheckStatus::kPass) << g.detail;
   EXPECT_TRUE(g.warning);
-  EXPECT_NE(g.detail.find("releases.rollback.retry declares retrying 401 but its client was observed sending it once"),
+  EXPECT_NE(g.detail.find("releases.rollback.retry declares retrying 401 but its client was "
+                          "observed sending it once"),
             std::string::npos)
       << g.detail;
 }

@@ -29,7 +29,8 @@ ReleaseConfig PlanExec(ValueSource base, ValueSource key) {
 }
 
 TEST(RehearseAppPlanTest, EnvSourcesGoThroughTheApp) {
-  AppPlan p = PlanApp(PlanExec(PlanEnv("APP_BASE_URL"), PlanEnv("APP_KEY")), "/v1/chat/completions");
+  AppPlan p =
+      PlanApp(PlanExec(PlanEnv("APP_BASE_URL"), PlanEnv("APP_KEY")), "/v1/chat/completions");
   EXPECT_TRUE(p.through_app) << p.reason;
   EXPECT_EQ(p.base_url_env, "APP_BASE_URL");
   EXPECT_EQ(p.api_key_env, "APP_KEY");
@@ -39,8 +40,10 @@ TEST(RehearseAppPlanTest, EnvSourcesGoThroughTheApp) {
                     "https://gw.example/v1/")
                 .base_suffix,
             "/v1");
-  std::vector<std::string> vars = AppVariables(p, "http://127.0.0.1:9/_session/a-rollback", "sk-k", "/nonexistent");
-  EXPECT_EQ(vars, (std::vector<std::string>{"APP_BASE_URL=http://127.0.0.1:9/_session/a-rollback", "APP_KEY=sk-k"}));
+  std::vector<std::string> vars =
+      AppVariables(p, "http://127.0.0.1:9/_session/a-rollback", "sk-k", "/nonexistent");
+  EXPECT_EQ(vars, (std::vector<std::string>{"APP_BASE_URL=http://127.0.0.1:9/_session/a-rollback",
+                                            "APP_KEY=sk-k"}));
 }
 
 TEST(RehearseAppPlanTest, EnvFileSourcesGetAFileAndAV1SuffixFollowsThePath) {
@@ -68,7 +71,8 @@ TEST(RehearseAppPlanTest, OtherSourcesNeedARehearseBlockElseDirectWithTheReason)
   AppPlan p = PlanApp(rel, "/v1/chat/completions");
   EXPECT_FALSE(p.through_app);
   EXPECT_NE(p.reason.find("reads api_key from {file:}"), std::string::npos) << p.reason;
-  EXPECT_NE(p.reason.find("rehearse: {base_url_env: NAME, api_key_env: NAME}"), std::string::npos) << p.reason;
+  EXPECT_NE(p.reason.find("rehearse: {base_url_env: NAME, api_key_env: NAME}"), std::string::npos)
+      << p.reason;
 
   rel.rehearse = RehearseAppConfig{};
   rel.rehearse->base_url_env = "OPENAI_BASE_URL";
@@ -88,19 +92,25 @@ TEST(RehearseAppPlanTest, OtherSourcesNeedARehearseBlockElseDirectWithTheReason)
 
 TEST(RehearseAppPlanTest, TheRehearseBlockIsParsedAndCheckedByTheLoader) {
   const std::string head =
-      "service: s\nreleases:\n  new: {version: '1', base_url: http://127.0.0.1:1, api_key: k, model: m}\n"
+      "service: s\nreleases:\n  new: {version: '1', base_url: http://127.0.0.1:1, api_key: k, "
+      "model: m}\n"
       "  rollback: {version: '1', probe: exec, command: [app, smoke]";
-  Result<Config> ok = ParseConfig(head + ", rehearse: {base_url_env: OPENAI_BASE_URL, api_key_env: OPENAI_API_KEY}}\n",
-                                  "/tmp/rollgate.yaml");
+  Result<Config> ok = ParseConfig(
+      head + ", rehearse: {base_url_env: OPENAI_BASE_URL, api_key_env: OPENAI_API_KEY}}\n",
+      "/tmp/rollgate.yaml");
   ASSERT_TRUE(ok.ok()) << ok.status().message();
   ASSERT_TRUE(ok->releases[1].rehearse.has_value());
   EXPECT_EQ(ok->releases[1].rehearse->api_key_env, "OPENAI_API_KEY");
-  Result<Config> half = ParseConfig(head + ", rehearse: {base_url_env: OPENAI_BASE_URL}}\n", "/tmp/rollgate.yaml");
+  Result<Config> half =
+      ParseConfig(head + ", rehearse: {base_url_env: OPENAI_BASE_URL}}\n", "/tmp/rollgate.yaml");
   ASSERT_FALSE(half.ok());
-  EXPECT_NE(half.status().message().find("releases.rollback.rehearse"), std::string::npos) << half.status().message();
+  EXPECT_NE(half.status().message().find("releases.rollback.rehearse"), std::string::npos)
+      << half.status().message();
   Result<Config> direct = ParseConfig(
-      "service: s\nreleases:\n  new: {version: '1', base_url: http://127.0.0.1:1, api_key: k, model: m,"
-      " rehearse: {base_url_env: A, api_key_env: B}}\n  rollback: {version: '1', base_url: http://127.0.0.1:1,"
+      "service: s\nreleases:\n  new: {version: '1', base_url: http://127.0.0.1:1, api_key: k, "
+      "model: m,"
+      " rehearse: {base_url_env: A, api_key_env: B}}\n  rollback: {version: '1', base_url: "
+      "http://127.0.0.1:1,"
       " api_key: k, model: m}\n",
       "/tmp/rollgate.yaml");
   ASSERT_FALSE(direct.ok());

@@ -20,7 +20,8 @@ using nlohmann::json;
 
 const std::string kRehearseNodeDir = std::string(ROLLGATE_SOURCE_DIR) + "/examples/node_app";
 
-const RehearseRow* AppRow(const RehearseReport& report, const std::string& mode, const std::string& release) {
+const RehearseRow* AppRow(const RehearseReport& report, const std::string& mode,
+                          const std::string& release) {
   for (const auto& r : report.rows) {
     if (r.mode == mode && r.release == release) return &r;
   }
@@ -35,7 +36,8 @@ const AppReport* AppOf(const RehearseReport& report, const std::string& release)
 }
 
 const char kRehearseAppContract[] =
-    "reviewed_on: 2026-11-20\nmax_age_days: 36500\nendpoint: {method: POST, path: /v1/chat/completions}\n"
+    "reviewed_on: 2026-11-20\nmax_age_days: 36500\nendpoint: {method: POST, path: "
+    "/v1/chat/completions}\n"
     "request_fields: [model, messages, temperature, max_tokens]\n";
 
 // Timeouts short enough that the modes that wait for one finish in seconds, long enough that a
@@ -43,30 +45,37 @@ const char kRehearseAppContract[] =
 // than the mock's stalls (timeout_ms + 1.5 s), so it is what ends them.
 std::string RehearseAppDefaults() {
   return "defaults: {timeout_ms: 4000, connect_timeout_ms: 2000, stream_idle_timeout_ms: 3000,\n"
-         "           retry: {max_attempts: 2, backoff_ms: 100}, command_timeout_ms: 30000}\n"
+         "           retry: {max_attempts: 2, backoff_ms: 100}, command_timeout_ms: 60000}\n"
          "thresholds: {max_latency_ms: 120000}\n";
 }
 
 // Two exec releases of the C++ sample app, both reading APP_BASE_URL and APP_KEY (the same
 // variables, the same key): each gets its own mock session all the same.
-std::string WriteSampleAppSetup(const rollgate::testing::TempDir& dir, const std::string& rollback_key_source) {
+std::string WriteSampleAppSetup(const rollgate::testing::TempDir& dir,
+                                const std::string& rollback_key_source) {
   for (const char* v : {"new", "rollback"}) {
-    dir.Write(std::string(v) + ".json",
-              std::string("{\"version\": \"") + (std::string(v) == "new" ? "2.4.0" : "2.3.1") +
-                  "\", \"base_url\": {\"env\": \"APP_BASE_URL\"}, \"api_key\": {\"env\": \"APP_KEY\"}, "
-                  "\"model_alias\": \"fast\", \"models\": {\"fast\": \"gpt-4o-mini\"}, \"timeout_ms\": 2500}\n");
+    dir.Write(
+        std::string(v) + ".json",
+        std::string("{\"version\": \"") + (std::string(v) == "new" ? "2.4.0" : "2.3.1") +
+            "\", \"base_url\": {\"env\": \"APP_BASE_URL\"}, \"api_key\": {\"env\": \"APP_KEY\"}, "
+            "\"model_alias\": \"fast\", \"models\": {\"fast\": \"gpt-4o-mini\"}, \"timeout_ms\": "
+            "2500}\n");
   }
   dir.Write("contract.yaml", kRehearseAppContract);
   std::string app = ROLLGATE_SAMPLE_APP;
-  return dir.Write("rollgate.yaml",
-                   "service: s\ncontract: contract.yaml\n" + RehearseAppDefaults() +
-                       "releases:\n"
-                       "  new: {version: '2.4.0', probe: exec, command: ['" + app + "', smoke, --config, new.json],\n"
-                       "        base_url: {env: APP_BASE_URL}, api_key: {env: APP_KEY}, model: gpt-4o-mini}\n"
-                       "  rollback: {version: '2.3.1', probe: exec, command: ['" + app +
-                       "', smoke, --config, rollback.json],\n"
-                       "        base_url: {env: APP_BASE_URL}, api_key: " + rollback_key_source +
-                       ", model: gpt-4o-mini}\n");
+  return dir.Write(
+      "rollgate.yaml",
+      "service: s\ncontract: contract.yaml\n" + RehearseAppDefaults() +
+          "releases:\n"
+          "  new: {version: '2.4.0', probe: exec, command: ['" +
+          app +
+          "', smoke, --config, new.json],\n"
+          "        base_url: {env: APP_BASE_URL}, api_key: {env: APP_KEY}, model: gpt-4o-mini}\n"
+          "  rollback: {version: '2.3.1', probe: exec, command: ['" +
+          app +
+          "', smoke, --config, rollback.json],\n"
+          "        base_url: {env: APP_BASE_URL}, api_key: " +
+          rollback_key_source + ", model: gpt-4o-mini}\n");
 }
 
 TEST(RehearseAppTest, TheSampleAppIsRehearsedThroughItsOwnClient) {
@@ -77,7 +86,8 @@ TEST(RehearseAppTest, TheSampleAppIsRehearsedThroughItsOwnClient) {
   options.parallel = 8;
   RehearseReport report;
   ASSERT_OK(Rehearse(options, &report));
-  for (const auto& r : report.rows) EXPECT_NE(r.result, "missed") << r.mode << " on " << r.release << ": " << r.detail;
+  for (const auto& r : report.rows)
+    EXPECT_NE(r.result, "missed") << r.mode << " on " << r.release << ": " << r.detail;
   // Both releases read the same key: the control row passes without declaring key_fingerprint.
   EXPECT_EQ(AppRow(report, "ok", "new")->result, "caught") << AppRow(report, "ok", "new")->detail;
 
@@ -87,7 +97,8 @@ TEST(RehearseAppTest, TheSampleAppIsRehearsedThroughItsOwnClient) {
     EXPECT_TRUE(app.observed) << app.release;
     EXPECT_EQ(app.client.sdk, "libcurl") << app.client.user_agent;
     EXPECT_FALSE(app.client.sdk_version.empty());
-    EXPECT_NE(std::find(app.request.fields.begin(), app.request.fields.end(), "messages"), app.request.fields.end());
+    EXPECT_NE(std::find(app.request.fields.begin(), app.request.fields.end(), "messages"),
+              app.request.fields.end());
     EXPECT_EQ(app.request.model, "gpt-4o-mini");
     // One request per injected status: the sample app does not retry.
     for (const char* status : {"400", "401", "403", "404", "422", "429", "500", "503"}) {
@@ -106,7 +117,8 @@ TEST(RehearseAppTest, TheSampleAppIsRehearsedThroughItsOwnClient) {
   // A count of requests is the app client's: reported as an observation, not held to rollgate's.
   const RehearseRow* rotated = AppRow(report, "rotated-key", "rollback");
   EXPECT_EQ(rotated->result, "caught");
-  EXPECT_NE(rotated->detail.find("observed: rollback's app sent 1 request (401: 1)"), std::string::npos)
+  EXPECT_NE(rotated->detail.find("observed: rollback's app sent 1 request (401: 1)"),
+            std::string::npos)
       << rotated->detail;
   // The amplifier cannot be injected into an app; the row says what was observed instead.
   const RehearseRow* amplifier = AppRow(report, "seed:retry-non-retryable", "rollback");
@@ -137,7 +149,8 @@ TEST(RehearseAppTest, AReleaseThatCannotBePointedAtTheMockIsDirectAndSaysWhy) {
   const AppReport* rollback = AppOf(report, "rollback");
   ASSERT_NE(rollback, nullptr);
   EXPECT_EQ(rollback->through, "direct");
-  EXPECT_NE(rollback->reason.find("reads api_key from {file:}"), std::string::npos) << rollback->reason;
+  EXPECT_NE(rollback->reason.find("reads api_key from {file:}"), std::string::npos)
+      << rollback->reason;
   EXPECT_EQ(AppOf(report, "new")->through, "app");
   const RehearseRow* rotated = AppRow(report, "rotated-key", "rollback");
   EXPECT_EQ(rotated->result, "caught") << rotated->detail;
@@ -145,8 +158,9 @@ TEST(RehearseAppTest, AReleaseThatCannotBePointedAtTheMockIsDirectAndSaysWhy) {
   json j = json::parse(RenderRehearseJson(report));
   EXPECT_EQ(j["apps"][1]["through"], "direct");
   EXPECT_TRUE(j["apps"][1].contains("reason"));
-  EXPECT_NE(j["app_differences"].dump().find("rollback is rehearsed through rollgate's direct probe"),
-            std::string::npos)
+  EXPECT_NE(
+      j["app_differences"].dump().find("rollback is rehearsed through rollgate's direct probe"),
+      std::string::npos)
       << j["app_differences"].dump();
 }
 
@@ -156,11 +170,13 @@ TEST(RehearseAppTest, TheControlRowPassesWhenBothReleasesReadTheSameKey) {
   rollgate::testing::TempDir dir;
   dir.Write("contract.yaml", kRehearseAppContract);
   std::string config = dir.Write(
-      "rollgate.yaml", "service: s\ncontract: contract.yaml\n" + RehearseAppDefaults() +
-                           "releases:\n  new: {version: '2', base_url: {env: SHARED_BASE}, api_key: {env: SHARED_KEY},"
-                           " model: gpt-4o-mini}\n"
-                           "  rollback: {version: '1', base_url: {env: SHARED_BASE}, api_key: {env: SHARED_KEY},"
-                           " model: gpt-4o-mini}\n");
+      "rollgate.yaml",
+      "service: s\ncontract: contract.yaml\n" + RehearseAppDefaults() +
+          "releases:\n  new: {version: '2', base_url: {env: SHARED_BASE}, api_key: {env: "
+          "SHARED_KEY},"
+          " model: gpt-4o-mini}\n"
+          "  rollback: {version: '1', base_url: {env: SHARED_BASE}, api_key: {env: SHARED_KEY},"
+          " model: gpt-4o-mini}\n");
   RehearseOptions options;
   options.config_path = config;
   options.parallel = 8;
@@ -190,21 +206,27 @@ std::string RehearseNodeMissing() {
 std::string WriteNodeSetup(const rollgate::testing::TempDir& dir, const std::string& new_version,
                            const std::string& rollback_version, bool rollback_streams) {
   auto app = [&](const std::string& role, const std::string& v) {
-    dir.Write(role + ".json", "{\"version\": \"" + std::string(role == "new" ? "2.4.0" : "2.3.1") +
-                                  "\", \"model_alias\": \"fast\", \"models\": {\"fast\": \"gpt-4o-mini\"}, "
-                                  "\"timeout_ms\": 2500, \"max_retries\": 2}\n");
-    return "[node, '" + kRehearseNodeDir + "/" + v + "/app.mjs', smoke, --config, " + role + ".json]";
+    dir.Write(role + ".json",
+              "{\"version\": \"" + std::string(role == "new" ? "2.4.0" : "2.3.1") +
+                  "\", \"model_alias\": \"fast\", \"models\": {\"fast\": \"gpt-4o-mini\"}, "
+                  "\"timeout_ms\": 2500, \"max_retries\": 2}\n");
+    return "[node, '" + kRehearseNodeDir + "/" + v + "/app.mjs', smoke, --config, " + role +
+           ".json]";
   };
   dir.Write("contract.yaml", kRehearseAppContract);
-  return dir.Write("rollgate.yaml",
-                   "service: s\ncontract: contract.yaml\n" + RehearseAppDefaults() +
-                       "releases:\n"
-                       "  new: {version: '2.4.0', probe: exec, command: " + app("new", new_version) +
-                       ",\n        base_url: {env: OPENAI_BASE_URL}, api_key: {env: OPENAI_API_KEY}, model: gpt-4o-mini}\n"
-                       "  rollback: {version: '2.3.1', probe: exec, command: " + app("rollback", rollback_version) +
-                       ",\n        base_url: {env: OPENAI_BASE_URL}, api_key: {env: OPENAI_API_KEY}, model: gpt-4o-mini" +
-                       (rollback_streams ? ", stream: true" : "") + "}\n" +
-                       (rollback_streams ? "expect_differences: [stream]\n" : ""));
+  return dir.Write("rollgate.yaml", "service: s\ncontract: contract.yaml\n" +
+                                        RehearseAppDefaults() +
+                                        "releases:\n"
+                                        "  new: {version: '2.4.0', probe: exec, command: " +
+                                        app("new", new_version) +
+                                        ",\n        base_url: {env: OPENAI_BASE_URL}, api_key: "
+                                        "{env: OPENAI_API_KEY}, model: gpt-4o-mini}\n"
+                                        "  rollback: {version: '2.3.1', probe: exec, command: " +
+                                        app("rollback", rollback_version) +
+                                        ",\n        base_url: {env: OPENAI_BASE_URL}, api_key: "
+                                        "{env: OPENAI_API_KEY}, model: gpt-4o-mini" +
+                                        (rollback_streams ? ", stream: true" : "") + "}\n" +
+                                        (rollback_streams ? "expect_differences: [stream]\n" : ""));
 }
 
 class RehearseNodeTest : public ::testing::Test {
@@ -219,7 +241,8 @@ TEST_F(RehearseNodeTest, TheAmplifierIsCaughtByObservationEndToEnd) {
   rollgate::testing::TempDir dir;
   std::string config = WriteNodeSetup(dir, "v2", "v1", false);
   rollgate::testing::CliRun run = rollgate::testing::RunRollgate(
-      {"rehearse", "--config", config, "--format", "json", "--evidence-dir", dir.Join("ev")}, {}, 300000);
+      {"rehearse", "--config", config, "--format", "json", "--evidence-dir", dir.Join("ev")}, {},
+      300000);
   ASSERT_EQ(run.exit_code, 1) << run.err << run.out;  // the control row: a real defect in rollback
   json j = json::parse(run.out, nullptr, false);
   ASSERT_TRUE(j.is_object()) << run.out;
@@ -243,19 +266,23 @@ TEST_F(RehearseNodeTest, TheAmplifierIsCaughtByObservationEndToEnd) {
   EXPECT_TRUE(apps["new"]["timeout_ms"]["body"].is_null()) << apps["new"].dump();
 
   std::map<std::string, json> rows;
-  for (const auto& m : j["modes"]) rows[m["mode"].get<std::string>() + "/" + m["release"].get<std::string>()] = m;
+  for (const auto& m : j["modes"])
+    rows[m["mode"].get<std::string>() + "/" + m["release"].get<std::string>()] = m;
   const json& caught = rows["seed:retry-non-retryable/rollback"];
   EXPECT_EQ(caught["result"], "caught") << caught.dump();
-  EXPECT_NE(caught["detail"].get<std::string>().find("observed: rollback's client sent the 400 request 4 times, "
-                                                     "the 401 request 4 times"),
+  EXPECT_NE(caught["detail"].get<std::string>().find(
+                "observed: rollback's client sent the 400 request 4 times, "
+                "the 401 request 4 times"),
             std::string::npos)
       << caught.dump();
   const json& control = rows["ok/new"];
   EXPECT_EQ(control["result"], "missed");
-  EXPECT_NE(control["detail"].get<std::string>().find("observed doing, a real defect in that release"),
-            std::string::npos)
+  EXPECT_NE(
+      control["detail"].get<std::string>().find("observed doing, a real defect in that release"),
+      std::string::npos)
       << control.dump();
-  EXPECT_NE(j["app_differences"].dump().find("rollback's client sent the 401 request 4 times, new's once"),
+  EXPECT_NE(j["app_differences"].dump().find(
+                "rollback's client sent the 401 request 4 times, new's once"),
             std::string::npos)
       << j["app_differences"].dump();
   // Every mode ran: none left out.
@@ -268,7 +295,8 @@ TEST_F(RehearseNodeTest, TwoWellBehavedReleasesPassWithNoModeMissed) {
   rollgate::testing::TempDir dir;
   std::string config = WriteNodeSetup(dir, "v2", "v2", false);
   rollgate::testing::CliRun run = rollgate::testing::RunRollgate(
-      {"rehearse", "--config", config, "--format", "json", "--evidence-dir", dir.Join("ev")}, {}, 300000);
+      {"rehearse", "--config", config, "--format", "json", "--evidence-dir", dir.Join("ev")}, {},
+      300000);
   json j = json::parse(run.out, nullptr, false);
   ASSERT_TRUE(j.is_object()) << run.out << run.err;
   for (const auto& m : j["modes"]) EXPECT_NE(m["result"], "missed") << m.dump();
@@ -298,7 +326,8 @@ TEST_F(RehearseNodeTest, AStreamCutReportedAsContentIsCaught) {
   EXPECT_TRUE(rollback->request.stream || rollback->request.fields.size() > 0);
   const RehearseRow* cut = AppRow(report, "stream-cut", "rollback");
   ASSERT_NE(cut, nullptr);
-  EXPECT_NE(cut->detail.find("reported the broken stream as content"), std::string::npos) << cut->detail;
+  EXPECT_NE(cut->detail.find("reported the broken stream as content"), std::string::npos)
+      << cut->detail;
 }
 
 }  // namespace
