@@ -229,7 +229,8 @@ RehearseRow RunMode(const Mode& mode, const Prepared& prepared, const RehearseOp
   std::filesystem::create_directories(work_dir, dir_error);  // a failure shows when the mode writes
 
   mock::MockOptions mock_options;
-  mock_options.threads = 4;
+  // A thread per open connection: every release's calls and its app's, each session its own endpoint.
+  mock_options.threads = 16;
   mock_options.retry_after_s = 1;
   int longest_timeout = 0;
   for (const auto& rel : config.releases) {
