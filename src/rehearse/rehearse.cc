@@ -193,6 +193,16 @@ void AddAppObservation(const Mode& mode, const ModeSetup& setup, const RunReport
                   "a slow body: see apps[].timeout_ms.body)") : std::string()) + "; " + row->detail;
     return;
   }
+  if ((mode.name == "invalid-utf8" || mode.name == "oversized-body" || mode.name == "slow-body") &&
+      row->result == "missed" && rel) {
+    // The app read past the fault, and another check of the release blocked what it made of it.
+    for (const auto& c : rel->checks) {
+      if (c.status != CheckStatus::kFail || c.id == "latency") continue;
+      row->result = "caught";
+      row->detail = observed + ": caught by " + setup.target + " " + c.id + " instead: " + c.detail;
+      return;
+    }
+  }
   if (mode.name == "flaky-5xx" && row->result == "missed" && seen.attempts.count("200") &&
       seen.attempts.size() > 1) {
     row->result = "caught";
