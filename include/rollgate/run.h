@@ -57,8 +57,8 @@ struct FleetOptions {
   int shard_index = 0;           // run only the services of this shard (0-based) ...
   int shard_count = 1;           // ... of this many; a service's shard: docs/fleet.md
   CancelToken* cancel = nullptr; // as RunOptions::cancel, for every service at once
-  /// Called after each service is done, one call at a time, from rollgate's worker threads:
-  /// keep it quick (a progress line). Empty: not called.
+  /// Called once when every config is loaded (none done yet), then after each service is
+  /// done, one call at a time, from rollgate's threads: keep it quick (a progress line).
   std::function<void(const FleetProgress&)> on_progress;
 };
 

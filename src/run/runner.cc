@@ -407,6 +407,7 @@ Status RunFleetPipelines(const std::vector<Config>& configs, const std::vector<R
   std::mutex progress_mu;
   FleetProgress progress;
   progress.services_total = n;
+  if (on_progress) on_progress(progress);  // none done yet: the total is known
   auto worker = [&] {
     for (std::size_t i = 0; queue.Pop(&i);) {
       finished[i] = pipelines[i]->Finish();
@@ -421,18 +422,33 @@ Status RunFleetPipelines(const std::vector<Config>& configs, const std::vector<R
   std::size_t workers = std::clamp<std::size_t>(std::thread::hardware_concurrency(), 2, 8);
   for (std::size_t w = 0; w < std::min(workers, n); ++w) finishers.emplace_back(worker);
   // Each service's calls go through its own counting view of the transport; a service with an
-  // exec probe waits for its threads, after the loop.
+  // exec probe waits for its threads, after the loop. Services are launched as others finish,
+  // at most `window` at once (each makes at least one call, so the wire stays full): the
+  // requests waiting for a slot, and the services' answers, stay bounded by the concurrency
+  // rather than growing with the fleet.
   std::vector<std::unique_ptr<CountingTransport>> views(n);
   std::vector<std::vector<std::thread>> exec_threads(n);
-  {
-    CancelRegistration cancel_calls(cancel, [&transport] { transport.Cancel(); });
-    for (std::size_t i = 0; i < n; ++i) {
-      views[i] = std::make_unique<CountingTransport>(&transport, [&queue, &exec_threads, i] {
+  const std::size_t window = concurrency == 0 ? n : concurrency;
+  std::size_t launched = 0, in_flight = 0;  // on the loop thread (and before it runs)
+  std::function<void()> launch_more = [&] {
+    while (launched < n && in_flight < window) {
+      std::size_t i = launched++;
+      ++in_flight;
+      views[i] = std::make_unique<CountingTransport>(&transport, [&, i] {
         if (exec_threads[i].empty()) queue.Push(i);
+        --in_flight;
+        launch_more();
       });
       pipelines[i]->Launch(views[i].get(), &exec_threads[i]);
-      if (views[i]->pending() == 0 && exec_threads[i].empty()) queue.Push(i);
+      if (views[i]->pending() == 0) {
+        --in_flight;
+        if (exec_threads[i].empty()) queue.Push(i);
+      }
     }
+  };
+  {
+    CancelRegistration cancel_calls(cancel, [&transport] { transport.Cancel(); });
+    launch_more();
     transport.Run();
     for (std::size_t i = 0; i < n; ++i) {
       if (exec_threads[i].empty()) continue;
