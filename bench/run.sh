@@ -101,26 +101,47 @@ g=$(sed -n 1p "$work/gate.json"); s=$(sed -n 2p "$work/gate.json")
 echo "{\"gate\":[$g,$s]}" >>"$out"
 row "gate wall, 300 ms provider" "$(jq .wall_ms <<<"$g") ms" "<= 390 ms (1.3 x 300)" "sequential curl+jq $(jq .wall_ms <<<"$s") ms"
 
-# 3. Fleet: 500 services x 2 releases, provider latency 100 ms.
+# 3. Fleet: 500 / 2000 / 5000 services x 2 releases, provider latency 100 ms, --concurrency 512,
+# with evidence; the three sizes interleaved (A, B, C, A, B, C, ...). The latency floor is
+# 100 ms x ceil(calls / 512), with calls counted from the evidence (one probes.jsonl line per
+# HTTP attempt: both smoke calls and the one invalid-token call per service, 3 per service).
 start_mock fleet --latency-ms 100 --flavor openai --threads 1024
-mkdir -p "$work/fleet"
-cp "$work/contract.yaml" "$work/fleet/contract.yaml"
-for i in $(seq -w 1 500); do
-  cat >"$work/fleet/svc-$i.yaml" <<YAML
+fleet_sizes=(500 2000 5000)
+fleet_cmds=()
+for n in "${fleet_sizes[@]}"; do
+  mkdir -p "$work/fleet$n"
+  cp "$work/contract.yaml" "$work/fleet$n/contract.yaml"
+  for i in $(seq -w 1 "$n"); do
+    cat >"$work/fleet$n/svc-$i.yaml" <<YAML
 service: svc-$i
 contract: contract.yaml
 releases:
   new: {version: "2", base_url: "$URL", api_key: {env: BENCH_KEY}, model: gpt-4o-mini}
   rollback: {version: "1", base_url: "$URL", api_key: {env: BENCH_KEY}, model: gpt-4o-mini}
 YAML
+  done
+  [ ${#fleet_cmds[@]} -gt 0 ] && fleet_cmds+=(---)
+  fleet_cmds+=("$RG" gate --config-dir "$work/fleet$n" --concurrency 512 --evidence-dir "$work/fleet-ev$n")
 done
+"$RUNSTAT" 5 -- "${fleet_cmds[@]}" >"$work/fleet.json"
 printf '%s\n' $(seq 1500) >"$work/fleet-ids"
-"$RUNSTAT" 5 -- "$RG" gate --config-dir "$work/fleet" --concurrency 512 --evidence-dir "$work/fleet-ev" \
-  --- xargs -P 64 -I{} -a "$work/fleet-ids" curl -s -o /dev/null -H "Authorization: Bearer $KEY" \
-      -H 'Content-Type: application/json' -d "$BODY" "$URL/v1/chat/completions" >"$work/fleet.json"
-f=$(sed -n 1p "$work/fleet.json"); x=$(sed -n 2p "$work/fleet.json")
-echo "{\"fleet\":[$f,$x]}" >>"$out"
-row "fleet 500x2, 100 ms provider" "$(jq .wall_ms <<<"$f") ms, $(jq .max_rss_mb <<<"$f") MB" "<= 3000 ms, <= 100 MB" "xargs -P 64 curl (1500 calls) $(jq .wall_ms <<<"$x") ms"
+"$RUNSTAT" 3 -- xargs -P 64 -I{} -a "$work/fleet-ids" curl -s -o /dev/null -H "Authorization: Bearer $KEY" \
+      -H 'Content-Type: application/json' -d "$BODY" "$URL/v1/chat/completions" >"$work/fleet-xargs.json"
+x=$(cat "$work/fleet-xargs.json")
+fleet_rows=()
+for k in 0 1 2; do
+  n=${fleet_sizes[$k]}
+  f=$(sed -n "$((k + 1))p" "$work/fleet.json")
+  calls=$(cat "$work/fleet-ev$n"/*/probes.jsonl | wc -l)
+  floor=$(( (calls + 511) / 512 * 100 ))
+  wall=$(jq .wall_ms <<<"$f"); rss=$(jq .max_rss_mb <<<"$f")
+  fleet_rows+=("{\"services\":$n,\"calls\":$calls,\"floor_ms\":$floor,\"run\":$f}")
+  target=$(case $n in 500) echo "<= 3000 ms";; 2000) echo "<= 2.5x floor";; *) echo "<= 3x floor";; esac)
+  row "fleet ${n}x2, 100 ms provider" "$wall ms = $(ratio "$wall" "$floor")x floor" "$target, < 30 KB/service" \
+    "floor ${floor} ms ($calls calls / 512); $(jq .cpu_ms <<<"$f") ms CPU; $rss MB = $(awk -v r="$rss" -v n="$n" 'BEGIN{printf "%.1f", r*1024/n}') KB/service"
+done
+echo "{\"fleet\":[$(IFS=,; echo "${fleet_rows[*]}")],\"fleet_xargs\":$x}" >>"$out"
+row "  xargs -P 64 curl, 1500 calls" "$(jq .wall_ms <<<"$x") ms" "" "what 500 services' calls take without rollgate"
 
 # 4. SSE parsing throughput.
 "$B/bench/sse_parser_bench" --benchmark_format=json --benchmark_min_time=1 >"$work/sse.json" 2>/dev/null

@@ -1,6 +1,7 @@
 // The library entry points: what `rollgate gate` and `rollgate check` do, minus the printing.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -77,12 +78,22 @@ struct ExplainReport {
 Status ExplainRelease(const Config& config, const std::string& release, ExplainReport* report);
 Status ExplainFromFile(const std::string& config_path, const std::string& release, ExplainReport* report);
 
+/// How far a fleet run is, after each service is done (checked, gated, evidence staged).
+struct FleetProgress {
+  std::size_t services_done = 0;
+  std::size_t services_total = 0;  // in this run (this shard's services)
+  std::size_t blocked = 0;         // of the services done, those whose decision is block
+};
+
 struct FleetOptions {
   std::size_t concurrency = 64;  // requests on the wire at once, across every service
   std::string evidence_dir;      // each service's evidence in <dir>/<service>/; empty: none
   int shard_index = 0;           // run only the services of this shard (0-based) ...
   int shard_count = 1;           // ... of this many; a service's shard: docs/fleet.md
   CancelToken* cancel = nullptr; // as RunOptions::cancel, for every service at once
+  /// Called once when every config is loaded (none done yet), then after each service is
+  /// done, one call at a time, from rollgate's threads: keep it quick (a progress line).
+  std::function<void(const FleetProgress&)> on_progress;
 };
 
 struct FleetReport {

@@ -15,9 +15,11 @@
 #include <cstring>
 #include <filesystem>
 #include <map>
+#include <mutex>
 #include <random>
 #include <set>
 #include <system_error>
+#include <thread>
 
 namespace rollgate::internal {
 
@@ -241,13 +243,49 @@ Status AtomicWriteBatch::Commit() {
   return Status::Ok();
 }
 
-Status AtomicWriteBatch::RenameStaged() {
-  for (const auto& path : remove_first_) {
-    if (::unlink(path.c_str()) != 0 && errno != ENOENT) {
-      return Status::IoError(path + ": cannot remove the previous file: " + ErrnoText(errno));
+namespace {
+
+// Unlinks `paths` (a missing one is fine). Each directory's paths go in their given order, on
+// one thread; directories are spread over a few threads when there are many. Why: replacing a
+// file frees the old one's blocks, and on a file system mounted with `discard` and no journal
+// each unlink then waits for the disk (2.5 ms each on this project's shared VM disk, 25 s for
+// a 2000-service fleet's 10000 files one after another); side by side the waits overlap.
+Status UnlinkAll(const std::vector<std::string>& paths) {
+  std::map<std::string, std::vector<const std::string*>> by_dir;
+  for (const auto& p : paths) by_dir[DirName(p)].push_back(&p);
+  std::vector<const std::vector<const std::string*>*> groups;
+  for (const auto& [dir, list] : by_dir) groups.push_back(&list);
+  std::atomic<std::size_t> next{0};
+  std::mutex mu;
+  Status first_error = Status::Ok();
+  auto work = [&] {
+    for (std::size_t g = next++; g < groups.size(); g = next++) {
+      for (const std::string* path : *groups[g]) {
+        if (::unlink(path->c_str()) != 0 && errno != ENOENT) {
+          int err = errno;
+          std::lock_guard<std::mutex> lock(mu);
+          if (first_error.ok()) first_error = Status::IoError(*path + ": cannot remove the previous file: " + ErrnoText(err));
+          break;  // this directory's later files stay: its set is not half-removed further
+        }
+      }
     }
+  };
+  constexpr std::size_t kThreads = 16;
+  std::vector<std::thread> threads;
+  if (groups.size() > 8) {
+    for (std::size_t i = 1; i < kThreads; ++i) threads.emplace_back(work);
   }
+  work();
+  for (auto& t : threads) t.join();
+  return first_error;
+}
+
+}  // namespace
+
+Status AtomicWriteBatch::RenameStaged() {
+  Status removed = UnlinkAll(remove_first_);
   remove_first_.clear();
+  ROLLGATE_RETURN_IF_ERROR(removed);
   for (std::size_t i = 0; i < staged_.size(); ++i) {
     Status st = RenameOnto(staged_[i].first, staged_[i].second);
     if (!st.ok()) {

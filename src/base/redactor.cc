@@ -299,13 +299,32 @@ void Redactor::AddSecret(std::string_view secret) {
 }
 
 std::string Redactor::Redact(std::string_view text) const {
+  // The bytes where some entry's spelling may start (the union of MayStart over the entries).
+  std::array<bool, 256> may_start{};
+  may_start['%'] = may_start['\\'] = may_start['&'] = true;
+  for (const Entry& e : entries_) {
+    unsigned char first = static_cast<unsigned char>(e.text[0]);
+    may_start[first] = true;
+    if (e.fold_case) may_start[static_cast<unsigned char>(FoldCase(static_cast<char>(first)))] = true;
+    if (e.fold_case && first >= 'a' && first <= 'z') may_start[first - 'a' + 'A'] = true;
+    if (first == ' ') may_start['+'] = true;
+    if (first >= 0x80) may_start[0xEF] = may_start['?'] = true;
+  }
   std::vector<Search> searches;
-  searches.reserve(entries_.size());
-  for (const Entry& e : entries_) searches.emplace_back(e.text, text, e.fold_case);
   std::string out;
   out.reserve(text.size());
   std::size_t i = 0;
   while (i < text.size()) {
+    std::size_t run = i;
+    // A run of bytes that starts no entry's spelling is copied at once: most of every text.
+    while (run < text.size() && !may_start[static_cast<unsigned char>(text[run])]) ++run;
+    out.append(text.substr(i, run - i));
+    i = run;
+    if (i == text.size()) break;
+    if (searches.empty()) {
+      searches.reserve(entries_.size());
+      for (const Entry& e : entries_) searches.emplace_back(e.text, text, e.fold_case);
+    }
     std::size_t masked_end = 0;
     for (std::size_t k = 0; k < entries_.size(); ++k) {
       const Entry& e = entries_[k];

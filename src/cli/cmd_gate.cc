@@ -11,6 +11,7 @@
 #include "run/fleet_shard.h"
 
 #include "cli/ci_env.h"
+#include "cli/fleet_progress.h"
 #include "cli/cli_common.h"
 #include "cli/commands.h"
 #include "rollgate/run.h"
@@ -50,7 +51,13 @@ int RunFleetCommand(const GateArgs& args) {
   }
   options.cancel = &interrupt.token;
   FleetReport report;
-  Status st = RunFleet(args.config_dir, options, &report);
+  Status st;
+  {
+    // Services done / total and blocked so far, on a terminal only (never in a pipe or CI log).
+    FleetProgressLine progress(STDERR_FILENO, ::isatty(STDERR_FILENO) == 1);
+    options.on_progress = [&progress](const FleetProgress& p) { progress.Update(p); };
+    st = RunFleet(args.config_dir, options, &report);
+  }  // the line is erased before anything else is printed
   if (!st.ok()) return ReportError(st);
   CiOutputs ci(args.dotenv);
   ci.BeginConsole();

@@ -17,7 +17,10 @@
 #include <algorithm>
 #include <atomic>
 #include <cctype>
+#include <condition_variable>
+#include <deque>
 #include <filesystem>
+#include <mutex>
 #include <random>
 #include <set>
 #include <thread>
@@ -36,6 +39,7 @@
 #include "gate/gates.h"
 #include "probe/curl_transport.h"
 #include "run/app_log_reader.h"
+#include "run/counting_transport.h"
 #include "run/fleet_shard.h"
 #include "run/release_prober.h"
 #include "store/history_append.h"
@@ -349,8 +353,47 @@ Status RunPipeline(const Config& config, const RunOptions& options, const RunSea
   return pipeline.Run();
 }
 
+namespace {
+
+// Indices of the services whose calls are all answered, for the finishing threads.
+class FinishQueue {
+ public:
+  void Push(std::size_t i) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      ready_.push_back(i);
+    }
+    cv_.notify_one();
+  }
+  void Close() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      closed_ = true;
+    }
+    cv_.notify_all();
+  }
+  // False once the queue is closed and empty.
+  bool Pop(std::size_t* i) {
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait(lock, [this] { return closed_ || !ready_.empty(); });
+    if (ready_.empty()) return false;
+    *i = ready_.front();
+    ready_.pop_front();
+    return true;
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::size_t> ready_;
+  bool closed_ = false;
+};
+
+}  // namespace
+
 Status RunFleetPipelines(const std::vector<Config>& configs, const std::vector<RunOptions>& options,
-                         std::size_t concurrency, std::vector<RunReport>* reports) {
+                         std::size_t concurrency, std::vector<RunReport>* reports,
+                         const std::function<void(const FleetProgress&)>& on_progress) {
   // One transport, one loop, every service's probes: the run takes about as long as the
   // slowest wave of `concurrency` requests, not the sum of the services.
   CurlTransport transport;
@@ -360,32 +403,74 @@ Status RunFleetPipelines(const std::vector<Config>& configs, const std::vector<R
   AtomicWriteBatch evidence;  // two file-system flushes for the whole fleet, not four per service
   RunSeams seams;
   seams.evidence_batch = &evidence;
+  const std::size_t n = configs.size();
   std::vector<std::unique_ptr<Pipeline>> pipelines;
-  pipelines.reserve(configs.size());
-  for (std::size_t i = 0; i < configs.size(); ++i) {
+  pipelines.reserve(n);
+  for (std::size_t i = 0; i < n; ++i) {
     pipelines.push_back(std::make_unique<Pipeline>(configs[i], options[i], seams, &(*reports)[i]));
     Status st = pipelines.back()->Prepare();
     if (!st.ok()) return st.WithContext(configs[i].file);
   }
-  {
-    CancelRegistration cancel_calls(cancel, [&transport] { transport.Cancel(); });
-    std::vector<std::thread> threads;
-    for (auto& p : pipelines) p->Launch(&transport, &threads);
-    transport.Run();
-    for (auto& t : threads) t.join();
-  }
-  // Checks, gates and rendering per service on a few threads (the evidence is only staged).
-  std::vector<Status> finished(pipelines.size(), Status::Ok());
-  std::atomic<std::size_t> next{0};
+  // Checks, gates and rendering per service on a few threads while other services' calls are
+  // still on the wire (the evidence is only staged); each pipeline, with its answers, is freed
+  // as soon as its report is done.
+  FinishQueue queue;
+  std::vector<Status> finished(n, Status::Ok());
+  std::mutex progress_mu;
+  FleetProgress progress;
+  progress.services_total = n;
+  if (on_progress) on_progress(progress);  // none done yet: the total is known
   auto worker = [&] {
-    for (std::size_t i = next++; i < pipelines.size(); i = next++) finished[i] = pipelines[i]->Finish();
+    for (std::size_t i = 0; queue.Pop(&i);) {
+      finished[i] = pipelines[i]->Finish();
+      pipelines[i].reset();
+      std::lock_guard<std::mutex> lock(progress_mu);
+      ++progress.services_done;
+      if (!(*reports)[i].passed()) ++progress.blocked;
+      if (on_progress) on_progress(progress);
+    }
   };
   std::vector<std::thread> finishers;
-  std::size_t workers = std::min<std::size_t>(8, pipelines.size());
-  for (std::size_t w = 1; w < workers; ++w) finishers.emplace_back(worker);
-  worker();
+  std::size_t workers = std::clamp<std::size_t>(std::thread::hardware_concurrency(), 2, 8);
+  for (std::size_t w = 0; w < std::min(workers, n); ++w) finishers.emplace_back(worker);
+  // Each service's calls go through its own counting view of the transport; a service with an
+  // exec probe waits for its threads, after the loop. Services are launched as others finish,
+  // at most `window` at once (each makes at least one call, so the wire stays full): the
+  // requests waiting for a slot, and the services' answers, stay bounded by the concurrency
+  // rather than growing with the fleet.
+  std::vector<std::unique_ptr<CountingTransport>> views(n);
+  std::vector<std::vector<std::thread>> exec_threads(n);
+  const std::size_t window = concurrency == 0 ? n : concurrency;
+  std::size_t launched = 0, in_flight = 0;  // on the loop thread (and before it runs)
+  std::function<void()> launch_more = [&] {
+    while (launched < n && in_flight < window) {
+      std::size_t i = launched++;
+      ++in_flight;
+      views[i] = std::make_unique<CountingTransport>(&transport, [&, i] {
+        if (exec_threads[i].empty()) queue.Push(i);
+        --in_flight;
+        launch_more();
+      });
+      pipelines[i]->Launch(views[i].get(), &exec_threads[i]);
+      if (views[i]->pending() == 0) {
+        --in_flight;
+        if (exec_threads[i].empty()) queue.Push(i);
+      }
+    }
+  };
+  {
+    CancelRegistration cancel_calls(cancel, [&transport] { transport.Cancel(); });
+    launch_more();
+    transport.Run();
+    for (std::size_t i = 0; i < n; ++i) {
+      if (exec_threads[i].empty()) continue;
+      for (auto& t : exec_threads[i]) t.join();
+      queue.Push(i);
+    }
+  }
+  queue.Close();
   for (auto& t : finishers) t.join();
-  for (std::size_t i = 0; i < pipelines.size(); ++i) {
+  for (std::size_t i = 0; i < n; ++i) {
     if (!finished[i].ok()) return finished[i].WithContext(configs[i].file);
   }
   Status committed = evidence.Commit();
@@ -456,7 +541,8 @@ Status RunFleet(const std::string& config_dir, const FleetOptions& options, Flee
     run_options.push_back(o);
     configs.push_back(std::move(*cfg));
   }
-  ROLLGATE_RETURN_IF_ERROR(internal::RunFleetPipelines(configs, run_options, options.concurrency, &report->runs));
+  ROLLGATE_RETURN_IF_ERROR(
+      internal::RunFleetPipelines(configs, run_options, options.concurrency, &report->runs, options.on_progress));
   report->decision = "pass";
   for (const auto& r : report->runs) {
     if (!r.passed()) report->decision = "block";

@@ -38,9 +38,12 @@ Status RunPipeline(const Config& config, const RunOptions& options, const RunSea
                    RunReport* report);
 
 /// Runs many configs' gates on one shared transport, at most `concurrency` requests at once.
-/// options[i] belongs to configs[i]; reports gets one RunReport per config, in order.
+/// options[i] belongs to configs[i]; reports gets one RunReport per config, in order. Each
+/// service is finished (checks, gates, evidence staged) on a worker thread as soon as its last
+/// call is answered; `on_progress` (may be empty) is called after each, one call at a time.
 Status RunFleetPipelines(const std::vector<Config>& configs, const std::vector<RunOptions>& options,
-                         std::size_t concurrency, std::vector<RunReport>* reports);
+                         std::size_t concurrency, std::vector<RunReport>* reports,
+                         const std::function<void(const FleetProgress&)>& on_progress = {});
 
 /// A fresh correlation id, "rg-" + 16 hex digits, sent as X-Client-Request-Id.
 std::string NewClientRequestId();
