@@ -6,7 +6,6 @@
 #include <string>
 #include <vector>
 
-#include "rehearse/app_observe.h"
 #include "rollgate/cancel.h"
 #include "rollgate/status.h"
 
@@ -25,8 +24,7 @@ struct RehearseRow {
   std::string release;   // where it was injected
   std::string expected;  // "rollback authentication", "gate negative_auth", ...
   std::string result;    // caught | missed | not_applicable | interrupted (not rehearsed to the end)
-  std::string detail;    // what rollgate said (or why the row does not apply); "observed" when judged
-                         // from what the app's own client was seen doing
+  std::string detail;    // what rollgate said (or why the row does not apply)
 };
 
 struct RehearseReport {
@@ -37,15 +35,11 @@ struct RehearseReport {
   int interrupted_rows = 0;
   bool interrupted = false;  // the rehearsal was cancelled: the rows above are not the whole answer
   std::string signal;        // "SIGINT", ... when a signal cancelled it
-  std::vector<AppReport> apps;  // per release: through its app or direct, and what the mock saw
-  /// new vs rollback: client identity, request shape, attempts, timeouts (AppDifferences).
-  std::vector<std::string> app_differences;
 };
 
 Status Rehearse(const RehearseOptions& options, RehearseReport* report);
 
-/// {"modes":[{"mode","release","expected","result","detail"}],"apps":[...],"app_differences":[...],
-///  "caught":N,"missed":N,"not_applicable":N} (docs/rehearse.md)
+/// {"modes":[{"mode","release","expected","result","detail"}],"caught":N,"missed":N,"not_applicable":N}
 std::string RenderRehearseJson(const RehearseReport& report);
 std::string RenderRehearseTable(const RehearseReport& report, bool color);
 
