@@ -316,7 +316,7 @@ http {
     std::string config =
         dir_.Write("rollgate.yaml", Fill(R"(service: nginx-drill
 contract: contract.yaml
-expect_differences: [model, key_fingerprint]
+expect_differences: [model, key_fingerprint, endpoint_host]  # two mocks, two ports
 releases:
   new:
 {new}  rollback:
