@@ -9,14 +9,13 @@
 #include <algorithm>
 
 #include "base/strings.h"
+#include "checks/release_checks.h"
 
 namespace rollgate::internal {
 
 namespace {
 
 constexpr const char kId[] = "negative_auth";
-
-bool Is2xx(int status) { return status >= 200 && status < 300; }
 
 bool HasContent(const ChatResponse& c) {
   return (c.content_kind == ChatResponse::ContentKind::kString && !c.content.empty()) ||

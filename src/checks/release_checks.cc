@@ -25,7 +25,6 @@ CheckResult Skip(const char* id, std::string detail) {
   return {id, CheckStatus::kSkip, std::move(detail), false};
 }
 
-bool Is2xx(int status) { return status >= 200 && status < 300; }
 bool IsRedirect(int status) { return status >= 300 && status < 400; }
 
 bool IsModelNotFound(const HttpExchange& ex, const std::optional<ErrorBody>& err) {

@@ -16,6 +16,9 @@
 
 namespace rollgate::internal {
 
+/// An HTTP status in 200..299.
+inline bool Is2xx(int status) { return status >= 200 && status < 300; }
+
 /// A fallback production would take, reproduced by the probe (release `fallback:`).
 struct FallbackTaken {
   std::string primary_model;
