@@ -81,6 +81,12 @@ class BadInputTest : public ::testing::Test {
     ASSERT_OK(server_.Start());
     ASSERT_OK(other_->Start());
   }
+  // The servers stop before the members their handlers read (gzip_bomb_, the hit counters) go:
+  // a handler may still be writing to a client that already hung up.
+  void TearDown() override {
+    server_.Stop();
+    if (other_) other_->Stop();
+  }
 
   // Runs the gate pipeline with both releases pointed at `base_url` and returns the new release.
   RunReport Gate(const std::string& base_url, const std::string& extra = "", bool stream = false) {
