@@ -61,7 +61,8 @@ void AddHeaderDiffs(const ReleaseProfile& a, const ReleaseProfile& b, const std:
                     std::vector<FieldDiff>* out) {
   std::vector<std::string> names;
   for (const ReleaseProfile* p : {&a, &b}) {
-    for (const auto& [name, source] : p->config->headers) {
+    for (const auto& header : p->config->headers) {
+      const std::string& name = header.first;  // not a structured binding: clang-14 cannot capture one
       bool seen = std::any_of(names.begin(), names.end(), [&](const std::string& n) { return EqualsIgnoreCase(n, name); });
       if (!seen) names.push_back(name);
     }

@@ -127,7 +127,8 @@ class Explainer {
     Add("max_body_bytes", std::to_string(c.max_body_bytes), Setting("max_body_bytes"));
     Add("ca_file", c.ca_file.empty() ? "(system CAs)" : c.ca_file, Setting("ca_file"));
     Add("allow_insecure_http", c.allow_insecure_http ? "true" : "false", Setting("allow_insecure_http"));
-    for (const auto& [name, source] : c.headers) {
+    for (const auto& header : c.headers) {
+      const std::string& name = header.first;  // not a structured binding: clang-14 cannot capture one
       auto h = std::find_if(p_.headers.begin(), p_.headers.end(), [&](const ResolvedHeader& x) { return x.name == name; });
       std::string value = h == p_.headers.end() ? ""
                           : h->secret           ? "secret " + KeyFingerprint(h->value)
