@@ -107,6 +107,13 @@ struct FallbackConfig {
   bool block_on_fallback = false;     // true: a fallback taken fails the `model` check (blocks)
 };
 
+/// How `rollgate rehearse` points the release's own client at its mock (docs/rehearse.md), for
+/// releases whose base URL and key do not come from `{env:}` / `{env_file:}` sources.
+struct RehearseAppConfig {
+  std::string base_url_env;  // the variable the app's client reads its base URL from
+  std::string api_key_env;   // ... and its key (e.g. OPENAI_BASE_URL, OPENAI_API_KEY)
+};
+
 struct ReleaseConfig {
   std::string name;  // the key under `releases:`; "new" and "rollback" are the gate's roles
   int line = 0;
@@ -141,6 +148,7 @@ struct ReleaseConfig {
   /// -> "releases.new (line 12)", "defaults (line 4)" or "prompt (line 3)". A key that is
   /// absent has its built-in default (`rollgate check --explain` shows both).
   std::map<std::string, std::string> setting_sources;
+  std::optional<RehearseAppConfig> rehearse;  // rehearse: only `rollgate rehearse` reads it
 };
 
 struct NegativeAuthConfig {

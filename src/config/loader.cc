@@ -52,7 +52,8 @@ const std::vector<std::string> kReleaseKeys = {"version",
                                                "body",
                                                "version_header",
                                                "logs",
-                                               "fallback"};
+                                               "fallback",
+                                               "rehearse"};
 const std::vector<std::string> kRetryKeys = {"max_attempts",   "backoff_ms",
                                              "max_backoff_ms", "retry_after_cap_ms",
                                              "retry_on",       "retry_on_connection_errors"};
@@ -225,6 +226,25 @@ Status ParseFallback(const YamlReader& r, const YAML::Node& node, const std::str
   return Status::Ok();
 }
 
+Status ParseRehearseApp(const YamlReader& r, const YAML::Node& node, const std::string& path,
+                        ReleaseConfig* rel) {
+  ROLLGATE_RETURN_IF_ERROR(r.RequireMap(node, path));
+  ROLLGATE_RETURN_IF_ERROR(r.CheckKeys(node, path, {"base_url_env", "api_key_env"}));
+  RehearseAppConfig app;
+  ROLLGATE_RETURN_IF_ERROR(r.GetString(node, "base_url_env", path, &app.base_url_env, /*required=*/true));
+  ROLLGATE_RETURN_IF_ERROR(r.GetString(node, "api_key_env", path, &app.api_key_env, /*required=*/true));
+  if (rel->probe != "exec") {
+    return r.Error(node, path, "only a `probe: exec` release takes it (rehearse runs its command with them set)");
+  }
+  for (const std::string* name : {&app.base_url_env, &app.api_key_env}) {
+    if (name->empty() || name->find_first_of("= \t\n\r") != std::string::npos) {
+      return r.Error(node, path, "'" + *name + "' is not an environment variable name");
+    }
+  }
+  rel->rehearse = app;
+  return Status::Ok();
+}
+
 Status ParseRelease(const YamlReader& r, const YAML::Node& node, const std::string& name,
                     const YAML::Node* defaults, ReleaseConfig* rel) {
   std::string path = "releases." + name;
@@ -253,6 +273,8 @@ Status ParseRelease(const YamlReader& r, const YAML::Node& node, const std::stri
   }
   if (node["fallback"].IsDefined())
     ROLLGATE_RETURN_IF_ERROR(ParseFallback(r, node["fallback"], path + ".fallback", rel));
+  if (node["rehearse"].IsDefined())
+    ROLLGATE_RETURN_IF_ERROR(ParseRehearseApp(r, node["rehearse"], path + ".rehearse", rel));
 
   // A direct probe calls the provider itself and needs all four; exec and http probes let the
   // app call it, and use base_url/api_key/model (when given) for the invalid-token call and the
@@ -476,7 +498,8 @@ Status ParseTop(const YamlReader& r, const YAML::Node& root, Config* cfg) {
     ROLLGATE_RETURN_IF_ERROR(r.RequireMap(defaults_node, "defaults"));
     std::vector<std::string> allowed;
     for (const auto& k : kReleaseKeys) {
-      if (k != "version" && k != "base_url" && k != "api_key" && k != "model") allowed.push_back(k);
+      if (k != "version" && k != "base_url" && k != "api_key" && k != "model" && k != "rehearse")
+        allowed.push_back(k);
     }
     ROLLGATE_RETURN_IF_ERROR(r.CheckKeys(defaults_node, "defaults", allowed));
   }

@@ -156,54 +156,101 @@ CheckResult ConfigConsistencyGate(const std::vector<FieldDiff>& diffs, const std
   return g;
 }
 
-CheckResult RetryPolicyGate(const std::vector<ReleaseProfile>& profiles) {
+namespace {
+
+// The observed half of the retry_policy gate for one release: failures (a non-retryable status
+// sent more than once) and notes (a declaration the observation contradicts).
+void JudgeObserved(const ReleaseProfile& p, const ObservedRetries& seen, std::vector<std::string>* failures,
+                   std::vector<std::string>* notes) {
+  const RetryPolicy& r = p.config->retry;
+  auto declared = [&](int code) { return std::find(r.retry_on.begin(), r.retry_on.end(), code) != r.retry_on.end(); };
+  std::vector<std::string> sent, contradicted;
+  for (const auto& [code, n] : seen.sends_per_status) {
+    if (!IsNeverRetriedStatus(code)) continue;
+    if (n > 1) {
+      sent.push_back("the " + std::to_string(code) + " request " + std::to_string(n) + " times");
+      if (!declared(code) || r.max_attempts <= 1) contradicted.push_back(std::to_string(code));
+    } else if (n == 1 && declared(code) && r.max_attempts > 1) {
+      notes->push_back("releases." + p.name + ".retry declares retrying " + std::to_string(code) +
+                       " but its client was observed sending it once: the declaration is not what the client does");
+    }
+  }
+  if (sent.empty()) return;
+  std::string text = "observed: " + p.name + "'s client sent " + Join(sent, ", ") +
+                     ": those fail the same way every time, so retries only multiply load during an incident";
+  if (!contradicted.empty()) {
+    text += " (releases." + p.name + ".retry says it does not retry " + Join(contradicted, ", ") +
+            ": the declaration contradicts what the client does)";
+  }
+  failures->push_back(text);
+}
+
+// The declared half: retry_on naming a non-retryable status fails; long policies are notes.
+void JudgeDeclared(const ReleaseProfile& p, bool observed, std::vector<std::string>* failures,
+                   std::vector<std::string>* notes, std::vector<std::string>* fine) {
+  const RetryPolicy& r = p.config->retry;
+  std::vector<std::string> codes;
+  for (int code : r.retry_on) {
+    if (IsNeverRetriedStatus(code)) codes.push_back(std::to_string(code));
+  }
+  std::string name = "releases." + p.name + ".retry";
+  if (!codes.empty() && !observed) {
+    failures->push_back(name + " retries " + Join(codes, ", ") +
+                        ": those fail the same way every time, so retries only multiply load during an incident");
+  }
+  if (r.max_attempts > 5) {
+    notes->push_back(name + ": " + std::to_string(r.max_attempts) + " attempts turn one user request into " +
+                     std::to_string(r.max_attempts) + " provider calls");
+  }
+  double backoff = 0;
+  for (int k = 1; k < r.max_attempts; ++k) {
+    backoff += std::min<double>(r.backoff_ms * std::pow(2.0, k - 1), r.max_backoff_ms);
+  }
+  double worst = backoff + static_cast<double>(r.max_attempts) * p.config->timeout_ms;
+  if (backoff > p.config->timeout_ms) {
+    notes->push_back(name + ": backoffs add up to " + FormatDurationMs(backoff) + ", longer than timeout_ms " +
+                     std::to_string(p.config->timeout_ms) + "; worst case " + FormatDurationMs(worst));
+  } else {
+    fine->push_back(p.name + " worst case " + FormatDurationMs(worst));
+  }
+}
+
+}  // namespace
+
+CheckResult RetryPolicyGate(const std::vector<ReleaseProfile>& profiles,
+                            const std::map<std::string, ObservedRetries>* observed) {
   CheckResult g{"retry_policy", CheckStatus::kPass, "", false};
-  std::vector<std::string> failures, notes, fine;
+  std::vector<std::string> failures, notes, fine, by_observation, by_declaration;
   for (const auto& p : profiles) {
     if (!p.config) continue;
-    const RetryPolicy& r = p.config->retry;
-    std::vector<int> bad;
-    for (int code : r.retry_on) {
-      if (IsNeverRetriedStatus(code)) bad.push_back(code);
+    const ObservedRetries* seen = nullptr;
+    if (observed) {
+      auto it = observed->find(p.name);
+      if (it != observed->end() && !it->second.sends_per_status.empty()) seen = &it->second;
     }
-    std::string name = "releases." + p.name + ".retry";
-    if (!bad.empty()) {
-      std::vector<std::string> codes;
-      for (int c : bad) codes.push_back(std::to_string(c));
-      failures.push_back(
-          name + " retries " + Join(codes, ", ") +
-          ": those fail the same way every time, so retries only multiply load during an incident");
-    }
-    if (r.max_attempts > 5) {
-      notes.push_back(name + ": " + std::to_string(r.max_attempts) +
-                      " attempts turn one user request into " + std::to_string(r.max_attempts) +
-                      " provider calls");
-    }
-    double backoff = 0;
-    for (int k = 1; k < r.max_attempts; ++k) {
-      backoff += std::min<double>(r.backoff_ms * std::pow(2.0, k - 1), r.max_backoff_ms);
-    }
-    double worst = backoff + static_cast<double>(r.max_attempts) * p.config->timeout_ms;
-    if (backoff > p.config->timeout_ms) {
-      notes.push_back(name + ": backoffs add up to " + FormatDurationMs(backoff) +
-                      ", longer than timeout_ms " + std::to_string(p.config->timeout_ms) +
-                      "; worst case " + FormatDurationMs(worst));
-    } else {
-      fine.push_back(p.name + " worst case " + FormatDurationMs(worst));
-    }
+    (seen ? by_observation : by_declaration).push_back(p.name);
+    if (seen) JudgeObserved(p, *seen, &failures, &notes);
+    JudgeDeclared(p, seen != nullptr, &failures, &notes, &fine);
+  }
+  // Which evidence the gate used, when it used any observation at all.
+  std::string basis;
+  if (!by_observation.empty()) {
+    basis = " [judged from the observed client: " + Join(by_observation, ", ") +
+            (by_declaration.empty() ? "" : "; from the declared retry: " + Join(by_declaration, ", ")) + "]";
   }
   if (!failures.empty()) {
     g.status = CheckStatus::kFail;
     g.detail = Join(failures, "; ");
     if (!notes.empty()) g.detail += "; also: " + Join(notes, "; ");
+    g.detail += basis;
     return g;
   }
   if (!notes.empty()) {
     g.warning = true;
-    g.detail = "no non-retryable status is retried; note: " + Join(notes, "; ");
+    g.detail = "no non-retryable status is retried; note: " + Join(notes, "; ") + basis;
     return g;
   }
-  g.detail = "no non-retryable status is retried (" + Join(fine, ", ") + ")";
+  g.detail = "no non-retryable status is retried (" + Join(fine, ", ") + ")" + basis;
   return g;
 }
 

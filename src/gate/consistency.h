@@ -2,6 +2,8 @@
 // gate, and the retry-policy audit behind the retry_policy gate.
 #pragma once
 
+#include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -32,8 +34,19 @@ std::vector<FieldDiff> DiffReleases(const ReleaseProfile& left, const ReleasePro
 CheckResult ConfigConsistencyGate(const std::vector<FieldDiff>& diffs, const std::string& left,
                                   const std::string& right);
 
-/// Audits each release's retry policy: retrying 400/401/403/404/422 fails; more than 5 attempts
-/// or backoffs that add up past the timeout are named as notes.
-CheckResult RetryPolicyGate(const std::vector<ReleaseProfile>& profiles);
+/// What a release's own client was seen doing on the wire (`rollgate rehearse` runs the app
+/// against the mock): how many requests it sent for one call answered with each status.
+struct ObservedRetries {
+  std::map<int, int64_t> sends_per_status;  // {401: 4, 400: 1, ...}
+};
+
+/// Judges each release's retries: from what its client was observed doing when `observed` has
+/// an entry for it (sending a 400/401/403/404/422 request more than once fails, "observed:
+/// rollback's client sent the 401 request 4 times"; a `retry:` block that says otherwise is
+/// named), else from its declared `retry:` block (retrying 400/401/403/404/422 fails). More
+/// than 5 declared attempts or backoffs that add up past the timeout are notes. The detail
+/// says which releases were judged from observation and which from their declaration.
+CheckResult RetryPolicyGate(const std::vector<ReleaseProfile>& profiles,
+                            const std::map<std::string, ObservedRetries>* observed = nullptr);
 
 }  // namespace rollgate::internal

@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "base/strings.h"
+#include "probe/retry_policy.h"
 
 namespace rollgate::internal {
 
@@ -54,6 +55,8 @@ int64_t ChatRequests(const RunReport& report, const mock::MockStats& stats, cons
 }
 
 std::string ExactlyOneRequest(const RunReport& report, const mock::MockStats& stats, const ModeSetup& s) {
+  // An app's client: its count is an observation (the row says it), judged by retry_policy.
+  if (s.through_app) return "";
   int attempts = 0;
   int64_t n = ChatRequests(report, stats, s.target, &attempts);
   if (n == 1 && attempts == 1) return "";
@@ -78,6 +81,7 @@ std::string UseSampleApp(ModeSetup* s, const std::string& extra_json, bool with_
   ReleaseConfig* rel = Target(s);
   if (!rel) return "no release " + s->target;
   s->uses_app = true;
+  s->through_app = false;  // this mode swaps the release's app for the sample app
   s->app_extra_json = extra_json;
   rel->probe = "exec";
   rel->exec.command = {s->sample_app, "smoke", "--config", s->work_dir + "/app.json"};
@@ -181,6 +185,8 @@ std::vector<Mode> RehearsalModes() {
                [](ModeSetup* s) -> std::string {
                  ReleaseConfig* rel = Target(s);
                  if (rel) s->mock->down_models = {rel->model.value.literal};
+                 // An app sends the model its own config names, not rollgate's.
+                 if (s->through_app && !s->app_model.empty()) s->mock->down_models = {s->app_model};
                  return "";
                },
                [](const RunReport& report, const mock::MockStats&, const ModeSetup& s) -> std::string {
@@ -220,6 +226,18 @@ std::vector<Mode> RehearsalModes() {
                nullptr});
   m.push_back({"seed:retry-non-retryable", "", false, "rollback", Gate("retry_policy"), false,
                [](ModeSetup* s) -> std::string {
+                 if (s->through_app && s->app_retries) {
+                   // The release's own client was observed: its retries are what they are, and
+                   // retry_policy judges them from the observation, not from a declaration.
+                   std::vector<std::string> once;
+                   for (const auto& [code, n] : s->app_retries->sends_per_status) {
+                     if (n > 1 && IsNeverRetriedStatus(code)) return "";
+                     if (IsNeverRetriedStatus(code)) once.push_back(std::to_string(code));
+                   }
+                   return "observed: " + s->target + "'s own client sent each non-retryable request once (" +
+                          Join(once, ", ") + "); an amplifier cannot be injected into the app, and its declared "
+                          "retry: is not what it does";
+                 }
                  ReleaseConfig* rel = Target(s);
                  rel->retry.retry_on = {400, 401, 429, 500, 502, 503, 504};
                  rel->retry.max_attempts = std::max(rel->retry.max_attempts, 3);
@@ -242,6 +260,10 @@ std::vector<Mode> RehearsalModes() {
                }});
   m.push_back({"seed:smoke-prompt-too-large", "", false, "new", Check("token_budget"), false,
                [](ModeSetup* s) -> std::string {
+                 if (s->through_app) {
+                   return "the release is rehearsed through its app, which builds its own smoke prompt (rollgate "
+                          "passes it only the label and the token budget)";
+                 }
                  // Someone pasted the app's real system prompt into the smoke prompt.
                  ReleaseConfig* rel = Target(s);
                  std::string big;

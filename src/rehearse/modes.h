@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "gate/consistency.h"
 #include "mock/mock_provider.h"
 #include "rollgate/config.h"
 #include "rollgate/report.h"
@@ -32,6 +33,12 @@ struct ModeSetup {
   // needs the mock's URL) once the mock is up, with these extra JSON members appended.
   bool uses_app = false;
   std::string app_extra_json;
+  // The target rehearsed through its own app (its smoke command pointed at the mock): counts of
+  // requests are then the app client's, reported as observations and judged by retry_policy.
+  bool through_app = false;
+  std::string app_model;                     // the model the target's app was observed sending
+  const ObservedRetries* app_retries = nullptr;  // what the observation pass saw; null: nothing
+  mock::Observations app_seen;               // after the run: what the target's app did in it
 };
 
 /// Writes the sample app's config for `setup.target` into setup.work_dir/app.json, pointing at

@@ -8,10 +8,14 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -22,6 +26,7 @@
 #include "config/loader.h"
 #include "config/resolver.h"
 #include "mock/mock_provider.h"
+#include "rehearse/app_plan.h"
 #include "rehearse/modes.h"
 #include "run/runner.h"
 
@@ -60,14 +65,38 @@ struct Prepared {
   bool any_stream = false;
   std::string first_stream;
   std::vector<std::string> notes;  // what the rehearsal changed in the user's setup
+  std::map<std::string, AppPlan> plans;     // release -> through its app, or direct and why
+  std::map<std::string, std::string> keys;  // release -> its key at the mock
+  bool any_app = false;
+  std::vector<std::string> contract_fields;
+  std::vector<AppReport> apps;                      // the observation pass
+  std::map<std::string, ObservedRetries> observed;  // release -> its client's observed retries
 };
 
-// Resolves what can be resolved (model, version) once, and turns every release into a direct
-// probe with literal values, so each mode only swaps the base URL and injects its fault.
+// What makes two releases' keys "the same key": the value, when it resolves, else the source.
+std::string KeyIdentity(const Resolver& resolver, const ValueSource& key) {
+  ResolvedValue v = resolver.Resolve(key, true);
+  if (v.ok) return "value:" + v.value;
+  return "source:" + std::to_string(static_cast<int>(key.kind)) + "|" + key.literal + "|" + key.name + "|" +
+         key.path + "|" + key.key + "|" + Join(key.argv, "\x1f");
+}
+
+// Resolves what can be resolved (model, version) once, and decides per release whether it is
+// rehearsed through its app (exec, its variables pointed at the mock) or as a direct probe, so
+// each mode only swaps the base URL and injects its fault. Releases that read the same key get
+// the same rehearsal key (else config_consistency would block the control row on it).
 Prepared Prepare(const Config& loaded) {
   Prepared p;
   p.config = loaded;
+  Contract contract;
+  if (!loaded.contract_path.empty()) {
+    Result<Contract> c = LoadContract(loaded.contract_path);
+    if (c.ok()) contract = *c;
+  }
+  p.contract_fields = contract.request_fields;
   Resolver resolver(SystemEnvironment::Get(), loaded.dir);
+  std::map<std::string, std::string> key_owner;  // KeyIdentity -> first release reading it
+  std::set<std::string> probes_before, probes_after;
   for (auto& rel : p.config.releases) {
     ResolvedValue version = resolver.Resolve(rel.version, false);
     std::string model;
@@ -76,15 +105,24 @@ Prepared Prepare(const Config& loaded) {
       if (m.ok) model = m.value;
     }
     if (model.empty()) model = "gpt-4o-mini";
-    if (rel.probe != "direct") {
-      p.notes.push_back(rel.name + ": probe " + rel.probe + " rehearsed as direct (the app's own client cannot be "
-                        "pointed at the mock)");
+    std::string owner = key_owner.emplace(KeyIdentity(resolver, rel.api_key), rel.name).first->second;
+    p.keys[rel.name] = KeyFor(owner);
+    ResolvedValue base = rel.has_base_url ? resolver.Resolve(rel.base_url, false) : ResolvedValue{};
+    AppPlan plan = PlanApp(rel, contract.path, base.ok ? base.value : "");
+    probes_before.insert(rel.probe);
+    if (plan.through_app) {
+      p.any_app = true;
+      rel.probe = "exec";
+    } else {
+      if (rel.probe != "direct") p.notes.push_back(rel.name + ": " + plan.reason);
+      rel.probe = "direct";
     }
-    rel.probe = "direct";
+    probes_after.insert(rel.probe);
+    p.plans[rel.name] = plan;
     rel.has_base_url = true;
     rel.version = Literal(version.ok ? version.value : "rehearsal");
     rel.model = ModelSource{Literal(model), std::nullopt};
-    rel.api_key = Literal(KeyFor(rel.name));
+    rel.api_key = Literal(p.keys[rel.name]);
     rel.logs.reset();
     if (rel.fallback) {
       ResolvedValue fb = resolver.Resolve(rel.fallback->model, false);
@@ -95,7 +133,29 @@ Prepared Prepare(const Config& loaded) {
       p.first_stream = rel.name;
     }
   }
+  // Releases that agreed on their probe kind and now differ only because one fell back to a
+  // direct probe: that difference is the rehearsal's, not the config's.
+  auto& expected = p.config.expect_differences;
+  if (probes_before.size() == 1 && probes_after.size() > 1 &&
+      std::find(expected.begin(), expected.end(), "probe") == expected.end()) {
+    expected.push_back("probe");
+  }
   return p;
+}
+
+// A mock session name for one release: "a-" for its app's calls, "d-" for rollgate's own.
+std::string SessionFor(const std::string& prefix, const std::string& release) {
+  std::string r = release.substr(0, 60);
+  for (char& c : r) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != '-') c = '_';
+  }
+  return prefix + r;
+}
+
+std::string AttemptsText(const std::map<std::string, int64_t>& attempts) {
+  std::vector<std::string> parts;
+  for (const auto& [outcome, n] : attempts) parts.push_back(outcome + ": " + std::to_string(n));
+  return Join(parts, ", ");
 }
 
 bool Meets(const CheckResult& c, Expectation::Want want) {
@@ -108,6 +168,54 @@ bool Meets(const CheckResult& c, Expectation::Want want) {
       return c.status == CheckStatus::kFail || (c.status == CheckStatus::kPass && c.warning);
   }
   return false;
+}
+
+// A row whose release went through its app: what the mock saw the app's client do, and the
+// judgement that only the observation can make (an app that absorbed a flaky 5xx by retrying
+// passed rightly; one that reported a cut stream as content hides it from every gate).
+void AddAppObservation(const Mode& mode, const ModeSetup& setup, const RunReport& report, RehearseRow* row) {
+  const mock::Observations& seen = setup.app_seen;
+  if (seen.requests == 0) return;
+  std::string observed = "observed: " + setup.target + "'s app sent " + std::to_string(seen.requests) +
+                         (seen.requests == 1 ? " request" : " requests") + " (" + AttemptsText(seen.attempts) + ")";
+  // Faults that test the limits of rollgate's own client (its body cap, its strict UTF-8, its
+  // whole-call timeout): an app whose client reads the answer correctly anyway has nothing to
+  // catch, which is not a gap in the gate.
+  const ReleaseReport* rel = report.FindRelease(setup.target);
+  // (latency aside: an app's end-to-end time includes starting its runtime)
+  bool all_pass = rel && std::none_of(rel->checks.begin(), rel->checks.end(), [](const CheckResult& c) {
+                    return c.status == CheckStatus::kFail && c.id != "latency";
+                  });
+  if ((mode.name == "invalid-utf8" || mode.name == "oversized-body" || mode.name == "slow-body") &&
+      row->result == "missed" && all_pass) {
+    row->result = "not_applicable";
+    row->detail = observed + ": its client read the answer correctly despite the fault, so there is nothing to "
+                  "catch through this client" + (mode.name == "slow-body" ? std::string(" (its timeout does not cover "
+                  "a slow body: see apps[].timeout_ms.body)") : std::string()) + "; " + row->detail;
+    return;
+  }
+  if ((mode.name == "invalid-utf8" || mode.name == "oversized-body" || mode.name == "slow-body") &&
+      row->result == "missed" && rel) {
+    // The app read past the fault, and another check of the release blocked what it made of it.
+    for (const auto& c : rel->checks) {
+      if (c.status != CheckStatus::kFail || c.id == "latency") continue;
+      row->result = "caught";
+      row->detail = observed + ": caught by " + setup.target + " " + c.id + " instead: " + c.detail;
+      return;
+    }
+  }
+  if (mode.name == "flaky-5xx" && row->result == "missed" && seen.attempts.count("200") &&
+      seen.attempts.size() > 1) {
+    row->result = "caught";
+    row->detail = observed + ": its client absorbed the flaky answers by retrying and recovered; " + row->detail;
+    return;
+  }
+  if ((mode.name == "stream-cut" || mode.name == "stream-error") && row->result == "missed") {
+    row->detail = observed + ": its app reported the broken stream as content, so no gate can see it through "
+                  "this client (a real defect of this release); " + row->detail;
+    return;
+  }
+  row->detail += "; " + observed;
 }
 
 RehearseRow RunMode(const Mode& mode, const Prepared& prepared, const RehearseOptions& options,
@@ -132,13 +240,20 @@ RehearseRow RunMode(const Mode& mode, const Prepared& prepared, const RehearseOp
   std::filesystem::create_directories(work_dir, dir_error);  // a failure shows when the mode writes
 
   mock::MockOptions mock_options;
-  mock_options.threads = 4;
+  // A thread per open connection: every release's calls and its app's, each session its own endpoint.
+  mock_options.threads = 16;
   mock_options.retry_after_s = 1;
   int longest_timeout = 0;
   for (const auto& rel : config.releases) {
-    mock_options.keys.push_back(KeyFor(rel.name));
-    mock_options.models.push_back(rel.model.value.literal);
-    if (rel.fallback) mock_options.models.push_back(rel.fallback->model.literal);
+    const std::string& key = prepared.keys.at(rel.name);
+    if (std::find(mock_options.keys.begin(), mock_options.keys.end(), key) == mock_options.keys.end()) {
+      mock_options.keys.push_back(key);
+    }
+    // An app sends the model its own config names: with an app in the rehearsal, any is served.
+    if (!prepared.any_app) {
+      mock_options.models.push_back(rel.model.value.literal);
+      if (rel.fallback) mock_options.models.push_back(rel.fallback->model.literal);
+    }
     longest_timeout = std::max({longest_timeout, rel.timeout_ms, rel.stream_idle_timeout_ms});
   }
   // Long enough to outlast every timeout, short enough that Stop() ends it anyway.
@@ -147,14 +262,21 @@ RehearseRow RunMode(const Mode& mode, const Prepared& prepared, const RehearseOp
   setup.config = &config;
   setup.mock = &mock_options;
   setup.target = row.release;
-  setup.target_key = KeyFor(row.release);
+  setup.target_key = prepared.keys.at(row.release);
   setup.work_dir = work_dir;
   setup.sample_app = options.sample_app;
+  setup.through_app = prepared.plans.at(row.release).through_app;
+  for (const auto& app : prepared.apps) {
+    if (app.release == row.release) setup.app_model = app.request.model;
+  }
+  if (auto it = prepared.observed.find(row.release); it != prepared.observed.end()) setup.app_retries = &it->second;
   if (!mode.scenario.empty()) {
     if (mode.global) {
       mock_options.scenario = mode.scenario;
     } else {
-      mock_options.scenario_for_key[setup.target_key] = mode.scenario;
+      // By session, not by key: releases that read the same key share it at the mock.
+      mock_options.scenario_for_session[SessionFor("a-", row.release)] = mode.scenario;
+      mock_options.scenario_for_session[SessionFor("d-", row.release)] = mode.scenario;
     }
   }
 
@@ -173,8 +295,23 @@ RehearseRow RunMode(const Mode& mode, const Prepared& prepared, const RehearseOp
     row.detail = "the rehearsal could not start the mock: " + st.message();
     return row;
   }
-  for (auto& rel : config.releases) rel.base_url = Literal(mock.base_url());
-  if (setup.uses_app) WriteSampleAppConfig(setup, mock.base_url());
+  // Each release in two sessions: "d-" for rollgate's own calls (its base_url), "a-" for its
+  // app's (the variables its client reads), so what the mock saw of the app is the app's alone.
+  std::map<std::string, std::vector<std::string>> app_vars;
+  std::string target_app_url = mock.base_url();
+  for (auto& rel : config.releases) {
+    Result<std::string> direct_url = mock.OpenSession(SessionFor("d-", rel.name));
+    Result<std::string> app_url = mock.OpenSession(SessionFor("a-", rel.name));
+    rel.base_url = Literal(direct_url.ok() ? *direct_url : mock.base_url());
+    if (!app_url.ok()) continue;
+    if (rel.name == row.release) target_app_url = *app_url;
+    const AppPlan& plan = prepared.plans.at(rel.name);
+    if (plan.through_app && rel.probe == "exec" && !(setup.uses_app && rel.name == row.release)) {
+      app_vars[rel.name] = AppVariables(plan, *app_url, prepared.keys.at(rel.name), work_dir);
+    }
+  }
+  if (setup.uses_app) WriteSampleAppConfig(setup, target_app_url);
+  RehearsalEnvironment env(SystemEnvironment::Get(), app_vars);
 
   RunOptions run_options;
   run_options.command = "gate";
@@ -186,8 +323,12 @@ RehearseRow RunMode(const Mode& mode, const Prepared& prepared, const RehearseOp
   run_options.evidence_dir = options.evidence_dir + "/" + slug + "-" + row.release;
   run_options.cancel = options.cancel;
   RunReport report;
-  st = RunPipeline(config, run_options, RunSeams{}, &report);
+  RunSeams seams;
+  seams.env = &env;
+  seams.observed_retries = &prepared.observed;
+  st = RunPipeline(config, run_options, seams, &report);
   mock::MockStats stats = mock.stats();
+  setup.app_seen = mock.observations(mock::ObservationQuery::Session(SessionFor("a-", row.release)));
   mock.Stop();
   if (st.ok() && report.interrupted) {
     row.result = "interrupted";
@@ -210,6 +351,11 @@ RehearseRow RunMode(const Mode& mode, const Prepared& prepared, const RehearseOp
     }
     row.detail = pass ? "the healthy setup passes every gate (the control row)"
                       : "the healthy setup does not pass, so the other rows prove less: " + Join(failed, "; ");
+    const CheckResult* retry = report.FindGate("retry_policy");
+    if (!pass && retry && retry->status == CheckStatus::kFail && retry->detail.rfind("observed:", 0) == 0) {
+      row.detail = "the healthy setup does not pass because of what an app's own client was observed doing, "
+                   "a real defect in that release rather than a flaw in the gate: " + Join(failed, "; ");
+    }
     return row;
   }
   if (mode.expect.where == Expectation::Where::kGate) {
@@ -227,6 +373,7 @@ RehearseRow RunMode(const Mode& mode, const Prepared& prepared, const RehearseOp
   row.result = caught && extra.empty() ? "caught" : "missed";
   row.detail = std::string(ToString(found->status)) + (found->warning ? "*" : "") + ": " + found->detail;
   if (!extra.empty()) row.detail = extra + " (" + row.detail + ")";
+  if (setup.through_app) AddAppObservation(mode, setup, report, &row);
   return row;
 }
 
@@ -256,6 +403,21 @@ Status Rehearse(const RehearseOptions& options, RehearseReport* report) {
   }
   if (!loaded.ok()) return loaded.status();
   Prepared prepared = Prepare(*loaded);
+
+  // What each app's own client does, before the modes: they judge retries by it.
+  ObserveContext observe;
+  observe.config = &prepared.config;
+  observe.plans = prepared.plans;
+  observe.keys = prepared.keys;
+  observe.contract_fields = prepared.contract_fields;
+  observe.work_dir = work_root + "/observe";
+  observe.cancel = options.cancel;
+  std::error_code observe_dir_error;
+  std::filesystem::create_directories(observe.work_dir, observe_dir_error);  // shows as the app's error
+  ROLLGATE_RETURN_IF_ERROR(ObserveApps(observe, options.parallel, &prepared.apps));
+  for (const auto& app : prepared.apps) {
+    if (app.observed) prepared.observed[app.release] = AsObservedRetries(app);
+  }
 
   std::vector<Mode> modes = RehearsalModes();
   std::vector<RehearseRow> rows(modes.size());
@@ -291,8 +453,111 @@ Status Rehearse(const RehearseOptions& options, RehearseReport* report) {
     report->signal = SignalName(options.cancel->signal());
   }
   report->rows = std::move(rows);
+  const AppReport *new_app = nullptr, *rollback_app = nullptr;
+  for (const auto& app : prepared.apps) {
+    if (app.release == "new") new_app = &app;
+    if (app.release == "rollback") rollback_app = &app;
+  }
+  if (new_app && rollback_app) report->app_differences = AppDifferences(*new_app, *rollback_app);
+  report->apps = std::move(prepared.apps);
   return Status::Ok();
 }
+
+namespace {
+
+nlohmann::ordered_json OptionalMs(const std::optional<int64_t>& ms) {
+  return ms ? nlohmann::ordered_json(*ms) : nlohmann::ordered_json(nullptr);
+}
+
+nlohmann::ordered_json AppJson(const AppReport& app) {
+  nlohmann::ordered_json j;
+  j["release"] = app.release;
+  j["through"] = app.through;
+  if (!app.reason.empty()) j["reason"] = app.reason;
+  if (!app.observed) {
+    if (!app.notes.empty()) j["notes"] = app.notes;
+    return j;
+  }
+  j["client"] = {{"user_agent", app.client.user_agent},
+                 {"sdk", app.client.sdk},
+                 {"sdk_version", app.client.sdk_version},
+                 {"runtime", app.client.runtime}};
+  j["request"] = {{"fields", app.request.fields},
+                  {"headers", app.request.headers},
+                  {"model", app.request.model},
+                  {"stream", app.request.stream},
+                  {"stream_options_include_usage", app.request.stream_options_include_usage},
+                  {"token_field", app.request.token_field},
+                  {"not_in_contract", app.not_in_contract},
+                  {"not_sent", app.not_sent}};
+  nlohmann::ordered_json attempts = nlohmann::ordered_json::object();
+  for (const auto& [outcome, n] : app.attempts) attempts[outcome] = n;
+  j["attempts"] = std::move(attempts);
+  j["retry_after_honoured"] =
+      app.retry_after_honoured ? nlohmann::ordered_json(*app.retry_after_honoured) : nlohmann::ordered_json(nullptr);
+  j["retry_delays_ms"] = app.retry_delays_ms;
+  j["timeout_ms"] = {{"headers", OptionalMs(app.timeout_headers_ms)},
+                     {"body", OptionalMs(app.timeout_body_ms)},
+                     {"stream", OptionalMs(app.timeout_stream_ms)}};
+  nlohmann::ordered_json limits = nlohmann::ordered_json::object();
+  for (const auto& [kind, ms] : app.stall_limit_ms) limits[kind] = ms;
+  j["stall_limit_ms"] = std::move(limits);
+  nlohmann::ordered_json reported = nlohmann::ordered_json::object();
+  for (const auto& [fault, how] : app.reported_as) reported[fault] = how;
+  j["reported_as"] = std::move(reported);
+  if (!app.notes.empty()) j["notes"] = app.notes;
+  return j;
+}
+
+std::string MsText(const std::optional<int64_t>& ms, int64_t limit) {
+  if (ms) return FormatDurationMs(static_cast<double>(*ms));
+  return limit >= 0 ? "none within " + FormatDurationMs(static_cast<double>(limit)) : "not measured";
+}
+
+// The per-release table under the matrix: how each release was reached and what its client did.
+std::string RenderApps(const RehearseReport& report) {
+  if (report.apps.empty()) return "";
+  std::string out = "\nAPPS\n";
+  auto line = [&](const std::string& label, const std::string& text) {
+    out += "  " + label + std::string(label.size() < 16 ? 16 - label.size() : 1, ' ') + text + "\n";
+  };
+  for (const auto& app : report.apps) {
+    out += app.release + ": through " + app.through + (app.reason.empty() ? "" : " (" + app.reason + ")") + "\n";
+    for (const auto& note : app.notes) line("note", note);
+    if (!app.observed) continue;
+    const mock::ClientIdentity& c = app.client;
+    line("client", (c.sdk.empty() ? "(unnamed)" : c.sdk + " " + c.sdk_version) +
+                       (c.runtime.empty() ? "" : ", " + c.runtime) + "; User-Agent '" + c.user_agent + "'");
+    line("request", "fields " + Join(app.request.fields, ", ") + "; model " + app.request.model + "; token field " +
+                        (app.request.token_field.empty() ? "none" : app.request.token_field));
+    if (!app.not_in_contract.empty()) line("", "not in the contract: " + Join(app.not_in_contract, ", "));
+    if (!app.not_sent.empty()) line("", "rollgate's probe sends, the app does not: " + Join(app.not_sent, ", "));
+    line("attempts", AttemptsText(app.attempts));
+    if (app.retry_after_honoured) {
+      std::vector<std::string> waits;
+      for (int64_t w : app.retry_delays_ms) waits.push_back(FormatDurationMs(static_cast<double>(w)));
+      line("retry-after", std::string(*app.retry_after_honoured ? "honoured" : "NOT honoured") + " (waited " +
+                              Join(waits, ", ") + ")");
+    }
+    auto limit = [&](const char* kind) {
+      auto it = app.stall_limit_ms.find(kind);
+      return it == app.stall_limit_ms.end() ? int64_t{-1} : it->second;
+    };
+    line("timeout", "before headers " + MsText(app.timeout_headers_ms, limit("headers")) + ", mid-body " +
+                        MsText(app.timeout_body_ms, limit("body")) + ", mid-stream " +
+                        MsText(app.timeout_stream_ms, limit("stream")));
+    std::vector<std::string> reported;
+    for (const auto& [fault, how] : app.reported_as) reported.push_back(fault + " as " + how);
+    if (!reported.empty()) line("broken answers", Join(reported, ", "));
+  }
+  if (!report.app_differences.empty()) {
+    out += "new vs rollback:\n";
+    for (const auto& d : report.app_differences) out += "  - " + d + "\n";
+  }
+  return out;
+}
+
+}  // namespace
 
 std::string RenderRehearseJson(const RehearseReport& report) {
   nlohmann::ordered_json j;
@@ -305,6 +570,10 @@ std::string RenderRehearseJson(const RehearseReport& report) {
                      {"detail", r.detail}});
   }
   j["modes"] = std::move(modes);
+  nlohmann::ordered_json apps = nlohmann::ordered_json::array();
+  for (const auto& app : report.apps) apps.push_back(AppJson(app));
+  j["apps"] = std::move(apps);
+  j["app_differences"] = report.app_differences;
   j["caught"] = report.caught;
   j["missed"] = report.missed;
   j["not_applicable"] = report.not_applicable;
@@ -332,6 +601,7 @@ std::string RenderRehearseTable(const RehearseReport& report, bool color) {
                                                      : paint("2", pad("n/a", 14));
     out += pad(r.mode, 30) + pad(r.release, 9) + pad(r.expected, 34) + result + r.detail + "\n";
   }
+  out += RenderApps(report);
   out += "\n" + std::to_string(report.caught) + " caught, " + std::to_string(report.missed) + " missed, " +
          std::to_string(report.not_applicable) + " not applicable\n";
   if (report.interrupted) {

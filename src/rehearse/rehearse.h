@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "rehearse/app_observe.h"
 #include "rollgate/cancel.h"
 #include "rollgate/status.h"
 
@@ -24,7 +25,8 @@ struct RehearseRow {
   std::string release;   // where it was injected
   std::string expected;  // "rollback authentication", "gate negative_auth", ...
   std::string result;    // caught | missed | not_applicable | interrupted (not rehearsed to the end)
-  std::string detail;    // what rollgate said (or why the row does not apply)
+  std::string detail;    // what rollgate said (or why the row does not apply); "observed" when judged
+                         // from what the app's own client was seen doing
 };
 
 struct RehearseReport {
@@ -35,11 +37,15 @@ struct RehearseReport {
   int interrupted_rows = 0;
   bool interrupted = false;  // the rehearsal was cancelled: the rows above are not the whole answer
   std::string signal;        // "SIGINT", ... when a signal cancelled it
+  std::vector<AppReport> apps;  // per release: through its app or direct, and what the mock saw
+  /// new vs rollback: client identity, request shape, attempts, timeouts (AppDifferences).
+  std::vector<std::string> app_differences;
 };
 
 Status Rehearse(const RehearseOptions& options, RehearseReport* report);
 
-/// {"modes":[{"mode","release","expected","result","detail"}],"caught":N,"missed":N,"not_applicable":N}
+/// {"modes":[{"mode","release","expected","result","detail"}],"apps":[...],"app_differences":[...],
+///  "caught":N,"missed":N,"not_applicable":N} (docs/rehearse.md)
 std::string RenderRehearseJson(const RehearseReport& report);
 std::string RenderRehearseTable(const RehearseReport& report, bool color);
 

@@ -301,7 +301,7 @@ class Pipeline {
             ConfigConsistencyGate(DiffReleases(n->profile, b->profile, config_.expect_differences), "new", "rollback"));
       }
     }
-    gates.push_back(RetryPolicyGate(profiles));
+    gates.push_back(RetryPolicyGate(profiles, seams_.observed_retries));
     bool any_usable = std::any_of(runs_.begin(), runs_.end(),
                                   [](const ReleaseRun& r) { return r.profile.usable(); });
     gates.push_back(NegativeAuthGate(config_.negative_auth.enabled, negative_results_, any_usable));

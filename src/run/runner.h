@@ -2,12 +2,15 @@
 #pragma once
 
 #include <functional>
+#include <map>
+#include <string>
 #include <vector>
 
 #include "base/clock.h"
 #include "base/file_util.h"
 #include "base/secret.h"
 #include "base/environment.h"
+#include "gate/consistency.h"
 #include "probe/http_transport.h"
 #include "probe/probe.h"
 #include "rollgate/run.h"
@@ -26,6 +29,9 @@ struct RunSeams {
   Redactor* redactor_out = nullptr;
   /// When set, evidence files are staged in this batch; the caller commits it (the fleet).
   AtomicWriteBatch* evidence_batch = nullptr;
+  /// When set, the retry_policy gate judges each release it names by what its client was
+  /// observed doing (`rollgate rehearse`), not by its declared retry: block. Not owned.
+  const std::map<std::string, ObservedRetries>* observed_retries = nullptr;
 };
 
 Status RunPipeline(const Config& config, const RunOptions& options, const RunSeams& seams,
