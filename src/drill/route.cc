@@ -82,6 +82,8 @@ SettleResult WaitForVersion(const std::string& url, const std::string& header,
   SettleResult out;
   double deadline = clock.NowMonoMs() + timeout_ms;
   std::string last_problem;
+  int in_a_row = 0;          // consecutive polls that named `want`
+  std::string flapped_from;  // a version that answered again after `want` had
   while (true) {
     ++out.polls;
     HttpRequest req;
@@ -90,19 +92,28 @@ SettleResult WaitForVersion(const std::string& url, const std::string& header,
     req.timeout_ms = std::max(1000, std::min(poll_ms * 4, 5000));
     for (const auto& [k, v] : headers) req.headers.emplace_back(k, v);
     HttpExchange ex = Fetch(std::move(req), cancel);
+    bool match = false;
     if (!ex.transport_ok()) {
       last_problem = ex.error_detail;
     } else if (const std::string* v = FindHeader(ex.headers, header)) {
       out.served = *v;
-      if (*v == want) {
+      match = *v == want;
+      if (match && ++in_a_row >= kSettledPolls) {
         out.ok = true;
-        out.detail = url + " serves " + want + " (" + Plural(out.polls, "poll", "polls") + ")";
+        out.detail = url + " serves " + want + " (" + Plural(out.polls, "poll", "polls") + ", the last " +
+                     std::to_string(kSettledPolls) + " in a row)";
         return out;
       }
-      last_problem = "still served by " + SanitizeForDisplay(*v, 40);
+      if (!match) {
+        if (in_a_row > 0) flapped_from = SanitizeForDisplay(*v, 40);
+        last_problem = "still served by " + SanitizeForDisplay(*v, 40);
+      } else {
+        last_problem = "served by " + want + " only " + Plural(in_a_row, "poll", "polls") + " in a row";
+      }
     } else {
       last_problem = "answered " + std::to_string(ex.status) + " without a " + header + " header";
     }
+    if (!match) in_a_row = 0;
     if (cancel && cancel->cancelled()) {
       out.detail = "interrupted (" + SignalName(cancel->signal()) + ") while waiting for " + want + " on " + url +
                    " (" + last_problem + ")";
@@ -112,7 +123,8 @@ SettleResult WaitForVersion(const std::string& url, const std::string& header,
     SleepUnlessCancelled(poll_ms, cancel);
   }
   out.detail = "the route did not converge: " + url + " was not served by " + want + " within " +
-               FormatDurationMs(timeout_ms) + " (" + Plural(out.polls, "poll", "polls") + "; " + last_problem + ")";
+               FormatDurationMs(timeout_ms) + " (" + Plural(out.polls, "poll", "polls") + "; " + last_problem +
+               (flapped_from.empty() ? "" : "; flapping: " + flapped_from + " answered again after " + want) + ")";
   return out;
 }
 

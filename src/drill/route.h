@@ -31,9 +31,11 @@ struct SettleResult {
 
 /// Polls `url` until its `header` equals `want`, every poll_ms, at most timeout_ms (and not
 /// past `cancel`, which may be null; a cancel also ends a poll in flight). Each poll is a GET
-/// bounded by a few poll intervals. One matching answer ends
-/// the wait, though while a switch drains the previous release may still answer some requests
-/// (the drill's smoke call then retries: drill.cc SmokeVia).
+/// bounded by a few poll intervals. The wait ends after kSettledPolls matching answers in a
+/// row: while a switch drains (nginx's old workers after a reload) the previous release still
+/// answers some requests, and one lucky poll must not count as a switch (the drill's smoke call
+/// retries as well: drill.cc SmokeVia).
+inline constexpr int kSettledPolls = 3;
 SettleResult WaitForVersion(const std::string& url, const std::string& header,
                             const std::map<std::string, std::string>& headers, const std::string& want,
                             int timeout_ms, int poll_ms, CancelToken* cancel, const Clock& clock);

@@ -5,7 +5,9 @@
 #include <gtest/gtest.h>
 
 #include <mutex>
+#include <vector>
 
+#include "base/clock.h"
 #include "base/secret.h"
 #include "http_server/http_server.h"
 #include "testutil/fake_environment.h"
@@ -75,6 +77,53 @@ TEST(RouteActionTest, ACommandIsShownWithoutItsCredentials) {
             std::string::npos)
       << r.detail;
   EXPECT_EQ(r.detail.find("t0k3n-value"), std::string::npos) << r.detail;
+}
+
+// A version endpoint that answers `versions` in turn, then the last one for ever.
+class RouteVersionServer {
+ public:
+  explicit RouteVersionServer(std::vector<std::string> versions) : versions_(std::move(versions)) {
+    server_.Handle("GET", "/version", [this](const ServerRequest&) {
+      std::lock_guard<std::mutex> lock(mu_);
+      ServerResponse r = ServerResponse::Make(200, "text/plain", "ok");
+      r.headers.emplace_back("X-Release-Version", versions_[std::min(next_, versions_.size() - 1)]);
+      ++next_;
+      return r;
+    });
+  }
+  ~RouteVersionServer() { server_.Stop(); }
+  Status Start() { return server_.Start(); }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(server_.port()) + "/version"; }
+
+ private:
+  std::mutex mu_;
+  std::vector<std::string> versions_;
+  std::size_t next_ = 0;
+  HttpServer server_{HttpServerOptions{}};
+};
+
+// nginx's old workers keep answering for a moment after a reload: one poll that names the
+// release is not a switch. The wait ends after kSettledPolls answers in a row.
+TEST(RouteSettleTest, OneLuckyPollDuringADrainIsNotASwitch) {
+  RouteVersionServer server({"2.4.0", "2.3.1", "2.4.0", "2.3.1", "2.3.1", "2.3.1"});
+  ASSERT_OK(server.Start());
+  SettleResult r = WaitForVersion(server.url(), "X-Release-Version", {}, "2.3.1", 5000, 10, nullptr,
+                                  SystemClock::Get());
+  EXPECT_TRUE(r.ok) << r.detail;
+  EXPECT_EQ(r.polls, 6) << r.detail;
+  EXPECT_NE(r.detail.find("the last 3 in a row"), std::string::npos) << r.detail;
+}
+
+TEST(RouteSettleTest, ARouteThatFlapsNeverSettles) {
+  std::vector<std::string> flapping;
+  for (int i = 0; i < 400; ++i) flapping.push_back(i % 2 ? "2.3.1" : "2.4.0");
+  RouteVersionServer server(flapping);
+  ASSERT_OK(server.Start());
+  SettleResult r = WaitForVersion(server.url(), "X-Release-Version", {}, "2.3.1", 300, 10, nullptr,
+                                  SystemClock::Get());
+  EXPECT_FALSE(r.ok) << r.detail;
+  EXPECT_NE(r.detail.find("did not converge"), std::string::npos) << r.detail;
+  EXPECT_NE(r.detail.find("flapping: 2.4.0 answered again after 2.3.1"), std::string::npos) << r.detail;
 }
 
 }  // namespace
