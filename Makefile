@@ -46,7 +46,7 @@ test-asan:
 	@scripts/bootstrap.sh --test
 	@$(MAKE) --no-print-directory build BUILD_DIR=build-asan \
 	  CMAKE_FLAGS="-DCMAKE_BUILD_TYPE=Debug -DROLLGATE_SANITIZE=address,undefined -DCMAKE_UNITY_BUILD=ON -DCMAKE_UNITY_BUILD_BATCH_SIZE=16"
-	@ctest --test-dir build-asan --output-on-failure -j $(JOBS)
+	@ctest --test-dir build-asan --output-on-failure -j $(JOBS) $(if $(ASAN_EXCLUDE),-E '$(ASAN_EXCLUDE)')
 
 # ThreadSanitizer (build-tsan/, docs/testing.md): serve, the mock, the curl loop and the exec
 # threads. -O1 keeps TSan's slowdown near 5x; a unity build like test-asan's. Each ctest test

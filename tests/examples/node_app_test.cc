@@ -15,6 +15,7 @@
 #include "base/subprocess.h"
 #include "e2e/e2e_util.h"
 #include "examples/sample_app_util.h"
+#include "testutil/skip_or_fail.h"
 #include "testutil/mock_fixture.h"
 #include "testutil/status_matchers.h"
 #include "testutil/temp_dir.h"
@@ -45,7 +46,7 @@ class NodeAppTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
     static const std::string missing = NodeAppMissing();
-    if (!missing.empty()) GTEST_SKIP() << "node_app tests skipped: " << missing;
+    if (!missing.empty()) ROLLGATE_SKIP_OR_FAIL("node_app tests skipped: " + missing);
     mock_ = std::make_unique<MockServer>(Options());
     ASSERT_OK(mock_->status());
   }

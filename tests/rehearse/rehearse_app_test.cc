@@ -10,6 +10,7 @@
 #include "base/subprocess.h"
 #include "e2e/e2e_util.h"
 #include "rehearse/rehearse.h"
+#include "testutil/skip_or_fail.h"
 #include "testutil/status_matchers.h"
 #include "testutil/temp_dir.h"
 
@@ -237,7 +238,7 @@ class RehearseNodeTest : public ::testing::Test {
  protected:
   void SetUp() override {
     static const std::string missing = RehearseNodeMissing();
-    if (!missing.empty()) GTEST_SKIP() << "Node app rehearsal skipped: " << missing;
+    if (!missing.empty()) ROLLGATE_SKIP_OR_FAIL("Node app rehearsal skipped: " + missing);
   }
 };
 

@@ -14,6 +14,12 @@ if(ROLLGATE_NODE AND EXISTS ${PROJECT_SOURCE_DIR}/tests/sdk/node_modules/openai)
   if(ROLLGATE_TEST_ENVIRONMENT)  # cmake/Sanitizers.cmake
     set_tests_properties(sdk_compat PROPERTIES ENVIRONMENT "${ROLLGATE_TEST_ENVIRONMENT}")
   endif()
+elseif("$ENV{ROLLGATE_TESTS_REQUIRE_ALL}" STREQUAL "1")
+  message(FATAL_ERROR "sdk_compat needs node and `npm ci` in tests/sdk (scripts/bootstrap.sh "
+                      "--test), and ROLLGATE_TESTS_REQUIRE_ALL=1 says this machine must run it")
+elseif("$ENV{ROLLGATE_TESTS_REQUIRE_ALL}" STREQUAL "1")
+  message(FATAL_ERROR "sdk_compat needs node and `npm ci` in tests/sdk (scripts/bootstrap.sh "
+                      "--test), and ROLLGATE_TESTS_REQUIRE_ALL=1 says this machine must run it")
 else()
   message(STATUS "sdk_compat test skipped: needs node and `npm ci` in tests/sdk")
 endif()

@@ -17,6 +17,7 @@
 #include <string>
 
 #include "rollgate/status.h"
+#include "testutil/skip_or_fail.h"
 
 namespace rollgate::testing {
 
@@ -74,7 +75,7 @@ class PgServer {
 #define ASSERT_PG_STARTED(pg)                                                           \
   do {                                                                                  \
     std::string rollgate_pg_unavailable = ::rollgate::testing::PgServer::Unavailable(); \
-    if (!rollgate_pg_unavailable.empty()) GTEST_SKIP() << rollgate_pg_unavailable;      \
+    if (!rollgate_pg_unavailable.empty()) ROLLGATE_SKIP_OR_FAIL(rollgate_pg_unavailable);     \
     ::rollgate::Status rollgate_pg_status = (pg).Start();                               \
     ASSERT_TRUE(rollgate_pg_status.ok()) << rollgate_pg_status.message();               \
   } while (0)
