@@ -163,6 +163,16 @@ TEST_F(SecretLeakTest, GateCheckDiffRehearseAndHistoryNeverShowASecret) {
                       "LEAK_KEY_NEW", "--stream", "--evidence-dir", dir_.Join("ev/adhoc")},
                      Env());
   EXPECT_EQ(adhoc.exit_code, 0) << adhoc.out << adhoc.err;
+  // --explain shows every setting with its source and the request it would send: by
+  // fingerprint and header name only.
+  CliRun explain = Run("check --explain --dry-run",
+                       {"check", "--config", config, "--release", "new", "--explain", "--dry-run"}, Env());
+  EXPECT_EQ(explain.exit_code, 0) << explain.out << explain.err;
+  EXPECT_NE(explain.out.find("env LEAK_KEY_NEW"), std::string::npos) << explain.out;
+  CliRun explain_file = Run("check --explain (file key)",
+                            {"check", "--config", config, "--release", "rollback", "--explain", "--dry-run"},
+                            Env());
+  EXPECT_EQ(explain_file.exit_code, 0) << explain_file.out << explain_file.err;
   CliRun diff = Run("diff", {"diff", "--config", config}, Env(kRotatedKey));
   EXPECT_NE(diff.out.find("key_fingerprint"), std::string::npos) << diff.out;
 
