@@ -18,8 +18,7 @@
 #include "cli/ci_env.h"
 #include "cli/cli_common.h"
 #include "cli/commands.h"
-#include "config/loader.h"
-#include "drill/drill.h"
+#include "rollgate/drill.h"
 
 namespace rollgate::cli {
 
@@ -74,8 +73,6 @@ class Progress {
 }  // namespace
 
 int RunDrillCommand(const DrillArgs& args) {
-  Result<Config> config = internal::LoadConfig(args.config);
-  if (!config.ok()) return ReportError(config.status());
   CiOutputs ci(args.dotenv);
   ci.BeginConsole();  // the progress lines quote provider text too
 
@@ -93,7 +90,7 @@ int RunDrillCommand(const DrillArgs& args) {
     std::unique_lock<std::mutex> lock(done_mu);
     while (!done_cv.wait_for(lock, std::chrono::milliseconds(200), [&] { return done; })) progress.Tick();
   });
-  internal::DrillHooks hooks;
+  DrillHooks hooks;
   hooks.on_step = [&](const DrillStep& s, bool finished) { progress.OnStep(s, finished); };
   hooks.on_wait = [&](const std::string& w) { progress.OnWait(w); };
 
@@ -102,7 +99,7 @@ int RunDrillCommand(const DrillArgs& args) {
   options.evidence_dir = args.evidence_dir;
   options.cancel = &cancel;
   RunReport report;
-  Status st = internal::RunDrill(*config, options, internal::RunSeams{}, hooks, &report);
+  Status st = RunDrillFromFile(args.config, options, hooks, &report);
   {
     std::lock_guard<std::mutex> lock(done_mu);
     done = true;

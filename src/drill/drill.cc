@@ -402,3 +402,14 @@ Status RunDrill(const Config& config, const RunOptions& options, const RunSeams&
 }
 
 }  // namespace rollgate::internal
+
+namespace rollgate {
+
+Status RunDrillFromFile(const std::string& config_path, const RunOptions& options, const DrillHooks& hooks,
+                        RunReport* report) {
+  Result<Config> config = internal::LoadConfig(config_path);
+  if (!config.ok()) return config.status();
+  return internal::RunDrill(*config, options, internal::RunSeams{}, hooks, report);
+}
+
+}  // namespace rollgate

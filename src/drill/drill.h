@@ -8,17 +8,11 @@
 #include <string>
 
 #include "rollgate/config.h"
+#include "rollgate/drill.h"
 #include "rollgate/report.h"
 #include "run/runner.h"
 
 namespace rollgate::internal {
-
-struct DrillHooks {
-  /// A step started (status kSkip, no finish time yet) or finished.
-  std::function<void(const DrillStep& step, bool finished)> on_step;
-  /// What the drill is waiting for right now ("route to serve 2.4.0 at http://...").
-  std::function<void(const std::string& waiting_for)> on_wait;
-};
 
 /// Runs the drill over `config` (which must have `drill:`, `new` and `rollback`). Cancelling
 /// `options.cancel` (SIGINT/SIGTERM/SIGHUP) stops steps 1-3 at once, and later steps between
