@@ -5,11 +5,9 @@
 #include <mutex>
 
 #include "base/clock.h"
-#include "base/net.h"
 #include "cli/cli_common.h"
 #include "cli/commands.h"
-#include "config/loader.h"
-#include "serve/serve_service.h"
+#include "rollgate/serve.h"
 
 namespace rollgate::cli {
 
@@ -27,40 +25,27 @@ void LogLine(const std::string& line) {
 }  // namespace
 
 int RunServeCommand(const ServeArgs& args) {
-  Result<Config> config = internal::LoadConfig(args.config);
-  if (!config.ok()) return ReportError(config.status());
-  std::string listen = !args.listen.empty() ? args.listen
-                       : config->serve      ? config->serve->listen
-                                            : ServeConfig{}.listen;
-  Result<internal::ListenAddress> address = internal::ParseListenAddress(listen);
-  if (!address.ok()) {
-    return ReportError(Status::InvalidArgument(
-        (args.listen.empty() ? args.config + ": serve.listen " : std::string("--listen ")) +
-        address.status().message()));
-  }
-
   // Before any thread starts, so every thread inherits the mask and only WaitForSignal sees
   // SIGINT/SIGTERM/SIGHUP.
   sigset_t signals = BlockTerminationSignals();
 
-  internal::ServeOptions options;
-  options.listen = args.listen;
-  options.evidence_dir = args.evidence_dir;
-  options.log = LogLine;
-  internal::ServeService service(*config, options);
-  Status st = service.Start();
-  if (!st.ok()) return ReportError(st);
-
-  if (!address->loopback) {
-    LogLine("warning: listening on " + address->host +
+  ServeRequest request;
+  request.config = args.config;
+  request.listen = args.listen;
+  request.evidence_dir = args.evidence_dir;
+  request.log = LogLine;
+  Result<std::unique_ptr<Server>> server = Server::Start(request);
+  if (!server.ok()) return ReportError(server.status());
+  if (!(*server)->beyond_loopback().empty()) {
+    LogLine("warning: listening on " + (*server)->beyond_loopback() +
             ", beyond loopback: /metrics and /healthz are open to that network");
   }
-  std::printf("rollgate serve listening on %s\n", service.url().c_str());
+  std::printf("rollgate serve listening on %s\n", (*server)->url().c_str());
   std::fflush(stdout);
 
   int sig = WaitForSignal(signals);
   LogLine("received " + SignalName(sig));
-  service.Shutdown(sig);
+  (*server)->Shutdown(sig);
   return 0;
 }
 
