@@ -62,7 +62,9 @@ add_custom_target(rollgate_changelog ALL DEPENDS ${ROLLGATE_CHANGELOG_GZ})
 install(FILES README.md packaging/copyright ${ROLLGATE_CHANGELOG_GZ} DESTINATION ${CMAKE_INSTALL_DOCDIR})
 # The same layout as the repository, so the documents' relative links keep working.
 install(DIRECTORY docs/ DESTINATION ${CMAKE_INSTALL_DOCDIR}/docs FILES_MATCHING PATTERN "*.md")
-install(DIRECTORY examples/ DESTINATION ${CMAKE_INSTALL_DOCDIR}/examples)
+# node_modules: what `npm ci` (bootstrap) installs for the Node app; the package ships its
+# package.json and lockfile, never the dependencies (thousands of files).
+install(DIRECTORY examples/ DESTINATION ${CMAKE_INSTALL_DOCDIR}/examples PATTERN node_modules EXCLUDE)
 install(DIRECTORY ci/ DESTINATION ${CMAKE_INSTALL_DOCDIR}/ci)
 
 # --- the Debian package: `make package` (cpack -G DEB) ------------------------------------------

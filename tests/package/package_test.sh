@@ -44,6 +44,12 @@ for f in /usr/bin/rollgate /usr/lib/rollgate/rollgate-server /usr/share/man/man1
          /usr/share/doc/rollgate/ci/gitlab/rollgate.gitlab-ci.yml; do
   grep -qx -- "$f" "$work/paths" || fail "$f is not in the package"
 done
+# The Node app ships as source (package.json, the lockfile), never the node_modules that
+# bootstrap's `npm ci` put beside it (thousands of files; CPack took 15 minutes over them).
+grep -q '^/usr/share/doc/rollgate/examples/node_app/package-lock.json$' "$work/paths" ||
+  fail "examples/node_app/package-lock.json is not in the package"
+if grep -m3 '/node_modules/' "$work/paths"; then fail "node_modules (above) are in the package"; fi
+[ "$(wc -l <"$work/paths")" -lt 300 ] || fail "$(wc -l <"$work/paths") paths in the package: what got in?"
 # Nothing else outside the package's own directories.
 if grep -vE '^/$|^/usr/$|^/usr/(bin|lib|share|share/man|share/man/man1|share/doc)/$|^/usr/bin/rollgate$|^/usr/lib/rollgate/|^/usr/share/man/man1/rollgate\.1\.gz$|^/usr/share/doc/rollgate/' \
     "$work/paths"; then
