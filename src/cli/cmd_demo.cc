@@ -55,9 +55,10 @@ int RunDemoCommand(const DemoArgs& args) {
   mock::MockOptions opts;
   opts.keys = {kNewKey, kRollbackKey};
   opts.models = {"gpt-5.4-mini", "gpt-4o-mini"};
-  mock::MockProvider provider(opts);
-  Status st = provider.Start();
-  if (!st.ok()) return ReportError(st);
+  Result<std::unique_ptr<mock::MockServer>> mock = mock::MockServer::Start("127.0.0.1:0", opts);
+  if (!mock.ok()) return ReportError(mock.status());
+  mock::MockServer& provider = **mock;
+  Status st;
 
   ::setenv("ROLLGATE_DEMO_BASE_URL", provider.base_url().c_str(), 1);
   ::setenv("ROLLGATE_DEMO_KEY_NEW", kNewKey, 1);

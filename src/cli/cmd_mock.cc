@@ -1,8 +1,6 @@
 // `rollgate mock`: the mock provider in the foreground until SIGINT or SIGTERM.
 #include <cstdio>
 
-#include "base/net.h"
-#include "base/strings.h"
 #include "cli/cli_common.h"
 #include "cli/commands.h"
 
@@ -26,37 +24,27 @@ Status ParsePairs(const std::vector<std::string>& pairs, const char* flag,
 
 int RunMockCommand(MockArgs args) {
   mock::MockOptions& opts = args.options;
-  Status st;
-  Result<internal::ListenAddress> address = internal::ParseListenAddress(args.listen);
-  if (!address.ok()) {
-    st = Status::InvalidArgument("--listen " + address.status().message());
-  } else {
-    opts.host = address->host;
-    opts.port = address->port;
-  }
-  if (st.ok()) st = ParsePairs(args.scenario_for_key, "--scenario-for-key", &opts.scenario_for_key);
-  if (st.ok())
-    st = ParsePairs(args.scenario_for_model, "--scenario-for-model", &opts.scenario_for_model);
+  Status st = ParsePairs(args.scenario_for_key, "--scenario-for-key", &opts.scenario_for_key);
+  if (st.ok()) st = ParsePairs(args.scenario_for_model, "--scenario-for-model", &opts.scenario_for_model);
   Result<mock::Flavor> flavor = mock::ParseFlavor(args.flavor);
   if (st.ok() && !flavor.ok()) st = flavor.status();
   if (!st.ok()) return ReportError(st);
   opts.flavor = *flavor;
-  if (!address->loopback) {
-    std::fprintf(stderr, "rollgate mock: warning: listening on %s, beyond loopback\n",
-                 opts.host.c_str());
-  }
-  if (opts.keys.empty()) {
-    std::fprintf(stderr,
-                 "rollgate mock: note: no --key given, any non-empty bearer token is accepted\n");
-  }
+  bool any_key = opts.keys.empty();
   sigset_t signals = BlockTerminationSignals();
-  mock::MockProvider provider(opts);
-  st = provider.Start();
-  if (!st.ok()) return ReportError(st);
-  std::printf("rollgate mock listening on %s\n", provider.base_url().c_str());
+  Result<std::unique_ptr<mock::MockServer>> server = mock::MockServer::Start(args.listen, std::move(opts));
+  if (!server.ok()) return ReportError(server.status());
+  if (!(*server)->beyond_loopback().empty()) {
+    std::fprintf(stderr, "rollgate mock: warning: listening on %s, beyond loopback\n",
+                 (*server)->beyond_loopback().c_str());
+  }
+  if (any_key) {
+    std::fprintf(stderr, "rollgate mock: note: no --key given, any non-empty bearer token is accepted\n");
+  }
+  std::printf("rollgate mock listening on %s\n", (*server)->base_url().c_str());
   std::fflush(stdout);
   WaitForSignal(signals);
-  provider.Stop();
+  (*server)->Stop();
   return 0;
 }
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "mock/mock_provider.h"
+#include "rollgate/mock.h"
 #include "rollgate/run.h"
 
 namespace rollgate::cli {

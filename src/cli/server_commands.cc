@@ -7,7 +7,7 @@
 
 #include "cli/cli_common.h"
 #include "cli/commands.h"
-#include "mock/mock_provider.h"
+#include "rollgate/mock.h"
 
 namespace rollgate::cli {
 namespace {

@@ -10,50 +10,11 @@
 #include <string>
 #include <vector>
 
-#include "mock/flavor.h"
+#include "rollgate/mock.h"
 #include "mock/observations.h"
 #include "rollgate/status.h"
 
 namespace rollgate::mock {
-
-struct MockOptions {
-  std::string host = "127.0.0.1";   // loopback by default
-  int port = 0;                     // 0: the kernel picks a free port; see MockProvider::port()
-  std::vector<std::string> keys;    // accepted bearer tokens; empty: any non-empty token
-  std::vector<std::string> models;  // known models; empty: any model name is served
-  Flavor flavor = Flavor::kCometApi;
-  int latency_ms = 0;           // delay before the first byte of every response
-  std::string scenario = "ok";  // the default fault scenario (see ScenarioNames())
-  std::map<std::string, std::string> scenario_for_key;    // bearer token -> scenario
-  std::map<std::string, std::string> scenario_for_model;  // requested model -> scenario
-  /// Session name -> scenario, for requests under /_session/<name>/ (see OpenSession()).
-  /// Precedence: session, then key, then model, then `scenario`.
-  std::map<std::string, std::string> scenario_for_session;
-  int flaky_failures = 2;  // flaky-5xx: attempts answered 503 before the first success
-  int retry_after_s = 1;   // rate-limited: the Retry-After value sent with the 429
-  /// rate-limited: when > 0, the 429 also carries `retry-after-ms: N` (OpenAI's header, which
-  /// the official SDKs prefer over Retry-After).
-  int retry_after_ms = 0;
-  /// slow: delay before answering; slow-body: total trickle time; stream-stall, stall-headers,
-  /// stall-mid-body: how long the mock stays silent (unless the client hangs up first) before
-  /// it drops the connection.
-  int slow_ms = 30000;
-  std::vector<std::string> down_models;  // primary-model-down: models answering 503 model_not_found
-  /// Connections served at once, a worker thread each (started on demand, ended when idle).
-  int threads = 256;
-  /// Open connections per client address; 0 (the default): no limit, since a mock's clients
-  /// are all on loopback. A connection over it gets a 503 before its request is read.
-  int max_connections_per_client = 0;
-  /// A request's head and body must arrive within this long of its first byte, or the mock
-  /// closes the connection.
-  int request_timeout_ms = 10000;
-  /// Pause between stream events. 0: back to back (each event is still written and flushed on
-  /// its own). Interrupted by Stop().
-  int chunk_interval_ms = 0;
-  /// Both set: serve HTTPS with this PEM certificate and key (rehearse TLS and ca_file).
-  std::string tls_cert_file;
-  std::string tls_key_file;
-};
 
 /// Counters the tests and `rollgate rehearse` read to prove retry behaviour. Every request
 /// counts except GET /_mock/stats itself, which serves these counters as JSON:
@@ -63,12 +24,6 @@ struct MockStats {
   std::map<int, int64_t> by_status;                     // HTTP status -> responses
   std::map<std::string, int64_t> by_client_request_id;  // X-Client-Request-Id -> requests
 };
-
-/// Every scenario name `--scenario` accepts, in a stable order.
-const std::vector<std::string>& ScenarioNames();
-
-/// Parses "cometapi" / "openai".
-Result<Flavor> ParseFlavor(const std::string& name);
 
 class MockProvider {
  public:
