@@ -3,6 +3,7 @@
 // Cancel(), which aborts the transfer and closes its connection.
 #include "rehearse/instance_probe.h"
 
+#include <algorithm>
 #include <thread>
 
 #include "probe/curl_transport.h"
