@@ -98,7 +98,9 @@ TEST(RehearseHttpTest, AnHttpReleaseIsRehearsedThroughALocalInstanceThatIsStoppe
   EXPECT_EQ(app->attempts.at("401"), 1);
   for (const auto& r : report.rows) {
     EXPECT_EQ(r.detail.find("not rehearsed"), std::string::npos) << r.mode << ": " << r.detail;
-    if (r.mode == "ok") EXPECT_EQ(r.result, "caught") << r.detail;
+    if (r.mode == "ok") {
+      EXPECT_EQ(r.result, "caught") << r.detail;
+    }
   }
   std::string json = RenderRehearseJson(report);
   EXPECT_NE(json.find("\"through\": \"app\""), std::string::npos);
