@@ -53,7 +53,7 @@ std::string WriteHttpSetup(const rollgate::testing::TempDir& dir, const std::str
       "defaults: {timeout_ms: 4000, connect_timeout_ms: 2000, stream_idle_timeout_ms: 3000,\n"
       "           retry: {max_attempts: 2, backoff_ms: 100}, command_timeout_ms: 60000}\n"
       "thresholds: {max_latency_ms: 120000}\n"
-      "expect_differences: [probe]\n"
+      "expect_differences: [probe, method]\n"
       "releases:\n"
       "  new: {version: '2.4.0', probe: http, url: 'http://127.0.0.1:1/smoke', model: gpt-4o-mini,\n"
       "        base_url: {env: APP_BASE_URL}, api_key: {env: APP_KEY}" +
@@ -175,7 +175,7 @@ TEST(RehearseHttpTest, TheLoaderValidatesTheRehearseCommand) {
   auto load = [&](const std::string& rehearse, const std::string& probe = "probe: http, url: 'http://h/smoke'") {
     return ParseConfig("service: s\nreleases:\n  new: {version: '1', " + probe +
                            ", base_url: {env: B}, api_key: {env: K},\n    rehearse: " + rehearse +
-                           "}\n  rollback: {version: '0', base_url: 'http://127.0.0.1:1', api_key: k}\n",
+                           "}\n  rollback: {version: '0', base_url: 'http://127.0.0.1:1', api_key: k, model: m}\n",
                        dir.Join("rollgate.yaml"))
         .status();
   };
