@@ -250,8 +250,8 @@ Status ParseRehearseApp(const YamlReader& r, const YAML::Node& node, const std::
                                             "command)");
   }
   if (rel->probe != "exec" && !http) {
-    return r.Error(node, path, "only a `probe: exec` or `probe: http` release takes it (rehearse runs its command "
-                               "with them set)");
+    return r.Error(node, path, "only a `probe: exec` release takes it (rehearse runs its command with them set), "
+                               "or a `probe: http` one with rehearse.command");
   }
   for (const std::string* name : {&app.base_url_env, &app.api_key_env}) {
     if (http && name->empty()) continue;
