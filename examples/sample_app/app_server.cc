@@ -1,5 +1,8 @@
 #include "app_server.h"
 
+#include <poll.h>
+#include <sys/socket.h>
+
 #include <nlohmann/json.hpp>
 
 #include "app_smoke.h"
@@ -15,6 +18,18 @@ using base::ServerResponse;
 std::optional<std::string> HeaderValue(const ServerRequest& request, std::string_view name) {
   const std::string* v = request.Header(name);
   return v ? std::optional<std::string>(*v) : std::nullopt;
+}
+
+// Whether the client of `fd` (the request's connection) has closed or reset it. The app's user
+// leaving is a reason to stop the provider call made for it: a poll() for a hang-up, then a
+// peek that tells a close (0 bytes) from a pipelined request (bytes to read).
+bool ClientGone(int fd) {
+  if (fd < 0) return false;
+  pollfd p{fd, POLLIN | POLLRDHUP, 0};
+  if (::poll(&p, 1, 0) <= 0) return false;
+  if (p.revents & (POLLRDHUP | POLLHUP | POLLERR | POLLNVAL)) return true;
+  char byte = 0;
+  return ::recv(fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT) == 0;
 }
 
 base::HttpServerOptions Options(std::string host, int port) {
@@ -48,8 +63,11 @@ Result<std::pair<std::string, int>> ParseListen(std::string_view listen) {
   return std::make_pair(std::string(host), number);
 }
 
-AppServer::AppServer(const AppConfig& config, std::string host, int port)
-    : config_(config), host_(host), server_(Options(std::move(host), port)) {
+AppServer::AppServer(const AppConfig& config, std::string host, int port, bool keep_upstream_on_disconnect)
+    : config_(config),
+      host_(host),
+      keep_upstream_on_disconnect_(keep_upstream_on_disconnect),
+      server_(Options(std::move(host), port)) {
   auto with_version = [this](ServerResponse r) {
     r.headers.emplace_back(kVersionHeader, config_.version);
     return r;
@@ -92,9 +110,13 @@ ServerResponse AppServer::Smoke(const ServerRequest& request) {
   Result<SmokeInput> input = ParseSmokeKnobs(knobs, KnobSource::kHeaders);
   if (!input.ok()) return ServerResponse::Make(400, "text/plain", input.status().message() + "\n");
   input->route = "/smoke";
-  // Stop() must not wait out a 20 s provider call: the call polls the stop signal.
-  SmokeOutcome outcome =
-      RunSmoke(config_, *input, [this] { return server_.stop_signal().triggered(); });
+  // Stop() must not wait out a 20 s provider call: the call polls the stop signal; and a
+  // client that hung up no longer wants the answer, so its provider call stops too (unless
+  // --keep-upstream-on-disconnect asks for the careless behaviour, to rehearse it).
+  int fd = request.socket_fd;
+  SmokeOutcome outcome = RunSmoke(config_, *input, [this, fd] {
+    return server_.stop_signal().triggered() || (!keep_upstream_on_disconnect_ && ClientGone(fd));
+  });
   // Where an operator of `serve` looks; the answer itself still goes out.
   if (!outcome.warning.empty()) std::fprintf(stderr, "sample_app: %s\n", outcome.warning.c_str());
   return ServerResponse::Make(200, "application/json", outcome.protocol_json + "\n");

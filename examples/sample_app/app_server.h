@@ -2,7 +2,8 @@
 //   GET /smoke    the smoke protocol object (docs/app-probes.md) as an application/json body;
 //                 200 whenever the object was produced, whatever the provider answered, since a
 //                 failed provider call is data. Knobs come from X-Rollgate-Smoke-* headers and
-//                 X-Client-Request-Id; an unreadable knob is a 400.
+//                 X-Client-Request-Id; an unreadable knob is a 400. A client that hangs up
+//                 ends the provider call made for it.
 //   GET /healthz  200 "ok": the process serves (says nothing about the provider).
 //   GET /version  200 {"app":"sample_app","version":...}.
 // Every response carries X-Release-Version, so a caller behind a load balancer (the rollback
@@ -25,8 +26,9 @@ Result<std::pair<std::string, int>> ParseListen(std::string_view listen);
 
 class AppServer {
  public:
-  /// `config` is borrowed and must outlive the server.
-  AppServer(const AppConfig& config, std::string host, int port);
+  /// `config` is borrowed and must outlive the server. A /smoke whose client hangs up stops
+  /// its provider call, unless `keep_upstream_on_disconnect`.
+  AppServer(const AppConfig& config, std::string host, int port, bool keep_upstream_on_disconnect = false);
   ~AppServer();  // Stop()s
   AppServer(const AppServer&) = delete;
   AppServer& operator=(const AppServer&) = delete;
@@ -43,6 +45,7 @@ class AppServer {
 
   const AppConfig& config_;
   std::string host_;
+  bool keep_upstream_on_disconnect_ = false;
   rollgate::internal::HttpServer server_;
 };
 

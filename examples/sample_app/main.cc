@@ -24,7 +24,7 @@ namespace {
 
 constexpr char kUsage[] =
     "usage: sample_app smoke --config FILE\n"
-    "       sample_app serve --config FILE [--listen HOST:PORT]\n"
+    "       sample_app serve --config FILE [--listen HOST:PORT] [--keep-upstream-on-disconnect]\n"
     "\n"
     "smoke   make one smoke completion through the app's own client and parser and print the\n"
     "        result as one JSON object (rollgate's app protocol, docs/app-probes.md); exit 0\n"
@@ -34,7 +34,9 @@ constexpr char kUsage[] =
     "serve   serve GET /smoke (same object; knobs from X-Rollgate-Smoke-* headers and\n"
     "        X-Client-Request-Id), GET /healthz and GET /version until SIGINT or SIGTERM.\n"
     "        --listen defaults to 127.0.0.1:8080; port 0 picks a free port. Prints\n"
-    "        'sample_app listening on http://HOST:PORT' when ready.\n"
+    "        'sample_app listening on http://HOST:PORT' when ready. A /smoke client that hangs\n"
+    "        up ends the provider call made for it; --keep-upstream-on-disconnect lets the\n"
+    "        call run on (the careless app `rollgate rehearse` reports).\n"
     "\n"
     "example (against the mock provider):\n"
     "  rollgate mock --listen 127.0.0.1:8787 --key sk-demo-key-0001 &\n"
@@ -51,6 +53,7 @@ struct Args {
   std::string command;  // "smoke" or "serve"
   std::string config;
   std::string listen = "127.0.0.1:8080";
+  bool keep_upstream_on_disconnect = false;
   bool help = false;
 };
 
@@ -67,6 +70,8 @@ std::optional<Args> ParseArgs(int argc, char** argv) {
     };
     if (a == "-h" || a == "--help") {
       args.help = true;
+    } else if (a == "--keep-upstream-on-disconnect") {
+      args.keep_upstream_on_disconnect = true;
     } else if (a == "--config" || a == "--listen") {
       std::optional<std::string> v = value(a.c_str());
       if (!v) return std::nullopt;
@@ -111,13 +116,14 @@ int Smoke(const AppConfig& config) {
 
 // REQUIRES: SIGINT and SIGTERM are blocked in every thread (main blocks them before any thread
 // exists, and threads inherit the mask), so sigwait is the only place they are delivered.
-int Serve(const AppConfig& config, const std::string& listen, const sigset_t& stop_signals) {
+int Serve(const AppConfig& config, const Args& args, const sigset_t& stop_signals) {
+  const std::string& listen = args.listen;
   Result<std::pair<std::string, int>> address = ParseListen(listen);
   if (!address.ok()) {
     std::fprintf(stderr, "sample_app: %s\n", address.status().message().c_str());
     return 2;
   }
-  AppServer server(config, address->first, address->second);
+  AppServer server(config, address->first, address->second, args.keep_upstream_on_disconnect);
   Status started = server.Start();
   if (!started.ok()) {
     std::fprintf(stderr, "sample_app: %s\n", started.message().c_str());
@@ -160,7 +166,7 @@ int Main(int argc, char** argv) {
     std::fprintf(stderr, "sample_app: cannot initialise libcurl\n");
     return 3;
   }
-  int code = args->command == "serve" ? Serve(*config, args->listen, stop_signals) : Smoke(*config);
+  int code = args->command == "serve" ? Serve(*config, *args, stop_signals) : Smoke(*config);
   curl_global_cleanup();
   return code;
 }

@@ -108,10 +108,14 @@ struct FallbackConfig {
 };
 
 /// How `rollgate rehearse` points the release's own client at its mock (docs/rehearse.md), for
-/// releases whose base URL and key do not come from `{env:}` / `{env_file:}` sources.
+/// releases whose base URL and key do not come from `{env:}` / `{env_file:}` sources, and how it
+/// starts a local instance of a `probe: http` release.
 struct RehearseAppConfig {
   std::string base_url_env;  // the variable the app's client reads its base URL from
   std::string api_key_env;   // ... and its key (e.g. OPENAI_BASE_URL, OPENAI_API_KEY)
+  /// probe: http: starts a local instance of the release (argv, no shell; `{port}` becomes its
+  /// listen port, also in ROLLGATE_REHEARSE_PORT); empty: the release is rehearsed directly.
+  std::vector<std::string> command;
 };
 
 struct ReleaseConfig {

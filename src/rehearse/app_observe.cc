@@ -19,6 +19,7 @@
 #include "contract/smoke_request.h"
 #include "mock/mock_provider.h"
 #include "probe/app_probe.h"
+#include "rehearse/instance_probe.h"
 
 namespace rollgate::internal {
 
@@ -45,6 +46,7 @@ struct CaseOutcome {
   ObserveCase c;
   AppProbeOutcome app;
   mock::Observations seen;
+  DisconnectObservation disconnect;  // the "disconnect" case
   std::string problem;  // the case could not run
 };
 
@@ -90,7 +92,13 @@ CaseOutcome RunCase(const ObserveContext& ctx, const mock::MockProvider& mock,
   req.max_tokens = rel->prompt.max_tokens;
   req.release = rel->name;
   req.version = rel->version.literal;
-  out.app = RunExecProbe(env, SystemClock::Get(), rel->exec, req, {}, ctx.config->dir);
+  if (rel->probe != "http") {
+    out.app = RunExecProbe(env, SystemClock::Get(), rel->exec, req, {}, ctx.config->dir);
+  } else if (c.name == "disconnect") {
+    out.disconnect = MeasureDisconnect(*rel, plan, vars, req, mock, session, ctx.config->dir, ctx.cancel, &out.problem);
+  } else {
+    out.app = ProbeThroughInstance(*rel, plan, vars, req, ctx.config->dir, ctx.cancel);
+  }
   out.seen = mock.observations(mock::ObservationQuery::Session(session));
   return out;
 }
@@ -99,6 +107,16 @@ void Fold(const ObserveContext& ctx, const CaseOutcome& o, AppReport* r) {
   const std::string& name = o.c.name;
   if (!o.problem.empty()) {
     r->notes.push_back(name + ": " + o.problem);
+    return;
+  }
+  if (name == "disconnect") {
+    r->disconnect = o.disconnect;
+    if (!o.disconnect.propagated) {
+      r->notes.push_back("disconnect: its app kept its upstream call to the provider open for " +
+                         FormatDurationMs(static_cast<double>(o.disconnect.watched_ms)) +
+                         " after its user hung up mid-stream (tokens are still generated and billed for nobody; "
+                         "stop the upstream call when the client disconnects)");
+    }
     return;
   }
   if (o.seen.requests == 0) {
@@ -181,6 +199,8 @@ std::vector<ObserveCase> ObserveCases(const ReleaseConfig& rel, const AppPlan& p
     add("stall-stream", "stall-mid-body", true);
     add("stream-cut", "stream-cut", true);
     add("stream-error", "stream-error", true);
+    // Only a route can be hung up on: an exec command's user is rollgate's pipe.
+    if (rel.probe == "http") add("disconnect", "stall-mid-body", true);
   }
   add("error-in-200", "error-in-200", false);
   return cases;

@@ -15,6 +15,7 @@
 #include "gate/consistency.h"
 #include "mock/observations.h"
 #include "rehearse/app_plan.h"
+#include "rehearse/instance_probe.h"
 #include "rollgate/cancel.h"
 #include "rollgate/config.h"
 
@@ -43,6 +44,9 @@ struct AppReport {
   /// A broken answer, as the app reported it: "error", "content" or "no answer", per fault
   /// ("stream-cut", "stream-error", "error-in-200").
   std::map<std::string, std::string> reported_as;
+  /// A streaming `probe: http` release through a local instance: what its app did with its
+  /// upstream call when rollgate, its user, hung up mid-stream. nullopt: not measured.
+  std::optional<DisconnectObservation> disconnect;
   std::vector<std::string> notes;  // cases that could not run, and why
 };
 

@@ -71,18 +71,23 @@ AppPlan PlanApp(const ReleaseConfig& rel, const std::string& contract_path,
     plan.reason = "probe: direct (rollgate's own client is the release's client)";
     return plan;
   }
-  if (rel.probe == "http") {
+  bool http = rel.probe == "http";
+  if (http && (!rel.rehearse || rel.rehearse->command.empty())) {
     plan.reason =
-        "probe: http rehearsed as direct: its route is a running deployment, and rollgate does not "
-        "start a local instance of the app pointed at the mock";
+        "probe: http rehearsed as direct: its route is a running deployment, not one pointed at the mock; "
+        "to rehearse through the app's own client add rehearse: {command: [argv...]} to releases." +
+        rel.name + ", a command that starts a local instance listening on 127.0.0.1 at the port in "
+        "ROLLGATE_REHEARSE_PORT (or at {port} in its arguments)";
     return plan;
   }
+  const std::string kind = http ? "http, a local instance from rehearse.command" : "exec";
+  if (http) plan.instance_command = rel.rehearse->command;
   if (rel.rehearse && !rel.rehearse->base_url_env.empty()) {
     plan.base_url_env = rel.rehearse->base_url_env;
     plan.api_key_env = rel.rehearse->api_key_env;
     plan.through_app = true;
     if (WantsV1(rel, contract_path, resolved_base_url, plan.base_url_env)) plan.base_suffix = "/v1";
-    plan.reason = "exec, " + plan.base_url_env + " and " + plan.api_key_env + " from rehearse:";
+    plan.reason = kind + ", " + plan.base_url_env + " and " + plan.api_key_env + " from rehearse:";
     return plan;
   }
   std::string base = rel.has_base_url ? EnvName(rel.base_url, &plan.base_url_env_file) : "";
@@ -91,17 +96,18 @@ AppPlan PlanApp(const ReleaseConfig& rel, const std::string& contract_path,
     std::string what = !rel.has_base_url ? "has no base_url and api_key"
                        : base.empty()    ? "reads base_url from " + SourceKind(rel.base_url)
                                          : "reads api_key from " + SourceKind(rel.api_key);
-    plan.reason =
-        "probe: exec rehearsed as direct: the release " + what +
-        ", so rollgate cannot point its client at the mock; name the variables its client "
-        "honours with rehearse: {base_url_env: NAME, api_key_env: NAME}";
+    plan.instance_command.clear();
+    plan.reason = "probe: " + rel.probe + " rehearsed as direct: the release " + what +
+                  ", so rollgate cannot point its client at the mock; name the variables its client "
+                  "honours with rehearse: {" + (http ? "command: [...], " : "") +
+                  "base_url_env: NAME, api_key_env: NAME}";
     return plan;
   }
   plan.base_url_env = base;
   plan.api_key_env = key;
   plan.through_app = true;
   if (WantsV1(rel, contract_path, resolved_base_url, base)) plan.base_suffix = "/v1";
-  plan.reason = "exec, " + base + " and " + key + " from " +
+  plan.reason = kind + ", " + base + " and " + key + " from " +
                 (plan.base_url_env_file ? "{env_file:}" : "{env:}") +
                 (plan.base_url_env_file != plan.api_key_env_file
                      ? std::string(" and ") + (plan.api_key_env_file ? "{env_file:}" : "{env:}")

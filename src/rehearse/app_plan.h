@@ -25,6 +25,9 @@ struct AppPlan {
   /// Appended to the mock session's URL so that the app's client reaches the mock's
   /// /v1/chat/completions: "/v1" for a client whose base URL carries it.
   std::string base_suffix;
+  /// probe: http through its app: the argv (rehearse.command) that starts a local instance of
+  /// the release with the variables above set; the rehearsal calls its smoke route there.
+  std::vector<std::string> instance_command;
 };
 
 /// Decides how `release` is rehearsed. `contract_path` is the contract's endpoint path;

@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -27,6 +28,8 @@
 #include "config/resolver.h"
 #include "mock/mock_provider.h"
 #include "rehearse/app_plan.h"
+#include "rehearse/app_rows.h"
+#include "rehearse/local_instance.h"
 #include "rehearse/modes.h"
 #include "run/runner.h"
 
@@ -111,8 +114,7 @@ Prepared Prepare(const Config& loaded) {
     AppPlan plan = PlanApp(rel, contract.path, base.ok ? base.value : "");
     probes_before.insert(rel.probe);
     if (plan.through_app) {
-      p.any_app = true;
-      rel.probe = "exec";
+      p.any_app = true;  // exec stays exec; http is called on its local instance (RunMode)
     } else {
       if (rel.probe != "direct") p.notes.push_back(rel.name + ": " + plan.reason);
       rel.probe = "direct";
@@ -152,12 +154,6 @@ std::string SessionFor(const std::string& prefix, const std::string& release) {
   return prefix + r;
 }
 
-std::string AttemptsText(const std::map<std::string, int64_t>& attempts) {
-  std::vector<std::string> parts;
-  for (const auto& [outcome, n] : attempts) parts.push_back(outcome + ": " + std::to_string(n));
-  return Join(parts, ", ");
-}
-
 bool Meets(const CheckResult& c, Expectation::Want want) {
   switch (want) {
     case Expectation::Want::kFail:
@@ -168,56 +164,6 @@ bool Meets(const CheckResult& c, Expectation::Want want) {
       return c.status == CheckStatus::kFail || (c.status == CheckStatus::kPass && c.warning);
   }
   return false;
-}
-
-// A row whose release went through its app: what the mock saw the app's client do, and the
-// judgement that only the observation can make (an app that absorbed a flaky 5xx by retrying
-// passed rightly; one that reported a cut stream as content hides it from every gate).
-void AddAppObservation(const Mode& mode, const ModeSetup& setup, const RunReport& report, RehearseRow* row) {
-  const mock::Observations& seen = setup.app_seen;
-  if (seen.requests == 0) return;
-  std::string observed = "observed: " + setup.target + "'s app sent " + std::to_string(seen.requests) +
-                         (seen.requests == 1 ? " request" : " requests") + " (" + AttemptsText(seen.attempts) + ")";
-  // Faults that test the limits of rollgate's own client (its body cap, its strict UTF-8, its
-  // whole-call timeout): an app whose client reads the answer correctly anyway has nothing to
-  // catch, which is not a gap in the gate.
-  const ReleaseReport* rel = report.FindRelease(setup.target);
-  // (latency aside: an app's end-to-end time includes starting its runtime)
-  bool all_pass = rel && std::none_of(rel->checks.begin(), rel->checks.end(), [](const CheckResult& c) {
-                    return c.status == CheckStatus::kFail && c.id != "latency";
-                  });
-  // wrong-content-type and reset-mid-body as well: a client may parse a JSON body served as
-  // text/plain, and reports a cut transfer in its own words (an error beside a 200).
-  bool client_limit = mode.name == "invalid-utf8" || mode.name == "oversized-body" || mode.name == "slow-body" ||
-                      mode.name == "wrong-content-type" || mode.name == "reset-mid-body";
-  if (client_limit && row->result == "missed" && all_pass) {
-    row->result = "not_applicable";
-    row->detail = observed + ": its client read the answer correctly despite the fault, so there is nothing to "
-                  "catch through this client" + (mode.name == "slow-body" ? std::string(" (its timeout does not cover "
-                  "a slow body: see apps[].timeout_ms.body)") : std::string()) + "; " + row->detail;
-    return;
-  }
-  if (client_limit && row->result == "missed" && rel) {
-    // The app read past the fault, and another check of the release blocked what it made of it.
-    for (const auto& c : rel->checks) {
-      if (c.status != CheckStatus::kFail || c.id == "latency") continue;
-      row->result = "caught";
-      row->detail = observed + ": caught by " + setup.target + " " + c.id + " instead: " + c.detail;
-      return;
-    }
-  }
-  if (mode.name == "flaky-5xx" && row->result == "missed" && seen.attempts.count("200") &&
-      seen.attempts.size() > 1) {
-    row->result = "caught";
-    row->detail = observed + ": its client absorbed the flaky answers by retrying and recovered; " + row->detail;
-    return;
-  }
-  if ((mode.name == "stream-cut" || mode.name == "stream-error") && row->result == "missed") {
-    row->detail = observed + ": its app reported the broken stream as content, so no gate can see it through "
-                  "this client (a real defect of this release); " + row->detail;
-    return;
-  }
-  row->detail += "; " + observed;
 }
 
 RehearseRow RunMode(const Mode& mode, const Prepared& prepared, const RehearseOptions& options,
@@ -300,6 +246,9 @@ RehearseRow RunMode(const Mode& mode, const Prepared& prepared, const RehearseOp
   // Each release in two sessions: "d-" for rollgate's own calls (its base_url), "a-" for its
   // app's (the variables its client reads), so what the mock saw of the app is the app's alone.
   std::map<std::string, std::vector<std::string>> app_vars;
+  // An http release through its app: a local instance per mode, its variables pointed at this
+  // mode's mock; destroyed (stopped and reaped) before the mock is.
+  std::vector<std::unique_ptr<LocalInstance>> instances;
   std::string target_app_url = mock.base_url();
   for (auto& rel : config.releases) {
     Result<std::string> direct_url = mock.OpenSession(SessionFor("d-", rel.name));
@@ -308,9 +257,24 @@ RehearseRow RunMode(const Mode& mode, const Prepared& prepared, const RehearseOp
     if (!app_url.ok()) continue;
     if (rel.name == row.release) target_app_url = *app_url;
     const AppPlan& plan = prepared.plans.at(rel.name);
-    if (plan.through_app && rel.probe == "exec" && !(setup.uses_app && rel.name == row.release)) {
-      app_vars[rel.name] = AppVariables(plan, *app_url, prepared.keys.at(rel.name), work_dir);
+    if (!plan.through_app || (setup.uses_app && rel.name == row.release)) continue;
+    std::vector<std::string> vars = AppVariables(plan, *app_url, prepared.keys.at(rel.name), work_dir);
+    if (rel.probe == "exec") app_vars[rel.name] = std::move(vars);
+    if (rel.probe != "http") continue;
+    LocalInstanceOptions o;
+    o.release = "releases." + rel.name;
+    o.command = plan.instance_command;
+    o.dir = config.dir;
+    o.env = std::move(vars);
+    o.cancel = options.cancel;
+    instances.push_back(std::make_unique<LocalInstance>());
+    st = instances.back()->Start(o);
+    if (!st.ok()) {
+      row.result = "missed";
+      row.detail = "not rehearsed: " + st.message();
+      return row;
     }
+    rel.http.url = OnInstance(rel.http.url, instances.back()->url());
   }
   if (setup.uses_app) WriteSampleAppConfig(setup, target_app_url);
   RehearsalEnvironment env(SystemEnvironment::Get(), app_vars);
@@ -335,6 +299,7 @@ RehearseRow RunMode(const Mode& mode, const Prepared& prepared, const RehearseOp
   mock::ObservationQuery app_query = mock::ObservationQuery::Session(SessionFor("a-", row.release));
   app_query.key = prepared.keys.at(row.release);
   setup.app_seen = mock.observations(app_query);
+  instances.clear();
   mock.Stop();
   if (st.ok() && report.interrupted) {
     row.result = "interrupted";
@@ -468,102 +433,6 @@ Status Rehearse(const RehearseOptions& options, RehearseReport* report) {
   report->apps = std::move(prepared.apps);
   return Status::Ok();
 }
-
-namespace {
-
-nlohmann::ordered_json OptionalMs(const std::optional<int64_t>& ms) {
-  return ms ? nlohmann::ordered_json(*ms) : nlohmann::ordered_json(nullptr);
-}
-
-nlohmann::ordered_json AppJson(const AppReport& app) {
-  nlohmann::ordered_json j;
-  j["release"] = app.release;
-  j["through"] = app.through;
-  if (!app.reason.empty()) j["reason"] = app.reason;
-  if (!app.observed) {
-    if (!app.notes.empty()) j["notes"] = app.notes;
-    return j;
-  }
-  j["client"] = {{"user_agent", app.client.user_agent},
-                 {"sdk", app.client.sdk},
-                 {"sdk_version", app.client.sdk_version},
-                 {"runtime", app.client.runtime}};
-  j["request"] = {{"fields", app.request.fields},
-                  {"headers", app.request.headers},
-                  {"model", app.request.model},
-                  {"stream", app.request.stream},
-                  {"stream_options_include_usage", app.request.stream_options_include_usage},
-                  {"token_field", app.request.token_field},
-                  {"not_in_contract", app.not_in_contract},
-                  {"not_sent", app.not_sent}};
-  nlohmann::ordered_json attempts = nlohmann::ordered_json::object();
-  for (const auto& [outcome, n] : app.attempts) attempts[outcome] = n;
-  j["attempts"] = std::move(attempts);
-  j["retry_after_honoured"] =
-      app.retry_after_honoured ? nlohmann::ordered_json(*app.retry_after_honoured) : nlohmann::ordered_json(nullptr);
-  j["retry_delays_ms"] = app.retry_delays_ms;
-  j["timeout_ms"] = {{"headers", OptionalMs(app.timeout_headers_ms)},
-                     {"body", OptionalMs(app.timeout_body_ms)},
-                     {"stream", OptionalMs(app.timeout_stream_ms)}};
-  nlohmann::ordered_json limits = nlohmann::ordered_json::object();
-  for (const auto& [kind, ms] : app.stall_limit_ms) limits[kind] = ms;
-  j["stall_limit_ms"] = std::move(limits);
-  nlohmann::ordered_json reported = nlohmann::ordered_json::object();
-  for (const auto& [fault, how] : app.reported_as) reported[fault] = how;
-  j["reported_as"] = std::move(reported);
-  if (!app.notes.empty()) j["notes"] = app.notes;
-  return j;
-}
-
-std::string MsText(const std::optional<int64_t>& ms, int64_t limit) {
-  if (ms) return FormatDurationMs(static_cast<double>(*ms));
-  return limit >= 0 ? "none within " + FormatDurationMs(static_cast<double>(limit)) : "not measured";
-}
-
-// The per-release table under the matrix: how each release was reached and what its client did.
-std::string RenderApps(const RehearseReport& report) {
-  if (report.apps.empty()) return "";
-  std::string out = "\nAPPS\n";
-  auto line = [&](const std::string& label, const std::string& text) {
-    out += "  " + label + std::string(label.size() < 16 ? 16 - label.size() : 1, ' ') + text + "\n";
-  };
-  for (const auto& app : report.apps) {
-    out += app.release + ": through " + app.through + (app.reason.empty() ? "" : " (" + app.reason + ")") + "\n";
-    for (const auto& note : app.notes) line("note", note);
-    if (!app.observed) continue;
-    const mock::ClientIdentity& c = app.client;
-    line("client", (c.sdk.empty() ? "(unnamed)" : c.sdk + " " + c.sdk_version) +
-                       (c.runtime.empty() ? "" : ", " + c.runtime) + "; User-Agent '" + c.user_agent + "'");
-    line("request", "fields " + Join(app.request.fields, ", ") + "; model " + app.request.model + "; token field " +
-                        (app.request.token_field.empty() ? "none" : app.request.token_field));
-    if (!app.not_in_contract.empty()) line("", "not in the contract: " + Join(app.not_in_contract, ", "));
-    if (!app.not_sent.empty()) line("", "rollgate's probe sends, the app does not: " + Join(app.not_sent, ", "));
-    line("attempts", AttemptsText(app.attempts));
-    if (app.retry_after_honoured) {
-      std::vector<std::string> waits;
-      for (int64_t w : app.retry_delays_ms) waits.push_back(FormatDurationMs(static_cast<double>(w)));
-      line("retry-after", std::string(*app.retry_after_honoured ? "honoured" : "NOT honoured") + " (waited " +
-                              Join(waits, ", ") + ")");
-    }
-    auto limit = [&](const char* kind) {
-      auto it = app.stall_limit_ms.find(kind);
-      return it == app.stall_limit_ms.end() ? int64_t{-1} : it->second;
-    };
-    line("timeout", "before headers " + MsText(app.timeout_headers_ms, limit("headers")) + ", mid-body " +
-                        MsText(app.timeout_body_ms, limit("body")) + ", mid-stream " +
-                        MsText(app.timeout_stream_ms, limit("stream")));
-    std::vector<std::string> reported;
-    for (const auto& [fault, how] : app.reported_as) reported.push_back(fault + " as " + how);
-    if (!reported.empty()) line("broken answers", Join(reported, ", "));
-  }
-  if (!report.app_differences.empty()) {
-    out += "new vs rollback:\n";
-    for (const auto& d : report.app_differences) out += "  - " + d + "\n";
-  }
-  return out;
-}
-
-}  // namespace
 
 std::string RenderRehearseJson(const RehearseReport& report) {
   nlohmann::ordered_json j;

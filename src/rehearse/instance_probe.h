@@ -1,0 +1,46 @@
+// Calls through a local instance of an `http` release (rehearse: {command:}), for the
+// observation pass: the smoke route of an instance started with the session's variables, and
+// the client-disconnect case (rollgate hangs up mid-stream on the app's route and the mock
+// records whether, and how fast, the app closed its own upstream call). Internal to rehearse/.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "mock/mock_provider.h"
+#include "probe/app_probe.h"
+#include "rehearse/app_plan.h"
+#include "rollgate/cancel.h"
+#include "rollgate/config.h"
+
+namespace rollgate::internal {
+
+/// What the app did with its upstream call once its own client had left.
+struct DisconnectObservation {
+  bool propagated = false;  // it closed its upstream call within `watched_ms` of the hang-up
+  std::optional<int64_t> upstream_closed_ms;  // from rollgate's hang-up to that close
+  int64_t watched_ms = 0;                     // how long the mock watched after the hang-up
+};
+
+/// How long after rollgate hangs up the app has to close its upstream call to count as
+/// propagating the disconnect.
+inline constexpr int64_t kDisconnectWindowMs = 2000;
+
+/// Starts `plan.instance_command` with `vars`, calls its smoke route (rel.http.url moved onto
+/// the instance) once with `request`, and stops it. A failure to start is the outcome's failure.
+AppProbeOutcome ProbeThroughInstance(const ReleaseConfig& rel, const AppPlan& plan,
+                                     const std::vector<std::string>& vars, const AppProbeRequest& request,
+                                     const std::string& dir, CancelToken* cancel);
+
+/// The disconnect case: starts the instance, opens its smoke route for a stream, waits (bounded
+/// by the release's timeout) until the app's upstream stream reached the mock's stall in
+/// `session`, hangs up, and watches that session for kDisconnectWindowMs. `problem` is set
+/// when the case could not be run as intended.
+DisconnectObservation MeasureDisconnect(const ReleaseConfig& rel, const AppPlan& plan,
+                                        const std::vector<std::string>& vars, const AppProbeRequest& request,
+                                        const mock::MockProvider& mock, const std::string& session,
+                                        const std::string& dir, CancelToken* cancel, std::string* problem);
+
+}  // namespace rollgate::internal
