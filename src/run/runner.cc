@@ -558,11 +558,12 @@ Status DiffFromFile(const std::string& config_path, DiffReport* report) {
   if (!left || !right) {
     return Status::InvalidArgument(config_path + ": no release named " + (left ? report->right : report->left));
   }
-  Contract contract;
-  if (!config->contract_path.empty()) {
-    Result<Contract> c = internal::LoadContract(config->contract_path);
-    if (c.ok()) contract = *c;
+  ROLLGATE_ASSIGN_OR_RETURN(internal::ConfiguredContract loaded, internal::LoadConfiguredContract(*config));
+  if (!loaded.unreadable.empty()) {
+    report->warnings.push_back("contract " + config->contract_path + ": " + loaded.unreadable +
+                               "; the built-in method and path are compared");
   }
+  const Contract& contract = loaded.contract;
   internal::Resolver resolver(internal::SystemEnvironment::Get(), config->dir);
   internal::ReleaseProfile a = internal::ResolveRelease(*left, contract, resolver);
   internal::ReleaseProfile b = internal::ResolveRelease(*right, contract, resolver);
