@@ -49,6 +49,9 @@ int RunMockCommand(MockArgs args) {
     std::fprintf(stderr,
                  "rollgate mock: note: no --key given, any non-empty bearer token is accepted\n");
   }
+  opts.on_error = [](const std::string& message) {
+    std::fprintf(stderr, "rollgate mock: error: %s\n", message.c_str());
+  };
   sigset_t signals = BlockTerminationSignals();
   mock::MockProvider provider(opts);
   st = provider.Start();

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -53,6 +54,10 @@ struct MockOptions {
   /// Both set: serve HTTPS with this PEM certificate and key (rehearse TLS and ca_file).
   std::string tls_cert_file;
   std::string tls_key_file;
+  /// Told (on a worker thread) when a handler throws: "<METHOD> <path>: <what threw>", the
+  /// route only, never a request body (HttpServerOptions::on_error). `rollgate mock` prints it
+  /// to stderr. Unset: the client's 500 is all there is.
+  std::function<void(const std::string& message)> on_error;
 };
 
 /// Counters the tests and `rollgate rehearse` read to prove retry behaviour. Every request
