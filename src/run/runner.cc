@@ -239,7 +239,7 @@ class Pipeline {
         r.attempts = AttemptRecords("chat", *run.primary, run.primary_request_id);
       }
       if (run.probes.fallback) {
-        const FallbackTaken& f = *run.probes.fallback;
+        const FallbackRecord& f = *run.probes.fallback;
         r.fallback = FallbackRecord{f.primary_model, f.fallback_model, f.trigger};
       }
       if (run.probes.chat) {
