@@ -2,6 +2,7 @@
 // command; docs/mock.md): its options, and a handle to start and stop it.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -55,6 +56,10 @@ struct MockOptions {
   /// Both set: serve HTTPS with this PEM certificate and key (rehearse TLS and ca_file).
   std::string tls_cert_file;
   std::string tls_key_file;
+  /// Told (on a worker thread) when a handler throws: "<METHOD> <path>: <what threw>", the
+  /// route only, never a request body (HttpServerOptions::on_error). `rollgate mock` prints it
+  /// to stderr. Unset: the client's 500 is all there is.
+  std::function<void(const std::string& message)> on_error;
 };
 
 /// Every scenario name `--scenario` accepts, in a stable order.

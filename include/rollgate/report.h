@@ -50,11 +50,13 @@ struct AttemptRecord {
   std::string model;              // the model asked for, when it is not the release's (fallback)
 };
 
-/// A fallback the probe reproduced: never silent (DESIGN.md, observability).
+/// A fallback production would take (release `fallback:`), reproduced by rollgate's probe or
+/// reported by the app's own client (the smoke protocol's `fallback` object): never silent
+/// (DESIGN.md, observability). The one type for it, from the probe to gate.json.
 struct FallbackRecord {
-  std::string primary_model;
-  std::string fallback_model;
-  std::string trigger;
+  std::string primary_model;   // the model asked for first (the app's `from`)
+  std::string fallback_model;  // the model that answered (the app's `to`)
+  std::string trigger;         // what made it fall back, e.g. "503 model_not_found"
 };
 
 /// What the parser could read from a successful answer (never the completion text itself,

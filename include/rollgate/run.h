@@ -39,9 +39,11 @@ struct DiffReport {
   std::string right = "rollback";
   std::vector<DiffRow> rows;
   CheckResult gate;          // the config_consistency gate over these rows
+  std::vector<std::string> warnings;  // e.g. the contract file cannot be read
 };
 
-/// Resolves both releases' values from their sources (no network) and compares them.
+/// Resolves both releases' values from their sources (no network) and compares them. A config
+/// or contract file that cannot be understood is InvalidArgument naming the file.
 Status DiffFromFile(const std::string& config_path, DiffReport* report);
 
 /// One effective setting of a release, for `rollgate check --explain`.

@@ -92,3 +92,18 @@ class [[nodiscard]] Result {
     ::rollgate::Status rollgate_st_ = (expr);    \
     if (!rollgate_st_.ok()) return rollgate_st_; \
   } while (0)
+
+/// Evaluates `expr` (a Result<T>); on error returns its Status from the enclosing function
+/// (which returns Status or any Result<U>), else moves the value into `lhs`. `lhs` may declare
+/// a variable (`ROLLGATE_ASSIGN_OR_RETURN(std::string text, ReadFile(p));`) or name one. It
+/// expands to several statements: do not use it as the body of an unbraced if/else.
+#define ROLLGATE_ASSIGN_OR_RETURN(lhs, expr) \
+  ROLLGATE_ASSIGN_OR_RETURN_IMPL_(ROLLGATE_STATUS_CONCAT_(rollgate_result_, __LINE__), lhs, expr)
+
+#define ROLLGATE_ASSIGN_OR_RETURN_IMPL_(result, lhs, expr) \
+  auto result = (expr);                                     \
+  if (!result.ok()) return result.status();                 \
+  lhs = std::move(result).value()
+
+#define ROLLGATE_STATUS_CONCAT_INNER_(a, b) a##b
+#define ROLLGATE_STATUS_CONCAT_(a, b) ROLLGATE_STATUS_CONCAT_INNER_(a, b)

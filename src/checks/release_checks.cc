@@ -135,7 +135,7 @@ CheckResult Authentication(const ReleaseProfile& p, const ProbeOutcome& o) {
 }
 
 CheckResult Model(const ReleaseProfile& p, const ProbeOutcome& o, const ChatResponse* parsed,
-                  const std::optional<FallbackTaken>& fallback) {
+                  const std::optional<FallbackRecord>& fallback) {
   const HttpExchange& ex = o.last().exchange;
   const auto& err = o.last().error_body;
   if (fallback && !IsModelNotFound(ex, err) && p.config && p.config->fallback &&

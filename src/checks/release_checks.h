@@ -19,13 +19,6 @@ namespace rollgate::internal {
 /// An HTTP status in 200..299.
 inline bool Is2xx(int status) { return status >= 200 && status < 300; }
 
-/// A fallback production would take, reproduced by the probe (release `fallback:`).
-struct FallbackTaken {
-  std::string primary_model;
-  std::string fallback_model;
-  std::string trigger;  // "503 model_not_found"
-};
-
 struct ReleaseProbes {
   std::optional<ProbeOutcome> chat;    // absent when configuration failed
   std::optional<ProbeOutcome> stream;  // present when the release streams
@@ -34,7 +27,7 @@ struct ReleaseProbes {
   std::string via;
   std::optional<ChatResponse> chat_parsed;
   std::string app_config_error;
-  std::optional<FallbackTaken> fallback;  // chat is then the fallback call
+  std::optional<FallbackRecord> fallback;  // chat is then the fallback call
 };
 
 struct ReleaseEvaluation {

@@ -6,9 +6,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 
 #include "base/display.h"
+#include "base/file_util.h"
 #include "cli/cli_common.h"
 #include "cli/commands.h"
 #include "demo_files.h"
@@ -36,8 +36,10 @@ Result<std::string> DemoConfigPath() {
           .string();
   std::filesystem::create_directories(dir, ec);
   if (ec) return Status::IoError(dir + ": cannot create: " + ec.message());
-  std::ofstream(dir + "/rollgate.yaml") << kDemoConfig;
-  std::ofstream(dir + "/contract.yaml") << kDemoContract;
+  // A full disk or a read-only temp dir is an error naming the file, not a demo that fails later
+  // on a config cut short.
+  ROLLGATE_RETURN_IF_ERROR(internal::WriteFileAtomic(dir + "/rollgate.yaml", kDemoConfig));
+  ROLLGATE_RETURN_IF_ERROR(internal::WriteFileAtomic(dir + "/contract.yaml", kDemoContract));
   return dir + "/rollgate.yaml";
 }
 

@@ -31,6 +31,9 @@ int RunMockCommand(MockArgs args) {
   if (!st.ok()) return ReportError(st);
   opts.flavor = *flavor;
   bool any_key = opts.keys.empty();
+  opts.on_error = [](const std::string& message) {
+    std::fprintf(stderr, "rollgate mock: error: %s\n", message.c_str());
+  };
   sigset_t signals = BlockTerminationSignals();
   Result<std::unique_ptr<mock::MockServer>> server = mock::MockServer::Start(args.listen, std::move(opts));
   if (!server.ok()) return ReportError(server.status());

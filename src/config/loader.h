@@ -27,4 +27,15 @@ const std::vector<std::string>& ConsistencyFieldNames();
 Result<Contract> LoadContract(const std::string& path);
 Result<Contract> ParseContract(const std::string& text, const std::string& file);
 
+/// The contract a config names, for the commands that read only its endpoint and fields
+/// (diff, drill, check --explain).
+struct ConfiguredContract {
+  Contract contract;       // the built-in defaults when there is no `contract:` or no file
+  std::string unreadable;  // non-empty: why the named file could not be read (the gate's
+                           // contract_reviewed check fails on it; callers warn)
+};
+/// No `contract:` key: the defaults. A file that cannot be understood: InvalidArgument naming
+/// file and line, as the gate fails on it (exit 2). A file that cannot be read: `unreadable`.
+Result<ConfiguredContract> LoadConfiguredContract(const Config& config);
+
 }  // namespace rollgate::internal

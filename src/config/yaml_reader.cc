@@ -169,4 +169,17 @@ Status YamlReader::GetStringList(const YAML::Node& map, const std::string& key,
   return Status::Ok();
 }
 
+Status WithYamlRoot(const std::string& text, const std::string& file,
+                    const std::function<Status(const YAML::Node&)>& fn) {
+  try {
+    YAML::Node root = YAML::Load(text);
+    return fn(root);
+  } catch (const YAML::ParserException& e) {
+    return Status::InvalidArgument(file + ":" + std::to_string(e.mark.line + 1) +
+                                   ": not valid YAML: " + e.msg);
+  } catch (const YAML::Exception& e) {
+    return Status::InvalidArgument(file + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
+  }
+}
+
 }  // namespace rollgate::internal

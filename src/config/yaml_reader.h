@@ -4,6 +4,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -52,5 +53,11 @@ class YamlReader {
  private:
   std::string file_;
 };
+
+/// Parses `text` as one YAML document and hands its root to `fn`; yaml-cpp's exceptions become
+/// an InvalidArgument naming `file` and the line (the only place that catches them for whole
+/// documents).
+Status WithYamlRoot(const std::string& text, const std::string& file,
+                    const std::function<Status(const YAML::Node&)>& fn);
 
 }  // namespace rollgate::internal

@@ -100,7 +100,7 @@ AppAnswer ParseAppAnswer(std::string_view output, const std::vector<std::string>
   if (chunks != j.end() && chunks->is_number_integer()) a.chunks = chunks->get<int64_t>();
   auto fb = j.find("fallback");
   if (fb != j.end() && fb->is_object()) {
-    a.fallback = AppFallback{StringOr(*fb, "from"), StringOr(*fb, "to"), StringOr(*fb, "trigger")};
+    a.fallback = FallbackRecord{StringOr(*fb, "from"), StringOr(*fb, "to"), StringOr(*fb, "trigger")};
   }
   // Only a JSON `true` counts: a string here might be an app echoing the key itself.
   auto used = j.find("smoke_api_key_used");

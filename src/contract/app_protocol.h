@@ -11,14 +11,9 @@
 #include "contract/chat_response.h"
 #include "contract/chat_stream.h"
 #include "contract/error_body.h"
+#include "rollgate/report.h"
 
 namespace rollgate::internal {
-
-struct AppFallback {
-  std::string from;
-  std::string to;
-  std::string trigger;
-};
 
 struct AppAnswer {
   bool valid = false;
@@ -30,7 +25,7 @@ struct AppAnswer {
   bool fields_reported = false;    // the app listed fields_present
   std::optional<bool> done;        // streaming: the app saw [DONE]
   int64_t chunks = -1;             // streaming: chunks the app read
-  std::optional<AppFallback> fallback;
+  std::optional<FallbackRecord> fallback;
   /// The invalid-token call: the app says it made the call with ROLLGATE_SMOKE_API_KEY /
   /// X-Rollgate-Smoke-Api-Key instead of its configured key (`"smoke_api_key_used": true`).
   bool smoke_api_key_used = false;

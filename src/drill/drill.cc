@@ -34,20 +34,16 @@ namespace {
 
 class Drill {
  public:
-  Drill(const Config& config, const RunSeams& seams, const DrillHooks& hooks, CancelToken* cancel,
-        RunReport* report)
+  Drill(const Config& config, Contract contract, const RunSeams& seams, const DrillHooks& hooks,
+        CancelToken* cancel, RunReport* report)
       : config_(config),
         drill_(*config.drill),
         env_(seams.env ? *seams.env : SystemEnvironment::Get()),
         clock_(seams.clock ? *seams.clock : SystemClock::Get()),
         hooks_(hooks),
         cancel_(cancel),
-        report_(report) {
-    if (!config.contract_path.empty()) {
-      Result<Contract> c = LoadContract(config.contract_path);
-      if (c.ok()) contract_ = *c;
-    }
-  }
+        report_(report),
+        contract_(std::move(contract)) {}
 
   // Steps 4 to 8, after the gate passed.
   void RunRouteSteps() {
@@ -340,6 +336,10 @@ Status RunDrill(const Config& config, const RunOptions& options, const RunSeams&
   if (!config.FindRelease("new") || !config.FindRelease("rollback")) {
     return Status::InvalidArgument(config.file + ": the drill needs a `new` and a `rollback` release");
   }
+  // The contract's response fields judge the user-facing smoke calls. One that cannot be
+  // understood stops the drill before step 1, naming the file (the gate would exit 2 on it too);
+  // one that cannot be read is the gate's contract_reviewed finding, which blocks at step 3.
+  ROLLGATE_ASSIGN_OR_RETURN(ConfiguredContract contract, LoadConfiguredContract(config));
   // Steps 1-3: the gate, without writing evidence yet (the drill's steps belong in it).
   RunOptions gate_options = options;
   gate_options.command = "gate";
@@ -369,7 +369,7 @@ Status RunDrill(const Config& config, const RunOptions& options, const RunSeams&
       hooks.on_step(shown, finished);
     };
   }
-  Drill drill(config, seams, scrubbed, options.cancel, report);
+  Drill drill(config, std::move(contract.contract), seams, scrubbed, options.cancel, report);
   if (drill.GateSteps()) {
     drill.RunRouteSteps();
   } else {

@@ -65,8 +65,10 @@
 #include <type_traits>
 #include <utility>
 
+#include "base/strings.h"
 #include "http_server/client_limiter.h"
 #include "http_server/connection.h"
+#include "http_server/response_body.h"
 #include "http_server/worker_pool.h"
 
 namespace rollgate::internal {
@@ -76,7 +78,6 @@ namespace {
 constexpr auto kStartTimeout = std::chrono::seconds(5);
 constexpr auto kIdleWorkerLifetime = std::chrono::seconds(10);
 constexpr int kMaxConnections = 4096;  // a thread each: beyond this, the options are a mistake
-constexpr char kContentTypeText[] = "text/plain";
 
 // httplib's TaskQueue over our elastic pool; httplib's listen loop owns it (new_task_queue).
 class PoolTaskQueue : public httplib::TaskQueue {
@@ -155,49 +156,10 @@ ServerResponse StoppingResponse() {
   return ServerResponse::Make(503, kContentTypeText, "server is stopping\n");
 }
 
-// The StreamWriter a producer gets: forwards to httplib's DataSink, enforces a declared
-// length and gives up as soon as the server stops.
-class SinkWriter : public StreamWriter {
- public:
-  SinkWriter(httplib::DataSink& sink, const StopSignal& stop, std::optional<std::size_t> limit)
-      : sink_(sink), stop_(stop), limit_(limit) {}
-
-  bool Write(std::string_view bytes) override {
-    if (bytes.empty()) return true;
-    if (stop_.triggered()) return false;
-    if (limit_ && written_ + bytes.size() > *limit_) return false;
-    if (!sink_.write(bytes.data(), bytes.size())) return false;
-    written_ += bytes.size();
-    return true;
-  }
-  bool Wait(int ms) override { return stop_.WaitFor(std::chrono::milliseconds(ms)); }
-  bool stopping() const override { return stop_.triggered(); }
-  std::size_t written() const { return written_; }
-
- private:
-  httplib::DataSink& sink_;
-  const StopSignal& stop_;
-  std::optional<std::size_t> limit_;
-  std::size_t written_ = 0;
-};
-
-// Runs a producer once. httplib calls a content provider in a loop until the body is
-// complete, so the whole producer runs inside the first call; a second call means the first
-// one ended without completing the body, and we abort rather than loop.
-struct ProducerRun {
-  StreamProducer producer;
-  bool ran = false;
-
-  bool Call(StreamWriter& writer) {
-    if (ran) return false;
-    ran = true;
-    try {
-      return producer(writer);
-    } catch (...) {
-      return false;  // a throwing producer aborts its connection and nothing else
-    }
-  }
-};
+// "GET /path": the route of a request as on_error names it (no query: it may carry a token).
+std::string RouteOf(const std::string& method, const std::string& path) {
+  return SanitizeForDisplay(method, 16) + " " + SanitizeForDisplay(path, 200);
+}
 
 }  // namespace
 
@@ -227,8 +189,18 @@ struct HttpServer::Impl {
   void Configure(httplib::Server& s);
   void Serve(const httplib::Request& req, httplib::Response& res);
   ServerResponse Dispatch(const ServerRequest& request) const;
-  void Emit(ServerResponse response, httplib::Response& res);
+  /// Tells options.on_error (when set) that something of `route` threw.
+  void ReportError(const std::string& route, const std::string& what) const;
 };
+
+void HttpServer::Impl::ReportError(const std::string& route, const std::string& what) const {
+  if (!options.on_error) return;
+  try {
+    options.on_error(route + ": " + SanitizeForDisplay(what, 120));
+  } catch (...) {
+    // The callback must not throw; if it does, the 500 is still sent.
+  }
+}
 
 Status HttpServer::Impl::Validate() const {
   const HttpServerOptions& o = options;
@@ -281,7 +253,16 @@ void HttpServer::Impl::Configure(httplib::Server& s) {
   s.set_socket_options(ReuseAddrOnly);
   s.set_tcp_nodelay(true);  // each streamed piece leaves at once, not after a delayed ACK
   s.set_payload_max_length(options.max_request_body_bytes);
-  s.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
+  s.set_exception_handler([this](const httplib::Request& req, httplib::Response& res,
+                                 std::exception_ptr thrown) {
+    std::string what = "threw a non-standard exception";
+    try {
+      if (thrown) std::rethrow_exception(thrown);
+    } catch (const std::exception& e) {
+      what = std::string("threw: ") + e.what();
+    } catch (...) {
+    }
+    ReportError(RouteOf(req.method, req.path), "serving the request " + what);
     res.status = 500;
     res.set_content("internal server error\n", kContentTypeText);
   });
@@ -315,9 +296,12 @@ ServerResponse HttpServer::Impl::Dispatch(const ServerRequest& request) const {
   const RequestHandler& handler = it != routes.end() ? it->second : fallback;
   try {
     return handler(request);
+  } catch (const std::exception& e) {
+    ReportError(RouteOf(request.method, request.path), std::string("the handler threw: ") + e.what());
   } catch (...) {
-    return ServerResponse::Make(500, kContentTypeText, "internal server error\n");
+    ReportError(RouteOf(request.method, request.path), "the handler threw a non-standard exception");
   }
+  return ServerResponse::Make(500, kContentTypeText, "internal server error\n");
 }
 
 void HttpServer::Impl::Serve(const httplib::Request& req, httplib::Response& res) {
@@ -337,43 +321,13 @@ void HttpServer::Impl::Serve(const httplib::Request& req, httplib::Response& res
     writable_req.headers.erase("Connection");
     writable_req.headers.emplace("Connection", "close");
   }
-  Emit(std::move(response), res);
-}
-
-void HttpServer::Impl::Emit(ServerResponse response, httplib::Response& res) {
-  res.status = response.status;
-  for (const auto& [key, value] : response.headers) res.set_header(key, value);
-  const std::string& type =
-      response.content_type.empty() ? kContentTypeText : response.content_type;
-  if (!response.stream) {
-    res.set_content(std::move(response.body), type);
-    return;
+  std::function<void(const std::string&)> on_throw;
+  if (options.on_error) {
+    on_throw = [this, route = RouteOf(request.method, request.path)](const std::string& what) {
+      ReportError(route, what);
+    };
   }
-  if (response.stream_length && *response.stream_length == 0) {
-    // httplib treats a zero-length provider as "no length"; an empty body says the same.
-    res.set_content(std::string(), type);
-    return;
-  }
-  auto run = std::make_shared<ProducerRun>();
-  run->producer = std::move(response.stream);
-  const StopSignal* stop_signal = &stop;
-  if (response.stream_length) {
-    std::size_t length = *response.stream_length;
-    res.set_content_provider(
-        length, type,
-        [run, stop_signal, length](std::size_t, std::size_t, httplib::DataSink& sink) {
-          SinkWriter writer(sink, *stop_signal, length);
-          // Fewer bytes than declared is an abort: httplib would otherwise call us again.
-          return run->Call(writer) && writer.written() == length;
-        });
-    return;
-  }
-  res.set_chunked_content_provider(type, [run, stop_signal](std::size_t, httplib::DataSink& sink) {
-    SinkWriter writer(sink, *stop_signal, std::nullopt);
-    if (!run->Call(writer)) return false;
-    sink.done();
-    return true;
-  });
+  EmitResponse(std::move(response), res, stop, std::move(on_throw));
 }
 
 HttpServer::HttpServer(HttpServerOptions options) : impl_(std::make_unique<Impl>()) {

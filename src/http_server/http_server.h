@@ -12,10 +12,12 @@
 //    client address and workers that grow with the connections (see http_server.cc);
 //  * responses are sent exactly as built: never compressed, never range-sliced, so a stream is
 //    never buffered by a compressor and a test sees the bytes the handler wrote;
-//  * no exception from httplib or a handler escapes: failures become a Status or a 500.
+//  * no exception from httplib or a handler escapes: failures become a Status or a 500, and a
+//    handler's exception is reported through HttpServerOptions::on_error with its route.
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -53,6 +55,11 @@ struct HttpServerOptions {
   /// Both set: serve HTTPS with this PEM certificate (chain) and key; both empty: plain HTTP.
   std::string tls_cert_file;
   std::string tls_key_file;
+  /// Called when a handler or a streamed body's producer throws (the client gets a 500, or its
+  /// stream is cut), on the worker thread, with one line: "<METHOD> <path>: <what threw>". It
+  /// names the route only: never the query, headers or body (the exception's text is cut to
+  /// 120 bytes, control characters escaped). Unset: the 500 is still sent. Must not throw.
+  std::function<void(const std::string& message)> on_error;
 };
 
 class HttpServer {

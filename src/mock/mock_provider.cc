@@ -375,6 +375,7 @@ Status MockProvider::Start() {
   server_options.request_timeout_ms = impl.options.request_timeout_ms;
   server_options.tls_cert_file = impl.options.tls_cert_file;
   server_options.tls_key_file = impl.options.tls_key_file;
+  server_options.on_error = impl.options.on_error;
   impl.server = std::make_unique<internal::HttpServer>(server_options);
   impl.server->Handle("POST", "/v1/chat/completions",
                       [&impl](const ServerRequest& r) { return impl.Chat(r, "", r.path); });

@@ -14,6 +14,9 @@
 // Why the idle timeout lives here and not in curl: CURLOPT_LOW_SPEED_TIME has one-second
 // granularity and measures throughput, not silence between SSE events. We see every byte in
 // the write callback, so we track the last one ourselves.
+//
+// One transfer's easy handle (options, callbacks) and how its outcome is read back are in
+// curl_transfer.cc.
 #include "probe/curl_transport.h"
 
 #include <curl/curl.h>
@@ -32,71 +35,13 @@
 
 #include "base/net.h"
 #include "base/strings.h"
-#include "rollgate/version.h"
+#include "probe/curl_transfer.h"
 
 namespace rollgate::internal {
-
-const char* TransportErrorName(TransportError error) {
-  switch (error) {
-    case TransportError::kNone:
-      return "ok";
-    case TransportError::kDns:
-      return "dns";
-    case TransportError::kConnect:
-      return "connect_failed";
-    case TransportError::kTls:
-      return "tls";
-    case TransportError::kTimeout:
-      return "timeout";
-    case TransportError::kIdleTimeout:
-      return "idle_timeout";
-    case TransportError::kReset:
-      return "reset";
-    case TransportError::kBodyTooLarge:
-      return "body_too_large";
-    case TransportError::kBadEncoding:
-      return "bad_encoding";
-    case TransportError::kBadUrl:
-      return "bad_url";
-    case TransportError::kCancelled:
-      return "cancelled";
-    case TransportError::kOther:
-      return "error";
-  }
-  return "error";
-}
 
 namespace {
 
 std::once_flag g_curl_init;
-
-double MonoNowMs() {
-  using namespace std::chrono;
-  return duration<double, std::milli>(steady_clock::now().time_since_epoch()).count();
-}
-
-int64_t UnixNowMs() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
-
-std::string HostPortOf(const std::string& url) {
-  std::string out;
-  CURLU* u = curl_url();
-  if (curl_url_set(u, CURLUPART_URL, url.c_str(), 0) == CURLUE_OK) {
-    char* host = nullptr;
-    char* port = nullptr;
-    if (curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK) out = host;
-    if (curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK) {
-      out += ":";
-      out += port;
-    }
-    curl_free(host);
-    curl_free(port);
-  }
-  curl_url_cleanup(u);
-  return out;
-}
 
 // The host as libcurl will connect to it (curl_url's parse, the one the transfer uses) is a
 // loopback literal. A name that merely starts with "127." is not: it goes through the proxy.
@@ -116,18 +61,7 @@ bool IsLoopbackUrl(const std::string& url) {
 }  // namespace
 
 struct CurlTransport::Impl {
-  struct Transfer {
-    Impl* impl = nullptr;
-    CURL* easy = nullptr;
-    HttpRequest req;
-    DataFn on_data;
-    DoneFn on_done;
-    HttpExchange ex;
-    curl_slist* header_list = nullptr;
-    char errbuf[CURL_ERROR_SIZE] = {0};
-    bool too_large = false;
-    double last_activity = 0;
-  };
+  using Transfer = CurlTransfer;
 
   CURLM* multi = nullptr;
   int epoll_fd = -1;                // every socket curl asks us to watch, and wake_fd
@@ -142,47 +76,6 @@ struct CurlTransport::Impl {
   std::multimap<double, TimerFn> timers;
   std::vector<std::pair<DoneFn, HttpExchange>> deferred;  // completions that need no network
   std::atomic<bool> cancelled{false};
-
-  // Any byte from the server: the first one dates time-to-first-byte, each resets the idle clock.
-  static double MarkActivity(Transfer* t) {
-    double now = MonoNowMs();
-    if (t->ex.first_byte_ms < 0) t->ex.first_byte_ms = now;
-    t->last_activity = now;
-    return now;
-  }
-
-  static size_t OnWrite(char* ptr, size_t size, size_t n, void* userdata) {
-    auto* t = static_cast<Transfer*>(userdata);
-    size_t len = size * n;
-    double now = MarkActivity(t);
-    if (t->ex.body.size() + len > t->req.max_body_bytes) {
-      t->too_large = true;
-      return 0;  // makes curl abort the transfer with CURLE_WRITE_ERROR
-    }
-    t->ex.body.append(ptr, len);
-    if (t->on_data) {
-      long code = 0;
-      curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &code);
-      t->on_data(static_cast<int>(code), std::string_view(ptr, len), now);
-    }
-    return len;
-  }
-
-  static size_t OnHeader(char* ptr, size_t size, size_t n, void* userdata) {
-    auto* t = static_cast<Transfer*>(userdata);
-    size_t len = size * n;
-    MarkActivity(t);
-    std::string_view line(ptr, len);
-    if (line.rfind("HTTP/", 0) == 0) {
-      t->ex.headers.clear();  // a new response (after 100 Continue or a proxy's CONNECT)
-      return len;
-    }
-    std::size_t colon = line.find(':');
-    if (colon != std::string_view::npos && t->ex.headers.size() < 200) {
-      t->ex.headers.emplace_back(Trim(line.substr(0, colon)), Trim(line.substr(colon + 1)));
-    }
-    return len;
-  }
 
   // CURLMOPT_SOCKETFUNCTION: watch `s` for what curl waits on (or stop watching it).
   static int OnSocket(CURL*, curl_socket_t s, int what, void* userp, void* socketp) {
@@ -209,7 +102,7 @@ struct CurlTransport::Impl {
   // timeouts, a handle just added).
   static int OnTimer(CURLM*, long timeout_ms, void* userp) {
     auto* m = static_cast<Impl*>(userp);
-    m->curl_deadline = timeout_ms < 0 ? -1 : MonoNowMs() + static_cast<double>(timeout_ms);
+    m->curl_deadline = timeout_ms < 0 ? -1 : CurlNowMs() + static_cast<double>(timeout_ms);
     return 0;
   }
 
@@ -264,161 +157,6 @@ struct CurlTransport::Impl {
     out->emplace_back(std::move(t->on_done), std::move(t->ex));
   }
 
-  void Configure(Transfer* t) {
-    CURL* e = t->easy;
-    const HttpRequest& r = t->req;
-    curl_easy_setopt(e, CURLOPT_URL, r.url.c_str());
-    curl_easy_setopt(e, CURLOPT_PRIVATE, t);
-    curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t->errbuf);
-    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);  // a redirect is a finding, not a hop
-    curl_easy_setopt(e, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
-    curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");  // the cap applies to decoded bytes
-    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(r.timeout_ms));
-    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
-                     static_cast<long>(std::min(r.connect_timeout_ms, r.timeout_ms)));
-    curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
-    curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
-    if (!r.ca_file.empty()) curl_easy_setopt(e, CURLOPT_CAINFO, r.ca_file.c_str());
-    curl_easy_setopt(e, CURLOPT_SUPPRESS_CONNECT_HEADERS, 1L);
-    // HTTPS_PROXY / NO_PROXY from the environment apply, as they do for the app; loopback is
-    // never sent through a proxy.
-    if (IsLoopback(r.url)) curl_easy_setopt(e, CURLOPT_PROXY, "");
-    std::string ua = std::string("User-Agent: ") + kToolName + "/" + kToolVersion;
-    t->header_list = curl_slist_append(t->header_list, ua.c_str());
-    t->header_list = curl_slist_append(t->header_list, "Expect:");
-    for (const auto& [name, value] : r.headers) {
-      std::string h = name + ": " + value;
-      t->header_list = curl_slist_append(t->header_list, h.c_str());
-    }
-    curl_easy_setopt(e, CURLOPT_HTTPHEADER, t->header_list);
-    if (r.method == "GET") {
-      curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
-    } else {
-      if (r.method != "POST") curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, r.method.c_str());
-      if (r.method == "POST" || !r.body.empty()) {
-        curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE, static_cast<long>(r.body.size()));
-        curl_easy_setopt(e, CURLOPT_POSTFIELDS, r.body.c_str());  // lives in t->req
-      }
-    }
-    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, &Impl::OnWrite);
-    curl_easy_setopt(e, CURLOPT_WRITEDATA, t);
-    curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, &Impl::OnHeader);
-    curl_easy_setopt(e, CURLOPT_HEADERDATA, t);
-  }
-
-  void Fill(Transfer* t, CURLcode code) {
-    HttpExchange& ex = t->ex;
-    CURL* e = t->easy;
-    long status = 0;
-    curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
-    ex.status = static_cast<int>(status);
-    curl_off_t dns = 0, conn = 0, app = 0, start = 0, total = 0;
-    curl_easy_getinfo(e, CURLINFO_NAMELOOKUP_TIME_T, &dns);
-    curl_easy_getinfo(e, CURLINFO_CONNECT_TIME_T, &conn);
-    curl_easy_getinfo(e, CURLINFO_APPCONNECT_TIME_T, &app);
-    curl_easy_getinfo(e, CURLINFO_STARTTRANSFER_TIME_T, &start);
-    curl_easy_getinfo(e, CURLINFO_TOTAL_TIME_T, &total);
-    ex.timings.dns_ms = dns / 1000.0;
-    ex.timings.connect_ms = conn > dns ? (conn - dns) / 1000.0 : 0;
-    ex.timings.tls_ms = app > conn ? (app - conn) / 1000.0 : 0;
-    ex.timings.ttfb_ms = start / 1000.0;
-    ex.timings.total_ms = total / 1000.0;
-    long version = 0;
-    curl_easy_getinfo(e, CURLINFO_HTTP_VERSION, &version);
-    ex.http_version = version == CURL_HTTP_VERSION_2_0   ? "2"
-                      : version == CURL_HTTP_VERSION_3   ? "3"
-                      : version == CURL_HTTP_VERSION_1_0 ? "1.0"
-                      : version                          ? "1.1"
-                                                         : "";
-    if (const std::string* loc = FindHeader(ex.headers, "location")) ex.location = *loc;
-    if (code == CURLE_OK) return;
-    Classify(t, code, conn);
-  }
-
-  void Classify(Transfer* t, CURLcode code, curl_off_t conn) {
-    HttpExchange& ex = t->ex;
-    const HttpRequest& r = t->req;
-    std::string where = HostPortOf(r.url);
-    std::string curl_text = t->errbuf[0] ? std::string(t->errbuf) : curl_easy_strerror(code);
-    switch (code) {
-      case CURLE_COULDNT_RESOLVE_HOST:
-      case CURLE_COULDNT_RESOLVE_PROXY:
-        ex.error = TransportError::kDns;
-        ex.error_detail = "DNS lookup failed for " + where + " (" + curl_text + ")";
-        return;
-      case CURLE_COULDNT_CONNECT:
-        ex.error = TransportError::kConnect;
-        ex.error_detail = "cannot connect to " + where + " (" + curl_text + ")";
-        return;
-      case CURLE_OPERATION_TIMEDOUT: {
-        ex.error = TransportError::kTimeout;
-        std::string limit = FormatDurationMs(r.timeout_ms);
-        // Which phase ran out: a reused connection has no connect time, so "was the request
-        // sent" (request size) and "did any response byte arrive" tell the phases apart.
-        long sent = 0;
-        curl_easy_getinfo(t->easy, CURLINFO_REQUEST_SIZE, &sent);
-        if (ex.first_byte_ms >= 0) {
-          ex.error_detail = "response from " + where + " incomplete after " + limit + " (status " +
-                            std::to_string(ex.status) + ", " + std::to_string(ex.body.size()) +
-                            " body bytes received)";
-        } else if (sent > 0 || conn > 0) {
-          ex.error_detail = "connected to " + where + " but no response within " + limit;
-        } else {
-          ex.error_detail = "no connection to " + where + " within " +
-                            FormatDurationMs(std::min(r.connect_timeout_ms, r.timeout_ms));
-        }
-        return;
-      }
-      case CURLE_SSL_CONNECT_ERROR:
-      case CURLE_PEER_FAILED_VERIFICATION:
-      case CURLE_SSL_CERTPROBLEM:
-      case CURLE_SSL_CIPHER:
-      case CURLE_SSL_CACERT_BADFILE:
-      case CURLE_SSL_ISSUER_ERROR:
-      case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
-      case CURLE_SSL_INVALIDCERTSTATUS:
-      case CURLE_SSL_CRL_BADFILE:
-        ex.error = TransportError::kTls;
-        ex.error_detail = "TLS to " + where + " failed: " + curl_text +
-                          (r.ca_file.empty() ? " (a private CA needs ca_file)" : "");
-        return;
-      case CURLE_WRITE_ERROR:
-        if (t->too_large) {
-          ex.error = TransportError::kBodyTooLarge;
-          ex.error_detail = "response body larger than " + std::to_string(r.max_body_bytes) +
-                            " bytes (max_body_bytes); rollgate stopped reading";
-          return;
-        }
-        break;
-      case CURLE_RECV_ERROR:
-      case CURLE_SEND_ERROR:
-      case CURLE_PARTIAL_FILE:
-      case CURLE_GOT_NOTHING:
-      case CURLE_HTTP2:
-      case CURLE_HTTP2_STREAM:
-        ex.error = TransportError::kReset;
-        ex.error_detail = "connection to " + where + " closed mid-response after " +
-                          std::to_string(ex.body.size()) + " body bytes (" + curl_text + ")";
-        return;
-      case CURLE_BAD_CONTENT_ENCODING:
-        ex.error = TransportError::kBadEncoding;
-        ex.error_detail = "cannot decode the response's Content-Encoding (" + curl_text + ")";
-        return;
-      case CURLE_URL_MALFORMAT:
-      case CURLE_UNSUPPORTED_PROTOCOL:
-        ex.error = TransportError::kBadUrl;
-        ex.error_detail =
-            "unusable URL (" + curl_text + "): base_url must be http(s)://host[:port]";
-        return;
-      default:
-        break;
-    }
-    ex.error = TransportError::kOther;
-    ex.error_detail = "request to " + where + " failed: " + curl_text;
-  }
-
   // Ends transfers that went silent longer than their idle timeout; returns the next deadline.
   double CheckIdle(double now, std::vector<std::pair<DoneFn, HttpExchange>>* done) {
     double next = -1;
@@ -428,7 +166,7 @@ struct CurlTransport::Impl {
         double deadline = t->last_activity + t->req.idle_timeout_ms;
         if (now >= deadline) {
           curl_multi_remove_handle(multi, t->easy);
-          Fill(t, CURLE_OK);
+          FillExchange(t, CURLE_OK);
           t->ex.error = TransportError::kIdleTimeout;
           t->ex.error_detail = "the response stalled: nothing received for " +
                                FormatDurationMs(t->req.idle_timeout_ms) + " after " +
@@ -448,8 +186,8 @@ struct CurlTransport::Impl {
 
   // Puts a transfer on the wire: an easy handle from the pool, options, the multi handle.
   void Launch(std::unique_ptr<Transfer> t) {
-    t->ex.start_ms = MonoNowMs();
-    t->ex.start_unix_ms = UnixNowMs();
+    t->ex.start_ms = CurlNowMs();
+    t->ex.start_unix_ms = CurlUnixNowMs();
     t->last_activity = t->ex.start_ms;
     if (!idle_handles.empty()) {
       t->easy = idle_handles.back();
@@ -457,11 +195,11 @@ struct CurlTransport::Impl {
     } else {
       t->easy = curl_easy_init();
     }
-    Configure(t.get());
+    ConfigureEasy(t.get(), IsLoopback(t->req.url));
     if (curl_multi_add_handle(multi, t->easy) != CURLM_OK) {
       t->ex.error = TransportError::kOther;
       t->ex.error_detail = "libcurl refused the request";
-      t->ex.end_ms = MonoNowMs();
+      t->ex.end_ms = CurlNowMs();
       Complete(std::move(t), &deferred);
       return;
     }
@@ -478,7 +216,7 @@ struct CurlTransport::Impl {
   }
 
   void CancelAll(std::vector<std::pair<DoneFn, HttpExchange>>* done) {
-    double now = MonoNowMs();
+    double now = CurlNowMs();
     auto cancel = [&](std::unique_ptr<Transfer> t) {
       t->ex.error = TransportError::kCancelled;
       t->ex.error_detail = "cancelled (rollgate was interrupted)";
@@ -494,7 +232,7 @@ struct CurlTransport::Impl {
       std::unique_ptr<Transfer> t = std::move(queued.front());
       queued.pop_front();
       t->ex.start_ms = now;
-      t->ex.start_unix_ms = UnixNowMs();
+      t->ex.start_unix_ms = CurlUnixNowMs();
       cancel(std::move(t));
     }
   }
@@ -503,17 +241,16 @@ struct CurlTransport::Impl {
 CurlTransport::CurlTransport() : impl_(std::make_unique<Impl>()) {}
 CurlTransport::~CurlTransport() = default;
 
-double CurlTransport::NowMs() const { return MonoNowMs(); }
+double CurlTransport::NowMs() const { return CurlNowMs(); }
 
 void CurlTransport::Start(HttpRequest request, DataFn on_data, DoneFn on_done) {
-  auto t = std::make_unique<Impl::Transfer>();
-  t->impl = impl_.get();
+  auto t = std::make_unique<CurlTransfer>();
   t->req = std::move(request);
   t->on_data = std::move(on_data);
   t->on_done = std::move(on_done);
   if (impl_->cancelled.load()) {
-    t->ex.start_ms = MonoNowMs();
-    t->ex.start_unix_ms = UnixNowMs();
+    t->ex.start_ms = CurlNowMs();
+    t->ex.start_unix_ms = CurlUnixNowMs();
     t->ex.error = TransportError::kCancelled;
     t->ex.error_detail = "cancelled (rollgate was interrupted)";
     t->ex.end_ms = t->ex.start_ms;
@@ -528,7 +265,7 @@ void CurlTransport::Start(HttpRequest request, DataFn on_data, DoneFn on_done) {
 void CurlTransport::SetMaxInFlight(std::size_t n) { impl_->max_in_flight = n; }
 
 void CurlTransport::After(double delay_ms, TimerFn fn) {
-  impl_->timers.emplace(MonoNowMs() + std::max(0.0, delay_ms), std::move(fn));
+  impl_->timers.emplace(CurlNowMs() + std::max(0.0, delay_ms), std::move(fn));
 }
 
 void CurlTransport::Cancel() {
@@ -543,7 +280,7 @@ void CurlTransport::Run() {
   while (true) {
     done.clear();
     done.swap(m.deferred);
-    double now = MonoNowMs();
+    double now = CurlNowMs();
     bool cancelled = m.cancelled.load();
     if (cancelled) m.CancelAll(&done);
     // Timers due now (all of them once cancelled: their callbacks end quickly).
@@ -563,14 +300,14 @@ void CurlTransport::Run() {
       CURLcode code = msg->data.result;
       auto it = m.active.find(easy);
       if (it == m.active.end()) continue;
-      std::unique_ptr<Impl::Transfer> t = std::move(it->second);
+      std::unique_ptr<CurlTransfer> t = std::move(it->second);
       m.active.erase(it);
       curl_multi_remove_handle(m.multi, easy);
-      t->ex.end_ms = MonoNowMs();
-      m.Fill(t.get(), code);
+      t->ex.end_ms = CurlNowMs();
+      FillExchange(t.get(), code);
       m.Complete(std::move(t), &done);
     }
-    double next_idle = m.CheckIdle(MonoNowMs(), &done);
+    double next_idle = m.CheckIdle(CurlNowMs(), &done);
     m.LaunchQueued();
     for (auto& [fn, ex] : done) fn(std::move(ex));
     for (auto& fn : due) fn();
@@ -579,7 +316,7 @@ void CurlTransport::Run() {
     if (!m.deferred.empty()) continue;
     // Sleep until a socket is ready or the next deadline; never longer than 250 ms so a
     // missed wakeup costs little. Then let curl act on the sockets that are ready.
-    now = MonoNowMs();
+    now = CurlNowMs();
     double wait = 250;
     if (!m.timers.empty()) wait = std::min(wait, m.timers.begin()->first - now);
     if (next_idle >= 0) wait = std::min(wait, next_idle - now);

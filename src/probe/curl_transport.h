@@ -1,5 +1,6 @@
 // HttpTransport on libcurl's multi interface: one event loop for every request of a run.
-// The only file pair in the project that includes <curl/curl.h>.
+// With curl_transfer.{h,cc} (one request's easy handle) the only files that include
+// <curl/curl.h>.
 #pragma once
 
 #include <memory>

@@ -214,18 +214,13 @@ Status ExplainRelease(const Config& config, const std::string& release, ExplainR
     return Status::InvalidArgument("--release " + release + ": no such release in " + config.file +
                                    "; it has: " + internal::Join(names, ", "));
   }
-  Contract contract;
-  if (!config.contract_path.empty()) {
-    Result<Contract> c = internal::LoadContract(config.contract_path);
-    if (c.ok()) {
-      contract = *c;
-    } else if (c.status().code() == Status::Code::kInvalidArgument) {
-      return c.status();  // unreadable YAML: exit 2, as the run says
-    } else {
-      report->warnings.push_back("contract " + config.contract_path + ": " + c.status().message() +
-                                 "; the built-in method and path are shown");
-    }
+  // A contract that cannot be understood is exit 2, as the run says.
+  ROLLGATE_ASSIGN_OR_RETURN(internal::ConfiguredContract loaded, internal::LoadConfiguredContract(config));
+  if (!loaded.unreadable.empty()) {
+    report->warnings.push_back("contract " + config.contract_path + ": " + loaded.unreadable +
+                               "; the built-in method and path are shown");
   }
+  const Contract& contract = loaded.contract;
   internal::Resolver resolver(internal::SystemEnvironment::Get(), config.dir);
   internal::ReleaseProfile profile = internal::ResolveRelease(*rel, contract, resolver);
   report->service = config.service;
@@ -236,9 +231,8 @@ Status ExplainRelease(const Config& config, const std::string& release, ExplainR
 }
 
 Status ExplainFromFile(const std::string& config_path, const std::string& release, ExplainReport* report) {
-  Result<Config> config = internal::LoadConfig(config_path);
-  if (!config.ok()) return config.status();
-  return ExplainRelease(*config, release, report);
+  ROLLGATE_ASSIGN_OR_RETURN(Config config, internal::LoadConfig(config_path));
+  return ExplainRelease(config, release, report);
 }
 
 }  // namespace rollgate

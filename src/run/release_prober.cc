@@ -74,7 +74,7 @@ void LaunchDirect(const ProbeContext& ctx, ReleaseRun* run) {
     run->primary = std::move(o);
     run->primary_request_id = run->chat_request_id;
     run->chat_request_id = NewClientRequestId();
-    run->probes.fallback = FallbackTaken{rp.model, rp.fallback_model, trigger};
+    run->probes.fallback = FallbackRecord{rp.model, rp.fallback_model, trigger};
     ProbeSpec again;
     again.kind = "chat";
     again.request = ProviderRequest(rp, rp.api_key, run->chat_request_id);
@@ -129,8 +129,7 @@ void TakeAppOutcome(const Redactor& redactor, ReleaseRun* run, AppProbeOutcome a
       run->probes.app_config_error = app.answer.error->message;
     }
     if (app.answer.fallback) {
-      run->probes.fallback = FallbackTaken{app.answer.fallback->from, app.answer.fallback->to,
-                                           app.answer.fallback->trigger};
+      run->probes.fallback = *app.answer.fallback;
     }
   }
   run->probes.chat = std::move(o);

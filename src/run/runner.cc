@@ -239,7 +239,7 @@ class Pipeline {
         r.attempts = AttemptRecords("chat", *run.primary, run.primary_request_id);
       }
       if (run.probes.fallback) {
-        const FallbackTaken& f = *run.probes.fallback;
+        const FallbackRecord& f = *run.probes.fallback;
         r.fallback = FallbackRecord{f.primary_model, f.fallback_model, f.trigger};
       }
       if (run.probes.chat) {
@@ -558,11 +558,12 @@ Status DiffFromFile(const std::string& config_path, DiffReport* report) {
   if (!left || !right) {
     return Status::InvalidArgument(config_path + ": no release named " + (left ? report->right : report->left));
   }
-  Contract contract;
-  if (!config->contract_path.empty()) {
-    Result<Contract> c = internal::LoadContract(config->contract_path);
-    if (c.ok()) contract = *c;
+  ROLLGATE_ASSIGN_OR_RETURN(internal::ConfiguredContract loaded, internal::LoadConfiguredContract(*config));
+  if (!loaded.unreadable.empty()) {
+    report->warnings.push_back("contract " + config->contract_path + ": " + loaded.unreadable +
+                               "; the built-in method and path are compared");
   }
+  const Contract& contract = loaded.contract;
   internal::Resolver resolver(internal::SystemEnvironment::Get(), config->dir);
   internal::ReleaseProfile a = internal::ResolveRelease(*left, contract, resolver);
   internal::ReleaseProfile b = internal::ResolveRelease(*right, contract, resolver);

@@ -119,6 +119,12 @@ Status RunCoordinator::Start() {
       for (const auto& g : *good) {
         if (g.service == options_.service) metrics_.SeedLastSuccess(g.release, g.at_unix_ms);
       }
+    } else if (good.status().code() == Status::Code::kInvalidArgument) {
+      return good.status();
+    } else if (good.status().code() != Status::Code::kNotFound) {
+      // Serve still starts (the next passing run sets the metric); the operator learns why
+      // rollgate_last_success_timestamp_seconds is missing until then.
+      Log("warning: cannot read each release's last success from the history: " + good.status().message());
     }
   }
   if (shared()) {

@@ -122,6 +122,7 @@ Status ServeService::Start() {
   http.max_connections_per_client = serve_.max_connections_per_client;
   http.request_timeout_ms = serve_.request_timeout_ms;
   http.max_request_body_bytes = 1u << 20;  // Flagger's payload is a few hundred bytes
+  http.on_error = [this](const std::string& message) { Log("error: " + message); };
   server_ = std::make_unique<HttpServer>(http);
   RegisterRoutes();
   ROLLGATE_RETURN_IF_ERROR(server_->Start());
@@ -170,9 +171,7 @@ Status ServeService::OpenHistory() {
   Result<HistoryLocation> location =
       ResolveHistoryLocation(*config_.history, config_.dir, env, &redactor_);
   if (!location.ok()) return location.status().WithContext(config_.file);
-  Result<std::unique_ptr<HistoryStore>> store = OpenHistoryStore(*location);
-  if (!store.ok()) return store.status();
-  history_ = std::move(*store);
+  ROLLGATE_ASSIGN_OR_RETURN(history_, OpenHistoryStore(*location));
   ROLLGATE_RETURN_IF_ERROR(history_->HoldForServe(config_.service));
   Status prepared = history_->Prepare();
   if (prepared.code() == Status::Code::kIoError) {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "testutil/status_matchers.h"
+#include "testutil/temp_dir.h"
 
 namespace rollgate::internal {
 namespace {
@@ -152,6 +153,33 @@ TEST(ContractLoaderTest, ParsesAndRejectsBadDates) {
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.status().message().find("contract.yaml:1: reviewed_on: '2026-02-30' is not a date"),
             std::string::npos);
+}
+
+TEST(ContractLoaderTest, ConfiguredContractFailsOnlyWhenTheFileCannotBeUnderstood) {
+  testing::TempDir dir;
+  Config config;
+  config.file = dir.Join("rollgate.yaml");
+  Result<ConfiguredContract> none = LoadConfiguredContract(config);
+  ASSERT_OK(none);
+  EXPECT_TRUE(none->unreadable.empty());
+  EXPECT_EQ(none->contract.path, Contract{}.path);
+
+  config.contract_path = dir.Write("contract.yaml", "reviewed_on: 2026-11-20\nendpoint: {path: /v2/chat}\n");
+  Result<ConfiguredContract> good = LoadConfiguredContract(config);
+  ASSERT_OK(good);
+  EXPECT_EQ(good->contract.path, "/v2/chat");
+
+  dir.Write("contract.yaml", "reviewed_on: 2026-11-20\nendpoint: {path: v2}\n");
+  Result<ConfiguredContract> bad = LoadConfiguredContract(config);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().code(), Status::Code::kInvalidArgument);
+  EXPECT_EQ(bad.status().message().rfind(config.contract_path + ":2: endpoint.path", 0), 0u)
+      << bad.status().message();
+
+  config.contract_path = dir.Join("gone.yaml");
+  Result<ConfiguredContract> gone = LoadConfiguredContract(config);
+  ASSERT_OK(gone);
+  EXPECT_NE(gone->unreadable.find("gone.yaml"), std::string::npos) << gone->unreadable;
 }
 
 TEST(ConfigLoaderTest, ShippedExamplesLoad) {

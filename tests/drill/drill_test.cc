@@ -164,6 +164,33 @@ class DrillTest : public ::testing::Test {
   Router router_{&old_, &new_};
 };
 
+// A contract that cannot be understood is a usage error naming the file before step 1 starts,
+// not a drill that judges the user-facing path by the built-in contract.
+TEST(DrillContractTest, MalformedContractStopsTheDrillBeforeStepOneNamingTheFile) {
+  testing::TempDir dir;
+  const std::string contract = dir.Write("contract.yaml", "reviewed_on: [not, a, date\n");
+  const std::string yaml =
+      "service: s\ncontract: contract.yaml\n"
+      "releases:\n"
+      "  new: {version: '2.0.0', base_url: 'http://127.0.0.1:9', api_key: k, model: m}\n"
+      "  rollback: {version: '1.0.0', base_url: 'http://127.0.0.1:9', api_key: k, model: m}\n"
+      "drill:\n"
+      "  switch: {to_new: [true], to_rollback: [true]}\n"
+      "  user_facing: {url: 'http://127.0.0.1:9/smoke'}\n";
+  Result<Config> cfg = ParseConfig(yaml, dir.Join("rollgate.yaml"));
+  ASSERT_OK(cfg);
+  int steps = 0;
+  DrillHooks hooks;
+  hooks.on_step = [&](const DrillStep&, bool) { ++steps; };
+  RunOptions options;
+  options.write_evidence = false;
+  RunReport report;
+  Status st = RunDrill(*cfg, options, RunSeams{}, hooks, &report);
+  EXPECT_EQ(st.code(), Status::Code::kInvalidArgument);
+  EXPECT_EQ(st.message().rfind(contract + ":", 0), 0u) << st.message();
+  EXPECT_EQ(steps, 0) << "no step may start on a config that cannot be understood";
+}
+
 TEST_F(DrillTest, AllEightStepsPassAndTheRouteEndsOnRollback) {
   RunReport r = Drill();
   EXPECT_EQ(r.decision, "pass");

@@ -169,6 +169,43 @@ TEST_F(HttpServerTest, AThrowingHandlerGivesA500AndTheServerKeepsServing) {
   EXPECT_EQ(HttpGet(Url("/fine")).body, "fine");
 }
 
+// The 500 is not the only trace: on_error gets the route and what threw, never the body or query.
+TEST_F(HttpServerTest, AThrowingHandlerOrProducerIsReportedWithItsRouteOnly) {
+  std::mutex mu;
+  std::vector<std::string> errors;
+  HttpServerOptions options;
+  options.on_error = [&](const std::string& message) {
+    std::lock_guard<std::mutex> lock(mu);
+    errors.push_back(message);
+  };
+  auto reported = [&] {
+    std::lock_guard<std::mutex> lock(mu);
+    return errors;
+  };
+  HttpServer& s = Make(options);
+  s.Handle("POST", "/boom",
+           [](const ServerRequest&) -> ServerResponse { throw std::runtime_error("boom"); });
+  s.Handle("GET", "/stream", [](const ServerRequest&) {
+    ServerResponse r = ServerResponse::Make(200, "text/event-stream", "");
+    r.stream = [](StreamWriter& w) -> bool {
+      w.Write("data: 1\n\n");
+      throw std::logic_error("mid-stream");
+    };
+    return r;
+  });
+  ASSERT_OK(s.Start());
+  TestResponse r = HttpPost(Url("/boom?token=sk-query-secret-0123"), "body-secret-marker-4567");
+  EXPECT_EQ(r.status, 500);
+  ASSERT_TRUE(testing::WaitUntil([&] { return reported().size() == 1; }, std::chrono::seconds(5)));
+  EXPECT_EQ(reported()[0], "POST /boom: the handler threw: boom");
+  HttpGet(Url("/stream"));
+  ASSERT_TRUE(testing::WaitUntil([&] { return reported().size() == 2; }, std::chrono::seconds(5)));
+  EXPECT_EQ(reported()[1], "GET /stream: the body's producer threw: mid-stream");
+  for (const auto& e : reported()) {
+    EXPECT_THAT(e, ::testing::Not(HasSubstr("secret"))) << "the query and body never reach the log";
+  }
+}
+
 TEST_F(HttpServerTest, OversizedRequestBodiesAreRefused) {
   HttpServerOptions options;
   options.max_request_body_bytes = 1024;
