@@ -99,7 +99,11 @@ struct FleetOptions {
 };
 
 struct FleetReport {
-  std::vector<RunReport> runs;  // one per config of this shard, in file-name order
+  /// One per config of this shard, in file-name order, each cut to what the summary reads
+  /// once its evidence is written: command, service, files, times, decision, gates, warnings,
+  /// interruption, each release's name and version. The rest (attempts, checks, parsed
+  /// fields, provenance) is in the service's evidence, so memory follows the concurrency.
+  std::vector<RunReport> runs;
   std::string decision;         // "block" when any service blocks
   std::size_t services_total = 0;  // configs in the directory, every shard's
 };

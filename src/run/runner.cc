@@ -16,13 +16,8 @@
 
 #include <algorithm>
 #include <atomic>
-#include <cctype>
-#include <condition_variable>
-#include <deque>
-#include <filesystem>
 #include <mutex>
 #include <random>
-#include <set>
 #include <thread>
 
 #include "base/cancellable_environment.h"
@@ -39,14 +34,25 @@
 #include "gate/gates.h"
 #include "probe/curl_transport.h"
 #include "run/app_log_reader.h"
-#include "run/counting_transport.h"
-#include "run/fleet_shard.h"
 #include "run/release_prober.h"
 #include "store/history_append.h"
 
 namespace rollgate::internal {
 
-namespace {
+Status LoadContractState(const std::string& path, ContractState* out) {
+  out->path = path;
+  if (path.empty()) return Status::Ok();
+  Result<Contract> c = LoadContract(path);
+  if (c.ok()) {
+    out->state = ContractState::State::kLoaded;
+    out->contract = *c;
+    return Status::Ok();
+  }
+  if (c.status().code() == Status::Code::kInvalidArgument) return c.status();  // unreadable YAML: exit 2
+  out->state = ContractState::State::kMissing;
+  out->error = c.status().message();
+  return Status::Ok();
+}
 
 class Pipeline {
  public:
@@ -78,12 +84,12 @@ class Pipeline {
   }
 
   // The phases, for runs that share one transport across many configs (RunFleet).
-  Status Prepare() {
+  Status Prepare(const ContractState* contract = nullptr) {
     report_->command = options_.command;
     report_->service = config_.service;
     report_->config_file = config_.file;
     report_->started_unix_ms = clock_.NowUnixMs();
-    ROLLGATE_RETURN_IF_ERROR(LoadContractState());
+    ROLLGATE_RETURN_IF_ERROR(SetContract(contract));
     return ResolveProfiles();
   }
 
@@ -144,19 +150,10 @@ class Pipeline {
   }
 
  private:
-  Status LoadContractState() {
-    contract_.path = config_.contract_path;
+  Status SetContract(const ContractState* preloaded) {
     report_->contract_file = config_.contract_path;
-    if (config_.contract_path.empty()) return Status::Ok();
-    Result<Contract> c = LoadContract(config_.contract_path);
-    if (c.ok()) {
-      contract_.state = ContractState::State::kLoaded;
-      contract_.contract = *c;
-      return Status::Ok();
-    }
-    if (c.status().code() == Status::Code::kInvalidArgument) return c.status();  // unreadable YAML: exit 2
-    contract_.state = ContractState::State::kMissing;
-    contract_.error = c.status().message();
+    if (!preloaded) return LoadContractState(config_.contract_path, &contract_);
+    contract_ = *preloaded;
     return Status::Ok();
   }
 
@@ -339,7 +336,15 @@ class Pipeline {
   Redactor redactor_;
 };
 
-}  // namespace
+ServicePipeline::ServicePipeline(const Config& config, const RunOptions& options, const RunSeams& seams,
+                                 RunReport* report)
+    : impl_(std::make_unique<Pipeline>(config, options, seams, report)) {}
+ServicePipeline::~ServicePipeline() = default;
+Status ServicePipeline::Prepare(const ContractState* contract) { return impl_->Prepare(contract); }
+void ServicePipeline::Launch(HttpTransport* transport, std::vector<std::thread>* threads) {
+  impl_->Launch(transport, threads);
+}
+Status ServicePipeline::Finish() { return impl_->Finish(); }
 
 std::string NewClientRequestId() {
   static thread_local std::mt19937_64 rng(std::random_device{}());
@@ -353,236 +358,12 @@ Status RunPipeline(const Config& config, const RunOptions& options, const RunSea
   return pipeline.Run();
 }
 
-namespace {
-
-// Indices of the services whose calls are all answered, for the finishing threads.
-class FinishQueue {
- public:
-  void Push(std::size_t i) {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      ready_.push_back(i);
-    }
-    cv_.notify_one();
-  }
-  void Close() {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      closed_ = true;
-    }
-    cv_.notify_all();
-  }
-  // False once the queue is closed and empty.
-  bool Pop(std::size_t* i) {
-    std::unique_lock<std::mutex> lock(mu_);
-    cv_.wait(lock, [this] { return closed_ || !ready_.empty(); });
-    if (ready_.empty()) return false;
-    *i = ready_.front();
-    ready_.pop_front();
-    return true;
-  }
-
- private:
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::deque<std::size_t> ready_;
-  bool closed_ = false;
-};
-
-}  // namespace
-
-Status RunFleetPipelines(const std::vector<Config>& configs, const std::vector<RunOptions>& options,
-                         std::size_t concurrency, std::vector<RunReport>* reports,
-                         const std::function<void(const FleetProgress&)>& on_progress) {
-  // One transport, one loop, every service's probes: the run takes about as long as the
-  // slowest wave of `concurrency` requests, not the sum of the services.
-  CurlTransport transport;
-  transport.SetMaxInFlight(concurrency);
-  CancelToken* cancel = options.empty() ? nullptr : options.front().cancel;
-  reports->assign(configs.size(), RunReport{});
-  AtomicWriteBatch evidence;  // two file-system flushes for the whole fleet, not four per service
-  RunSeams seams;
-  seams.evidence_batch = &evidence;
-  const std::size_t n = configs.size();
-  std::vector<std::unique_ptr<Pipeline>> pipelines;
-  pipelines.reserve(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    pipelines.push_back(std::make_unique<Pipeline>(configs[i], options[i], seams, &(*reports)[i]));
-    Status st = pipelines.back()->Prepare();
-    if (!st.ok()) return st.WithContext(configs[i].file);
-  }
-  // Checks, gates and rendering per service on a few threads while other services' calls are
-  // still on the wire (the evidence is only staged); each pipeline, with its answers, is freed
-  // as soon as its report is done.
-  FinishQueue queue;
-  std::vector<Status> finished(n, Status::Ok());
-  std::mutex progress_mu;
-  FleetProgress progress;
-  progress.services_total = n;
-  if (on_progress) on_progress(progress);  // none done yet: the total is known
-  auto worker = [&] {
-    for (std::size_t i = 0; queue.Pop(&i);) {
-      finished[i] = pipelines[i]->Finish();
-      pipelines[i].reset();
-      std::lock_guard<std::mutex> lock(progress_mu);
-      ++progress.services_done;
-      if (!(*reports)[i].passed()) ++progress.blocked;
-      if (on_progress) on_progress(progress);
-    }
-  };
-  std::vector<std::thread> finishers;
-  std::size_t workers = std::clamp<std::size_t>(std::thread::hardware_concurrency(), 2, 8);
-  for (std::size_t w = 0; w < std::min(workers, n); ++w) finishers.emplace_back(worker);
-  // Each service's calls go through its own counting view of the transport; a service with an
-  // exec probe waits for its threads, after the loop. Services are launched as others finish,
-  // at most `window` at once (each makes at least one call, so the wire stays full): the
-  // requests waiting for a slot, and the services' answers, stay bounded by the concurrency
-  // rather than growing with the fleet.
-  std::vector<std::unique_ptr<CountingTransport>> views(n);
-  std::vector<std::vector<std::thread>> exec_threads(n);
-  const std::size_t window = concurrency == 0 ? n : concurrency;
-  std::size_t launched = 0, in_flight = 0;  // on the loop thread (and before it runs)
-  std::function<void()> launch_more = [&] {
-    while (launched < n && in_flight < window) {
-      std::size_t i = launched++;
-      ++in_flight;
-      views[i] = std::make_unique<CountingTransport>(&transport, [&, i] {
-        if (exec_threads[i].empty()) queue.Push(i);
-        --in_flight;
-        launch_more();
-      });
-      pipelines[i]->Launch(views[i].get(), &exec_threads[i]);
-      if (views[i]->pending() == 0) {
-        --in_flight;
-        if (exec_threads[i].empty()) queue.Push(i);
-      }
-    }
-  };
-  {
-    CancelRegistration cancel_calls(cancel, [&transport] { transport.Cancel(); });
-    launch_more();
-    transport.Run();
-    for (std::size_t i = 0; i < n; ++i) {
-      if (exec_threads[i].empty()) continue;
-      for (auto& t : exec_threads[i]) t.join();
-      queue.Push(i);
-    }
-  }
-  queue.Close();
-  for (auto& t : finishers) t.join();
-  for (std::size_t i = 0; i < n; ++i) {
-    if (!finished[i].ok()) return finished[i].WithContext(configs[i].file);
-  }
-  Status committed = evidence.Commit();
-  if (!committed.ok()) return Status::IoError("cannot write evidence: " + committed.message());
-  return Status::Ok();
-}
-
 }  // namespace rollgate::internal
 
 namespace rollgate {
 
 Status RunWithConfig(const Config& config, const RunOptions& options, RunReport* report) {
   return internal::RunPipeline(config, options, internal::RunSeams{}, report);
-}
-
-Status RunFleet(const std::string& config_dir, const FleetOptions& options, FleetReport* report) {
-  std::error_code ec;
-  std::vector<std::string> files;
-  // The error_code forms throughout: the range-for's operator++ would throw on a read error.
-  for (std::filesystem::directory_iterator it(config_dir, ec), end; !ec && it != end;
-       it.increment(ec)) {
-    std::string name = it->path().filename().string();
-    bool yaml = (name.size() > 5 && name.ends_with(".yaml")) || (name.size() > 4 && name.ends_with(".yml"));
-    std::error_code kind_error;
-    if (it->is_regular_file(kind_error) && yaml && name.find("contract") == std::string::npos) {
-      files.push_back(it->path().string());
-    }
-  }
-  if (ec) return Status::InvalidArgument("--config-dir " + config_dir + ": " + ec.message());
-  std::sort(files.begin(), files.end());
-  if (files.empty()) {
-    return Status::InvalidArgument("--config-dir " + config_dir +
-                                   ": no *.yaml config in it (files named *contract* are contracts, not configs)");
-  }
-  if (options.shard_count < 1 || options.shard_index < 0 || options.shard_index >= options.shard_count) {
-    return Status::InvalidArgument("shard " + std::to_string(options.shard_index) + "/" +
-                                   std::to_string(options.shard_count) + " does not exist");
-  }
-  std::vector<Config> configs;
-  std::vector<RunOptions> run_options;
-  std::set<std::string> services;
-  std::set<std::string> evidence_dirs;
-  report->services_total = 0;
-  for (const auto& f : files) {
-    Result<Config> cfg = internal::LoadConfig(f);
-    if (!cfg.ok()) return cfg.status();
-    if (!services.insert(cfg->service).second) {
-      return Status::InvalidArgument(f + ": service " + cfg->service + " appears in two configs; give each its own");
-    }
-    // The service name becomes a directory: anything but [A-Za-z0-9._-] turns into '_', so a
-    // name like "../x" or "a/b" cannot write outside the evidence directory.
-    std::string dir_name = cfg->service;
-    for (char& c : dir_name) {
-      if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != '-') c = '_';
-    }
-    if (dir_name.find_first_not_of('.') == std::string::npos) dir_name = "_" + dir_name;
-    if (!evidence_dirs.insert(dir_name).second) {
-      return Status::InvalidArgument(f + ": service " + cfg->service + " shares its evidence directory " + dir_name +
-                                     " with another config; rename one");
-    }
-    ++report->services_total;
-    if (internal::ShardOf(cfg->service, options.shard_count) != options.shard_index) continue;
-    RunOptions o;
-    o.command = "gate";
-    o.write_evidence = !options.evidence_dir.empty();
-    o.evidence_dir = options.evidence_dir + "/" + dir_name;
-    o.cancel = options.cancel;
-    run_options.push_back(o);
-    configs.push_back(std::move(*cfg));
-  }
-  ROLLGATE_RETURN_IF_ERROR(
-      internal::RunFleetPipelines(configs, run_options, options.concurrency, &report->runs, options.on_progress));
-  report->decision = "pass";
-  for (const auto& r : report->runs) {
-    if (!r.passed()) report->decision = "block";
-  }
-  return Status::Ok();
-}
-
-Status DiffFromFile(const std::string& config_path, DiffReport* report) {
-  Result<Config> config = internal::LoadConfig(config_path);
-  if (!config.ok()) return config.status();
-  const ReleaseConfig* left = config->FindRelease(report->left);
-  const ReleaseConfig* right = config->FindRelease(report->right);
-  if (!left || !right) {
-    return Status::InvalidArgument(config_path + ": no release named " + (left ? report->right : report->left));
-  }
-  ROLLGATE_ASSIGN_OR_RETURN(internal::ConfiguredContract loaded, internal::LoadConfiguredContract(*config));
-  if (!loaded.unreadable.empty()) {
-    report->warnings.push_back("contract " + config->contract_path + ": " + loaded.unreadable +
-                               "; the built-in method and path are compared");
-  }
-  const Contract& contract = loaded.contract;
-  internal::Resolver resolver(internal::SystemEnvironment::Get(), config->dir);
-  internal::ReleaseProfile a = internal::ResolveRelease(*left, contract, resolver);
-  internal::ReleaseProfile b = internal::ResolveRelease(*right, contract, resolver);
-  std::vector<internal::FieldDiff> diffs = internal::DiffReleases(a, b, config->expect_differences);
-  report->gate = internal::ConfigConsistencyGate(diffs, report->left, report->right);
-  internal::Redactor redactor;
-  for (const internal::ReleaseProfile* p : {&a, &b}) {
-    redactor.AddSecret(p->api_key);
-    for (const auto& h : p->headers) {
-      if (h.secret) redactor.AddSecret(h.value);
-    }
-  }
-  auto shown = [&](const std::string& s) { return internal::DisplayText(redactor.Redact(s)); };
-  for (const auto& d : diffs) {
-    report->rows.push_back({shown(d.field), shown(d.left), shown(d.right), shown(d.left_source), shown(d.right_source),
-                            d.differs, d.expected, d.unresolved});
-  }
-  report->gate.detail = shown(report->gate.detail);
-  return Status::Ok();
 }
 
 Status RunFromFile(const std::string& config_path, const RunOptions& options, RunReport* report) {

@@ -3,7 +3,9 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "base/clock.h"
@@ -11,6 +13,7 @@
 #include "base/secret.h"
 #include "base/environment.h"
 #include "gate/consistency.h"
+#include "gate/gates.h"
 #include "probe/http_transport.h"
 #include "probe/probe.h"
 #include "rollgate/run.h"
@@ -37,13 +40,44 @@ struct RunSeams {
 Status RunPipeline(const Config& config, const RunOptions& options, const RunSeams& seams,
                    RunReport* report);
 
+class Pipeline;  // runner.cc
+
+/// One service's pipeline in its phases, for runs that share one transport across many
+/// configs (the fleet, run/fleet.cc): Prepare (contract, values), Launch (every call on the
+/// transport; exec probes on threads appended to `threads`), Finish (checks, gates, evidence)
+/// once every call is answered. `config`, `options` and `seams` must outlive it.
+class ServicePipeline {
+ public:
+  ServicePipeline(const Config& config, const RunOptions& options, const RunSeams& seams, RunReport* report);
+  ~ServicePipeline();
+  /// `contract`: the config's contract already loaded (a fleet reads each file once); null:
+  /// read it from the config's `contract:` path.
+  Status Prepare(const ContractState* contract = nullptr);
+  void Launch(HttpTransport* transport, std::vector<std::thread>* threads);
+  Status Finish();
+
+ private:
+  std::unique_ptr<Pipeline> impl_;
+};
+
+/// The contract at `path` ("" : none configured): loaded, or kMissing with the reason (a gate
+/// finding); InvalidArgument when it is there but not a contract (exit 2).
+Status LoadContractState(const std::string& path, ContractState* out);
+
 /// Runs many configs' gates on one shared transport, at most `concurrency` requests at once.
 /// options[i] belongs to configs[i]; reports gets one RunReport per config, in order. Each
-/// service is finished (checks, gates, evidence staged) on a worker thread as soon as its last
-/// call is answered; `on_progress` (may be empty) is called after each, one call at a time.
-Status RunFleetPipelines(const std::vector<Config>& configs, const std::vector<RunOptions>& options,
+/// service is prepared when it is launched and finished (checks, gates, evidence staged) on a
+/// worker thread as soon as its last call is answered; then its config is cleared and its
+/// report cut to what the fleet summary needs (KeepFleetSummaryOnly). `on_progress` (may be
+/// empty) is called after each, one call at a time.
+Status RunFleetPipelines(std::vector<Config>* configs, const std::vector<RunOptions>& options,
                          std::size_t concurrency, std::vector<RunReport>* reports,
                          const std::function<void(const FleetProgress&)>& on_progress = {});
+
+/// Cuts a finished run's report to what the fleet's summary, exit code and CI outputs read:
+/// command, service, files, times, decision, gates, warnings, interruption, and each release's
+/// name and version. Attempts, checks, parsed fields and provenance are in its evidence.
+void KeepFleetSummaryOnly(RunReport* report);
 
 /// A fresh correlation id, "rg-" + 16 hex digits, sent as X-Client-Request-Id.
 std::string NewClientRequestId();

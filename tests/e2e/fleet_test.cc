@@ -7,6 +7,7 @@
 #include <set>
 
 #include "e2e/e2e_util.h"
+#include "rollgate/run.h"
 #include "run/fleet_shard.h"
 #include "testutil/mock_fixture.h"
 #include "testutil/status_matchers.h"
@@ -107,6 +108,60 @@ TEST_F(FleetTest, ABrokenConfigStopsTheFleetBeforeAnyCall) {
   EXPECT_EQ(run.exit_code, 2) << run.out << run.err;
   EXPECT_NE(run.err.find("b.yaml"), std::string::npos) << run.err;
   EXPECT_EQ(mock_.provider().stats().requests_total, 0);
+}
+
+// Services are prepared as they are launched, so a contract that cannot be read is checked up
+// front: it still stops the fleet, naming the config, before any service's call.
+TEST_F(FleetTest, ABrokenContractStopsTheFleetBeforeAnyCall) {
+  WriteService("a.yaml", "svc-a");
+  dir_.Write("fleet/b.yaml",
+             "service: svc-b\ncontract: b-contract.yaml\nreleases:\n"
+             "  new: {version: '2', base_url: '" + mock_.provider().base_url() +
+                 "', api_key: {env: FLEET_KEY}, model: gpt-4o-mini}\n"
+                 "  rollback: {version: '1', base_url: '" + mock_.provider().base_url() +
+                 "', api_key: {env: FLEET_KEY}, model: gpt-4o-mini}\n");
+  dir_.Write("fleet/b-contract.yaml", "reviewed_on: [not, a, date\n");
+  CliRun run = Fleet();
+  EXPECT_EQ(run.exit_code, 2) << run.out << run.err;
+  EXPECT_NE(run.err.find("b.yaml"), std::string::npos) << run.err;
+  EXPECT_EQ(mock_.provider().stats().requests_total, 0);
+}
+
+// Once a service's evidence is written the fleet keeps only what its summary, exit code and
+// CI outputs read, so memory follows the concurrency, not the fleet; the evidence has it all.
+TEST_F(FleetTest, AFinishedServiceKeepsOnlyItsSummaryAndItsEvidenceKeepsTheRest) {
+  dir_.Write("fleet/key.txt", kFleetKey);
+  for (const char* svc : {"svc-a", "svc-b", "svc-c"}) {
+    dir_.Write(std::string("fleet/") + svc + ".yaml",
+               std::string("service: ") + svc + "\ncontract: contract.yaml\nreleases:\n"
+               "  new: {version: '2', base_url: '" + mock_.provider().base_url() +
+                   "', api_key: {file: key.txt}, model: gpt-4o-mini}\n"
+                   "  rollback: {version: '1', base_url: '" + mock_.provider().base_url() +
+                   "', api_key: {file: key.txt}, model: gpt-4o-mini}\n");
+  }
+  FleetOptions options;
+  options.concurrency = 2;
+  options.evidence_dir = dir_.Join("evidence");
+  FleetReport report;
+  ASSERT_OK(RunFleet(dir_.Join("fleet"), options, &report));
+  EXPECT_EQ(report.decision, "pass");
+  ASSERT_EQ(report.runs.size(), 3u);
+  for (const RunReport& r : report.runs) {
+    EXPECT_TRUE(r.passed()) << r.service;
+    EXPECT_FALSE(r.gates.empty()) << r.service;
+    ASSERT_EQ(r.releases.size(), 2u) << r.service;
+    EXPECT_EQ(r.releases[0].name, "new");
+    EXPECT_EQ(r.releases[0].version, "2");
+    for (const ReleaseReport& rel : r.releases) {
+      EXPECT_TRUE(rel.attempts.empty()) << r.service << " " << rel.name;
+      EXPECT_TRUE(rel.checks.empty()) << r.service << " " << rel.name;
+      EXPECT_TRUE(rel.provenance.empty()) << r.service << " " << rel.name;
+    }
+    EXPECT_TRUE(r.negative_auth_attempts.empty()) << r.service;
+    nlohmann::json gate = nlohmann::json::parse(ReadOr(dir_.Join("evidence/" + r.service + "/gate.json")));
+    EXPECT_EQ(gate["releases"].size(), 2u) << gate.dump();
+    EXPECT_FALSE(gate["releases"][0]["attempts"].empty()) << gate.dump();
+  }
 }
 
 TEST_F(FleetTest, DuplicateServicesAndUsageErrorsAreRefused) {

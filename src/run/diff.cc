@@ -1,0 +1,48 @@
+// `rollgate diff`: the consistency gate over two releases of one config, without a call.
+#include "config/loader.h"
+#include "config/profile.h"
+#include "base/display.h"
+#include "base/environment.h"
+#include "base/secret.h"
+#include "gate/consistency.h"
+#include "gate/gates.h"
+#include "rollgate/run.h"
+
+namespace rollgate {
+
+Status DiffFromFile(const std::string& config_path, DiffReport* report) {
+  Result<Config> config = internal::LoadConfig(config_path);
+  if (!config.ok()) return config.status();
+  const ReleaseConfig* left = config->FindRelease(report->left);
+  const ReleaseConfig* right = config->FindRelease(report->right);
+  if (!left || !right) {
+    return Status::InvalidArgument(config_path + ": no release named " + (left ? report->right : report->left));
+  }
+  ROLLGATE_ASSIGN_OR_RETURN(internal::ConfiguredContract loaded, internal::LoadConfiguredContract(*config));
+  if (!loaded.unreadable.empty()) {
+    report->warnings.push_back("contract " + config->contract_path + ": " + loaded.unreadable +
+                               "; the built-in method and path are compared");
+  }
+  const Contract& contract = loaded.contract;
+  internal::Resolver resolver(internal::SystemEnvironment::Get(), config->dir);
+  internal::ReleaseProfile a = internal::ResolveRelease(*left, contract, resolver);
+  internal::ReleaseProfile b = internal::ResolveRelease(*right, contract, resolver);
+  std::vector<internal::FieldDiff> diffs = internal::DiffReleases(a, b, config->expect_differences);
+  report->gate = internal::ConfigConsistencyGate(diffs, report->left, report->right);
+  internal::Redactor redactor;
+  for (const internal::ReleaseProfile* p : {&a, &b}) {
+    redactor.AddSecret(p->api_key);
+    for (const auto& h : p->headers) {
+      if (h.secret) redactor.AddSecret(h.value);
+    }
+  }
+  auto shown = [&](const std::string& s) { return internal::DisplayText(redactor.Redact(s)); };
+  for (const auto& d : diffs) {
+    report->rows.push_back({shown(d.field), shown(d.left), shown(d.right), shown(d.left_source), shown(d.right_source),
+                            d.differs, d.expected, d.unresolved});
+  }
+  report->gate.detail = shown(report->gate.detail);
+  return Status::Ok();
+}
+
+}  // namespace rollgate
