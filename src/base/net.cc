@@ -1,7 +1,11 @@
 #include "base/net.h"
 
 #include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <cstring>
 
 #include "base/strings.h"
@@ -90,6 +94,23 @@ Result<ListenAddress> ParseListenAddress(std::string_view text) {
   }
   out.loopback = IsLoopbackHost(out.host);
   return out;
+}
+
+Result<int> FreeLoopbackPort() {
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return Status::IoError("cannot open a socket: " + std::string(std::strerror(errno)));
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  int port = -1;
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
+    port = ntohs(addr.sin_port);
+  }
+  ::close(fd);
+  if (port <= 0) return Status::IoError("cannot find a free port on 127.0.0.1");
+  return port;
 }
 
 }  // namespace rollgate::internal

@@ -32,4 +32,9 @@ struct ListenAddress {
 /// InvalidArgument naming the address and what to write instead.
 Result<ListenAddress> ParseListenAddress(std::string_view text);
 
+/// A port on 127.0.0.1 that was free a moment ago (bound to port 0, read back, closed), for a
+/// process that must be told its port rather than pick one (a local app instance, PostgreSQL,
+/// Prometheus). Another process may take it first: callers retry or fail clearly.
+Result<int> FreeLoopbackPort();
+
 }  // namespace rollgate::internal

@@ -14,6 +14,7 @@
 #include <cstring>
 
 #include "base/environment.h"
+#include "base/net.h"
 #include "base/strings.h"
 
 namespace rollgate::internal {
@@ -38,23 +39,6 @@ bool Accepts(int port) {
 std::string Shown(const std::vector<std::string>& argv) { return SanitizeForDisplay(Join(argv, " "), 200); }
 
 }  // namespace
-
-Result<int> FreeLoopbackPort() {
-  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return Status::IoError("cannot open a socket: " + std::string(std::strerror(errno)));
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  int port = -1;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
-    port = ntohs(addr.sin_port);
-  }
-  ::close(fd);
-  if (port <= 0) return Status::IoError("cannot find a free port on 127.0.0.1");
-  return port;
-}
 
 std::string OnInstance(const std::string& url, const std::string& base) {
   std::size_t scheme = url.find("://");

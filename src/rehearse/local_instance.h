@@ -58,9 +58,6 @@ class LocalInstance {
   int port_ = 0;
 };
 
-/// A port on 127.0.0.1 nobody listens on right now (bound to port 0, then released).
-Result<int> FreeLoopbackPort();
-
 /// `url` with its scheme, host and port replaced by `base` ("http://127.0.0.1:9"): the
 /// release's smoke route on the local instance.
 std::string OnInstance(const std::string& url, const std::string& base);

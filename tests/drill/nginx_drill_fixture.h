@@ -31,6 +31,7 @@
 #include <string>
 #include <vector>
 
+#include "base/net.h"
 #include "config/loader.h"
 #include "e2e/e2e_util.h"
 #include "testutil/child_process.h"
@@ -60,22 +61,6 @@ inline std::string NginxBinary() {
 
 // A port that was free a moment ago (nginx cannot report the port it picked for port 0). The
 // caller retries with another one when nginx finds it taken after all.
-inline int FreeLoopbackPort() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return -1;
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  socklen_t len = sizeof(addr);
-  int port = -1;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0 &&
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
-    port = ntohs(addr.sin_port);
-  }
-  ::close(fd);
-  return port;
-}
 
 // How many live processes have `parent` as their parent (from /proc/*/stat).
 inline int ChildCount(pid_t parent) {
@@ -225,7 +210,7 @@ class NginxDrillTest : public ::testing::Test {
     conf_ = prefix_ + "/nginx.conf";
     dir_.Write("nginx/upstream.conf", "upstream app {\n    server " + app + ";\n}\n");
     for (int attempt = 0; attempt < 3; ++attempt) {
-      port_ = FreeLoopbackPort();
+      port_ = internal::FreeLoopbackPort().value_or(-1);
       ASSERT_GT(port_, 0);
       dir_.Write("nginx/nginx.conf", NginxConf(port_));
       nginx_ = std::make_unique<ChildProcess>();

@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "base/net.h"
 #include "base/secret.h"
 #include "e2e/e2e_util.h"
 #include "http_server/http_server.h"
@@ -38,22 +39,6 @@ constexpr char kToken[] = "serve-e2e-token-2c7e9a1f5b3d8046";
 constexpr char kReady[] = "rollgate serve listening on ";
 
 // A free loopback port for a server that cannot be told to pick one (Prometheus).
-int FreeLoopbackPort() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return -1;
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  socklen_t len = sizeof addr;
-  int port = -1;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
-    port = ntohs(addr.sin_port);
-  }
-  ::close(fd);
-  return port;
-}
 
 // Polls `probe` every 200 ms until it returns true or `timeout` passes (for servers whose
 // readiness has no line to wait for).
@@ -333,7 +318,7 @@ TEST_F(ServeE2eTest, ARealPrometheusScrapesTheGateResult) {
   std::unique_ptr<ChildProcess> prom;
   std::string prom_url;
   for (int attempt = 0; attempt < 3 && prom_url.empty(); ++attempt) {
-    const int port = FreeLoopbackPort();
+    const int port = internal::FreeLoopbackPort().value_or(-1);
     ASSERT_GT(port, 0);
     prom = std::make_unique<ChildProcess>();
     ASSERT_OK(

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "base/file_util.h"
+#include "base/net.h"
 #include "base/secret.h"
 #include "base/subprocess.h"
 
@@ -55,21 +56,6 @@ Status PgChown(const std::string& path) {
   return PgRun({"chown", "-R", "postgres:postgres", path}).status();
 }
 
-int PgFreeLoopbackPort() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return -1;
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  int port = -1;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
-    port = ntohs(addr.sin_port);
-  }
-  ::close(fd);
-  return port;
-}
 
 std::string PgMakeTempDir() {
   std::string tmpl = (std::filesystem::temp_directory_path() / "rollgate-pg-XXXXXX").string();
@@ -134,7 +120,7 @@ Result<std::string> PgTemplate() {
                             "--no-sync", "--no-instructions"}),
             180000)
           .status());
-  const int port = PgFreeLoopbackPort();
+  const int port = internal::FreeLoopbackPort().value_or(-1);
   ROLLGATE_RETURN_IF_ERROR(PgRun(PgCtlStart(data, base, base + "/log", port), 120000).status());
   Status made = PgPsqlAs(base, port, "postgres", kPgSuperPassword, "postgres",
                          std::string("CREATE ROLE ") + PgServer::kUser +
@@ -183,7 +169,7 @@ Status PgServer::Start() {
   ROLLGATE_RETURN_IF_ERROR(PgChown(dir_));
   Status st;
   for (int attempt = 0; attempt < 3; ++attempt) {  // a port taken between probe and bind
-    st = StartOn(PgFreeLoopbackPort());
+    st = StartOn(internal::FreeLoopbackPort().value_or(-1));
     if (st.ok()) return st;
   }
   return Status::IoError(st.message() + "\nserver log:\n" + Log());
