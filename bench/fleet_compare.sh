@@ -9,8 +9,10 @@
 # line per build and size: wall, floor (100 ms x ceil(calls / 512), calls counted from the
 # evidence), ratio, user+sys CPU per service, peak RSS per service (medians); the raw runstat
 # lines go to stderr. Needs a built runstat: RUNSTAT=path (default build-bench/bench/runstat).
+# FLEET_EVIDENCE_ROOT=/dev/shm puts the evidence on tmpfs (bench/fleet_fixture.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/fleet_fixture.sh
 before=$1 after=$2 runs=${3:-5}
 shift $(( $# < 3 ? $# : 3 ))
 sizes=("$@")
@@ -22,6 +24,7 @@ cleanup() {
   [ -n "$mock_pid" ] && kill -TERM "$mock_pid" 2>/dev/null
   wait 2>/dev/null || true
   rm -rf "$work"
+  [ "${evroot:-$work}" = "$work" ] || rm -rf "$evroot"
 }
 trap cleanup EXIT
 KEY=sk-bench-0123456789abcdef
@@ -31,24 +34,14 @@ export BENCH_KEY=$KEY
 mock_pid=$!
 for _ in $(seq 200); do grep -q listening "$work/mock.log" && break; sleep 0.05; done
 URL=$(sed -n 's/.*listening on //p' "$work/mock.log")
-printf 'reviewed_on: 2026-11-20\nmax_age_days: 36500\n' >"$work/contract.yaml"
+evroot=$(fleet_evidence_root "$work")
 cmds=()
 for n in "${sizes[@]}"; do
-  mkdir -p "$work/fleet$n"
-  cp "$work/contract.yaml" "$work/fleet$n/contract.yaml"
-  for i in $(seq -w 1 "$n"); do
-    cat >"$work/fleet$n/svc-$i.yaml" <<YAML
-service: svc-$i
-contract: contract.yaml
-releases:
-  new: {version: "2", base_url: "$URL", api_key: {env: BENCH_KEY}, model: gpt-4o-mini}
-  rollback: {version: "1", base_url: "$URL", api_key: {env: BENCH_KEY}, model: gpt-4o-mini}
-YAML
-  done
+  write_fleet "$work/fleet$n" "$n" "$URL"
   for b in before after; do
     dir=$before; [ $b = after ] && dir=$after
     [ ${#cmds[@]} -gt 0 ] && cmds+=(---)
-    cmds+=("$dir/rollgate" gate --config-dir "$work/fleet$n" --concurrency 512 --evidence-dir "$work/ev-$b-$n")
+    cmds+=("$dir/rollgate" gate --config-dir "$work/fleet$n" --concurrency 512 --evidence-dir "$evroot/ev-$b-$n")
   done
 done
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -61,9 +54,9 @@ for n in "${sizes[@]}"; do
   for b in before after; do
     k=$((k + 1))
     f=$(sed -n "${k}p" "$work/runs.json")
-    calls=$(cat "$work/ev-$b-$n"/*/probes.jsonl | wc -l)
+    calls=$(cat "$evroot/ev-$b-$n"/*/probes.jsonl | wc -l)
     floor=$(( (calls + 511) / 512 * 100 ))
-    lat=$(cat "$work/ev-$b-$n"/*/probes.jsonl | jq -s '[.[].latency_ms // empty] | sort | .[length/2|floor]' 2>/dev/null || echo "?")
+    lat=$(cat "$evroot/ev-$b-$n"/*/probes.jsonl | jq -s '[.[].latency_ms // empty] | sort | .[length/2|floor]' 2>/dev/null || echo "?")
     printf '%-7s %-6s %-9s %-9s %-7s %-14s %-14s %s\n' "$b" "$n" "$(jq .wall_ms <<<"$f")" "$floor" \
       "$(awk -v a="$(jq .wall_ms <<<"$f")" -v b="$floor" 'BEGIN{printf "%.2f", a/b}')" \
       "$(awk -v c="$(jq .cpu_ms <<<"$f")" -v n="$n" 'BEGIN{printf "%.3f", c/n}')" \

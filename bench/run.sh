@@ -4,6 +4,7 @@
 # build-bench/results.json. Needs the bench build (make bench does it) and curl, jq, wrk.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/fleet_fixture.sh
 B=build-bench
 RG=$B/rollgate
 RUNSTAT=$B/bench/runstat
@@ -14,6 +15,7 @@ cleanup() {
   for p in "${mock_pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
   wait 2>/dev/null || true
   rm -rf "$work"
+  [ -z "${shm_dir:-}" ] || rm -rf "$shm_dir"
 }
 trap cleanup EXIT
 : >"$out"
@@ -105,41 +107,40 @@ row "gate wall, 300 ms provider" "$(jq .wall_ms <<<"$g") ms" "<= 390 ms (1.3 x 3
 # with evidence; the three sizes interleaved (A, B, C, A, B, C, ...). The latency floor is
 # 100 ms x ceil(calls / 512), with calls counted from the evidence (one probes.jsonl line per
 # HTTP attempt: both smoke calls and the one invalid-token call per service, 3 per service).
+# Measured twice: evidence on this working directory's disk, and on tmpfs (/dev/shm) where there
+# is one: the difference is the host's file system (bench/RESULTS.md, "What the fleet's time is
+# made of"), the tmpfs rows are rollgate's own.
 start_mock fleet --latency-ms 100 --flavor openai --threads 1024
 fleet_sizes=(500 2000 5000)
-fleet_cmds=()
-for n in "${fleet_sizes[@]}"; do
-  mkdir -p "$work/fleet$n"
-  cp "$work/contract.yaml" "$work/fleet$n/contract.yaml"
-  for i in $(seq -w 1 "$n"); do
-    cat >"$work/fleet$n/svc-$i.yaml" <<YAML
-service: svc-$i
-contract: contract.yaml
-releases:
-  new: {version: "2", base_url: "$URL", api_key: {env: BENCH_KEY}, model: gpt-4o-mini}
-  rollback: {version: "1", base_url: "$URL", api_key: {env: BENCH_KEY}, model: gpt-4o-mini}
-YAML
+for n in "${fleet_sizes[@]}"; do write_fleet "$work/fleet$n" "$n" "$URL"; done
+fleet_places=("disk:$work")
+[ -d /dev/shm ] && [ -w /dev/shm ] && fleet_places+=("tmpfs:$(mktemp -d /dev/shm/rollgate-bench.XXXXXX)")
+fleet_rows=()
+for place in "${fleet_places[@]}"; do
+  where=${place%%:*} root=${place#*:}
+  [ "$where" = tmpfs ] && shm_dir=$root
+  fleet_cmds=()
+  for n in "${fleet_sizes[@]}"; do
+    [ ${#fleet_cmds[@]} -gt 0 ] && fleet_cmds+=(---)
+    fleet_cmds+=("$RG" gate --config-dir "$work/fleet$n" --concurrency 512 --evidence-dir "$root/fleet-ev$n")
   done
-  [ ${#fleet_cmds[@]} -gt 0 ] && fleet_cmds+=(---)
-  fleet_cmds+=("$RG" gate --config-dir "$work/fleet$n" --concurrency 512 --evidence-dir "$work/fleet-ev$n")
+  "$RUNSTAT" 5 -- "${fleet_cmds[@]}" >"$work/fleet-$where.json"
+  for k in 0 1 2; do
+    n=${fleet_sizes[$k]}
+    f=$(sed -n "$((k + 1))p" "$work/fleet-$where.json")
+    calls=$(cat "$root/fleet-ev$n"/*/probes.jsonl | wc -l)
+    floor=$(( (calls + 511) / 512 * 100 ))
+    wall=$(jq .wall_ms <<<"$f"); rss=$(jq .max_rss_mb <<<"$f")
+    fleet_rows+=("{\"services\":$n,\"evidence_on\":\"$where\",\"calls\":$calls,\"floor_ms\":$floor,\"run\":$f}")
+    target=$(case $n in 500) echo "<= 3000 ms";; 2000) echo "<= 2.5x floor";; *) echo "<= 3x floor";; esac)
+    row "fleet ${n}x2, evidence on $where" "$wall ms = $(ratio "$wall" "$floor")x floor" "$target, < 30 KB/service" \
+      "floor ${floor} ms ($calls calls / 512); $(jq .cpu_ms <<<"$f") ms CPU; $rss MB = $(awk -v r="$rss" -v n="$n" 'BEGIN{printf "%.1f", r*1024/n}') KB/service"
+  done
 done
-"$RUNSTAT" 5 -- "${fleet_cmds[@]}" >"$work/fleet.json"
 printf '%s\n' $(seq 1500) >"$work/fleet-ids"
 "$RUNSTAT" 3 -- xargs -P 64 -I{} -a "$work/fleet-ids" curl -s -o /dev/null -H "Authorization: Bearer $KEY" \
       -H 'Content-Type: application/json' -d "$BODY" "$URL/v1/chat/completions" >"$work/fleet-xargs.json"
 x=$(cat "$work/fleet-xargs.json")
-fleet_rows=()
-for k in 0 1 2; do
-  n=${fleet_sizes[$k]}
-  f=$(sed -n "$((k + 1))p" "$work/fleet.json")
-  calls=$(cat "$work/fleet-ev$n"/*/probes.jsonl | wc -l)
-  floor=$(( (calls + 511) / 512 * 100 ))
-  wall=$(jq .wall_ms <<<"$f"); rss=$(jq .max_rss_mb <<<"$f")
-  fleet_rows+=("{\"services\":$n,\"calls\":$calls,\"floor_ms\":$floor,\"run\":$f}")
-  target=$(case $n in 500) echo "<= 3000 ms";; 2000) echo "<= 2.5x floor";; *) echo "<= 3x floor";; esac)
-  row "fleet ${n}x2, 100 ms provider" "$wall ms = $(ratio "$wall" "$floor")x floor" "$target, < 30 KB/service" \
-    "floor ${floor} ms ($calls calls / 512); $(jq .cpu_ms <<<"$f") ms CPU; $rss MB = $(awk -v r="$rss" -v n="$n" 'BEGIN{printf "%.1f", r*1024/n}') KB/service"
-done
 echo "{\"fleet\":[$(IFS=,; echo "${fleet_rows[*]}")],\"fleet_xargs\":$x}" >>"$out"
 row "  xargs -P 64 curl, 1500 calls" "$(jq .wall_ms <<<"$x") ms" "" "what 500 services' calls take without rollgate"
 
