@@ -106,12 +106,27 @@ struct FleetReport {
   std::vector<RunReport> runs;
   std::string decision;         // "block" when any service blocks
   std::size_t services_total = 0;  // configs in the directory, every shard's
+  /// The fleet summary in the evidence directory (Markdown): <dir>/fleet-summary.md, or
+  /// <dir>/fleet-summary-shard-INDEX-of-COUNT.md for one shard of several, so shards sharing
+  /// one evidence volume do not collide. Empty without an evidence directory.
+  std::string summary_file;
 };
+
+/// Reads `--shard`: "INDEX/COUNT" or "auto/COUNT" (INDEX from $JOB_COMPLETION_INDEX, as a
+/// Kubernetes Indexed Job sets it) into options->shard_index and shard_count. InvalidArgument
+/// saying what to write instead for anything else.
+Status ParseFleetShard(const std::string& text, FleetOptions* options);
+
+/// The fleet's console summary (one line per service, then the totals), as `rollgate gate
+/// --config-dir` prints it; `color`: ANSI colours.
+std::string RenderFleetConsole(const FleetReport& report, bool color);
 
 /// The gate over every *.yaml config in `config_dir` (files named *contract* are skipped) whose
 /// service falls in the shard, all their probes on one event loop. Every config is loaded and
 /// checked whatever the shard, so every shard refuses the same broken directory: a config that
 /// cannot be understood stops the fleet (InvalidArgument naming the file) before any call.
+/// With an evidence directory, each service's evidence goes in <dir>/<service>/ and the fleet
+/// summary in report->summary_file; failing to write it is an IoError.
 Status RunFleet(const std::string& config_dir, const FleetOptions& options, FleetReport* report);
 
 /// Loads `config_path` and runs. A config that cannot be understood is an InvalidArgument

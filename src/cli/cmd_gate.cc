@@ -4,11 +4,7 @@
 #include <algorithm>
 #include <cstdio>
 
-#include "base/file_util.h"
-#include "base/environment.h"
 #include "base/strings.h"
-#include "evidence/evidence.h"
-#include "run/fleet_shard.h"
 
 #include "cli/ci_env.h"
 #include "cli/fleet_progress.h"
@@ -40,14 +36,9 @@ int RunFleetCommand(const GateArgs& args) {
   FleetOptions options;
   options.concurrency = static_cast<std::size_t>(args.concurrency);
   options.evidence_dir = args.evidence_dir;
-  // Each shard writes its own summary, so shards sharing one evidence volume do not collide.
-  std::string summary_name = "fleet-summary.md";
   if (!args.shard.empty()) {
-    Result<internal::ShardSpec> shard = internal::ParseShard(args.shard, internal::SystemEnvironment::Get());
-    if (!shard.ok()) return ReportError(shard.status());
-    options.shard_index = shard->index;
-    options.shard_count = shard->count;
-    summary_name = "fleet-summary-shard-" + std::to_string(shard->index) + "-of-" + std::to_string(shard->count) + ".md";
+    Status shard = ParseFleetShard(args.shard, &options);
+    if (!shard.ok()) return ReportError(shard);
   }
   options.cancel = &interrupt.token;
   FleetReport report;
@@ -65,15 +56,9 @@ int RunFleetCommand(const GateArgs& args) {
     WriteStdout("shard " + std::to_string(options.shard_index) + "/" + std::to_string(options.shard_count) + ": " +
                 std::to_string(report.runs.size()) + " of " + std::to_string(report.services_total) + " services\n");
   }
-  internal::ConsoleStyle style;
-  style.color = UseColor(STDOUT_FILENO);
-  WriteStdout(internal::RenderFleetSummary(report.runs, /*markdown=*/false, style));
-  if (!args.evidence_dir.empty()) {
-    std::string md = internal::RenderFleetSummary(report.runs, /*markdown=*/true, style);
-    internal::RemoveStaleTempFiles(args.evidence_dir);  // a killed fleet run's summary temp file
-    st = internal::WriteFileAtomic(args.evidence_dir + "/" + summary_name, md);
-    if (!st.ok()) return ReportError(Status::IoError("cannot write the fleet summary: " + st.message()));
-    WriteStdout("evidence: " + args.evidence_dir + "/<service>/, " + args.evidence_dir + "/" + summary_name + "\n");
+  WriteStdout(RenderFleetConsole(report, UseColor(STDOUT_FILENO)));
+  if (!report.summary_file.empty()) {
+    WriteStdout("evidence: " + args.evidence_dir + "/<service>/, " + report.summary_file + "\n");
   }
   for (const RunReport& r : report.runs) {
     for (const std::string& w : r.warnings) std::fprintf(stderr, "rollgate: warning: %s: %s\n", r.service.c_str(), w.c_str());

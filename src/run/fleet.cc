@@ -10,7 +10,9 @@
 #include <set>
 #include <thread>
 
+#include "base/file_util.h"
 #include "config/loader.h"
+#include "evidence/evidence.h"
 #include "probe/curl_transport.h"
 #include "run/counting_transport.h"
 #include "run/fleet_shard.h"
@@ -244,7 +246,34 @@ Status RunFleet(const std::string& config_dir, const FleetOptions& options, Flee
   for (const auto& r : report->runs) {
     if (!r.passed()) report->decision = "block";
   }
+  if (options.evidence_dir.empty()) return Status::Ok();
+  std::string name = "fleet-summary.md";
+  if (options.shard_count > 1) {
+    name = "fleet-summary-shard-" + std::to_string(options.shard_index) + "-of-" +
+           std::to_string(options.shard_count) + ".md";
+  }
+  // A shard none of whose services ran has no evidence directory yet, and still its summary.
+  Status st = internal::MakeDirs(options.evidence_dir);
+  if (!st.ok()) return Status::IoError("cannot write the fleet summary: " + st.message());
+  internal::RemoveStaleTempFiles(options.evidence_dir);  // a killed fleet run's summary temp file
+  std::string path = options.evidence_dir + "/" + name;
+  st = internal::WriteFileAtomic(path, internal::RenderFleetSummary(report->runs, /*markdown=*/true, {}));
+  if (!st.ok()) return Status::IoError("cannot write the fleet summary: " + st.message());
+  report->summary_file = path;
   return Status::Ok();
+}
+
+Status ParseFleetShard(const std::string& text, FleetOptions* options) {
+  ROLLGATE_ASSIGN_OR_RETURN(internal::ShardSpec shard, internal::ParseShard(text, internal::SystemEnvironment::Get()));
+  options->shard_index = shard.index;
+  options->shard_count = shard.count;
+  return Status::Ok();
+}
+
+std::string RenderFleetConsole(const FleetReport& report, bool color) {
+  internal::ConsoleStyle style;
+  style.color = color;
+  return internal::RenderFleetSummary(report.runs, /*markdown=*/false, style);
 }
 
 }  // namespace rollgate

@@ -164,6 +164,51 @@ TEST_F(FleetTest, AFinishedServiceKeepsOnlyItsSummaryAndItsEvidenceKeepsTheRest)
   }
 }
 
+// The library writes the fleet summary (the CLI only prints where it is): one file for the
+// whole fleet, and with --shard 0/1 too (one shard is the whole fleet); a shard of several
+// names its own.
+TEST_F(FleetTest, TheLibraryWritesTheFleetSummaryNamedAfterItsShard) {
+  WriteService("a.yaml", "svc-a");
+  WriteService("b.yaml", "svc-b");
+  setenv("FLEET_KEY", kFleetKey, 1);
+  FleetOptions whole;
+  whole.evidence_dir = dir_.Join("ev-whole");
+  ASSERT_OK(ParseFleetShard("0/1", &whole));
+  FleetReport report;
+  ASSERT_OK(RunFleet(dir_.Join("fleet"), whole, &report));
+  EXPECT_EQ(report.summary_file, dir_.Join("ev-whole/fleet-summary.md"));
+  std::string md = ReadOr(report.summary_file);
+  EXPECT_NE(md.find("| svc-a |"), std::string::npos) << md;
+  EXPECT_NE(md.find("| svc-b |"), std::string::npos) << md;
+  EXPECT_NE(RenderFleetConsole(report, /*color=*/false).find("2 services: 2 pass, 0 blocked"), std::string::npos);
+
+  // svc-a and svc-b are both in shard 0 of 2 (ShardOf): shard 1 runs nothing and still
+  // writes its summary, into an evidence directory no service created.
+  ASSERT_EQ(internal::ShardOf("svc-a", 2), 0);
+  ASSERT_EQ(internal::ShardOf("svc-b", 2), 0);
+  FleetOptions part;
+  part.evidence_dir = dir_.Join("ev-part");
+  ASSERT_OK(ParseFleetShard("1/2", &part));
+  EXPECT_EQ(part.shard_index, 1);
+  EXPECT_EQ(part.shard_count, 2);
+  FleetReport part_report;
+  ASSERT_OK(RunFleet(dir_.Join("fleet"), part, &part_report));
+  EXPECT_EQ(part_report.summary_file, dir_.Join("ev-part/fleet-summary-shard-1-of-2.md"));
+  EXPECT_TRUE(std::filesystem::exists(part_report.summary_file));
+  EXPECT_FALSE(std::filesystem::exists(dir_.Join("ev-part/fleet-summary.md")));
+  EXPECT_TRUE(part_report.runs.empty());
+  EXPECT_EQ(part_report.decision, "pass");
+
+  FleetOptions none;
+  FleetReport no_evidence;
+  ASSERT_OK(RunFleet(dir_.Join("fleet"), none, &no_evidence));
+  EXPECT_TRUE(no_evidence.summary_file.empty());
+  Status bad = ParseFleetShard("two/4", &none);
+  EXPECT_EQ(bad.code(), Status::Code::kInvalidArgument);
+  EXPECT_NE(bad.message().find("--shard"), std::string::npos) << bad.message();
+  unsetenv("FLEET_KEY");
+}
+
 TEST_F(FleetTest, DuplicateServicesAndUsageErrorsAreRefused) {
   WriteService("a.yaml", "svc-a");
   WriteService("b.yaml", "svc-a");
