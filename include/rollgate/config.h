@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "rollgate/vocabulary.h"
+
 namespace rollgate {
 
 /// Where one configured value comes from (DESIGN.md "Value sources").
@@ -142,7 +144,7 @@ struct ReleaseConfig {
   /// is a secret: scrubbed from every output, fingerprinted in the diff, and replaced on the
   /// invalid-token call.
   std::map<std::string, ValueSource> headers;
-  std::string probe = "direct";                // direct | http | exec (how the smoke call is made)
+  ProbeKind probe = ProbeKind::kDirect;        // direct | http | exec (how the smoke call is made)
   ExecProbeConfig exec;                        // probe: exec
   HttpProbeConfig http;                        // probe: http
   std::optional<LogsConfig> logs;

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "rollgate/vocabulary.h"
+
 namespace rollgate {
 
 enum class CheckStatus { kPass, kFail, kSkip };
@@ -89,7 +91,7 @@ struct StreamSummary {
 struct ReleaseReport {
   std::string name;
   std::string version;
-  std::string probe = "direct";  // direct | http | exec
+  ProbeKind probe = ProbeKind::kDirect;  // direct | http | exec
   std::string endpoint;          // URL called (never with credentials)
   std::string method;
   std::string model;            // the requested model

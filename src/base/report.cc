@@ -1,4 +1,5 @@
 #include "rollgate/report.h"
+#include "rollgate/vocabulary.h"
 
 namespace rollgate {
 
@@ -12,6 +13,27 @@ const char* ToString(CheckStatus status) {
       return "skip";
   }
   return "skip";
+}
+
+// The vocabulary's string tables (rollgate/vocabulary.h) live here beside CheckStatus's.
+
+const char* ToString(ProbeKind kind) {
+  switch (kind) {
+    case ProbeKind::kDirect:
+      return "direct";
+    case ProbeKind::kHttp:
+      return "http";
+    case ProbeKind::kExec:
+      return "exec";
+  }
+  return "direct";
+}
+
+std::optional<ProbeKind> ParseProbeKind(std::string_view text) {
+  for (ProbeKind k : {ProbeKind::kDirect, ProbeKind::kHttp, ProbeKind::kExec}) {
+    if (text == ToString(k)) return k;
+  }
+  return std::nullopt;
 }
 
 }  // namespace rollgate

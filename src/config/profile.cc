@@ -202,7 +202,7 @@ ReleaseProfile ResolveRelease(const ReleaseConfig& rel, const Contract& contract
       p.warnings.push_back(std::string(key) + " fell back to its default (" + v.provenance + ")");
     *out = v.value;
   };
-  const bool direct = rel.probe == "direct";
+  const bool direct = rel.probe == ProbeKind::kDirect;
   take("version", rel.version, false, &p.version);
   // exec and http probes let the app resolve its own provider settings; when the config names
   // them anyway, they serve the invalid-token call and the release diff.
@@ -284,10 +284,10 @@ ReleaseProfile ResolveRelease(const ReleaseConfig& rel, const Contract& contract
     std::string note = CredentialShapeNote("headers." + h.name + " (" + p.provenance["headers." + h.name] + ")", h.value);
     if (!note.empty()) p.warnings.push_back(note);
   }
-  if (rel.probe == "http") {
+  if (rel.probe == ProbeKind::kHttp) {
     p.endpoint = ShowUrl(rel.http.url);
     p.method = rel.http.method;
-  } else if (rel.probe == "exec") {
+  } else if (rel.probe == ProbeKind::kExec) {
     std::vector<std::string> argv = rel.exec.command;
     if (Result<std::string> program = resolver.FindProgram(argv[0]); program.ok())
       argv[0] = *program;

@@ -173,7 +173,7 @@ Status ParseReleaseSettings(const YamlReader& r, const YAML::Node& node, const s
 
 Status ParseAppProbe(const YamlReader& r, const YAML::Node& node, const std::string& path,
                      ReleaseConfig* rel) {
-  const bool exec = rel->probe == "exec", http = rel->probe == "http";
+  const bool exec = rel->probe == ProbeKind::kExec, http = rel->probe == ProbeKind::kHttp;
   for (const char* key : {"command", "command_timeout_ms"}) {
     if (!exec && node[key].IsDefined())
       return r.Error(node[key], path + "." + key, "only a `probe: exec` release takes it");
@@ -235,7 +235,7 @@ Status ParseRehearseApp(const YamlReader& r, const YAML::Node& node, const std::
   ROLLGATE_RETURN_IF_ERROR(r.CheckKeys(node, path, {"base_url_env", "api_key_env", "command"}));
   RehearseAppConfig app;
   // probe: http takes a command (its local instance) and, optionally, the two variables.
-  bool http = rel->probe == "http";
+  bool http = rel->probe == ProbeKind::kHttp;
   ROLLGATE_RETURN_IF_ERROR(r.GetString(node, "base_url_env", path, &app.base_url_env, /*required=*/!http));
   ROLLGATE_RETURN_IF_ERROR(r.GetString(node, "api_key_env", path, &app.api_key_env, /*required=*/!http));
   if (http) {
@@ -252,7 +252,7 @@ Status ParseRehearseApp(const YamlReader& r, const YAML::Node& node, const std::
     return r.Error(node, path + ".command", "only a `probe: http` release takes it (an exec release runs its own "
                                             "command)");
   }
-  if (rel->probe != "exec" && !http) {
+  if (rel->probe != ProbeKind::kExec && !http) {
     return r.Error(node, path, "only a `probe: exec` release takes it (rehearse runs its command with them set), "
                                "or a `probe: http` one with rehearse.command");
   }
@@ -285,11 +285,14 @@ Status ParseRelease(const YamlReader& r, const YAML::Node& node, const std::stri
       rel->setting_sources[key] =
           path + " (line " + std::to_string(YamlReader::Line(node[key])) + ")";
   }
-  ROLLGATE_RETURN_IF_ERROR(r.GetString(node, "probe", path, &rel->probe));
-  if (rel->probe != "direct" && rel->probe != "http" && rel->probe != "exec") {
+  std::string probe = ToString(rel->probe);
+  ROLLGATE_RETURN_IF_ERROR(r.GetString(node, "probe", path, &probe));
+  std::optional<ProbeKind> kind = ParseProbeKind(probe);
+  if (!kind) {
     return r.Error(node["probe"], path + ".probe",
-                   "'" + rel->probe + "' is not a probe kind; use direct, http or exec");
+                   "'" + probe + "' is not a probe kind; use direct, http or exec");
   }
+  rel->probe = *kind;
   ROLLGATE_RETURN_IF_ERROR(ParseAppProbe(r, node, path, rel));
   if (node["logs"].IsDefined()) {
     LogsConfig logs;
@@ -304,7 +307,7 @@ Status ParseRelease(const YamlReader& r, const YAML::Node& node, const std::stri
   // A direct probe calls the provider itself and needs all four; exec and http probes let the
   // app call it, and use base_url/api_key/model (when given) for the invalid-token call and the
   // release diff.
-  bool direct = rel->probe == "direct";
+  bool direct = rel->probe == ProbeKind::kDirect;
   if (!node["version"].IsDefined())
     return r.Error(node, path + ".version", "required; add it (a string or a source)");
   ROLLGATE_RETURN_IF_ERROR(ParseValueSource(r, node["version"], path + ".version", &rel->version));

@@ -277,7 +277,7 @@ class Drill {
                     std::string* served) {
     const ReleaseConfig* base = config_.FindRelease(release);
     ReleaseConfig via = *base;
-    via.probe = "http";
+    via.probe = ProbeKind::kHttp;
     via.stream = false;
     via.http.url = drill_.user_facing_url;
     via.http.method = "GET";

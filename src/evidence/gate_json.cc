@@ -51,7 +51,7 @@ json Tokens(int64_t v) { return v < 0 ? json(nullptr) : json(v); }
 json ReleaseJson(const ReleaseReport& r) {
   json j = {{"name", r.name},
             {"version", r.version},
-            {"probe", r.probe},
+            {"probe", ToString(r.probe)},
             {"endpoint", r.endpoint},
             {"method", r.method},
             {"model", r.model},

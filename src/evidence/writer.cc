@@ -88,7 +88,7 @@ void RedactReport(const Redactor& redactor, RunReport* report) {
   }
   for (auto& r : report->releases) {
     for (std::string* s :
-         {&r.name, &r.version, &r.probe, &r.endpoint, &r.method, &r.model, &r.request_id,
+         {&r.name, &r.version, &r.endpoint, &r.method, &r.model, &r.request_id,
           &r.parsed.finish_reason, &r.parsed.response_model, &r.stream.finish_reason}) {
       clean(s);
     }

@@ -116,7 +116,7 @@ std::vector<FieldDiff> DiffReleases(const ReleaseProfile& a, const ReleaseProfil
   add("retry", RetryText(ca.retry), RetryText(cb.retry), "config", "config", true, true);
   add("stream", ca.stream ? "true" : "false", cb.stream ? "true" : "false", "config", "config",
       true, true);
-  add("probe", ca.probe, cb.probe, "config", "config", true, true);
+  add("probe", ToString(ca.probe), ToString(cb.probe), "config", "config", true, true);
   AddHeaderDiffs(a, b, expect, &out);
   return out;
 }

@@ -40,7 +40,7 @@ CheckResult ContractReviewedGate(const ContractState& cs,
         " and update reviewed_on");
   }
   for (const auto& p : profiles) {
-    if (p.config && p.config->probe != "direct") continue;  // the app's client picks the path
+    if (p.config && p.config->probe != ProbeKind::kDirect) continue;  // the app's client picks the path
     if (p.method != c.method || p.path != c.path) {
       problems.push_back("releases." + p.name + " calls " + p.method + " " + p.path +
                          " but the contract pins " + c.method + " " + c.path);

@@ -92,7 +92,7 @@ CaseOutcome RunCase(const ObserveContext& ctx, const mock::MockProvider& mock,
   req.max_tokens = rel->prompt.max_tokens;
   req.release = rel->name;
   req.version = rel->version.literal;
-  if (rel->probe != "http") {
+  if (rel->probe != ProbeKind::kHttp) {
     out.app = RunExecProbe(env, SystemClock::Get(), rel->exec, req, {}, ctx.config->dir);
   } else if (c.name == "disconnect") {
     out.disconnect = MeasureDisconnect(*rel, plan, vars, req, mock, session, ctx.config->dir, ctx.cancel, &out.problem);
@@ -200,7 +200,7 @@ std::vector<ObserveCase> ObserveCases(const ReleaseConfig& rel, const AppPlan& p
     add("stream-cut", "stream-cut", true);
     add("stream-error", "stream-error", true);
     // Only a route can be hung up on: an exec command's user is rollgate's pipe.
-    if (rel.probe == "http") add("disconnect", "stall-mid-body", true);
+    if (rel.probe == ProbeKind::kHttp) add("disconnect", "stall-mid-body", true);
   }
   add("error-in-200", "error-in-200", false);
   return cases;

@@ -67,11 +67,11 @@ AppPlan PlanApp(const ReleaseConfig& rel, const std::string& contract_path,
                 const std::string& resolved_base_url) {
   AppPlan plan;
   plan.release = rel.name;
-  if (rel.probe == "direct") {
+  if (rel.probe == ProbeKind::kDirect) {
     plan.reason = "probe: direct (rollgate's own client is the release's client)";
     return plan;
   }
-  bool http = rel.probe == "http";
+  bool http = rel.probe == ProbeKind::kHttp;
   if (http && (!rel.rehearse || rel.rehearse->command.empty())) {
     plan.reason =
         "probe: http rehearsed as direct: its route is a running deployment, not one pointed at the mock; "
@@ -97,7 +97,7 @@ AppPlan PlanApp(const ReleaseConfig& rel, const std::string& contract_path,
                        : base.empty()    ? "reads base_url from " + SourceKind(rel.base_url)
                                          : "reads api_key from " + SourceKind(rel.api_key);
     plan.instance_command.clear();
-    plan.reason = "probe: " + rel.probe + " rehearsed as direct: the release " + what +
+    plan.reason = "probe: " + std::string(ToString(rel.probe)) + " rehearsed as direct: the release " + what +
                   ", so rollgate cannot point its client at the mock; name the variables its client "
                   "honours with rehearse: {" + (http ? "command: [...], " : "") +
                   "base_url_env: NAME, api_key_env: NAME}";

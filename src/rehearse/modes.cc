@@ -83,7 +83,7 @@ std::string UseSampleApp(ModeSetup* s, const std::string& extra_json, bool with_
   s->uses_app = true;
   s->through_app = false;  // this mode swaps the release's app for the sample app
   s->app_extra_json = extra_json;
-  rel->probe = "exec";
+  rel->probe = ProbeKind::kExec;
   rel->exec.command = {s->sample_app, "smoke", "--config", s->work_dir + "/app.json"};
   rel->exec.timeout_ms = rel->timeout_ms * 2 + 2000;
   rel->stream = false;

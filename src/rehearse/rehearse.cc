@@ -99,7 +99,7 @@ Prepared Prepare(const Config& loaded) {
   p.contract_fields = contract.request_fields;
   Resolver resolver(SystemEnvironment::Get(), loaded.dir);
   std::map<std::string, std::string> key_owner;  // KeyIdentity -> first release reading it
-  std::set<std::string> probes_before, probes_after;
+  std::set<ProbeKind> probes_before, probes_after;
   for (auto& rel : p.config.releases) {
     ResolvedValue version = resolver.Resolve(rel.version, false);
     std::string model;
@@ -116,8 +116,8 @@ Prepared Prepare(const Config& loaded) {
     if (plan.through_app) {
       p.any_app = true;  // exec stays exec; http is called on its local instance (RunMode)
     } else {
-      if (rel.probe != "direct") p.notes.push_back(rel.name + ": " + plan.reason);
-      rel.probe = "direct";
+      if (rel.probe != ProbeKind::kDirect) p.notes.push_back(rel.name + ": " + plan.reason);
+      rel.probe = ProbeKind::kDirect;
     }
     probes_after.insert(rel.probe);
     p.plans[rel.name] = plan;
@@ -259,8 +259,8 @@ RehearseRow RunMode(const Mode& mode, const Prepared& prepared, const RehearseOp
     const AppPlan& plan = prepared.plans.at(rel.name);
     if (!plan.through_app || (setup.uses_app && rel.name == row.release)) continue;
     std::vector<std::string> vars = AppVariables(plan, *app_url, prepared.keys.at(rel.name), work_dir);
-    if (rel.probe == "exec") app_vars[rel.name] = std::move(vars);
-    if (rel.probe != "http") continue;
+    if (rel.probe == ProbeKind::kExec) app_vars[rel.name] = std::move(vars);
+    if (rel.probe != ProbeKind::kHttp) continue;
     LocalInstanceOptions o;
     o.release = "releases." + rel.name;
     o.command = plan.instance_command;

@@ -78,9 +78,9 @@ class Explainer {
 
   void Settings() {
     const ReleaseConfig& c = *p_.config;
-    Add("probe", c.probe, Setting("probe"));
+    Add("probe", ToString(c.probe), Setting("probe"));
     Add("version", p_.version, Resolved("version"));
-    const bool provider = c.probe == "direct" || c.has_base_url;
+    const bool provider = c.probe == ProbeKind::kDirect || c.has_base_url;
     if (provider) {
       Add("base_url", p_.base_url, Resolved("base_url"));
       Add("api_key", p_.key_fingerprint.empty() ? "" : "key " + p_.key_fingerprint, Resolved("api_key"));
@@ -89,17 +89,17 @@ class Explainer {
       Add("model_alias", p_.model_alias, Resolved("model_alias"));
       Add("model_map", "", Resolved("model_map"));
     }
-    if (!p_.model.empty() || c.probe == "direct") Add("model", p_.model, Resolved("model"));
-    if (c.probe == "direct" || !p_.provider_endpoint.empty()) {
+    if (!p_.model.empty() || c.probe == ProbeKind::kDirect) Add("model", p_.model, Resolved("model"));
+    if (c.probe == ProbeKind::kDirect || !p_.provider_endpoint.empty()) {
       Add("path", p_.path, Resolved("path"));
       Add("method", p_.method, c.method.empty() ? "contract endpoint.method" : Setting("method"));
       Add("url", p_.provider_endpoint.empty() ? "" : UrlWithPort(p_.provider_endpoint), "base_url + path");
     }
-    if (c.probe == "exec") {
+    if (c.probe == ProbeKind::kExec) {
       Add("command", p_.endpoint.substr(p_.endpoint.find(' ') + 1), Setting("command"));
       Add("command_timeout_ms", std::to_string(c.exec.timeout_ms), Setting("command_timeout_ms"));
     }
-    if (c.probe == "http") {
+    if (c.probe == ProbeKind::kHttp) {
       Add("url", UrlWithPort(c.http.url), Setting("url"));
       Add("method", c.http.method, Setting("method"));
       Add("version_header", c.http.version_header, Setting("version_header"));
@@ -170,14 +170,14 @@ class Explainer {
 
   void Requests() {
     const ReleaseConfig& c = *p_.config;
-    if (c.probe == "direct") {
+    if (c.probe == ProbeKind::kDirect) {
       out_->requests.push_back(Provider("chat", p_.model, false, false, "Authorization: Bearer <the api_key above>"));
       if (c.stream) out_->requests.push_back(Provider("stream", p_.model, true, false, "the streaming path"));
       if (c.fallback && !p_.fallback_model.empty()) {
         out_->requests.push_back(Provider("fallback", p_.fallback_model, false, false,
                                           "only when the chat call fails as fallback.on says"));
       }
-    } else if (c.probe == "exec") {
+    } else if (c.probe == ProbeKind::kExec) {
       out_->requests.push_back({"app command", "EXEC", p_.endpoint.substr(p_.endpoint.find(' ') + 1), {}, {},
                                 "the app's own smoke entrypoint, with the ROLLGATE_* variables of docs/app-probes.md"});
     } else {

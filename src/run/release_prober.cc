@@ -22,7 +22,7 @@ HttpRequest ProviderRequest(const ReleaseProfile& p, const std::string& token, c
                             bool invalid_credentials) {
   const ReleaseConfig& c = *p.config;
   HttpRequest req;
-  req.method = p.config->probe == "direct" ? p.method : (c.method.empty() ? "POST" : c.method);
+  req.method = p.config->probe == ProbeKind::kDirect ? p.method : (c.method.empty() ? "POST" : c.method);
   req.url = p.provider_endpoint;
   req.headers.emplace_back("Authorization", "Bearer " + token);
   req.headers.emplace_back("Content-Type", "application/json");
@@ -142,11 +142,11 @@ void LaunchReleaseProbes(const ProbeContext& ctx, ReleaseRun* run, std::vector<s
   const ReleaseConfig& c = *p.config;
   run->chat_request_id = NewClientRequestId();
   if (c.stream) run->stream_request_id = NewClientRequestId();
-  if (c.probe == "direct") {
+  if (c.probe == ProbeKind::kDirect) {
     LaunchDirect(ctx, run);
     return;
   }
-  if (c.probe == "http") {
+  if (c.probe == ProbeKind::kHttp) {
     run->probes.via = "the smoke route " + ShowUrl(c.http.url);
     std::map<std::string, std::string> headers;
     for (const auto& h : p.headers) headers[h.name] = h.value;
@@ -210,8 +210,8 @@ std::vector<AppNegativeRun> PlanAppNegativeAuth(const std::vector<ReleaseRun>& r
   std::vector<AppNegativeRun> out;
   for (const auto& run : runs) {
     const ReleaseProfile& p = run.profile;
-    if (!p.usable() || (p.config->probe != "exec" && p.config->probe != "http")) continue;
-    out.push_back({p.name, p.config->probe == "http", NewClientRequestId(), std::nullopt});
+    if (!p.usable() || (p.config->probe != ProbeKind::kExec && p.config->probe != ProbeKind::kHttp)) continue;
+    out.push_back({p.name, p.config->probe == ProbeKind::kHttp, NewClientRequestId(), std::nullopt});
   }
   return out;
 }

@@ -63,7 +63,7 @@ Result<int64_t> InsertRun(SqliteDb& db, const RunReport& report, const std::stri
         .Bind(2, r.name)
         .Bind(3, static_cast<int64_t>(n))
         .Bind(4, r.version)
-        .Bind(5, r.probe)
+        .Bind(5, ToString(r.probe))
         .Bind(6, r.endpoint)
         .Bind(7, r.model)
         .Bind(8, r.key_fingerprint)

@@ -222,7 +222,7 @@ releases:
   Result<Config> cfg = ParseConfig(yaml, "rollgate.yaml");
   ASSERT_OK(cfg);
   const ReleaseConfig& n = *cfg->FindRelease("new");
-  EXPECT_EQ(n.probe, "exec");
+  EXPECT_EQ(n.probe, ProbeKind::kExec);
   EXPECT_EQ(n.exec.command.size(), 6u);
   EXPECT_EQ(n.exec.timeout_ms, 9000);
   EXPECT_FALSE(n.has_base_url);

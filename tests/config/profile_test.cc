@@ -164,7 +164,7 @@ TEST(ProfileCommandTest, AnExecProbeShowsTheProgramThatRuns) {
   ProfilePathEnvironment env("/usr/bin:/bin");
   Resolver resolver(env, dir.Join("cfg"));
   ReleaseConfig rel = ProfileRelease();
-  rel.probe = "exec";
+  rel.probe = ProbeKind::kExec;
   rel.exec.command = {"./smoke.sh", "--json"};
   EXPECT_EQ(ResolveRelease(rel, Contract{}, resolver).endpoint,
             "exec: " + dir.Join("cfg/smoke.sh") + " --json");

@@ -242,7 +242,7 @@ TEST(ProfileTest, AnExecCommandIsShownWithoutTheSecretsItCarries) {
   ReleaseConfig rel;
   rel.name = "new";
   rel.version.literal = "1";
-  rel.probe = "exec";
+  rel.probe = ProbeKind::kExec;
   rel.has_base_url = false;
   rel.exec.command = {"env",  "OPENAI_API_KEY=proj-live-0123456789", "app", "--token", "t0k3n",
                       "smoke"};

@@ -21,7 +21,7 @@ ValueSource PlanEnv(const std::string& name, bool file = false) {
 ReleaseConfig PlanExec(ValueSource base, ValueSource key) {
   ReleaseConfig r;
   r.name = "rollback";
-  r.probe = "exec";
+  r.probe = ProbeKind::kExec;
   r.exec.command = {"app", "smoke"};
   r.base_url = std::move(base);
   r.api_key = std::move(key);
