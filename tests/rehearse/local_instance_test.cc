@@ -40,8 +40,9 @@ const char kInstTailRollbackKey[] = "rgit-rb-Hd8Jk3Lq5Wn2Pz6Y";
 // would carry it) and the rehearsal key its client was given, then `last_line`, and exits 1.
 std::string InstTailLeakyScript(const std::string& key, const std::string& last_line) {
   return "echo \"loaded config: {\\\"api_key\\\": \\\"" + key + "\\\", \\\"auth\\\": \\\"Basic " +
-         Base64Encode("user:" + key) + "\\\", \\\"raw64\\\": \\\"" + Base64Encode(key) + "\\\"}\" >&2\n" +
-         "echo \"client key: $APP_KEY\" >&2\n" + "echo \"" + last_line + "\" >&2\nexit 1\n";
+         Base64Encode("user:" + key) + "\\\", \\\"raw64\\\": \\\"" + Base64Encode(key) +
+         "\\\"}\" >&2\n" + "echo \"client key: $APP_KEY\" >&2\n" + "echo \"" + last_line +
+         "\" >&2\nexit 1\n";
 }
 
 // `new` either an http release whose local instance logs its keys and exits before it listens
@@ -50,32 +51,40 @@ std::string InstTailLeakyScript(const std::string& key, const std::string& last_
 std::string WriteInstTailLeakySetup(const TempDir& dir, bool new_fails) {
   dir.Write("new.key", kInstTailNewKey);
   dir.Write("rollback.key", kInstTailRollbackKey);
-  dir.Write("new.sh", InstTailLeakyScript(kInstTailNewKey, "fatal: cannot reach the upstream, giving up"));
-  dir.Write("rollback.sh", InstTailLeakyScript(kInstTailRollbackKey, "smoke failed: upstream refused"));
+  dir.Write("new.sh",
+            InstTailLeakyScript(kInstTailNewKey, "fatal: cannot reach the upstream, giving up"));
+  dir.Write("rollback.sh",
+            InstTailLeakyScript(kInstTailRollbackKey, "smoke failed: upstream refused"));
   dir.Write("contract.yaml",
-            "reviewed_on: 2026-11-20\nmax_age_days: 36500\nendpoint: {method: POST, path: /v1/chat/completions}\n");
+            "reviewed_on: 2026-11-20\nmax_age_days: 36500\nendpoint: {method: POST, path: "
+            "/v1/chat/completions}\n");
   std::string new_release =
-      new_fails ? "  new: {version: '2.4.0', probe: http, url: 'http://127.0.0.1:1/smoke', model: m,\n"
-                  "        base_url: {env: APP_BASE_URL}, api_key: {file: new.key},\n"
-                  "        rehearse: {command: [sh, new.sh], base_url_env: APP_BASE_URL, api_key_env: APP_KEY}}\n"
-                : "  new: {version: '2.4.0', base_url: 'http://127.0.0.1:1', api_key: {file: new.key}, model: m}\n";
-  return dir.Write("rollgate.yaml",
-                   "service: s\ncontract: contract.yaml\n"
-                   "defaults: {timeout_ms: 1500, connect_timeout_ms: 1000, stream_idle_timeout_ms: 700,\n"
-                   "           retry: {max_attempts: 2, backoff_ms: 100}}\n"
-                   "expect_differences: [probe, method]\n"
-                   "releases:\n" +
-                       new_release +
-                       "  rollback: {version: '2.3.1', probe: exec, command: [sh, rollback.sh], model: m,\n"
-                       "             base_url: {env: APP_BASE_URL}, api_key: {file: rollback.key},\n"
-                       "             rehearse: {base_url_env: APP_BASE_URL, api_key_env: APP_KEY}}\n");
+      new_fails
+          ? "  new: {version: '2.4.0', probe: http, url: 'http://127.0.0.1:1/smoke', model: m,\n"
+            "        base_url: {env: APP_BASE_URL}, api_key: {file: new.key},\n"
+            "        rehearse: {command: [sh, new.sh], base_url_env: APP_BASE_URL, api_key_env: "
+            "APP_KEY}}\n"
+          : "  new: {version: '2.4.0', base_url: 'http://127.0.0.1:1', api_key: {file: new.key}, "
+            "model: m}\n";
+  return dir.Write(
+      "rollgate.yaml",
+      "service: s\ncontract: contract.yaml\n"
+      "defaults: {timeout_ms: 1500, connect_timeout_ms: 1000, stream_idle_timeout_ms: 700,\n"
+      "           retry: {max_attempts: 2, backoff_ms: 100}}\n"
+      "expect_differences: [probe, method]\n"
+      "releases:\n" +
+          new_release +
+          "  rollback: {version: '2.3.1', probe: exec, command: [sh, rollback.sh], model: m,\n"
+          "             base_url: {env: APP_BASE_URL}, api_key: {file: rollback.key},\n"
+          "             rehearse: {base_url_env: APP_BASE_URL, api_key_env: APP_KEY}}\n");
 }
 
 // Every form of both keys, and the rehearsal keys' distinctive tail, are absent from `text`.
 void ExpectInstTailNoKey(const std::string& text, const std::string& where) {
   for (const char* key : {kInstTailNewKey, kInstTailRollbackKey}) {
     for (const auto& [needle, form] : rollgate::testing::SecretNeedles(key)) {
-      EXPECT_EQ(text.find(needle), std::string::npos) << where << " holds " << key << " (" << form << ")";
+      EXPECT_EQ(text.find(needle), std::string::npos)
+          << where << " holds " << key << " (" << form << ")";
     }
   }
   EXPECT_EQ(text.find("5f3a9d2c7b1e"), std::string::npos) << where << " holds a rehearsal key";
@@ -107,7 +116,8 @@ InstTailRun RunInstTailLeakyRehearsal(const TempDir& dir, bool new_fails) {
   options.parallel = 8;
   RehearseReport report;
   EXPECT_OK(Rehearse(options, &report));
-  return {RenderRehearseTable(report, false) + RenderRehearseJson(report), InstTailFilesUnder(dir.Join("evidence"))};
+  return {RenderRehearseTable(report, false) + RenderRehearseJson(report),
+          InstTailFilesUnder(dir.Join("evidence"))};
 }
 
 TEST(LocalInstanceRedactionTest, AnInstancesStderrTailIsShownWithoutTheKeysItLogged) {
@@ -116,9 +126,11 @@ TEST(LocalInstanceRedactionTest, AnInstancesStderrTailIsShownWithoutTheKeysItLog
   ExpectInstTailNoKey(run.console, "the console");
   for (const auto& [path, text] : run.evidence) ExpectInstTailNoKey(text, path);
   // The tail is still shown: each mode's row, and the observation pass's notes.
-  EXPECT_NE(run.console.find("exited before it accepted connections (exit code 1): loaded config:"), std::string::npos)
+  EXPECT_NE(run.console.find("exited before it accepted connections (exit code 1): loaded config:"),
+            std::string::npos)
       << run.console;
-  EXPECT_NE(run.console.find("fatal: cannot reach the upstream, giving up"), std::string::npos) << run.console;
+  EXPECT_NE(run.console.find("fatal: cannot reach the upstream, giving up"), std::string::npos)
+      << run.console;
   EXPECT_NE(run.console.find("\"api_key\\\": \\\"[redacted]"), std::string::npos) << run.console;
 }
 
@@ -142,7 +154,8 @@ TEST(LocalInstanceRedactionTest, TheCommandAndItsStderrAreScrubbedInStartsMessag
   LocalInstance instance;
   LocalInstanceOptions o;
   o.release = "releases.new";
-  o.command = {"sh", "-c", std::string("echo key=") + kInstTailNewKey + " >&2; exit 2", kInstTailNewKey};
+  o.command = {"sh", "-c", std::string("echo key=") + kInstTailNewKey + " >&2; exit 2",
+               kInstTailNewKey};
   o.dir = dir.path();
   o.redactor = &redactor;
   Status st = instance.Start(o);
@@ -174,24 +187,30 @@ std::vector<pid_t> InstTailPids(const std::string& path) {
 // sidecar, a log shipper), records both pids, then execs the server.
 std::string WriteInstTailSignalSetup(const TempDir& dir) {
   dir.Write("new.json",
-            "{\"version\": \"2.4.0\", \"base_url\": {\"env\": \"APP_BASE_URL\"}, \"api_key\": {\"env\": \"APP_KEY\"}, "
-            "\"model_alias\": \"fast\", \"models\": {\"fast\": \"gpt-4o-mini\"}, \"timeout_ms\": 2500}\n");
+            "{\"version\": \"2.4.0\", \"base_url\": {\"env\": \"APP_BASE_URL\"}, \"api_key\": "
+            "{\"env\": \"APP_KEY\"}, "
+            "\"model_alias\": \"fast\", \"models\": {\"fast\": \"gpt-4o-mini\"}, \"timeout_ms\": "
+            "2500}\n");
   dir.Write("contract.yaml",
-            "reviewed_on: 2026-11-20\nmax_age_days: 36500\nendpoint: {method: POST, path: /v1/chat/completions}\n");
+            "reviewed_on: 2026-11-20\nmax_age_days: 36500\nendpoint: {method: POST, path: "
+            "/v1/chat/completions}\n");
   std::string serve = "sleep 300 & echo $! >> child.pids; echo $$ >> instance.pids; exec '" +
-                      std::string(ROLLGATE_SAMPLE_APP) + "' serve --config new.json --listen 127.0.0.1:{port}";
-  return dir.Write("rollgate.yaml",
-                   "service: s\ncontract: contract.yaml\n"
-                   "defaults: {timeout_ms: 4000, connect_timeout_ms: 2000}\n"
-                   "expect_differences: [probe, method]\n"
-                   "releases:\n"
-                   "  new: {version: '2.4.0', probe: http, url: 'http://127.0.0.1:1/smoke', model: gpt-4o-mini,\n"
-                   "        base_url: {env: APP_BASE_URL}, api_key: {env: APP_KEY},\n"
-                   "        rehearse: {command: [sh, -c, \"" +
-                       serve +
-                       "\"]}}\n"
-                       "  rollback: {version: '2.3.1', base_url: 'http://127.0.0.1:1', api_key: k-rollback, "
-                       "model: gpt-4o-mini}\n");
+                      std::string(ROLLGATE_SAMPLE_APP) +
+                      "' serve --config new.json --listen 127.0.0.1:{port}";
+  return dir.Write(
+      "rollgate.yaml",
+      "service: s\ncontract: contract.yaml\n"
+      "defaults: {timeout_ms: 4000, connect_timeout_ms: 2000}\n"
+      "expect_differences: [probe, method]\n"
+      "releases:\n"
+      "  new: {version: '2.4.0', probe: http, url: 'http://127.0.0.1:1/smoke', model: "
+      "gpt-4o-mini,\n"
+      "        base_url: {env: APP_BASE_URL}, api_key: {env: APP_KEY},\n"
+      "        rehearse: {command: [sh, -c, \"" +
+          serve +
+          "\"]}}\n"
+          "  rollback: {version: '2.3.1', base_url: 'http://127.0.0.1:1', api_key: k-rollback, "
+          "model: gpt-4o-mini}\n");
 }
 
 // Whether `pid` now runs the sample app (its command has exec'd the server).
@@ -224,7 +243,8 @@ TEST(LocalInstanceSignalTest, AnInterruptStopsTheInstanceAndTheChildItStartedPro
   ASSERT_EQ(rehearsal.wait_for(std::chrono::seconds(10)), std::future_status::ready)
       << "the rehearsal did not return within 10 s of the interrupt";
   double ms =
-      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - interrupted_at).count();
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - interrupted_at)
+          .count();
   ASSERT_OK(rehearsal.get());
   EXPECT_LT(ms, 10000);
   EXPECT_TRUE(report.interrupted);
@@ -249,7 +269,9 @@ TEST(LocalInstanceSignalTest, CtrlCOnRollgateRehearseStopsTheInstancesProcessGro
   TempDir dir;
   rollgate::testing::ChildProcess rehearse;
   ASSERT_OK(rehearse.Start(
-      {{ROLLGATE_BINARY, "rehearse", "--config", WriteInstTailSignalSetup(dir), "--parallel", "4"}, {"NO_COLOR=1"}, ""}));
+      {{ROLLGATE_BINARY, "rehearse", "--config", WriteInstTailSignalSetup(dir), "--parallel", "4"},
+       {"NO_COLOR=1"},
+       ""}));
   ASSERT_TRUE(WaitUntil(
       [&] {
         std::vector<pid_t> instances = InstTailPids(dir.Join("instance.pids"));
@@ -261,8 +283,10 @@ TEST(LocalInstanceSignalTest, CtrlCOnRollgateRehearseStopsTheInstancesProcessGro
   auto sent = std::chrono::steady_clock::now();
   ASSERT_TRUE(rehearse.Signal(SIGINT));
   std::optional<rollgate::testing::ChildExit> exit = rehearse.WaitForExit(std::chrono::seconds(10));
-  double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - sent).count();
-  ASSERT_TRUE(exit.has_value()) << "rollgate rehearse still running 10 s after SIGINT" << rehearse.err();
+  double ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - sent).count();
+  ASSERT_TRUE(exit.has_value()) << "rollgate rehearse still running 10 s after SIGINT"
+                                << rehearse.err();
   EXPECT_EQ(exit->exit_code, 130) << rehearse.out() << rehearse.err();
   EXPECT_LT(ms, 5000);
   EXPECT_NE(rehearse.out().find("INTERRUPTED by SIGINT"), std::string::npos) << rehearse.out();
