@@ -93,11 +93,12 @@ CaseOutcome RunCase(const ObserveContext& ctx, const mock::MockProvider& mock,
   req.release = rel->name;
   req.version = rel->version.literal;
   if (rel->probe != ProbeKind::kHttp) {
-    out.app = RunExecProbe(env, SystemClock::Get(), rel->exec, req, {}, ctx.config->dir);
+    out.app = RunExecProbe(env, SystemClock::Get(), rel->exec, req, {}, ctx.config->dir, ctx.redactor);
   } else if (c.name == "disconnect") {
-    out.disconnect = MeasureDisconnect(*rel, plan, vars, req, mock, session, ctx.config->dir, ctx.cancel, &out.problem);
+    out.disconnect = MeasureDisconnect(*rel, plan, vars, req, mock, session, ctx.config->dir, ctx.cancel,
+                                       &out.problem, ctx.redactor);
   } else {
-    out.app = ProbeThroughInstance(*rel, plan, vars, req, ctx.config->dir, ctx.cancel);
+    out.app = ProbeThroughInstance(*rel, plan, vars, req, ctx.config->dir, ctx.cancel, ctx.redactor);
   }
   out.seen = mock.observations(mock::ObservationQuery::Session(session));
   return out;

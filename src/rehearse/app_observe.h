@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "base/secret.h"
 #include "gate/consistency.h"
 #include "mock/observations.h"
 #include "rehearse/app_plan.h"
@@ -71,6 +72,9 @@ struct ObserveContext {
   std::vector<std::string> contract_fields;  // the contract's request_fields
   std::string work_dir;
   CancelToken* cancel = nullptr;
+  /// Not owned; the rehearsal's. What each app wrote (its smoke command's output, a local
+  /// instance's stderr, its route's answer) is scrubbed by it before any note quotes it.
+  const Redactor* redactor = nullptr;
 };
 
 /// Runs every case on one mock (started here), `parallel` at once, and fills one AppReport per

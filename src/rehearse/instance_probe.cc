@@ -8,19 +8,22 @@
 
 #include "probe/curl_transport.h"
 #include "rehearse/local_instance.h"
+#include "run/outcome_redaction.h"
 
 namespace rollgate::internal {
 
 namespace {
 
 Status StartInstance(const ReleaseConfig& rel, const AppPlan& plan, const std::vector<std::string>& vars,
-                     const std::string& dir, CancelToken* cancel, LocalInstance* instance) {
+                     const std::string& dir, CancelToken* cancel, const Redactor* redactor,
+                     LocalInstance* instance) {
   LocalInstanceOptions o;
   o.release = "releases." + rel.name;
   o.command = plan.instance_command;
   o.dir = dir;
   o.env = vars;
   o.cancel = cancel;
+  o.redactor = redactor;
   return instance->Start(o);
 }
 
@@ -41,10 +44,10 @@ bool PollSession(const mock::MockProvider& mock, const std::string& session, int
 
 AppProbeOutcome ProbeThroughInstance(const ReleaseConfig& rel, const AppPlan& plan,
                                      const std::vector<std::string>& vars, const AppProbeRequest& request,
-                                     const std::string& dir, CancelToken* cancel) {
+                                     const std::string& dir, CancelToken* cancel, const Redactor* redactor) {
   AppProbeOutcome out;
   LocalInstance instance;
-  Status st = StartInstance(rel, plan, vars, dir, cancel, &instance);
+  Status st = StartInstance(rel, plan, vars, dir, cancel, redactor, &instance);
   if (!st.ok()) {
     out.failure = st.message();
     return out;
@@ -59,16 +62,18 @@ AppProbeOutcome ProbeThroughInstance(const ReleaseConfig& rel, const AppPlan& pl
                   [&out](AppProbeOutcome o) { out = std::move(o); });
   transport.Run();
   instance.Stop();
+  if (redactor) RedactAppProbeOutcome(*redactor, &out);  // what the app answered, as the runner does
   return out;
 }
 
 DisconnectObservation MeasureDisconnect(const ReleaseConfig& rel, const AppPlan& plan,
                                         const std::vector<std::string>& vars, const AppProbeRequest& request,
                                         const mock::MockProvider& mock, const std::string& session,
-                                        const std::string& dir, CancelToken* cancel, std::string* problem) {
+                                        const std::string& dir, CancelToken* cancel, std::string* problem,
+                                        const Redactor* redactor) {
   DisconnectObservation d;
   LocalInstance instance;
-  Status st = StartInstance(rel, plan, vars, dir, cancel, &instance);
+  Status st = StartInstance(rel, plan, vars, dir, cancel, redactor, &instance);
   if (!st.ok()) {
     *problem = st.message();
     return d;

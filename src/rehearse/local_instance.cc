@@ -15,6 +15,7 @@
 
 #include "base/environment.h"
 #include "base/net.h"
+#include "base/secret.h"
 #include "base/strings.h"
 
 namespace rollgate::internal {
@@ -36,7 +37,21 @@ bool Accepts(int port) {
   return ok;
 }
 
-std::string Shown(const std::vector<std::string>& argv) { return SanitizeForDisplay(Join(argv, " "), 200); }
+// The command as shown in a message: secret-looking arguments masked (ShowCommand), known
+// secrets scrubbed from the raw text before it is cut and escaped.
+std::string Shown(const std::vector<std::string>& argv, const Redactor* redactor) {
+  std::string shown = ShowCommand(argv);
+  return SanitizeForDisplay(redactor ? redactor->Redact(shown) : shown, 200);
+}
+
+// The last 300 bytes of what the instance wrote to stderr, for the message that says why it
+// exited. The whole captured text is scrubbed first: a tail cut through a key would leave a
+// piece the Redactor could no longer recognise.
+std::string StderrTail(const std::string& err, const Redactor* redactor) {
+  std::string tail = redactor ? redactor->Redact(err) : err;
+  if (tail.size() > 300) tail = tail.substr(tail.size() - 300);
+  return SanitizeForDisplay(tail, 300);
+}
 
 }  // namespace
 
@@ -51,7 +66,7 @@ LocalInstance::~LocalInstance() { Stop(); }
 std::string LocalInstance::url() const { return "http://127.0.0.1:" + std::to_string(port_); }
 
 Status LocalInstance::Start(const LocalInstanceOptions& options) {
-  const std::string who = options.release + "'s rehearse.command (" + Shown(options.command) + ")";
+  const std::string who = options.release + "'s rehearse.command (" + Shown(options.command, options.redactor) + ")";
   if (options.command.empty()) return Status::InvalidArgument(who + " is empty");
   Result<int> port = FreeLoopbackPort();
   if (!port.ok()) return Status::IoError(who + ": " + port.status().message());
@@ -63,7 +78,10 @@ Status LocalInstance::Start(const LocalInstanceOptions& options) {
     }
   }
   Result<std::string> program = SystemEnvironment::Get().FindProgram(argv[0], options.dir);
-  if (!program.ok()) return Status::IoError(who + " cannot start: " + program.status().message());
+  auto scrub = [&options](const std::string& text) {
+    return options.redactor ? options.redactor->Redact(text) : text;
+  };
+  if (!program.ok()) return Status::IoError(who + " cannot start: " + scrub(program.status().message()));
   argv[0] = *program;
   CommandOptions run;
   run.timeout_ms = options.max_lifetime_ms;
@@ -97,12 +115,10 @@ Status LocalInstance::Start(const LocalInstanceOptions& options) {
   }
   Stop();
   std::lock_guard<std::mutex> lock(mu_);
-  if (!run_error_.ok()) return Status::IoError(who + " cannot start: " + run_error_.message());
-  std::string err = result_.err;
-  if (err.size() > 300) err = err.substr(err.size() - 300);
+  if (!run_error_.ok()) return Status::IoError(who + " cannot start: " + scrub(run_error_.message()));
+  std::string err = StderrTail(result_.err, options.redactor);
   return Status::IoError(who + " exited before it accepted connections (" +
-                                    result_.Describe(options.max_lifetime_ms) + ")" +
-                                    (err.empty() ? "" : ": " + SanitizeForDisplay(err, 300)));
+                                    result_.Describe(options.max_lifetime_ms) + ")" + (err.empty() ? "" : ": " + err));
 }
 
 void LocalInstance::Stop() {

@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "base/secret.h"
 #include "base/subprocess.h"
 #include "rollgate/cancel.h"
 #include "rollgate/status.h"
@@ -27,6 +28,10 @@ struct LocalInstanceOptions {
   int ready_timeout_ms = 15000;  // how long it may take to accept connections on its port
   int max_lifetime_ms = 15 * 60 * 1000;  // a bound on the instance, should Stop() never come
   CancelToken* cancel = nullptr;  // not owned: a cancelled rehearsal stops the instance too
+  /// Not owned; the rehearsal's (every secret it resolved). Start's messages quote the command
+  /// and the end of the instance's stderr, an app's own output that may log its key: both are
+  /// scrubbed by it before they are cut or escaped for display. Null: nothing is scrubbed.
+  const Redactor* redactor = nullptr;
 };
 
 /// Runs the command through RunCommand (its process group, bounded output, stopped by SIGTERM
@@ -40,7 +45,8 @@ class LocalInstance {
 
   /// Starts it and returns once it accepts connections on 127.0.0.1:port (a bounded poll).
   /// IoError naming the release and the command when it cannot start, exits
-  /// before it is ready (with the end of its stderr) or is not ready in time (then stopped).
+  /// before it is ready (with the end of its stderr, scrubbed by options.redactor) or is not
+  /// ready in time (then stopped).
   Status Start(const LocalInstanceOptions& options);
   /// Stops its process group and reaps it. Idempotent.
   void Stop();

@@ -23,6 +23,7 @@
 
 #include "base/display.h"
 #include "base/file_util.h"
+#include "base/secret.h"
 #include "base/strings.h"
 #include "config/loader.h"
 #include "config/resolver.h"
@@ -74,12 +75,31 @@ struct Prepared {
   std::vector<std::string> contract_fields;
   std::vector<AppReport> apps;                      // the observation pass
   std::map<std::string, ObservedRetries> observed;  // release -> its client's observed retries
+  /// Every secret the rehearsal resolved (each release's own key and secret headers, and the
+  /// rehearsal keys), and the Redactor that knows them: an app, a local instance or its route
+  /// may write any of them out, and nothing it writes is shown unscrubbed.
+  std::vector<std::string> secrets;
+  Redactor redactor;
 };
 
+// The release's secret headers as they resolve here (profile.cc's rule: a value from a source,
+// or under a credential-looking name).
+void AddHeaderSecrets(const Resolver& resolver, const ReleaseConfig& rel, std::vector<std::string>* secrets) {
+  for (const auto& [name, source] : rel.headers) {
+    if (source.kind == ValueSource::Kind::kLiteral && !LooksLikeSecretName(name)) continue;
+    ResolvedValue v = resolver.Resolve(source, true);
+    if (v.ok) secrets->push_back(v.value);
+  }
+}
+
 // What makes two releases' keys "the same key": the value, when it resolves, else the source.
-std::string KeyIdentity(const Resolver& resolver, const ValueSource& key) {
+// A key that resolves is added to `secrets`.
+std::string KeyIdentity(const Resolver& resolver, const ValueSource& key, std::vector<std::string>* secrets) {
   ResolvedValue v = resolver.Resolve(key, true);
-  if (v.ok) return "value:" + v.value;
+  if (v.ok) {
+    secrets->push_back(v.value);
+    return "value:" + v.value;
+  }
   return "source:" + std::to_string(static_cast<int>(key.kind)) + "|" + key.literal + "|" + key.name + "|" +
          key.path + "|" + key.key + "|" + Join(key.argv, "\x1f");
 }
@@ -108,8 +128,10 @@ Prepared Prepare(const Config& loaded) {
       if (m.ok) model = m.value;
     }
     if (model.empty()) model = "gpt-4o-mini";
-    std::string owner = key_owner.emplace(KeyIdentity(resolver, rel.api_key), rel.name).first->second;
+    std::string owner = key_owner.emplace(KeyIdentity(resolver, rel.api_key, &p.secrets), rel.name).first->second;
+    AddHeaderSecrets(resolver, rel, &p.secrets);
     p.keys[rel.name] = KeyFor(owner);
+    p.secrets.push_back(p.keys[rel.name]);
     ResolvedValue base = rel.has_base_url ? resolver.Resolve(rel.base_url, false) : ResolvedValue{};
     AppPlan plan = PlanApp(rel, contract.path, base.ok ? base.value : "");
     probes_before.insert(rel.probe);
@@ -142,6 +164,7 @@ Prepared Prepare(const Config& loaded) {
       std::find(expected.begin(), expected.end(), "probe") == expected.end()) {
     expected.push_back("probe");
   }
+  for (const auto& secret : p.secrets) p.redactor.AddSecret(secret);
   return p;
 }
 
@@ -267,6 +290,7 @@ RehearseRow RunMode(const Mode& mode, const Prepared& prepared, const RehearseOp
     o.dir = config.dir;
     o.env = std::move(vars);
     o.cancel = options.cancel;
+    o.redactor = &prepared.redactor;
     instances.push_back(std::make_unique<LocalInstance>());
     st = instances.back()->Start(o);
     if (!st.ok()) {
@@ -292,6 +316,7 @@ RehearseRow RunMode(const Mode& mode, const Prepared& prepared, const RehearseOp
   RunSeams seams;
   seams.env = &env;
   seams.observed_retries = &prepared.observed;
+  seams.extra_secrets = &prepared.secrets;  // the real keys too, should the app write them
   st = RunPipeline(config, run_options, seams, &report);
   mock::MockStats stats = mock.stats();
   // The app's calls with its own (rehearsal) key: the gate's invalid-token call through the app
@@ -348,6 +373,23 @@ RehearseRow RunMode(const Mode& mode, const Prepared& prepared, const RehearseOp
   return row;
 }
 
+// The report's text, scrubbed once more as a whole before it is rendered (as RedactReport does
+// for a gate's): each source is scrubbed where it is read, and this catches any text that
+// reached a row or an app's entry another way (a client's User-Agent, a model it sent).
+void RedactRehearseReport(const Redactor& r, RehearseReport* report) {
+  auto scrub = [&r](std::string* s) { *s = r.Redact(*s); };
+  for (auto& row : report->rows) scrub(&row.detail);
+  for (auto& app : report->apps) {
+    scrub(&app.reason);
+    for (auto& note : app.notes) scrub(&note);
+    for (std::string* s : {&app.client.user_agent, &app.client.sdk, &app.client.sdk_version, &app.client.language,
+                           &app.client.runtime, &app.client.os, &app.request.model}) {
+      scrub(s);
+    }
+  }
+  for (auto& d : report->app_differences) scrub(&d);
+}
+
 }  // namespace
 
 Status Rehearse(const RehearseOptions& options, RehearseReport* report) {
@@ -383,6 +425,7 @@ Status Rehearse(const RehearseOptions& options, RehearseReport* report) {
   observe.contract_fields = prepared.contract_fields;
   observe.work_dir = work_root + "/observe";
   observe.cancel = options.cancel;
+  observe.redactor = &prepared.redactor;
   std::error_code observe_dir_error;
   std::filesystem::create_directories(observe.work_dir, observe_dir_error);  // shows as the app's error
   ROLLGATE_RETURN_IF_ERROR(ObserveApps(observe, options.parallel, &prepared.apps));
@@ -431,6 +474,7 @@ Status Rehearse(const RehearseOptions& options, RehearseReport* report) {
   }
   if (new_app && rollback_app) report->app_differences = AppDifferences(*new_app, *rollback_app);
   report->apps = std::move(prepared.apps);
+  RedactRehearseReport(prepared.redactor, report);
   return Status::Ok();
 }
 

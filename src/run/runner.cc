@@ -172,6 +172,9 @@ class Pipeline {
     } else {
       for (const auto& r : config_.releases) selected.push_back(&r);
     }
+    if (seams_.extra_secrets) {
+      for (const auto& secret : *seams_.extra_secrets) redactor_.AddSecret(secret);
+    }
     runs_.reserve(selected.size());  // probes hold pointers into runs_
     for (const ReleaseConfig* rel : selected) {
       ReleaseRun run;

@@ -35,6 +35,10 @@ struct RunSeams {
   /// When set, the retry_policy gate judges each release it names by what its client was
   /// observed doing (`rollgate rehearse`), not by its declared retry: block. Not owned.
   const std::map<std::string, ObservedRetries>* observed_retries = nullptr;
+  /// When set, more secrets the run's redactor scrubs from every output, beside the ones it
+  /// resolves: `rollgate rehearse` runs on rehearsal keys, and the real keys they stand in
+  /// for can still appear in what the app writes. Not owned.
+  const std::vector<std::string>* extra_secrets = nullptr;
 };
 
 Status RunPipeline(const Config& config, const RunOptions& options, const RunSeams& seams,
