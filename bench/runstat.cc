@@ -46,7 +46,8 @@ void RunOnce(char** cmd, Samples* s) {
   int status = 0;
   rusage ru{};
   wait4(pid, &status, 0, &ru);
-  double w = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  double w =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   // rollgate exits 1 for "block": a result, not a failure of the run.
   if (!WIFEXITED(status) || WEXITSTATUS(status) > 1) ++s->failures;
   s->wall.push_back(w);
@@ -84,9 +85,11 @@ int main(int argc, char** argv) {
     failures += s.failures;
     std::printf(
         "{\"command\":\"%s\",\"runs\":%d,\"failures\":%d,\"wall_ms\":%.2f,\"wall_min_ms\":%.2f,"
-        "\"user_ms\":%.2f,\"sys_ms\":%.2f,\"cpu_ms\":%.2f,\"cpu_min_ms\":%.2f,\"max_rss_mb\":%.1f}\n",
-        commands[c][0], n, s.failures, Median(s.wall), *std::min_element(s.wall.begin(), s.wall.end()),
-        Median(s.user), Median(s.sys), Median(s.cpu), *std::min_element(s.cpu.begin(), s.cpu.end()),
+        "\"user_ms\":%.2f,\"sys_ms\":%.2f,\"cpu_ms\":%.2f,\"cpu_min_ms\":%.2f,\"max_rss_mb\":%.1f}"
+        "\n",
+        commands[c][0], n, s.failures, Median(s.wall),
+        *std::min_element(s.wall.begin(), s.wall.end()), Median(s.user), Median(s.sys),
+        Median(s.cpu), *std::min_element(s.cpu.begin(), s.cpu.end()),
         *std::max_element(s.rss.begin(), s.rss.end()));
   }
   return failures ? 1 : 0;

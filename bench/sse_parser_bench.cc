@@ -13,9 +13,12 @@ namespace {
 const std::string& Stream() {
   static const std::string stream = [] {
     std::string event =
-        "data: {\"id\":\"chatcmpl-9x2\",\"object\":\"chat.completion.chunk\",\"created\":1764000000,"
-        "\"model\":\"gpt-4o-mini-2024-07-18\",\"system_fingerprint\":\"fp_1\",\"choices\":[{\"index\":0,"
-        "\"delta\":{\"content\":\"tok \"},\"logprobs\":null,\"finish_reason\":null}],\"usage\":null}\r\n\r\n";
+        "data: "
+        "{\"id\":\"chatcmpl-9x2\",\"object\":\"chat.completion.chunk\",\"created\":1764000000,"
+        "\"model\":\"gpt-4o-mini-2024-07-18\",\"system_fingerprint\":\"fp_1\",\"choices\":[{"
+        "\"index\":0,"
+        "\"delta\":{\"content\":\"tok "
+        "\"},\"logprobs\":null,\"finish_reason\":null}],\"usage\":null}\r\n\r\n";
     std::string s;
     s.reserve(100u << 20);
     while (s.size() < (100u << 20)) s += event;
@@ -33,18 +36,21 @@ void BM_SseFraming(benchmark::State& state) {
       ++events;
       bytes += e.data.size();
     });
-    for (std::size_t pos = 0; pos < s.size(); pos += read) parser.Feed(std::string_view(s).substr(pos, read));
+    for (std::size_t pos = 0; pos < s.size(); pos += read)
+      parser.Feed(std::string_view(s).substr(pos, read));
     parser.Finish();
     benchmark::DoNotOptimize(events);
     benchmark::DoNotOptimize(bytes);
   }
-  state.SetBytesProcessed(static_cast<int64_t>(state.iterations()) * static_cast<int64_t>(s.size()));
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations()) *
+                          static_cast<int64_t>(s.size()));
 }
 BENCHMARK(BM_SseFraming)->Arg(16384)->Unit(benchmark::kMillisecond);
 
 void BM_SseFramingAndAssembly(benchmark::State& state) {
   const std::string& s = Stream();
-  std::string_view sub = std::string_view(s).substr(0, 10u << 20);  // JSON parsing is the cost: 10 MB
+  std::string_view sub =
+      std::string_view(s).substr(0, 10u << 20);  // JSON parsing is the cost: 10 MB
   for (auto _ : state) {
     rollgate::internal::ChatStreamAssembler assembler;
     rollgate::internal::SseParser parser(
@@ -54,7 +60,8 @@ void BM_SseFramingAndAssembly(benchmark::State& state) {
     assembler.Finish(false);
     benchmark::DoNotOptimize(assembler.result().content.size());
   }
-  state.SetBytesProcessed(static_cast<int64_t>(state.iterations()) * static_cast<int64_t>(sub.size()));
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations()) *
+                          static_cast<int64_t>(sub.size()));
 }
 BENCHMARK(BM_SseFramingAndAssembly)->Unit(benchmark::kMillisecond);
 

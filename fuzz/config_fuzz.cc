@@ -33,7 +33,8 @@ class FuzzEnvironment : public rollgate::internal::Environment {
   rollgate::Result<std::string> ReadFile(const std::string& path) const override {
     static const std::map<std::string, std::string> kFiles = {
         {"/fuzz/key", "sk-fuzz-file\n"},
-        {"/fuzz/app.yaml", "llm:\n  model: gpt-4o\n  aliases: {fast: gpt-4o-mini}\n  list: [a, b]\n"},
+        {"/fuzz/app.yaml",
+         "llm:\n  model: gpt-4o\n  aliases: {fast: gpt-4o-mini}\n  list: [a, b]\n"},
         {"/fuzz/app.json", R"({"llm": {"model": "m", "n": 1, "list": [1, {"x": "y"}]}})"},
         {"/fuzz/app.toml", "[llm]\nmodel = \"m\"\n[llm.aliases]\nfast = \"x\"\n"},
         {"/fuzz/.env", "KEY=value\nexport OTHER='quoted'\n"},
@@ -43,8 +44,9 @@ class FuzzEnvironment : public rollgate::internal::Environment {
     if (it == kFiles.end()) return rollgate::Status::NotFound(path + ": no such file");
     return it->second;
   }
-  rollgate::Result<rollgate::internal::CommandResult> Run(const std::vector<std::string>& argv,
-                                                          const rollgate::internal::CommandOptions&) const override {
+  rollgate::Result<rollgate::internal::CommandResult> Run(
+      const std::vector<std::string>& argv,
+      const rollgate::internal::CommandOptions&) const override {
     rollgate::internal::CommandResult r;  // commands never run while fuzzing: they print the input
     r.exit_code = argv.size() > 1 && argv[1] == "fail" ? 1 : 0;
     r.out = raw_.substr(0, raw_.size() / 2);
@@ -95,7 +97,8 @@ void RenderEvidence(const std::vector<rollgate::internal::ReleaseProfile>& profi
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* bytes, size_t size) {
   std::string text(reinterpret_cast<const char*>(bytes), size);
   (void)rollgate::internal::ParseContract(text, "/fuzz/contract.yaml");
-  rollgate::Result<rollgate::Config> cfg = rollgate::internal::ParseConfig(text, "/fuzz/rollgate.yaml");
+  rollgate::Result<rollgate::Config> cfg =
+      rollgate::internal::ParseConfig(text, "/fuzz/rollgate.yaml");
   if (!cfg.ok()) return 0;
   const FuzzEnvironment env(text);
   rollgate::internal::Resolver resolver(env, "/fuzz");

@@ -13,8 +13,8 @@ namespace {
 
 std::vector<rollgate::internal::SseEvent> Parse(std::string_view data, std::size_t cut) {
   std::vector<rollgate::internal::SseEvent> events;
-  rollgate::internal::SseParser parser([&](const rollgate::internal::SseEvent& e) { events.push_back(e); },
-                                       1 << 16);
+  rollgate::internal::SseParser parser(
+      [&](const rollgate::internal::SseEvent& e) { events.push_back(e); }, 1 << 16);
   parser.Feed(data.substr(0, cut));
   parser.Feed(data.substr(cut));
   parser.Finish();

@@ -63,7 +63,8 @@ Result<std::pair<std::string, int>> ParseListen(std::string_view listen) {
   return std::make_pair(std::string(host), number);
 }
 
-AppServer::AppServer(const AppConfig& config, std::string host, int port, bool keep_upstream_on_disconnect)
+AppServer::AppServer(const AppConfig& config, std::string host, int port,
+                     bool keep_upstream_on_disconnect)
     : config_(config),
       host_(host),
       keep_upstream_on_disconnect_(keep_upstream_on_disconnect),

@@ -28,7 +28,8 @@ class AppServer {
  public:
   /// `config` is borrowed and must outlive the server. A /smoke whose client hangs up stops
   /// its provider call, unless `keep_upstream_on_disconnect`.
-  AppServer(const AppConfig& config, std::string host, int port, bool keep_upstream_on_disconnect = false);
+  AppServer(const AppConfig& config, std::string host, int port,
+            bool keep_upstream_on_disconnect = false);
   ~AppServer();  // Stop()s
   AppServer(const AppServer&) = delete;
   AppServer& operator=(const AppServer&) = delete;

@@ -64,8 +64,8 @@ struct PromptOptions {
 };
 
 struct Thresholds {
-  int max_latency_ms = 5000;  // end-to-end latency of the smoke call, retries included
-  int max_ttft_ms = 0;        // time to first token on the streaming path; 0 = not checked
+  int max_latency_ms = 5000;   // end-to-end latency of the smoke call, retries included
+  int max_ttft_ms = 0;         // time to first token on the streaming path; 0 = not checked
   int max_smoke_tokens = 500;  // usage tokens one smoke call may cost (token_budget check)
 };
 
@@ -144,9 +144,9 @@ struct ReleaseConfig {
   /// is a secret: scrubbed from every output, fingerprinted in the diff, and replaced on the
   /// invalid-token call.
   std::map<std::string, ValueSource> headers;
-  ProbeKind probe = ProbeKind::kDirect;        // direct | http | exec (how the smoke call is made)
-  ExecProbeConfig exec;                        // probe: exec
-  HttpProbeConfig http;                        // probe: http
+  ProbeKind probe = ProbeKind::kDirect;  // direct | http | exec (how the smoke call is made)
+  ExecProbeConfig exec;                  // probe: exec
+  HttpProbeConfig http;                  // probe: http
   std::optional<LogsConfig> logs;
   std::optional<FallbackConfig> fallback;
   bool has_base_url = true;  // true: base_url and api_key both given (always so for direct)
@@ -176,13 +176,13 @@ struct DrillAction {
 struct DrillConfig {
   DrillAction to_new;
   DrillAction to_rollback;
-  std::string user_facing_url;     // the app's smoke route behind the switched route
+  std::string user_facing_url;  // the app's smoke route behind the switched route
   std::string version_header = "X-Release-Version";
   std::map<std::string, std::string> user_facing_headers;
-  std::string settle_url;          // polled for the version after a switch; default user_facing_url
-  int settle_timeout_ms = 30000;   // how long the route may take to converge
+  std::string settle_url;         // polled for the version after a switch; default user_facing_url
+  int settle_timeout_ms = 30000;  // how long the route may take to converge
   int settle_poll_ms = 500;
-  int action_timeout_ms = 30000;   // bound on each switch action
+  int action_timeout_ms = 30000;  // bound on each switch action
 };
 
 /// Run history: every gate, check and drill appends when configured; serve replicas share it.
@@ -194,17 +194,17 @@ struct HistoryConfig {
 
 /// `rollgate serve`'s scheduled gates, capped so smoke traffic can never run up a bill.
 struct ScheduleConfig {
-  int64_t every_ms = 600000;      // 10m
-  int64_t jitter_ms = 30000;      // up to this much is added to each wait
+  int64_t every_ms = 600000;  // 10m
+  int64_t jitter_ms = 30000;  // up to this much is added to each wait
   int max_runs_per_day = 144;
   int64_t max_tokens_per_day = 20000;  // usage tokens the provider reported
 };
 
 struct ServeConfig {
-  std::optional<ValueSource> token;  // bearer token webhooks and run triggers require
+  std::optional<ValueSource> token;    // bearer token webhooks and run triggers require
   int64_t max_result_age_ms = 300000;  // a webhook reuses a result younger than this
   std::string listen = "127.0.0.1:9464";
-  int run_timeout_ms = 120000;       // SIGTERM waits at most this long for the run in flight
+  int run_timeout_ms = 120000;  // SIGTERM waits at most this long for the run in flight
   // Slow and idle HTTP clients (docs/serve.md "Slow clients").
   int request_timeout_ms = 10000;       // a request's head and body arrive within this, or close
   int max_connections = 256;            // HTTP connections served at once, a thread each

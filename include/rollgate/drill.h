@@ -25,7 +25,7 @@ struct DrillHooks {
 /// findings land in `report` (gate rollback_switch_drill, drill steps, route_left_on), evidence
 /// and history are written as for gate; a Status is returned for bad input and for failures of
 /// rollgate itself.
-Status RunDrillFromFile(const std::string& config_path, const RunOptions& options, const DrillHooks& hooks,
-                        RunReport* report);
+Status RunDrillFromFile(const std::string& config_path, const RunOptions& options,
+                        const DrillHooks& hooks, RunReport* report);
 
 }  // namespace rollgate

@@ -11,9 +11,9 @@
 namespace rollgate {
 
 struct HistoryRequest {
-  std::string db;      // the history database (a file or a postgresql:// URI); or
-  std::string config;  // a config whose history: {db: ...} names it (with history.password)
-  bool fleet = false;  // the newest verdict of every service instead of the run listing
+  std::string db;       // the history database (a file or a postgresql:// URI); or
+  std::string config;   // a config whose history: {db: ...} names it (with history.password)
+  bool fleet = false;   // the newest verdict of every service instead of the run listing
   std::string release;  // only this release's runs and last known good
   int last = 20;        // at most this many runs
   bool json = false;    // JSON instead of the console table

@@ -92,7 +92,7 @@ struct ReleaseReport {
   std::string name;
   std::string version;
   ProbeKind probe = ProbeKind::kDirect;  // direct | http | exec
-  std::string endpoint;          // URL called (never with credentials)
+  std::string endpoint;                  // URL called (never with credentials)
   std::string method;
   std::string model;            // the requested model
   std::string key_fingerprint;  // sha256:<12 hex>, or "" when the key did not resolve
@@ -120,13 +120,13 @@ struct ReleaseReport {
 
 /// One step of the rollback switch drill (DESIGN.md: the order of operations).
 struct DrillStep {
-  int number = 0;              // 1..8
-  std::string name;            // "smoke new release", "switch route to new", ...
+  int number = 0;    // 1..8
+  std::string name;  // "smoke new release", "switch route to new", ...
   CheckStatus status = CheckStatus::kSkip;
   std::string detail;
   int64_t started_unix_ms = 0;
   int64_t finished_unix_ms = 0;
-  bool recovery = false;       // a step run to restore the rollback route after a failure
+  bool recovery = false;  // a step run to restore the rollback route after a failure
 };
 
 struct RunReport {

@@ -17,7 +17,7 @@ struct RunOptions {
   std::string release;           // check: the release to probe
   std::string evidence_dir = "rollgate-evidence";
   bool write_evidence = true;
-  bool append_history = true;    // when the config has `history:`
+  bool append_history = true;  // when the config has `history:`
   /// Not owned; may be null. Once cancelled, every call, retry backoff and command of the run
   /// ends at once; the run still finishes its report (`interrupted`, decision "block") and
   /// writes its evidence. The caller decides what cancels it (the CLI: SIGINT/SIGTERM/SIGHUP).
@@ -26,19 +26,19 @@ struct RunOptions {
 
 /// One compared field of `rollgate diff` (new against rollback).
 struct DiffRow {
-  std::string field;         // endpoint_host, path, method, model, key_fingerprint, timeout_ms, ...
-  std::string left, right;   // values ("" when unresolved; keys only as fingerprints)
+  std::string field;        // endpoint_host, path, method, model, key_fingerprint, timeout_ms, ...
+  std::string left, right;  // values ("" when unresolved; keys only as fingerprints)
   std::string left_source, right_source;  // provenance
   bool differs = false;
-  bool expected = false;     // listed in expect_differences
-  bool unresolved = false;   // resolved on one side only
+  bool expected = false;    // listed in expect_differences
+  bool unresolved = false;  // resolved on one side only
 };
 
 struct DiffReport {
   std::string left = "new";
   std::string right = "rollback";
   std::vector<DiffRow> rows;
-  CheckResult gate;          // the config_consistency gate over these rows
+  CheckResult gate;                   // the config_consistency gate over these rows
   std::vector<std::string> warnings;  // e.g. the contract file cannot be read
 };
 
@@ -56,9 +56,9 @@ struct ExplainSetting {
 
 /// One request a check would send (or command it would run), described, never sent.
 struct ExplainRequest {
-  std::string kind;                      // chat, stream, fallback, negative_auth, app route, app command
-  std::string method;                    // POST, GET, EXEC
-  std::string target;                    // the URL with its port written out, or the command
+  std::string kind;    // chat, stream, fallback, negative_auth, app route, app command
+  std::string method;  // POST, GET, EXEC
+  std::string target;  // the URL with its port written out, or the command
   std::vector<std::string> headers;      // header names only
   std::vector<std::string> body_fields;  // JSON body field names ("stream_options.include_usage")
   std::string note;                      // when it is sent, or what else it carries
@@ -70,7 +70,8 @@ struct ExplainReport {
   std::string release;
   std::vector<ExplainSetting> settings;
   std::vector<ExplainRequest> requests;
-  std::vector<std::string> errors;    // configuration findings: the check fails on these, sends nothing
+  std::vector<std::string>
+      errors;  // configuration findings: the check fails on these, sends nothing
   std::vector<std::string> warnings;
 };
 
@@ -78,7 +79,8 @@ struct ExplainReport {
 /// are read, so a `{command:}` source runs), without any probe, call or app command. No secret
 /// appears in `report`. An unknown release is an InvalidArgument naming the ones there are.
 Status ExplainRelease(const Config& config, const std::string& release, ExplainReport* report);
-Status ExplainFromFile(const std::string& config_path, const std::string& release, ExplainReport* report);
+Status ExplainFromFile(const std::string& config_path, const std::string& release,
+                       ExplainReport* report);
 
 /// How far a fleet run is, after each service is done (checked, gated, evidence staged).
 struct FleetProgress {
@@ -88,11 +90,11 @@ struct FleetProgress {
 };
 
 struct FleetOptions {
-  std::size_t concurrency = 64;  // requests on the wire at once, across every service
-  std::string evidence_dir;      // each service's evidence in <dir>/<service>/; empty: none
-  int shard_index = 0;           // run only the services of this shard (0-based) ...
-  int shard_count = 1;           // ... of this many; a service's shard: docs/fleet.md
-  CancelToken* cancel = nullptr; // as RunOptions::cancel, for every service at once
+  std::size_t concurrency = 64;   // requests on the wire at once, across every service
+  std::string evidence_dir;       // each service's evidence in <dir>/<service>/; empty: none
+  int shard_index = 0;            // run only the services of this shard (0-based) ...
+  int shard_count = 1;            // ... of this many; a service's shard: docs/fleet.md
+  CancelToken* cancel = nullptr;  // as RunOptions::cancel, for every service at once
   /// Called once when every config is loaded (none done yet), then after each service is
   /// done, one call at a time, from rollgate's threads: keep it quick (a progress line).
   std::function<void(const FleetProgress&)> on_progress;
@@ -104,7 +106,7 @@ struct FleetReport {
   /// interruption, each release's name and version. The rest (attempts, checks, parsed
   /// fields, provenance) is in the service's evidence, so memory follows the concurrency.
   std::vector<RunReport> runs;
-  std::string decision;         // "block" when any service blocks
+  std::string decision;            // "block" when any service blocks
   std::size_t services_total = 0;  // configs in the directory, every shard's
   /// The fleet summary in the evidence directory (Markdown): <dir>/fleet-summary.md, or
   /// <dir>/fleet-summary-shard-INDEX-of-COUNT.md for one shard of several, so shards sharing

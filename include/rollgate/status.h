@@ -103,8 +103,8 @@ class [[nodiscard]] Result {
   ROLLGATE_ASSIGN_OR_RETURN_IMPL_(ROLLGATE_STATUS_CONCAT_(rollgate_result_, __LINE__), lhs, expr)
 
 #define ROLLGATE_ASSIGN_OR_RETURN_IMPL_(result, lhs, expr) \
-  auto result = (expr);                                     \
-  if (!result.ok()) return result.status();                 \
+  auto result = (expr);                                    \
+  if (!result.ok()) return result.status();                \
   lhs = std::move(result).value()
 
 #define ROLLGATE_STATUS_CONCAT_INNER_(a, b) a##b

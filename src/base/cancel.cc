@@ -1,7 +1,7 @@
 #include "rollgate/cancel.h"
 
-#include <csignal>
 #include <chrono>
+#include <csignal>
 
 namespace rollgate {
 

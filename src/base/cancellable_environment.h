@@ -11,17 +11,24 @@ namespace rollgate::internal {
 class CancellableEnvironment : public Environment {
  public:
   /// `base` and `cancel` (may be null: then this only forwards) must outlive this object.
-  CancellableEnvironment(const Environment& base, CancelToken* cancel) : base_(base), cancel_(cancel) {}
+  CancellableEnvironment(const Environment& base, CancelToken* cancel)
+      : base_(base), cancel_(cancel) {}
 
-  std::optional<std::string> GetEnv(const std::string& name) const override { return base_.GetEnv(name); }
-  Result<std::string> ReadFile(const std::string& path) const override { return base_.ReadFile(path); }
-  Result<CommandResult> Run(const std::vector<std::string>& argv, const CommandOptions& options) const override {
+  std::optional<std::string> GetEnv(const std::string& name) const override {
+    return base_.GetEnv(name);
+  }
+  Result<std::string> ReadFile(const std::string& path) const override {
+    return base_.ReadFile(path);
+  }
+  Result<CommandResult> Run(const std::vector<std::string>& argv,
+                            const CommandOptions& options) const override {
     if (!cancel_ || options.cancel) return base_.Run(argv, options);
     CommandOptions with_cancel = options;
     with_cancel.cancel = cancel_;
     return base_.Run(argv, with_cancel);
   }
-  Result<std::string> FindProgram(const std::string& program, const std::string& base_dir) const override {
+  Result<std::string> FindProgram(const std::string& program,
+                                  const std::string& base_dir) const override {
     return base_.FindProgram(program, base_dir);
   }
 

@@ -34,7 +34,8 @@ class RegularFile {
       if (err == ENOENT) return Status::NotFound(path + ": no such file");
       return Status::IoError(path + ": cannot open: " + std::strerror(err));
     }
-    if (::fstat(fd_, &st_) != 0) return Status::IoError(path + ": cannot stat: " + std::strerror(errno));
+    if (::fstat(fd_, &st_) != 0)
+      return Status::IoError(path + ": cannot stat: " + std::strerror(errno));
     if (!S_ISREG(st_.st_mode)) {
       return Status::IoError(path + ": is " + KindName(st_.st_mode) +
                              ", not a regular file; rollgate reads logs only from regular files");
@@ -64,14 +65,16 @@ Result<FileMark> MarkFileEnd(const std::string& path) {
   return m;
 }
 
-Result<FileTail> ReadSinceMark(const std::string& path, const FileMark& mark, std::size_t max_bytes) {
+Result<FileTail> ReadSinceMark(const std::string& path, const FileMark& mark,
+                               std::size_t max_bytes) {
   RegularFile f;
   ROLLGATE_RETURN_IF_ERROR(f.Open(path));
   const uint64_t size = static_cast<uint64_t>(f.st().st_size);
   FileTail tail;
   uint64_t from = 0;
   if (mark.existed) {
-    const bool same = mark.dev == static_cast<uint64_t>(f.st().st_dev) && mark.ino == static_cast<uint64_t>(f.st().st_ino);
+    const bool same = mark.dev == static_cast<uint64_t>(f.st().st_dev) &&
+                      mark.ino == static_cast<uint64_t>(f.st().st_ino);
     if (same && size >= mark.size) {
       from = mark.size;
     } else {

@@ -33,6 +33,7 @@ struct FileTail {
 
 /// What `path` gained since `mark`, at most `max_bytes`. Fails as MarkFileEnd does, and when
 /// the file is gone.
-Result<FileTail> ReadSinceMark(const std::string& path, const FileMark& mark, std::size_t max_bytes);
+Result<FileTail> ReadSinceMark(const std::string& path, const FileMark& mark,
+                               std::size_t max_bytes);
 
 }  // namespace rollgate::internal

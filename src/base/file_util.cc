@@ -201,8 +201,7 @@ void AtomicWriteBatch::TEST_SetAfterRenameHook(std::function<void(const std::str
 
 Status AtomicWriteBatch::Stage(const std::string& path, const std::string& content) {
   Result<std::string> tmp = WriteTemp(
-      path, content,
-      flush_ == Flush::kEachFile ? TempSync::kStartWriteback : TempSync::kNone);
+      path, content, flush_ == Flush::kEachFile ? TempSync::kStartWriteback : TempSync::kNone);
   if (!tmp.ok()) return tmp.status();
   std::lock_guard<std::mutex> lock(mu_);
   staged_.emplace_back(*tmp, path);
@@ -236,10 +235,12 @@ Status AtomicWriteBatch::Commit() {
     struct stat st {};
     if (::stat(tmp.c_str(), &st) == 0) file_systems.emplace(st.st_dev, DirName(target));
   }
-  for (const auto& [dev, dir] : file_systems) ROLLGATE_RETURN_IF_ERROR(FlushPath(dir, dir, ::syncfs));
+  for (const auto& [dev, dir] : file_systems)
+    ROLLGATE_RETURN_IF_ERROR(FlushPath(dir, dir, ::syncfs));
   ROLLGATE_RETURN_IF_ERROR(RenameStaged());
   // ...and the renames are on disk before Commit() returns.
-  for (const auto& [dev, dir] : file_systems) ROLLGATE_RETURN_IF_ERROR(FlushPath(dir, dir, ::syncfs));
+  for (const auto& [dev, dir] : file_systems)
+    ROLLGATE_RETURN_IF_ERROR(FlushPath(dir, dir, ::syncfs));
   return Status::Ok();
 }
 
@@ -264,7 +265,9 @@ Status UnlinkAll(const std::vector<std::string>& paths) {
         if (::unlink(path->c_str()) != 0 && errno != ENOENT) {
           int err = errno;
           std::lock_guard<std::mutex> lock(mu);
-          if (first_error.ok()) first_error = Status::IoError(*path + ": cannot remove the previous file: " + ErrnoText(err));
+          if (first_error.ok())
+            first_error =
+                Status::IoError(*path + ": cannot remove the previous file: " + ErrnoText(err));
           break;  // this directory's later files stay: its set is not half-removed further
         }
       }

@@ -219,7 +219,8 @@ class Search {
 bool MayStart(const Redactor::Entry& e, unsigned char c) {
   unsigned char first = static_cast<unsigned char>(e.text[0]);
   if (c == first || c == '%' || c == '\\' || c == '&') return true;
-  if (e.fold_case && FoldCase(static_cast<char>(c)) == FoldCase(static_cast<char>(first))) return true;
+  if (e.fold_case && FoldCase(static_cast<char>(c)) == FoldCase(static_cast<char>(first)))
+    return true;
   if (first == ' ' && c == '+') return true;
   return first >= 0x80 && (c == 0xEF || c == '?');
 }
@@ -305,7 +306,8 @@ std::string Redactor::Redact(std::string_view text) const {
   for (const Entry& e : entries_) {
     unsigned char first = static_cast<unsigned char>(e.text[0]);
     may_start[first] = true;
-    if (e.fold_case) may_start[static_cast<unsigned char>(FoldCase(static_cast<char>(first)))] = true;
+    if (e.fold_case)
+      may_start[static_cast<unsigned char>(FoldCase(static_cast<char>(first)))] = true;
     if (e.fold_case && first >= 'a' && first <= 'z') may_start[first - 'a' + 'A'] = true;
     if (first == ' ') may_start['+'] = true;
     if (first >= 0x80) may_start[0xEF] = may_start['?'] = true;

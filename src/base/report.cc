@@ -1,4 +1,5 @@
 #include "rollgate/report.h"
+
 #include "rollgate/vocabulary.h"
 
 namespace rollgate {

@@ -78,7 +78,8 @@ Result<pid_t> SpawnInOwnGroup(const std::vector<std::string>& argv,
     std::size_t start = 0;
     while (start <= dirs.size()) {
       std::size_t colon = dirs.find(':', start);
-      std::string dir = dirs.substr(start, colon == std::string::npos ? std::string::npos : colon - start);
+      std::string dir =
+          dirs.substr(start, colon == std::string::npos ? std::string::npos : colon - start);
       candidates.push_back((dir.empty() ? "." : dir) + "/" + argv[0]);
       if (colon == std::string::npos) break;
       start = colon + 1;
@@ -124,7 +125,8 @@ Result<pid_t> SpawnInOwnGroup(const std::vector<std::string>& argv,
     sigemptyset(&none);
     ::sigprocmask(SIG_SETMASK, &none, nullptr);
     int err = 0;
-    if (::dup2(dev_null, 0) < 0 || ::dup2(out_fd, 1) < 0 || ::dup2(err_fd, 2) < 0 || (dir && ::chdir(dir) != 0)) {
+    if (::dup2(dev_null, 0) < 0 || ::dup2(out_fd, 1) < 0 || ::dup2(err_fd, 2) < 0 ||
+        (dir && ::chdir(dir) != 0)) {
       err = errno;
     } else {
       for (const auto& candidate : candidates) {
@@ -163,8 +165,8 @@ Result<CommandResult> RunCommand(const std::vector<std::string>& argv,
     return Status::IoError("cannot create pipe: " + std::string(std::strerror(errno)));
   }
   double start = NowMs();
-  Result<pid_t> spawned =
-      SpawnInOwnGroup(argv, options.extra_env, options.working_dir, out_pipe.fds[1], err_pipe.fds[1]);
+  Result<pid_t> spawned = SpawnInOwnGroup(argv, options.extra_env, options.working_dir,
+                                          out_pipe.fds[1], err_pipe.fds[1]);
   if (!spawned.ok()) return spawned.status();
   pid_t pid = *spawned;
   ::close(out_pipe.fds[1]);
@@ -181,9 +183,9 @@ Result<CommandResult> RunCommand(const std::vector<std::string>& argv,
   CommandResult result;
   const double deadline = start + options.timeout_ms;
   bool out_open = true, err_open = true;
-  bool exited = false;   // the command itself exited (still a zombie: its group id is ours)
+  bool exited = false;  // the command itself exited (still a zombie: its group id is ours)
   double exited_at = 0;
-  double stop_at = -1;   // when SIGTERM went to the group (deadline or cancel)
+  double stop_at = -1;  // when SIGTERM went to the group (deadline or cancel)
   bool killed = false;
   char buf[8192];
   while (true) {

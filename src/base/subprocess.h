@@ -14,7 +14,7 @@
 namespace rollgate::internal {
 
 struct CommandOptions {
-  int timeout_ms = 5000;                   // the child (and its process group) is stopped after this
+  int timeout_ms = 5000;  // the child (and its process group) is stopped after this
   std::size_t max_output_bytes = 1 << 20;  // per stream; more is read and dropped, flagged below
   std::string working_dir;                 // empty: inherit
   std::vector<std::string> extra_env;      // NAME=VALUE added to (or replacing) the environment

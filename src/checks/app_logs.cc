@@ -19,7 +19,8 @@ constexpr std::size_t kMaxMatchBytes = 16 << 10;
 void CollectKeys(const nlohmann::json& j, std::set<std::string>* keys) {
   if (!j.is_object()) return;
   for (auto it = j.begin(); it != j.end(); ++it) {
-    if (!it->is_null() && !(it->is_string() && it->get_ref<const std::string&>().empty())) keys->insert(it.key());
+    if (!it->is_null() && !(it->is_string() && it->get_ref<const std::string&>().empty()))
+      keys->insert(it.key());
     CollectKeys(*it, keys);
   }
 }
@@ -34,7 +35,8 @@ class Patterns {
   explicit Patterns(const std::map<std::string, std::string>& patterns) {
     for (const auto& [field, pattern] : patterns) {
       auto re = std::make_unique<regex_t>();
-      if (::regcomp(re.get(), pattern.c_str(), REG_EXTENDED | REG_NOSUB) == 0) compiled_[field] = std::move(re);
+      if (::regcomp(re.get(), pattern.c_str(), REG_EXTENDED | REG_NOSUB) == 0)
+        compiled_[field] = std::move(re);
     }
   }
   ~Patterns() {
@@ -54,7 +56,8 @@ class Patterns {
 };
 
 // The required fields `line` lacks.
-std::vector<std::string> MissingFields(std::string_view line, const AppLogsInput& in, const Patterns& patterns) {
+std::vector<std::string> MissingFields(std::string_view line, const AppLogsInput& in,
+                                       const Patterns& patterns) {
   std::vector<std::string> missing;
   nlohmann::json j;
   std::string_view t = TrimView(line);
@@ -73,7 +76,8 @@ std::vector<std::string> MissingFields(std::string_view line, const AppLogsInput
   std::set<std::string> keys;  // logfmt-ish: key=value tokens
   for (const std::string& token : Split(std::string(t), ' ')) {
     std::size_t eq = token.find('=');
-    if (eq != std::string::npos && eq > 0 && eq + 1 < token.size()) keys.insert(token.substr(0, eq));
+    if (eq != std::string::npos && eq > 0 && eq + 1 < token.size())
+      keys.insert(token.substr(0, eq));
   }
   const std::string text(t.substr(0, kMaxMatchBytes));
   for (const auto& want : in.require) {
@@ -95,25 +99,29 @@ CheckResult CheckAppLogs(const AppLogsInput& in, const Redactor& redactor) {
   std::vector<std::string> problems;
   for (const std::string& line : lines) {
     bool ours = false;
-    for (const auto& id : in.correlation_ids) ours = ours || (!id.empty() && line.find(id) != std::string::npos);
+    for (const auto& id : in.correlation_ids)
+      ours = ours || (!id.empty() && line.find(id) != std::string::npos);
     if (!ours) continue;
     ++matched;
     if (redactor.Redact(line) != line) {
-      problems.push_back("a log line for this probe carries a secret (a key, or a key-shaped token): rotate the "
-                         "key and stop logging credentials");
+      problems.push_back(
+          "a log line for this probe carries a secret (a key, or a key-shaped token): rotate the "
+          "key and stop logging credentials");
       continue;
     }
     std::vector<std::string> missing = MissingFields(line, in, patterns);
     if (!missing.empty()) {
-      problems.push_back("the log line for this probe lacks " + Join(missing, ", ") +
-                         ": a failure there could not be traced to a release, route or provider request");
+      problems.push_back(
+          "the log line for this probe lacks " + Join(missing, ", ") +
+          ": a failure there could not be traced to a release, route or provider request");
     }
   }
   if (matched == 0) {
     r.status = CheckStatus::kFail;
-    r.detail = "no line from " + in.source + " (" + std::to_string(lines.size()) +
-               " lines) carries the correlation id " + Join(in.correlation_ids, " or ") +
-               ": the app does not log its provider calls with the X-Client-Request-Id it was given";
+    r.detail =
+        "no line from " + in.source + " (" + std::to_string(lines.size()) +
+        " lines) carries the correlation id " + Join(in.correlation_ids, " or ") +
+        ": the app does not log its provider calls with the X-Client-Request-Id it was given";
     return r;
   }
   if (!problems.empty()) {
@@ -121,8 +129,8 @@ CheckResult CheckAppLogs(const AppLogsInput& in, const Redactor& redactor) {
     r.detail = problems.front();
     return r;
   }
-  r.detail = std::to_string(matched) + " log line" + (matched > 1 ? "s" : "") + " for this probe carry " +
-             Join(in.require, ", ") + " and no secret";
+  r.detail = std::to_string(matched) + " log line" + (matched > 1 ? "s" : "") +
+             " for this probe carry " + Join(in.require, ", ") + " and no secret";
   return r;
 }
 

@@ -13,10 +13,10 @@
 namespace rollgate::internal {
 
 struct AppLogsInput {
-  std::string_view logs;                     // what the logs command printed, or the file's new lines
+  std::string_view logs;  // what the logs command printed, or the file's new lines
   std::vector<std::string> correlation_ids;  // the ids the probes sent
   std::vector<std::string> require;          // fields each matching line must carry
-  std::string source;                        // for messages: "`kubectl logs ...`", "file /var/log/app.log ..."
+  std::string source;  // for messages: "`kubectl logs ...`", "file /var/log/app.log ..."
   /// Required field -> the JSON key carrying it: a dotted path from the top ("http.status"), or
   /// a key name found at any depth. Unlisted fields: their own name, at any depth.
   std::map<std::string, std::string> fields;

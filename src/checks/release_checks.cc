@@ -102,12 +102,13 @@ CheckResult Connectivity(const ReleaseProfile& p, const ProbeOutcome& o, const s
       !IsRequestRejected(ex, err)) {
     std::string what = ex.status == 429 ? "rate limited or out of quota"
                                         : "the provider or a proxy in front of it is failing";
-    return Fail("connectivity", (via.empty() ? "reached " + Host(p.endpoint) : via + " reached the provider") +
-                                    " but it answered " +
-                                    DescribeHttpError(ex, err) + tries + ": " + what);
+    return Fail("connectivity",
+                (via.empty() ? "reached " + Host(p.endpoint) : via + " reached the provider") +
+                    " but it answered " + DescribeHttpError(ex, err) + tries + ": " + what);
   }
   if (!via.empty()) {
-    return Pass("connectivity", via + " reached the provider (HTTP " + std::to_string(ex.status) + ")");
+    return Pass("connectivity",
+                via + " reached the provider (HTTP " + std::to_string(ex.status) + ")");
   }
   std::string detail = "reached " + Host(p.endpoint) + " over HTTP/" +
                        (ex.http_version.empty() ? "?" : ex.http_version) + " (connect " +
@@ -121,8 +122,9 @@ CheckResult Connectivity(const ReleaseProfile& p, const ProbeOutcome& o, const s
 CheckResult Authentication(const ReleaseProfile& p, const ProbeOutcome& o) {
   const HttpExchange& ex = o.last().exchange;
   const auto& err = o.last().error_body;
-  std::string key = p.key_fingerprint.empty() ? std::string("the app's key")
-                                               : "key " + p.key_fingerprint + " from " + Prov(p, "api_key");
+  std::string key = p.key_fingerprint.empty()
+                        ? std::string("the app's key")
+                        : "key " + p.key_fingerprint + " from " + Prov(p, "api_key");
   if (ex.status == 401) {
     return Fail("authentication", "key rejected (" + DescribeHttpError(ex, err) + "): " + key +
                                       " is rotated, revoked, or for another provider");
@@ -140,15 +142,18 @@ CheckResult Model(const ReleaseProfile& p, const ProbeOutcome& o, const ChatResp
   const auto& err = o.last().error_body;
   if (fallback && !IsModelNotFound(ex, err) && p.config && p.config->fallback &&
       p.config->fallback->block_on_fallback) {
-    return Fail("model", "primary model '" + fallback->primary_model + "' failed (" + fallback->trigger +
-                             "); production would fall back to '" + fallback->fallback_model +
-                             "', and fallback.block_on_fallback makes a fallback a failure: fix the primary");
+    return Fail(
+        "model",
+        "primary model '" + fallback->primary_model + "' failed (" + fallback->trigger +
+            "); production would fall back to '" + fallback->fallback_model +
+            "', and fallback.block_on_fallback makes a fallback a failure: fix the primary");
   }
   if (fallback && !IsModelNotFound(ex, err)) {
     // Production would survive on the fallback, so this is not a block; but it is never silent.
-    return Pass("model", "primary model '" + fallback->primary_model + "' failed (" + fallback->trigger +
-                             "); production falls back to '" + fallback->fallback_model +
-                             "', which answered: fix or retire the primary",
+    return Pass("model",
+                "primary model '" + fallback->primary_model + "' failed (" + fallback->trigger +
+                    "); production falls back to '" + fallback->fallback_model +
+                    "', which answered: fix or retire the primary",
                 /*warning=*/true);
   }
   std::string model =
@@ -286,15 +291,15 @@ CheckResult Streaming(const ReleaseProfile& p, const ReleaseProbes& probes,
   in.max_tokens = p.config->prompt.max_tokens;
   SmokeAnswer answer = EvaluateSmokeAnswer(in);
   if (!answer.ok) return Fail("streaming", "streamed answer: " + answer.reason);
-  std::string detail = !probes.via.empty()
-                           ? progress + (s.done_reported ? ", [DONE] seen by " + probes.via
-                                                         : ", [DONE] not reported by the app (" + probes.via +
-                                                               "): its client may hide it, so the stream's end is "
-                                                               "unverified")
-                           : progress + ", [DONE] seen, first token after " +
-                                 FormatDurationMs(summary->ttft_ms) + ", longest gap " +
-                                 FormatDurationMs(o.stream_max_gap_ms) +
-                                 (s.usage_seen ? ", usage chunk seen" : "");
+  std::string detail =
+      !probes.via.empty()
+          ? progress + (s.done_reported ? ", [DONE] seen by " + probes.via
+                                        : ", [DONE] not reported by the app (" + probes.via +
+                                              "): its client may hide it, so the stream's end is "
+                                              "unverified")
+          : progress + ", [DONE] seen, first token after " + FormatDurationMs(summary->ttft_ms) +
+                ", longest gap " + FormatDurationMs(o.stream_max_gap_ms) +
+                (s.usage_seen ? ", usage chunk seen" : "");
   const bool unverified = !s.done_reported;
   if (!s.warnings.empty())
     return Pass("streaming", detail + "; note: " + Join(s.warnings, "; "), true);
@@ -305,10 +310,11 @@ CheckResult Latency(const ReleaseProfile& p, const ProbeOutcome& o, const Thresh
                     const StreamSummary& stream, const std::string& via) {
   const HttpExchange& ex = o.last().exchange;
   double total = o.latency_ms();
-  std::string phases = !via.empty() ? "measured around " + via : "TTFB " + FormatDurationMs(ex.timings.ttfb_ms) + ", DNS " +
-                       FormatDurationMs(ex.timings.dns_ms) + ", connect " +
-                       FormatDurationMs(ex.timings.connect_ms) + ", TLS " +
-                       FormatDurationMs(ex.timings.tls_ms);
+  std::string phases = !via.empty() ? "measured around " + via
+                                    : "TTFB " + FormatDurationMs(ex.timings.ttfb_ms) + ", DNS " +
+                                          FormatDurationMs(ex.timings.dns_ms) + ", connect " +
+                                          FormatDurationMs(ex.timings.connect_ms) + ", TLS " +
+                                          FormatDurationMs(ex.timings.tls_ms);
   std::string retries =
       o.attempts.size() > 1
           ? ", " + Plural(static_cast<long>(o.attempts.size()) - 1, "retry", "retries") +
@@ -330,24 +336,28 @@ CheckResult Latency(const ReleaseProfile& p, const ProbeOutcome& o, const Thresh
 
 // token_budget: smoke traffic must stay cheap; a prompt copied from the app's real system prompt,
 // or a budget a reasoning model fills, shows up here before a schedule multiplies it.
-CheckResult TokenBudget(const ParsedFields& chat, const StreamSummary& stream, const Thresholds& th) {
+CheckResult TokenBudget(const ParsedFields& chat, const StreamSummary& stream,
+                        const Thresholds& th) {
   int64_t total = 0;
   bool reported = false;
   std::string parts;
   if (chat.total_tokens >= 0) {
     reported = true;
     total += chat.total_tokens;
-    parts = "chat " + std::to_string(chat.total_tokens) + " (prompt " + std::to_string(chat.prompt_tokens) + ")";
+    parts = "chat " + std::to_string(chat.total_tokens) + " (prompt " +
+            std::to_string(chat.prompt_tokens) + ")";
   }
   if (stream.total_tokens >= 0) {
     reported = true;
     total += stream.total_tokens;
-    parts += std::string(parts.empty() ? "" : ", ") + "stream " + std::to_string(stream.total_tokens);
+    parts +=
+        std::string(parts.empty() ? "" : ", ") + "stream " + std::to_string(stream.total_tokens);
   }
   if (!reported) return Skip("token_budget", "the provider reported no usage");
   if (total > th.max_smoke_tokens) {
-    return Fail("token_budget", "the smoke calls used " + std::to_string(total) + " tokens (" + parts +
-                                    "), above max_smoke_tokens " + std::to_string(th.max_smoke_tokens) +
+    return Fail("token_budget", "the smoke calls used " + std::to_string(total) + " tokens (" +
+                                    parts + "), above max_smoke_tokens " +
+                                    std::to_string(th.max_smoke_tokens) +
                                     ": shrink prompt.system/prompt.user or prompt.max_tokens");
   }
   return Pass("token_budget", std::to_string(total) + " tokens (" + parts + "; limit " +
@@ -397,8 +407,9 @@ ReleaseEvaluation EvaluateRelease(const ReleaseProfile& p, const ReleaseProbes& 
     return eval;
   }
   if (!probes.app_config_error.empty()) {
-    out.push_back(Fail("configuration", "releases." + p.name + ": the app reports a configuration error: " +
-                                            probes.app_config_error + " (the app would fail the same way)"));
+    out.push_back(
+        Fail("configuration", "releases." + p.name + ": the app reports a configuration error: " +
+                                  probes.app_config_error + " (the app would fail the same way)"));
     for (const char* id : chain) out.push_back(Skip(id, "not reached: configuration failed"));
     out.push_back(Skip("streaming", "not reached: configuration failed"));
     out.push_back(Skip("latency", "not reached: configuration failed"));
@@ -407,8 +418,8 @@ ReleaseEvaluation EvaluateRelease(const ReleaseProfile& p, const ReleaseProbes& 
   }
   std::string cfg =
       probes.via.empty()
-          ? p.method + " " + p.endpoint + ", model '" + p.model + "' (" + Prov(p, "model") + "), key " +
-                p.key_fingerprint + " (" + Prov(p, "api_key") + ")"
+          ? p.method + " " + p.endpoint + ", model '" + p.model + "' (" + Prov(p, "model") +
+                "), key " + p.key_fingerprint + " (" + Prov(p, "api_key") + ")"
           : "probe through " + probes.via + " (the app resolves its own endpoint, model and key)";
   if (!p.warnings.empty()) {
     out.push_back(Pass("configuration", cfg + "; note: " + Join(p.warnings, "; "), true));
@@ -420,8 +431,9 @@ ReleaseEvaluation EvaluateRelease(const ReleaseProfile& p, const ReleaseProbes& 
   const HttpExchange& ex = chat.last().exchange;
   std::optional<ChatResponse> parsed;
   if (ex.transport_ok() && Is2xx(ex.status)) {
-    parsed = probes.chat_parsed ? *probes.chat_parsed
-                                : ParseChatResponse(ex.body, ContentTypeOf(ex), contract.response_fields);
+    parsed = probes.chat_parsed
+                 ? *probes.chat_parsed
+                 : ParseChatResponse(ex.body, ContentTypeOf(ex), contract.response_fields);
   }
   ParsedFields& fields = eval.parsed;
   StreamSummary& stream = eval.stream;

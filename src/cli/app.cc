@@ -3,9 +3,9 @@
 // 3 internal error, 128+N when signal N interrupted the run (docs/exit-codes.md).
 #include "cli/app.h"
 
-#include <CLI/CLI.hpp>
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <csignal>
 #include <cstdio>
 #include <exception>
@@ -36,7 +36,8 @@ int Main(int argc, char** argv, AddServerCommandsFn add_server_commands) {
   CLI::App* gate_cmd = app.add_subcommand(
       "gate", "Run the release gate over every release in the config (exit 0 pass, 1 block)");
   gate_cmd->add_option("--config", gate.config, "The rollgate.yaml to read");
-  gate_cmd->add_option("--config-dir", gate.config_dir, "Fleet: every *.yaml config in this directory");
+  gate_cmd->add_option("--config-dir", gate.config_dir,
+                       "Fleet: every *.yaml config in this directory");
   gate_cmd->add_option("--concurrency", gate.concurrency, "Fleet: requests on the wire at once")
       ->capture_default_str()
       ->check(CLI::Range(1, 4096));
@@ -48,9 +49,10 @@ int Main(int argc, char** argv, AddServerCommandsFn add_server_commands) {
                    "Where gate.json, junit.xml, summary.md, probes.jsonl go")
       ->capture_default_str()
       ->check(NonEmptyDirectory());
-  gate_cmd->add_option("--dotenv", gate.dotenv,
-                       "Also write ROLLGATE_DECISION, ROLLGATE_BLOCKED_GATES, ROLLGATE_EVIDENCE_DIR "
-                       "here (GitLab artifacts:reports:dotenv)");
+  gate_cmd->add_option(
+      "--dotenv", gate.dotenv,
+      "Also write ROLLGATE_DECISION, ROLLGATE_BLOCKED_GATES, ROLLGATE_EVIDENCE_DIR "
+      "here (GitLab artifacts:reports:dotenv)");
   gate_cmd->footer(
       HelpExample("  rollgate gate --config deploy/rollgate.yaml --evidence-dir out/rollgate\n"
                   "  rollgate gate --config rollgate.yaml --dotenv rollgate.env   # GitLab CI\n"
@@ -72,33 +74,40 @@ int Main(int argc, char** argv, AddServerCommandsFn add_server_commands) {
   check_cmd->add_flag("--stream", check.stream, "Ad hoc: also probe the streaming path");
   check_cmd->add_option("--timeout-ms", check.timeout_ms, "Ad hoc: per-attempt timeout")
       ->capture_default_str();
-  check_cmd->add_option("--dotenv", check.dotenv, "Also write the verdict as ROLLGATE_* variables here");
-  check_cmd->add_flag("--explain", check.explain,
-                      "Print every effective setting with its source and the requests the check sends");
-  check_cmd->add_flag("--dry-run", check.dry_run,
-                      "Explain, then stop: no call is made and no app command runs (exit 1 on a configuration "
-                      "finding)");
+  check_cmd->add_option("--dotenv", check.dotenv,
+                        "Also write the verdict as ROLLGATE_* variables here");
+  check_cmd->add_flag(
+      "--explain", check.explain,
+      "Print every effective setting with its source and the requests the check sends");
+  check_cmd->add_flag(
+      "--dry-run", check.dry_run,
+      "Explain, then stop: no call is made and no app command runs (exit 1 on a configuration "
+      "finding)");
   check_cmd->footer(
       HelpExample("  rollgate check --config rollgate.yaml --release rollback\n"
-              "  rollgate check --config rollgate.yaml --release new --explain --dry-run\n"
-              "  COMETAPI_KEY=... rollgate check --base-url https://api.cometapi.com --model "
-              "gpt-4o-mini \\\n"
-              "      --api-key-env COMETAPI_KEY --stream"));
+                  "  rollgate check --config rollgate.yaml --release new --explain --dry-run\n"
+                  "  COMETAPI_KEY=... rollgate check --base-url https://api.cometapi.com --model "
+                  "gpt-4o-mini \\\n"
+                  "      --api-key-env COMETAPI_KEY --stream"));
 
   DiffArgs diff;
-  CLI::App* diff_cmd = app.add_subcommand(
-      "diff", "Compare new and rollback field by field, with sources; no network (exit 0 same or expected, 1 not)");
+  CLI::App* diff_cmd = app.add_subcommand("diff",
+                                          "Compare new and rollback field by field, with sources; "
+                                          "no network (exit 0 same or expected, 1 not)");
   diff_cmd->add_option("--config", diff.config, "The rollgate.yaml to read")->required();
   diff_cmd->footer(HelpExample("  rollgate diff --config rollgate.yaml"));
 
   DrillArgs drill;
-  CLI::App* drill_cmd = app.add_subcommand(
-      "drill", "The rollback switch drill: flip the route to new and back, smoking the user-facing path (0 pass, 1 block)");
-  drill_cmd->add_option("--config", drill.config, "The rollgate.yaml with a `drill:` section")->required();
+  CLI::App* drill_cmd = app.add_subcommand("drill",
+                                           "The rollback switch drill: flip the route to new and "
+                                           "back, smoking the user-facing path (0 pass, 1 block)");
+  drill_cmd->add_option("--config", drill.config, "The rollgate.yaml with a `drill:` section")
+      ->required();
   drill_cmd->add_option("--evidence-dir", drill.evidence_dir, "Where the evidence goes")
       ->capture_default_str()
       ->check(NonEmptyDirectory());
-  drill_cmd->add_option("--dotenv", drill.dotenv, "Also write the verdict as ROLLGATE_* variables here");
+  drill_cmd->add_option("--dotenv", drill.dotenv,
+                        "Also write the verdict as ROLLGATE_* variables here");
   drill_cmd->footer(HelpExample("  rollgate drill --config examples/drill/rollgate.yaml"));
 
   HistoryArgs history;
@@ -119,13 +128,13 @@ int Main(int argc, char** argv, AddServerCommandsFn add_server_commands) {
       ->check(CLI::PositiveNumber);
   history_cmd->add_flag("--fleet", history.fleet,
                         "The newest verdict of every service (every shard, every runner)");
-  history_cmd->footer(
-      HelpExample("  rollgate history --config rollgate.yaml\n"
-              "  rollgate history --db rollgate-history.db --release rollback --last 5 --format "
-              "json\n"
-              "  rollgate history --db rollgate-history.db --run 42 > gate.json\n"
-              "  PGPASSFILE=~/.pgpass rollgate history --db postgresql://rollgate@db:5432/rollgate "
-              "--fleet"));
+  history_cmd->footer(HelpExample(
+      "  rollgate history --config rollgate.yaml\n"
+      "  rollgate history --db rollgate-history.db --release rollback --last 5 --format "
+      "json\n"
+      "  rollgate history --db rollgate-history.db --run 42 > gate.json\n"
+      "  PGPASSFILE=~/.pgpass rollgate history --db postgresql://rollgate@db:5432/rollgate "
+      "--fleet"));
 
   ServerCommandRunner run_server_command = add_server_commands(app, argv);
 
@@ -149,8 +158,9 @@ int Main(int argc, char** argv, AddServerCommandsFn add_server_commands) {
 // bug. It still ends as one line and exit 3, never an abort with a core and no message; on any
 // thread (std::terminate), as in main's own.
 [[noreturn]] void InternalError(const char* what) {
-  std::string line = "rollgate: internal error: " +
-                     internal::SanitizeForDisplay(what ? what : "unknown", 300) + "\n";
+  std::string line =
+      "rollgate: internal error: " + internal::SanitizeForDisplay(what ? what : "unknown", 300) +
+      "\n";
   std::fflush(stdout);
   (void)!::write(STDERR_FILENO, line.data(), line.size());
   _exit(ToInt(ExitCode::kInternal));
@@ -181,10 +191,10 @@ int RunMain(int argc, char** argv, AddServerCommandsFn add_server_commands) {
 #if ROLLGATE_FAST_EXIT
   // Everything rollgate writes is closed by now (evidence and history are fsync'd before
   // Main returns), so what exit() would add is freeing memory the kernel reclaims anyway:
-  // OpenSSL's, GnuTLS's and libstdc++'s clean-up handlers, 2.6 ms of a 24 ms `rollgate check` on our bench VM
-  // (bench/RESULTS.md). Flush stdio, then leave. Both binaries leave this way; only `rollgate`
-  // is also linked with a static libstdc++ (CMakeLists.txt). Sanitizer and fuzz builds exit
-  // normally so that LeakSanitizer still checks every run.
+  // OpenSSL's, GnuTLS's and libstdc++'s clean-up handlers, 2.6 ms of a 24 ms `rollgate check` on
+  // our bench VM (bench/RESULTS.md). Flush stdio, then leave. Both binaries leave this way; only
+  // `rollgate` is also linked with a static libstdc++ (CMakeLists.txt). Sanitizer and fuzz builds
+  // exit normally so that LeakSanitizer still checks every run.
   std::fflush(nullptr);
   _exit(rc);
 #else

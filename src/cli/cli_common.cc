@@ -45,9 +45,10 @@ void WriteStdout(std::string_view text) {
   bool ok = std::fwrite(text.data(), 1, text.size(), stdout) == text.size();
   ok = std::fflush(stdout) == 0 && ok;
   if (!ok && errno == EPIPE && !reader_gone.exchange(true)) {
-    std::fprintf(stderr,
-                 "rollgate: stdout was closed (its reader went away); carrying on: the evidence is still "
-                 "written and the exit code still tells the outcome\n");
+    std::fprintf(
+        stderr,
+        "rollgate: stdout was closed (its reader went away); carrying on: the evidence is still "
+        "written and the exit code still tells the outcome\n");
   }
 }
 
@@ -55,7 +56,8 @@ int PrintReport(const RunReport& report, int signal) {
   internal::ConsoleStyle style;
   style.color = UseColor(STDOUT_FILENO);
   WriteStdout(internal::RenderConsole(report, style));
-  for (const std::string& w : report.warnings) std::fprintf(stderr, "rollgate: warning: %s\n", w.c_str());
+  for (const std::string& w : report.warnings)
+    std::fprintf(stderr, "rollgate: warning: %s\n", w.c_str());
   if (report.interrupted && signal > 0) return ExitCodeForSignal(signal);
   return ToInt(internal::ExitCodeFor(report.decision));
 }
@@ -72,15 +74,20 @@ sigset_t BlockTerminationSignals() {
 
 SignalCanceller::SignalCanceller(CancelToken* token, std::string command, std::string on_signal,
                                  std::string on_again)
-    : token_(token), command_(std::move(command)), on_signal_(std::move(on_signal)), on_again_(std::move(on_again)) {
+    : token_(token),
+      command_(std::move(command)),
+      on_signal_(std::move(on_signal)),
+      on_again_(std::move(on_again)) {
   sigset_t set = BlockTerminationSignals();
   // A signalfd and an eventfd rather than sigwait: the thread can then be woken to stop
   // without inventing a signal for it, and joined at once (no polling interval at exit).
   signal_fd_ = ::signalfd(-1, &set, SFD_CLOEXEC);
   stop_fd_ = ::eventfd(0, EFD_CLOEXEC);
   if (signal_fd_ < 0 || stop_fd_ < 0) {
-    std::fprintf(stderr, "rollgate %s: warning: cannot watch for signals (%s); SIGINT/SIGTERM/SIGHUP stay blocked\n",
-                 command_.c_str(), std::strerror(errno));
+    std::fprintf(
+        stderr,
+        "rollgate %s: warning: cannot watch for signals (%s); SIGINT/SIGTERM/SIGHUP stay blocked\n",
+        command_.c_str(), std::strerror(errno));
     return;
   }
   thread_ = std::thread([this] { Loop(); });
@@ -110,10 +117,11 @@ void SignalCanceller::Loop() {
     int sig = static_cast<int>(info.ssi_signo);
     std::string name = SignalName(sig);
     if (token_->Cancel(sig)) {
-      std::fprintf(stderr, "\nrollgate %s: %s received: %s\n", command_.c_str(), name.c_str(), on_signal_.c_str());
+      std::fprintf(stderr, "\nrollgate %s: %s received: %s\n", command_.c_str(), name.c_str(),
+                   on_signal_.c_str());
     } else {
-      std::fprintf(stderr, "rollgate %s: %s received again: ignored; %s\n", command_.c_str(), name.c_str(),
-                   on_again_.c_str());
+      std::fprintf(stderr, "rollgate %s: %s received again: ignored; %s\n", command_.c_str(),
+                   name.c_str(), on_again_.c_str());
     }
     std::fflush(stderr);
   }

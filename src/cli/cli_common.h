@@ -52,7 +52,8 @@ class SignalCanceller {
  public:
   /// `command` names the command in the lines it prints; `on_signal` says what happens next
   /// ("stopping; the evidence is still written"), `on_again` why a later signal is ignored.
-  SignalCanceller(CancelToken* token, std::string command, std::string on_signal, std::string on_again);
+  SignalCanceller(CancelToken* token, std::string command, std::string on_signal,
+                  std::string on_again);
   ~SignalCanceller();
   SignalCanceller(const SignalCanceller&) = delete;
   SignalCanceller& operator=(const SignalCanceller&) = delete;

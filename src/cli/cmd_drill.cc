@@ -39,7 +39,8 @@ class Progress {
       return;
     }
     if (tty_) WriteStdout("\r\033[K");
-    Line("step " + std::to_string(s.number) + "/8 " + s.name + ": " + ToString(s.status) + " - " + s.detail);
+    Line("step " + std::to_string(s.number) + "/8 " + s.name + ": " + ToString(s.status) + " - " +
+         s.detail);
     step_.number = 0;
   }
   void OnWait(const std::string& what) {
@@ -52,7 +53,8 @@ class Progress {
     std::lock_guard<std::mutex> lock(mu_);
     if (!tty_ || step_.number == 0) return;
     double elapsed =
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started_).count();
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started_)
+            .count();
     std::string text = "step " + std::to_string(step_.number) + " of 8: " + step_.name +
                        (waiting_.empty() ? "" : ", waiting for " + waiting_) + " (" +
                        internal::FormatDurationMs(elapsed) + ")";
@@ -61,7 +63,8 @@ class Progress {
 
  private:
   void Line(const std::string& text) {
-    WriteStdout(internal::FormatIsoUtc(internal::SystemClock::Get().NowUnixMs()) + " " + text + "\n");
+    WriteStdout(internal::FormatIsoUtc(internal::SystemClock::Get().NowUnixMs()) + " " + text +
+                "\n");
   }
   bool tty_;
   std::mutex mu_;
@@ -88,7 +91,8 @@ int RunDrillCommand(const DrillArgs& args) {
   bool done = false;
   std::thread ticker([&] {
     std::unique_lock<std::mutex> lock(done_mu);
-    while (!done_cv.wait_for(lock, std::chrono::milliseconds(200), [&] { return done; })) progress.Tick();
+    while (!done_cv.wait_for(lock, std::chrono::milliseconds(200), [&] { return done; }))
+      progress.Tick();
   });
   DrillHooks hooks;
   hooks.on_step = [&](const DrillStep& s, bool finished) { progress.OnStep(s, finished); };
@@ -113,14 +117,17 @@ int RunDrillCommand(const DrillArgs& args) {
   // reaches the terminal when stdout went to `head` or a file).
   if (report.route_left_on != "rollback") {
     const CheckResult* gate = report.FindGate("rollback_switch_drill");
-    std::string line = gate ? gate->detail : "ROUTE STATE UNKNOWN: switch the route back to rollback by hand";
+    std::string line =
+        gate ? gate->detail : "ROUTE STATE UNKNOWN: switch the route back to rollback by hand";
     bool color = UseColor(STDOUT_FILENO);
     WriteStdout("\n" + internal::AnsiPaint(color, "1;31", line) + "\n");
     std::fprintf(stderr, "rollgate drill: %s\n", line.c_str());
   }
   if (report.interrupted) {
-    std::fprintf(stderr, "rollgate drill: interrupted by %s; the route was left on %s (observed); decision block\n",
-                 report.signal.c_str(), report.route_left_on.c_str());
+    std::fprintf(
+        stderr,
+        "rollgate drill: interrupted by %s; the route was left on %s (observed); decision block\n",
+        report.signal.c_str(), report.route_left_on.c_str());
   }
   return ci.Publish(report, args.evidence_dir, rc);
 }

@@ -5,11 +5,10 @@
 #include <cstdio>
 
 #include "base/strings.h"
-
 #include "cli/ci_env.h"
-#include "cli/fleet_progress.h"
 #include "cli/cli_common.h"
 #include "cli/commands.h"
+#include "cli/fleet_progress.h"
 #include "rollgate/run.h"
 
 namespace rollgate::cli {
@@ -19,7 +18,8 @@ namespace {
 // SIGINT/SIGTERM/SIGHUP cancel the run; its evidence is still written, then exit 128+N.
 struct Interruptible {
   explicit Interruptible(const char* command)
-      : signals(&token, command, "stopping every call now; the evidence is still written (decision block)",
+      : signals(&token, command,
+                "stopping every call now; the evidence is still written (decision block)",
                 "already stopping") {}
   CancelToken token;
   SignalCanceller signals;  // after token: stops its thread before the token goes
@@ -27,8 +27,8 @@ struct Interruptible {
 
 void SayInterrupted(const char* command, const RunReport& report) {
   if (!report.interrupted) return;
-  std::fprintf(stderr, "rollgate %s: interrupted by %s; decision block%s\n", command, report.signal.c_str(),
-               report.evidence_files.empty() ? "" : ", evidence written");
+  std::fprintf(stderr, "rollgate %s: interrupted by %s; decision block%s\n", command,
+               report.signal.c_str(), report.evidence_files.empty() ? "" : ", evidence written");
 }
 
 int RunFleetCommand(const GateArgs& args) {
@@ -53,15 +53,17 @@ int RunFleetCommand(const GateArgs& args) {
   CiOutputs ci(args.dotenv);
   ci.BeginConsole();
   if (!args.shard.empty()) {
-    WriteStdout("shard " + std::to_string(options.shard_index) + "/" + std::to_string(options.shard_count) + ": " +
-                std::to_string(report.runs.size()) + " of " + std::to_string(report.services_total) + " services\n");
+    WriteStdout("shard " + std::to_string(options.shard_index) + "/" +
+                std::to_string(options.shard_count) + ": " + std::to_string(report.runs.size()) +
+                " of " + std::to_string(report.services_total) + " services\n");
   }
   WriteStdout(RenderFleetConsole(report, UseColor(STDOUT_FILENO)));
   if (!report.summary_file.empty()) {
     WriteStdout("evidence: " + args.evidence_dir + "/<service>/, " + report.summary_file + "\n");
   }
   for (const RunReport& r : report.runs) {
-    for (const std::string& w : r.warnings) std::fprintf(stderr, "rollgate: warning: %s: %s\n", r.service.c_str(), w.c_str());
+    for (const std::string& w : r.warnings)
+      std::fprintf(stderr, "rollgate: warning: %s: %s\n", r.service.c_str(), w.c_str());
   }
   int rc = report.decision == "pass" ? ToInt(ExitCode::kPass) : ToInt(ExitCode::kBlock);
   for (const auto& run : report.runs) {
@@ -74,13 +76,16 @@ int RunFleetCommand(const GateArgs& args) {
 
 int RunGateCommand(const GateArgs& args) {
   if (!args.shard.empty() && args.config_dir.empty()) {
-    return ReportError(Status::InvalidArgument("--shard splits a fleet: give it with --config-dir DIR"));
+    return ReportError(
+        Status::InvalidArgument("--shard splits a fleet: give it with --config-dir DIR"));
   }
   if (!args.config_dir.empty()) {
-    if (!args.config.empty()) return ReportError(Status::InvalidArgument("give --config or --config-dir, not both"));
+    if (!args.config.empty())
+      return ReportError(Status::InvalidArgument("give --config or --config-dir, not both"));
     return RunFleetCommand(args);
   }
-  if (args.config.empty()) return ReportError(Status::InvalidArgument("--config FILE (or --config-dir DIR) is required"));
+  if (args.config.empty())
+    return ReportError(Status::InvalidArgument("--config FILE (or --config-dir DIR) is required"));
   Interruptible interrupt("gate");
   RunOptions options;
   options.command = "gate";
@@ -126,22 +131,27 @@ void PrintExplain(const ExplainReport& e, bool dry_run) {
     kw = std::max(kw, s.key.size());
     vw = std::max(vw, std::min<std::size_t>(s.value.size(), 60));
   }
-  auto pad = [](const std::string& s, std::size_t w) { return s + std::string(w > s.size() ? w - s.size() : 1, ' '); };
+  auto pad = [](const std::string& s, std::size_t w) {
+    return s + std::string(w > s.size() ? w - s.size() : 1, ' ');
+  };
   out += "  " + pad("SETTING", kw + 2) + pad("VALUE", vw + 2) + "SOURCE\n";
   for (const auto& s : e.settings) {
     const std::string value = s.value.empty() ? "-" : s.value;
     if (value.size() > vw) {  // a long value: its source on the next line, in the SOURCE column
-      out += "  " + pad(s.key, kw + 2) + value + "\n" + std::string(kw + vw + 6, ' ') + s.source + "\n";
+      out += "  " + pad(s.key, kw + 2) + value + "\n" + std::string(kw + vw + 6, ' ') + s.source +
+             "\n";
     } else {
       out += "  " + pad(s.key, kw + 2) + pad(value, vw + 2) + s.source + "\n";
     }
   }
   out += e.requests.empty() ? "\nno request: the configuration check fails first\n"
-                            : dry_run ? "\nrequests the check would send:\n" : "\nrequests the check sends:\n";
+         : dry_run          ? "\nrequests the check would send:\n"
+                            : "\nrequests the check sends:\n";
   for (const auto& r : e.requests) {
     out += "  " + r.kind + ": " + r.method + " " + r.target + "\n";
     if (!r.headers.empty()) out += "    headers: " + internal::Join(r.headers, ", ") + "\n";
-    if (!r.body_fields.empty()) out += "    body fields: " + internal::Join(r.body_fields, ", ") + "\n";
+    if (!r.body_fields.empty())
+      out += "    body fields: " + internal::Join(r.body_fields, ", ") + "\n";
     if (!r.note.empty()) out += "    " + r.note + "\n";
   }
   for (const auto& w : e.warnings) out += "warning: " + w + "\n";
@@ -154,23 +164,28 @@ void PrintExplain(const ExplainReport& e, bool dry_run) {
 
 int RunCheckCommand(const CheckArgs& args) {
   if (args.explain || args.dry_run) {
-    if (args.config.empty() && (args.base_url.empty() || args.model.empty() || args.api_key_env.empty())) {
-      return ReportError(
-          Status::InvalidArgument("without --config, give --base-url URL, --model M and --api-key-env NAME"));
+    if (args.config.empty() &&
+        (args.base_url.empty() || args.model.empty() || args.api_key_env.empty())) {
+      return ReportError(Status::InvalidArgument(
+          "without --config, give --base-url URL, --model M and --api-key-env NAME"));
     }
     if (!args.config.empty() && args.release.empty()) {
-      return ReportError(Status::InvalidArgument("--release is required with --config (e.g. --release rollback)"));
+      return ReportError(
+          Status::InvalidArgument("--release is required with --config (e.g. --release rollback)"));
     }
-    if (!args.config.empty() && (!args.base_url.empty() || !args.model.empty() || !args.api_key_env.empty())) {
-      return ReportError(Status::InvalidArgument(
-          "give either --config with --release, or --base-url, --model and --api-key-env; not both"));
+    if (!args.config.empty() &&
+        (!args.base_url.empty() || !args.model.empty() || !args.api_key_env.empty())) {
+      return ReportError(
+          Status::InvalidArgument("give either --config with --release, or --base-url, --model and "
+                                  "--api-key-env; not both"));
     }
     ExplainReport explained;
     Status st = args.config.empty() ? ExplainRelease(AdHocConfig(args), "target", &explained)
                                     : ExplainFromFile(args.config, args.release, &explained);
     if (!st.ok()) return ReportError(st);
     PrintExplain(explained, args.dry_run);
-    if (args.dry_run) return explained.errors.empty() ? ToInt(ExitCode::kPass) : ToInt(ExitCode::kBlock);
+    if (args.dry_run)
+      return explained.errors.empty() ? ToInt(ExitCode::kPass) : ToInt(ExitCode::kBlock);
   }
   Interruptible interrupt("check");
   RunOptions options;

@@ -25,7 +25,8 @@ Status ParsePairs(const std::vector<std::string>& pairs, const char* flag,
 int RunMockCommand(MockArgs args) {
   mock::MockOptions& opts = args.options;
   Status st = ParsePairs(args.scenario_for_key, "--scenario-for-key", &opts.scenario_for_key);
-  if (st.ok()) st = ParsePairs(args.scenario_for_model, "--scenario-for-model", &opts.scenario_for_model);
+  if (st.ok())
+    st = ParsePairs(args.scenario_for_model, "--scenario-for-model", &opts.scenario_for_model);
   Result<mock::Flavor> flavor = mock::ParseFlavor(args.flavor);
   if (st.ok() && !flavor.ok()) st = flavor.status();
   if (!st.ok()) return ReportError(st);
@@ -35,14 +36,16 @@ int RunMockCommand(MockArgs args) {
     std::fprintf(stderr, "rollgate mock: error: %s\n", message.c_str());
   };
   sigset_t signals = BlockTerminationSignals();
-  Result<std::unique_ptr<mock::MockServer>> server = mock::MockServer::Start(args.listen, std::move(opts));
+  Result<std::unique_ptr<mock::MockServer>> server =
+      mock::MockServer::Start(args.listen, std::move(opts));
   if (!server.ok()) return ReportError(server.status());
   if (!(*server)->beyond_loopback().empty()) {
     std::fprintf(stderr, "rollgate mock: warning: listening on %s, beyond loopback\n",
                  (*server)->beyond_loopback().c_str());
   }
   if (any_key) {
-    std::fprintf(stderr, "rollgate mock: note: no --key given, any non-empty bearer token is accepted\n");
+    std::fprintf(stderr,
+                 "rollgate mock: note: no --key given, any non-empty bearer token is accepted\n");
   }
   std::printf("rollgate mock listening on %s\n", (*server)->base_url().c_str());
   std::fflush(stdout);

@@ -38,8 +38,9 @@ int RunRehearseCommand(const RehearseArgs& args) {
   internal::RehearseReport report;
   Status st = internal::Rehearse(options, &report);
   if (!st.ok()) return ReportError(st);
-  std::string text = args.format == "json" ? internal::RenderRehearseJson(report)
-                                           : internal::RenderRehearseTable(report, UseColor(STDOUT_FILENO));
+  std::string text = args.format == "json"
+                         ? internal::RenderRehearseJson(report)
+                         : internal::RenderRehearseTable(report, UseColor(STDOUT_FILENO));
   WriteStdout(text);
   if (report.interrupted) return ExitCodeForSignal(cancel.signal());
   return report.missed > 0 ? ToInt(ExitCode::kBlock) : ToInt(ExitCode::kPass);

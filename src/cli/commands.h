@@ -31,7 +31,7 @@ struct CheckArgs {
   std::string api_key_env;
   bool stream = false;
   int timeout_ms = 20000;
-  std::string dotenv;  // --dotenv (docs/ci.md)
+  std::string dotenv;    // --dotenv (docs/ci.md)
   bool explain = false;  // print every effective setting and the requests before the run
   bool dry_run = false;  // explain, then stop: nothing is sent, no app command runs
 };

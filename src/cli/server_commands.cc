@@ -30,7 +30,8 @@ ServerCommandRunner AddServerCommands(CLI::App& app, char** /*argv*/) {
   auto args = std::make_shared<ServerArgs>();
   RehearseArgs& rehearse = args->rehearse;
   CLI::App* rehearse_cmd = Add(app, kRehearseCommand);
-  rehearse_cmd->add_option("--config", rehearse.config, "Rehearse these releases (default: a built-in setup)");
+  rehearse_cmd->add_option("--config", rehearse.config,
+                           "Rehearse these releases (default: a built-in setup)");
   rehearse_cmd->add_option("--format", rehearse.format, "table or json")->capture_default_str();
   rehearse_cmd
       ->add_option("--evidence-dir", rehearse.evidence_dir,
@@ -40,7 +41,8 @@ ServerCommandRunner AddServerCommands(CLI::App& app, char** /*argv*/) {
   rehearse_cmd->add_option("--parallel", rehearse.parallel, "Modes rehearsed at once")
       ->capture_default_str()
       ->check(CLI::Range(1, 64));
-  rehearse_cmd->footer(HelpExample("  rollgate rehearse\n  rollgate rehearse --config rollgate.yaml --format json"));
+  rehearse_cmd->footer(
+      HelpExample("  rollgate rehearse\n  rollgate rehearse --config rollgate.yaml --format json"));
 
   MockArgs& mock = args->mock;
   CLI::App* mock_cmd = Add(app, kMockCommand);
@@ -93,16 +95,16 @@ ServerCommandRunner AddServerCommands(CLI::App& app, char** /*argv*/) {
           ->check(CLI::ExistingFile);
   tls_cert->needs(tls_key);
   tls_key->needs(tls_cert);
-  mock_cmd->footer(
-      HelpExample("  rollgate mock --listen 127.0.0.1:0 --key sk-test-new --key sk-test-old --model "
-              "gpt-4o-mini\n"
-              "  rollgate mock --scenario-for-key sk-test-old=rotated-key --flavor openai\n"
-              "Scenarios: " +
-              [] {
-                std::string s;
-                for (const auto& n : mock::ScenarioNames()) s += (s.empty() ? "" : ", ") + n;
-                return s;
-              }()));
+  mock_cmd->footer(HelpExample(
+      "  rollgate mock --listen 127.0.0.1:0 --key sk-test-new --key sk-test-old --model "
+      "gpt-4o-mini\n"
+      "  rollgate mock --scenario-for-key sk-test-old=rotated-key --flavor openai\n"
+      "Scenarios: " +
+      [] {
+        std::string s;
+        for (const auto& n : mock::ScenarioNames()) s += (s.empty() ? "" : ", ") + n;
+        return s;
+      }()));
 
   DemoArgs& demo = args->demo;
   CLI::App* demo_cmd = Add(app, kDemoCommand);
@@ -122,11 +124,11 @@ ServerCommandRunner AddServerCommands(CLI::App& app, char** /*argv*/) {
       ->check(NonEmptyDirectory());
   serve_cmd->footer(
       HelpExample("  export ROLLGATE_SERVE_TOKEN=$(cat token)\n"
-              "  rollgate serve --config rollgate.yaml --listen 127.0.0.1:9464 &\n"
-              "  curl -s 127.0.0.1:9464/metrics\n"
-              "  curl -s -H \"Authorization: Bearer $ROLLGATE_SERVE_TOKEN\" "
-              "127.0.0.1:9464/hooks/argo\n"
-              "See docs/serve.md."));
+                  "  rollgate serve --config rollgate.yaml --listen 127.0.0.1:9464 &\n"
+                  "  curl -s 127.0.0.1:9464/metrics\n"
+                  "  curl -s -H \"Authorization: Bearer $ROLLGATE_SERVE_TOKEN\" "
+                  "127.0.0.1:9464/hooks/argo\n"
+                  "See docs/serve.md."));
 
   return [=]() -> std::optional<int> {
     if (*rehearse_cmd) return RunRehearseCommand(args->rehearse);

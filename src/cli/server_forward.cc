@@ -28,8 +28,7 @@ std::vector<std::string> ServerCandidates() {
   const std::string beside = PathBesideSelf(kServerBinaryName);
   if (beside.empty()) return {};
   const std::filesystem::path dir = std::filesystem::path(beside).parent_path();
-  return {beside,
-          (dir / ROLLGATE_SERVER_RELDIR / kServerBinaryName).lexically_normal().string()};
+  return {beside, (dir / ROLLGATE_SERVER_RELDIR / kServerBinaryName).lexically_normal().string()};
 }
 
 // Returns only when exec failed, with the exit code after saying what to do.
@@ -54,8 +53,7 @@ int ExecServerBinary(const char* command, char** argv) {
       std::string("`rollgate ") + command + "` runs in " + kServerBinaryName +
       ", which is installed beside rollgate or in " + ROLLGATE_SERVER_RELDIR +
       " from rollgate's directory, but " + (candidates.size() > 1 ? "neither " : "") + tried +
-      " can be run (" +
-      std::strerror(err) +
+      " can be run (" + std::strerror(err) +
       "); install rollgate and rollgate-server from the same build (docs/install.md)"));
 }
 
@@ -65,8 +63,8 @@ ServerCommandRunner AddForwardedServerCommands(CLI::App& app, char** argv) {
   std::vector<std::pair<const char*, CLI::App*>> commands;
   for (const ServerCommandInfo& c : kServerCommands) {
     CLI::App* sub = app.add_subcommand(c.name, c.description);
-    sub->set_help_flag();     // --help too is rollgate-server's to answer
-    sub->prefix_command();    // every argument after the name goes through unparsed
+    sub->set_help_flag();   // --help too is rollgate-server's to answer
+    sub->prefix_command();  // every argument after the name goes through unparsed
     sub->allow_extras();
     commands.emplace_back(c.name, sub);
   }

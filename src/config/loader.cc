@@ -20,16 +20,15 @@ namespace rollgate::internal {
 const std::vector<std::string>& ConsistencyFieldNames() {
   static const std::vector<std::string> kFields = {
       "endpoint_host", "path",  "method", "model", "key_fingerprint",
-      "timeout_ms",    "retry", "stream", "probe",  "headers"};
+      "timeout_ms",    "retry", "stream", "probe", "headers"};
   return kFields;
 }
 
 namespace {
 
-const std::vector<std::string> kTopKeys = {"service",       "contract",          "releases",
-                                           "negative_auth", "thresholds",        "prompt",
-                                           "defaults",      "expect_differences", "history",
-                                           "schedule",      "serve",         "drill"};
+const std::vector<std::string> kTopKeys = {
+    "service",  "contract",           "releases", "negative_auth", "thresholds", "prompt",
+    "defaults", "expect_differences", "history",  "schedule",      "serve",      "drill"};
 
 // `negative_auth:` and `thresholds:`.
 Status ParseGateSettings(const YamlReader& r, const YAML::Node& root, Config* cfg) {
@@ -47,8 +46,8 @@ Status ParseGateSettings(const YamlReader& r, const YAML::Node& root, Config* cf
     ROLLGATE_RETURN_IF_ERROR(r.RequireMap(th, "thresholds"));
     ROLLGATE_RETURN_IF_ERROR(
         r.CheckKeys(th, "thresholds", {"max_latency_ms", "max_ttft_ms", "max_smoke_tokens"}));
-    ROLLGATE_RETURN_IF_ERROR(
-        r.GetInt(th, "max_smoke_tokens", "thresholds", &cfg->thresholds.max_smoke_tokens, 1, 1000000));
+    ROLLGATE_RETURN_IF_ERROR(r.GetInt(th, "max_smoke_tokens", "thresholds",
+                                      &cfg->thresholds.max_smoke_tokens, 1, 1000000));
     ROLLGATE_RETURN_IF_ERROR(
         r.GetInt(th, "max_latency_ms", "thresholds", &cfg->thresholds.max_latency_ms, 1, 600000));
     ROLLGATE_RETURN_IF_ERROR(
@@ -61,7 +60,8 @@ Status ParseExpectDifferences(const YamlReader& r, const YAML::Node& root, Confi
   ROLLGATE_RETURN_IF_ERROR(
       r.GetStringList(root, "expect_differences", "", &cfg->expect_differences));
   for (const auto& field : cfg->expect_differences) {
-    if (field.rfind("headers.", 0) == 0 && field.size() > 8) continue;  // one header: headers.X-Api-Key
+    if (field.rfind("headers.", 0) == 0 && field.size() > 8)
+      continue;  // one header: headers.X-Api-Key
     if (std::find(ConsistencyFieldNames().begin(), ConsistencyFieldNames().end(), field) ==
         ConsistencyFieldNames().end()) {
       return r.Error(
@@ -95,7 +95,8 @@ Status ParseReleases(const YamlReader& r, const YAML::Node& root, const YAML::No
     ReleaseConfig rel;
     rel.prompt = top_prompt;
     if (root["prompt"].IsDefined())
-      rel.setting_sources["prompt"] = "prompt (line " + std::to_string(YamlReader::Line(root["prompt"])) + ")";
+      rel.setting_sources["prompt"] =
+          "prompt (line " + std::to_string(YamlReader::Line(root["prompt"])) + ")";
     std::string name = it->first.Scalar();
     if (name.empty() ||
         name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_-") != std::string::npos) {
@@ -136,7 +137,8 @@ Status ParseTop(const YamlReader& r, const YAML::Node& root, Config* cfg) {
     ROLLGATE_RETURN_IF_ERROR(r.CheckKeys(defaults_node, "defaults", DefaultsKeys()));
   }
   ROLLGATE_RETURN_IF_ERROR(ParseOperations(r, root, cfg));
-  if (root["drill"].IsDefined() && !root["drill"].IsNull()) ROLLGATE_RETURN_IF_ERROR(ParseDrill(r, root["drill"], cfg));
+  if (root["drill"].IsDefined() && !root["drill"].IsNull())
+    ROLLGATE_RETURN_IF_ERROR(ParseDrill(r, root["drill"], cfg));
   ROLLGATE_RETURN_IF_ERROR(ParseExpectDifferences(r, root, cfg));
   return ParseReleases(r, root, defaults, cfg);
 }
@@ -150,8 +152,8 @@ Result<Config> ParseConfig(const std::string& text, const std::string& file) {
   YamlReader reader(file);
   ROLLGATE_RETURN_IF_ERROR(
       CheckConfigLimits(reader, text));  // before yaml-cpp builds a tree of any size
-  ROLLGATE_RETURN_IF_ERROR(
-      WithYamlRoot(text, file, [&](const YAML::Node& root) { return ParseTop(reader, root, &cfg); }));
+  ROLLGATE_RETURN_IF_ERROR(WithYamlRoot(
+      text, file, [&](const YAML::Node& root) { return ParseTop(reader, root, &cfg); }));
   ROLLGATE_RETURN_IF_ERROR(ValidateConfig(cfg));
   return cfg;
 }

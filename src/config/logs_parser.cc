@@ -26,8 +26,8 @@ std::string RegexError(const std::string& pattern) {
 namespace {
 
 // A `fields:` or `patterns:` map: required field -> string.
-Status GetStringMap(const YamlReader& r, const YAML::Node& node, const std::string& key, const std::string& path,
-                    std::map<std::string, std::string>* out) {
+Status GetStringMap(const YamlReader& r, const YAML::Node& node, const std::string& key,
+                    const std::string& path, std::map<std::string, std::string>* out) {
   const YAML::Node map = node[key];
   if (!map.IsDefined() || map.IsNull()) return Status::Ok();
   const std::string p = path + "." + key;
@@ -44,10 +44,11 @@ Status GetStringMap(const YamlReader& r, const YAML::Node& node, const std::stri
 
 }  // namespace
 
-Status ParseLogs(const YamlReader& r, const YAML::Node& node, const std::string& path, LogsConfig* out) {
+Status ParseLogs(const YamlReader& r, const YAML::Node& node, const std::string& path,
+                 LogsConfig* out) {
   ROLLGATE_RETURN_IF_ERROR(r.RequireMap(node, path));
-  ROLLGATE_RETURN_IF_ERROR(
-      r.CheckKeys(node, path, {"command", "file", "require", "fields", "patterns", "max_bytes", "timeout_ms"}));
+  ROLLGATE_RETURN_IF_ERROR(r.CheckKeys(
+      node, path, {"command", "file", "require", "fields", "patterns", "max_bytes", "timeout_ms"}));
   LogsConfig logs;
   ROLLGATE_RETURN_IF_ERROR(r.GetStringList(node, "command", path, &logs.command));
   ROLLGATE_RETURN_IF_ERROR(r.GetString(node, "file", path, &logs.file));
@@ -57,7 +58,8 @@ Status ParseLogs(const YamlReader& r, const YAML::Node& node, const std::string&
   }
   if (!has_command && !has_file) {
     return r.Error(node, path + ".command",
-                   "required: the command that prints the app's recent log lines (or file: the app's log file)");
+                   "required: the command that prints the app's recent log lines (or file: the "
+                   "app's log file)");
   }
   if (has_command && (logs.command.empty() || logs.command[0].empty())) {
     return r.Error(node["command"], path + ".command", "the command is empty: [program, args...]");
@@ -73,8 +75,8 @@ Status ParseLogs(const YamlReader& r, const YAML::Node& node, const std::string&
     for (const auto& [field, value] : *map) {
       if (std::find(logs.require.begin(), logs.require.end(), field) == logs.require.end()) {
         return r.Error(node[which][field], path + "." + which + "." + field,
-                       "'" + SanitizeForDisplay(field, 60) + "' is not in require: [" + Join(logs.require, ", ") +
-                           "]; add it there or remove it here");
+                       "'" + SanitizeForDisplay(field, 60) + "' is not in require: [" +
+                           Join(logs.require, ", ") + "]; add it there or remove it here");
       }
     }
   }
@@ -82,7 +84,8 @@ Status ParseLogs(const YamlReader& r, const YAML::Node& node, const std::string&
     std::string bad = RegexError(pattern);
     if (!bad.empty()) {
       return r.Error(node["patterns"][field], path + ".patterns." + field,
-                     "'" + SanitizeForDisplay(pattern, 80) + "' is not a valid regular expression (" + bad +
+                     "'" + SanitizeForDisplay(pattern, 80) +
+                         "' is not a valid regular expression (" + bad +
                          "): use POSIX extended syntax, as grep -E");
     }
   }

@@ -14,7 +14,8 @@ namespace rollgate::internal {
 
 /// Fills `*out` from `node` (at `path`, e.g. "releases.new.logs"). A pattern that is not a
 /// valid POSIX extended regular expression is an error naming its key.
-Status ParseLogs(const YamlReader& r, const YAML::Node& node, const std::string& path, LogsConfig* out);
+Status ParseLogs(const YamlReader& r, const YAML::Node& node, const std::string& path,
+                 LogsConfig* out);
 
 /// "" when `pattern` compiles as a POSIX extended regular expression, else why not.
 std::string RegexError(const std::string& pattern);

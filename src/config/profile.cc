@@ -144,7 +144,8 @@ std::string JoinEndpoint(const std::string& base_url, const std::string& path) {
   return base + path;
 }
 
-ResolvedHeaders ResolveHeaders(const std::map<std::string, ValueSource>& headers, const Resolver& resolver) {
+ResolvedHeaders ResolveHeaders(const std::map<std::string, ValueSource>& headers,
+                               const Resolver& resolver) {
   ResolvedHeaders out;
   for (const auto& [name, source] : headers) {
     const std::string key = "headers." + name;
@@ -159,9 +160,10 @@ ResolvedHeaders ResolveHeaders(const std::map<std::string, ValueSource>& headers
       return (static_cast<unsigned char>(c) < 0x20 && c != '\t') || c == 0x7f;
     });
     if (control) {
-      out.errors.push_back(key + " (" + v.provenance +
-                           ") contains a line break or another control character: it would end the header "
-                           "(or inject another); fix the value at its source");
+      out.errors.push_back(
+          key + " (" + v.provenance +
+          ") contains a line break or another control character: it would end the header "
+          "(or inject another); fix the value at its source");
       continue;
     }
     out.headers.push_back({name, v.value, secret});
@@ -174,12 +176,16 @@ std::string CredentialShapeNote(const std::string& what, const std::string& valu
   if (value.rfind("\xEF\xBB\xBF", 0) == 0) found.push_back("starts with a UTF-8 byte-order mark");
   std::string_view rest = value;
   if (rest.rfind("\xEF\xBB\xBF", 0) == 0) rest.remove_prefix(3);
-  if (!rest.empty() && (rest.front() == ' ' || rest.front() == '\t')) found.push_back("starts with whitespace");
-  if (!rest.empty() && (rest.back() == ' ' || rest.back() == '\t')) found.push_back("ends with whitespace");
+  if (!rest.empty() && (rest.front() == ' ' || rest.front() == '\t'))
+    found.push_back("starts with whitespace");
+  if (!rest.empty() && (rest.back() == ' ' || rest.back() == '\t'))
+    found.push_back("ends with whitespace");
   if (found.empty()) return "";
   return what + " " + Join(found, " and ") +
-         ": sent exactly as read, as the app sends it unless it trims it; a copy-paste or editor artefact? "
-         "(the trimmed value is " + KeyFingerprint(Trim(rest)) + ")";
+         ": sent exactly as read, as the app sends it unless it trims it; a copy-paste or editor "
+         "artefact? "
+         "(the trimmed value is " +
+         KeyFingerprint(Trim(rest)) + ")";
 }
 
 ReleaseProfile ResolveRelease(const ReleaseConfig& rel, const Contract& contract,
@@ -210,8 +216,9 @@ ReleaseProfile ResolveRelease(const ReleaseConfig& rel, const Contract& contract
     take("base_url", rel.base_url, false, &p.base_url);
     take("api_key", rel.api_key, true, &p.api_key);
   }
-  const bool model_configured =
-      direct || rel.model.map || rel.model.value.kind != ValueSource::Kind::kLiteral || !rel.model.value.literal.empty();
+  const bool model_configured = direct || rel.model.map ||
+                                rel.model.value.kind != ValueSource::Kind::kLiteral ||
+                                !rel.model.value.literal.empty();
 
   // The model: plain, or an alias looked up in the app's own alias map. An alias missing from
   // the map fails the release, as it would fail the app: never a silent default.
@@ -264,9 +271,10 @@ ReleaseProfile ResolveRelease(const ReleaseConfig& rel, const Contract& contract
     const std::string what = "api_key (" + p.provenance["api_key"] + ")";
     std::string note = CredentialShapeNote(what, p.api_key);
     std::string_view inner = TrimView(p.api_key);
-    if (p.api_key.find_first_of("\r\n") != std::string::npos || inner.find_first_of(" \t") != std::string_view::npos) {
-      p.errors.push_back(what + " contains whitespace or a line break: a copy-paste error? (" + p.key_fingerprint +
-                         ")");
+    if (p.api_key.find_first_of("\r\n") != std::string::npos ||
+        inner.find_first_of(" \t") != std::string_view::npos) {
+      p.errors.push_back(what + " contains whitespace or a line break: a copy-paste error? (" +
+                         p.key_fingerprint + ")");
     } else if (!note.empty()) {
       p.warnings.push_back(note);
     } else if (p.api_key.size() < 8) {
@@ -281,7 +289,8 @@ ReleaseProfile ResolveRelease(const ReleaseConfig& rel, const Contract& contract
   p.errors.insert(p.errors.end(), headers.errors.begin(), headers.errors.end());
   for (const auto& h : p.headers) {
     if (!h.secret) continue;
-    std::string note = CredentialShapeNote("headers." + h.name + " (" + p.provenance["headers." + h.name] + ")", h.value);
+    std::string note = CredentialShapeNote(
+        "headers." + h.name + " (" + p.provenance["headers." + h.name] + ")", h.value);
     if (!note.empty()) p.warnings.push_back(note);
   }
   if (rel.probe == ProbeKind::kHttp) {
@@ -295,7 +304,8 @@ ReleaseProfile ResolveRelease(const ReleaseConfig& rel, const Contract& contract
     p.method = "EXEC";
   }
   CheckValues(rel, &p);
-  if (model_configured && p.model.empty() && p.errors.empty()) p.errors.push_back("model resolved to an empty value");
+  if (model_configured && p.model.empty() && p.errors.empty())
+    p.errors.push_back("model resolved to an empty value");
   if (p.version.empty() && p.errors.empty())
     p.errors.push_back("version resolved to an empty value");
   return p;

@@ -28,7 +28,8 @@ struct ResolvedHeaders {
 /// Resolves `headers:` (the release's, or a drill action's). A value that does not resolve, or
 /// that holds a line break or another control character (it would end the header), is an
 /// error naming the header and its source.
-ResolvedHeaders ResolveHeaders(const std::map<std::string, ValueSource>& headers, const Resolver& resolver);
+ResolvedHeaders ResolveHeaders(const std::map<std::string, ValueSource>& headers,
+                               const Resolver& resolver);
 
 /// A note when a key (or other credential) carries a UTF-8 BOM or surrounding spaces or
 /// tabs: it is sent exactly as read, the way the app sends it unless the app trims it. "" when
@@ -45,9 +46,9 @@ struct ReleaseProfile {
   std::string method;
   std::string path;
   std::string model;
-  std::string model_alias;  // when the model came through an alias map
+  std::string model_alias;     // when the model came through an alias map
   std::string fallback_model;  // resolved `fallback.model`, when the release has a fallback
-  std::string api_key;      // SECRET: only the probe request and the Redactor see it
+  std::string api_key;         // SECRET: only the probe request and the Redactor see it
   std::string key_fingerprint;
   std::vector<ResolvedHeader> headers;  // the release's `headers:`, resolved
   std::map<std::string, std::string> provenance;

@@ -236,25 +236,31 @@ Status ParseRehearseApp(const YamlReader& r, const YAML::Node& node, const std::
   RehearseAppConfig app;
   // probe: http takes a command (its local instance) and, optionally, the two variables.
   bool http = rel->probe == ProbeKind::kHttp;
-  ROLLGATE_RETURN_IF_ERROR(r.GetString(node, "base_url_env", path, &app.base_url_env, /*required=*/!http));
-  ROLLGATE_RETURN_IF_ERROR(r.GetString(node, "api_key_env", path, &app.api_key_env, /*required=*/!http));
+  ROLLGATE_RETURN_IF_ERROR(
+      r.GetString(node, "base_url_env", path, &app.base_url_env, /*required=*/!http));
+  ROLLGATE_RETURN_IF_ERROR(
+      r.GetString(node, "api_key_env", path, &app.api_key_env, /*required=*/!http));
   if (http) {
     ROLLGATE_RETURN_IF_ERROR(r.GetStringList(node, "command", path, &app.command));
     if (app.command.empty() || app.command[0].empty()) {
-      return r.Error(node, path + ".command",
-                     "required for a `probe: http` release: the argv that starts a local instance, e.g. "
-                     "[./app, serve, --listen, '127.0.0.1:{port}']");
+      return r.Error(
+          node, path + ".command",
+          "required for a `probe: http` release: the argv that starts a local instance, e.g. "
+          "[./app, serve, --listen, '127.0.0.1:{port}']");
     }
     if (app.base_url_env.empty() != app.api_key_env.empty()) {
       return r.Error(node, path, "give both base_url_env and api_key_env, or neither");
     }
   } else if (node["command"].IsDefined()) {
-    return r.Error(node, path + ".command", "only a `probe: http` release takes it (an exec release runs its own "
-                                            "command)");
+    return r.Error(node, path + ".command",
+                   "only a `probe: http` release takes it (an exec release runs its own "
+                   "command)");
   }
   if (rel->probe != ProbeKind::kExec && !http) {
-    return r.Error(node, path, "only a `probe: exec` release takes it (rehearse runs its command with them set), "
-                               "or a `probe: http` one with rehearse.command");
+    return r.Error(
+        node, path,
+        "only a `probe: exec` release takes it (rehearse runs its command with them set), "
+        "or a `probe: http` one with rehearse.command");
   }
   for (const std::string* name : {&app.base_url_env, &app.api_key_env}) {
     if (http && name->empty()) continue;

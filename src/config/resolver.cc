@@ -62,8 +62,7 @@ ResolvedValue Resolver::ResolveOnce(const ValueSource& s, bool secret) const {
     case ValueSource::Kind::kLiteral:
       out.ok = true;
       out.value = s.literal;
-      out.provenance = s.line > 0 ? "literal at config line " + std::to_string(s.line)
-                                  : "literal";
+      out.provenance = s.line > 0 ? "literal at config line " + std::to_string(s.line) : "literal";
       return out;
     case ValueSource::Kind::kEnv: {
       std::optional<std::string> v = env_.GetEnv(s.name);
@@ -158,8 +157,8 @@ ResolvedValue Resolver::ResolveOnce(const ValueSource& s, bool secret) const {
       }
       if (!r->succeeded()) {
         std::string err = SanitizeForDisplay(Trim(r->err), 200);
-        out.error = "command " + ShowCommand(s.argv) + " failed (" + r->Describe(s.timeout_ms) + ")" +
-                    (err.empty() ? "" : ": " + err);
+        out.error = "command " + ShowCommand(s.argv) + " failed (" + r->Describe(s.timeout_ms) +
+                    ")" + (err.empty() ? "" : ": " + err);
         if (!secret && r->err.empty() && !r->out.empty()) {
           out.error += "; stdout: " + SanitizeForDisplay(Trim(r->out), 120);
         }

@@ -33,8 +33,9 @@ AppAnswer ParseAppAnswer(std::string_view output, const std::vector<std::string>
     return a;
   }
   if (!ParseJsonBounded(text, &j, &why) || !j.is_object()) {
-    a.problem = "printed no protocol JSON object (" + (why.empty() ? std::string("not an object") : why) +
-                "; first bytes: \"" + SanitizeForDisplay(text, 60) + "\")";
+    a.problem = "printed no protocol JSON object (" +
+                (why.empty() ? std::string("not an object") : why) + "; first bytes: \"" +
+                SanitizeForDisplay(text, 60) + "\")";
     return a;
   }
   auto status = j.find("status");
@@ -75,7 +76,8 @@ AppAnswer ParseAppAnswer(std::string_view output, const std::vector<std::string>
   } else {
     c.content_kind = ChatResponse::ContentKind::kOther;
     c.content_type_name = JsonTypeName(*content);
-    c.problems.push_back("the app reported content as a JSON " + c.content_type_name + ", expected a string");
+    c.problems.push_back("the app reported content as a JSON " + c.content_type_name +
+                         ", expected a string");
   }
   if (a.error && a.status >= 200 && a.status < 300) c.error = a.error;
   auto fields = j.find("fields_present");
@@ -85,13 +87,15 @@ AppAnswer ParseAppAnswer(std::string_view output, const std::vector<std::string>
       if (f.is_string()) c.fields_present.push_back(f.get<std::string>());
     }
     for (const auto& want : response_fields) {
-      if (std::find(c.fields_present.begin(), c.fields_present.end(), want) == c.fields_present.end()) {
+      if (std::find(c.fields_present.begin(), c.fields_present.end(), want) ==
+          c.fields_present.end()) {
         c.fields_missing.push_back(want);
       }
     }
     if (!c.fields_missing.empty()) {
       c.problems.push_back("the app's parser did not find contract field" +
-                           std::string(c.fields_missing.size() > 1 ? "s " : " ") + Join(c.fields_missing, ", "));
+                           std::string(c.fields_missing.size() > 1 ? "s " : " ") +
+                           Join(c.fields_missing, ", "));
     }
   }
   auto done = j.find("done");
@@ -100,7 +104,8 @@ AppAnswer ParseAppAnswer(std::string_view output, const std::vector<std::string>
   if (chunks != j.end() && chunks->is_number_integer()) a.chunks = chunks->get<int64_t>();
   auto fb = j.find("fallback");
   if (fb != j.end() && fb->is_object()) {
-    a.fallback = FallbackRecord{StringOr(*fb, "from"), StringOr(*fb, "to"), StringOr(*fb, "trigger")};
+    a.fallback =
+        FallbackRecord{StringOr(*fb, "from"), StringOr(*fb, "to"), StringOr(*fb, "trigger")};
   }
   // Only a JSON `true` counts: a string here might be an app echoing the key itself.
   auto used = j.find("smoke_api_key_used");
@@ -122,7 +127,8 @@ ChatStream AppAnswerAsStream(const AppAnswer& a) {
   s.model = a.chat.model;
   if (a.error && a.status >= 200 && a.status < 300) s.error = a.error;
   s.problems = a.chat.problems;
-  if (a.done.has_value() && !*a.done) s.problems.push_back("the app's stream ended without data: [DONE]");
+  if (a.done.has_value() && !*a.done)
+    s.problems.push_back("the app's stream ended without data: [DONE]");
   if (s.finish_reasons == 0 && !s.error) s.problems.push_back("the app saw no finish_reason");
   return s;
 }

@@ -22,9 +22,9 @@ struct AppAnswer {
   std::optional<ErrorBody> error;  // what the app's client or parser raised
   ChatResponse chat;               // the answer as the app parsed it, for the shared checks
   std::string request_id;
-  bool fields_reported = false;    // the app listed fields_present
-  std::optional<bool> done;        // streaming: the app saw [DONE]
-  int64_t chunks = -1;             // streaming: chunks the app read
+  bool fields_reported = false;  // the app listed fields_present
+  std::optional<bool> done;      // streaming: the app saw [DONE]
+  int64_t chunks = -1;           // streaming: chunks the app read
   std::optional<FallbackRecord> fallback;
   /// The invalid-token call: the app says it made the call with ROLLGATE_SMOKE_API_KEY /
   /// X-Rollgate-Smoke-Api-Key instead of its configured key (`"smoke_api_key_used": true`).

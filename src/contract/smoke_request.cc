@@ -20,8 +20,10 @@ std::string BuildSmokeRequestBody(const std::string& model, const PromptOptions&
   nlohmann::json body;
   body["model"] = model;
   body["messages"] = nlohmann::json::array({
-      {{"role", "system"}, {"content", prompt.system.empty() ? std::string(kSmokeSystemPrompt) : prompt.system}},
-      {{"role", "user"}, {"content", prompt.user.empty() ? SmokeUserPrompt(prompt.label) : prompt.user}},
+      {{"role", "system"},
+       {"content", prompt.system.empty() ? std::string(kSmokeSystemPrompt) : prompt.system}},
+      {{"role", "user"},
+       {"content", prompt.user.empty() ? SmokeUserPrompt(prompt.label) : prompt.user}},
   });
   body["temperature"] = 0;
   const char* field = prompt.token_field == PromptOptions::TokenField::kMaxCompletionTokens
@@ -57,9 +59,11 @@ void CollectFieldNames(const nlohmann::ordered_json& j, const std::string& prefi
 std::vector<std::string> JsonBodyFieldNames(std::string_view body) {
   std::vector<std::string> out;
   nlohmann::json bounded;
-  if (!ParseJsonBounded(body, &bounded) || !bounded.is_object()) return out;  // no nesting bomb below
+  if (!ParseJsonBounded(body, &bounded) || !bounded.is_object())
+    return out;  // no nesting bomb below
   // ordered_json keeps the fields in the order they go on the wire.
-  nlohmann::ordered_json j = nlohmann::ordered_json::parse(body, nullptr, /*allow_exceptions=*/false);
+  nlohmann::ordered_json j =
+      nlohmann::ordered_json::parse(body, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded() || !j.is_object()) return out;
   CollectFieldNames(j, "", 0, &out);
   return out;

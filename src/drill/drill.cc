@@ -49,11 +49,14 @@ class Drill {
   void RunRouteSteps() {
     const std::string new_version = Version("new");
     const std::string rollback_version = Version("rollback");
-    if (!Step(4, "switch the route to new", [&] { return Switch(drill_.to_new, "new"); })) return Recover();
-    if (!Step(5, "smoke new through the user-facing path", [&] { return SmokeVia("new", new_version); })) {
+    if (!Step(4, "switch the route to new", [&] { return Switch(drill_.to_new, "new"); }))
+      return Recover();
+    if (!Step(5, "smoke new through the user-facing path",
+              [&] { return SmokeVia("new", new_version); })) {
       return Recover();
     }
-    if (!Step(6, "switch the route back to rollback", [&] { return Switch(drill_.to_rollback, "rollback"); })) {
+    if (!Step(6, "switch the route back to rollback",
+              [&] { return Switch(drill_.to_rollback, "rollback"); })) {
       return Recover();
     }
     std::string observed;
@@ -68,7 +71,8 @@ class Drill {
     }
     report_->route_left_on = RouteFrom(observed);
     Step(8, "report: expand traffic", [&] {
-      return Outcome{true, "the route moved to " + new_version + " and back to " + rollback_version +
+      return Outcome{true, "the route moved to " + new_version + " and back to " +
+                               rollback_version +
                                " with the user-facing smoke passing each time: expand traffic"};
     });
   }
@@ -138,20 +142,24 @@ class Drill {
       return g;
     }
     g.status = CheckStatus::kFail;
-    std::string where = "step " + std::to_string(failed->number) + " (" + failed->name + ") failed: " + failed->detail;
+    std::string where = "step " + std::to_string(failed->number) + " (" + failed->name +
+                        ") failed: " + failed->detail;
     if (interrupted()) where = "interrupted by " + SignalText() + "; " + where;
     const std::string by_hand = "switch it by hand: " + DescribeRouteAction(drill_.to_rollback);
     if (report_->route_left_on == "new") {
-      g.detail = "ROUTE STATE: still on new — " + by_hand + " (the switch to rollback succeeded, but " +
-                 drill_.settle_url + " still serves " + Version("new") + "); " + where;
+      g.detail = "ROUTE STATE: still on new — " + by_hand +
+                 " (the switch to rollback succeeded, but " + drill_.settle_url + " still serves " +
+                 Version("new") + "); " + where;
     } else if (report_->route_left_on == "unknown") {
-      g.detail = "ROUTE STATE UNKNOWN: " + where +
-                 (switch_back_failed_ ? "; switching back to rollback also failed: "
-                                      : "; the user-facing path did not show which release serves: ") +
-                 by_hand;
+      g.detail =
+          "ROUTE STATE UNKNOWN: " + where +
+          (switch_back_failed_ ? "; switching back to rollback also failed: "
+                               : "; the user-facing path did not show which release serves: ") +
+          by_hand;
     } else if (rollback_unsafe_) {
       g.detail = "ROLLBACK IS NOT SAFE: " + where +
-                 "; the route is on the rollback release and it does not serve through the user-facing path";
+                 "; the route is on the rollback release and it does not serve through the "
+                 "user-facing path";
     } else {
       g.detail = where + "; the route was switched back to rollback, which serves";
     }
@@ -233,7 +241,8 @@ class Drill {
   // interval, settle again and call again, at most kMaxSmokeCalls calls in all and never past
   // settle.timeout_ms from the first poll.
   // `observed` gets the version the path was last seen serving ("" when it never said).
-  Outcome SmokeVia(const std::string& release, const std::string& version, std::string* observed = nullptr) {
+  Outcome SmokeVia(const std::string& release, const std::string& version,
+                   std::string* observed = nullptr) {
     std::string ignored;
     if (!observed) observed = &ignored;
     CancelToken* cancel = recovering_ ? nullptr : cancel_;
@@ -242,15 +251,18 @@ class Drill {
     int other_calls = 0;                     // earlier smoke calls that another release served
     std::vector<std::string> reached_other;  // which releases (their version headers), once each
     while (true) {
-      if (hooks_.on_wait) hooks_.on_wait("the route to serve " + version + " at " + drill_.settle_url);
+      if (hooks_.on_wait)
+        hooks_.on_wait("the route to serve " + version + " at " + drill_.settle_url);
       int left = std::max(0, static_cast<int>(deadline - clock_.NowMonoMs()));
-      SettleResult settled = WaitForVersion(drill_.settle_url, drill_.version_header, drill_.user_facing_headers,
-                                            version, left, drill_.settle_poll_ms, cancel, clock_);
+      SettleResult settled =
+          WaitForVersion(drill_.settle_url, drill_.version_header, drill_.user_facing_headers,
+                         version, left, drill_.settle_poll_ms, cancel, clock_);
       if (!settled.served.empty()) *observed = settled.served;
       auto note = [&] {
         if (other_calls == 0) return std::string();
-        return " (" + Plural(other_calls, "earlier smoke call", "earlier smoke calls") + " reached " +
-               Join(reached_other, ", ") + " although " + drill_.settle_url + " already named " + version + ")";
+        return " (" + Plural(other_calls, "earlier smoke call", "earlier smoke calls") +
+               " reached " + Join(reached_other, ", ") + " although " + drill_.settle_url +
+               " already named " + version + ")";
       };
       if (!settled.ok) return {false, settled.detail + note()};
       if (hooks_.on_wait) hooks_.on_wait("the smoke call through " + drill_.user_facing_url);
@@ -259,7 +271,8 @@ class Drill {
       if (!served.empty()) *observed = served;
       if (o.ok) return {true, settled.detail + "; " + o.detail + note()};
       bool other_release = !served.empty() && served != version;
-      bool again = other_release && other_calls + 1 < kMaxSmokeCalls && !(interrupted() && !recovering_) &&
+      bool again = other_release && other_calls + 1 < kMaxSmokeCalls &&
+                   !(interrupted() && !recovering_) &&
                    clock_.NowMonoMs() + drill_.settle_poll_ms < deadline;
       if (!again) return {false, o.detail + note()};
       ++other_calls;
@@ -297,8 +310,8 @@ class Drill {
     CurlTransport transport;
     CancelRegistration stop(cancel, [&transport] { transport.Cancel(); });
     std::optional<AppProbeOutcome> app;
-    LaunchHttpProbe(&transport, via.http, drill_.user_facing_headers, via.timeout_ms, req, contract_.response_fields,
-                    [&](AppProbeOutcome o) { app = std::move(o); });
+    LaunchHttpProbe(&transport, via.http, drill_.user_facing_headers, via.timeout_ms, req,
+                    contract_.response_fields, [&](AppProbeOutcome o) { app = std::move(o); });
     transport.Run();
     *served = app->served_version;
     ReleaseProbes probes;
@@ -307,7 +320,8 @@ class Drill {
     if (app->failure.empty()) probes.chat_parsed = app->answer.chat;
     ReleaseEvaluation eval = EvaluateRelease(p, probes, contract_, config_.thresholds);
     for (const auto& c : eval.checks) {
-      if (c.status == CheckStatus::kFail) return {false, release + " " + c.id + " failed: " + c.detail};
+      if (c.status == CheckStatus::kFail)
+        return {false, release + " " + c.id + " failed: " + c.detail};
     }
     return {true, "the smoke call passed every check (correlation id " + req.correlation_id + ")"};
   }
@@ -327,14 +341,17 @@ class Drill {
 
 }  // namespace
 
-Status RunDrill(const Config& config, const RunOptions& options, const RunSeams& seams, const DrillHooks& hooks,
-                RunReport* report) {
+Status RunDrill(const Config& config, const RunOptions& options, const RunSeams& seams,
+                const DrillHooks& hooks, RunReport* report) {
   if (!config.drill) {
-    return Status::InvalidArgument(config.file + ": no `drill:` section; see docs/drill.md for switch, user_facing "
-                                   "and settle");
+    return Status::InvalidArgument(
+        config.file +
+        ": no `drill:` section; see docs/drill.md for switch, user_facing "
+        "and settle");
   }
   if (!config.FindRelease("new") || !config.FindRelease("rollback")) {
-    return Status::InvalidArgument(config.file + ": the drill needs a `new` and a `rollback` release");
+    return Status::InvalidArgument(config.file +
+                                   ": the drill needs a `new` and a `rollback` release");
   }
   // The contract's response fields judge the user-facing smoke calls. One that cannot be
   // understood stops the drill before step 1, naming the file (the gate would exit 2 on it too);
@@ -393,9 +410,9 @@ Status RunDrill(const Config& config, const RunOptions& options, const RunSeams&
     if (!st.ok()) return Status::IoError("cannot write evidence: " + st.message());
   }
   if (config.history && options.append_history) {
-    std::string warning = RecordRunInHistory(*config.history, config.dir,
-                                             seams.env ? *seams.env : SystemEnvironment::Get(), *report,
-                                             redactor.Redact(RenderGateJson(*report)), &redactor);
+    std::string warning = RecordRunInHistory(
+        *config.history, config.dir, seams.env ? *seams.env : SystemEnvironment::Get(), *report,
+        redactor.Redact(RenderGateJson(*report)), &redactor);
     if (!warning.empty()) report->warnings.push_back(warning);
   }
   return Status::Ok();
@@ -405,8 +422,8 @@ Status RunDrill(const Config& config, const RunOptions& options, const RunSeams&
 
 namespace rollgate {
 
-Status RunDrillFromFile(const std::string& config_path, const RunOptions& options, const DrillHooks& hooks,
-                        RunReport* report) {
+Status RunDrillFromFile(const std::string& config_path, const RunOptions& options,
+                        const DrillHooks& hooks, RunReport* report) {
   Result<Config> config = internal::LoadConfig(config_path);
   if (!config.ok()) return config.status();
   return internal::RunDrill(*config, options, internal::RunSeams{}, hooks, report);

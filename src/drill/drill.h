@@ -20,7 +20,7 @@ namespace rollgate::internal {
 /// recovery itself is never cancelled (bounded by action_timeout_ms and settle.timeout_ms).
 /// The report is then `interrupted`, decision "block". Findings land in `report` (its gates
 /// include rollback_switch_drill); a Status is returned only for failures of rollgate itself.
-Status RunDrill(const Config& config, const RunOptions& options, const RunSeams& seams, const DrillHooks& hooks,
-                RunReport* report);
+Status RunDrill(const Config& config, const RunOptions& options, const RunSeams& seams,
+                const DrillHooks& hooks, RunReport* report);
 
 }  // namespace rollgate::internal

@@ -68,7 +68,8 @@ ActionResult RunRouteAction(const DrillAction& action, int timeout_ms, const Env
   if (!ex.transport_ok()) {
     out.detail = shown + " failed: " + ex.error_detail;
   } else if (ex.status < 200 || ex.status >= 300) {
-    out.detail = shown + " answered " + std::to_string(ex.status) + " (\"" + SanitizeForDisplay(ex.body, 80) + "\")";
+    out.detail = shown + " answered " + std::to_string(ex.status) + " (\"" +
+                 SanitizeForDisplay(ex.body, 80) + "\")";
   } else {
     out.ok = true;
     out.detail = shown + " answered " + std::to_string(ex.status);
@@ -77,8 +78,9 @@ ActionResult RunRouteAction(const DrillAction& action, int timeout_ms, const Env
 }
 
 SettleResult WaitForVersion(const std::string& url, const std::string& header,
-                            const std::map<std::string, std::string>& headers, const std::string& want,
-                            int timeout_ms, int poll_ms, CancelToken* cancel, const Clock& clock) {
+                            const std::map<std::string, std::string>& headers,
+                            const std::string& want, int timeout_ms, int poll_ms,
+                            CancelToken* cancel, const Clock& clock) {
   SettleResult out;
   double deadline = clock.NowMonoMs() + timeout_ms;
   std::string last_problem;
@@ -100,31 +102,36 @@ SettleResult WaitForVersion(const std::string& url, const std::string& header,
       match = *v == want;
       if (match && ++in_a_row >= kSettledPolls) {
         out.ok = true;
-        out.detail = url + " serves " + want + " (" + Plural(out.polls, "poll", "polls") + ", the last " +
-                     std::to_string(kSettledPolls) + " in a row)";
+        out.detail = url + " serves " + want + " (" + Plural(out.polls, "poll", "polls") +
+                     ", the last " + std::to_string(kSettledPolls) + " in a row)";
         return out;
       }
       if (!match) {
         if (in_a_row > 0) flapped_from = SanitizeForDisplay(*v, 40);
         last_problem = "still served by " + SanitizeForDisplay(*v, 40);
       } else {
-        last_problem = "served by " + want + " only " + Plural(in_a_row, "poll", "polls") + " in a row";
+        last_problem =
+            "served by " + want + " only " + Plural(in_a_row, "poll", "polls") + " in a row";
       }
     } else {
       last_problem = "answered " + std::to_string(ex.status) + " without a " + header + " header";
     }
     if (!match) in_a_row = 0;
     if (cancel && cancel->cancelled()) {
-      out.detail = "interrupted (" + SignalName(cancel->signal()) + ") while waiting for " + want + " on " + url +
-                   " (" + last_problem + ")";
+      out.detail = "interrupted (" + SignalName(cancel->signal()) + ") while waiting for " + want +
+                   " on " + url + " (" + last_problem + ")";
       return out;
     }
     if (clock.NowMonoMs() + poll_ms > deadline) break;
     SleepUnlessCancelled(poll_ms, cancel);
   }
-  out.detail = "the route did not converge: " + url + " was not served by " + want + " within " +
-               FormatDurationMs(timeout_ms) + " (" + Plural(out.polls, "poll", "polls") + "; " + last_problem +
-               (flapped_from.empty() ? "" : "; flapping: " + flapped_from + " answered again after " + want) + ")";
+  out.detail =
+      "the route did not converge: " + url + " was not served by " + want + " within " +
+      FormatDurationMs(timeout_ms) + " (" + Plural(out.polls, "poll", "polls") + "; " +
+      last_problem +
+      (flapped_from.empty() ? ""
+                            : "; flapping: " + flapped_from + " answered again after " + want) +
+      ")";
   return out;
 }
 
@@ -140,8 +147,9 @@ std::string DescribeRouteAction(const DrillAction& action) {
   if (action.is_http()) return action.method + " " + action.url;
   std::vector<std::string> words;
   for (const auto& arg : action.command) {
-    bool plain = !arg.empty() && arg.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-                                                       "0123456789@%+=:,./_-") == std::string::npos;
+    bool plain = !arg.empty() && arg.find_first_not_of(
+                                     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                     "0123456789@%+=:,./_-") == std::string::npos;
     if (plain) {
       words.push_back(arg);
       continue;

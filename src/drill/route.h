@@ -37,8 +37,9 @@ struct SettleResult {
 /// retries as well: drill.cc SmokeVia).
 inline constexpr int kSettledPolls = 3;
 SettleResult WaitForVersion(const std::string& url, const std::string& header,
-                            const std::map<std::string, std::string>& headers, const std::string& want,
-                            int timeout_ms, int poll_ms, CancelToken* cancel, const Clock& clock);
+                            const std::map<std::string, std::string>& headers,
+                            const std::string& want, int timeout_ms, int poll_ms,
+                            CancelToken* cancel, const Clock& clock);
 
 /// Sleeps `ms`, returning as soon as `cancel` (may be null) is cancelled.
 void SleepUnlessCancelled(int ms, const CancelToken* cancel);

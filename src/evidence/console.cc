@@ -25,9 +25,7 @@ std::string StatusWord(const ConsoleStyle& style, const CheckResult& c) {
   return "";
 }
 
-std::string Pad(const std::string& s, std::size_t width) {
-  return PadRight(s, width);
-}
+std::string Pad(const std::string& s, std::size_t width) { return PadRight(s, width); }
 
 }  // namespace
 
@@ -49,8 +47,8 @@ std::string RenderConsole(const RunReport& report, const ConsoleStyle& style) {
     out += "\n" + Paint(style, "1", "drill") + "  route left on " + T(report.route_left_on) + "\n";
     for (const auto& s : report.drill_steps) {
       CheckResult as_check{"", s.status, "", false};
-      out += "  " + Pad(std::to_string(s.number) + ". " + T(s.name), 46) + StatusWord(style, as_check) + " " +
-             T(s.detail) + "\n";
+      out += "  " + Pad(std::to_string(s.number) + ". " + T(s.name), 46) +
+             StatusWord(style, as_check) + " " + T(s.detail) + "\n";
     }
   }
   out += "\n" + Paint(style, "1", "gates") + "\n";
@@ -59,7 +57,8 @@ std::string RenderConsole(const RunReport& report, const ConsoleStyle& style) {
   }
   out += "\n";
   if (report.interrupted) {
-    out += Paint(style, "1;33", "INTERRUPTED") + (report.signal.empty() ? "" : " by " + report.signal) +
+    out += Paint(style, "1;33", "INTERRUPTED") +
+           (report.signal.empty() ? "" : " by " + report.signal) +
            ": the run was stopped before it finished; nothing here is a pass.\n";
   }
   if (report.passed()) {

@@ -26,7 +26,8 @@ struct ConsoleStyle {
 std::string RenderConsole(const RunReport& report, const ConsoleStyle& style);
 
 /// The combined summary of a fleet run (`gate --config-dir`): a console table or Markdown.
-std::string RenderFleetSummary(const std::vector<RunReport>& runs, bool markdown, const ConsoleStyle& style);
+std::string RenderFleetSummary(const std::vector<RunReport>& runs, bool markdown,
+                               const ConsoleStyle& style);
 
 /// Scrubs every text field of the report (details, errors, request ids, versions, models,
 /// endpoints, provenance, drill steps, the service) with `redactor`, then makes it display-safe

@@ -20,22 +20,26 @@ std::string FailedGates(const RunReport& r) {
 std::vector<const RunReport*> BlockedFirst(const std::vector<RunReport>& runs) {
   std::vector<const RunReport*> order;
   for (const auto& r : runs) order.push_back(&r);
-  std::stable_sort(order.begin(), order.end(),
-                   [](const RunReport* a, const RunReport* b) { return !a->passed() && b->passed(); });
+  std::stable_sort(order.begin(), order.end(), [](const RunReport* a, const RunReport* b) {
+    return !a->passed() && b->passed();
+  });
   return order;
 }
 
 }  // namespace
 
-std::string RenderFleetSummary(const std::vector<RunReport>& runs, bool markdown, const ConsoleStyle& style) {
+std::string RenderFleetSummary(const std::vector<RunReport>& runs, bool markdown,
+                               const ConsoleStyle& style) {
   int blocked = 0;
   for (const auto& r : runs) blocked += !r.passed();
   std::string out;
   if (markdown) {
-    out += "## rollgate fleet gate: " + std::to_string(runs.size()) + " services, " + std::to_string(blocked) +
+    out += "## rollgate fleet gate: " + std::to_string(runs.size()) + " services, " +
+           std::to_string(blocked) +
            " blocked\n\n| service | decision | failed gates |\n|---|---|---|\n";
     for (const RunReport* r : BlockedFirst(runs)) {
-      out += "| " + MarkdownText(r->service) + " | " + (r->passed() ? "✅ pass" : "❌ block") + " | " + FailedGates(*r) + " |\n";
+      out += "| " + MarkdownText(r->service) + " | " + (r->passed() ? "✅ pass" : "❌ block") +
+             " | " + FailedGates(*r) + " |\n";
     }
     return out;
   }
@@ -50,7 +54,8 @@ std::string RenderFleetSummary(const std::vector<RunReport>& runs, bool markdown
     out += name + (r->passed() ? paint("32", "pass ") : paint("1;31", "BLOCK")) +
            (r->passed() ? "" : "  " + FailedGates(*r)) + "\n";
   }
-  out += "\n" + std::to_string(runs.size()) + " services: " + std::to_string(runs.size() - blocked) + " pass, " +
+  out += "\n" + std::to_string(runs.size()) +
+         " services: " + std::to_string(runs.size() - blocked) + " pass, " +
          std::to_string(blocked) + " blocked\n";
   return out;
 }

@@ -87,13 +87,15 @@ std::string RenderJunitXml(const RunReport& report) {
   for (const auto& r : report.releases) {
     suites.push_back({"release." + r.name, r.checks, r.latency_ms / 1000.0});
   }
-  const double run_seconds = std::max<int64_t>(0, report.finished_unix_ms - report.started_unix_ms) / 1000.0;
+  const double run_seconds =
+      std::max<int64_t>(0, report.finished_unix_ms - report.started_unix_ms) / 1000.0;
   suites.push_back({"gates", report.gates, run_seconds});
   if (!report.drill_steps.empty()) {  // `rollgate drill`: one test case per step, in order
     SuiteInput drill{"drill", {}, run_seconds};
     for (const auto& s : report.drill_steps) {
-      drill.cases.push_back({std::to_string(s.number) + ". " + s.name + (s.recovery ? " (recovery)" : ""),
-                             s.status, s.detail, false});
+      drill.cases.push_back(
+          {std::to_string(s.number) + ". " + s.name + (s.recovery ? " (recovery)" : ""), s.status,
+           s.detail, false});
     }
     suites.push_back(std::move(drill));
   }
@@ -112,7 +114,8 @@ std::string RenderJunitXml(const RunReport& report) {
                     XmlEscape(report.service) + "\" tests=\"" + std::to_string(tests) +
                     "\" failures=\"" + std::to_string(failures) + "\" errors=\"0\" skipped=\"" +
                     std::to_string(skipped) + "\" time=\"" + time + "\">\n";
-  for (const auto& suite : suites) Suite(&out, suite.name, suite.cases, suite.seconds, report.run_id);
+  for (const auto& suite : suites)
+    Suite(&out, suite.name, suite.cases, suite.seconds, report.run_id);
   out += "</testsuites>\n";
   return out;
 }

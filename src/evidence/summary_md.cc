@@ -46,9 +46,9 @@ std::string RenderSummaryMarkdown(const RunReport& report) {
     out += "\n### rollback switch drill (route left on " + Cell(report.route_left_on) + ")\n\n";
     out += "| step | status | started | finished | detail |\n|---|---|---|---|---|\n";
     for (const auto& s : report.drill_steps) {
-      out += "| " + std::to_string(s.number) + ". " + Cell(s.name) + " | " + Mark({"", s.status, "", false}) + " | " +
-             FormatIsoUtc(s.started_unix_ms) + " | " + FormatIsoUtc(s.finished_unix_ms) + " | " + Cell(s.detail) +
-             " |\n";
+      out += "| " + std::to_string(s.number) + ". " + Cell(s.name) + " | " +
+             Mark({"", s.status, "", false}) + " | " + FormatIsoUtc(s.started_unix_ms) + " | " +
+             FormatIsoUtc(s.finished_unix_ms) + " | " + Cell(s.detail) + " |\n";
     }
   }
   for (const auto& r : report.releases) {

@@ -38,7 +38,8 @@ std::string Source(const ReleaseProfile& p, const std::string& key) {
 std::string HeaderValue(const ReleaseProfile& p, const std::string& name, bool* ok) {
   *ok = true;
   for (const auto& h : p.headers) {
-    if (EqualsIgnoreCase(h.name, name)) return h.value.empty() ? "(empty)" : KeyFingerprint(h.value);
+    if (EqualsIgnoreCase(h.name, name))
+      return h.value.empty() ? "(empty)" : KeyFingerprint(h.value);
   }
   for (const auto& [configured, source] : p.config->headers) {
     if (EqualsIgnoreCase(configured, name)) {
@@ -57,13 +58,15 @@ std::string HeaderSource(const ReleaseProfile& p, const std::string& name) {
 }
 
 // One row per header either release sends (names compare case-insensitively, as in HTTP).
-void AddHeaderDiffs(const ReleaseProfile& a, const ReleaseProfile& b, const std::vector<std::string>& expect,
-                    std::vector<FieldDiff>* out) {
+void AddHeaderDiffs(const ReleaseProfile& a, const ReleaseProfile& b,
+                    const std::vector<std::string>& expect, std::vector<FieldDiff>* out) {
   std::vector<std::string> names;
   for (const ReleaseProfile* p : {&a, &b}) {
     for (const auto& header : p->config->headers) {
-      const std::string& name = header.first;  // not a structured binding: clang-14 cannot capture one
-      bool seen = std::any_of(names.begin(), names.end(), [&](const std::string& n) { return EqualsIgnoreCase(n, name); });
+      const std::string& name =
+          header.first;  // not a structured binding: clang-14 cannot capture one
+      bool seen = std::any_of(names.begin(), names.end(),
+                              [&](const std::string& n) { return EqualsIgnoreCase(n, name); });
       if (!seen) names.push_back(name);
     }
   }
@@ -145,7 +148,8 @@ CheckResult ConfigConsistencyGate(const std::vector<FieldDiff>& diffs, const std
   if (!unexpected.empty()) {
     g.status = CheckStatus::kFail;
     g.detail = "unexpected difference" + std::string(unexpected.size() > 1 ? "s: " : ": ") +
-               Join(unexpected, "; ") + (declarable ? " (declare intended ones in expect_differences)" : "");
+               Join(unexpected, "; ") +
+               (declarable ? " (declare intended ones in expect_differences)" : "");
     return g;
   }
   if (expected.empty()) {
@@ -160,10 +164,12 @@ namespace {
 
 // The observed half of the retry_policy gate for one release: failures (a non-retryable status
 // sent more than once) and notes (a declaration the observation contradicts).
-void JudgeObserved(const ReleaseProfile& p, const ObservedRetries& seen, std::vector<std::string>* failures,
-                   std::vector<std::string>* notes) {
+void JudgeObserved(const ReleaseProfile& p, const ObservedRetries& seen,
+                   std::vector<std::string>* failures, std::vector<std::string>* notes) {
   const RetryPolicy& r = p.config->retry;
-  auto declared = [&](int code) { return std::find(r.retry_on.begin(), r.retry_on.end(), code) != r.retry_on.end(); };
+  auto declared = [&](int code) {
+    return std::find(r.retry_on.begin(), r.retry_on.end(), code) != r.retry_on.end();
+  };
   std::vector<std::string> sent, contradicted;
   for (const auto& [code, n] : seen.sends_per_status) {
     if (!IsNeverRetriedStatus(code)) continue;
@@ -172,12 +178,14 @@ void JudgeObserved(const ReleaseProfile& p, const ObservedRetries& seen, std::ve
       if (!declared(code) || r.max_attempts <= 1) contradicted.push_back(std::to_string(code));
     } else if (n == 1 && declared(code) && r.max_attempts > 1) {
       notes->push_back("releases." + p.name + ".retry declares retrying " + std::to_string(code) +
-                       " but its client was observed sending it once: the declaration is not what the client does");
+                       " but its client was observed sending it once: the declaration is not what "
+                       "the client does");
     }
   }
   if (sent.empty()) return;
-  std::string text = "observed: " + p.name + "'s client sent " + Join(sent, ", ") +
-                     ": those fail the same way every time, so retries only multiply load during an incident";
+  std::string text =
+      "observed: " + p.name + "'s client sent " + Join(sent, ", ") +
+      ": those fail the same way every time, so retries only multiply load during an incident";
   if (!contradicted.empty()) {
     text += " (releases." + p.name + ".retry says it does not retry " + Join(contradicted, ", ") +
             ": the declaration contradicts what the client does)";
@@ -195,12 +203,14 @@ void JudgeDeclared(const ReleaseProfile& p, bool observed, std::vector<std::stri
   }
   std::string name = "releases." + p.name + ".retry";
   if (!codes.empty() && !observed) {
-    failures->push_back(name + " retries " + Join(codes, ", ") +
-                        ": those fail the same way every time, so retries only multiply load during an incident");
+    failures->push_back(
+        name + " retries " + Join(codes, ", ") +
+        ": those fail the same way every time, so retries only multiply load during an incident");
   }
   if (r.max_attempts > 5) {
-    notes->push_back(name + ": " + std::to_string(r.max_attempts) + " attempts turn one user request into " +
-                     std::to_string(r.max_attempts) + " provider calls");
+    notes->push_back(name + ": " + std::to_string(r.max_attempts) +
+                     " attempts turn one user request into " + std::to_string(r.max_attempts) +
+                     " provider calls");
   }
   double backoff = 0;
   for (int k = 1; k < r.max_attempts; ++k) {
@@ -208,8 +218,9 @@ void JudgeDeclared(const ReleaseProfile& p, bool observed, std::vector<std::stri
   }
   double worst = backoff + static_cast<double>(r.max_attempts) * p.config->timeout_ms;
   if (backoff > p.config->timeout_ms) {
-    notes->push_back(name + ": backoffs add up to " + FormatDurationMs(backoff) + ", longer than timeout_ms " +
-                     std::to_string(p.config->timeout_ms) + "; worst case " + FormatDurationMs(worst));
+    notes->push_back(name + ": backoffs add up to " + FormatDurationMs(backoff) +
+                     ", longer than timeout_ms " + std::to_string(p.config->timeout_ms) +
+                     "; worst case " + FormatDurationMs(worst));
   } else {
     fine->push_back(p.name + " worst case " + FormatDurationMs(worst));
   }
@@ -235,8 +246,10 @@ CheckResult RetryPolicyGate(const std::vector<ReleaseProfile>& profiles,
   // Which evidence the gate used, when it used any observation at all.
   std::string basis;
   if (!by_observation.empty()) {
-    basis = " [judged from the observed client: " + Join(by_observation, ", ") +
-            (by_declaration.empty() ? "" : "; from the declared retry: " + Join(by_declaration, ", ")) + "]";
+    basis =
+        " [judged from the observed client: " + Join(by_observation, ", ") +
+        (by_declaration.empty() ? "" : "; from the declared retry: " + Join(by_declaration, ", ")) +
+        "]";
   }
   if (!failures.empty()) {
     g.status = CheckStatus::kFail;

@@ -40,7 +40,8 @@ CheckResult ContractReviewedGate(const ContractState& cs,
         " and update reviewed_on");
   }
   for (const auto& p : profiles) {
-    if (p.config && p.config->probe != ProbeKind::kDirect) continue;  // the app's client picks the path
+    if (p.config && p.config->probe != ProbeKind::kDirect)
+      continue;  // the app's client picks the path
     if (p.method != c.method || p.path != c.path) {
       problems.push_back("releases." + p.name + " calls " + p.method + " " + p.path +
                          " but the contract pins " + c.method + " " + c.path);
@@ -150,7 +151,8 @@ CheckResult ObservabilityGate(const RunReport& report) {
   for (const auto& r : report.releases) {
     if (r.fallback) {
       app_notes.push_back(r.name + " fell back from " + r.fallback->primary_model + " to " +
-                          r.fallback->fallback_model + " on " + r.fallback->trigger + " (recorded)");
+                          r.fallback->fallback_model + " on " + r.fallback->trigger +
+                          " (recorded)");
     }
   }
   std::string detail = "all " + std::to_string(records) +

@@ -253,19 +253,19 @@ void HttpServer::Impl::Configure(httplib::Server& s) {
   s.set_socket_options(ReuseAddrOnly);
   s.set_tcp_nodelay(true);  // each streamed piece leaves at once, not after a delayed ACK
   s.set_payload_max_length(options.max_request_body_bytes);
-  s.set_exception_handler([this](const httplib::Request& req, httplib::Response& res,
-                                 std::exception_ptr thrown) {
-    std::string what = "threw a non-standard exception";
-    try {
-      if (thrown) std::rethrow_exception(thrown);
-    } catch (const std::exception& e) {
-      what = std::string("threw: ") + e.what();
-    } catch (...) {
-    }
-    ReportError(RouteOf(req.method, req.path), "serving the request " + what);
-    res.status = 500;
-    res.set_content("internal server error\n", kContentTypeText);
-  });
+  s.set_exception_handler(
+      [this](const httplib::Request& req, httplib::Response& res, std::exception_ptr thrown) {
+        std::string what = "threw a non-standard exception";
+        try {
+          if (thrown) std::rethrow_exception(thrown);
+        } catch (const std::exception& e) {
+          what = std::string("threw: ") + e.what();
+        } catch (...) {
+        }
+        ReportError(RouteOf(req.method, req.path), "serving the request " + what);
+        res.status = 500;
+        res.set_content("internal server error\n", kContentTypeText);
+      });
   // RFC 9112 6.3: a request with neither Content-Length nor Transfer-Encoding has no body.
   // httplib 0.11.4 instead reads the body of a POST, PUT, PATCH or DELETE until the client
   // closes or read_timeout_s passes, so `curl -X POST URL` waited 5 s for its answer. The
@@ -297,9 +297,11 @@ ServerResponse HttpServer::Impl::Dispatch(const ServerRequest& request) const {
   try {
     return handler(request);
   } catch (const std::exception& e) {
-    ReportError(RouteOf(request.method, request.path), std::string("the handler threw: ") + e.what());
+    ReportError(RouteOf(request.method, request.path),
+                std::string("the handler threw: ") + e.what());
   } catch (...) {
-    ReportError(RouteOf(request.method, request.path), "the handler threw a non-standard exception");
+    ReportError(RouteOf(request.method, request.path),
+                "the handler threw a non-standard exception");
   }
   return ServerResponse::Make(500, kContentTypeText, "internal server error\n");
 }
@@ -363,7 +365,8 @@ Status HttpServer::Start() {
       auto tls = std::make_unique<CoreServer<httplib::SSLServer>>(
           impl.options.tls_cert_file.c_str(), impl.options.tls_key_file.c_str());
       if (!tls->is_valid()) {
-        return Status::InvalidArgument("http server " + where + ": cannot load the TLS certificate " +
+        return Status::InvalidArgument("http server " + where +
+                                       ": cannot load the TLS certificate " +
                                        impl.options.tls_cert_file + " or its key " +
                                        impl.options.tls_key_file + " (PEM files expected)");
       }

@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "rollgate/mock.h"
 #include "mock/observations.h"
+#include "rollgate/mock.h"
 #include "rollgate/status.h"
 
 namespace rollgate::mock {

@@ -9,12 +9,14 @@ MockServer::MockServer(std::unique_ptr<MockProvider> provider) : provider_(std::
 
 MockServer::~MockServer() { Stop(); }
 
-Result<std::unique_ptr<MockServer>> MockServer::Start(const std::string& listen, MockOptions options) {
+Result<std::unique_ptr<MockServer>> MockServer::Start(const std::string& listen,
+                                                      MockOptions options) {
   Result<internal::ListenAddress> address = internal::ParseListenAddress(listen);
   if (!address.ok()) return Status::InvalidArgument("--listen " + address.status().message());
   options.host = address->host;
   options.port = address->port;
-  std::unique_ptr<MockServer> server(new MockServer(std::make_unique<MockProvider>(std::move(options))));
+  std::unique_ptr<MockServer> server(
+      new MockServer(std::make_unique<MockProvider>(std::move(options))));
   ROLLGATE_RETURN_IF_ERROR(server->provider_->Start());
   if (!address->loopback) server->beyond_loopback_ = address->host;
   return server;

@@ -4,8 +4,9 @@
 
 namespace rollgate::internal {
 
-AppProbeOutcome RunExecProbe(const Environment& env, const Clock& clock, const ExecProbeConfig& config,
-                             const AppProbeRequest& req, const std::vector<std::string>& response_fields,
+AppProbeOutcome RunExecProbe(const Environment& env, const Clock& clock,
+                             const ExecProbeConfig& config, const AppProbeRequest& req,
+                             const std::vector<std::string>& response_fields,
                              const std::string& dir, const Redactor* redactor) {
   AppProbeOutcome out;
   out.start_unix_ms = clock.NowUnixMs();
@@ -40,13 +41,15 @@ AppProbeOutcome RunExecProbe(const Environment& env, const Clock& clock, const E
   if (r->cancelled) {
     out.failure = "the smoke command `" + shown + "` was " + r->Describe(config.timeout_ms);
   } else if (r->timed_out) {
-    out.failure = "the smoke command `" + shown + "` " + r->Describe(config.timeout_ms) + " (command_timeout_ms)";
+    out.failure = "the smoke command `" + shown + "` " + r->Describe(config.timeout_ms) +
+                  " (command_timeout_ms)";
   } else if (!out.answer.valid) {
-    out.failure = "the smoke command `" + shown + "` (" + r->Describe(config.timeout_ms) + ") " + out.answer.problem +
-                  (err.empty() ? "" : "; stderr: " + err);
+    out.failure = "the smoke command `" + shown + "` (" + r->Describe(config.timeout_ms) + ") " +
+                  out.answer.problem + (err.empty() ? "" : "; stderr: " + err);
   } else if (!r->succeeded()) {
     // A protocol answer with a failing exit code: the answer counts, the exit code is noted.
-    out.answer.chat.warnings.push_back("the smoke command exited with " + r->Describe(config.timeout_ms));
+    out.answer.chat.warnings.push_back("the smoke command exited with " +
+                                       r->Describe(config.timeout_ms));
   }
   return out;
 }
@@ -65,7 +68,8 @@ void LaunchHttpProbe(HttpTransport* transport, const HttpProbeConfig& config,
                   {"X-Rollgate-Smoke-Label", req.label},
                   {"X-Rollgate-Smoke-Max-Tokens", std::to_string(req.max_tokens)},
                   {"X-Rollgate-Smoke-Stream", req.stream ? "1" : "0"}};
-  if (!req.smoke_api_key.empty()) http.headers.emplace_back("X-Rollgate-Smoke-Api-Key", req.smoke_api_key);
+  if (!req.smoke_api_key.empty())
+    http.headers.emplace_back("X-Rollgate-Smoke-Api-Key", req.smoke_api_key);
   for (const auto& [k, v] : headers) http.headers.emplace_back(k, v);
   std::string url = config.url;
   std::string header = config.version_header;
@@ -84,8 +88,8 @@ void LaunchHttpProbe(HttpTransport* transport, const HttpProbeConfig& config,
                        const std::string* served = FindHeader(ex.headers, header);
                        out.served_version = served ? *served : "";
                        if (!out.answer.valid) {
-                         out.failure = "the smoke route " + url + " answered " + std::to_string(ex.status) + " and " +
-                                       out.answer.problem;
+                         out.failure = "the smoke route " + url + " answered " +
+                                       std::to_string(ex.status) + " and " + out.answer.problem;
                        } else if (!served) {
                          out.failure = "the smoke route " + url + " sent no " + header +
                                        " header, so nothing proves which release answered";
@@ -117,12 +121,14 @@ ProbeOutcome AsProbeOutcome(const AppProbeOutcome& app) {
   } else if (app.answer.status == 0) {
     ex.error = TransportError::kOther;
     ex.error_detail = "the app got no answer from the provider" +
-                      (app.answer.error ? ": " + SanitizeForDisplay(app.answer.error->message, 160) : std::string());
+                      (app.answer.error ? ": " + SanitizeForDisplay(app.answer.error->message, 160)
+                                        : std::string());
     a.error_body = app.answer.error;
   } else {
     ex.status = app.answer.status;
     a.error_body = app.answer.error;
-    if (!app.answer.request_id.empty()) ex.headers.emplace_back("x-request-id", app.answer.request_id);
+    if (!app.answer.request_id.empty())
+      ex.headers.emplace_back("x-request-id", app.answer.request_id);
   }
   o.attempts.push_back(std::move(a));
   return o;

@@ -31,26 +31,28 @@ struct AppProbeRequest {
 };
 
 struct AppProbeOutcome {
-  std::string failure;      // the probe itself failed: no protocol answer (command, route, version)
+  std::string failure;  // the probe itself failed: no protocol answer (command, route, version)
   AppAnswer answer;
-  double started_ms = 0;    // on the clock passed in (exec) or the transport's (http)
+  double started_ms = 0;  // on the clock passed in (exec) or the transport's (http)
   double finished_ms = 0;
   int64_t start_unix_ms = 0;
-  HttpExchange route;       // http: the call to the app's route
+  HttpExchange route;          // http: the call to the app's route
   std::string served_version;  // http: the version header's value
 };
 
 /// Runs the smoke command, blocking (call it off the transport's thread), bounded by
 /// config.timeout_ms. `dir` is the working directory (the config file's). With a `redactor`,
 /// the command's output is scrubbed before it is parsed or quoted.
-AppProbeOutcome RunExecProbe(const Environment& env, const Clock& clock, const ExecProbeConfig& config,
-                             const AppProbeRequest& request, const std::vector<std::string>& response_fields,
+AppProbeOutcome RunExecProbe(const Environment& env, const Clock& clock,
+                             const ExecProbeConfig& config, const AppProbeRequest& request,
+                             const std::vector<std::string>& response_fields,
                              const std::string& dir, const Redactor* redactor = nullptr);
 
 /// Calls the smoke route on `transport`; `done` runs from transport->Run().
 void LaunchHttpProbe(HttpTransport* transport, const HttpProbeConfig& config,
                      const std::map<std::string, std::string>& headers, int timeout_ms,
-                     const AppProbeRequest& request, const std::vector<std::string>& response_fields,
+                     const AppProbeRequest& request,
+                     const std::vector<std::string>& response_fields,
                      std::function<void(AppProbeOutcome)> done);
 
 /// What the app saw, as one attempt: the provider's status, error and timing. A probe failure

@@ -64,11 +64,11 @@ struct CurlTransport::Impl {
   using Transfer = CurlTransfer;
 
   CURLM* multi = nullptr;
-  int epoll_fd = -1;                // every socket curl asks us to watch, and wake_fd
-  int wake_fd = -1;                 // an eventfd: Cancel() writes it to end the wait
-  double curl_deadline = -1;        // when curl wants curl_multi_socket_action(TIMEOUT); -1: never
-  std::string last_url;             // the previous request's URL and whether it is loopback:
-  bool last_url_loopback = false;   // a fleet sends thousands of requests to a few URLs
+  int epoll_fd = -1;               // every socket curl asks us to watch, and wake_fd
+  int wake_fd = -1;                // an eventfd: Cancel() writes it to end the wait
+  double curl_deadline = -1;       // when curl wants curl_multi_socket_action(TIMEOUT); -1: never
+  std::string last_url;            // the previous request's URL and whether it is loopback:
+  bool last_url_loopback = false;  // a fleet sends thousands of requests to a few URLs
   std::unordered_map<CURL*, std::unique_ptr<Transfer>> active;
   std::deque<std::unique_ptr<Transfer>> queued;  // waiting for a slot (max_in_flight)
   std::size_t max_in_flight = 0;                 // 0: no limit

@@ -47,7 +47,7 @@ struct CaseOutcome {
   AppProbeOutcome app;
   mock::Observations seen;
   DisconnectObservation disconnect;  // the "disconnect" case
-  std::string problem;  // the case could not run
+  std::string problem;               // the case could not run
 };
 
 std::vector<std::string> BodyFields(const std::string& body) {
@@ -93,12 +93,14 @@ CaseOutcome RunCase(const ObserveContext& ctx, const mock::MockProvider& mock,
   req.release = rel->name;
   req.version = rel->version.literal;
   if (rel->probe != ProbeKind::kHttp) {
-    out.app = RunExecProbe(env, SystemClock::Get(), rel->exec, req, {}, ctx.config->dir, ctx.redactor);
+    out.app =
+        RunExecProbe(env, SystemClock::Get(), rel->exec, req, {}, ctx.config->dir, ctx.redactor);
   } else if (c.name == "disconnect") {
-    out.disconnect = MeasureDisconnect(*rel, plan, vars, req, mock, session, ctx.config->dir, ctx.cancel,
-                                       &out.problem, ctx.redactor);
+    out.disconnect = MeasureDisconnect(*rel, plan, vars, req, mock, session, ctx.config->dir,
+                                       ctx.cancel, &out.problem, ctx.redactor);
   } else {
-    out.app = ProbeThroughInstance(*rel, plan, vars, req, ctx.config->dir, ctx.cancel, ctx.redactor);
+    out.app =
+        ProbeThroughInstance(*rel, plan, vars, req, ctx.config->dir, ctx.cancel, ctx.redactor);
   }
   out.seen = mock.observations(mock::ObservationQuery::Session(session));
   return out;
@@ -113,10 +115,11 @@ void Fold(const ObserveContext& ctx, const CaseOutcome& o, AppReport* r) {
   if (name == "disconnect") {
     r->disconnect = o.disconnect;
     if (!o.disconnect.propagated) {
-      r->notes.push_back("disconnect: its app kept its upstream call to the provider open for " +
-                         FormatDurationMs(static_cast<double>(o.disconnect.watched_ms)) +
-                         " after its user hung up mid-stream (tokens are still generated and billed for nobody; "
-                         "stop the upstream call when the client disconnects)");
+      r->notes.push_back(
+          "disconnect: its app kept its upstream call to the provider open for " +
+          FormatDurationMs(static_cast<double>(o.disconnect.watched_ms)) +
+          " after its user hung up mid-stream (tokens are still generated and billed for nobody; "
+          "stop the upstream call when the client disconnects)");
     }
     return;
   }

@@ -74,9 +74,11 @@ AppPlan PlanApp(const ReleaseConfig& rel, const std::string& contract_path,
   bool http = rel.probe == ProbeKind::kHttp;
   if (http && (!rel.rehearse || rel.rehearse->command.empty())) {
     plan.reason =
-        "probe: http rehearsed as direct: its route is a running deployment, not one pointed at the mock; "
+        "probe: http rehearsed as direct: its route is a running deployment, not one pointed at "
+        "the mock; "
         "to rehearse through the app's own client add rehearse: {command: [argv...]} to releases." +
-        rel.name + ", a command that starts a local instance listening on 127.0.0.1 at the port in "
+        rel.name +
+        ", a command that starts a local instance listening on 127.0.0.1 at the port in "
         "ROLLGATE_REHEARSE_PORT (or at {port} in its arguments)";
     return plan;
   }
@@ -97,10 +99,11 @@ AppPlan PlanApp(const ReleaseConfig& rel, const std::string& contract_path,
                        : base.empty()    ? "reads base_url from " + SourceKind(rel.base_url)
                                          : "reads api_key from " + SourceKind(rel.api_key);
     plan.instance_command.clear();
-    plan.reason = "probe: " + std::string(ToString(rel.probe)) + " rehearsed as direct: the release " + what +
-                  ", so rollgate cannot point its client at the mock; name the variables its client "
-                  "honours with rehearse: {" + (http ? "command: [...], " : "") +
-                  "base_url_env: NAME, api_key_env: NAME}";
+    plan.reason =
+        "probe: " + std::string(ToString(rel.probe)) + " rehearsed as direct: the release " + what +
+        ", so rollgate cannot point its client at the mock; name the variables its client "
+        "honours with rehearse: {" +
+        (http ? "command: [...], " : "") + "base_url_env: NAME, api_key_env: NAME}";
     return plan;
   }
   plan.base_url_env = base;

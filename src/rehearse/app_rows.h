@@ -5,9 +5,8 @@
 
 #include <cstdint>
 #include <map>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "rehearse/modes.h"
 #include "rehearse/rehearse.h"
@@ -20,7 +19,8 @@ std::string AttemptsText(const std::map<std::string, int64_t>& attempts);
 
 /// Amends `row` (a mode whose target went through its app) with what the mock saw the app's
 /// client do, and the judgement only the observation can make.
-void AddAppObservation(const Mode& mode, const ModeSetup& setup, const RunReport& report, RehearseRow* row);
+void AddAppObservation(const Mode& mode, const ModeSetup& setup, const RunReport& report,
+                       RehearseRow* row);
 
 /// One `apps[]` entry.
 nlohmann::ordered_json AppJson(const AppReport& app);

@@ -14,9 +14,9 @@ namespace rollgate::internal {
 
 namespace {
 
-Status StartInstance(const ReleaseConfig& rel, const AppPlan& plan, const std::vector<std::string>& vars,
-                     const std::string& dir, CancelToken* cancel, const Redactor* redactor,
-                     LocalInstance* instance) {
+Status StartInstance(const ReleaseConfig& rel, const AppPlan& plan,
+                     const std::vector<std::string>& vars, const std::string& dir,
+                     CancelToken* cancel, const Redactor* redactor, LocalInstance* instance) {
   LocalInstanceOptions o;
   o.release = "releases." + rel.name;
   o.command = plan.instance_command;
@@ -43,8 +43,9 @@ bool PollSession(const mock::MockProvider& mock, const std::string& session, int
 }  // namespace
 
 AppProbeOutcome ProbeThroughInstance(const ReleaseConfig& rel, const AppPlan& plan,
-                                     const std::vector<std::string>& vars, const AppProbeRequest& request,
-                                     const std::string& dir, CancelToken* cancel, const Redactor* redactor) {
+                                     const std::vector<std::string>& vars,
+                                     const AppProbeRequest& request, const std::string& dir,
+                                     CancelToken* cancel, const Redactor* redactor) {
   AppProbeOutcome out;
   LocalInstance instance;
   Status st = StartInstance(rel, plan, vars, dir, cancel, redactor, &instance);
@@ -62,15 +63,17 @@ AppProbeOutcome ProbeThroughInstance(const ReleaseConfig& rel, const AppPlan& pl
                   [&out](AppProbeOutcome o) { out = std::move(o); });
   transport.Run();
   instance.Stop();
-  if (redactor) RedactAppProbeOutcome(*redactor, &out);  // what the app answered, as the runner does
+  if (redactor)
+    RedactAppProbeOutcome(*redactor, &out);  // what the app answered, as the runner does
   return out;
 }
 
 DisconnectObservation MeasureDisconnect(const ReleaseConfig& rel, const AppPlan& plan,
-                                        const std::vector<std::string>& vars, const AppProbeRequest& request,
+                                        const std::vector<std::string>& vars,
+                                        const AppProbeRequest& request,
                                         const mock::MockProvider& mock, const std::string& session,
-                                        const std::string& dir, CancelToken* cancel, std::string* problem,
-                                        const Redactor* redactor) {
+                                        const std::string& dir, CancelToken* cancel,
+                                        std::string* problem, const Redactor* redactor) {
   DisconnectObservation d;
   LocalInstance instance;
   Status st = StartInstance(rel, plan, vars, dir, cancel, redactor, &instance);
@@ -84,21 +87,23 @@ DisconnectObservation MeasureDisconnect(const ReleaseConfig& rel, const AppPlan&
   LaunchHttpProbe(&transport, http, {}, rel.timeout_ms, request, {}, [](AppProbeOutcome) {});
   std::thread route([&transport] { transport.Run(); });
   // Mid-stream: the mock has sent the app the stream's first chunks and holds the rest back.
-  bool mid_stream = PollSession(mock, session, rel.timeout_ms, cancel, [](const mock::Observations& o) {
-    return !o.log.empty() && o.log.front().stall_started_ms >= 0;
-  });
+  bool mid_stream =
+      PollSession(mock, session, rel.timeout_ms, cancel, [](const mock::Observations& o) {
+        return !o.log.empty() && o.log.front().stall_started_ms >= 0;
+      });
   int64_t hung_up_at = mock.now_ms();
   transport.Cancel();  // rollgate, the app's user, hangs up
   route.join();
   if (!mid_stream) {
-    *problem = "the app's upstream stream never reached the mock's stall within " + std::to_string(rel.timeout_ms) +
-               " ms, so there was no moment to hang up in";
+    *problem = "the app's upstream stream never reached the mock's stall within " +
+               std::to_string(rel.timeout_ms) + " ms, so there was no moment to hang up in";
     instance.Stop();
     return d;
   }
   int64_t closed_at = -1;
   PollSession(mock, session, kDisconnectWindowMs, cancel, [&](const mock::Observations& o) {
-    if (!o.log.empty() && o.log.front().client_closed_ms >= 0) closed_at = o.log.front().client_closed_ms;
+    if (!o.log.empty() && o.log.front().client_closed_ms >= 0)
+      closed_at = o.log.front().client_closed_ms;
     return closed_at >= 0;
   });
   d.watched_ms = mock.now_ms() - hung_up_at;

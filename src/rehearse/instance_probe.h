@@ -34,18 +34,19 @@ inline constexpr int64_t kDisconnectWindowMs = 2000;
 /// With a `redactor` (not owned), what the app wrote or answered is scrubbed before it is
 /// quoted: the end of its stderr in a failure to start, and the route's answer.
 AppProbeOutcome ProbeThroughInstance(const ReleaseConfig& rel, const AppPlan& plan,
-                                     const std::vector<std::string>& vars, const AppProbeRequest& request,
-                                     const std::string& dir, CancelToken* cancel,
-                                     const Redactor* redactor = nullptr);
+                                     const std::vector<std::string>& vars,
+                                     const AppProbeRequest& request, const std::string& dir,
+                                     CancelToken* cancel, const Redactor* redactor = nullptr);
 
 /// The disconnect case: starts the instance, opens its smoke route for a stream, waits (bounded
 /// by the release's timeout) until the app's upstream stream reached the mock's stall in
 /// `session`, hangs up, and watches that session for kDisconnectWindowMs. `problem` is set
 /// when the case could not be run as intended (scrubbed by `redactor` as above).
 DisconnectObservation MeasureDisconnect(const ReleaseConfig& rel, const AppPlan& plan,
-                                        const std::vector<std::string>& vars, const AppProbeRequest& request,
+                                        const std::vector<std::string>& vars,
+                                        const AppProbeRequest& request,
                                         const mock::MockProvider& mock, const std::string& session,
-                                        const std::string& dir, CancelToken* cancel, std::string* problem,
-                                        const Redactor* redactor = nullptr);
+                                        const std::string& dir, CancelToken* cancel,
+                                        std::string* problem, const Redactor* redactor = nullptr);
 
 }  // namespace rollgate::internal

@@ -66,14 +66,16 @@ LocalInstance::~LocalInstance() { Stop(); }
 std::string LocalInstance::url() const { return "http://127.0.0.1:" + std::to_string(port_); }
 
 Status LocalInstance::Start(const LocalInstanceOptions& options) {
-  const std::string who = options.release + "'s rehearse.command (" + Shown(options.command, options.redactor) + ")";
+  const std::string who =
+      options.release + "'s rehearse.command (" + Shown(options.command, options.redactor) + ")";
   if (options.command.empty()) return Status::InvalidArgument(who + " is empty");
   Result<int> port = FreeLoopbackPort();
   if (!port.ok()) return Status::IoError(who + ": " + port.status().message());
   port_ = *port;
   std::vector<std::string> argv = options.command;
   for (auto& arg : argv) {
-    for (std::size_t at = arg.find("{port}"); at != std::string::npos; at = arg.find("{port}", at)) {
+    for (std::size_t at = arg.find("{port}"); at != std::string::npos;
+         at = arg.find("{port}", at)) {
       arg.replace(at, 6, std::to_string(port_));
     }
   }
@@ -81,7 +83,8 @@ Status LocalInstance::Start(const LocalInstanceOptions& options) {
   auto scrub = [&options](const std::string& text) {
     return options.redactor ? options.redactor->Redact(text) : text;
   };
-  if (!program.ok()) return Status::IoError(who + " cannot start: " + scrub(program.status().message()));
+  if (!program.ok())
+    return Status::IoError(who + " cannot start: " + scrub(program.status().message()));
   argv[0] = *program;
   CommandOptions run;
   run.timeout_ms = options.max_lifetime_ms;
@@ -94,31 +97,37 @@ Status LocalInstance::Start(const LocalInstanceOptions& options) {
     Result<CommandResult> r = RunCommand(argv, run);
     {
       std::lock_guard<std::mutex> lock(mu_);
-      if (r.ok()) result_ = *r;
-      else run_error_ = r.status();
+      if (r.ok())
+        result_ = *r;
+      else
+        run_error_ = r.status();
     }
     exited_ = true;
   });
   // The rehearsal's own cancel stops the instance as well.
   CancelRegistration follow(options.cancel, [this] { stop_.Cancel(); });
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(options.ready_timeout_ms);
+  auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(options.ready_timeout_ms);
   while (!exited_ && !stop_.cancelled()) {
     if (Accepts(port_)) return Status::Ok();
     if (std::chrono::steady_clock::now() >= deadline) {
       Stop();
-      return Status::IoError(who + " did not accept connections on 127.0.0.1:" + std::to_string(port_) +
-                                         " within " + std::to_string(options.ready_timeout_ms) +
-                                         " ms; it must listen on the port given in ROLLGATE_REHEARSE_PORT "
-                                         "(or where its command says {port})");
+      return Status::IoError(who +
+                             " did not accept connections on 127.0.0.1:" + std::to_string(port_) +
+                             " within " + std::to_string(options.ready_timeout_ms) +
+                             " ms; it must listen on the port given in ROLLGATE_REHEARSE_PORT "
+                             "(or where its command says {port})");
     }
     stop_.WaitFor(20);  // a bounded poll of the port, not a synchronisation sleep
   }
   Stop();
   std::lock_guard<std::mutex> lock(mu_);
-  if (!run_error_.ok()) return Status::IoError(who + " cannot start: " + scrub(run_error_.message()));
+  if (!run_error_.ok())
+    return Status::IoError(who + " cannot start: " + scrub(run_error_.message()));
   std::string err = StderrTail(result_.err, options.redactor);
   return Status::IoError(who + " exited before it accepted connections (" +
-                                    result_.Describe(options.max_lifetime_ms) + ")" + (err.empty() ? "" : ": " + err));
+                         result_.Describe(options.max_lifetime_ms) + ")" +
+                         (err.empty() ? "" : ": " + err));
 }
 
 void LocalInstance::Stop() {

@@ -25,9 +25,9 @@ struct LocalInstanceOptions {
   std::string dir;
   /// NAME=VALUE added to its environment (AppVariables); ROLLGATE_REHEARSE_PORT is added here.
   std::vector<std::string> env;
-  int ready_timeout_ms = 15000;  // how long it may take to accept connections on its port
+  int ready_timeout_ms = 15000;          // how long it may take to accept connections on its port
   int max_lifetime_ms = 15 * 60 * 1000;  // a bound on the instance, should Stop() never come
-  CancelToken* cancel = nullptr;  // not owned: a cancelled rehearsal stops the instance too
+  CancelToken* cancel = nullptr;         // not owned: a cancelled rehearsal stops the instance too
   /// Not owned; the rehearsal's (every secret it resolved). Start's messages quote the command
   /// and the end of the instance's stderr, an app's own output that may log its key: both are
   /// scrubbed by it before they are cut or escaped for display. Null: nothing is scrubbed.

@@ -13,8 +13,8 @@ namespace rollgate::internal {
 
 std::string Expectation::Describe(const std::string& release) const {
   std::string what = where == Where::kDecisionPass ? "decision pass"
-                     : where == Where::kGate        ? "gate " + id
-                                                    : release + " " + id;
+                     : where == Where::kGate       ? "gate " + id
+                                                   : release + " " + id;
   if (want == Want::kWarn) what += " (note)";
   if (want == Want::kFailOrWarn) what += " (fail or note)";
   return what;
@@ -36,11 +36,13 @@ ReleaseConfig* Target(ModeSetup* s) {
   return nullptr;
 }
 
-const ReleaseReport* Release(const RunReport& report, const std::string& name) { return report.FindRelease(name); }
+const ReleaseReport* Release(const RunReport& report, const std::string& name) {
+  return report.FindRelease(name);
+}
 
 // Requests that reached the mock for the target's chat probe.
-int64_t ChatRequests(const RunReport& report, const mock::MockStats& stats, const std::string& release,
-                     int* attempts) {
+int64_t ChatRequests(const RunReport& report, const mock::MockStats& stats,
+                     const std::string& release, int* attempts) {
   const ReleaseReport* r = Release(report, release);
   *attempts = 0;
   if (!r) return -1;
@@ -54,7 +56,8 @@ int64_t ChatRequests(const RunReport& report, const mock::MockStats& stats, cons
   return it == stats.by_client_request_id.end() ? 0 : it->second;
 }
 
-std::string ExactlyOneRequest(const RunReport& report, const mock::MockStats& stats, const ModeSetup& s) {
+std::string ExactlyOneRequest(const RunReport& report, const mock::MockStats& stats,
+                              const ModeSetup& s) {
   // An app's client: its count is an observation (the row says it), judged by retry_policy.
   if (s.through_app) return "";
   int attempts = 0;
@@ -77,7 +80,8 @@ std::string Quote(const std::string& s) {
 // Points the target release at the sample app (probe: exec); the app's own config file is
 // written once the mock's URL is known (WriteSampleAppConfig).
 std::string UseSampleApp(ModeSetup* s, const std::string& extra_json, bool with_logs) {
-  if (s->sample_app.empty()) return "needs the sample app (examples/sample_app, built with the tests)";
+  if (s->sample_app.empty())
+    return "needs the sample app (examples/sample_app, built with the tests)";
   ReleaseConfig* rel = Target(s);
   if (!rel) return "no release " + s->target;
   s->uses_app = true;
@@ -107,7 +111,8 @@ void WriteSampleAppConfig(const ModeSetup& s, const std::string& base_url) {
   // Later members win in the app's JSON reader, so the mode's extras override the defaults.
   std::ofstream(s.work_dir + "/app.json")
       << "{\"version\": " << Quote(rel->version.literal) << ", \"base_url\": " << Quote(base_url)
-      << ", \"api_key\": {\"file\": \"app.key\"}, \"model_alias\": \"smoke\", \"models\": {\"smoke\": "
+      << ", \"api_key\": {\"file\": \"app.key\"}, \"model_alias\": \"smoke\", \"models\": "
+         "{\"smoke\": "
       << Quote(rel->model.value.literal) << "}, \"timeout_ms\": " << rel->timeout_ms
       << ", \"log_file\": \"app.log\", \"log_fields\": \"full\"" << s.app_extra_json << "}\n";
 }
@@ -115,44 +120,64 @@ void WriteSampleAppConfig(const ModeSetup& s, const std::string& base_url) {
 std::vector<Mode> RehearsalModes() {
   using Want = Expectation::Want;
   std::vector<Mode> m;
-  m.push_back({"ok", "", false, "new", {Expectation::Where::kDecisionPass, Want::kFail, ""}, false, nullptr, nullptr});
+  m.push_back({"ok",
+               "",
+               false,
+               "new",
+               {Expectation::Where::kDecisionPass, Want::kFail, ""},
+               false,
+               nullptr,
+               nullptr});
 
   // Every mock scenario, on the path where it hurts.
-  m.push_back({"rotated-key", "rotated-key", false, "new", Check("authentication"), false, nullptr, ExactlyOneRequest});
-  m.push_back({"rotated-key", "rotated-key", false, "rollback", Check("authentication"), false, nullptr,
+  m.push_back({"rotated-key", "rotated-key", false, "new", Check("authentication"), false, nullptr,
                ExactlyOneRequest});
-  m.push_back({"model-missing", "model-missing", false, "new", Check("model"), false, nullptr, ExactlyOneRequest});
-  m.push_back({"model-missing", "model-missing", false, "rollback", Check("model"), false, nullptr, ExactlyOneRequest});
-  m.push_back({"schema-drift", "schema-drift", false, "new", Check("parser_compatibility"), false, nullptr, nullptr});
-  m.push_back({"truncated", "truncated", false, "new", Check("content_sanity"), false, nullptr, nullptr});
-  m.push_back({"prompt-ignored", "prompt-ignored", false, "new", Check("content_sanity"), false, nullptr, nullptr});
-  m.push_back({"error-in-200", "error-in-200", false, "new", Check("parser_compatibility"), false, nullptr, nullptr});
-  m.push_back({"html-502", "html-502", false, "new", Check("connectivity"), false, nullptr, nullptr});
-  m.push_back({"rate-limited", "rate-limited", false, "new", Check("connectivity"), false, nullptr,
-               [](const RunReport& report, const mock::MockStats&, const ModeSetup& s) -> std::string {
-                 const ReleaseReport* r = report.FindRelease(s.target);
-                 if (!r || r->attempts.empty()) return "no attempt recorded";
-                 const AttemptRecord& first = r->attempts.front();
-                 if (first.backoff_ms == 0) return "";  // max_attempts 1: nothing to wait for
-                 // The mock sends Retry-After: 1; the wait must be the server's, not our backoff.
-                 if (first.backoff_ms < 1000 || first.retry_decision.find("Retry-After") == std::string::npos) {
-                   return "Retry-After was not honoured: waited " + FormatDurationMs(first.backoff_ms);
-                 }
-                 return "";
-               }});
-  m.push_back({"flaky-5xx", "flaky-5xx", false, "new", Check("connectivity", Want::kFailOrWarn), false,
+  m.push_back({"rotated-key", "rotated-key", false, "rollback", Check("authentication"), false,
+               nullptr, ExactlyOneRequest});
+  m.push_back({"model-missing", "model-missing", false, "new", Check("model"), false, nullptr,
+               ExactlyOneRequest});
+  m.push_back({"model-missing", "model-missing", false, "rollback", Check("model"), false, nullptr,
+               ExactlyOneRequest});
+  m.push_back({"schema-drift", "schema-drift", false, "new", Check("parser_compatibility"), false,
+               nullptr, nullptr});
+  m.push_back(
+      {"truncated", "truncated", false, "new", Check("content_sanity"), false, nullptr, nullptr});
+  m.push_back({"prompt-ignored", "prompt-ignored", false, "new", Check("content_sanity"), false,
+               nullptr, nullptr});
+  m.push_back({"error-in-200", "error-in-200", false, "new", Check("parser_compatibility"), false,
+               nullptr, nullptr});
+  m.push_back(
+      {"html-502", "html-502", false, "new", Check("connectivity"), false, nullptr, nullptr});
+  m.push_back(
+      {"rate-limited", "rate-limited", false, "new", Check("connectivity"), false, nullptr,
+       [](const RunReport& report, const mock::MockStats&, const ModeSetup& s) -> std::string {
+         const ReleaseReport* r = report.FindRelease(s.target);
+         if (!r || r->attempts.empty()) return "no attempt recorded";
+         const AttemptRecord& first = r->attempts.front();
+         if (first.backoff_ms == 0) return "";  // max_attempts 1: nothing to wait for
+         // The mock sends Retry-After: 1; the wait must be the server's, not our backoff.
+         if (first.backoff_ms < 1000 ||
+             first.retry_decision.find("Retry-After") == std::string::npos) {
+           return "Retry-After was not honoured: waited " + FormatDurationMs(first.backoff_ms);
+         }
+         return "";
+       }});
+  m.push_back({"flaky-5xx", "flaky-5xx", false, "new", Check("connectivity", Want::kFailOrWarn),
+               false,
                [](ModeSetup* s) -> std::string {
                  ReleaseConfig* rel = Target(s);
                  // Recover on the last attempt the policy allows, so recovery proves the budget.
-                 s->mock->flaky_failures = rel && rel->retry.max_attempts > 1 ? rel->retry.max_attempts - 1 : 1;
+                 s->mock->flaky_failures =
+                     rel && rel->retry.max_attempts > 1 ? rel->retry.max_attempts - 1 : 1;
                  return "";
                },
-               [](const RunReport& report, const mock::MockStats& stats, const ModeSetup& s) -> std::string {
+               [](const RunReport& report, const mock::MockStats& stats,
+                  const ModeSetup& s) -> std::string {
                  int attempts = 0;
                  int64_t n = ChatRequests(report, stats, s.target, &attempts);
                  if (n != attempts) {
-                   return std::to_string(n) + " requests reached the provider but " + std::to_string(attempts) +
-                          " attempts were recorded";
+                   return std::to_string(n) + " requests reached the provider but " +
+                          std::to_string(attempts) + " attempts were recorded";
                  }
                  const ReleaseReport* r = report.FindRelease(s.target);
                  const CheckResult* c = r ? r->FindCheck("connectivity") : nullptr;
@@ -163,41 +188,51 @@ std::vector<Mode> RehearsalModes() {
                  return "";
                }});
   m.push_back({"slow", "slow", false, "new", Check("connectivity"), false, nullptr, nullptr});
-  m.push_back({"slow-body", "slow-body", false, "new", Check("connectivity"), false, nullptr, nullptr});
-  m.push_back({"stream-cut", "stream-cut", false, "stream", Check("streaming"), false, nullptr, nullptr});
-  m.push_back({"stream-error", "stream-error", false, "stream", Check("streaming"), false, nullptr, nullptr});
-  m.push_back({"stream-no-usage", "stream-no-usage", false, "stream", Check("streaming", Want::kWarn), false, nullptr,
+  m.push_back(
+      {"slow-body", "slow-body", false, "new", Check("connectivity"), false, nullptr, nullptr});
+  m.push_back(
+      {"stream-cut", "stream-cut", false, "stream", Check("streaming"), false, nullptr, nullptr});
+  m.push_back({"stream-error", "stream-error", false, "stream", Check("streaming"), false, nullptr,
                nullptr});
-  m.push_back({"no-request-id", "no-request-id", true, "new", Gate("observability", Want::kWarn), false, nullptr,
+  m.push_back({"stream-no-usage", "stream-no-usage", false, "stream",
+               Check("streaming", Want::kWarn), false, nullptr, nullptr});
+  m.push_back({"no-request-id", "no-request-id", true, "new", Gate("observability", Want::kWarn),
+               false, nullptr, nullptr});
+  m.push_back({"accept-any-key", "accept-any-key", true, "new", Gate("negative_auth"), false,
+               nullptr, nullptr});
+  m.push_back({"wrong-content-type", "wrong-content-type", false, "new",
+               Check("parser_compatibility"), false, nullptr, nullptr});
+  m.push_back({"invalid-utf8", "invalid-utf8", false, "new", Check("parser_compatibility"), false,
+               nullptr, nullptr});
+  m.push_back({"oversized-body", "oversized-body", false, "new", Check("parser_compatibility"),
+               false, nullptr, nullptr});
+  m.push_back({"reset-mid-body", "reset-mid-body", false, "new", Check("connectivity"), false,
+               nullptr, nullptr});
+  m.push_back({"empty-choices", "empty-choices", false, "new", Check("parser_compatibility"), false,
+               nullptr, nullptr});
+  m.push_back({"stream-stall", "stream-stall", false, "stream", Check("streaming"), false, nullptr,
                nullptr});
-  m.push_back({"accept-any-key", "accept-any-key", true, "new", Gate("negative_auth"), false, nullptr, nullptr});
-  m.push_back({"wrong-content-type", "wrong-content-type", false, "new", Check("parser_compatibility"), false, nullptr,
-               nullptr});
-  m.push_back({"invalid-utf8", "invalid-utf8", false, "new", Check("parser_compatibility"), false, nullptr, nullptr});
-  m.push_back({"oversized-body", "oversized-body", false, "new", Check("parser_compatibility"), false, nullptr,
-               nullptr});
-  m.push_back({"reset-mid-body", "reset-mid-body", false, "new", Check("connectivity"), false, nullptr, nullptr});
-  m.push_back({"empty-choices", "empty-choices", false, "new", Check("parser_compatibility"), false, nullptr, nullptr});
-  m.push_back({"stream-stall", "stream-stall", false, "stream", Check("streaming"), false, nullptr, nullptr});
-  m.push_back({"stream-schema-drift", "stream-schema-drift", false, "stream", Check("streaming"), false, nullptr,
-               nullptr});
-  m.push_back({"primary-model-down", "primary-model-down", false, "new", Check("model", Want::kFailOrWarn), false,
-               [](ModeSetup* s) -> std::string {
-                 ReleaseConfig* rel = Target(s);
-                 if (rel) s->mock->down_models = {rel->model.value.literal};
-                 // An app sends the model its own config names, not rollgate's.
-                 if (s->through_app && !s->app_model.empty()) s->mock->down_models = {s->app_model};
-                 return "";
-               },
-               [](const RunReport& report, const mock::MockStats&, const ModeSetup& s) -> std::string {
-                 const ReleaseReport* r = report.FindRelease(s.target);
-                 const CheckResult* c = r ? r->FindCheck("model") : nullptr;
-                 // With a fallback, passing is right only if the evidence shows it.
-                 if (c && c->status == CheckStatus::kPass && !(r->fallback && c->warning)) {
-                   return "the release passed on a fallback that the evidence does not show";
-                 }
-                 return "";
-               }});
+  m.push_back({"stream-schema-drift", "stream-schema-drift", false, "stream", Check("streaming"),
+               false, nullptr, nullptr});
+  m.push_back(
+      {"primary-model-down", "primary-model-down", false, "new", Check("model", Want::kFailOrWarn),
+       false,
+       [](ModeSetup* s) -> std::string {
+         ReleaseConfig* rel = Target(s);
+         if (rel) s->mock->down_models = {rel->model.value.literal};
+         // An app sends the model its own config names, not rollgate's.
+         if (s->through_app && !s->app_model.empty()) s->mock->down_models = {s->app_model};
+         return "";
+       },
+       [](const RunReport& report, const mock::MockStats&, const ModeSetup& s) -> std::string {
+         const ReleaseReport* r = report.FindRelease(s.target);
+         const CheckResult* c = r ? r->FindCheck("model") : nullptr;
+         // With a fallback, passing is right only if the evidence shows it.
+         if (c && c->status == CheckStatus::kPass && !(r->fallback && c->warning)) {
+           return "the release passed on a fallback that the evidence does not show";
+         }
+         return "";
+       }});
 
   // The seed's failure list, row by row.
   m.push_back({"seed:rollback-secret-deleted", "", false, "rollback", Check("configuration"), false,
@@ -216,7 +251,8 @@ std::vector<Mode> RehearsalModes() {
                  return UseSampleApp(s, ", \"model_alias\": \"smart\"", false);
                },
                nullptr});
-  m.push_back({"seed:rollback-parser-upgrade", "", false, "rollback", Check("parser_compatibility"), true,
+  m.push_back({"seed:rollback-parser-upgrade", "", false, "rollback", Check("parser_compatibility"),
+               true,
                [](ModeSetup* s) -> std::string {
                  // The rollback's parser became strict about unknown fields after a shared library
                  // upgrade; CometAPI answers carry fields OpenAI's schema lacks.
@@ -234,8 +270,10 @@ std::vector<Mode> RehearsalModes() {
                      if (n > 1 && IsNeverRetriedStatus(code)) return "";
                      if (IsNeverRetriedStatus(code)) once.push_back(std::to_string(code));
                    }
-                   return "observed: " + s->target + "'s own client sent each non-retryable request once (" +
-                          Join(once, ", ") + "); an amplifier cannot be injected into the app, and its declared "
+                   return "observed: " + s->target +
+                          "'s own client sent each non-retryable request once (" +
+                          Join(once, ", ") +
+                          "); an amplifier cannot be injected into the app, and its declared "
                           "retry: is not what it does";
                  }
                  ReleaseConfig* rel = Target(s);
@@ -250,24 +288,29 @@ std::vector<Mode> RehearsalModes() {
                  return UseSampleApp(s, ", \"log_fields\": \"minimal\"", true);
                },
                nullptr});
-  m.push_back({"seed:stream-paths-diverge", "stream-schema-drift", false, "stream", Check("streaming"), false, nullptr,
-               [](const RunReport& report, const mock::MockStats&, const ModeSetup& s) -> std::string {
-                 // The point: the non-streaming path alone would have passed.
-                 const ReleaseReport* r = report.FindRelease(s.target);
-                 const CheckResult* c = r ? r->FindCheck("content_sanity") : nullptr;
-                 if (!c || c->status != CheckStatus::kPass) return "the non-streaming path failed too, so this is no divergence";
-                 return "";
-               }});
+  m.push_back(
+      {"seed:stream-paths-diverge", "stream-schema-drift", false, "stream", Check("streaming"),
+       false, nullptr,
+       [](const RunReport& report, const mock::MockStats&, const ModeSetup& s) -> std::string {
+         // The point: the non-streaming path alone would have passed.
+         const ReleaseReport* r = report.FindRelease(s.target);
+         const CheckResult* c = r ? r->FindCheck("content_sanity") : nullptr;
+         if (!c || c->status != CheckStatus::kPass)
+           return "the non-streaming path failed too, so this is no divergence";
+         return "";
+       }});
   m.push_back({"seed:smoke-prompt-too-large", "", false, "new", Check("token_budget"), false,
                [](ModeSetup* s) -> std::string {
                  if (s->through_app) {
-                   return "the release is rehearsed through its app, which builds its own smoke prompt (rollgate "
+                   return "the release is rehearsed through its app, which builds its own smoke "
+                          "prompt (rollgate "
                           "passes it only the label and the token budget)";
                  }
                  // Someone pasted the app's real system prompt into the smoke prompt.
                  ReleaseConfig* rel = Target(s);
                  std::string big;
-                 while (big.size() < 8000) big += "You are the checkout assistant. Follow every policy below. ";
+                 while (big.size() < 8000)
+                   big += "You are the checkout assistant. Follow every policy below. ";
                  rel->prompt.system = big + "Reply with a compact JSON object only, no markdown.";
                  return "";
                },

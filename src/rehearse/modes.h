@@ -36,9 +36,9 @@ struct ModeSetup {
   // The target rehearsed through its own app (its smoke command pointed at the mock): counts of
   // requests are then the app client's, reported as observations and judged by retry_policy.
   bool through_app = false;
-  std::string app_model;                     // the model the target's app was observed sending
+  std::string app_model;                         // the model the target's app was observed sending
   const ObservedRetries* app_retries = nullptr;  // what the observation pass saw; null: nothing
-  mock::Observations app_seen;               // after the run: what the target's app did in it
+  mock::Observations app_seen;                   // after the run: what the target's app did in it
 };
 
 /// Writes the sample app's config for `setup.target` into setup.work_dir/app.json, pointing at
@@ -47,9 +47,9 @@ void WriteSampleAppConfig(const ModeSetup& setup, const std::string& base_url);
 
 struct Mode {
   std::string name;
-  std::string scenario;    // the mock scenario on the target's key ("" none)
-  bool global = false;     // the scenario applies to every request, not just the target's key
-  std::string target;      // "new", "rollback", or "stream" (the first release that streams)
+  std::string scenario;  // the mock scenario on the target's key ("" none)
+  bool global = false;   // the scenario applies to every request, not just the target's key
+  std::string target;    // "new", "rollback", or "stream" (the first release that streams)
   Expectation expect;
   bool needs_app = false;  // goes through the sample app (exec probe)
   /// Extra setup (config and mock changes); may mark the mode not applicable by returning a reason.

@@ -16,10 +16,9 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <thread>
-
-#include <nlohmann/json.hpp>
 
 #include "base/display.h"
 #include "base/file_util.h"
@@ -54,7 +53,8 @@ releases:
 thresholds: {max_latency_ms: 3000}
 )";
 constexpr const char kBuiltInContract[] =
-    "reviewed_on: 2026-11-20\nmax_age_days: 36500\nendpoint: {method: POST, path: /v1/chat/completions}\n";
+    "reviewed_on: 2026-11-20\nmax_age_days: 36500\nendpoint: {method: POST, path: "
+    "/v1/chat/completions}\n";
 
 ValueSource Literal(const std::string& value) {
   ValueSource s;
@@ -62,13 +62,15 @@ ValueSource Literal(const std::string& value) {
   return s;
 }
 
-std::string KeyFor(const std::string& release) { return "sk-rehearse-" + release + "-5f3a9d2c7b1e"; }
+std::string KeyFor(const std::string& release) {
+  return "sk-rehearse-" + release + "-5f3a9d2c7b1e";
+}
 
 struct Prepared {
   Config config;  // every release pointed at "the mock" (base URL filled in per mode)
   bool any_stream = false;
   std::string first_stream;
-  std::vector<std::string> notes;  // what the rehearsal changed in the user's setup
+  std::vector<std::string> notes;           // what the rehearsal changed in the user's setup
   std::map<std::string, AppPlan> plans;     // release -> through its app, or direct and why
   std::map<std::string, std::string> keys;  // release -> its key at the mock
   bool any_app = false;
@@ -84,7 +86,8 @@ struct Prepared {
 
 // The release's secret headers as they resolve here (profile.cc's rule: a value from a source,
 // or under a credential-looking name).
-void AddHeaderSecrets(const Resolver& resolver, const ReleaseConfig& rel, std::vector<std::string>* secrets) {
+void AddHeaderSecrets(const Resolver& resolver, const ReleaseConfig& rel,
+                      std::vector<std::string>* secrets) {
   for (const auto& [name, source] : rel.headers) {
     if (source.kind == ValueSource::Kind::kLiteral && !LooksLikeSecretName(name)) continue;
     ResolvedValue v = resolver.Resolve(source, true);
@@ -94,14 +97,15 @@ void AddHeaderSecrets(const Resolver& resolver, const ReleaseConfig& rel, std::v
 
 // What makes two releases' keys "the same key": the value, when it resolves, else the source.
 // A key that resolves is added to `secrets`.
-std::string KeyIdentity(const Resolver& resolver, const ValueSource& key, std::vector<std::string>* secrets) {
+std::string KeyIdentity(const Resolver& resolver, const ValueSource& key,
+                        std::vector<std::string>* secrets) {
   ResolvedValue v = resolver.Resolve(key, true);
   if (v.ok) {
     secrets->push_back(v.value);
     return "value:" + v.value;
   }
-  return "source:" + std::to_string(static_cast<int>(key.kind)) + "|" + key.literal + "|" + key.name + "|" +
-         key.path + "|" + key.key + "|" + Join(key.argv, "\x1f");
+  return "source:" + std::to_string(static_cast<int>(key.kind)) + "|" + key.literal + "|" +
+         key.name + "|" + key.path + "|" + key.key + "|" + Join(key.argv, "\x1f");
 }
 
 // Resolves what can be resolved (model, version) once, and decides per release whether it is
@@ -128,7 +132,8 @@ Prepared Prepare(const Config& loaded) {
       if (m.ok) model = m.value;
     }
     if (model.empty()) model = "gpt-4o-mini";
-    std::string owner = key_owner.emplace(KeyIdentity(resolver, rel.api_key, &p.secrets), rel.name).first->second;
+    std::string owner =
+        key_owner.emplace(KeyIdentity(resolver, rel.api_key, &p.secrets), rel.name).first->second;
     AddHeaderSecrets(resolver, rel, &p.secrets);
     p.keys[rel.name] = KeyFor(owner);
     p.secrets.push_back(p.keys[rel.name]);
@@ -211,13 +216,15 @@ RehearseRow RunMode(const Mode& mode, const Prepared& prepared, const RehearseOp
   std::filesystem::create_directories(work_dir, dir_error);  // a failure shows when the mode writes
 
   mock::MockOptions mock_options;
-  // A thread per open connection: every release's calls and its app's, each session its own endpoint.
+  // A thread per open connection: every release's calls and its app's, each session its own
+  // endpoint.
   mock_options.threads = 16;
   mock_options.retry_after_s = 1;
   int longest_timeout = 0;
   for (const auto& rel : config.releases) {
     const std::string& key = prepared.keys.at(rel.name);
-    if (std::find(mock_options.keys.begin(), mock_options.keys.end(), key) == mock_options.keys.end()) {
+    if (std::find(mock_options.keys.begin(), mock_options.keys.end(), key) ==
+        mock_options.keys.end()) {
       mock_options.keys.push_back(key);
     }
     // An app sends the model its own config names: with an app in the rehearsal, any is served.
@@ -240,7 +247,8 @@ RehearseRow RunMode(const Mode& mode, const Prepared& prepared, const RehearseOp
   for (const auto& app : prepared.apps) {
     if (app.release == row.release) setup.app_model = app.request.model;
   }
-  if (auto it = prepared.observed.find(row.release); it != prepared.observed.end()) setup.app_retries = &it->second;
+  if (auto it = prepared.observed.find(row.release); it != prepared.observed.end())
+    setup.app_retries = &it->second;
   if (!mode.scenario.empty()) {
     if (mode.global) {
       mock_options.scenario = mode.scenario;
@@ -281,7 +289,8 @@ RehearseRow RunMode(const Mode& mode, const Prepared& prepared, const RehearseOp
     if (rel.name == row.release) target_app_url = *app_url;
     const AppPlan& plan = prepared.plans.at(rel.name);
     if (!plan.through_app || (setup.uses_app && rel.name == row.release)) continue;
-    std::vector<std::string> vars = AppVariables(plan, *app_url, prepared.keys.at(rel.name), work_dir);
+    std::vector<std::string> vars =
+        AppVariables(plan, *app_url, prepared.keys.at(rel.name), work_dir);
     if (rel.probe == ProbeKind::kExec) app_vars[rel.name] = std::move(vars);
     if (rel.probe != ProbeKind::kHttp) continue;
     LocalInstanceOptions o;
@@ -346,11 +355,15 @@ RehearseRow RunMode(const Mode& mode, const Prepared& prepared, const RehearseOp
       if (g.status == CheckStatus::kFail) failed.push_back(g.id + ": " + g.detail);
     }
     row.detail = pass ? "the healthy setup passes every gate (the control row)"
-                      : "the healthy setup does not pass, so the other rows prove less: " + Join(failed, "; ");
+                      : "the healthy setup does not pass, so the other rows prove less: " +
+                            Join(failed, "; ");
     const CheckResult* retry = report.FindGate("retry_policy");
-    if (!pass && retry && retry->status == CheckStatus::kFail && retry->detail.rfind("observed:", 0) == 0) {
-      row.detail = "the healthy setup does not pass because of what an app's own client was observed doing, "
-                   "a real defect in that release rather than a flaw in the gate: " + Join(failed, "; ");
+    if (!pass && retry && retry->status == CheckStatus::kFail &&
+        retry->detail.rfind("observed:", 0) == 0) {
+      row.detail =
+          "the healthy setup does not pass because of what an app's own client was observed doing, "
+          "a real defect in that release rather than a flaw in the gate: " +
+          Join(failed, "; ");
     }
     return row;
   }
@@ -367,7 +380,8 @@ RehearseRow RunMode(const Mode& mode, const Prepared& prepared, const RehearseOp
   bool caught = Meets(*found, mode.expect.want);
   std::string extra = caught && mode.verify ? mode.verify(report, stats, setup) : "";
   row.result = caught && extra.empty() ? "caught" : "missed";
-  row.detail = std::string(ToString(found->status)) + (found->warning ? "*" : "") + ": " + found->detail;
+  row.detail =
+      std::string(ToString(found->status)) + (found->warning ? "*" : "") + ": " + found->detail;
   if (!extra.empty()) row.detail = extra + " (" + row.detail + ")";
   if (setup.through_app) AddAppObservation(mode, setup, report, &row);
   return row;
@@ -382,8 +396,9 @@ void RedactRehearseReport(const Redactor& r, RehearseReport* report) {
   for (auto& app : report->apps) {
     scrub(&app.reason);
     for (auto& note : app.notes) scrub(&note);
-    for (std::string* s : {&app.client.user_agent, &app.client.sdk, &app.client.sdk_version, &app.client.language,
-                           &app.client.runtime, &app.client.os, &app.request.model}) {
+    for (std::string* s :
+         {&app.client.user_agent, &app.client.sdk, &app.client.sdk_version, &app.client.language,
+          &app.client.runtime, &app.client.os, &app.request.model}) {
       scrub(s);
     }
   }
@@ -397,7 +412,8 @@ Status Rehearse(const RehearseOptions& options, RehearseReport* report) {
   std::filesystem::path tmp_dir = std::filesystem::temp_directory_path(tmp_error);
   if (tmp_error) tmp_dir = "/tmp";  // TMPDIR names something that is not a directory
   std::string tmpl = (tmp_dir / "rollgate-rehearse-XXXXXX").string();
-  if (!::mkdtemp(tmpl.data())) return Status::IoError("cannot create a temporary directory for the rehearsal");
+  if (!::mkdtemp(tmpl.data()))
+    return Status::IoError("cannot create a temporary directory for the rehearsal");
   std::string work_root = tmpl;
   struct Cleanup {
     std::string dir;
@@ -427,7 +443,8 @@ Status Rehearse(const RehearseOptions& options, RehearseReport* report) {
   observe.cancel = options.cancel;
   observe.redactor = &prepared.redactor;
   std::error_code observe_dir_error;
-  std::filesystem::create_directories(observe.work_dir, observe_dir_error);  // shows as the app's error
+  std::filesystem::create_directories(observe.work_dir,
+                                      observe_dir_error);  // shows as the app's error
   ROLLGATE_RETURN_IF_ERROR(ObserveApps(observe, options.parallel, &prepared.apps));
   for (const auto& app : prepared.apps) {
     if (app.observed) prepared.observed[app.release] = AsObservedRetries(app);
@@ -439,7 +456,8 @@ Status Rehearse(const RehearseOptions& options, RehearseReport* report) {
   auto worker = [&] {
     for (std::size_t i = next++; i < modes.size(); i = next++) {
       if (options.cancel && options.cancel->cancelled()) {
-        rows[i] = {modes[i].name, modes[i].target, modes[i].expect.Describe(modes[i].target), "interrupted",
+        rows[i] = {modes[i].name, modes[i].target, modes[i].expect.Describe(modes[i].target),
+                   "interrupted",
                    "not rehearsed: interrupted by " + SignalName(options.cancel->signal())};
         continue;
       }
@@ -512,7 +530,8 @@ std::string RenderRehearseTable(const RehearseReport& report, bool color) {
     if (s.size() < w) s += std::string(w - s.size(), ' ');
     return s + " ";
   };
-  std::string out = pad("MODE", 30) + pad("RELEASE", 9) + pad("EXPECTED", 34) + pad("RESULT", 14) + "DETAIL\n";
+  std::string out =
+      pad("MODE", 30) + pad("RELEASE", 9) + pad("EXPECTED", 34) + pad("RESULT", 14) + "DETAIL\n";
   for (const auto& r : report.rows) {
     std::string result = r.result == "caught"        ? paint("32", pad("caught", 14))
                          : r.result == "missed"      ? paint("1;31", pad("MISSED", 14))
@@ -521,8 +540,8 @@ std::string RenderRehearseTable(const RehearseReport& report, bool color) {
     out += pad(r.mode, 30) + pad(r.release, 9) + pad(r.expected, 34) + result + r.detail + "\n";
   }
   out += RenderApps(report);
-  out += "\n" + std::to_string(report.caught) + " caught, " + std::to_string(report.missed) + " missed, " +
-         std::to_string(report.not_applicable) + " not applicable\n";
+  out += "\n" + std::to_string(report.caught) + " caught, " + std::to_string(report.missed) +
+         " missed, " + std::to_string(report.not_applicable) + " not applicable\n";
   if (report.interrupted) {
     out += "INTERRUPTED by " + report.signal + ": " + std::to_string(report.interrupted_rows) +
            " modes not rehearsed to the end; this is not a complete answer\n";

@@ -13,10 +13,10 @@
 namespace rollgate::internal {
 
 struct RehearseOptions {
-  std::string config_path;   // empty: the built-in two-release setup
-  std::string evidence_dir;  // each mode's evidence under <dir>/<mode>; empty: none written
-  std::string sample_app;    // the sample app binary, for the rows that go through an app
-  int parallel = 6;          // modes rehearsed at once
+  std::string config_path;        // empty: the built-in two-release setup
+  std::string evidence_dir;       // each mode's evidence under <dir>/<mode>; empty: none written
+  std::string sample_app;         // the sample app binary, for the rows that go through an app
+  int parallel = 6;               // modes rehearsed at once
   CancelToken* cancel = nullptr;  // not owned; cancelled: modes in flight stop, no new one starts
 };
 
@@ -24,9 +24,9 @@ struct RehearseRow {
   std::string mode;      // a mock scenario name, or seed:<name> for the seed's failure list
   std::string release;   // where it was injected
   std::string expected;  // "rollback authentication", "gate negative_auth", ...
-  std::string result;    // caught | missed | not_applicable | interrupted (not rehearsed to the end)
-  std::string detail;    // what rollgate said (or why the row does not apply); "observed" when judged
-                         // from what the app's own client was seen doing
+  std::string result;  // caught | missed | not_applicable | interrupted (not rehearsed to the end)
+  std::string detail;  // what rollgate said (or why the row does not apply); "observed" when judged
+                       // from what the app's own client was seen doing
 };
 
 struct RehearseReport {

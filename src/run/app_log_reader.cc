@@ -21,13 +21,15 @@ AppLogMark MarkAppLog(const LogsConfig& logs, const std::string& config_dir) {
 
 namespace {
 
-CheckResult Failed(std::string detail) { return {"app_logs", CheckStatus::kFail, std::move(detail), false}; }
+CheckResult Failed(std::string detail) {
+  return {"app_logs", CheckStatus::kFail, std::move(detail), false};
+}
 
 }  // namespace
 
-CheckResult ReadAndCheckAppLogs(const LogsConfig& logs, const AppLogMark& mark, const Environment& env,
-                                const std::string& config_dir, const std::vector<std::string>& ids,
-                                const Redactor& redactor) {
+CheckResult ReadAndCheckAppLogs(const LogsConfig& logs, const AppLogMark& mark,
+                                const Environment& env, const std::string& config_dir,
+                                const std::vector<std::string>& ids, const Redactor& redactor) {
   AppLogsInput in;
   in.correlation_ids = ids;
   in.require = logs.require;
@@ -39,9 +41,11 @@ CheckResult ReadAndCheckAppLogs(const LogsConfig& logs, const AppLogMark& mark, 
     Result<FileTail> tail = ReadSinceMark(mark.path, mark.mark, logs.max_bytes);
     if (!tail.ok()) return Failed("cannot read the app's log file: " + tail.status().message());
     text = std::move(tail->text);
-    in.source = "file " + mark.path + " (" + std::to_string(tail->written) + " bytes written since the probe started";
+    in.source = "file " + mark.path + " (" + std::to_string(tail->written) +
+                " bytes written since the probe started";
     if (tail->restarted) in.source += "; rotated or truncated meanwhile, read from its start";
-    if (tail->capped) in.source += "; the first " + std::to_string(text.size()) + " read, logs.max_bytes";
+    if (tail->capped)
+      in.source += "; the first " + std::to_string(text.size()) + " read, logs.max_bytes";
     in.source += ")";
   } else {
     CommandOptions opts;

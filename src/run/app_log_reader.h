@@ -15,7 +15,7 @@ namespace rollgate::internal {
 
 /// Where a `logs: {file:}` stood before the probes; empty for `logs: {command:}`.
 struct AppLogMark {
-  std::string path;   // the file, resolved against the config's directory
+  std::string path;  // the file, resolved against the config's directory
   FileMark mark;
   std::string error;  // the file could not be marked: not a regular file, unreadable
 };
@@ -25,8 +25,9 @@ AppLogMark MarkAppLog(const LogsConfig& logs, const std::string& config_dir);
 
 /// Reads the logs (runs the command, or reads the file from `mark`) and judges the lines that
 /// carry one of `correlation_ids` (checks/app_logs.h). Every failure is a finding.
-CheckResult ReadAndCheckAppLogs(const LogsConfig& logs, const AppLogMark& mark, const Environment& env,
-                                const std::string& config_dir, const std::vector<std::string>& correlation_ids,
+CheckResult ReadAndCheckAppLogs(const LogsConfig& logs, const AppLogMark& mark,
+                                const Environment& env, const std::string& config_dir,
+                                const std::vector<std::string>& correlation_ids,
                                 const Redactor& redactor);
 
 }  // namespace rollgate::internal

@@ -4,10 +4,11 @@ namespace rollgate::internal {
 
 void CountingTransport::Start(HttpRequest request, DataFn on_data, DoneFn on_done) {
   ++pending_;
-  shared_->Start(std::move(request), std::move(on_data), [this, done = std::move(on_done)](HttpExchange ex) {
-    done(std::move(ex));  // may start the next attempt (a retry, a fallback) through this view
-    Finished();
-  });
+  shared_->Start(
+      std::move(request), std::move(on_data), [this, done = std::move(on_done)](HttpExchange ex) {
+        done(std::move(ex));  // may start the next attempt (a retry, a fallback) through this view
+        Finished();
+      });
 }
 
 void CountingTransport::After(double delay_ms, TimerFn fn) {

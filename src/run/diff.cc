@@ -1,9 +1,9 @@
 // `rollgate diff`: the consistency gate over two releases of one config, without a call.
-#include "config/loader.h"
-#include "config/profile.h"
 #include "base/display.h"
 #include "base/environment.h"
 #include "base/secret.h"
+#include "config/loader.h"
+#include "config/profile.h"
 #include "gate/consistency.h"
 #include "gate/gates.h"
 #include "rollgate/run.h"
@@ -16,9 +16,11 @@ Status DiffFromFile(const std::string& config_path, DiffReport* report) {
   const ReleaseConfig* left = config->FindRelease(report->left);
   const ReleaseConfig* right = config->FindRelease(report->right);
   if (!left || !right) {
-    return Status::InvalidArgument(config_path + ": no release named " + (left ? report->right : report->left));
+    return Status::InvalidArgument(config_path + ": no release named " +
+                                   (left ? report->right : report->left));
   }
-  ROLLGATE_ASSIGN_OR_RETURN(internal::ConfiguredContract loaded, internal::LoadConfiguredContract(*config));
+  ROLLGATE_ASSIGN_OR_RETURN(internal::ConfiguredContract loaded,
+                            internal::LoadConfiguredContract(*config));
   if (!loaded.unreadable.empty()) {
     report->warnings.push_back("contract " + config->contract_path + ": " + loaded.unreadable +
                                "; the built-in method and path are compared");
@@ -38,8 +40,8 @@ Status DiffFromFile(const std::string& config_path, DiffReport* report) {
   }
   auto shown = [&](const std::string& s) { return internal::DisplayText(redactor.Redact(s)); };
   for (const auto& d : diffs) {
-    report->rows.push_back({shown(d.field), shown(d.left), shown(d.right), shown(d.left_source), shown(d.right_source),
-                            d.differs, d.expected, d.unresolved});
+    report->rows.push_back({shown(d.field), shown(d.left), shown(d.right), shown(d.left_source),
+                            shown(d.right_source), d.differs, d.expected, d.unresolved});
   }
   report->gate.detail = shown(report->gate.detail);
   return Status::Ok();

@@ -13,8 +13,8 @@
 #include "config/profile.h"
 #include "config/value_source_parser.h"
 #include "contract/smoke_request.h"
-#include "run/release_prober.h"
 #include "rollgate/run.h"
+#include "run/release_prober.h"
 
 namespace rollgate::internal {
 
@@ -37,7 +37,8 @@ std::string IntList(const std::vector<int>& v) {
 
 class Explainer {
  public:
-  Explainer(const Config& config, const ReleaseProfile& p, ExplainReport* out) : config_(config), p_(p), out_(out) {
+  Explainer(const Config& config, const ReleaseProfile& p, ExplainReport* out)
+      : config_(config), p_(p), out_(out) {
     redactor_.AddSecret(p.api_key);
     for (const auto& h : p.headers) {
       if (h.secret) redactor_.AddSecret(h.value);
@@ -83,17 +84,20 @@ class Explainer {
     const bool provider = c.probe == ProbeKind::kDirect || c.has_base_url;
     if (provider) {
       Add("base_url", p_.base_url, Resolved("base_url"));
-      Add("api_key", p_.key_fingerprint.empty() ? "" : "key " + p_.key_fingerprint, Resolved("api_key"));
+      Add("api_key", p_.key_fingerprint.empty() ? "" : "key " + p_.key_fingerprint,
+          Resolved("api_key"));
     }
     if (!p_.model_alias.empty()) {
       Add("model_alias", p_.model_alias, Resolved("model_alias"));
       Add("model_map", "", Resolved("model_map"));
     }
-    if (!p_.model.empty() || c.probe == ProbeKind::kDirect) Add("model", p_.model, Resolved("model"));
+    if (!p_.model.empty() || c.probe == ProbeKind::kDirect)
+      Add("model", p_.model, Resolved("model"));
     if (c.probe == ProbeKind::kDirect || !p_.provider_endpoint.empty()) {
       Add("path", p_.path, Resolved("path"));
       Add("method", p_.method, c.method.empty() ? "contract endpoint.method" : Setting("method"));
-      Add("url", p_.provider_endpoint.empty() ? "" : UrlWithPort(p_.provider_endpoint), "base_url + path");
+      Add("url", p_.provider_endpoint.empty() ? "" : UrlWithPort(p_.provider_endpoint),
+          "base_url + path");
     }
     if (c.probe == ProbeKind::kExec) {
       Add("command", p_.endpoint.substr(p_.endpoint.find(' ') + 1), Setting("command"));
@@ -108,28 +112,35 @@ class Explainer {
     Add("connect_timeout_ms", std::to_string(c.connect_timeout_ms), Setting("connect_timeout_ms"));
     const RetryPolicy& r = c.retry;
     Add("retry",
-        "max_attempts " + std::to_string(r.max_attempts) + ", backoff_ms " + std::to_string(r.backoff_ms) +
-            ", max_backoff_ms " + std::to_string(r.max_backoff_ms) + ", retry_after_cap_ms " +
-            std::to_string(r.retry_after_cap_ms) + ", retry_on " + IntList(r.retry_on) +
-            ", retry_on_connection_errors " + (r.retry_on_connection_errors ? "true" : "false"),
+        "max_attempts " + std::to_string(r.max_attempts) + ", backoff_ms " +
+            std::to_string(r.backoff_ms) + ", max_backoff_ms " + std::to_string(r.max_backoff_ms) +
+            ", retry_after_cap_ms " + std::to_string(r.retry_after_cap_ms) + ", retry_on " +
+            IntList(r.retry_on) + ", retry_on_connection_errors " +
+            (r.retry_on_connection_errors ? "true" : "false"),
         Setting("retry"));
     Add("stream", c.stream ? "true" : "false", Setting("stream"));
     if (c.stream) {
-      Add("stream_idle_timeout_ms", std::to_string(c.stream_idle_timeout_ms), Setting("stream_idle_timeout_ms"));
+      Add("stream_idle_timeout_ms", std::to_string(c.stream_idle_timeout_ms),
+          Setting("stream_idle_timeout_ms"));
     }
     const PromptOptions& pr = c.prompt;
     Add("prompt",
-        std::string(pr.token_field == PromptOptions::TokenField::kMaxCompletionTokens ? "max_completion_tokens "
-                                                                                       : "max_tokens ") +
+        std::string(pr.token_field == PromptOptions::TokenField::kMaxCompletionTokens
+                        ? "max_completion_tokens "
+                        : "max_tokens ") +
             std::to_string(pr.max_tokens) + ", label " + pr.label + ", system " +
-            (pr.system.empty() ? "built in" : "custom") + ", user " + (pr.user.empty() ? "built in" : "custom"),
+            (pr.system.empty() ? "built in" : "custom") + ", user " +
+            (pr.user.empty() ? "built in" : "custom"),
         Setting("prompt"));
     Add("max_body_bytes", std::to_string(c.max_body_bytes), Setting("max_body_bytes"));
     Add("ca_file", c.ca_file.empty() ? "(system CAs)" : c.ca_file, Setting("ca_file"));
-    Add("allow_insecure_http", c.allow_insecure_http ? "true" : "false", Setting("allow_insecure_http"));
+    Add("allow_insecure_http", c.allow_insecure_http ? "true" : "false",
+        Setting("allow_insecure_http"));
     for (const auto& header : c.headers) {
-      const std::string& name = header.first;  // not a structured binding: clang-14 cannot capture one
-      auto h = std::find_if(p_.headers.begin(), p_.headers.end(), [&](const ResolvedHeader& x) { return x.name == name; });
+      const std::string& name =
+          header.first;  // not a structured binding: clang-14 cannot capture one
+      auto h = std::find_if(p_.headers.begin(), p_.headers.end(),
+                            [&](const ResolvedHeader& x) { return x.name == name; });
       std::string value = h == p_.headers.end() ? ""
                           : h->secret           ? "secret " + KeyFingerprint(h->value)
                                                 : h->value;
@@ -139,25 +150,30 @@ class Explainer {
       std::vector<std::string> on;
       for (int s : c.fallback->on_status) on.push_back(std::to_string(s));
       on.insert(on.end(), c.fallback->on_codes.begin(), c.fallback->on_codes.end());
-      Add("fallback", "model " + p_.fallback_model + " on [" + Join(on, ", ") + "], block_on_fallback " +
-                          (c.fallback->block_on_fallback ? "true" : "false"),
+      Add("fallback",
+          "model " + p_.fallback_model + " on [" + Join(on, ", ") + "], block_on_fallback " +
+              (c.fallback->block_on_fallback ? "true" : "false"),
           Setting("fallback") + "; model from " + Resolved("fallback_model"));
     }
     if (c.logs) {
-      std::string from = c.logs->file.empty() ? "command `" + ShowCommand(c.logs->command) + "`"
-                                              : "file " + ResolveRelative(config_.dir, c.logs->file) +
-                                                    " (lines written after the probes start, at most " +
-                                                    std::to_string(c.logs->max_bytes) + " bytes)";
+      std::string from = c.logs->file.empty()
+                             ? "command `" + ShowCommand(c.logs->command) + "`"
+                             : "file " + ResolveRelative(config_.dir, c.logs->file) +
+                                   " (lines written after the probes start, at most " +
+                                   std::to_string(c.logs->max_bytes) + " bytes)";
       Add("logs", from + ", require [" + Join(c.logs->require, ", ") + "]", Setting("logs"));
     }
-    Add("negative_auth", config_.negative_auth.enabled ? "enabled, expect " + IntList(config_.negative_auth.expect_status)
-                                                       : "disabled",
+    Add("negative_auth",
+        config_.negative_auth.enabled
+            ? "enabled, expect " + IntList(config_.negative_auth.expect_status)
+            : "disabled",
         "negative_auth");
   }
 
-  ExplainRequest Provider(const std::string& kind, const std::string& model, bool stream, bool invalid,
-                          const std::string& note) const {
-    HttpRequest req = ProviderRequest(p_, invalid ? "invalid" : p_.api_key, "rg-<correlation-id>", invalid);
+  ExplainRequest Provider(const std::string& kind, const std::string& model, bool stream,
+                          bool invalid, const std::string& note) const {
+    HttpRequest req =
+        ProviderRequest(p_, invalid ? "invalid" : p_.api_key, "rg-<correlation-id>", invalid);
     ExplainRequest r;
     r.kind = kind;
     r.method = req.method;
@@ -171,26 +187,39 @@ class Explainer {
   void Requests() {
     const ReleaseConfig& c = *p_.config;
     if (c.probe == ProbeKind::kDirect) {
-      out_->requests.push_back(Provider("chat", p_.model, false, false, "Authorization: Bearer <the api_key above>"));
-      if (c.stream) out_->requests.push_back(Provider("stream", p_.model, true, false, "the streaming path"));
+      out_->requests.push_back(
+          Provider("chat", p_.model, false, false, "Authorization: Bearer <the api_key above>"));
+      if (c.stream)
+        out_->requests.push_back(Provider("stream", p_.model, true, false, "the streaming path"));
       if (c.fallback && !p_.fallback_model.empty()) {
         out_->requests.push_back(Provider("fallback", p_.fallback_model, false, false,
                                           "only when the chat call fails as fallback.on says"));
       }
     } else if (c.probe == ProbeKind::kExec) {
-      out_->requests.push_back({"app command", "EXEC", p_.endpoint.substr(p_.endpoint.find(' ') + 1), {}, {},
-                                "the app's own smoke entrypoint, with the ROLLGATE_* variables of docs/app-probes.md"});
+      out_->requests.push_back(
+          {"app command",
+           "EXEC",
+           p_.endpoint.substr(p_.endpoint.find(' ') + 1),
+           {},
+           {},
+           "the app's own smoke entrypoint, with the ROLLGATE_* variables of docs/app-probes.md"});
     } else {
-      ExplainRequest r{"app route", c.http.method, UrlWithPort(c.http.url), {}, JsonBodyFieldNames(c.http.body),
-                       "the app's own smoke route, with the X-Rollgate-Smoke-* headers of docs/app-probes.md"};
-      r.headers = {"Accept", "X-Client-Request-Id", "X-Rollgate-Smoke-Label", "X-Rollgate-Smoke-Max-Tokens",
-                   "X-Rollgate-Smoke-Stream"};
+      ExplainRequest r{
+          "app route",
+          c.http.method,
+          UrlWithPort(c.http.url),
+          {},
+          JsonBodyFieldNames(c.http.body),
+          "the app's own smoke route, with the X-Rollgate-Smoke-* headers of docs/app-probes.md"};
+      r.headers = {"Accept", "X-Client-Request-Id", "X-Rollgate-Smoke-Label",
+                   "X-Rollgate-Smoke-Max-Tokens", "X-Rollgate-Smoke-Stream"};
       for (const auto& h : p_.headers) r.headers.push_back(h.name);
       out_->requests.push_back(std::move(r));
     }
     if (config_.negative_auth.enabled && !p_.provider_endpoint.empty()) {
-      out_->requests.push_back(Provider("negative_auth", p_.model.empty() ? "gpt-4o-mini" : p_.model, false, true,
-                                        "a deliberately invalid token (and invalid secret headers), once"));
+      out_->requests.push_back(
+          Provider("negative_auth", p_.model.empty() ? "gpt-4o-mini" : p_.model, false, true,
+                   "a deliberately invalid token (and invalid secret headers), once"));
     }
   }
 
@@ -215,7 +244,8 @@ Status ExplainRelease(const Config& config, const std::string& release, ExplainR
                                    "; it has: " + internal::Join(names, ", "));
   }
   // A contract that cannot be understood is exit 2, as the run says.
-  ROLLGATE_ASSIGN_OR_RETURN(internal::ConfiguredContract loaded, internal::LoadConfiguredContract(config));
+  ROLLGATE_ASSIGN_OR_RETURN(internal::ConfiguredContract loaded,
+                            internal::LoadConfiguredContract(config));
   if (!loaded.unreadable.empty()) {
     report->warnings.push_back("contract " + config.contract_path + ": " + loaded.unreadable +
                                "; the built-in method and path are shown");
@@ -230,7 +260,8 @@ Status ExplainRelease(const Config& config, const std::string& release, ExplainR
   return Status::Ok();
 }
 
-Status ExplainFromFile(const std::string& config_path, const std::string& release, ExplainReport* report) {
+Status ExplainFromFile(const std::string& config_path, const std::string& release,
+                       ExplainReport* report) {
   ROLLGATE_ASSIGN_OR_RETURN(Config config, internal::LoadConfig(config_path));
   return ExplainRelease(config, release, report);
 }

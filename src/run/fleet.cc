@@ -143,7 +143,8 @@ Status RunFleetPipelines(std::vector<Config>* configs, const std::vector<RunOpti
   std::function<void()> launch_more = [&] {
     while (launched < n && calls_out < window) {
       std::size_t i = launched++;
-      pipelines[i] = std::make_unique<ServicePipeline>((*configs)[i], options[i], seams, &(*reports)[i]);
+      pipelines[i] =
+          std::make_unique<ServicePipeline>((*configs)[i], options[i], seams, &(*reports)[i]);
       Status prepared = pipelines[i]->Prepare(&contracts.find((*configs)[i].contract_path)->second);
       if (!prepared.ok()) {  // not in a fleet (only `check --release` fails here); never launched
         finished[i] = prepared.WithContext((*configs)[i].file);
@@ -192,7 +193,8 @@ Status RunFleet(const std::string& config_dir, const FleetOptions& options, Flee
   for (std::filesystem::directory_iterator it(config_dir, ec), end; !ec && it != end;
        it.increment(ec)) {
     std::string name = it->path().filename().string();
-    bool yaml = (name.size() > 5 && name.ends_with(".yaml")) || (name.size() > 4 && name.ends_with(".yml"));
+    bool yaml =
+        (name.size() > 5 && name.ends_with(".yaml")) || (name.size() > 4 && name.ends_with(".yml"));
     std::error_code kind_error;
     if (it->is_regular_file(kind_error) && yaml && name.find("contract") == std::string::npos) {
       files.push_back(it->path().string());
@@ -201,10 +203,12 @@ Status RunFleet(const std::string& config_dir, const FleetOptions& options, Flee
   if (ec) return Status::InvalidArgument("--config-dir " + config_dir + ": " + ec.message());
   std::sort(files.begin(), files.end());
   if (files.empty()) {
-    return Status::InvalidArgument("--config-dir " + config_dir +
-                                   ": no *.yaml config in it (files named *contract* are contracts, not configs)");
+    return Status::InvalidArgument(
+        "--config-dir " + config_dir +
+        ": no *.yaml config in it (files named *contract* are contracts, not configs)");
   }
-  if (options.shard_count < 1 || options.shard_index < 0 || options.shard_index >= options.shard_count) {
+  if (options.shard_count < 1 || options.shard_index < 0 ||
+      options.shard_index >= options.shard_count) {
     return Status::InvalidArgument("shard " + std::to_string(options.shard_index) + "/" +
                                    std::to_string(options.shard_count) + " does not exist");
   }
@@ -217,7 +221,8 @@ Status RunFleet(const std::string& config_dir, const FleetOptions& options, Flee
     Result<Config> cfg = internal::LoadConfig(f);
     if (!cfg.ok()) return cfg.status();
     if (!services.insert(cfg->service).second) {
-      return Status::InvalidArgument(f + ": service " + cfg->service + " appears in two configs; give each its own");
+      return Status::InvalidArgument(f + ": service " + cfg->service +
+                                     " appears in two configs; give each its own");
     }
     // The service name becomes a directory: anything but [A-Za-z0-9._-] turns into '_', so a
     // name like "../x" or "a/b" cannot write outside the evidence directory.
@@ -227,7 +232,8 @@ Status RunFleet(const std::string& config_dir, const FleetOptions& options, Flee
     }
     if (dir_name.find_first_not_of('.') == std::string::npos) dir_name = "_" + dir_name;
     if (!evidence_dirs.insert(dir_name).second) {
-      return Status::InvalidArgument(f + ": service " + cfg->service + " shares its evidence directory " + dir_name +
+      return Status::InvalidArgument(f + ": service " + cfg->service +
+                                     " shares its evidence directory " + dir_name +
                                      " with another config; rename one");
     }
     ++report->services_total;
@@ -240,8 +246,8 @@ Status RunFleet(const std::string& config_dir, const FleetOptions& options, Flee
     run_options.push_back(o);
     configs.push_back(std::move(*cfg));
   }
-  ROLLGATE_RETURN_IF_ERROR(
-      internal::RunFleetPipelines(&configs, run_options, options.concurrency, &report->runs, options.on_progress));
+  ROLLGATE_RETURN_IF_ERROR(internal::RunFleetPipelines(&configs, run_options, options.concurrency,
+                                                       &report->runs, options.on_progress));
   report->decision = "pass";
   for (const auto& r : report->runs) {
     if (!r.passed()) report->decision = "block";
@@ -257,14 +263,16 @@ Status RunFleet(const std::string& config_dir, const FleetOptions& options, Flee
   if (!st.ok()) return Status::IoError("cannot write the fleet summary: " + st.message());
   internal::RemoveStaleTempFiles(options.evidence_dir);  // a killed fleet run's summary temp file
   std::string path = options.evidence_dir + "/" + name;
-  st = internal::WriteFileAtomic(path, internal::RenderFleetSummary(report->runs, /*markdown=*/true, {}));
+  st = internal::WriteFileAtomic(path,
+                                 internal::RenderFleetSummary(report->runs, /*markdown=*/true, {}));
   if (!st.ok()) return Status::IoError("cannot write the fleet summary: " + st.message());
   report->summary_file = path;
   return Status::Ok();
 }
 
 Status ParseFleetShard(const std::string& text, FleetOptions* options) {
-  ROLLGATE_ASSIGN_OR_RETURN(internal::ShardSpec shard, internal::ParseShard(text, internal::SystemEnvironment::Get()));
+  ROLLGATE_ASSIGN_OR_RETURN(internal::ShardSpec shard,
+                            internal::ParseShard(text, internal::SystemEnvironment::Get()));
   options->shard_index = shard.index;
   options->shard_count = shard.count;
   return Status::Ok();

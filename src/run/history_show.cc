@@ -28,7 +28,8 @@ Status HistoryError(const Status& st, const std::string& db) {
 }
 
 // The history --db or --config names, with history.password resolved when the config sets one.
-Result<internal::HistoryLocation> Locate(const HistoryRequest& request, internal::Redactor* redactor) {
+Result<internal::HistoryLocation> Locate(const HistoryRequest& request,
+                                         internal::Redactor* redactor) {
   if (!request.db.empty() && !request.config.empty()) {
     return Status::InvalidArgument("give --db or --config, not both");
   }
@@ -58,8 +59,8 @@ Status ShowHistory(const HistoryRequest& request, std::string* out) {
   if (!location.ok()) return location.status();
   const std::string& db = location->db;
   if (!location->postgres() && internal::IsDirectory(db)) {
-    return Status::InvalidArgument(db + " is a directory; name the history database file, e.g. " + db +
-                                   "/rollgate-history.db");
+    return Status::InvalidArgument(db + " is a directory; name the history database file, e.g. " +
+                                   db + "/rollgate-history.db");
   }
   Result<std::unique_ptr<internal::HistoryStore>> opened = internal::OpenHistoryStore(*location);
   if (!opened.ok()) return opened.status();
@@ -75,7 +76,8 @@ Status ShowHistory(const HistoryRequest& request, std::string* out) {
       }
       return HistoryError(run.status(), db);
     }
-    *out = run->gate_json.empty() || run->gate_json.back() == '\n' ? run->gate_json : run->gate_json + "\n";
+    *out = run->gate_json.empty() || run->gate_json.back() == '\n' ? run->gate_json
+                                                                   : run->gate_json + "\n";
     return Status::Ok();
   }
 

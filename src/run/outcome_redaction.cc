@@ -67,7 +67,8 @@ void RedactAppProbeOutcome(const Redactor& redactor, AppProbeOutcome* outcome) {
   RedactErrorBody(redactor, &a.error);
   RedactChatResponse(redactor, &a.chat);
   if (a.fallback) {
-    for (std::string* s : {&a.fallback->primary_model, &a.fallback->fallback_model, &a.fallback->trigger})
+    for (std::string* s :
+         {&a.fallback->primary_model, &a.fallback->fallback_model, &a.fallback->trigger})
       RedactString(redactor, s);
   }
 }

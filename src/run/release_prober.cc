@@ -18,11 +18,12 @@ namespace rollgate::internal {
 // The provider request with the release's own headers. On the invalid-token call every secret
 // header carries an invalid value too: a gateway that also accepts X-Api-Key would otherwise
 // let the call through on that header and make the check prove nothing.
-HttpRequest ProviderRequest(const ReleaseProfile& p, const std::string& token, const std::string& client_id,
-                            bool invalid_credentials) {
+HttpRequest ProviderRequest(const ReleaseProfile& p, const std::string& token,
+                            const std::string& client_id, bool invalid_credentials) {
   const ReleaseConfig& c = *p.config;
   HttpRequest req;
-  req.method = p.config->probe == ProbeKind::kDirect ? p.method : (c.method.empty() ? "POST" : c.method);
+  req.method =
+      p.config->probe == ProbeKind::kDirect ? p.method : (c.method.empty() ? "POST" : c.method);
   req.url = p.provider_endpoint;
   req.headers.emplace_back("Authorization", "Bearer " + token);
   req.headers.emplace_back("Content-Type", "application/json");
@@ -44,9 +45,12 @@ namespace {
 std::string FallbackTrigger(const FallbackConfig& fb, const ProbeOutcome& o) {
   const Attempt& a = o.last();
   int status = a.exchange.status;
-  std::string code = a.error_body ? (a.error_body->code.empty() ? a.error_body->type : a.error_body->code) : "";
-  bool by_status = std::find(fb.on_status.begin(), fb.on_status.end(), status) != fb.on_status.end();
-  bool by_code = !code.empty() && std::find(fb.on_codes.begin(), fb.on_codes.end(), code) != fb.on_codes.end();
+  std::string code =
+      a.error_body ? (a.error_body->code.empty() ? a.error_body->type : a.error_body->code) : "";
+  bool by_status =
+      std::find(fb.on_status.begin(), fb.on_status.end(), status) != fb.on_status.end();
+  bool by_code =
+      !code.empty() && std::find(fb.on_codes.begin(), fb.on_codes.end(), code) != fb.on_codes.end();
   if (!by_status && !by_code) return "";
   return std::to_string(status) + (code.empty() ? "" : " " + code);
 }
@@ -64,8 +68,9 @@ void LaunchDirect(const ProbeContext& ctx, ReleaseRun* run) {
   LaunchProbe(ctx.transport, std::move(chat), ctx.jitter, now, [ctx, run, now](ProbeOutcome o) {
     RedactProbeOutcome(*ctx.redactor, &o);
     const ReleaseProfile& rp = run->profile;
-    std::string trigger = rp.config->fallback && !rp.fallback_model.empty() ? FallbackTrigger(*rp.config->fallback, o)
-                                                                            : std::string();
+    std::string trigger = rp.config->fallback && !rp.fallback_model.empty()
+                              ? FallbackTrigger(*rp.config->fallback, o)
+                              : std::string();
     if (trigger.empty()) {
       run->probes.chat = std::move(o);
       return;
@@ -101,7 +106,8 @@ void LaunchDirect(const ProbeContext& ctx, ReleaseRun* run) {
   }
 }
 
-AppProbeRequest AppRequest(const ReleaseProfile& p, bool stream, const std::string& correlation_id) {
+AppProbeRequest AppRequest(const ReleaseProfile& p, bool stream,
+                           const std::string& correlation_id) {
   AppProbeRequest r;
   r.stream = stream;
   r.correlation_id = correlation_id;
@@ -137,7 +143,8 @@ void TakeAppOutcome(const Redactor& redactor, ReleaseRun* run, AppProbeOutcome a
 
 }  // namespace
 
-void LaunchReleaseProbes(const ProbeContext& ctx, ReleaseRun* run, std::vector<std::thread>* threads) {
+void LaunchReleaseProbes(const ProbeContext& ctx, ReleaseRun* run,
+                         std::vector<std::thread>* threads) {
   const ReleaseProfile& p = run->profile;
   const ReleaseConfig& c = *p.config;
   run->chat_request_id = NewClientRequestId();
@@ -153,18 +160,21 @@ void LaunchReleaseProbes(const ProbeContext& ctx, ReleaseRun* run, std::vector<s
     for (bool stream : {false, true}) {
       if (stream && !c.stream) continue;
       const std::string& id = stream ? run->stream_request_id : run->chat_request_id;
-      LaunchHttpProbe(ctx.transport, c.http, headers, c.timeout_ms, AppRequest(p, stream, id), ctx.response_fields,
-                      [ctx, run, stream](AppProbeOutcome app) { TakeAppOutcome(*ctx.redactor, run, std::move(app), stream); });
+      LaunchHttpProbe(ctx.transport, c.http, headers, c.timeout_ms, AppRequest(p, stream, id),
+                      ctx.response_fields, [ctx, run, stream](AppProbeOutcome app) {
+                        TakeAppOutcome(*ctx.redactor, run, std::move(app), stream);
+                      });
     }
     return;
   }
   run->probes.via = "the smoke command `" + ShowCommand(c.exec.command) + "`";
   for (bool stream : {false, true}) {
     if (stream && !c.stream) continue;
-    AppProbeRequest req = AppRequest(p, stream, stream ? run->stream_request_id : run->chat_request_id);
+    AppProbeRequest req =
+        AppRequest(p, stream, stream ? run->stream_request_id : run->chat_request_id);
     threads->emplace_back([ctx, run, req, stream] {
-      AppProbeOutcome app = RunExecProbe(*ctx.env, *ctx.clock, run->profile.config->exec, req, ctx.response_fields,
-                                         ctx.config_dir, ctx.redactor);
+      AppProbeOutcome app = RunExecProbe(*ctx.env, *ctx.clock, run->profile.config->exec, req,
+                                         ctx.response_fields, ctx.config_dir, ctx.redactor);
       TakeAppOutcome(*ctx.redactor, run, std::move(app), stream);
     });
   }
@@ -175,7 +185,9 @@ std::vector<NegativeRun> PlanNegativeAuth(const std::vector<ReleaseRun>& runs) {
   for (const auto& run : runs) {
     const ReleaseProfile& p = run.profile;
     if (!p.usable() || p.provider_endpoint.empty()) continue;
-    bool seen = std::any_of(out.begin(), out.end(), [&](const NegativeRun& n) { return n.endpoint == p.provider_endpoint; });
+    bool seen = std::any_of(out.begin(), out.end(), [&](const NegativeRun& n) {
+      return n.endpoint == p.provider_endpoint;
+    });
     if (!seen) out.push_back({p.name, p.provider_endpoint, NewClientRequestId(), std::nullopt});
   }
   return out;
@@ -190,41 +202,47 @@ std::string NewInvalidKey() {
   return buf;
 }
 
-void LaunchNegativeAuth(const ProbeContext& ctx, const ReleaseProfile& p, const std::string& invalid_key,
-                        NegativeRun* neg) {
+void LaunchNegativeAuth(const ProbeContext& ctx, const ReleaseProfile& p,
+                        const std::string& invalid_key, NegativeRun* neg) {
   ProbeSpec spec;
   spec.kind = "negative_auth";
-  spec.request = ProviderRequest(p, invalid_key, neg->client_request_id, /*invalid_credentials=*/true);
+  spec.request =
+      ProviderRequest(p, invalid_key, neg->client_request_id, /*invalid_credentials=*/true);
   // With no model configured (an exec/http release), any plausible name does: auth comes first.
-  spec.request.body = BuildSmokeRequestBody(p.model.empty() ? "gpt-4o-mini" : p.model, p.config->prompt, false);
+  spec.request.body =
+      BuildSmokeRequestBody(p.model.empty() ? "gpt-4o-mini" : p.model, p.config->prompt, false);
   spec.retry.max_attempts = 1;  // one call: a retry would only repeat the same answer
   const Clock* clock = ctx.clock;
-  LaunchProbe(ctx.transport, std::move(spec), ctx.jitter, [clock] { return clock->NowUnixMs(); },
-              [ctx, neg](ProbeOutcome o) {
-                RedactProbeOutcome(*ctx.redactor, &o);
-                neg->outcome = std::move(o);
-              });
+  LaunchProbe(
+      ctx.transport, std::move(spec), ctx.jitter, [clock] { return clock->NowUnixMs(); },
+      [ctx, neg](ProbeOutcome o) {
+        RedactProbeOutcome(*ctx.redactor, &o);
+        neg->outcome = std::move(o);
+      });
 }
 
 std::vector<AppNegativeRun> PlanAppNegativeAuth(const std::vector<ReleaseRun>& runs) {
   std::vector<AppNegativeRun> out;
   for (const auto& run : runs) {
     const ReleaseProfile& p = run.profile;
-    if (!p.usable() || (p.config->probe != ProbeKind::kExec && p.config->probe != ProbeKind::kHttp)) continue;
-    out.push_back({p.name, p.config->probe == ProbeKind::kHttp, NewClientRequestId(), std::nullopt});
+    if (!p.usable() || (p.config->probe != ProbeKind::kExec && p.config->probe != ProbeKind::kHttp))
+      continue;
+    out.push_back(
+        {p.name, p.config->probe == ProbeKind::kHttp, NewClientRequestId(), std::nullopt});
   }
   return out;
 }
 
-void LaunchAppNegativeAuth(const ProbeContext& ctx, const ReleaseProfile& p, const std::string& invalid_key,
-                           AppNegativeRun* neg, std::vector<std::thread>* threads) {
+void LaunchAppNegativeAuth(const ProbeContext& ctx, const ReleaseProfile& p,
+                           const std::string& invalid_key, AppNegativeRun* neg,
+                           std::vector<std::thread>* threads) {
   AppProbeRequest req = AppRequest(p, /*stream=*/false, neg->client_request_id);
   req.smoke_api_key = invalid_key;
   if (neg->http) {
     std::map<std::string, std::string> headers;
     for (const auto& h : p.headers) headers[h.name] = h.value;
-    LaunchHttpProbe(ctx.transport, p.config->http, headers, p.config->timeout_ms, req, ctx.response_fields,
-                    [ctx, neg](AppProbeOutcome app) {
+    LaunchHttpProbe(ctx.transport, p.config->http, headers, p.config->timeout_ms, req,
+                    ctx.response_fields, [ctx, neg](AppProbeOutcome app) {
                       RedactAppProbeOutcome(*ctx.redactor, &app);
                       neg->outcome = std::move(app);
                     });
@@ -232,15 +250,15 @@ void LaunchAppNegativeAuth(const ProbeContext& ctx, const ReleaseProfile& p, con
   }
   const ExecProbeConfig* exec = &p.config->exec;
   threads->emplace_back([ctx, exec, req, neg] {
-    AppProbeOutcome app = RunExecProbe(*ctx.env, *ctx.clock, *exec, req, ctx.response_fields, ctx.config_dir,
-                                       ctx.redactor);
+    AppProbeOutcome app = RunExecProbe(*ctx.env, *ctx.clock, *exec, req, ctx.response_fields,
+                                       ctx.config_dir, ctx.redactor);
     RedactAppProbeOutcome(*ctx.redactor, &app);
     neg->outcome = std::move(app);
   });
 }
 
-std::vector<AttemptRecord> AttemptRecords(const std::string& kind, const ProbeOutcome& o, const std::string& client_id,
-                                          const std::string& model) {
+std::vector<AttemptRecord> AttemptRecords(const std::string& kind, const ProbeOutcome& o,
+                                          const std::string& client_id, const std::string& model) {
   std::vector<AttemptRecord> out;
   for (const auto& a : o.attempts) {
     const HttpExchange& ex = a.exchange;

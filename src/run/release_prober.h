@@ -24,7 +24,7 @@ namespace rollgate::internal {
 struct ReleaseRun {
   ReleaseProfile profile;
   ReleaseProbes probes;
-  std::string chat_request_id;    // correlation ids (X-Client-Request-Id / ROLLGATE_CORRELATION_ID)
+  std::string chat_request_id;  // correlation ids (X-Client-Request-Id / ROLLGATE_CORRELATION_ID)
   std::string stream_request_id;
   std::optional<ProbeOutcome> primary;  // the failed primary call, when a fallback was taken
   std::string primary_request_id;
@@ -39,8 +39,8 @@ struct NegativeRun {
 
 /// The request a provider call of release `p` sends (the smoke, stream and fallback calls, and
 /// with `invalid_credentials` the invalid-token call); the body is the caller's.
-HttpRequest ProviderRequest(const ReleaseProfile& p, const std::string& token, const std::string& client_id,
-                            bool invalid_credentials = false);
+HttpRequest ProviderRequest(const ReleaseProfile& p, const std::string& token,
+                            const std::string& client_id, bool invalid_credentials = false);
 
 /// The invalid-token call through one exec/http release's own client.
 struct AppNegativeRun {
@@ -64,7 +64,8 @@ struct ProbeContext {
 
 /// Starts every probe of `run`. Exec probes run on threads appended to `threads`; the caller
 /// joins them after transport->Run(). REQUIRES: `run` outlives both.
-void LaunchReleaseProbes(const ProbeContext& ctx, ReleaseRun* run, std::vector<std::thread>* threads);
+void LaunchReleaseProbes(const ProbeContext& ctx, ReleaseRun* run,
+                         std::vector<std::thread>* threads);
 
 /// A fresh, deliberately invalid key for one run's invalid-token calls: shaped like a key
 /// ("sk-rollgate-negative-auth-invalid-" + 32 random hex digits) so a format check lets it
@@ -73,19 +74,21 @@ std::string NewInvalidKey();
 
 /// One invalid-token call per distinct provider endpoint among the usable releases.
 std::vector<NegativeRun> PlanNegativeAuth(const std::vector<ReleaseRun>& runs);
-void LaunchNegativeAuth(const ProbeContext& ctx, const ReleaseProfile& profile, const std::string& invalid_key,
-                        NegativeRun* run);
+void LaunchNegativeAuth(const ProbeContext& ctx, const ReleaseProfile& profile,
+                        const std::string& invalid_key, NegativeRun* run);
 
 /// One invalid-token call through each usable exec/http release's own client.
 std::vector<AppNegativeRun> PlanAppNegativeAuth(const std::vector<ReleaseRun>& runs);
 /// Runs the release's smoke once more with `invalid_key` as ROLLGATE_SMOKE_API_KEY (exec, on a
 /// thread appended to `threads`) or X-Rollgate-Smoke-Api-Key (http, on the transport), with
 /// the same timeout and cancellation as its smoke call. REQUIRES: `run` outlives both.
-void LaunchAppNegativeAuth(const ProbeContext& ctx, const ReleaseProfile& profile, const std::string& invalid_key,
-                           AppNegativeRun* run, std::vector<std::thread>* threads);
+void LaunchAppNegativeAuth(const ProbeContext& ctx, const ReleaseProfile& profile,
+                           const std::string& invalid_key, AppNegativeRun* run,
+                           std::vector<std::thread>* threads);
 
 /// Every attempt of a probe as evidence records.
 std::vector<AttemptRecord> AttemptRecords(const std::string& kind, const ProbeOutcome& outcome,
-                                          const std::string& client_request_id, const std::string& model = "");
+                                          const std::string& client_request_id,
+                                          const std::string& model = "");
 
 }  // namespace rollgate::internal

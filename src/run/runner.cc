@@ -48,7 +48,8 @@ Status LoadContractState(const std::string& path, ContractState* out) {
     out->contract = *c;
     return Status::Ok();
   }
-  if (c.status().code() == Status::Code::kInvalidArgument) return c.status();  // unreadable YAML: exit 2
+  if (c.status().code() == Status::Code::kInvalidArgument)
+    return c.status();  // unreadable YAML: exit 2
   out->state = ContractState::State::kMissing;
   out->error = c.status().message();
   return Status::Ok();
@@ -56,7 +57,8 @@ Status LoadContractState(const std::string& path, ContractState* out) {
 
 class Pipeline {
  public:
-  Pipeline(const Config& config, const RunOptions& options, const RunSeams& seams, RunReport* report)
+  Pipeline(const Config& config, const RunOptions& options, const RunSeams& seams,
+           RunReport* report)
       : config_(config),
         options_(options),
         seams_(seams),
@@ -110,8 +112,9 @@ class Pipeline {
     }
     if (config_.history && options_.append_history) {
       // After the evidence: a history that cannot record the run is a warning, never the verdict.
-      std::string warning = RecordRunInHistory(*config_.history, config_.dir, env_, *report_,
-                                               redactor_.Redact(RenderGateJson(*report_)), &redactor_);
+      std::string warning =
+          RecordRunInHistory(*config_.history, config_.dir, env_, *report_,
+                             redactor_.Redact(RenderGateJson(*report_)), &redactor_);
       if (!warning.empty()) report_->warnings.push_back(warning);
     }
     return Status::Ok();
@@ -129,7 +132,8 @@ class Pipeline {
     ctx.redactor = &redactor_;
     for (auto& run : runs_) {  // a log file's end before any probe, so only its new lines are read
       const ReleaseConfig& c = *run.profile.config;
-      if (run.profile.usable() && c.logs) log_marks_[run.profile.name] = MarkAppLog(*c.logs, config_.dir);
+      if (run.profile.usable() && c.logs)
+        log_marks_[run.profile.name] = MarkAppLog(*c.logs, config_.dir);
     }
     // A fresh invalid key per run, scrubbed like any secret before the first call can echo it.
     invalid_key_ = NewInvalidKey();
@@ -141,7 +145,8 @@ class Pipeline {
       // Both kinds run: the direct call proves the provider rejects the key, the call through
       // the app proves the release's own client treats the rejection as an error.
       negatives_ = PlanNegativeAuth(runs_);
-      for (auto& neg : negatives_) LaunchNegativeAuth(ctx, FindRun(neg.release)->profile, invalid_key_, &neg);
+      for (auto& neg : negatives_)
+        LaunchNegativeAuth(ctx, FindRun(neg.release)->profile, invalid_key_, &neg);
       app_negatives_ = PlanAppNegativeAuth(runs_);
       for (auto& neg : app_negatives_) {
         LaunchAppNegativeAuth(ctx, FindRun(neg.release)->profile, invalid_key_, &neg, threads);
@@ -165,8 +170,8 @@ class Pipeline {
       if (!rel) {
         std::vector<std::string> names;
         for (const auto& r : config_.releases) names.push_back(r.name);
-        return Status::InvalidArgument("--release " + options_.release + ": no such release in " + config_.file +
-                                       "; it has: " + Join(names, ", "));
+        return Status::InvalidArgument("--release " + options_.release + ": no such release in " +
+                                       config_.file + "; it has: " + Join(names, ", "));
       }
       selected.push_back(rel);
     } else {
@@ -187,7 +192,8 @@ class Pipeline {
       }
       runs_.push_back(std::move(run));
     }
-    if (config_.drill) {  // the drill's literal credentials (its `{env:}` ones stay in drill/route.cc)
+    if (config_
+            .drill) {  // the drill's literal credentials (its `{env:}` ones stay in drill/route.cc)
       for (const auto& [name, value] : config_.drill->user_facing_headers) {
         if (LooksLikeSecretName(name)) redactor_.AddSecret(value);
       }
@@ -209,13 +215,14 @@ class Pipeline {
       if (!c.logs || !run.probes.chat) continue;
       if (report_->interrupted) {
         app_logs_[run.profile.name] = {"app_logs", CheckStatus::kFail,
-                                       "the app's logs were not read: the run was interrupted", false};
+                                       "the app's logs were not read: the run was interrupted",
+                                       false};
         continue;
       }
       std::vector<std::string> ids = {run.chat_request_id};
       if (!run.stream_request_id.empty()) ids.push_back(run.stream_request_id);
-      app_logs_[run.profile.name] =
-          ReadAndCheckAppLogs(*c.logs, log_marks_[run.profile.name], env_, config_.dir, ids, redactor_);
+      app_logs_[run.profile.name] = ReadAndCheckAppLogs(*c.logs, log_marks_[run.profile.name], env_,
+                                                        config_.dir, ids, redactor_);
     }
   }
 
@@ -231,7 +238,8 @@ class Pipeline {
       r.model = p.model;
       r.key_fingerprint = p.key_fingerprint;
       r.provenance = p.provenance;
-      ReleaseEvaluation eval = EvaluateRelease(p, run.probes, contract_.contract, config_.thresholds);
+      ReleaseEvaluation eval =
+          EvaluateRelease(p, run.probes, contract_.contract, config_.thresholds);
       r.checks = std::move(eval.checks);
       r.parsed = std::move(eval.parsed);
       r.stream = eval.stream;
@@ -245,7 +253,8 @@ class Pipeline {
       if (run.probes.chat) {
         const ProbeOutcome& o = *run.probes.chat;
         std::string model = run.primary ? p.fallback_model : "";
-        for (auto& rec : AttemptRecords("chat", o, run.chat_request_id, model)) r.attempts.push_back(std::move(rec));
+        for (auto& rec : AttemptRecords("chat", o, run.chat_request_id, model))
+          r.attempts.push_back(std::move(rec));
         r.timestamp_unix_ms = r.attempts.front().ts_unix_ms;
         r.http_status = o.last().exchange.status;
         r.request_id = r.attempts.back().request_id;
@@ -266,11 +275,13 @@ class Pipeline {
         report_->negative_auth_attempts.push_back(std::move(rec));
         report_->negative_auth_releases.push_back(neg.release);
       }
-      negative_results_.push_back(EvaluateNegativeAuth(*neg.outcome, neg.endpoint, config_.negative_auth.expect_status));
+      negative_results_.push_back(
+          EvaluateNegativeAuth(*neg.outcome, neg.endpoint, config_.negative_auth.expect_status));
     }
     for (const auto& neg : app_negatives_) {
       if (!neg.outcome) continue;
-      for (auto& rec : AttemptRecords("negative_auth", AsProbeOutcome(*neg.outcome), neg.client_request_id)) {
+      for (auto& rec :
+           AttemptRecords("negative_auth", AsProbeOutcome(*neg.outcome), neg.client_request_id)) {
         report_->negative_auth_attempts.push_back(std::move(rec));
         report_->negative_auth_releases.push_back(neg.release);
       }
@@ -288,7 +299,8 @@ class Pipeline {
     if (full_gate) gates.push_back(ContractReviewedGate(contract_, profiles, today));
     // new and rollback first (the checklist's order), then any other release.
     for (const char* role : {"new", "rollback"}) {
-      if (const ReleaseReport* r = report_->FindRelease(role)) gates.push_back(ReleaseSmokeGate(*r));
+      if (const ReleaseReport* r = report_->FindRelease(role))
+        gates.push_back(ReleaseSmokeGate(*r));
     }
     for (const auto& r : report_->releases) {
       if (r.name != "new" && r.name != "rollback") gates.push_back(ReleaseSmokeGate(r));
@@ -297,8 +309,8 @@ class Pipeline {
       const ReleaseRun* n = FindRun("new");
       const ReleaseRun* b = FindRun("rollback");
       if (n && b) {
-        gates.push_back(
-            ConfigConsistencyGate(DiffReleases(n->profile, b->profile, config_.expect_differences), "new", "rollback"));
+        gates.push_back(ConfigConsistencyGate(
+            DiffReleases(n->profile, b->profile, config_.expect_differences), "new", "rollback"));
       }
     }
     gates.push_back(RetryPolicyGate(profiles, seams_.observed_retries));
@@ -307,8 +319,9 @@ class Pipeline {
     gates.push_back(NegativeAuthGate(config_.negative_auth.enabled, negative_results_, any_usable));
     gates.push_back(ObservabilityGate(*report_));
     if (full_gate) {
-      gates.push_back({"rollback_switch_drill", CheckStatus::kSkip,
-                       "not part of `rollgate gate`: run `rollgate drill` to flip the route and back", false});
+      gates.push_back(
+          {"rollback_switch_drill", CheckStatus::kSkip,
+           "not part of `rollgate gate`: run `rollgate drill` to flip the route and back", false});
     }
     report_->decision = Decide(gates);
     // Whatever finished before the interrupt, an interrupted run is never a pass, and a gate
@@ -317,7 +330,8 @@ class Pipeline {
       report_->decision = "block";
       std::string by = report_->signal.empty() ? "" : " by " + report_->signal;
       for (auto& g : gates) {
-        if (g.status == CheckStatus::kFail) g.detail = "interrupted" + by + " before it finished: " + g.detail;
+        if (g.status == CheckStatus::kFail)
+          g.detail = "interrupted" + by + " before it finished: " + g.detail;
       }
     }
   }
@@ -339,8 +353,8 @@ class Pipeline {
   Redactor redactor_;
 };
 
-ServicePipeline::ServicePipeline(const Config& config, const RunOptions& options, const RunSeams& seams,
-                                 RunReport* report)
+ServicePipeline::ServicePipeline(const Config& config, const RunOptions& options,
+                                 const RunSeams& seams, RunReport* report)
     : impl_(std::make_unique<Pipeline>(config, options, seams, report)) {}
 ServicePipeline::~ServicePipeline() = default;
 Status ServicePipeline::Prepare(const ContractState* contract) { return impl_->Prepare(contract); }
@@ -356,7 +370,8 @@ std::string NewClientRequestId() {
   return buf;
 }
 
-Status RunPipeline(const Config& config, const RunOptions& options, const RunSeams& seams, RunReport* report) {
+Status RunPipeline(const Config& config, const RunOptions& options, const RunSeams& seams,
+                   RunReport* report) {
   Pipeline pipeline(config, options, seams, report);
   return pipeline.Run();
 }

@@ -9,9 +9,9 @@
 #include <vector>
 
 #include "base/clock.h"
+#include "base/environment.h"
 #include "base/file_util.h"
 #include "base/secret.h"
-#include "base/environment.h"
 #include "gate/consistency.h"
 #include "gate/gates.h"
 #include "probe/http_transport.h"
@@ -52,7 +52,8 @@ class Pipeline;  // runner.cc
 /// once every call is answered. `config`, `options` and `seams` must outlive it.
 class ServicePipeline {
  public:
-  ServicePipeline(const Config& config, const RunOptions& options, const RunSeams& seams, RunReport* report);
+  ServicePipeline(const Config& config, const RunOptions& options, const RunSeams& seams,
+                  RunReport* report);
   ~ServicePipeline();
   /// `contract`: the config's contract already loaded (a fleet reads each file once); null:
   /// read it from the config's `contract:` path.

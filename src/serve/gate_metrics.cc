@@ -71,7 +71,8 @@ GateMetrics::GateMetrics(std::string service, int max_runs_per_day, int64_t max_
   }
   m.Add("rollgate_usage_tokens_total", {service_}, 0);
   m.Set("rollgate_schedule_max_runs_per_day", {service_}, max_runs_per_day);
-  m.Set("rollgate_schedule_max_tokens_per_day", {service_}, static_cast<double>(max_tokens_per_day));
+  m.Set("rollgate_schedule_max_tokens_per_day", {service_},
+        static_cast<double>(max_tokens_per_day));
   SetUsageToday(0, 0);
 }
 

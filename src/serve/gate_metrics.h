@@ -1,13 +1,13 @@
 // rollgate's metrics, by name (docs/serve.md lists them with example PromQL):
 //
 //   rollgate_gate_success{service}                          1 pass, 0 block or error (latest run)
-//   rollgate_check_success{service,release,check}           1 pass, 0 fail (latest run; skips absent)
-//   rollgate_probe_duration_seconds{service,release,phase}  histogram; phase dns|connect|tls|ttfb|total
-//   rollgate_last_success_timestamp_seconds{service,release} when the release last passed
-//   rollgate_runs_total{service,decision}                   counter; decision pass|block|error
-//   rollgate_schedule_runs_today{service}                   runs started this UTC day (capped)
-//   rollgate_schedule_tokens_today{service}                 usage tokens reported this UTC day
-//   rollgate_schedule_max_runs_per_day{service}             the cap
+//   rollgate_check_success{service,release,check}           1 pass, 0 fail (latest run; skips
+//   absent) rollgate_probe_duration_seconds{service,release,phase}  histogram; phase
+//   dns|connect|tls|ttfb|total rollgate_last_success_timestamp_seconds{service,release} when the
+//   release last passed rollgate_runs_total{service,decision}                   counter; decision
+//   pass|block|error rollgate_schedule_runs_today{service}                   runs started this UTC
+//   day (capped) rollgate_schedule_tokens_today{service}                 usage tokens reported this
+//   UTC day rollgate_schedule_max_runs_per_day{service}             the cap
 //   rollgate_schedule_max_tokens_per_day{service}           the cap
 //   rollgate_schedule_runs_skipped_total{service,reason,trigger}  runs refused by a cap
 //   rollgate_usage_tokens_total{service}                    counter of usage tokens, all time

@@ -141,8 +141,8 @@ void MetricsRegistry::Add(const std::string& name, const std::vector<std::string
   if (Series* s = Find(name, label_values, Type::kCounter)) s->value += delta;
 }
 
-void MetricsRegistry::Observe(const std::string& name,
-                              const std::vector<std::string>& label_values, double value) {
+void MetricsRegistry::Observe(const std::string& name, const std::vector<std::string>& label_values,
+                              double value) {
   std::lock_guard<std::mutex> lock(mu_);
   Series* s = Find(name, label_values, Type::kHistogram);
   if (!s) return;
@@ -163,8 +163,7 @@ void MetricsRegistry::Clear(const std::string& name) {
   if (it != families_.end()) it->second.series.clear();
 }
 
-double MetricsRegistry::Value(const std::string& name,
-                              const std::vector<std::string>& label_values,
+double MetricsRegistry::Value(const std::string& name, const std::vector<std::string>& label_values,
                               double fallback) const {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = families_.find(name);
@@ -197,10 +196,10 @@ std::string MetricsRegistry::Render() const {
       }
       out += name + "_bucket" + LabelPairs(f.label_names, values, "le", "+Inf") + " " +
              std::to_string(s.count) + "\n";
-      out += name + "_sum" + LabelPairs(f.label_names, values) + " " + FormatSampleValue(s.sum) +
+      out +=
+          name + "_sum" + LabelPairs(f.label_names, values) + " " + FormatSampleValue(s.sum) + "\n";
+      out += name + "_count" + LabelPairs(f.label_names, values) + " " + std::to_string(s.count) +
              "\n";
-      out += name + "_count" + LabelPairs(f.label_names, values) + " " +
-             std::to_string(s.count) + "\n";
     }
   }
   return out;

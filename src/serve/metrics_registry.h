@@ -43,8 +43,7 @@ class MetricsRegistry {
   /// Counters (and gauges): adds `delta` (>= 0 for counters) to the series, creating it at 0.
   void Add(const std::string& name, const std::vector<std::string>& label_values, double delta);
   /// Histograms: records one observation.
-  void Observe(const std::string& name, const std::vector<std::string>& label_values,
-               double value);
+  void Observe(const std::string& name, const std::vector<std::string>& label_values, double value);
   /// Drops every series of a family (its HELP and TYPE stay): for gauges that describe only the
   /// latest run, so a release that left the config does not linger.
   void Clear(const std::string& name);
@@ -59,7 +58,7 @@ class MetricsRegistry {
 
  private:
   struct Series {
-    double value = 0;                    // gauge, counter
+    double value = 0;                     // gauge, counter
     std::vector<uint64_t> bucket_counts;  // histogram: per bucket, not cumulative
     double sum = 0;
     uint64_t count = 0;

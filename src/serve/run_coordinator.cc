@@ -124,7 +124,8 @@ Status RunCoordinator::Start() {
     } else if (good.status().code() != Status::Code::kNotFound) {
       // Serve still starts (the next passing run sets the metric); the operator learns why
       // rollgate_last_success_timestamp_seconds is missing until then.
-      Log("warning: cannot read each release's last success from the history: " + good.status().message());
+      Log("warning: cannot read each release's last success from the history: " +
+          good.status().message());
     }
   }
   if (shared()) {
@@ -248,7 +249,8 @@ RunOutcome RunCoordinator::Run(const RunRequest& request) {
   if (in_flight_) {
     if (waiters_ >= options_.max_waiters) {
       outcome.kind = RunOutcome::Kind::kBusy;
-      outcome.detail = std::to_string(waiters_) + " requests are already waiting for the run in "
+      outcome.detail = std::to_string(waiters_) +
+                       " requests are already waiting for the run in "
                        "flight; retry shortly";
       return outcome;
     }
@@ -426,8 +428,8 @@ void RunCoordinator::WatchdogLoop() {
     if (stop_watchdog_) return;
     const uint64_t generation = generation_;
     auto deadline = run_started_ + std::chrono::milliseconds(options_.run_timeout_ms);
-    bool ended = cv_.wait_until(lock, deadline,
-                                [&] { return stop_watchdog_ || generation_ != generation; });
+    bool ended =
+        cv_.wait_until(lock, deadline, [&] { return stop_watchdog_ || generation_ != generation; });
     if (stop_watchdog_) return;
     if (ended) continue;
     lock.unlock();

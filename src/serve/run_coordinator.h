@@ -64,7 +64,8 @@ class RunControl {
 
 /// Runs one gate. Fills `report`, and `redactor` with every secret the run resolved (so what is
 /// written about the run can be scrubbed again). A Status means rollgate itself failed.
-using GateRunner = std::function<Status(RunControl& control, RunReport* report, Redactor* redactor)>;
+using GateRunner =
+    std::function<Status(RunControl& control, RunReport* report, Redactor* redactor)>;
 
 /// One line for the operator (already redacted by the caller of the sink).
 using LogFn = std::function<void(const std::string& line)>;
@@ -99,8 +100,8 @@ const char* ToString(RunOutcome::Kind kind);
 
 struct CoordinatorOptions {
   std::string service;
-  HistoryStore* history = nullptr;  // null: no history; must outlive the coordinator
-  std::string holder;               // who this replica is in slot claims (host:pid)
+  HistoryStore* history = nullptr;   // null: no history; must outlive the coordinator
+  std::string holder;                // who this replica is in slot claims (host:pid)
   HistoryRetryPolicy history_retry;  // appends that fail with an IoError are tried again
   int64_t run_timeout_ms = 120000;
   int64_t join_grace_ms = 30000;  // waiters wait run_timeout + this for the run in flight
@@ -189,7 +190,7 @@ class RunCoordinator {
   std::unique_ptr<SharedDailyCaps> shared_caps_;  // set with a shared history
   std::mutex refresh_mu_;                         // RefreshShared: one at a time
   int64_t shown_shared_run_id_ = 0;               // the history run the metrics show
-  RunOutcome last_outcome_;                    // of the newest finished run
+  RunOutcome last_outcome_;                       // of the newest finished run
   std::shared_ptr<const RunReport> last_report_;  // newest completed report (pass or block)
   int64_t last_result_unix_ms_ = 0;
   std::thread watchdog_;

@@ -110,9 +110,9 @@ Status ServeService::Start() {
   co.max_tokens_per_day = limits_.max_tokens_per_day;
   GateRunner runner = options_.runner ? options_.runner : PipelineRunner(config_, options_);
   const Clock& clock = options_.clock ? *options_.clock : SystemClock::Get();
-  coordinator_ = std::make_unique<RunCoordinator>(
-      co, std::move(runner), clock, *metrics_, redactor_,
-      [this](const std::string& line) { Log(line); });
+  coordinator_ =
+      std::make_unique<RunCoordinator>(co, std::move(runner), clock, *metrics_, redactor_,
+                                       [this](const std::string& line) { Log(line); });
   ROLLGATE_RETURN_IF_ERROR(coordinator_->Start());
 
   HttpServerOptions http;
@@ -157,8 +157,10 @@ Status ServeService::Start() {
   if (!history_) {
     Log("no history: configured; runs are not recorded");
   } else if (history_->shared()) {
-    Log("history: " + history_->name() + " (shared: replicas claim each scheduled slot and "
-        "count the caps in it; replica " + co.holder + ")");
+    Log("history: " + history_->name() +
+        " (shared: replicas claim each scheduled slot and "
+        "count the caps in it; replica " +
+        co.holder + ")");
   } else {
     Log("history: " + history_->name());
   }
@@ -177,8 +179,8 @@ Status ServeService::OpenHistory() {
   if (prepared.code() == Status::Code::kIoError) {
     // A database restarting when serve starts is no reason to exit: runs are refused (and
     // logged) until it answers.
-    Log("warning: the history " + history_->name() + " cannot be reached yet: " +
-        prepared.message());
+    Log("warning: the history " + history_->name() +
+        " cannot be reached yet: " + prepared.message());
   } else if (!prepared.ok()) {
     return prepared;
   }
@@ -212,8 +214,8 @@ ServerResponse ServeService::HandleArgo(const ServerRequest& request) {
   // The server answers HEAD through the GET route, but a HEAD (a link checker, a load
   // balancer's probe) must not start a gate that spends provider calls.
   if (request.method == "HEAD") {
-    ServerResponse r = ServerResponse::Make(405, "text/plain",
-                                            "HEAD /hooks/argo runs no gate: use GET or POST\n");
+    ServerResponse r =
+        ServerResponse::Make(405, "text/plain", "HEAD /hooks/argo runs no gate: use GET or POST\n");
     r.headers.emplace_back("Allow", "GET, POST");
     return r;
   }
@@ -248,17 +250,18 @@ void ServeService::RegisterRoutes() {
     r.headers.emplace_back("Cache-Control", "no-store");
     return r;
   });
-  s.Handle("GET", "/healthz", [](const ServerRequest&) {
-    return ServerResponse::Make(200, "text/plain", "ok\n");
-  });
+  s.Handle("GET", "/healthz",
+           [](const ServerRequest&) { return ServerResponse::Make(200, "text/plain", "ok\n"); });
   s.Handle("POST", "/hooks/flagger", [this](const ServerRequest& r) { return HandleFlagger(r); });
   s.Handle("GET", "/hooks/argo", [this](const ServerRequest& r) { return HandleArgo(r); });
   s.Handle("POST", "/hooks/argo", [this](const ServerRequest& r) { return HandleArgo(r); });
   s.Handle("POST", "/run", [this](const ServerRequest& r) { return HandleRun(r); });
   s.SetFallback([](const ServerRequest& r) {
     static const std::vector<std::pair<std::string, std::string>> kAllowed = {
-        {"/metrics", "GET, HEAD"},        {"/healthz", "GET, HEAD"},
-        {"/hooks/flagger", "POST"},       {"/hooks/argo", "GET, POST"},
+        {"/metrics", "GET, HEAD"},
+        {"/healthz", "GET, HEAD"},
+        {"/hooks/flagger", "POST"},
+        {"/hooks/argo", "GET, POST"},
         {"/run", "POST"}};
     for (const auto& [path, allow] : kAllowed) {
       if (r.path != path) continue;
@@ -280,7 +283,8 @@ void ServeService::Shutdown(int signal) {
   if (!coordinator_) return;  // Start() failed before anything was running
 
   const bool busy = coordinator_->in_flight();
-  Log(busy ? "stopping: cancelling the run in flight (it is recorded as an interrupted block)" : "stopping");
+  Log(busy ? "stopping: cancelling the run in flight (it is recorded as an interrupted block)"
+           : "stopping");
   coordinator_->BeginShutdown();
   // The run in flight ends now, not after serve.run_timeout: a stop must not wait out a slow
   // provider. Its calls end as cancelled; it is still recorded (history, waiting webhooks).

@@ -7,7 +7,8 @@
 namespace rollgate {
 
 struct Server::Impl {
-  explicit Impl(Config config, internal::ServeOptions options) : service(std::move(config), std::move(options)) {}
+  explicit Impl(Config config, internal::ServeOptions options)
+      : service(std::move(config), std::move(options)) {}
   internal::ServeService service;
 };
 
@@ -31,7 +32,8 @@ Result<std::unique_ptr<Server>> Server::Start(const ServeRequest& request) {
   options.listen = request.listen;
   options.evidence_dir = request.evidence_dir;
   options.log = request.log;
-  std::unique_ptr<Server> server(new Server(std::make_unique<Impl>(std::move(*config), std::move(options))));
+  std::unique_ptr<Server> server(
+      new Server(std::make_unique<Impl>(std::move(*config), std::move(options))));
   ROLLGATE_RETURN_IF_ERROR(server->impl_->service.Start());
   if (!address->loopback) server->beyond_loopback_ = address->host;
   return server;

@@ -107,8 +107,7 @@ int StatusFor(Caller caller, const RunOutcome& outcome) {
   return outcome.has_report() && outcome.report->passed() ? 200 : 412;
 }
 
-ServerResponse OutcomeResponse(Caller caller, const RunOutcome& outcome,
-                               const Redactor& redactor) {
+ServerResponse OutcomeResponse(Caller caller, const RunOutcome& outcome, const Redactor& redactor) {
   ServerResponse r = ServerResponse::Make(StatusFor(caller, outcome), "application/json",
                                           RenderOutcomeJson(outcome, redactor));
   r.headers.emplace_back("Cache-Control", "no-store");
@@ -122,9 +121,8 @@ ServerResponse JsonError(int status, const std::string& message) {
   out["decision"] = "error";
   out["success"] = false;
   out["error"] = message;
-  ServerResponse r = ServerResponse::Make(status, "application/json",
-                                          out.dump(-1, ' ', false, json::error_handler_t::replace) +
-                                              "\n");
+  ServerResponse r = ServerResponse::Make(
+      status, "application/json", out.dump(-1, ' ', false, json::error_handler_t::replace) + "\n");
   r.headers.emplace_back("Cache-Control", "no-store");
   return r;
 }

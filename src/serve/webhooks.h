@@ -48,8 +48,7 @@ enum class Caller { kFlagger, kArgo, kRunApi };
 int StatusFor(Caller caller, const RunOutcome& outcome);
 
 /// The whole response: status, JSON body, and Retry-After on a 503.
-ServerResponse OutcomeResponse(Caller caller, const RunOutcome& outcome,
-                               const Redactor& redactor);
+ServerResponse OutcomeResponse(Caller caller, const RunOutcome& outcome, const Redactor& redactor);
 
 /// A JSON error body {"decision":"error","success":false,"error":message} with `status`.
 ServerResponse JsonError(int status, const std::string& message);

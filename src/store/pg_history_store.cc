@@ -203,10 +203,11 @@ Result<int64_t> PgHistoryStore::Append(const RunReport& report, const std::strin
       const ReleaseReport& r = report.releases[n];
       for (PgParam v :
            {PgParam(id), PgParam(PgText(r.name)), PgParam(PgNum(static_cast<int64_t>(n))),
-            PgParam(PgText(r.version)), PgParam(PgText(ToString(r.probe))), PgParam(PgText(r.endpoint)),
-            PgParam(PgText(r.model)), PgParam(PgText(r.key_fingerprint)),
-            PgParam(PgNum(r.http_status)), PgParam(std::to_string(r.latency_ms)),
-            PgParam(PgNum(r.timestamp_unix_ms)), PgParam(HistoryReleasePassed(r) ? "1" : "0"),
+            PgParam(PgText(r.version)), PgParam(PgText(ToString(r.probe))),
+            PgParam(PgText(r.endpoint)), PgParam(PgText(r.model)),
+            PgParam(PgText(r.key_fingerprint)), PgParam(PgNum(r.http_status)),
+            PgParam(std::to_string(r.latency_ms)), PgParam(PgNum(r.timestamp_unix_ms)),
+            PgParam(HistoryReleasePassed(r) ? "1" : "0"),
             PgParam(PgNum(static_cast<int64_t>(r.checks.size())))}) {
         releases.push_back(std::move(v));
       }

@@ -48,8 +48,8 @@ SqliteStatement& SqliteStatement::operator=(SqliteStatement&& other) noexcept {
 SqliteStatement& SqliteStatement::Bind(int index, int64_t value) {
   int rc = sqlite3_bind_int64(stmt_, index, value);
   if (rc != SQLITE_OK && bind_status_.ok()) {
-    bind_status_ = Status::Internal(context_ + ": bind " + std::to_string(index) + ": " +
-                                    sqlite3_errstr(rc));
+    bind_status_ =
+        Status::Internal(context_ + ": bind " + std::to_string(index) + ": " + sqlite3_errstr(rc));
   }
   return *this;
 }
@@ -57,19 +57,19 @@ SqliteStatement& SqliteStatement::Bind(int index, int64_t value) {
 SqliteStatement& SqliteStatement::Bind(int index, double value) {
   int rc = sqlite3_bind_double(stmt_, index, value);
   if (rc != SQLITE_OK && bind_status_.ok()) {
-    bind_status_ = Status::Internal(context_ + ": bind " + std::to_string(index) + ": " +
-                                    sqlite3_errstr(rc));
+    bind_status_ =
+        Status::Internal(context_ + ": bind " + std::to_string(index) + ": " + sqlite3_errstr(rc));
   }
   return *this;
 }
 
 SqliteStatement& SqliteStatement::Bind(int index, const std::string& value) {
   // SQLITE_TRANSIENT: SQLite copies the bytes, so the caller's string may go away.
-  int rc = sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_TRANSIENT,
-                               SQLITE_UTF8);
+  int rc =
+      sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
   if (rc != SQLITE_OK && bind_status_.ok()) {
-    bind_status_ = Status::Internal(context_ + ": bind " + std::to_string(index) + ": " +
-                                    sqlite3_errstr(rc));
+    bind_status_ =
+        Status::Internal(context_ + ": bind " + std::to_string(index) + ": " + sqlite3_errstr(rc));
   }
   return *this;
 }
@@ -94,9 +94,7 @@ void SqliteStatement::Reset() {
   bind_status_ = Status::Ok();
 }
 
-int64_t SqliteStatement::ColumnInt(int column) const {
-  return sqlite3_column_int64(stmt_, column);
-}
+int64_t SqliteStatement::ColumnInt(int column) const { return sqlite3_column_int64(stmt_, column); }
 
 double SqliteStatement::ColumnDouble(int column) const {
   return sqlite3_column_double(stmt_, column);
@@ -114,8 +112,8 @@ Result<std::unique_ptr<SqliteDb>> SqliteDb::Open(const std::string& path, Mode m
   if (mode == Mode::kReadOnly && !FileExists(path)) {
     return Status::NotFound(path + ": no such file");
   }
-  int flags = mode == Mode::kReadOnly ? SQLITE_OPEN_READONLY
-                                      : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  int flags =
+      mode == Mode::kReadOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
   sqlite3* db = nullptr;
   int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
   if (rc != SQLITE_OK) {

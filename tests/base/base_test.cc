@@ -58,13 +58,15 @@ TEST_P(BatchFlushTest, BatchReplacesTargetsOnlyOnCommitAndCleansUpOtherwise) {
   EXPECT_EQ(*ReadFileToString(dir.Join("a/gate.json")), "new a");
   EXPECT_EQ(*ReadFileToString(dir.Join("b/gate.json")), "new b");
   {
-    AtomicWriteBatch abandoned(GetParam());  // never committed: the old file stays, no temp file is left
+    AtomicWriteBatch abandoned(
+        GetParam());  // never committed: the old file stays, no temp file is left
     ASSERT_OK(abandoned.Stage(dir.Join("a/gate.json"), "lost"));
   }
   EXPECT_EQ(*ReadFileToString(dir.Join("a/gate.json")), "new a");
   for (const char* sub : {"a", "b"}) {
     int entries = 0;
-    for (const auto& e : std::filesystem::directory_iterator(dir.Join(sub))) entries += e.is_regular_file();
+    for (const auto& e : std::filesystem::directory_iterator(dir.Join(sub)))
+      entries += e.is_regular_file();
     EXPECT_EQ(entries, 1) << sub;
   }
   AtomicWriteBatch bad(GetParam());

@@ -60,7 +60,9 @@ TEST(CancelTokenTest, FirstCancelWinsRunsCallbacksAndWakesWaiters) {
 TEST(CancelTokenTest, RegistrationIsScopedAndNullIsFine) {
   CancelToken token;
   int calls = 0;
-  { CancelRegistration r(&token, [&] { ++calls; }); }
+  {
+    CancelRegistration r(&token, [&] { ++calls; });
+  }
   CancelRegistration none(nullptr, [&] { ++calls; });
   token.Cancel();
   EXPECT_EQ(calls, 0);
@@ -73,7 +75,7 @@ TEST(CancelTokenTest, RegistrationIsScopedAndNullIsFine) {
 // `sleep 1000 &`: before issue 12 the command returned and its background child kept running.
 TEST(SubprocessGroupTest, BackgroundChildDoesNotOutliveTheCommand) {
   for (const char* script : {"sleep 1000 >/dev/null 2>&1 & echo $!",  // lets go of our pipes
-                             "sleep 1000 & echo $!"}) {                // keeps them open
+                             "sleep 1000 & echo $!"}) {               // keeps them open
     Result<CommandResult> r = RunCommand({"sh", "-c", script}, {});
     ASSERT_OK(r);
     EXPECT_TRUE(r->succeeded()) << script;
@@ -89,7 +91,8 @@ TEST(SubprocessGroupTest, ValueSourceCommandLeavesNothingRunning) {
   std::string pid_file = dir.Join("child.pid");
   ValueSource source;
   source.kind = ValueSource::Kind::kCommand;
-  source.argv = {"sh", "-c", "sleep 1000 >/dev/null 2>&1 & echo $! > " + pid_file + "; echo gpt-4o-mini"};
+  source.argv = {"sh", "-c",
+                 "sleep 1000 >/dev/null 2>&1 & echo $! > " + pid_file + "; echo gpt-4o-mini"};
   Resolver resolver(SystemEnvironment::Get(), dir.path());
   ResolvedValue v = resolver.Resolve(source, /*secret=*/false);
   ASSERT_TRUE(v.ok) << v.error;
@@ -119,7 +122,9 @@ TEST(SubprocessGroupTest, CancelStopsTheWholeGroupAtOnce) {
   auto cancelled_at = std::chrono::steady_clock::now();
   token.Cancel(SIGINT);
   Result<CommandResult> r = running.get();
-  double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - cancelled_at).count();
+  double ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - cancelled_at)
+          .count();
   ASSERT_OK(r);
   EXPECT_TRUE(r->cancelled);
   EXPECT_FALSE(r->succeeded());
@@ -144,7 +149,9 @@ TEST(SubprocessGroupTest, ACommandIgnoringSigtermIsKilledAfterAShortGrace) {
   auto cancelled_at = std::chrono::steady_clock::now();
   token.Cancel(SIGTERM);
   Result<CommandResult> r = running.get();
-  double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - cancelled_at).count();
+  double ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - cancelled_at)
+          .count();
   ASSERT_OK(r);
   EXPECT_TRUE(r->cancelled);
   EXPECT_GE(ms, 250);   // SIGTERM was given its grace...

@@ -105,14 +105,16 @@ TEST_F(ReleaseChecksTest, AppChosenModelIsReportedAsTheAppsChoice) {
   profile_.model.clear();
   ReleaseEvaluation e = Evaluate({MakeAttempt(200, kGood)});
   EXPECT_EQ(Get(e, "model").status, CheckStatus::kPass);
-  EXPECT_EQ(Get(e, "model").detail,
-            "the app chose its model; served by 'gpt-4o-mini-2024-07-18'");
+  EXPECT_EQ(Get(e, "model").detail, "the app chose its model; served by 'gpt-4o-mini-2024-07-18'");
   ReleaseEvaluation missing = Evaluate({MakeAttempt(
-      404, R"({"error":{"message":"no such model","type":"invalid_request_error","param":null,"code":"model_not_found"}})")});
+      404,
+      R"({"error":{"message":"no such model","type":"invalid_request_error","param":null,"code":"model_not_found"}})")});
   EXPECT_EQ(Get(missing, "model").status, CheckStatus::kFail);
-  EXPECT_EQ(Get(missing, "model").detail.find("''"), std::string::npos) << Get(missing, "model").detail;
+  EXPECT_EQ(Get(missing, "model").detail.find("''"), std::string::npos)
+      << Get(missing, "model").detail;
   EXPECT_NE(Get(missing, "model").detail.find("the model the app chose is not served"),
-            std::string::npos) << Get(missing, "model").detail;
+            std::string::npos)
+      << Get(missing, "model").detail;
 }
 
 // An app whose SDK hides [DONE] cannot say whether it came: the evidence says "unknown" once,
@@ -145,7 +147,8 @@ TEST_F(ReleaseChecksTest, AppThatDoesNotReportDoneLeavesItUnknown) {
   probes.stream->stream = AppAnswerAsStream(answer);
   ReleaseEvaluation reported = EvaluateRelease(profile_, probes, Contract{}, Thresholds{});
   EXPECT_EQ(reported.stream.done_seen, std::optional<bool>(true));
-  EXPECT_NE(Get(reported, "streaming").detail.find("[DONE] seen by the smoke command"), std::string::npos);
+  EXPECT_NE(Get(reported, "streaming").detail.find("[DONE] seen by the smoke command"),
+            std::string::npos);
 }
 
 TEST_F(ReleaseChecksTest, ErrorObjectInA200FailsParserNeverContent) {
@@ -214,7 +217,8 @@ TEST_F(ReleaseChecksTest, UnresolvedSourceFailsConfigurationAndSkipsTheRest) {
 
 TEST_F(ReleaseChecksTest, OversizedSmokeFailsTheTokenBudget) {
   ProbeOutcome o;
-  o.attempts = {MakeAttempt(200, R"({"object":"chat.completion","choices":[{"index":0,"finish_reason":"stop",
+  o.attempts = {
+      MakeAttempt(200, R"({"object":"chat.completion","choices":[{"index":0,"finish_reason":"stop",
     "message":{"role":"assistant","content":"{\"ok\":true,\"label\":\"rollback-smoke\"}"}}],
     "usage":{"prompt_tokens":1500,"completion_tokens":9,"total_tokens":1509}})")};
   o.finished_ms = 120;
@@ -222,7 +226,8 @@ TEST_F(ReleaseChecksTest, OversizedSmokeFailsTheTokenBudget) {
   probes.chat = o;
   ReleaseEvaluation e = EvaluateRelease(profile_, probes, Contract{}, Thresholds{});
   EXPECT_EQ(Get(e, "token_budget").status, CheckStatus::kFail);
-  EXPECT_NE(Get(e, "token_budget").detail.find("1509 tokens (chat 1509 (prompt 1500))"), std::string::npos)
+  EXPECT_NE(Get(e, "token_budget").detail.find("1509 tokens (chat 1509 (prompt 1500))"),
+            std::string::npos)
       << Get(e, "token_budget").detail;
 }
 

@@ -80,7 +80,8 @@ TEST(ServerForwardTest, AnInstalledRollgateFindsRollgateServerInLibRollgate) {
   const std::string rollgate = dir.Join("usr/bin/rollgate");
   std::filesystem::copy_file(ROLLGATE_BINARY, rollgate);
   std::filesystem::permissions(rollgate, std::filesystem::perms::owner_all);
-  const std::string server = std::filesystem::path(ROLLGATE_BINARY).parent_path() / "rollgate-server";
+  const std::string server =
+      std::filesystem::path(ROLLGATE_BINARY).parent_path() / "rollgate-server";
   std::filesystem::create_symlink(server, dir.Join("usr/lib/rollgate/rollgate-server"));
 
   internal::CommandOptions opts;
@@ -105,11 +106,12 @@ TEST(ServerForwardTest, AnInstalledRollgateFindsRollgateServerInLibRollgate) {
 TEST(ServerForwardTest, RollgateLoadsNoServerOrParserSharedLibraries) {
   internal::CommandOptions opts;
   opts.timeout_ms = 30000;
-  Result<internal::CommandResult> elf = internal::RunCommand({"readelf", "-d", ROLLGATE_BINARY}, opts);
+  Result<internal::CommandResult> elf =
+      internal::RunCommand({"readelf", "-d", ROLLGATE_BINARY}, opts);
   ASSERT_TRUE(elf.ok() && elf->succeeded()) << (elf.ok() ? elf->err : elf.status().message());
   ASSERT_NE(elf->out.find("Shared library: [libcurl.so"), std::string::npos) << elf->out;
-  for (const char* lib : {"libcpp-httplib", "libsqlite3", "libyaml-cpp", "libtomlplusplus",
-                          "libbrotli", "libssl"}) {
+  for (const char* lib :
+       {"libcpp-httplib", "libsqlite3", "libyaml-cpp", "libtomlplusplus", "libbrotli", "libssl"}) {
     EXPECT_EQ(elf->out.find(lib), std::string::npos) << lib << " in\n" << elf->out;
   }
   // Sanitizer builds keep libstdc++ shared (their runtime replaces operator new through it).

@@ -107,7 +107,8 @@ TEST(ConfigLoaderTest, ErrorsNameFileLineKeyAndWhatToDo) {
 
 TEST(ConfigLoaderTest, HeaderValuesTakeAnySourceAndNamesMustBeTokens) {
   Result<Config> cfg = ParseConfig(
-      WithRelease("    headers: {X-Api-Key: {env: GW_KEY}, OpenAI-Organization: org-1}\n"), "/etc/r/rollgate.yaml");
+      WithRelease("    headers: {X-Api-Key: {env: GW_KEY}, OpenAI-Organization: org-1}\n"),
+      "/etc/r/rollgate.yaml");
   ASSERT_OK(cfg);
   const ReleaseConfig& n = cfg->releases[0];
   ASSERT_EQ(n.headers.size(), 2u);
@@ -118,14 +119,17 @@ TEST(ConfigLoaderTest, HeaderValuesTakeAnySourceAndNamesMustBeTokens) {
   ExpectError(WithRelease("    headers: {X-Two: {env: A, file: b}}\n"),
               "releases.new.headers.X-Two: names two sources (env and file); keep one");
   ExpectError(WithRelease("    headers: [a, b]\n"), "releases.new.headers");
-  Result<Config> drill = ParseConfig(
-      WithRelease("") + "drill:\n  switch:\n    to_new: {url: 'http://127.0.0.1:1/n', headers: {X-Token: {env: T}}}\n"
-                        "    to_rollback: [\"true\"]\n  user_facing: {url: 'http://127.0.0.1:1/s'}\n",
-      "/etc/r/rollgate.yaml");
+  Result<Config> drill =
+      ParseConfig(WithRelease("") +
+                      "drill:\n  switch:\n    to_new: {url: 'http://127.0.0.1:1/n', headers: "
+                      "{X-Token: {env: T}}}\n"
+                      "    to_rollback: [\"true\"]\n  user_facing: {url: 'http://127.0.0.1:1/s'}\n",
+                  "/etc/r/rollgate.yaml");
   ASSERT_OK(drill);
   EXPECT_EQ(drill->drill->to_new.headers.at("X-Token").kind, ValueSource::Kind::kEnv);
-  Result<Config> expected = ParseConfig(
-      WithRelease("") + "expect_differences: [headers, headers.X-Api-Key]\n", "/etc/r/rollgate.yaml");
+  Result<Config> expected =
+      ParseConfig(WithRelease("") + "expect_differences: [headers, headers.X-Api-Key]\n",
+                  "/etc/r/rollgate.yaml");
   EXPECT_OK(expected);
 }
 
@@ -164,7 +168,8 @@ TEST(ContractLoaderTest, ConfiguredContractFailsOnlyWhenTheFileCannotBeUnderstoo
   EXPECT_TRUE(none->unreadable.empty());
   EXPECT_EQ(none->contract.path, Contract{}.path);
 
-  config.contract_path = dir.Write("contract.yaml", "reviewed_on: 2026-11-20\nendpoint: {path: /v2/chat}\n");
+  config.contract_path =
+      dir.Write("contract.yaml", "reviewed_on: 2026-11-20\nendpoint: {path: /v2/chat}\n");
   Result<ConfiguredContract> good = LoadConfiguredContract(config);
   ASSERT_OK(good);
   EXPECT_EQ(good->contract.path, "/v2/chat");
@@ -244,17 +249,25 @@ TEST(ConfigLoaderTest, AppProbeKeysAreCheckedPerKind) {
     Result<Config> cfg = ParseConfig(yaml, "rollgate.yaml");
     return cfg.ok() ? std::string("accepted") : cfg.status().message();
   };
-  std::string base = "service: s\nreleases:\n  rollback: {version: '1', base_url: 'http://127.0.0.1:1', api_key: k, model: m}\n";
-  EXPECT_NE(error(base + "  new: {version: '2', probe: exec}\n").find("needs command"), std::string::npos);
-  EXPECT_NE(error(base + "  new: {version: '2', probe: ssh}\n").find("use direct, http or exec"), std::string::npos);
-  EXPECT_NE(error(base + "  new: {version: '2', probe: http, url: ftp://x}\n").find("http:// or https://"),
+  std::string base =
+      "service: s\nreleases:\n  rollback: {version: '1', base_url: 'http://127.0.0.1:1', api_key: "
+      "k, model: m}\n";
+  EXPECT_NE(error(base + "  new: {version: '2', probe: exec}\n").find("needs command"),
             std::string::npos);
-  EXPECT_NE(error(base + "  new: {version: '2', url: http://x, base_url: y, api_key: k, model: m}\n")
-                .find("only a `probe: http` release takes it"),
+  EXPECT_NE(error(base + "  new: {version: '2', probe: ssh}\n").find("use direct, http or exec"),
             std::string::npos);
-  EXPECT_NE(error(base + "  new: {version: '2', probe: exec, command: [x]}\nexpect_differences: [colour]\n")
-                .find("'colour' is not a compared field"),
+  EXPECT_NE(error(base + "  new: {version: '2', probe: http, url: ftp://x}\n")
+                .find("http:// or https://"),
             std::string::npos);
+  EXPECT_NE(
+      error(base + "  new: {version: '2', url: http://x, base_url: y, api_key: k, model: m}\n")
+          .find("only a `probe: http` release takes it"),
+      std::string::npos);
+  EXPECT_NE(
+      error(base +
+            "  new: {version: '2', probe: exec, command: [x]}\nexpect_differences: [colour]\n")
+          .find("'colour' is not a compared field"),
+      std::string::npos);
 }
 
 }  // namespace
@@ -264,13 +277,16 @@ namespace rollgate::internal {
 namespace {
 
 TEST(ConfigLoaderTest, HistoryScheduleAndServe) {
-  std::string base = "service: s\nreleases:\n  new: {version: '2', base_url: 'http://127.0.0.1:1', api_key: k, model: m}\n"
-                     "  rollback: {version: '1', base_url: 'http://127.0.0.1:1', api_key: k, model: m}\n";
-  Result<Config> cfg = ParseConfig(base +
-                                       "history: {db: state/history.db}\n"
-                                       "schedule: {every: 10m, jitter: 30s, max_runs_per_day: 144, max_tokens_per_day: 20000}\n"
-                                       "serve: {token: {env: SERVE_TOKEN}, max_result_age: 5m, listen: 127.0.0.1:9464}\n",
-                                   "/etc/rollgate/rollgate.yaml");
+  std::string base =
+      "service: s\nreleases:\n  new: {version: '2', base_url: 'http://127.0.0.1:1', api_key: k, "
+      "model: m}\n"
+      "  rollback: {version: '1', base_url: 'http://127.0.0.1:1', api_key: k, model: m}\n";
+  Result<Config> cfg = ParseConfig(
+      base +
+          "history: {db: state/history.db}\n"
+          "schedule: {every: 10m, jitter: 30s, max_runs_per_day: 144, max_tokens_per_day: 20000}\n"
+          "serve: {token: {env: SERVE_TOKEN}, max_result_age: 5m, listen: 127.0.0.1:9464}\n",
+      "/etc/rollgate/rollgate.yaml");
   ASSERT_OK(cfg);
   EXPECT_EQ(cfg->history->db, "/etc/rollgate/state/history.db");
   EXPECT_EQ(cfg->schedule->every_ms, 600000);
@@ -280,7 +296,8 @@ TEST(ConfigLoaderTest, HistoryScheduleAndServe) {
   EXPECT_EQ(cfg->serve->token->name, "SERVE_TOKEN");
   Result<Config> bad = ParseConfig(base + "schedule: {every: often}\n", "rollgate.yaml");
   ASSERT_FALSE(bad.ok());
-  EXPECT_NE(bad.status().message().find("schedule.every: 'often' is not a duration"), std::string::npos);
+  EXPECT_NE(bad.status().message().find("schedule.every: 'often' is not a duration"),
+            std::string::npos);
   Result<Config> fast = ParseConfig(base + "schedule: {every: 1s}\n", "rollgate.yaml");
   ASSERT_FALSE(fast.ok());
   EXPECT_NE(fast.status().message().find("out of range"), std::string::npos);
@@ -288,10 +305,13 @@ TEST(ConfigLoaderTest, HistoryScheduleAndServe) {
 
 TEST(ConfigLoaderTest, LogsFromAFileWithFieldsAndPatterns) {
   auto parse = [](const std::string& logs) {
-    return ParseConfig("service: s\nreleases:\n  rollback: {version: '1', base_url: 'http://127.0.0.1:1', api_key: k, "
-                       "model: m}\n  new:\n    version: '2'\n    base_url: 'http://127.0.0.1:1'\n    api_key: k\n"
-                       "    model: m\n    logs: " + logs + "\n",
-                       "rollgate.yaml");
+    return ParseConfig(
+        "service: s\nreleases:\n  rollback: {version: '1', base_url: 'http://127.0.0.1:1', "
+        "api_key: k, "
+        "model: m}\n  new:\n    version: '2'\n    base_url: 'http://127.0.0.1:1'\n    api_key: k\n"
+        "    model: m\n    logs: " +
+            logs + "\n",
+        "rollgate.yaml");
   };
   Result<Config> cfg = parse(
       "{file: logs/app.log, require: [version, status], fields: {version: app.ver}, "
@@ -312,7 +332,8 @@ TEST(ConfigLoaderTest, LogsFromAFileWithFieldsAndPatterns) {
   std::string bad = error("{file: app.log, require: [status], patterns: {status: 'status=([0-9'}}");
   EXPECT_NE(bad.find("releases.new.logs.patterns.status"), std::string::npos) << bad;
   EXPECT_NE(bad.find("not a valid regular expression"), std::string::npos) << bad;
-  EXPECT_NE(error("{file: app.log, command: [tail, app.log]}").find("either command or file"), std::string::npos);
+  EXPECT_NE(error("{file: app.log, command: [tail, app.log]}").find("either command or file"),
+            std::string::npos);
   EXPECT_NE(error("{require: [version]}").find("releases.new.logs.command"), std::string::npos);
   EXPECT_NE(error("{file: ''}").find("the path is empty"), std::string::npos);
   std::string stray = error("{file: app.log, require: [version], fields: {route: path}}");
@@ -323,8 +344,10 @@ TEST(ConfigLoaderTest, LogsFromAFileWithFieldsAndPatterns) {
 
 TEST(ConfigLoaderTest, SettingSourcesSayWhereEachSettingCameFrom) {
   Result<Config> cfg = ParseConfig(
-      "service: s\nprompt: {max_tokens: 64}\ndefaults:\n  timeout_ms: 9000\n  retry: {max_attempts: 3}\n"
-      "releases:\n  rollback: {version: '1', base_url: 'http://127.0.0.1:1', api_key: k, model: m}\n"
+      "service: s\nprompt: {max_tokens: 64}\ndefaults:\n  timeout_ms: 9000\n  retry: "
+      "{max_attempts: 3}\n"
+      "releases:\n  rollback: {version: '1', base_url: 'http://127.0.0.1:1', api_key: k, model: "
+      "m}\n"
       "  new:\n    version: '2'\n    base_url: 'http://127.0.0.1:1'\n    api_key: k\n    model: m\n"
       "    timeout_ms: 5000\n    fallback: {model: m2, on: [503], block_on_fallback: true}\n",
       "rollgate.yaml");

@@ -5,7 +5,8 @@
 namespace rollgate::internal {
 namespace {
 
-const std::vector<std::string> kChatFields = {"choices.0.message.content", "choices.0.finish_reason"};
+const std::vector<std::string> kChatFields = {"choices.0.message.content",
+                                              "choices.0.finish_reason"};
 
 // A CometAPI-style answer: dated snapshot, extra fields the SDKs ignore.
 const char kCometAnswer[] = R"({

@@ -24,18 +24,22 @@ constexpr char kDrillKey[] = "sk-drill-test-0123456789";
 constexpr char kSmokeOk[] =
     R"({"status":200,"content":"{\"ok\":true,\"label\":\"rollback-smoke\"}","finish_reason":"stop",)"
     R"("fields_present":["choices.0.message.content","choices.0.finish_reason"]})";
-constexpr char kSmokeRotated[] = R"({"status":401,"error":{"message":"invalid token","type":"comet_api_error"}})";
+constexpr char kSmokeRotated[] =
+    R"({"status":401,"error":{"message":"invalid token","type":"comet_api_error"}})";
 
 // One release of "the app": answers the smoke protocol with its version header.
 class FakeApp {
  public:
-  explicit FakeApp(std::string version) : version_(std::move(version)), server_(HttpServerOptions{}) {
+  explicit FakeApp(std::string version)
+      : version_(std::move(version)), server_(HttpServerOptions{}) {
     auto answer = [this](const std::string& body) {
       ServerResponse r = ServerResponse::Make(200, "application/json", body);
       r.headers.emplace_back("X-Release-Version", version_);
       return r;
     };
-    server_.Handle("GET", "/smoke", [this, answer](const ServerRequest&) { return answer(broken_ ? kSmokeRotated : kSmokeOk); });
+    server_.Handle("GET", "/smoke", [this, answer](const ServerRequest&) {
+      return answer(broken_ ? kSmokeRotated : kSmokeOk);
+    });
     server_.Handle("GET", "/version", [answer](const ServerRequest&) { return answer("{}"); });
     status_ = server_.Start();
   }
@@ -53,8 +57,8 @@ class FakeApp {
 // The route: forwards /smoke and /version to the current release; POST /route switches it.
 class Router {
  public:
-  Router(const FakeApp* rollback, const FakeApp* next) : current_(rollback), rollback_(rollback), next_(next),
-                                                          server_(HttpServerOptions{}) {
+  Router(const FakeApp* rollback, const FakeApp* next)
+      : current_(rollback), rollback_(rollback), next_(next), server_(HttpServerOptions{}) {
     auto forward = [this](const std::string& path) {
       std::string target;
       {
@@ -66,14 +70,18 @@ class Router {
         }
       }
       testing::TestResponse r = testing::HttpGet(target + path);
-      ServerResponse out = ServerResponse::Make(static_cast<int>(r.status), "application/json", r.body);
-      if (const std::string* v = r.Header("X-Release-Version")) out.headers.emplace_back("X-Release-Version", *v);
+      ServerResponse out =
+          ServerResponse::Make(static_cast<int>(r.status), "application/json", r.body);
+      if (const std::string* v = r.Header("X-Release-Version"))
+        out.headers.emplace_back("X-Release-Version", *v);
       return out;
     };
     server_.Handle("GET", "/smoke", [forward](const ServerRequest&) { return forward("/smoke"); });
-    server_.Handle("GET", "/version", [forward](const ServerRequest&) { return forward("/version"); });
+    server_.Handle("GET", "/version",
+                   [forward](const ServerRequest&) { return forward("/version"); });
     server_.Handle("POST", "/route", [this](const ServerRequest& req) {
-      if (fail_switch_) return ServerResponse::Make(500, "text/plain", "route controller unavailable");
+      if (fail_switch_)
+        return ServerResponse::Make(500, "text/plain", "route controller unavailable");
       std::lock_guard<std::mutex> lock(mu_);
       if (!stuck_) {
         previous_ = current_;
@@ -128,18 +136,30 @@ class DrillTest : public ::testing::Test {
     std::string to_new = to_new_action.empty()
                              ? "{method: POST, url: '" + router_.url() + "/route', body: new}"
                              : to_new_action;
-    std::string yaml = "service: s\ncontract: contract.yaml\n"
-                       "releases:\n"
-                       "  new: {version: '2.0.0', base_url: '" + base + "', api_key: " + kDrillKey + ", model: m}\n"
-                       "  rollback: {version: '1.0.0', base_url: '" + base + "', api_key: " + kDrillKey + ", model: m}\n"
-                       "drill:\n"
-                       "  switch:\n"
-                       "    to_new: " + to_new + "\n"
-                       "    to_rollback: " + (to_rollback_action.empty()
-                                             ? "{method: POST, url: '" + router_.url() + "/route', body: rollback}"
-                                             : to_rollback_action) + "\n"
-                       "  user_facing: {url: '" + router_.url() + "/smoke'}\n"
-                       "  settle: {url: '" + router_.url() + "/version', timeout_ms: 600, poll_ms: 20}\n";
+    std::string yaml =
+        "service: s\ncontract: contract.yaml\n"
+        "releases:\n"
+        "  new: {version: '2.0.0', base_url: '" +
+        base + "', api_key: " + kDrillKey +
+        ", model: m}\n"
+        "  rollback: {version: '1.0.0', base_url: '" +
+        base + "', api_key: " + kDrillKey +
+        ", model: m}\n"
+        "drill:\n"
+        "  switch:\n"
+        "    to_new: " +
+        to_new +
+        "\n"
+        "    to_rollback: " +
+        (to_rollback_action.empty()
+             ? "{method: POST, url: '" + router_.url() + "/route', body: rollback}"
+             : to_rollback_action) +
+        "\n"
+        "  user_facing: {url: '" +
+        router_.url() +
+        "/smoke'}\n"
+        "  settle: {url: '" +
+        router_.url() + "/version', timeout_ms: 600, poll_ms: 20}\n";
     Result<Config> cfg = ParseConfig(yaml, dir_.Join("rollgate.yaml"));
     EXPECT_OK(cfg);
     RunOptions options;
@@ -197,7 +217,8 @@ TEST_F(DrillTest, AllEightStepsPassAndTheRouteEndsOnRollback) {
   ASSERT_EQ(r.drill_steps.size(), 8u);
   for (int i = 0; i < 8; ++i) {
     EXPECT_EQ(r.drill_steps[i].number, i + 1);
-    EXPECT_EQ(r.drill_steps[i].status, CheckStatus::kPass) << r.drill_steps[i].name << ": " << r.drill_steps[i].detail;
+    EXPECT_EQ(r.drill_steps[i].status, CheckStatus::kPass)
+        << r.drill_steps[i].name << ": " << r.drill_steps[i].detail;
     EXPECT_LE(r.drill_steps[i].started_unix_ms, r.drill_steps[i].finished_unix_ms);
   }
   EXPECT_EQ(r.FindGate("rollback_switch_drill")->status, CheckStatus::kPass);
@@ -215,10 +236,12 @@ TEST_F(DrillTest, NewBrokenThroughTheRouteStopsAtStepFiveAndRestoresRollback) {
   EXPECT_EQ(failed->number, 5);
   EXPECT_NE(failed->detail.find("authentication"), std::string::npos) << failed->detail;
   EXPECT_TRUE(r.drill_steps.back().recovery);
-  EXPECT_EQ(r.drill_steps.back().status, CheckStatus::kPass);  // rollback verified through the route
+  EXPECT_EQ(r.drill_steps.back().status,
+            CheckStatus::kPass);  // rollback verified through the route
   EXPECT_TRUE(router_.on_rollback());
-  EXPECT_NE(r.FindGate("rollback_switch_drill")->detail.find("switched back to rollback, which serves"),
-            std::string::npos);
+  EXPECT_NE(
+      r.FindGate("rollback_switch_drill")->detail.find("switched back to rollback, which serves"),
+      std::string::npos);
 }
 
 TEST_F(DrillTest, FailingSwitchStopsAndNeverLeavesTheRouteOnNew) {
@@ -274,8 +297,10 @@ TEST_F(DrillTest, SmokeThatKeepsReachingTheOtherReleaseFailsAfterThreeCalls) {
   const DrillStep* failed = FirstFailed(r);
   ASSERT_NE(failed, nullptr);
   EXPECT_EQ(failed->number, 5);
-  EXPECT_NE(failed->detail.find("served by version 1.0.0, expected 2.0.0"), std::string::npos) << failed->detail;
-  EXPECT_NE(failed->detail.find("2 earlier smoke calls reached 1.0.0 although"), std::string::npos) << failed->detail;
+  EXPECT_NE(failed->detail.find("served by version 1.0.0, expected 2.0.0"), std::string::npos)
+      << failed->detail;
+  EXPECT_NE(failed->detail.find("2 earlier smoke calls reached 1.0.0 although"), std::string::npos)
+      << failed->detail;
 }
 
 TEST_F(DrillTest, SwitchControllerDownMeansRouteStateUnknown) {
@@ -296,7 +321,8 @@ TEST_F(DrillTest, SwitchBackThatChangesNothingLeavesTheRouteOnNew) {
   EXPECT_FALSE(router_.on_rollback());
   const CheckResult* gate = r.FindGate("rollback_switch_drill");
   ASSERT_NE(gate, nullptr);
-  EXPECT_EQ(gate->detail.rfind("ROUTE STATE: still on new — switch it by hand: true", 0), 0u) << gate->detail;
+  EXPECT_EQ(gate->detail.rfind("ROUTE STATE: still on new — switch it by hand: true", 0), 0u)
+      << gate->detail;
 }
 
 // Cancelled right after the route moved to new: the drill does not go on to step 5, switches
@@ -318,7 +344,8 @@ TEST_F(DrillTest, CancelRightAfterTheSwitchToNewRestoresAndVerifiesRollback) {
   EXPECT_TRUE(last.recovery);
   EXPECT_EQ(last.number, 7);
   EXPECT_EQ(last.status, CheckStatus::kPass) << last.detail;
-  for (const auto& s : r.drill_steps) EXPECT_FALSE(s.number == 5 && s.status == CheckStatus::kPass) << s.detail;
+  for (const auto& s : r.drill_steps)
+    EXPECT_FALSE(s.number == 5 && s.status == CheckStatus::kPass) << s.detail;
   EXPECT_EQ(r.FindGate("rollback_switch_drill")->detail.rfind("interrupted by SIGHUP", 0), 0u)
       << r.FindGate("rollback_switch_drill")->detail;
   Result<std::string> gate_json = ReadFileToString(dir_.Join("evidence/gate.json"));

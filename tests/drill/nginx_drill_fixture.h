@@ -139,7 +139,8 @@ inline double StepMs(const json& step) {
 }
 
 // `text` with every `{name}` replaced by its value.
-inline std::string Fill(std::string text, const std::vector<std::pair<std::string, std::string>>& values) {
+inline std::string Fill(std::string text,
+                        const std::vector<std::pair<std::string, std::string>>& values) {
   for (const auto& [name, value] : values) {
     const std::string key = "{" + name + "}";
     for (std::size_t at = text.find(key); at != std::string::npos;

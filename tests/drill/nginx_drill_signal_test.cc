@@ -32,8 +32,9 @@ class NginxDrillSignalTest : public NginxDrillTest,
  protected:
   // `rollgate mock` for the new release that answers every call after 20 s, and its URL.
   std::string StartSlowMock(const std::string& key) {
-    auto& child = Spawn({ROLLGATE_BINARY, "mock", "--listen", "127.0.0.1:0", "--key", key, "--latency-ms", "20000"},
-                        {});
+    auto& child = Spawn(
+        {ROLLGATE_BINARY, "mock", "--listen", "127.0.0.1:0", "--key", key, "--latency-ms", "20000"},
+        {});
     const std::string ready = "rollgate mock listening on ";
     Result<std::string> line = child.WaitForLine(ready);
     EXPECT_OK(line);
@@ -51,33 +52,38 @@ class NginxDrillSignalTest : public NginxDrillTest,
   }
 
   std::string Why(ChildProcess& drill) const {
-    return "rollgate stdout:\n" + drill.out() + "\nrollgate stderr:\n" + drill.err() + "\nnginx error.log:\n" +
-           ReadOr(prefix_ + "/error.log");
+    return "rollgate stdout:\n" + drill.out() + "\nrollgate stderr:\n" + drill.err() +
+           "\nnginx error.log:\n" + ReadOr(prefix_ + "/error.log");
   }
 };
 
 TEST_P(NginxDrillSignalTest, RouteEndsOnRollbackEvidenceIsWrittenAndExitIs128PlusN) {
   const auto [sig, point] = GetParam();
-  std::string new_provider = point == SignalPoint::kDuringGateSteps ? StartSlowMock(kNginxNewKey) : new_mock_url_;
+  std::string new_provider =
+      point == SignalPoint::kDuringGateSteps ? StartSlowMock(kNginxNewKey) : new_mock_url_;
   ASSERT_FALSE(new_provider.empty());
   std::string new_app = StartApp("v2", new_provider, kNginxNewKey);
   ASSERT_FALSE(new_app.empty());
   DrillSetup s = HealthySetup(new_app);
   // Go-aheads the test gives by creating a file; every wait for one is bounded (20 s).
-  const std::string switched = dir_.Join("switched-to-new"), step4_may_end = dir_.Join("step4-may-end"),
+  const std::string switched = dir_.Join("switched-to-new"),
+                    step4_may_end = dir_.Join("step4-may-end"),
                     recovery_may_switch = dir_.Join("recovery-may-switch");
-  const std::string wait_for_go = "i=0; while [ ! -e \"$go\" ] && [ $i -lt 400 ]; do sleep 0.05; i=$((i+1)); done";
+  const std::string wait_for_go =
+      "i=0; while [ ! -e \"$go\" ] && [ $i -lt 400 ]; do sleep 0.05; i=$((i+1)); done";
   if (point != SignalPoint::kDuringGateSteps) {
     // The switch to new moves the route, says so, then waits for the test: the signal lands
     // right after the route moved, before the drill can go on.
-    std::vector<std::string> to_new = {"sh", "-c", "switched=$0; go=$1; shift; \"$@\" || exit; : > \"$switched\"; " + wait_for_go,
-                                       switched, step4_may_end};
+    std::vector<std::string> to_new = {
+        "sh", "-c", "switched=$0; go=$1; shift; \"$@\" || exit; : > \"$switched\"; " + wait_for_go,
+        switched, step4_may_end};
     to_new.insert(to_new.end(), s.to_new.begin(), s.to_new.end());
     s.to_new = to_new;
   }
   if (point == SignalPoint::kDuringRecovery) {
     // The switch back waits for the test too, so the second signal lands during the recovery.
-    std::vector<std::string> to_rollback = {"sh", "-c", "go=$0; " + wait_for_go + "; exec \"$@\"", recovery_may_switch};
+    std::vector<std::string> to_rollback = {"sh", "-c", "go=$0; " + wait_for_go + "; exec \"$@\"",
+                                            recovery_may_switch};
     to_rollback.insert(to_rollback.end(), s.to_rollback.begin(), s.to_rollback.end());
     s.to_rollback = to_rollback;
   }
@@ -86,30 +92,40 @@ TEST_P(NginxDrillSignalTest, RouteEndsOnRollbackEvidenceIsWrittenAndExitIs128Plu
 
   if (point == SignalPoint::kDuringGateSteps) {
     // Steps 1-3 are under way: the new release's call is waiting on its 20 s provider.
-    ASSERT_TRUE(WaitUntil([&] { return RequestsSeen(new_provider) >= 1; }, std::chrono::seconds(30))) << Why(drill);
+    ASSERT_TRUE(
+        WaitUntil([&] { return RequestsSeen(new_provider) >= 1; }, std::chrono::seconds(30)))
+        << Why(drill);
   } else {
-    ASSERT_TRUE(WaitUntil([&] { return std::filesystem::exists(switched); }, std::chrono::seconds(30))) << Why(drill);
+    ASSERT_TRUE(
+        WaitUntil([&] { return std::filesystem::exists(switched); }, std::chrono::seconds(30)))
+        << Why(drill);
     // The reload is asynchronous: wait (bounded) until nginx really serves new.
     ASSERT_TRUE(WaitUntil([&] {
       TestResponse r = HttpGet(Url("/version"));
       const std::string* v = r.Header("X-Release-Version");
       return v && *v == kNewVersion;
-    })) << "the route never reached new before the signal\n" << Why(drill);
+    })) << "the route never reached new before the signal\n"
+        << Why(drill);
   }
   auto signalled = std::chrono::steady_clock::now();
   ASSERT_TRUE(drill.Signal(sig));
   if (point != SignalPoint::kDuringGateSteps) {
-    ASSERT_TRUE(WaitUntil([&] { return Contains(drill.err(), SignalName(sig) + " received"); })) << Why(drill);
+    ASSERT_TRUE(WaitUntil([&] { return Contains(drill.err(), SignalName(sig) + " received"); }))
+        << Why(drill);
     dir_.Write("step4-may-end", "");
   }
   if (point == SignalPoint::kDuringRecovery) {
-    ASSERT_TRUE(WaitForOutput(drill, "recovery: switch the route back to rollback: started")) << Why(drill);
+    ASSERT_TRUE(WaitForOutput(drill, "recovery: switch the route back to rollback: started"))
+        << Why(drill);
     ASSERT_TRUE(drill.Signal(sig));
-    ASSERT_TRUE(WaitUntil([&] { return Contains(drill.err(), "received again: ignored"); })) << Why(drill);
+    ASSERT_TRUE(WaitUntil([&] { return Contains(drill.err(), "received again: ignored"); }))
+        << Why(drill);
     dir_.Write("recovery-may-switch", "");
   }
   std::optional<ChildExit> exit = drill.WaitForExit(std::chrono::seconds(30));
-  double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - signalled).count();
+  double ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - signalled)
+          .count();
   ASSERT_TRUE(exit.has_value()) << "rollgate did not exit\n" << Why(drill);
   EXPECT_EQ(exit->term_signal, 0) << "rollgate was killed by the signal\n" << Why(drill);
   EXPECT_EQ(exit->exit_code, 128 + sig) << Why(drill);
@@ -136,20 +152,22 @@ TEST_P(NginxDrillSignalTest, RouteEndsOnRollbackEvidenceIsWrittenAndExitIs128Plu
   const json* drill_gate = GateOf(gate_, "rollback_switch_drill");
   ASSERT_NE(drill_gate, nullptr);
   EXPECT_EQ((*drill_gate)["status"], "fail");
-  EXPECT_TRUE(Contains(Detail(drill_gate), "interrupted by " + SignalName(sig))) << Detail(drill_gate);
+  EXPECT_TRUE(Contains(Detail(drill_gate), "interrupted by " + SignalName(sig)))
+      << Detail(drill_gate);
   EXPECT_TRUE(Contains(drill.out(), "INTERRUPTED by " + SignalName(sig))) << drill.out();
   EXPECT_TRUE(Contains(ReadOr(Evidence() + "/summary.md"), "Interrupted by " + SignalName(sig)));
   EXPECT_EQ(ServedVersion(), kOldVersion);
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    SignalsAndPoints, NginxDrillSignalTest,
-    ::testing::Combine(::testing::Values(SIGINT, SIGTERM, SIGHUP),
-                       ::testing::Values(SignalPoint::kDuringGateSteps, SignalPoint::kRightAfterSwitchToNew,
-                                         SignalPoint::kDuringRecovery)),
-    [](const ::testing::TestParamInfo<std::tuple<int, SignalPoint>>& param) {
-      return SignalName(std::get<0>(param.param)) + PointName(std::get<1>(param.param));
-    });
+INSTANTIATE_TEST_SUITE_P(SignalsAndPoints, NginxDrillSignalTest,
+                         ::testing::Combine(::testing::Values(SIGINT, SIGTERM, SIGHUP),
+                                            ::testing::Values(SignalPoint::kDuringGateSteps,
+                                                              SignalPoint::kRightAfterSwitchToNew,
+                                                              SignalPoint::kDuringRecovery)),
+                         [](const ::testing::TestParamInfo<std::tuple<int, SignalPoint>>& param) {
+                           return SignalName(std::get<0>(param.param)) +
+                                  PointName(std::get<1>(param.param));
+                         });
 
 // `rollgate drill … | head -n 6`: head exits after the sixth progress line, around the switch to
 // new. Before issue 12 the next write killed rollgate with SIGPIPE (exit 141, no evidence) with
@@ -158,7 +176,8 @@ INSTANTIATE_TEST_SUITE_P(
 TEST_F(NginxDrillTest, StdoutClosedEarlyStopsNothing) {
   std::string new_app = StartApp("v2", new_mock_url_, kNginxNewKey);
   ASSERT_FALSE(new_app.empty());
-  std::vector<std::string> argv = {"bash", "-c", "\"$@\" | head -n 6; exit ${PIPESTATUS[0]}", "bash"};
+  std::vector<std::string> argv = {"bash", "-c", "\"$@\" | head -n 6; exit ${PIPESTATUS[0]}",
+                                   "bash"};
   std::vector<std::string> drill_argv = DrillArgv(HealthySetup(new_app));
   argv.insert(argv.end(), drill_argv.begin(), drill_argv.end());
   ChildProcess drill;

@@ -188,14 +188,17 @@ TEST_F(NginxDrillTest, SwitchBackThatChangesNothingLeavesRouteOnNewAndSaysSwitch
   ASSERT_EQ(run.exit_code, 1) << Diagnostics(run);
   ASSERT_NO_FATAL_FAILURE(ExpectEvidence("block"));
   EXPECT_EQ(StepsOf(gate_), "1:pass 2:pass 3:pass 4:pass 5:pass 6:pass 7:fail");
-  EXPECT_TRUE(Contains(Detail(StepOf(gate_, 7)), "still served by 2.4.0")) << Detail(StepOf(gate_, 7));
+  EXPECT_TRUE(Contains(Detail(StepOf(gate_, 7)), "still served by 2.4.0"))
+      << Detail(StepOf(gate_, 7));
   EXPECT_EQ(gate_["drill"]["route_left_on"], "new");
   const json* drill = GateOf(gate_, "rollback_switch_drill");
   ASSERT_NE(drill, nullptr);
   EXPECT_EQ((*drill)["status"], "fail");
-  EXPECT_EQ(Detail(drill).rfind("ROUTE STATE: still on new — switch it by hand: true", 0), 0u) << Detail(drill);
+  EXPECT_EQ(Detail(drill).rfind("ROUTE STATE: still on new — switch it by hand: true", 0), 0u)
+      << Detail(drill);
   EXPECT_FALSE(Contains(Detail(drill), "ROLLBACK IS NOT SAFE")) << Detail(drill);
-  EXPECT_TRUE(Contains(run.out, "\nROUTE STATE: still on new — switch it by hand: true")) << run.out;
+  EXPECT_TRUE(Contains(run.out, "\nROUTE STATE: still on new — switch it by hand: true"))
+      << run.out;
   EXPECT_TRUE(Contains(run.err, "ROUTE STATE: still on new — switch it by hand: true")) << run.err;
   EXPECT_TRUE(Contains(ReadOr(Evidence() + "/summary.md"), "route left on new"));
   EXPECT_EQ(ServedVersion(), kNewVersion);  // what the evidence says is what nginx does

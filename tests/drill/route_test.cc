@@ -93,7 +93,9 @@ class RouteVersionServer {
   }
   ~RouteVersionServer() { server_.Stop(); }
   Status Start() { return server_.Start(); }
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(server_.port()) + "/version"; }
+  std::string url() const {
+    return "http://127.0.0.1:" + std::to_string(server_.port()) + "/version";
+  }
 
  private:
   std::mutex mu_;
@@ -123,7 +125,8 @@ TEST(RouteSettleTest, ARouteThatFlapsNeverSettles) {
                                   SystemClock::Get());
   EXPECT_FALSE(r.ok) << r.detail;
   EXPECT_NE(r.detail.find("did not converge"), std::string::npos) << r.detail;
-  EXPECT_NE(r.detail.find("flapping: 2.4.0 answered again after 2.3.1"), std::string::npos) << r.detail;
+  EXPECT_NE(r.detail.find("flapping: 2.4.0 answered again after 2.3.1"), std::string::npos)
+      << r.detail;
 }
 
 }  // namespace

@@ -38,7 +38,8 @@ class BadInputTest : public ::testing::Test {
  protected:
   void SetUp() override {
     server_.Handle("POST", "/depth/v1/chat/completions", [](const ServerRequest&) {
-      return ServerResponse::Make(200, "application/json", std::string(500000, '[') + std::string(500000, ']'));
+      return ServerResponse::Make(200, "application/json",
+                                  std::string(500000, '[') + std::string(500000, ']'));
     });
     server_.Handle("POST", "/longline/v1/chat/completions", [](const ServerRequest&) {
       return ServerResponse::Make(200, "application/json", std::string(10 << 20, 'a'));
@@ -48,8 +49,9 @@ class BadInputTest : public ::testing::Test {
       r.headers.emplace_back("Content-Encoding", "gzip");
       return r;
     });
-    server_.Handle("POST", "/empty/v1/chat/completions",
-                   [](const ServerRequest&) { return ServerResponse::Make(200, "application/json", ""); });
+    server_.Handle("POST", "/empty/v1/chat/completions", [](const ServerRequest&) {
+      return ServerResponse::Make(200, "application/json", "");
+    });
     server_.Handle("POST", "/stream-longline/v1/chat/completions", [](const ServerRequest&) {
       ServerResponse r;
       r.content_type = "text/event-stream";
@@ -65,7 +67,8 @@ class BadInputTest : public ::testing::Test {
     });
     server_.Handle("POST", "/redirect/v1/chat/completions", [this](const ServerRequest&) {
       ServerResponse r = ServerResponse::Make(302, "text/html", "moved");
-      r.headers.emplace_back("Location", "http://127.0.0.2:" + std::to_string(other_->port()) + "/v1/chat/completions");
+      r.headers.emplace_back("Location", "http://127.0.0.2:" + std::to_string(other_->port()) +
+                                             "/v1/chat/completions");
       return r;
     });
     // Another host (127.0.0.2 is loopback too) that must never see the request.
@@ -91,22 +94,26 @@ class BadInputTest : public ::testing::Test {
   // Runs the gate pipeline with both releases pointed at `base_url` and returns the new release.
   RunReport Gate(const std::string& base_url, const std::string& extra = "", bool stream = false) {
     dir_.Write("contract.yaml", "reviewed_on: 2026-11-20\nmax_age_days: 36500\n");
-    std::string yaml = "service: s\ncontract: contract.yaml\n"
-                       "defaults: {timeout_ms: 5000, retry: {max_attempts: 1}, stream_idle_timeout_ms: 2000}\n"
-                       "releases:\n  new: {version: '2', base_url: '" + base_url + "', api_key: " + kBadInputKey +
-                       ", model: m" + (stream ? ", stream: true" : "") + extra +
-                       "}\n  rollback: {version: '1', base_url: 'http://127.0.0.1:" + std::to_string(server_.port()) +
-                       "/empty', api_key: " + kBadInputKey + ", model: m}\n";
+    std::string yaml =
+        "service: s\ncontract: contract.yaml\n"
+        "defaults: {timeout_ms: 5000, retry: {max_attempts: 1}, stream_idle_timeout_ms: 2000}\n"
+        "releases:\n  new: {version: '2', base_url: '" +
+        base_url + "', api_key: " + kBadInputKey + ", model: m" + (stream ? ", stream: true" : "") +
+        extra + "}\n  rollback: {version: '1', base_url: 'http://127.0.0.1:" +
+        std::to_string(server_.port()) + "/empty', api_key: " + kBadInputKey + ", model: m}\n";
     Result<Config> cfg = ParseConfig(yaml, dir_.Join("rollgate.yaml"));
     EXPECT_OK(cfg);
     RunOptions options;
     options.write_evidence = false;
     RunReport report;
-    double ms = testing::ElapsedMs([&] { EXPECT_OK(RunPipeline(*cfg, options, RunSeams{}, &report)); });
+    double ms =
+        testing::ElapsedMs([&] { EXPECT_OK(RunPipeline(*cfg, options, RunSeams{}, &report)); });
     EXPECT_LT(ms, 15000) << "not bounded";
     return report;
   }
-  std::string Url(const std::string& prefix) { return "http://127.0.0.1:" + std::to_string(server_.port()) + prefix; }
+  std::string Url(const std::string& prefix) {
+    return "http://127.0.0.1:" + std::to_string(server_.port()) + prefix;
+  }
   static const CheckResult& Check(const RunReport& r, const std::string& id) {
     static CheckResult none;
     const ReleaseReport* rel = r.FindRelease("new");
@@ -124,14 +131,16 @@ class BadInputTest : public ::testing::Test {
 TEST_F(BadInputTest, NestingBombIsRefusedNotRecursed) {
   RunReport r = Gate(Url("/depth"));
   EXPECT_EQ(Check(r, "parser_compatibility").status, CheckStatus::kFail);
-  EXPECT_NE(Check(r, "parser_compatibility").detail.find("nested deeper than 128"), std::string::npos)
+  EXPECT_NE(Check(r, "parser_compatibility").detail.find("nested deeper than 128"),
+            std::string::npos)
       << Check(r, "parser_compatibility").detail;
 }
 
 TEST_F(BadInputTest, TenMegabyteLineHitsTheBodyCap) {
   RunReport r = Gate(Url("/longline"));
   EXPECT_EQ(Check(r, "parser_compatibility").status, CheckStatus::kFail);
-  EXPECT_NE(Check(r, "parser_compatibility").detail.find("larger than 1048576 bytes"), std::string::npos);
+  EXPECT_NE(Check(r, "parser_compatibility").detail.find("larger than 1048576 bytes"),
+            std::string::npos);
 }
 
 TEST_F(BadInputTest, CompressedBodyInflatingPastTheCapIsStopped) {
@@ -156,7 +165,8 @@ TEST_F(BadInputTest, StreamWithAnEndlessLineIsBounded) {
 TEST_F(BadInputTest, RedirectToAnotherHostIsNotFollowedAndTheKeyStaysHome) {
   RunReport r = Gate(Url("/redirect"));
   EXPECT_EQ(Check(r, "connectivity").status, CheckStatus::kFail);
-  EXPECT_NE(Check(r, "connectivity").detail.find("302 redirect to http://127.0.0.2:"), std::string::npos);
+  EXPECT_NE(Check(r, "connectivity").detail.find("302 redirect to http://127.0.0.2:"),
+            std::string::npos);
   EXPECT_EQ(other_hits_.load(), 0);
   EXPECT_EQ(other_auth_hits_.load(), 0);
 }
@@ -172,10 +182,10 @@ TEST_F(BadInputTest, PlainHttpToARemoteHostIsRefusedBeforeAnyTraffic) {
 TEST_F(BadInputTest, SelfSignedTlsFailsClearlyUnlessTheCaIsConfigured) {
   // The mock over TLS with a self-signed certificate for 127.0.0.1 (openssl makes it).
   std::string cert = dir_.Join("cert.pem"), key = dir_.Join("key.pem");
-  Result<CommandResult> made = RunCommand({"openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-                                           "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
-                                           "-keyout", key, "-out", cert},
-                                          {});
+  Result<CommandResult> made = RunCommand(
+      {"openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj",
+       "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", cert},
+      {});
   ASSERT_OK(made);
   ASSERT_TRUE(made->succeeded()) << made->err;
   mock::MockOptions opts;
@@ -195,8 +205,10 @@ TEST_F(BadInputTest, SelfSignedTlsFailsClearlyUnlessTheCaIsConfigured) {
 
   // With the CA configured the same call goes through and every check passes.
   RunReport trusted = Gate(tls.base_url(), ", ca_file: '" + cert + "'");
-  for (const char* id : {"connectivity", "authentication", "parser_compatibility", "content_sanity"}) {
-    EXPECT_EQ(Check(trusted, id).status, CheckStatus::kPass) << id << ": " << Check(trusted, id).detail;
+  for (const char* id :
+       {"connectivity", "authentication", "parser_compatibility", "content_sanity"}) {
+    EXPECT_EQ(Check(trusted, id).status, CheckStatus::kPass)
+        << id << ": " << Check(trusted, id).detail;
   }
 }
 

@@ -257,22 +257,28 @@ TEST_F(CiE2eTest, ADrillPublishesItsVerdictAndItsStepsToo) {
   // Switching the route to new fails: the drill blocks and switches back.
   std::string text = ReadOr(config) +
                      "drill:\n  switch: {to_new: [\"false\"], to_rollback: [\"true\"]}\n"
-                     "  user_facing: {url: '" + mock.provider().base_url() + "/smoke'}\n"
+                     "  user_facing: {url: '" +
+                     mock.provider().base_url() +
+                     "/smoke'}\n"
                      "  settle: {timeout_ms: 300, poll_ms: 50}\n";
   config = dir_.Write("configs/drill.yaml", text);
   const std::string dotenv = dir_.Join("drill.env");
-  CliRun run = RunRollgate({"drill", "--config", config, "--evidence-dir", dir_.Join("ev"), "--dotenv", dotenv},
-                           GithubEnv(), 120000);
+  CliRun run = RunRollgate(
+      {"drill", "--config", config, "--evidence-dir", dir_.Join("ev"), "--dotenv", dotenv},
+      GithubEnv(), 120000);
   ASSERT_EQ(run.exit_code, 1) << run.out << run.err;
-  EXPECT_NE(ReadOr(dotenv).find("ROLLGATE_DECISION=block\nROLLGATE_BLOCKED_GATES="), std::string::npos)
+  EXPECT_NE(ReadOr(dotenv).find("ROLLGATE_DECISION=block\nROLLGATE_BLOCKED_GATES="),
+            std::string::npos)
       << ReadOr(dotenv);
   EXPECT_NE(ReadOr(dotenv).find("rollback_switch_drill"), std::string::npos) << ReadOr(dotenv);
   EXPECT_NE(ReadOr(output_).find("decision=block\n"), std::string::npos);
-  EXPECT_NE(run.out.find("::error title=rollgate drill (checkout)%3A rollback_switch_drill failed::"),
-            std::string::npos)
+  EXPECT_NE(
+      run.out.find("::error title=rollgate drill (checkout)%3A rollback_switch_drill failed::"),
+      std::string::npos)
       << run.out;
   ActiveCommands(run.out);  // the progress lines and the table were inside the stop-commands window
-  EXPECT_NE(ReadOr(summary_).find("### rollback switch drill"), std::string::npos) << ReadOr(summary_);
+  EXPECT_NE(ReadOr(summary_).find("### rollback switch drill"), std::string::npos)
+      << ReadOr(summary_);
   EXPECT_EQ(JunitSchemaErrors(dir_.Join("ev/junit.xml")), "");
   EXPECT_GE(JunitXPathCount(dir_.Join("ev/junit.xml"), "//testsuite[@name='drill']/testcase"), 4);
 }

@@ -4,7 +4,6 @@
 #include <sys/stat.h>
 
 #include <filesystem>
-
 #include <nlohmann/json.hpp>
 
 #include "base/secret.h"
@@ -22,16 +21,19 @@ constexpr char kCfgPathOldKey[] = "sk-cfgpath-old-9a2e4c6b8d1f3057";
 class ConfigPathE2eTest : public ::testing::Test {
  protected:
   // Two releases; `new_extra`/`old_extra` are lines appended under each release.
-  std::string WriteConfig(const std::string& new_url, const std::string& old_url, const std::string& new_extra = "",
-                          const std::string& old_extra = "", const std::string& top = "") {
+  std::string WriteConfig(const std::string& new_url, const std::string& old_url,
+                          const std::string& new_extra = "", const std::string& old_extra = "",
+                          const std::string& top = "") {
     dir_.Write("contract.yaml",
-               "reviewed_on: 2026-11-20\nmax_age_days: 36500\nendpoint: {method: POST, path: /v1/chat/completions}\n");
-    return dir_.Write("rollgate.yaml", "service: cfgpath\ncontract: contract.yaml\n" + top +
-                                           "releases:\n  new:\n    version: '2.0.0'\n    base_url: " + new_url +
-                                           "\n    api_key: {env: CFGPATH_KEY_NEW}\n    model: gpt-4o-mini\n" +
-                                           new_extra + "  rollback:\n    version: '1.9.0'\n    base_url: " + old_url +
-                                           "\n    api_key: {env: CFGPATH_KEY_OLD}\n    model: gpt-4o-mini\n" +
-                                           old_extra);
+               "reviewed_on: 2026-11-20\nmax_age_days: 36500\nendpoint: {method: POST, path: "
+               "/v1/chat/completions}\n");
+    return dir_.Write(
+        "rollgate.yaml",
+        "service: cfgpath\ncontract: contract.yaml\n" + top +
+            "releases:\n  new:\n    version: '2.0.0'\n    base_url: " + new_url +
+            "\n    api_key: {env: CFGPATH_KEY_NEW}\n    model: gpt-4o-mini\n" + new_extra +
+            "  rollback:\n    version: '1.9.0'\n    base_url: " + old_url +
+            "\n    api_key: {env: CFGPATH_KEY_OLD}\n    model: gpt-4o-mini\n" + old_extra);
   }
   CliRun Run(const std::vector<std::string>& args) {
     return RunRollgate(args, {std::string("CFGPATH_KEY_NEW=") + kCfgPathNewKey,
@@ -43,7 +45,9 @@ class ConfigPathE2eTest : public ::testing::Test {
     o.models = {"gpt-4o-mini", "gpt-4o"};
     return o;
   }
-  nlohmann::json GateJson() { return nlohmann::json::parse(ReadOr(dir_.Join("evidence/gate.json"))); }
+  nlohmann::json GateJson() {
+    return nlohmann::json::parse(ReadOr(dir_.Join("evidence/gate.json")));
+  }
 
   TempDir dir_;
 };
@@ -51,12 +55,16 @@ class ConfigPathE2eTest : public ::testing::Test {
 TEST_F(ConfigPathE2eTest, DiffComparesTheEndpointWithItsPort) {
   const std::string keys_differ = "expect_differences: [key_fingerprint]\n";
   CliRun differ =
-      Run({"diff", "--config", WriteConfig("http://127.0.0.1:9", "http://127.0.0.1:10", "", "", keys_differ)});
+      Run({"diff", "--config",
+           WriteConfig("http://127.0.0.1:9", "http://127.0.0.1:10", "", "", keys_differ)});
   EXPECT_EQ(differ.exit_code, 1) << differ.out << differ.err;
   EXPECT_NE(differ.out.find("http://127.0.0.1:9"), std::string::npos) << differ.out;
   EXPECT_NE(differ.out.find("http://127.0.0.1:10"), std::string::npos) << differ.out;
-  EXPECT_NE(differ.out.find("endpoint_host: new 'http://127.0.0.1:9'"), std::string::npos) << differ.out;
-  CliRun same = Run({"diff", "--config", WriteConfig("http://127.0.0.1:9", "http://127.0.0.1:9/", "", "", keys_differ)});
+  EXPECT_NE(differ.out.find("endpoint_host: new 'http://127.0.0.1:9'"), std::string::npos)
+      << differ.out;
+  CliRun same =
+      Run({"diff", "--config",
+           WriteConfig("http://127.0.0.1:9", "http://127.0.0.1:9/", "", "", keys_differ)});
   EXPECT_EQ(same.exit_code, 0) << same.out << same.err;
 }
 
@@ -80,8 +88,8 @@ TEST_F(ConfigPathE2eTest, BlockOnFallbackTurnsAFallbackIntoAFailure) {
   const std::string url = mock.provider().base_url();
   // Without block_on_fallback: a recorded fallback, and the gate passes.
   const std::string keys_differ = "expect_differences: [key_fingerprint]\n";
-  std::string config =
-      WriteConfig(url, url, "    fallback: {model: gpt-4o, on: [503, model_not_found]}\n", "", keys_differ);
+  std::string config = WriteConfig(
+      url, url, "    fallback: {model: gpt-4o, on: [503, model_not_found]}\n", "", keys_differ);
   CliRun soft = Run({"gate", "--config", config, "--evidence-dir", dir_.Join("evidence")});
   EXPECT_EQ(soft.exit_code, 0) << soft.out << soft.err;
   nlohmann::json j = GateJson();
@@ -96,16 +104,18 @@ TEST_F(ConfigPathE2eTest, BlockOnFallbackTurnsAFallbackIntoAFailure) {
   EXPECT_EQ(CfgPathModelCheck(j, "new")["status"], "pass");
 
   // With it: the same fallback fails the model check and blocks.
-  config = WriteConfig(url, url,
-                       "    fallback: {model: gpt-4o, on: [503, model_not_found], block_on_fallback: true}\n", "",
-                       keys_differ);
+  config = WriteConfig(
+      url, url,
+      "    fallback: {model: gpt-4o, on: [503, model_not_found], block_on_fallback: true}\n", "",
+      keys_differ);
   CliRun hard = Run({"gate", "--config", config, "--evidence-dir", dir_.Join("evidence")});
   EXPECT_EQ(hard.exit_code, 1) << hard.out << hard.err;
   j = GateJson();
   EXPECT_EQ(j["decision"], "block");
   nlohmann::json model = CfgPathModelCheck(j, "new");
   EXPECT_EQ(model["status"], "fail") << model.dump();
-  EXPECT_NE(model["detail"].get<std::string>().find("block_on_fallback"), std::string::npos) << model.dump();
+  EXPECT_NE(model["detail"].get<std::string>().find("block_on_fallback"), std::string::npos)
+      << model.dump();
 }
 
 TEST_F(ConfigPathE2eTest, ExplainDryRunShowsEverySettingAndSendsNothing) {
@@ -114,32 +124,34 @@ TEST_F(ConfigPathE2eTest, ExplainDryRunShowsEverySettingAndSendsNothing) {
   const std::string marker = dir_.Join("app-ran");
   dir_.Write("smoke.sh", "#!/bin/sh\ntouch " + marker + "\n");
   ::chmod(dir_.Join("smoke.sh").c_str(), 0755);
-  std::string config = WriteConfig(
-      mock.provider().base_url(), "https://gateway.invalid/v1",
-      "    stream: true\n    headers: {X-Org: org-42, X-Api-Key: {env: CFGPATH_GW}}\n"
-      "    fallback: {model: gpt-4o, on: [503]}\n",
-      "", "defaults: {timeout_ms: 7000}\n");
+  std::string config =
+      WriteConfig(mock.provider().base_url(), "https://gateway.invalid/v1",
+                  "    stream: true\n    headers: {X-Org: org-42, X-Api-Key: {env: CFGPATH_GW}}\n"
+                  "    fallback: {model: gpt-4o, on: [503]}\n",
+                  "", "defaults: {timeout_ms: 7000}\n");
   const std::string gw_secret = "gw-secret-value-31d7a";
   auto run = [&](const std::vector<std::string>& args) {
     return RunRollgate(args, {std::string("CFGPATH_KEY_NEW=") + kCfgPathNewKey,
-                              std::string("CFGPATH_KEY_OLD=") + kCfgPathOldKey, "CFGPATH_GW=" + gw_secret,
-                              "NO_COLOR=1"});
+                              std::string("CFGPATH_KEY_OLD=") + kCfgPathOldKey,
+                              "CFGPATH_GW=" + gw_secret, "NO_COLOR=1"});
   };
-  CliRun dry = run({"check", "--config", config, "--release", "new", "--explain", "--dry-run", "--evidence-dir",
-                    dir_.Join("evidence")});
+  CliRun dry = run({"check", "--config", config, "--release", "new", "--explain", "--dry-run",
+                    "--evidence-dir", dir_.Join("evidence")});
   EXPECT_EQ(dry.exit_code, 0) << dry.out << dry.err;
   EXPECT_EQ(mock.provider().stats().requests_total, 0) << dry.out;
   EXPECT_FALSE(std::filesystem::exists(dir_.Join("evidence")));
   const std::string& out = dry.out;
   for (const char* want :
-       {"timeout_ms", "defaults (line 3)", "built-in default", "env CFGPATH_KEY_NEW", "headers.X-Org", "org-42",
-        "headers.X-Api-Key", "env CFGPATH_GW", "chat: POST " , "stream: POST", "fallback: POST",
-        "negative_auth: POST", "Authorization, Content-Type, Accept, X-Client-Request-Id", "X-Api-Key",
+       {"timeout_ms", "defaults (line 3)", "built-in default", "env CFGPATH_KEY_NEW",
+        "headers.X-Org", "org-42", "headers.X-Api-Key", "env CFGPATH_GW", "chat: POST ",
+        "stream: POST", "fallback: POST", "negative_auth: POST",
+        "Authorization, Content-Type, Accept, X-Client-Request-Id", "X-Api-Key",
         "body fields: max_tokens, messages, model, temperature", "stream_options.include_usage",
         "block_on_fallback false", "dry run: nothing was sent"}) {
     EXPECT_NE(out.find(want), std::string::npos) << "missing '" << want << "' in\n" << out;
   }
-  EXPECT_NE(out.find(mock.provider().base_url() + "/v1/chat/completions"), std::string::npos) << out;
+  EXPECT_NE(out.find(mock.provider().base_url() + "/v1/chat/completions"), std::string::npos)
+      << out;
   // The key as a fingerprint only, as the rest of the console shows it; no secret anywhere.
   EXPECT_NE(out.find("key " + internal::KeyFingerprint(kCfgPathNewKey)), std::string::npos) << out;
   for (const std::string& secret : {std::string(kCfgPathNewKey), gw_secret}) {
@@ -150,7 +162,8 @@ TEST_F(ConfigPathE2eTest, ExplainDryRunShowsEverySettingAndSendsNothing) {
   // The final URL with its port written out; a host that does not exist is never looked up.
   CliRun remote = run({"check", "--config", config, "--release", "rollback", "--dry-run"});
   EXPECT_EQ(remote.exit_code, 0) << remote.out << remote.err;
-  EXPECT_NE(remote.out.find("https://gateway.invalid:443/v1/chat/completions"), std::string::npos) << remote.out;
+  EXPECT_NE(remote.out.find("https://gateway.invalid:443/v1/chat/completions"), std::string::npos)
+      << remote.out;
   EXPECT_EQ(remote.out.find(kCfgPathOldKey), std::string::npos);
 
   // An exec release: the app's command is described, never run.
@@ -158,14 +171,17 @@ TEST_F(ConfigPathE2eTest, ExplainDryRunShowsEverySettingAndSendsNothing) {
                                         "    probe: exec\n    command: [./smoke.sh]\n");
   CliRun exec = run({"check", "--config", exec_config, "--release", "new", "--dry-run"});
   EXPECT_EQ(exec.exit_code, 0) << exec.out << exec.err;
-  EXPECT_NE(exec.out.find("app command: EXEC " + dir_.Join("smoke.sh")), std::string::npos) << exec.out;
+  EXPECT_NE(exec.out.find("app command: EXEC " + dir_.Join("smoke.sh")), std::string::npos)
+      << exec.out;
   EXPECT_FALSE(std::filesystem::exists(marker));
   EXPECT_EQ(mock.provider().stats().requests_total, 0);
 
   // A value that does not resolve: the finding, exit 1, still nothing sent.
-  CliRun unset = RunRollgate({"check", "--config", config, "--release", "new", "--dry-run"}, {"NO_COLOR=1"});
+  CliRun unset =
+      RunRollgate({"check", "--config", config, "--release", "new", "--dry-run"}, {"NO_COLOR=1"});
   EXPECT_EQ(unset.exit_code, 1) << unset.out << unset.err;
-  EXPECT_NE(unset.out.find("configuration: api_key from env CFGPATH_KEY_NEW"), std::string::npos) << unset.out;
+  EXPECT_NE(unset.out.find("configuration: api_key from env CFGPATH_KEY_NEW"), std::string::npos)
+      << unset.out;
   EXPECT_EQ(mock.provider().stats().requests_total, 0);
 
   // --explain without --dry-run explains, then runs the check.
@@ -180,21 +196,24 @@ TEST_F(ConfigPathE2eTest, ExplainDryRunShowsEverySettingAndSendsNothing) {
 // An exec app that appends its log line to `log` (JSON or plain text) and answers the smoke.
 std::string CfgPathLoggingApp(const TempDir& dir, const std::string& log, bool json) {
   const std::string line =
-      json ? R"(printf '{"app":{"ver":"%s"},"path":"/smoke","code":200,"upstream":"req_1","cid":"%s"}\n' )"
-             R"("$ROLLGATE_VERSION" "$ROLLGATE_CORRELATION_ID")"
-           : R"(printf 'INFO smoke v%s GET /smoke -> 200 upstream req_1 [%s]\n' "$ROLLGATE_VERSION" )"
-             R"("$ROLLGATE_CORRELATION_ID")";
-  std::string path = dir.Write("app.sh", "#!/bin/sh\n" + line + " >> '" + log + "'\n" +
-                                             R"(echo '{"status":200,"content":"{\"ok\":true,\"label\":\"rollback-smoke\"}",)"
-                                             R"("finish_reason":"stop","request_id":"req_1","model":"gpt-4o-mini"}')"
-                                             "\n");
+      json
+          ? R"(printf '{"app":{"ver":"%s"},"path":"/smoke","code":200,"upstream":"req_1","cid":"%s"}\n' )"
+            R"("$ROLLGATE_VERSION" "$ROLLGATE_CORRELATION_ID")"
+          : R"(printf 'INFO smoke v%s GET /smoke -> 200 upstream req_1 [%s]\n' "$ROLLGATE_VERSION" )"
+            R"("$ROLLGATE_CORRELATION_ID")";
+  std::string path = dir.Write(
+      "app.sh", "#!/bin/sh\n" + line + " >> '" + log + "'\n" +
+                    R"(echo '{"status":200,"content":"{\"ok\":true,\"label\":\"rollback-smoke\"}",)"
+                    R"("finish_reason":"stop","request_id":"req_1","model":"gpt-4o-mini"}')"
+                    "\n");
   ::chmod(path.c_str(), 0755);
   return path;
 }
 
 std::string CfgPathObservability(const nlohmann::json& gate) {
   for (const auto& g : gate["gates"]) {
-    if (g["id"] == "observability") return g["status"].get<std::string>() + ": " + g["detail"].get<std::string>();
+    if (g["id"] == "observability")
+      return g["status"].get<std::string>() + ": " + g["detail"].get<std::string>();
   }
   return "absent";
 }
@@ -206,8 +225,10 @@ TEST_F(ConfigPathE2eTest, LogsFromAFileJsonAndPlainText) {
   const std::string log = dir_.Write("app.log", "an old line from before the probe\n");
   CfgPathLoggingApp(dir_, log, /*json=*/true);
   auto check = [&](const std::string& logs) {
-    std::string config = WriteConfig(url, url, "    probe: exec\n    command: [./app.sh]\n    logs: " + logs + "\n");
-    CliRun r = Run({"check", "--config", config, "--release", "new", "--evidence-dir", dir_.Join("evidence")});
+    std::string config =
+        WriteConfig(url, url, "    probe: exec\n    command: [./app.sh]\n    logs: " + logs + "\n");
+    CliRun r = Run(
+        {"check", "--config", config, "--release", "new", "--evidence-dir", dir_.Join("evidence")});
     return CfgPathObservability(GateJson()) + "\n" + r.out + r.err;
   };
   // JSON lines with the app's own field names.
@@ -224,9 +245,11 @@ TEST_F(ConfigPathE2eTest, LogsFromAFileJsonAndPlainText) {
   CfgPathLoggingApp(dir_, log, /*json=*/false);
   std::string text = check(
       "{file: app.log, require: [version, route, status, request_id], patterns: "
-      "{version: ' v[0-9.]+ ', route: 'GET /[a-z]+', status: '-> [0-9]{3}', request_id: 'upstream req_[0-9]+'}}");
+      "{version: ' v[0-9.]+ ', route: 'GET /[a-z]+', status: '-> [0-9]{3}', request_id: 'upstream "
+      "req_[0-9]+'}}");
   EXPECT_EQ(text.rfind("pass: ", 0), 0u) << text;
-  std::string wrong = check("{file: app.log, require: [status], patterns: {status: 'status=[0-9]{3}'}}");
+  std::string wrong =
+      check("{file: app.log, require: [status], patterns: {status: 'status=[0-9]{3}'}}");
   EXPECT_NE(wrong.find("lacks status (pattern)"), std::string::npos) << wrong;
 
   // A log file that is a FIFO is refused at once, as {file:} sources are.

@@ -2,6 +2,7 @@
 // far) on stderr once the run has taken a second, erased before the summary; never when stderr
 // is not a TTY (a pipe, a CI log), and never for a fleet quicker than a second.
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <poll.h>
 #include <pty.h>
 #include <signal.h>
@@ -9,7 +10,6 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <gtest/gtest.h>
 
 #include "e2e/e2e_util.h"
 #include "testutil/mock_fixture.h"
@@ -28,8 +28,8 @@ struct ProgressPtyRun {
 
 // The built binary with stderr on a pseudo-terminal and stdout on /dev/null, bounded by
 // `timeout_ms` (then killed).
-ProgressPtyRun RunRollgateOnPty(const std::vector<std::string>& args, const std::vector<std::string>& env,
-                                int timeout_ms) {
+ProgressPtyRun RunRollgateOnPty(const std::vector<std::string>& args,
+                                const std::vector<std::string>& env, int timeout_ms) {
   ProgressPtyRun out;
   int master = -1, slave = -1;
   if (::openpty(&master, &slave, nullptr, nullptr, nullptr) != 0) return out;
@@ -54,7 +54,8 @@ ProgressPtyRun RunRollgateOnPty(const std::vector<std::string>& args, const std:
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
   char buf[4096];
   while (pid > 0) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) {
       ::kill(pid, SIGKILL);
       break;
@@ -67,7 +68,8 @@ ProgressPtyRun RunRollgateOnPty(const std::vector<std::string>& args, const std:
   }
   ::close(master);
   int status = 0;
-  if (pid > 0 && ::waitpid(pid, &status, 0) == pid && WIFEXITED(status)) out.exit_code = WEXITSTATUS(status);
+  if (pid > 0 && ::waitpid(pid, &status, 0) == pid && WIFEXITED(status))
+    out.exit_code = WEXITSTATUS(status);
   return out;
 }
 
@@ -88,19 +90,24 @@ class FleetProgressTest : public ::testing::Test {
     for (const char* svc : {"svc-a", "svc-b", "svc-c", "svc-d"}) {
       std::string key_env = std::string(svc) == "svc-c" ? "PROGRESS_ROTATED" : "PROGRESS_KEY";
       dir_.Write(std::string("fleet/") + svc + ".yaml",
-                 std::string("service: ") + svc + "\ncontract: contract.yaml\nreleases:\n  new: {version: '2', base_url: '" +
-                     mock_.provider().base_url() + "', api_key: {env: PROGRESS_KEY}, model: gpt-4o-mini}\n"
-                     "  rollback: {version: '1', base_url: '" + mock_.provider().base_url() +
-                     "', api_key: {env: " + key_env + "}, model: gpt-4o-mini}\n");
+                 std::string("service: ") + svc +
+                     "\ncontract: contract.yaml\nreleases:\n  new: {version: '2', base_url: '" +
+                     mock_.provider().base_url() +
+                     "', api_key: {env: PROGRESS_KEY}, model: gpt-4o-mini}\n"
+                     "  rollback: {version: '1', base_url: '" +
+                     mock_.provider().base_url() + "', api_key: {env: " + key_env +
+                     "}, model: gpt-4o-mini}\n");
     }
   }
 
   std::vector<std::string> Args(const std::string& concurrency) {
-    return {"gate", "--config-dir", dir_.Join("fleet"), "--evidence-dir", dir_.Join("evidence"), "--concurrency",
+    return {"gate",           "--config-dir",        dir_.Join("fleet"),
+            "--evidence-dir", dir_.Join("evidence"), "--concurrency",
             concurrency};
   }
   std::vector<std::string> Env() {
-    return {std::string("PROGRESS_KEY=") + kProgressKey, "PROGRESS_ROTATED=sk-progress-rotated-0000000"};
+    return {std::string("PROGRESS_KEY=") + kProgressKey,
+            "PROGRESS_ROTATED=sk-progress-rotated-0000000"};
   }
 
   MockServer mock_;

@@ -32,15 +32,18 @@ class FleetTest : public ::testing::Test {
   // A service whose rollback reads `rollback_key_env` (FLEET_KEY or FLEET_ROTATED); `extra`
   // adds top-level keys (a shared history).
   void WriteService(const std::string& file, const std::string& service,
-                    const std::string& rollback_key_env = "FLEET_KEY", const std::string& extra = "") {
+                    const std::string& rollback_key_env = "FLEET_KEY",
+                    const std::string& extra = "") {
     dir_.Write("fleet/" + file,
-               "service: '" + service + "'\ncontract: contract.yaml\n"
-               "releases:\n"
-               "  new: {version: '2', base_url: '" + mock_.provider().base_url() +
+               "service: '" + service +
+                   "'\ncontract: contract.yaml\n"
+                   "releases:\n"
+                   "  new: {version: '2', base_url: '" +
+                   mock_.provider().base_url() +
                    "', api_key: {env: FLEET_KEY}, model: gpt-4o-mini, timeout_ms: 3000}\n"
-                   "  rollback: {version: '1', base_url: '" + mock_.provider().base_url() +
-                   "', api_key: {env: " + rollback_key_env + "}, model: gpt-4o-mini, timeout_ms: 3000}\n" +
-                   extra);
+                   "  rollback: {version: '1', base_url: '" +
+                   mock_.provider().base_url() + "', api_key: {env: " + rollback_key_env +
+                   "}, model: gpt-4o-mini, timeout_ms: 3000}\n" + extra);
   }
 
   // The services whose evidence is in `evidence` (one directory each).
@@ -56,11 +59,16 @@ class FleetTest : public ::testing::Test {
   }
 
   CliRun Fleet(const std::vector<std::string>& extra = {}) {
-    std::vector<std::string> args = {"gate", "--config-dir", dir_.Join("fleet"), "--evidence-dir",
-                                     dir_.Join("evidence"), "--concurrency", "4"};
+    std::vector<std::string> args = {"gate",
+                                     "--config-dir",
+                                     dir_.Join("fleet"),
+                                     "--evidence-dir",
+                                     dir_.Join("evidence"),
+                                     "--concurrency",
+                                     "4"};
     args.insert(args.end(), extra.begin(), extra.end());
-    return RunRollgate(args, {std::string("FLEET_KEY=") + kFleetKey, std::string("FLEET_ROTATED=") + kRotated,
-                              "NO_COLOR=1"});
+    return RunRollgate(args, {std::string("FLEET_KEY=") + kFleetKey,
+                              std::string("FLEET_ROTATED=") + kRotated, "NO_COLOR=1"});
   }
 
   void SetUp() override {
@@ -84,7 +92,8 @@ TEST_F(FleetTest, OneBlockedServiceBlocksTheFleetAndIsListedFirst) {
   EXPECT_NE(run.out.find("BLOCK  rollback_release_smoke"), std::string::npos) << run.out;
   EXPECT_NE(run.out.find("3 services: 2 pass, 1 blocked"), std::string::npos) << run.out;
   for (const char* svc : {"svc-a", "svc-b", "svc-c"}) {
-    EXPECT_TRUE(std::filesystem::exists(dir_.Join(std::string("evidence/") + svc + "/gate.json"))) << svc;
+    EXPECT_TRUE(std::filesystem::exists(dir_.Join(std::string("evidence/") + svc + "/gate.json")))
+        << svc;
   }
   std::string md = ReadOr(dir_.Join("evidence/fleet-summary.md"));
   EXPECT_NE(md.find("| svc-b | ❌ block | rollback_release_smoke"), std::string::npos) << md;
@@ -116,9 +125,11 @@ TEST_F(FleetTest, ABrokenContractStopsTheFleetBeforeAnyCall) {
   WriteService("a.yaml", "svc-a");
   dir_.Write("fleet/b.yaml",
              "service: svc-b\ncontract: b-contract.yaml\nreleases:\n"
-             "  new: {version: '2', base_url: '" + mock_.provider().base_url() +
+             "  new: {version: '2', base_url: '" +
+                 mock_.provider().base_url() +
                  "', api_key: {env: FLEET_KEY}, model: gpt-4o-mini}\n"
-                 "  rollback: {version: '1', base_url: '" + mock_.provider().base_url() +
+                 "  rollback: {version: '1', base_url: '" +
+                 mock_.provider().base_url() +
                  "', api_key: {env: FLEET_KEY}, model: gpt-4o-mini}\n");
   dir_.Write("fleet/b-contract.yaml", "reviewed_on: [not, a, date\n");
   CliRun run = Fleet();
@@ -133,10 +144,13 @@ TEST_F(FleetTest, AFinishedServiceKeepsOnlyItsSummaryAndItsEvidenceKeepsTheRest)
   dir_.Write("fleet/key.txt", kFleetKey);
   for (const char* svc : {"svc-a", "svc-b", "svc-c"}) {
     dir_.Write(std::string("fleet/") + svc + ".yaml",
-               std::string("service: ") + svc + "\ncontract: contract.yaml\nreleases:\n"
-               "  new: {version: '2', base_url: '" + mock_.provider().base_url() +
+               std::string("service: ") + svc +
+                   "\ncontract: contract.yaml\nreleases:\n"
+                   "  new: {version: '2', base_url: '" +
+                   mock_.provider().base_url() +
                    "', api_key: {file: key.txt}, model: gpt-4o-mini}\n"
-                   "  rollback: {version: '1', base_url: '" + mock_.provider().base_url() +
+                   "  rollback: {version: '1', base_url: '" +
+                   mock_.provider().base_url() +
                    "', api_key: {file: key.txt}, model: gpt-4o-mini}\n");
   }
   FleetOptions options;
@@ -158,7 +172,8 @@ TEST_F(FleetTest, AFinishedServiceKeepsOnlyItsSummaryAndItsEvidenceKeepsTheRest)
       EXPECT_TRUE(rel.provenance.empty()) << r.service << " " << rel.name;
     }
     EXPECT_TRUE(r.negative_auth_attempts.empty()) << r.service;
-    nlohmann::json gate = nlohmann::json::parse(ReadOr(dir_.Join("evidence/" + r.service + "/gate.json")));
+    nlohmann::json gate =
+        nlohmann::json::parse(ReadOr(dir_.Join("evidence/" + r.service + "/gate.json")));
     EXPECT_EQ(gate["releases"].size(), 2u) << gate.dump();
     EXPECT_FALSE(gate["releases"][0]["attempts"].empty()) << gate.dump();
   }
@@ -180,7 +195,8 @@ TEST_F(FleetTest, TheLibraryWritesTheFleetSummaryNamedAfterItsShard) {
   std::string md = ReadOr(report.summary_file);
   EXPECT_NE(md.find("| svc-a |"), std::string::npos) << md;
   EXPECT_NE(md.find("| svc-b |"), std::string::npos) << md;
-  EXPECT_NE(RenderFleetConsole(report, /*color=*/false).find("2 services: 2 pass, 0 blocked"), std::string::npos);
+  EXPECT_NE(RenderFleetConsole(report, /*color=*/false).find("2 services: 2 pass, 0 blocked"),
+            std::string::npos);
 
   // svc-a and svc-b are both in shard 0 of 2 (ShardOf): shard 1 runs nothing and still
   // writes its summary, into an evidence directory no service created.
@@ -250,19 +266,19 @@ TEST_F(FleetTest, FourShardsOfAFortyServiceFleetCoverItExactlyOnce) {
   std::size_t total = 0;
   for (int index = 0; index < 4; ++index) {
     const std::string evidence = "evidence-" + std::to_string(index);
-    CliRun run = RunRollgate({"gate", "--config-dir", dir_.Join("fleet"), "--evidence-dir",
-                              dir_.Join(evidence), "--concurrency", "16", "--shard",
-                              std::to_string(index) + "/4"},
-                             {std::string("FLEET_KEY=") + kFleetKey,
-                              std::string("FLEET_ROTATED=") + kRotated, "NO_COLOR=1"});
+    CliRun run = RunRollgate(
+        {"gate", "--config-dir", dir_.Join("fleet"), "--evidence-dir", dir_.Join(evidence),
+         "--concurrency", "16", "--shard", std::to_string(index) + "/4"},
+        {std::string("FLEET_KEY=") + kFleetKey, std::string("FLEET_ROTATED=") + kRotated,
+         "NO_COLOR=1"});
     std::set<std::string> mine = ServicesWithEvidence(evidence);
     EXPECT_EQ(run.exit_code, mine.count("svc-7") ? 1 : 0) << run.out << run.err;
     EXPECT_NE(run.out.find("shard " + std::to_string(index) + "/4: " + std::to_string(mine.size()) +
                            " of 40 services"),
               std::string::npos)
         << run.out;
-    EXPECT_TRUE(std::filesystem::exists(dir_.Join(evidence + "/fleet-summary-shard-" +
-                                                  std::to_string(index) + "-of-4.md")));
+    EXPECT_TRUE(std::filesystem::exists(
+        dir_.Join(evidence + "/fleet-summary-shard-" + std::to_string(index) + "-of-4.md")));
     EXPECT_FALSE(mine.empty()) << "shard " << index << " of a 40-service fleet is empty";
     for (const auto& s : mine) {
       EXPECT_TRUE(covered.insert(s).second) << s << " ran in two shards";
@@ -275,7 +291,8 @@ TEST_F(FleetTest, FourShardsOfAFortyServiceFleetCoverItExactlyOnce) {
   // Two calls per service and one invalid-token call: every service probed exactly once.
   EXPECT_EQ(mock_.provider().stats().requests_total, 120);
 
-  CliRun history = RunRollgate({"history", "--db", dir_.Join("history.db"), "--fleet", "--format", "json"});
+  CliRun history =
+      RunRollgate({"history", "--db", dir_.Join("history.db"), "--fleet", "--format", "json"});
   ASSERT_EQ(history.exit_code, 0) << history.err;
   nlohmann::json j = nlohmann::json::parse(history.out);
   EXPECT_EQ(j["summary"]["services"], 40);
@@ -287,13 +304,14 @@ TEST_F(FleetTest, FourShardsOfAFortyServiceFleetCoverItExactlyOnce) {
 }
 
 TEST_F(FleetTest, ShardAutoReadsTheJobCompletionIndex) {
-  for (int i = 0; i < 6; ++i) WriteService("s" + std::to_string(i) + ".yaml", "svc-" + std::to_string(i));
+  for (int i = 0; i < 6; ++i)
+    WriteService("s" + std::to_string(i) + ".yaml", "svc-" + std::to_string(i));
   auto gate = [&](const std::string& shard, const std::vector<std::string>& env,
                   const std::string& evidence = "ev") {
     std::vector<std::string> all = {std::string("FLEET_KEY=") + kFleetKey, "NO_COLOR=1"};
     all.insert(all.end(), env.begin(), env.end());
-    return RunRollgate({"gate", "--config-dir", dir_.Join("fleet"), "--shard", shard, "--evidence-dir",
-                        dir_.Join(evidence)},
+    return RunRollgate({"gate", "--config-dir", dir_.Join("fleet"), "--shard", shard,
+                        "--evidence-dir", dir_.Join(evidence)},
                        all);
   };
   CliRun by_index = gate("1/2", {}, "by-index");

@@ -40,9 +40,9 @@ class GateE2eTest : public ::testing::Test {
   }
 
   CliRun Gate(const std::string& config, const std::string& rollback_key = kE2eRollbackKey) {
-    return RunRollgate(
-        {"gate", "--config", config, "--evidence-dir", dir_.Join("evidence")},
-        {std::string("E2E_KEY_NEW=") + kE2eNewKey, "E2E_KEY_ROLLBACK=" + rollback_key, "NO_COLOR=1"});
+    return RunRollgate({"gate", "--config", config, "--evidence-dir", dir_.Join("evidence")},
+                       {std::string("E2E_KEY_NEW=") + kE2eNewKey,
+                        "E2E_KEY_ROLLBACK=" + rollback_key, "NO_COLOR=1"});
   }
 
   nlohmann::json GateJson() {

@@ -306,7 +306,8 @@ TEST_F(HostileProviderTest, NoFormOfAnyKeyAndNoControlCharacterReachesAnyOutput)
   EXPECT_EQ(summary.find("|t|"), std::string::npos) << summary;
 
   // 4. The exec command is shown with its secrets masked (argv[0] as found on PATH).
-  EXPECT_NE(consoles_[0].find("env OPENAI_API_KEY=[redacted] APP_SESSION_TOKEN=[redacted] sh app.sh smoke"),
+  EXPECT_NE(consoles_[0].find(
+                "env OPENAI_API_KEY=[redacted] APP_SESSION_TOKEN=[redacted] sh app.sh smoke"),
             std::string::npos)
       << consoles_[0];
 

@@ -53,14 +53,17 @@ class InterruptTest : public ::testing::Test {
     dir_.Write("contract.yaml",
                "reviewed_on: 2026-11-20\nmax_age_days: 36500\nendpoint: {method: POST, path: "
                "/v1/chat/completions}\n");
-    auto direct = [&](const std::string& version, const std::string& key, const std::string& model) {
+    auto direct = [&](const std::string& version, const std::string& key,
+                      const std::string& model) {
       return "    version: '" + version + "'\n    base_url: " + base_url + "\n    api_key: " + key +
-             "\n    model: " + model + "\n    timeout_ms: 30000\n    retry: {max_attempts: 3, backoff_ms: 5000}\n";
+             "\n    model: " + model +
+             "\n    timeout_ms: 30000\n    retry: {max_attempts: 3, backoff_ms: 5000}\n";
     };
     return dir_.Write("rollgate.yaml",
                       "service: interrupt\ncontract: contract.yaml\n"
                       "expect_differences: [model, key_fingerprint, probe]\nreleases:\n  new:\n" +
-                          (new_release.empty() ? direct("2.0.0", kInterruptNewKey, "gpt-5.4-mini") : new_release) +
+                          (new_release.empty() ? direct("2.0.0", kInterruptNewKey, "gpt-5.4-mini")
+                                               : new_release) +
                           "  rollback:\n" + direct("1.9.0", kInterruptRollbackKey, "gpt-4o-mini"));
   }
 
@@ -70,12 +73,14 @@ class InterruptTest : public ::testing::Test {
     auto sent = std::chrono::steady_clock::now();
     EXPECT_TRUE(child.Signal(sig));
     exit_ = child.WaitForExit(std::chrono::seconds(30));
-    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - sent).count();
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - sent)
+        .count();
   }
 
   // The evidence every interrupted run must leave.
   void ExpectInterruptedEvidence(int sig) {
-    nlohmann::json gate = nlohmann::json::parse(ReadOr(dir_.Join("evidence/gate.json")), nullptr, false);
+    nlohmann::json gate =
+        nlohmann::json::parse(ReadOr(dir_.Join("evidence/gate.json")), nullptr, false);
     ASSERT_TRUE(gate.is_object()) << "no gate.json";
     EXPECT_EQ(gate["decision"], "block");
     EXPECT_EQ(gate.value("interrupted", false), true);
@@ -97,11 +102,13 @@ TEST_P(InterruptSignalTest, GateAgainstA20SecondProviderStopsWithin1sWithEvidenc
   ASSERT_OK(provider.status());
   std::string config = WriteConfig(provider.provider().base_url());
   ChildProcess gate;
-  ASSERT_OK(gate.Start({{ROLLGATE_BINARY, "gate", "--config", config, "--evidence-dir", dir_.Join("evidence")},
-                        {"NO_COLOR=1"},
-                        ""}));
+  ASSERT_OK(gate.Start(
+      {{ROLLGATE_BINARY, "gate", "--config", config, "--evidence-dir", dir_.Join("evidence")},
+       {"NO_COLOR=1"},
+       ""}));
   // Every probe (two smoke calls, one invalid-token call) is waiting on the provider.
-  double ms = SignalAndTimeExit(gate, sig, [&] { return provider.provider().stats().requests_total >= 3; });
+  double ms =
+      SignalAndTimeExit(gate, sig, [&] { return provider.provider().stats().requests_total >= 3; });
   ASSERT_TRUE(exit_.has_value()) << "rollgate gate did not exit: " << gate.err();
   EXPECT_EQ(exit_->term_signal, 0) << gate.err();
   EXPECT_EQ(exit_->exit_code, 128 + sig) << gate.out() << gate.err();
@@ -109,22 +116,26 @@ TEST_P(InterruptSignalTest, GateAgainstA20SecondProviderStopsWithin1sWithEvidenc
   ExpectInterruptedEvidence(sig);
   EXPECT_NE(gate.out().find("INTERRUPTED by " + SignalName(sig)), std::string::npos) << gate.out();
   EXPECT_NE(gate.out().find("DECISION: BLOCK"), std::string::npos) << gate.out();
-  EXPECT_NE(ReadOr(dir_.Join("evidence/probes.jsonl")).find("\"outcome\":\"cancelled\""), std::string::npos);
+  EXPECT_NE(ReadOr(dir_.Join("evidence/probes.jsonl")).find("\"outcome\":\"cancelled\""),
+            std::string::npos);
 }
 
 INSTANTIATE_TEST_SUITE_P(Signals, InterruptSignalTest, ::testing::Values(SIGINT, SIGTERM, SIGHUP),
-                         [](const ::testing::TestParamInfo<int>& param) { return SignalName(param.param); });
+                         [](const ::testing::TestParamInfo<int>& param) {
+                           return SignalName(param.param);
+                         });
 
 TEST_F(InterruptTest, CheckCtrlCStopsWithin1sWithEvidence) {
   MockServer provider(SlowProvider());
   ASSERT_OK(provider.status());
   std::string config = WriteConfig(provider.provider().base_url());
   ChildProcess check;
-  ASSERT_OK(check.Start({{ROLLGATE_BINARY, "check", "--config", config, "--release", "rollback", "--evidence-dir",
-                          dir_.Join("evidence")},
+  ASSERT_OK(check.Start({{ROLLGATE_BINARY, "check", "--config", config, "--release", "rollback",
+                          "--evidence-dir", dir_.Join("evidence")},
                          {"NO_COLOR=1"},
                          ""}));
-  double ms = SignalAndTimeExit(check, SIGINT, [&] { return provider.provider().stats().requests_total >= 2; });
+  double ms = SignalAndTimeExit(check, SIGINT,
+                                [&] { return provider.provider().stats().requests_total >= 2; });
   ASSERT_TRUE(exit_.has_value()) << check.err();
   EXPECT_EQ(exit_->exit_code, 130) << check.out() << check.err();
   EXPECT_LT(ms, 1000) << check.err();
@@ -137,13 +148,16 @@ TEST_F(InterruptTest, ExecProbeThatSleepsIsKilledWithItsProcessGroup) {
   MockServer provider(SlowProvider());
   ASSERT_OK(provider.status());
   std::string pids = dir_.Join("smoke.pids");
-  std::string config = WriteConfig(provider.provider().base_url(),
-                                   "    version: '2.0.0'\n    probe: exec\n    command: [sh, -c, 'sleep 1000 & echo $$ "
-                                   "$! > " + pids + "; wait']\n    command_timeout_ms: 60000\n");
+  std::string config = WriteConfig(
+      provider.provider().base_url(),
+      "    version: '2.0.0'\n    probe: exec\n    command: [sh, -c, 'sleep 1000 & echo $$ "
+      "$! > " +
+          pids + "; wait']\n    command_timeout_ms: 60000\n");
   ChildProcess gate;
-  ASSERT_OK(gate.Start({{ROLLGATE_BINARY, "gate", "--config", config, "--evidence-dir", dir_.Join("evidence")},
-                        {"NO_COLOR=1"},
-                        ""}));
+  ASSERT_OK(gate.Start(
+      {{ROLLGATE_BINARY, "gate", "--config", config, "--evidence-dir", dir_.Join("evidence")},
+       {"NO_COLOR=1"},
+       ""}));
   std::vector<pid_t> started;
   double ms = SignalAndTimeExit(gate, SIGINT, [&] {
     std::istringstream in(ReadOr(pids));
@@ -162,8 +176,10 @@ TEST_F(InterruptTest, ExecProbeThatSleepsIsKilledWithItsProcessGroup) {
         << "process " << pid << " of the smoke command is still running";
   }
   ExpectInterruptedEvidence(SIGINT);
-  nlohmann::json gate_json = nlohmann::json::parse(ReadOr(dir_.Join("evidence/gate.json")), nullptr, false);
-  EXPECT_NE(gate_json.dump().find("rollgate was interrupted"), std::string::npos) << gate_json.dump(2);
+  nlohmann::json gate_json =
+      nlohmann::json::parse(ReadOr(dir_.Join("evidence/gate.json")), nullptr, false);
+  EXPECT_NE(gate_json.dump().find("rollgate was interrupted"), std::string::npos)
+      << gate_json.dump(2);
 }
 
 // rehearse: a signal stops the modes in flight and starts no more; the table says the answer is
@@ -171,9 +187,10 @@ TEST_F(InterruptTest, ExecProbeThatSleepsIsKilledWithItsProcessGroup) {
 TEST_F(InterruptTest, RehearseStopsOnSigintAndSaysItIsIncomplete) {
   std::string evidence = dir_.Join("rehearse");
   ChildProcess rehearse;
-  ASSERT_OK(rehearse.Start({{ROLLGATE_BINARY, "rehearse", "--evidence-dir", evidence, "--parallel", "2"},
-                            {"NO_COLOR=1"},
-                            ""}));
+  ASSERT_OK(
+      rehearse.Start({{ROLLGATE_BINARY, "rehearse", "--evidence-dir", evidence, "--parallel", "2"},
+                      {"NO_COLOR=1"},
+                      ""}));
   // Running: the first modes have written their evidence.
   double ms = SignalAndTimeExit(rehearse, SIGINT, [&] {
     std::error_code ec;

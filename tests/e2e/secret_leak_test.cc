@@ -34,7 +34,8 @@ std::string Base64(const std::string& in) {
   std::size_t i = 0;
   for (; i + 2 < in.size(); i += 3) {
     unsigned v = (static_cast<unsigned char>(in[i]) << 16) |
-                 (static_cast<unsigned char>(in[i + 1]) << 8) | static_cast<unsigned char>(in[i + 2]);
+                 (static_cast<unsigned char>(in[i + 1]) << 8) |
+                 static_cast<unsigned char>(in[i + 2]);
     for (int shift = 18; shift >= 0; shift -= 6) out += kAlphabet[(v >> shift) & 63];
   }
   return out;  // full groups only: what appears verbatim inside any longer encoding
@@ -44,7 +45,8 @@ std::string Base64(const std::string& in) {
 // can have inside a longer encoded string (e.g. "Bearer <key>" or "user:<key>" in base64).
 std::vector<std::pair<std::string, std::string>> Needles() {
   std::vector<std::pair<std::string, std::string>> needles;
-  for (const char* secret : {kLeakNewKey, kLeakRollbackKey, kRotatedKey, kServeToken, kWrongToken}) {
+  for (const char* secret :
+       {kLeakNewKey, kLeakRollbackKey, kRotatedKey, kServeToken, kWrongToken}) {
     std::string s = secret;
     needles.emplace_back(s, s);
     for (int offset = 0; offset < 3; ++offset) {
@@ -60,8 +62,8 @@ class SecretLeakTest : public ::testing::Test {
     dir_.Write("secrets/rollback.key", std::string(kLeakRollbackKey) + "\n");
     dir_.Write("contract.yaml", "reviewed_on: 2026-11-20\nmax_age_days: 36500\n");
     mock_ = std::make_unique<ChildProcess>();
-    ASSERT_OK(mock_->Start({{ROLLGATE_BINARY, "mock", "--listen", "127.0.0.1:0", "--key", kLeakNewKey,
-                             "--key", kLeakRollbackKey},
+    ASSERT_OK(mock_->Start({{ROLLGATE_BINARY, "mock", "--listen", "127.0.0.1:0", "--key",
+                             kLeakNewKey, "--key", kLeakRollbackKey},
                             {},
                             ""}));
     Result<std::string> ready = mock_->WaitForLine("rollgate mock listening on ");
@@ -77,11 +79,13 @@ class SecretLeakTest : public ::testing::Test {
                       "history: {db: history.db}\n"
                       "serve: {token: {env: LEAK_SERVE_TOKEN}, max_result_age: 5m}\n"
                       "releases:\n"
-                      "  new:\n    version: '2.4.0'\n    base_url: " + base_url_ +
+                      "  new:\n    version: '2.4.0'\n    base_url: " +
+                          base_url_ +
                           "\n    api_key: {env: LEAK_KEY_NEW}\n    model: gpt-5.4-mini\n"
                           "    timeout_ms: 3000\n    stream: true\n"
                           "    retry: {max_attempts: 2, backoff_ms: 20}\n"
-                          "  rollback:\n    version: '2.3.1'\n    base_url: " + base_url_ +
+                          "  rollback:\n    version: '2.3.1'\n    base_url: " +
+                          base_url_ +
                           "\n    api_key: {file: secrets/rollback.key}\n    model: gpt-4o-mini\n"
                           "    timeout_ms: 3000\n    retry: {max_attempts: 2, backoff_ms: 20}\n" +
                           extra);
@@ -101,7 +105,9 @@ class SecretLeakTest : public ::testing::Test {
     return run;
   }
 
-  void Collect(const std::string& where, const std::string& text) { texts_.emplace_back(where, text); }
+  void Collect(const std::string& where, const std::string& text) {
+    texts_.emplace_back(where, text);
+  }
 
   // Every file rollgate (or the sample app) wrote under the test's directory, except the
   // secrets themselves.
@@ -126,7 +132,8 @@ class SecretLeakTest : public ::testing::Test {
       }
       // Nor the prompt, anywhere; nor the completion in the probe log (DESIGN.md: gate.json
       // keeps only the parsed canary answer, probes.jsonl no completion text at all).
-      EXPECT_EQ(text.find(internal::kSmokeSystemPrompt), std::string::npos) << "the system prompt in " << where;
+      EXPECT_EQ(text.find(internal::kSmokeSystemPrompt), std::string::npos)
+          << "the system prompt in " << where;
       EXPECT_EQ(text.find("Return {"), std::string::npos) << "the user prompt in " << where;
       if (where.ends_with("probes.jsonl")) {
         EXPECT_EQ(text.find("rollback-smoke"), std::string::npos) << "completion text in " << where;
@@ -144,7 +151,9 @@ class SecretLeakTest : public ::testing::Test {
 
 TEST_F(SecretLeakTest, GateCheckDiffRehearseAndHistoryNeverShowASecret) {
   std::string config = WriteConfig("rollgate.yaml");
-  CliRun pass = Run("gate (pass)", {"gate", "--config", config, "--evidence-dir", dir_.Join("ev/gate-pass")}, Env());
+  CliRun pass =
+      Run("gate (pass)", {"gate", "--config", config, "--evidence-dir", dir_.Join("ev/gate-pass")},
+          Env());
   EXPECT_EQ(pass.exit_code, 0) << pass.out << pass.err;
   // The new release's key rotated: the 401 path, its error details and the block summary.
   CliRun block = Run("gate (rotated key)",
@@ -165,25 +174,27 @@ TEST_F(SecretLeakTest, GateCheckDiffRehearseAndHistoryNeverShowASecret) {
   EXPECT_EQ(adhoc.exit_code, 0) << adhoc.out << adhoc.err;
   // --explain shows every setting with its source and the request it would send: by
   // fingerprint and header name only.
-  CliRun explain = Run("check --explain --dry-run",
-                       {"check", "--config", config, "--release", "new", "--explain", "--dry-run"}, Env());
+  CliRun explain =
+      Run("check --explain --dry-run",
+          {"check", "--config", config, "--release", "new", "--explain", "--dry-run"}, Env());
   EXPECT_EQ(explain.exit_code, 0) << explain.out << explain.err;
   EXPECT_NE(explain.out.find("env LEAK_KEY_NEW"), std::string::npos) << explain.out;
-  CliRun explain_file = Run("check --explain (file key)",
-                            {"check", "--config", config, "--release", "rollback", "--explain", "--dry-run"},
-                            Env());
+  CliRun explain_file =
+      Run("check --explain (file key)",
+          {"check", "--config", config, "--release", "rollback", "--explain", "--dry-run"}, Env());
   EXPECT_EQ(explain_file.exit_code, 0) << explain_file.out << explain_file.err;
   CliRun diff = Run("diff", {"diff", "--config", config}, Env(kRotatedKey));
   EXPECT_NE(diff.out.find("key_fingerprint"), std::string::npos) << diff.out;
 
   // A bad config whose secret comes from a failing command: its stdout must stay hidden (the
   // config itself holds the secret, so it lives with the secrets, outside the scan).
-  dir_.Write("secrets/bad.yaml", "service: s\nreleases:\n  new:\n    version: '1'\n    base_url: " + base_url_ +
-                             "\n    api_key: {command: [sh, -c, 'echo " + std::string(kRotatedKey) +
-                             "; exit 3']}\n    model: m\n");
-  CliRun bad = Run("gate (secret command fails)", {"gate", "--config", dir_.Join("secrets/bad.yaml"), "--evidence-dir",
-                                                   dir_.Join("ev/bad")},
-                   Env());
+  dir_.Write("secrets/bad.yaml", "service: s\nreleases:\n  new:\n    version: '1'\n    base_url: " +
+                                     base_url_ + "\n    api_key: {command: [sh, -c, 'echo " +
+                                     std::string(kRotatedKey) + "; exit 3']}\n    model: m\n");
+  CliRun bad = Run(
+      "gate (secret command fails)",
+      {"gate", "--config", dir_.Join("secrets/bad.yaml"), "--evidence-dir", dir_.Join("ev/bad")},
+      Env());
   EXPECT_NE(bad.exit_code, 0);
 
   CliRun rehearse = Run("rehearse --config",
@@ -214,19 +225,22 @@ TEST_F(SecretLeakTest, ServeMetricsWebhooksAndLogsNeverShowASecret) {
                           "--evidence-dir", dir_.Join("ev/serve")},
                          env,
                          dir_.path()}));
-  Result<std::string> ready = serve.WaitForLine("rollgate serve listening on ", std::chrono::seconds(20));
+  Result<std::string> ready =
+      serve.WaitForLine("rollgate serve listening on ", std::chrono::seconds(20));
   ASSERT_OK(ready);
   std::string url = ready->substr(std::string("rollgate serve listening on ").size());
   std::string bearer = std::string("Bearer ") + kServeToken;
 
   TestResponse run = HttpPost(url + "/run", "", {"Authorization: " + bearer});
   Collect("POST /run", run.body);
-  TestResponse flagger = HttpPost(url + "/hooks/flagger",
-                                  R"({"name":"app","namespace":"prod","phase":"Progressing","metadata":{}})",
-                                  {"Authorization: " + bearer, "Content-Type: application/json"});
+  TestResponse flagger =
+      HttpPost(url + "/hooks/flagger",
+               R"({"name":"app","namespace":"prod","phase":"Progressing","metadata":{}})",
+               {"Authorization: " + bearer, "Content-Type: application/json"});
   Collect("POST /hooks/flagger", flagger.body);
   EXPECT_EQ(flagger.status, 200) << flagger.body;
-  TestResponse wrong = HttpGet(url + "/hooks/argo", {std::string("Authorization: Bearer ") + kWrongToken});
+  TestResponse wrong =
+      HttpGet(url + "/hooks/argo", {std::string("Authorization: Bearer ") + kWrongToken});
   Collect("GET /hooks/argo (wrong token)", wrong.body);
   EXPECT_EQ(wrong.status, 401);
   TestResponse metrics = HttpGet(url + "/metrics");
@@ -254,19 +268,24 @@ TEST_F(SecretLeakTest, DrillAndTheSampleAppNeverShowASecret) {
              "\"models\": {\"fast\": \"gpt-4o-mini\"}, \"timeout_ms\": 5000, "
              "\"log_file\": \"app.log.jsonl\", \"log_fields\": \"full\"}\n");
   ChildProcess app;
-  ASSERT_OK(app.Start({{ROLLGATE_SAMPLE_APP, "serve", "--config", dir_.Join("app/app.json"), "--listen",
-                        "127.0.0.1:0"},
-                       {"SAMPLE_APP_BASE_URL=" + base_url_, std::string("COMETAPI_KEY=") + kLeakRollbackKey},
-                       ""}));
+  ASSERT_OK(app.Start(
+      {{ROLLGATE_SAMPLE_APP, "serve", "--config", dir_.Join("app/app.json"), "--listen",
+        "127.0.0.1:0"},
+       {"SAMPLE_APP_BASE_URL=" + base_url_, std::string("COMETAPI_KEY=") + kLeakRollbackKey},
+       ""}));
   Result<std::string> app_ready = app.WaitForLine("sample_app listening on ");
   ASSERT_OK(app_ready);
   std::string app_url = app_ready->substr(std::string("sample_app listening on ").size());
-  std::string config = WriteConfig(
-      "drill.yaml",
-      "drill:\n  switch: {to_new: [\"true\"], to_rollback: [\"true\"]}\n"
-      "  user_facing: {url: '" + app_url + "/smoke', version_header: X-Release-Version}\n"
-      "  settle: {url: '" + app_url + "/version', timeout_ms: 400, poll_ms: 50}\n");
-  CliRun drill = Run("drill", {"drill", "--config", config, "--evidence-dir", dir_.Join("ev/drill")}, Env());
+  std::string config =
+      WriteConfig("drill.yaml",
+                  "drill:\n  switch: {to_new: [\"true\"], to_rollback: [\"true\"]}\n"
+                  "  user_facing: {url: '" +
+                      app_url +
+                      "/smoke', version_header: X-Release-Version}\n"
+                      "  settle: {url: '" +
+                      app_url + "/version', timeout_ms: 400, poll_ms: 50}\n");
+  CliRun drill =
+      Run("drill", {"drill", "--config", config, "--evidence-dir", dir_.Join("ev/drill")}, Env());
   EXPECT_EQ(drill.exit_code, 1) << drill.out << drill.err;
   EXPECT_NE(drill.out.find("step"), std::string::npos) << drill.out;
 
@@ -285,7 +304,8 @@ TEST(SecretLeakScanner, FindsTheBase64FormAtEveryAlignment) {
   for (const std::string prefix : {"", "a", "ab", "Bearer ", "user:"}) {
     std::string encoded = Base64(prefix + kLeakNewKey + "==padding");
     bool found = false;
-    for (const auto& [needle, what] : needles) found = found || encoded.find(needle) != std::string::npos;
+    for (const auto& [needle, what] : needles)
+      found = found || encoded.find(needle) != std::string::npos;
     EXPECT_TRUE(found) << "prefix '" << prefix << "'";
   }
 }

@@ -15,8 +15,8 @@
 #include "base/subprocess.h"
 #include "e2e/e2e_util.h"
 #include "examples/sample_app_util.h"
-#include "testutil/skip_or_fail.h"
 #include "testutil/mock_fixture.h"
+#include "testutil/skip_or_fail.h"
 #include "testutil/status_matchers.h"
 #include "testutil/temp_dir.h"
 
@@ -167,17 +167,21 @@ TEST_P(NodeAppTest, RollgateJudgesTheInvalidTokenCallThroughTheSdk) {
   Result<std::string> base = mock_->provider().OpenSession("gate");
   ASSERT_OK(base);
   dir_.Write("contract.yaml",
-             "reviewed_on: 2026-11-20\nmax_age_days: 36500\nendpoint: {method: POST, path: /v1/chat/completions}\n");
-  std::string config = dir_.Write(
-      "rollgate.yaml", "service: node\ncontract: contract.yaml\nreleases:\n  new:\n    version: '" +
-                           std::string(release() == "v1" ? "2.3.1" : "2.4.0") +
-                           "'\n    probe: exec\n    command_timeout_ms: 60000\n    command: [node, '" + kNodeAppDir +
-                           "/" + release() + "/app.mjs', smoke]\n  rollback:\n    version: '1'\n    probe: exec\n"
-                           "    command: ['true']\n");
-  CliRun run = RunRollgate({"check", "--config", config, "--release", "new", "--evidence-dir", dir_.Join("ev")},
-                           {"OPENAI_BASE_URL=" + *base + "/v1", std::string("OPENAI_API_KEY=") + kNodeAppKey,
-                            "NO_COLOR=1"},
-                           90000);
+             "reviewed_on: 2026-11-20\nmax_age_days: 36500\nendpoint: {method: POST, path: "
+             "/v1/chat/completions}\n");
+  std::string config =
+      dir_.Write("rollgate.yaml",
+                 "service: node\ncontract: contract.yaml\nreleases:\n  new:\n    version: '" +
+                     std::string(release() == "v1" ? "2.3.1" : "2.4.0") +
+                     "'\n    probe: exec\n    command_timeout_ms: 60000\n    command: [node, '" +
+                     kNodeAppDir + "/" + release() +
+                     "/app.mjs', smoke]\n  rollback:\n    version: '1'\n    probe: exec\n"
+                     "    command: ['true']\n");
+  CliRun run = RunRollgate(
+      {"check", "--config", config, "--release", "new", "--evidence-dir", dir_.Join("ev")},
+      {"OPENAI_BASE_URL=" + *base + "/v1", std::string("OPENAI_API_KEY=") + kNodeAppKey,
+       "NO_COLOR=1"},
+      90000);
   json gate_json = json::parse(ReadOr(dir_.Join("ev/gate.json")), nullptr, false);
   ASSERT_FALSE(gate_json.is_discarded()) << run.out << run.err;
   json gate;
@@ -185,16 +189,18 @@ TEST_P(NodeAppTest, RollgateJudgesTheInvalidTokenCallThroughTheSdk) {
     if (g["id"] == "negative_auth") gate = g;
   }
   EXPECT_EQ(gate["status"], "pass") << gate.dump() << run.out << run.err;
-  EXPECT_NE(gate["detail"].get<std::string>().find("new's own client treated the invalid key as an error: 401 "
-                                                   "AuthenticationError invalid_api_key"),
+  EXPECT_NE(gate["detail"].get<std::string>().find(
+                "new's own client treated the invalid key as an error: 401 "
+                "AuthenticationError invalid_api_key"),
             std::string::npos)
       << gate.dump();
   // The key rollgate made up reached the provider; what v1's wrapper did with the 401 is there
   // to see (retry_policy's business, not negative_auth's).
   mock::Observations o = Seen("gate");
   EXPECT_EQ(o.attempts["401"], release() == "v1" ? 4 : 1);
-  for (const std::string& text : {run.out, run.err, ReadOr(dir_.Join("ev/gate.json")),
-                                  ReadOr(dir_.Join("ev/probes.jsonl")), ReadOr(dir_.Join("ev/summary.md"))}) {
+  for (const std::string& text :
+       {run.out, run.err, ReadOr(dir_.Join("ev/gate.json")), ReadOr(dir_.Join("ev/probes.jsonl")),
+        ReadOr(dir_.Join("ev/summary.md"))}) {
     EXPECT_EQ(text.find("sk-rollgate-negative-auth-invalid"), std::string::npos) << text;
     EXPECT_EQ(text.find(kNodeAppKey), std::string::npos);
   }

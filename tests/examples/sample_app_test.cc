@@ -45,9 +45,9 @@ class SampleAppTest : public ::testing::Test {
   // `sample_app smoke` against `mock`, with the correlation id "corr-<n>" unless `env` sets one.
   AppRun Smoke(const std::string& config, const MockServer& mock,
                std::vector<std::string> env = {}) {
-    env.insert(env.begin(),
-               {"SAMPLE_APP_BASE_URL=" + mock.Url(""), std::string("SAMPLE_APP_KEY=") + kSampleAppKey,
-                "ROLLGATE_CORRELATION_ID=corr-" + std::to_string(++calls_)});
+    env.insert(env.begin(), {"SAMPLE_APP_BASE_URL=" + mock.Url(""),
+                             std::string("SAMPLE_APP_KEY=") + kSampleAppKey,
+                             "ROLLGATE_CORRELATION_ID=corr-" + std::to_string(++calls_)});
     return RunSampleApp({"smoke", "--config", config}, env);
   }
 

@@ -43,11 +43,13 @@ TEST_F(ConsistencyTest, UndeclaredDifferenceBlocksWithBothValuesAndSources) {
   old_cfg_.timeout_ms = 60000;
   CheckResult g = ConfigConsistencyGate(DiffReleases(a_, b_, {"timeout_ms"}), "new", "rollback");
   EXPECT_EQ(g.status, CheckStatus::kFail);
-  EXPECT_NE(g.detail.find("model: new 'gpt-4o-mini' (literal) vs rollback 'gpt-4o' (yaml deploy/v1/app.yaml:llm.model (line 3))"),
+  EXPECT_NE(g.detail.find("model: new 'gpt-4o-mini' (literal) vs rollback 'gpt-4o' (yaml "
+                          "deploy/v1/app.yaml:llm.model (line 3))"),
             std::string::npos)
       << g.detail;
   EXPECT_EQ(g.detail.find("timeout_ms"), std::string::npos);  // declared, so not in the failure
-  CheckResult declared = ConfigConsistencyGate(DiffReleases(a_, b_, {"timeout_ms", "model"}), "new", "rollback");
+  CheckResult declared =
+      ConfigConsistencyGate(DiffReleases(a_, b_, {"timeout_ms", "model"}), "new", "rollback");
   EXPECT_EQ(declared.status, CheckStatus::kPass);
   EXPECT_NE(declared.detail.find("only expected differences"), std::string::npos);
 }
@@ -57,23 +59,29 @@ TEST_F(ConsistencyTest, EndpointComparesThePort) {
   b_.base_url = "http://127.0.0.1:10";
   CheckResult g = ConfigConsistencyGate(DiffReleases(a_, b_, {}), "new", "rollback");
   EXPECT_EQ(g.status, CheckStatus::kFail);
-  EXPECT_NE(g.detail.find("endpoint_host: new 'http://127.0.0.1:9' (literal) vs rollback 'http://127.0.0.1:10'"),
-            std::string::npos)
+  EXPECT_NE(
+      g.detail.find(
+          "endpoint_host: new 'http://127.0.0.1:9' (literal) vs rollback 'http://127.0.0.1:10'"),
+      std::string::npos)
       << g.detail;
   // The default port written out or left implicit is the same server.
   a_.base_url = "https://API.cometapi.com:443/v1";
   b_.base_url = "https://api.cometapi.com/v1/";
-  EXPECT_EQ(ConfigConsistencyGate(DiffReleases(a_, b_, {}), "new", "rollback").status, CheckStatus::kPass);
+  EXPECT_EQ(ConfigConsistencyGate(DiffReleases(a_, b_, {}), "new", "rollback").status,
+            CheckStatus::kPass);
   b_.base_url = "http://api.cometapi.com";
-  EXPECT_EQ(ConfigConsistencyGate(DiffReleases(a_, b_, {}), "new", "rollback").status, CheckStatus::kFail);
+  EXPECT_EQ(ConfigConsistencyGate(DiffReleases(a_, b_, {}), "new", "rollback").status,
+            CheckStatus::kFail);
 }
 
 TEST_F(ConsistencyTest, SecretResolvingOnOneSideIsNeverExpected) {
   b_.key_fingerprint = "";
   b_.errors = {"api_key from env KEY_OLD: env KEY_OLD is not set"};
-  CheckResult g = ConfigConsistencyGate(DiffReleases(a_, b_, {"key_fingerprint"}), "new", "rollback");
+  CheckResult g =
+      ConfigConsistencyGate(DiffReleases(a_, b_, {"key_fingerprint"}), "new", "rollback");
   EXPECT_EQ(g.status, CheckStatus::kFail);
-  EXPECT_NE(g.detail.find("key_fingerprint resolves for new (env KEY) but not for rollback (api_key from env KEY_OLD: "
+  EXPECT_NE(g.detail.find("key_fingerprint resolves for new (env KEY) but not for rollback "
+                          "(api_key from env KEY_OLD: "
                           "env KEY_OLD is not set)"),
             std::string::npos)
       << g.detail;
@@ -98,9 +106,11 @@ TEST_F(ConsistencyTest, HeadersAreComparedByFingerprintNeverByValue) {
   CheckResult g = ConfigConsistencyGate(diffs, "new", "rollback");
   EXPECT_EQ(g.status, CheckStatus::kFail);
   EXPECT_EQ(g.detail.find("gw-new-secret"), std::string::npos) << g.detail;
-  EXPECT_EQ(ConfigConsistencyGate(DiffReleases(a_, b_, {"headers"}), "new", "rollback").status, CheckStatus::kPass);
-  EXPECT_EQ(ConfigConsistencyGate(DiffReleases(a_, b_, {"headers.X-Api-Key"}), "new", "rollback").status,
+  EXPECT_EQ(ConfigConsistencyGate(DiffReleases(a_, b_, {"headers"}), "new", "rollback").status,
             CheckStatus::kPass);
+  EXPECT_EQ(
+      ConfigConsistencyGate(DiffReleases(a_, b_, {"headers.X-Api-Key"}), "new", "rollback").status,
+      CheckStatus::kPass);
 
   // Sent by one release only, or configured but unresolved.
   b_.headers.clear();

@@ -112,8 +112,10 @@ TEST(NegativeAuthGateTest, SkipSaysWhyAndAnyFailingEndpointFails) {
 
 TEST(NegativeAuthGateTest, AnAppWithoutTheCallSkipsSayingWhatToAddNeverSilently) {
   CheckResult ok{"negative_auth", CheckStatus::kPass, "a rejected the invalid token with 401"};
-  CheckResult todo{"negative_auth", CheckStatus::kSkip, "not run through new's app: To add it: ..."};
-  CheckResult bad{"negative_auth", CheckStatus::kFail, "the app ignored ROLLGATE_SMOKE_API_KEY: ..."};
+  CheckResult todo{"negative_auth", CheckStatus::kSkip,
+                   "not run through new's app: To add it: ..."};
+  CheckResult bad{"negative_auth", CheckStatus::kFail,
+                  "the app ignored ROLLGATE_SMOKE_API_KEY: ..."};
   CheckResult only = NegativeAuthGate(true, {todo}, true);
   EXPECT_EQ(only.status, CheckStatus::kSkip);
   EXPECT_EQ(only.detail, todo.detail);

@@ -260,7 +260,8 @@ TEST_F(CurlTransportTest, MaxInFlightQueuesAndTimesFromLaunch) {
   t.SetMaxInFlight(2);
   std::vector<HttpExchange> done;
   double start = t.NowMs();
-  for (int i = 0; i < 4; ++i) t.Start(Get("/slow"), nullptr, [&](HttpExchange ex) { done.push_back(std::move(ex)); });
+  for (int i = 0; i < 4; ++i)
+    t.Start(Get("/slow"), nullptr, [&](HttpExchange ex) { done.push_back(std::move(ex)); });
   t.Run();
   double elapsed = t.NowMs() - start;
   ASSERT_EQ(done.size(), 4u);

@@ -163,9 +163,9 @@ TEST(RehearseAppTest, AReleaseThatCannotBePointedAtTheMockIsDirectAndSaysWhy) {
   json j = json::parse(RenderRehearseJson(report));
   EXPECT_EQ(j["apps"][1]["through"], "direct");
   EXPECT_TRUE(j["apps"][1].contains("reason"));
-  EXPECT_NE(
-      j["app_differences"].dump().find("new is rehearsed through its app, rollback through rollgate's direct probe"),
-      std::string::npos)
+  EXPECT_NE(j["app_differences"].dump().find(
+                "new is rehearsed through its app, rollback through rollgate's direct probe"),
+            std::string::npos)
       << j["app_differences"].dump();
 }
 
@@ -304,7 +304,8 @@ TEST_F(RehearseNodeTest, TheAmplifierIsCaughtByObservationEndToEnd) {
   EXPECT_TRUE(apps["rollback"]["timeout_ms"]["stream"].is_null()) << apps["rollback"].dump();
   const json& cut = rows["stream-cut/rollback"];
   EXPECT_EQ(cut["result"], "caught") << cut.dump();
-  EXPECT_NE(cut["detail"].get<std::string>().find("the app saw no finish_reason"), std::string::npos)
+  EXPECT_NE(cut["detail"].get<std::string>().find("the app saw no finish_reason"),
+            std::string::npos)
       << cut.dump();
 }
 

@@ -23,16 +23,20 @@ namespace rollgate::internal {
 namespace {
 
 const char kHttpRehearseContract[] =
-    "reviewed_on: 2026-11-20\nmax_age_days: 36500\nendpoint: {method: POST, path: /v1/chat/completions}\n"
+    "reviewed_on: 2026-11-20\nmax_age_days: 36500\nendpoint: {method: POST, path: "
+    "/v1/chat/completions}\n"
     "request_fields: [model, messages, temperature, max_tokens]\n";
 
 // The sample app's config for one release: its client reads APP_BASE_URL and APP_KEY.
 void WriteHttpSampleAppConfig(const rollgate::testing::TempDir& dir, const std::string& name,
                               const std::string& version, int timeout_ms) {
-  dir.Write(name + ".json", "{\"version\": \"" + version +
-                                "\", \"base_url\": {\"env\": \"APP_BASE_URL\"}, \"api_key\": {\"env\": \"APP_KEY\"}, "
-                                "\"model_alias\": \"fast\", \"models\": {\"fast\": \"gpt-4o-mini\"}, "
-                                "\"timeout_ms\": " + std::to_string(timeout_ms) + "}\n");
+  dir.Write(
+      name + ".json",
+      "{\"version\": \"" + version +
+          "\", \"base_url\": {\"env\": \"APP_BASE_URL\"}, \"api_key\": {\"env\": \"APP_KEY\"}, "
+          "\"model_alias\": \"fast\", \"models\": {\"fast\": \"gpt-4o-mini\"}, "
+          "\"timeout_ms\": " +
+          std::to_string(timeout_ms) + "}\n");
 }
 
 // `new` is an http release of the sample app's serve mode started by `rehearse.command`
@@ -45,8 +49,8 @@ std::string WriteHttpSetup(const rollgate::testing::TempDir& dir, const std::str
   WriteHttpSampleAppConfig(dir, "rollback", "2.3.1", 2500);
   dir.Write("contract.yaml", kHttpRehearseContract);
   std::string app = ROLLGATE_SAMPLE_APP;
-  std::string serve = "echo $$ >> pids.txt; exec '" + app + "' serve --config new.json --listen 127.0.0.1:{port}" +
-                      serve_flags;
+  std::string serve = "echo $$ >> pids.txt; exec '" + app +
+                      "' serve --config new.json --listen 127.0.0.1:{port}" + serve_flags;
   return dir.Write(
       "rollgate.yaml",
       "service: s\ncontract: contract.yaml\n"
@@ -55,9 +59,11 @@ std::string WriteHttpSetup(const rollgate::testing::TempDir& dir, const std::str
       "thresholds: {max_latency_ms: 120000}\n"
       "expect_differences: [probe, method]\n"
       "releases:\n"
-      "  new: {version: '2.4.0', probe: http, url: 'http://127.0.0.1:1/smoke', model: gpt-4o-mini,\n"
+      "  new: {version: '2.4.0', probe: http, url: 'http://127.0.0.1:1/smoke', model: "
+      "gpt-4o-mini,\n"
       "        base_url: {env: APP_BASE_URL}, api_key: {env: APP_KEY}" +
-          new_extra + (with_command ? ",\n        rehearse: {command: [sh, -c, \"" + serve + "\"]}" : "") +
+          new_extra +
+          (with_command ? ",\n        rehearse: {command: [sh, -c, \"" + serve + "\"]}" : "") +
           "}\n"
           "  rollback: {version: '2.3.1', probe: exec, command: ['" +
           app +
@@ -121,7 +127,9 @@ TEST(RehearseHttpTest, AnHttpReleaseWithoutACommandIsDirectAndSaysWhatToAdd) {
   AppPlan plan = PlanApp(*config->FindRelease("new"), "/v1/chat/completions");
   EXPECT_FALSE(plan.through_app);
   EXPECT_NE(plan.reason.find("probe: http rehearsed as direct"), std::string::npos) << plan.reason;
-  EXPECT_NE(plan.reason.find("add rehearse: {command: [argv...]} to releases.new"), std::string::npos) << plan.reason;
+  EXPECT_NE(plan.reason.find("add rehearse: {command: [argv...]} to releases.new"),
+            std::string::npos)
+      << plan.reason;
   EXPECT_NE(plan.reason.find("ROLLGATE_REHEARSE_PORT"), std::string::npos) << plan.reason;
   AppReport report;
   report.release = "new";
@@ -138,10 +146,12 @@ TEST(RehearseHttpTest, AnInstanceThatExitsAtOnceIsAClearErrorNamingTheCommand) {
   o.dir = dir.path();
   Status st = instance.Start(o);
   ASSERT_FALSE(st.ok());
-  EXPECT_NE(st.message().find("releases.new's rehearse.command (sh -c echo cannot bind >&2; exit 3)"),
-            std::string::npos)
+  EXPECT_NE(
+      st.message().find("releases.new's rehearse.command (sh -c echo cannot bind >&2; exit 3)"),
+      std::string::npos)
       << st.message();
-  EXPECT_NE(st.message().find("exited before it accepted connections (exit code 3)"), std::string::npos)
+  EXPECT_NE(st.message().find("exited before it accepted connections (exit code 3)"),
+            std::string::npos)
       << st.message();
   EXPECT_NE(st.message().find("cannot bind"), std::string::npos) << st.message();
 
@@ -172,10 +182,12 @@ TEST(RehearseHttpTest, AnInstanceThatExitsAtOnceIsAClearErrorNamingTheCommand) {
 
 TEST(RehearseHttpTest, TheLoaderValidatesTheRehearseCommand) {
   rollgate::testing::TempDir dir;
-  auto load = [&](const std::string& rehearse, const std::string& probe = "probe: http, url: 'http://h/smoke'") {
+  auto load = [&](const std::string& rehearse,
+                  const std::string& probe = "probe: http, url: 'http://h/smoke'") {
     return ParseConfig("service: s\nreleases:\n  new: {version: '1', " + probe +
                            ", base_url: {env: B}, api_key: {env: K},\n    rehearse: " + rehearse +
-                           "}\n  rollback: {version: '0', base_url: 'http://127.0.0.1:1', api_key: k, model: m}\n",
+                           "}\n  rollback: {version: '0', base_url: 'http://127.0.0.1:1', api_key: "
+                           "k, model: m}\n",
                        dir.Join("rollgate.yaml"))
         .status();
   };
@@ -185,20 +197,26 @@ TEST(RehearseHttpTest, TheLoaderValidatesTheRehearseCommand) {
   EXPECT_NE(unknown.message().find("rollgate.yaml"), std::string::npos) << unknown.message();
   EXPECT_NE(unknown.message().find("comand"), std::string::npos) << unknown.message();
   Status wrong_type = load("{command: ./app serve}");
-  EXPECT_NE(wrong_type.message().find("releases.new.rehearse.command"), std::string::npos) << wrong_type.message();
+  EXPECT_NE(wrong_type.message().find("releases.new.rehearse.command"), std::string::npos)
+      << wrong_type.message();
   EXPECT_NE(wrong_type.message().find("list"), std::string::npos) << wrong_type.message();
   Status missing = load("{base_url_env: X, api_key_env: Y}");
   EXPECT_NE(missing.message().find("releases.new.rehearse.command: required"), std::string::npos)
       << missing.message();
   Status half = load("{command: [./app], base_url_env: X}");
-  EXPECT_NE(half.message().find("both base_url_env and api_key_env"), std::string::npos) << half.message();
-  Status on_exec = load("{command: [./app], base_url_env: X, api_key_env: Y}", "probe: exec, command: [./app]");
-  EXPECT_NE(on_exec.message().find("only a `probe: http` release"), std::string::npos) << on_exec.message();
+  EXPECT_NE(half.message().find("both base_url_env and api_key_env"), std::string::npos)
+      << half.message();
+  Status on_exec =
+      load("{command: [./app], base_url_env: X, api_key_env: Y}", "probe: exec, command: [./app]");
+  EXPECT_NE(on_exec.message().find("only a `probe: http` release"), std::string::npos)
+      << on_exec.message();
 }
 
 // The observation pass alone for a streaming http release: the disconnect case.
-AppReport ObserveHttpDisconnect(const rollgate::testing::TempDir& dir, const std::string& serve_flags) {
-  Result<Config> config = LoadConfig(WriteHttpSetup(dir, ", stream: true", true, serve_flags, 8000));
+AppReport ObserveHttpDisconnect(const rollgate::testing::TempDir& dir,
+                                const std::string& serve_flags) {
+  Result<Config> config =
+      LoadConfig(WriteHttpSetup(dir, ", stream: true", true, serve_flags, 8000));
   EXPECT_OK(config.status());
   if (!config.ok()) return {};
   config->releases.erase(config->releases.begin() + 1);  // rollback: not needed here
@@ -225,7 +243,8 @@ TEST(RehearseHttpTest, AnAppThatStopsItsUpstreamCallWhenItsUserLeavesPropagatesT
   EXPECT_TRUE(j["disconnect"]["upstream_closed_ms"].is_number());
   RehearseReport report;
   report.apps = {app};
-  EXPECT_NE(RenderRehearseTable(report, false).find("disconnect      propagated: the app closed its upstream call"),
+  EXPECT_NE(RenderRehearseTable(report, false)
+                .find("disconnect      propagated: the app closed its upstream call"),
             std::string::npos)
       << RenderRehearseTable(report, false);
 }
@@ -240,7 +259,8 @@ TEST(RehearseHttpTest, AnAppThatKeepsItsUpstreamCallOpenGetsANote) {
   EXPECT_EQ(j["disconnect"]["propagated"], false);
   EXPECT_TRUE(j["disconnect"]["upstream_closed_ms"].is_null());
   bool noted = false;
-  for (const auto& n : app.notes) noted = noted || n.find("kept its upstream call to the provider open") != std::string::npos;
+  for (const auto& n : app.notes)
+    noted = noted || n.find("kept its upstream call to the provider open") != std::string::npos;
   EXPECT_TRUE(noted) << ::testing::PrintToString(app.notes);
   RehearseReport report;
   report.apps = {app};

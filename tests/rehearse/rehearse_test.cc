@@ -13,7 +13,8 @@
 namespace rollgate::internal {
 namespace {
 
-const RehearseRow* Row(const RehearseReport& report, const std::string& mode, const std::string& release = "") {
+const RehearseRow* Row(const RehearseReport& report, const std::string& mode,
+                       const std::string& release = "") {
   for (const auto& r : report.rows) {
     if (r.mode == mode && (release.empty() || r.release == release)) return &r;
   }
@@ -32,11 +33,14 @@ TEST(RehearseTest, BuiltInSetupCatchesEveryApplicableMode) {
   }
   EXPECT_EQ(report.missed, 0);
   // Every mock scenario has a row.
-  for (const char* mode : {"rotated-key", "model-missing", "schema-drift", "truncated", "prompt-ignored", "error-in-200",
-                           "html-502", "rate-limited", "flaky-5xx", "slow", "slow-body", "stream-cut", "stream-error",
-                           "stream-no-usage", "no-request-id", "accept-any-key", "wrong-content-type", "invalid-utf8",
-                           "oversized-body", "reset-mid-body", "empty-choices", "stream-stall", "stream-schema-drift",
-                           "primary-model-down"}) {
+  for (const char* mode : {"rotated-key",    "model-missing",       "schema-drift",
+                           "truncated",      "prompt-ignored",      "error-in-200",
+                           "html-502",       "rate-limited",        "flaky-5xx",
+                           "slow",           "slow-body",           "stream-cut",
+                           "stream-error",   "stream-no-usage",     "no-request-id",
+                           "accept-any-key", "wrong-content-type",  "invalid-utf8",
+                           "oversized-body", "reset-mid-body",      "empty-choices",
+                           "stream-stall",   "stream-schema-drift", "primary-model-down"}) {
     const RehearseRow* r = Row(report, mode);
     ASSERT_NE(r, nullptr) << mode;
     EXPECT_EQ(r->result, "caught") << mode << ": " << r->detail;
@@ -55,12 +59,15 @@ TEST(RehearseTest, AGapInTheGateIsReportedAsMissed) {
   // the rehearsal must say so rather than pass.
   rollgate::testing::TempDir dir;
   dir.Write("contract.yaml", "reviewed_on: 2026-11-20\nmax_age_days: 36500\n");
-  std::string config = dir.Write(
-      "rollgate.yaml",
-      "service: s\ncontract: contract.yaml\nnegative_auth: {enabled: false}\nexpect_differences: [model, key_fingerprint]\n"
-      "defaults: {timeout_ms: 1500, retry: {max_attempts: 2, backoff_ms: 50}}\n"
-      "releases:\n  new: {version: '2', base_url: {env: APP_BASE}, api_key: {env: APP_KEY}, model: gpt-5.4-mini}\n"
-      "  rollback: {version: '1', base_url: {env: APP_BASE}, api_key: {env: APP_KEY}, model: gpt-4o-mini}\n");
+  std::string config =
+      dir.Write("rollgate.yaml",
+                "service: s\ncontract: contract.yaml\nnegative_auth: {enabled: "
+                "false}\nexpect_differences: [model, key_fingerprint]\n"
+                "defaults: {timeout_ms: 1500, retry: {max_attempts: 2, backoff_ms: 50}}\n"
+                "releases:\n  new: {version: '2', base_url: {env: APP_BASE}, api_key: {env: "
+                "APP_KEY}, model: gpt-5.4-mini}\n"
+                "  rollback: {version: '1', base_url: {env: APP_BASE}, api_key: {env: APP_KEY}, "
+                "model: gpt-4o-mini}\n");
   RehearseOptions options;
   options.config_path = config;
   RehearseReport report;
@@ -76,8 +83,8 @@ TEST(RehearseTest, AGapInTheGateIsReportedAsMissed) {
 
 TEST(RehearseTest, CliJsonFormatAndExitCode) {
   rollgate::testing::TempDir dir;
-  rollgate::testing::CliRun run =
-      rollgate::testing::RunRollgate({"rehearse", "--format", "json", "--evidence-dir", dir.Join("ev")});
+  rollgate::testing::CliRun run = rollgate::testing::RunRollgate(
+      {"rehearse", "--format", "json", "--evidence-dir", dir.Join("ev")});
   EXPECT_EQ(run.exit_code, 0) << run.err;
   nlohmann::json j = nlohmann::json::parse(run.out);
   ASSERT_TRUE(j["modes"].is_array());

@@ -2,12 +2,11 @@
 // driven through days of schedule in milliseconds, and the test can see where it is parked.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
 #include <optional>
-
-#include <atomic>
 
 #include "base/clock.h"
 #include "serve/scheduler.h"

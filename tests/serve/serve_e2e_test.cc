@@ -90,10 +90,11 @@ class ServeE2eTest : public ::testing::Test {
 
   // Starts `rollgate serve` on 127.0.0.1:0 and returns its base URL.
   Result<std::string> StartServe(ChildProcess& serve, const std::string& config) {
-    ROLLGATE_RETURN_IF_ERROR(serve.Start(
-        {{ROLLGATE_BINARY, "serve", "--config", config, "--listen", "127.0.0.1:0"},
-         {std::string("SERVE_E2E_KEY_NEW=") + kServeNewKey, std::string("SERVE_E2E_TOKEN=") + kToken},
-         ""}));
+    ROLLGATE_RETURN_IF_ERROR(
+        serve.Start({{ROLLGATE_BINARY, "serve", "--config", config, "--listen", "127.0.0.1:0"},
+                     {std::string("SERVE_E2E_KEY_NEW=") + kServeNewKey,
+                      std::string("SERVE_E2E_TOKEN=") + kToken},
+                     ""}));
     Result<std::string> line = serve.WaitForLine(kReady, std::chrono::seconds(30));
     if (!line.ok()) return line.status();
     return line->substr(std::string(kReady).size());
@@ -142,7 +143,8 @@ TEST_F(ServeE2eTest, SigtermCancelsTheRunInFlightFlushesTheHistoryAndExitsZero) 
   int exit_code = -1;
   double ms = ElapsedMs([&] { exit_code = Terminate(serve); });
   EXPECT_EQ(exit_code, 0) << serve.err();
-  EXPECT_LT(ms, 2500) << "serve waited for the run in flight (its calls time out after 5 s):\n" << serve.err();
+  EXPECT_LT(ms, 2500) << "serve waited for the run in flight (its calls time out after 5 s):\n"
+                      << serve.err();
   const std::string err = serve.err();
   EXPECT_NE(err.find("received SIGTERM"), std::string::npos) << err;
   EXPECT_NE(err.find("stopping: cancelling the run in flight"), std::string::npos)

@@ -240,12 +240,15 @@ TEST_F(ServeScheduleTest, ShutdownCancelsTheRunInFlightAtOnceAndRecordsIt) {
 
   internal::HistoryQuery query;
   query.include_gate_json = true;
-  Result<std::vector<internal::HistoryRun>> runs = internal::ListHistory(serve_.history_db(), query);
+  Result<std::vector<internal::HistoryRun>> runs =
+      internal::ListHistory(serve_.history_db(), query);
   ASSERT_OK(runs);
   ASSERT_EQ(runs->size(), 1u) << "the run in flight was recorded";
   EXPECT_EQ((*runs)[0].decision, "block");
-  EXPECT_NE((*runs)[0].gate_json.find("\"interrupted\": true"), std::string::npos) << (*runs)[0].gate_json;
-  EXPECT_NE((*runs)[0].gate_json.find("\"signal\": \"SIGTERM\""), std::string::npos) << (*runs)[0].gate_json;
+  EXPECT_NE((*runs)[0].gate_json.find("\"interrupted\": true"), std::string::npos)
+      << (*runs)[0].gate_json;
+  EXPECT_NE((*runs)[0].gate_json.find("\"signal\": \"SIGTERM\""), std::string::npos)
+      << (*runs)[0].gate_json;
   Result<std::string> integrity = internal::CheckHistoryIntegrity(serve_.history_db());
   ASSERT_OK(integrity);
   EXPECT_EQ(*integrity, "ok");

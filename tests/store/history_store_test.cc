@@ -118,9 +118,9 @@ TEST_F(HistoryStoreTest, ReleaseFilterKeepsOnlyRunsThatProbedIt) {
 }
 
 TEST_F(HistoryStoreTest, LastKnownGoodIsTheNewestPassingProbePerServiceAndRelease) {
-  Append(MakeRun(kStoreT0 + 1000));                                    // 1: both pass
-  Append(MakeRun(kStoreT0 + 2000, "", "authentication"));              // 2: new passes, rollback fails
-  Append(MakeRun(kStoreT0 + 3000, "latency", ""));                     // 3: new fails, rollback passes
+  Append(MakeRun(kStoreT0 + 1000));                        // 1: both pass
+  Append(MakeRun(kStoreT0 + 2000, "", "authentication"));  // 2: new passes, rollback fails
+  Append(MakeRun(kStoreT0 + 3000, "latency", ""));         // 3: new fails, rollback passes
   Append(MakeRun(kStoreT0 + 4000, "content_sanity", "connectivity"));  // 4: both fail
   Append(MakeRun(kStoreT0 + 500, "", "", "billing-bot"));              // 5: another service, older
 
@@ -273,15 +273,16 @@ TEST_F(HistoryStoreTest, ADatabaseLeftEmptyByAnInterruptedFirstAppendReadsAsEmpt
 }
 
 TEST_F(HistoryStoreTest, UsageCountsOneTriggerPrefixWithinTheInterval) {
-  const int64_t day_start = kStoreT0 - 10 * 3600 * 1000;     // 2026-11-25T00:00:00Z
-  Append(MakeRun(day_start - 1000), "serve:schedule");  // yesterday
+  const int64_t day_start = kStoreT0 - 10 * 3600 * 1000;  // 2026-11-25T00:00:00Z
+  Append(MakeRun(day_start - 1000), "serve:schedule");    // yesterday
   Append(MakeRun(kStoreT0 + 1000), "serve:schedule");
   Append(MakeRun(kStoreT0 + 2000), "cli");  // not serve's
   RunReport expensive = MakeRun(kStoreT0 + 3000);
   expensive.releases[0].parsed.total_tokens = 300;
   Append(expensive, "serve:flagger");
 
-  Result<HistoryUsage> usage = HistoryUsageBetween(Db(), "", day_start, day_start + 86400000, "serve:");
+  Result<HistoryUsage> usage =
+      HistoryUsageBetween(Db(), "", day_start, day_start + 86400000, "serve:");
   ASSERT_OK(usage);
   EXPECT_EQ(usage->runs, 2);
   EXPECT_EQ(usage->tokens, 80 + 340);

@@ -56,7 +56,6 @@ Status PgChown(const std::string& path) {
   return PgRun({"chown", "-R", "postgres:postgres", path}).status();
 }
 
-
 std::string PgMakeTempDir() {
   std::string tmpl = (std::filesystem::temp_directory_path() / "rollgate-pg-XXXXXX").string();
   char* made = ::mkdtemp(tmpl.data());

@@ -72,10 +72,10 @@ class PgServer {
 
 /// Starts `pg` or skips the test when PostgreSQL is not installed; fails when it is installed
 /// but does not start.
-#define ASSERT_PG_STARTED(pg)                                                           \
-  do {                                                                                  \
-    std::string rollgate_pg_unavailable = ::rollgate::testing::PgServer::Unavailable(); \
-    if (!rollgate_pg_unavailable.empty()) ROLLGATE_SKIP_OR_FAIL(rollgate_pg_unavailable);     \
-    ::rollgate::Status rollgate_pg_status = (pg).Start();                               \
-    ASSERT_TRUE(rollgate_pg_status.ok()) << rollgate_pg_status.message();               \
+#define ASSERT_PG_STARTED(pg)                                                             \
+  do {                                                                                    \
+    std::string rollgate_pg_unavailable = ::rollgate::testing::PgServer::Unavailable();   \
+    if (!rollgate_pg_unavailable.empty()) ROLLGATE_SKIP_OR_FAIL(rollgate_pg_unavailable); \
+    ::rollgate::Status rollgate_pg_status = (pg).Start();                                 \
+    ASSERT_TRUE(rollgate_pg_status.ok()) << rollgate_pg_status.message();                 \
   } while (0)

@@ -7,11 +7,11 @@
 
 #include <cstdlib>
 
-#define ROLLGATE_SKIP_OR_FAIL(why)                                                          \
-  do {                                                                                      \
-    const char* rollgate_require_all = std::getenv("ROLLGATE_TESTS_REQUIRE_ALL");           \
-    if (rollgate_require_all && std::string(rollgate_require_all) == "1") {                 \
+#define ROLLGATE_SKIP_OR_FAIL(why)                                                           \
+  do {                                                                                       \
+    const char* rollgate_require_all = std::getenv("ROLLGATE_TESTS_REQUIRE_ALL");            \
+    if (rollgate_require_all && std::string(rollgate_require_all) == "1") {                  \
       FAIL() << (why) << " (ROLLGATE_TESTS_REQUIRE_ALL=1: this machine must run this test)"; \
-    }                                                                                       \
-    GTEST_SKIP() << (why);                                                                  \
+    }                                                                                        \
+    GTEST_SKIP() << (why);                                                                   \
   } while (0)
