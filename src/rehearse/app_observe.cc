@@ -68,6 +68,19 @@ std::vector<std::string> Minus(const std::vector<std::string>& a,
   return out;
 }
 
+// The app has finished, so its connections are closed; the mock's handler of a stalled answer
+// notices a moment later (its poll wakes on the hang-up, then it records client_closed_ms).
+// Read at once, a stall could still look open and the client's timeout unmeasured: the case
+// is read once every stall in it is closed or over, waiting at most this long.
+constexpr int64_t kStallSettleMs = 1000;
+
+bool StallsSettled(const mock::Observations& o, int64_t now_ms) {
+  return std::none_of(o.log.begin(), o.log.end(), [now_ms](const mock::ObservedAttempt& a) {
+    return a.stall != mock::StallKind::kNone && a.stall_started_ms >= 0 && a.client_closed_ms < 0 &&
+           now_ms < a.stall_started_ms + a.stall_limit_ms;
+  });
+}
+
 CaseOutcome RunCase(const ObserveContext& ctx, const mock::MockProvider& mock,
                     const ObserveCase& c) {
   CaseOutcome out;
@@ -102,6 +115,8 @@ CaseOutcome RunCase(const ObserveContext& ctx, const mock::MockProvider& mock,
     out.app =
         ProbeThroughInstance(*rel, plan, vars, req, ctx.config->dir, ctx.cancel, ctx.redactor);
   }
+  PollSession(mock, session, kStallSettleMs, ctx.cancel,
+              [&mock](const mock::Observations& o) { return StallsSettled(o, mock.now_ms()); });
   out.seen = mock.observations(mock::ObservationQuery::Session(session));
   return out;
 }

@@ -27,19 +27,6 @@ Status StartInstance(const ReleaseConfig& rel, const AppPlan& plan,
   return instance->Start(o);
 }
 
-// A bounded poll of the mock's record of `session` (the instance's upstream calls).
-template <typename Pred>
-bool PollSession(const mock::MockProvider& mock, const std::string& session, int64_t within_ms,
-                 CancelToken* cancel, Pred pred) {
-  CancelToken never;
-  CancelToken* waiter = cancel ? cancel : &never;
-  int64_t until = mock.now_ms() + within_ms;
-  while (true) {
-    if (pred(mock.observations(mock::ObservationQuery::Session(session)))) return true;
-    if (mock.now_ms() >= until || waiter->WaitFor(20)) return false;
-  }
-}
-
 }  // namespace
 
 AppProbeOutcome ProbeThroughInstance(const ReleaseConfig& rel, const AppPlan& plan,

@@ -18,6 +18,20 @@
 
 namespace rollgate::internal {
 
+/// A bounded poll of the mock's record of `session`: true once `pred` holds for it, false when
+/// `within_ms` pass first (or `cancel` is cancelled). Polls every 20 ms.
+template <typename Pred>
+bool PollSession(const mock::MockProvider& mock, const std::string& session, int64_t within_ms,
+                 CancelToken* cancel, Pred pred) {
+  CancelToken never;
+  CancelToken* waiter = cancel ? cancel : &never;
+  int64_t until = mock.now_ms() + within_ms;
+  while (true) {
+    if (pred(mock.observations(mock::ObservationQuery::Session(session)))) return true;
+    if (mock.now_ms() >= until || waiter->WaitFor(20)) return false;
+  }
+}
+
 /// What the app did with its upstream call once its own client had left.
 struct DisconnectObservation {
   bool propagated = false;  // it closed its upstream call within `watched_ms` of the hang-up
