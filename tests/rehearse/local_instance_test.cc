@@ -220,6 +220,24 @@ bool InstTailRunsSampleApp(pid_t pid) {
   return !ec && exe.filename() == std::filesystem::path(ROLLGATE_SAMPLE_APP).filename();
 }
 
+// An instance runs the sample app's server, and the child its command started is up.
+bool InstTailInstanceIsUp(const TempDir& dir) {
+  std::vector<pid_t> instances = InstTailPids(dir.Join("instance.pids"));
+  return !InstTailPids(dir.Join("child.pids")).empty() &&
+         std::any_of(instances.begin(), instances.end(), InstTailRunsSampleApp);
+}
+
+// Every instance and every child one started is gone (bounded wait for each).
+void ExpectInstTailAllGone(const TempDir& dir, const std::string& outlived) {
+  std::vector<pid_t> pids = InstTailPids(dir.Join("instance.pids"));
+  std::vector<pid_t> children = InstTailPids(dir.Join("child.pids"));
+  pids.insert(pids.end(), children.begin(), children.end());
+  for (pid_t pid : pids) {
+    EXPECT_TRUE(WaitUntil([&] { return InstTailProcessGone(pid); }, std::chrono::seconds(5)))
+        << "pid " << pid << " outlived " << outlived;
+  }
+}
+
 TEST(LocalInstanceSignalTest, AnInterruptStopsTheInstanceAndTheChildItStartedPromptly) {
   TempDir dir;
   RehearseOptions options;
@@ -230,13 +248,7 @@ TEST(LocalInstanceSignalTest, AnInterruptStopsTheInstanceAndTheChildItStartedPro
   RehearseReport report;
   auto rehearsal = std::async(std::launch::async, [&] { return Rehearse(options, &report); });
   // Until an instance runs the server and its child is up.
-  ASSERT_TRUE(WaitUntil(
-      [&] {
-        std::vector<pid_t> instances = InstTailPids(dir.Join("instance.pids"));
-        return !InstTailPids(dir.Join("child.pids")).empty() &&
-               std::any_of(instances.begin(), instances.end(), InstTailRunsSampleApp);
-      },
-      std::chrono::seconds(30)))
+  ASSERT_TRUE(WaitUntil([&] { return InstTailInstanceIsUp(dir); }, std::chrono::seconds(30)))
       << "no local instance started";
   auto interrupted_at = std::chrono::steady_clock::now();
   cancel.Cancel(SIGINT);  // what the CLI's signal thread does on Ctrl-C
@@ -252,14 +264,8 @@ TEST(LocalInstanceSignalTest, AnInterruptStopsTheInstanceAndTheChildItStartedPro
   EXPECT_GT(report.interrupted_rows, 0);
   EXPECT_NE(RenderRehearseTable(report, false).find("INTERRUPTED by SIGINT"), std::string::npos);
   // Every instance and every child one started: gone once the rehearsal has returned.
-  std::vector<pid_t> pids = InstTailPids(dir.Join("instance.pids"));
-  std::vector<pid_t> children = InstTailPids(dir.Join("child.pids"));
-  ASSERT_FALSE(children.empty());
-  pids.insert(pids.end(), children.begin(), children.end());
-  for (pid_t pid : pids) {
-    EXPECT_TRUE(WaitUntil([&] { return InstTailProcessGone(pid); }, std::chrono::seconds(5)))
-        << "pid " << pid << " outlived the interrupted rehearsal";
-  }
+  ASSERT_FALSE(InstTailPids(dir.Join("child.pids")).empty());
+  ExpectInstTailAllGone(dir, "the interrupted rehearsal");
 }
 
 // The built `rollgate rehearse` on SIGINT while a local instance runs: exit 130 promptly, and
@@ -272,13 +278,7 @@ TEST(LocalInstanceSignalTest, CtrlCOnRollgateRehearseStopsTheInstancesProcessGro
       {{ROLLGATE_BINARY, "rehearse", "--config", WriteInstTailSignalSetup(dir), "--parallel", "4"},
        {"NO_COLOR=1"},
        ""}));
-  ASSERT_TRUE(WaitUntil(
-      [&] {
-        std::vector<pid_t> instances = InstTailPids(dir.Join("instance.pids"));
-        return !InstTailPids(dir.Join("child.pids")).empty() &&
-               std::any_of(instances.begin(), instances.end(), InstTailRunsSampleApp);
-      },
-      std::chrono::seconds(30)))
+  ASSERT_TRUE(WaitUntil([&] { return InstTailInstanceIsUp(dir); }, std::chrono::seconds(30)))
       << rehearse.out() << rehearse.err();
   auto sent = std::chrono::steady_clock::now();
   ASSERT_TRUE(rehearse.Signal(SIGINT));
@@ -290,13 +290,7 @@ TEST(LocalInstanceSignalTest, CtrlCOnRollgateRehearseStopsTheInstancesProcessGro
   EXPECT_EQ(exit->exit_code, 130) << rehearse.out() << rehearse.err();
   EXPECT_LT(ms, 5000);
   EXPECT_NE(rehearse.out().find("INTERRUPTED by SIGINT"), std::string::npos) << rehearse.out();
-  std::vector<pid_t> pids = InstTailPids(dir.Join("instance.pids"));
-  std::vector<pid_t> children = InstTailPids(dir.Join("child.pids"));
-  pids.insert(pids.end(), children.begin(), children.end());
-  for (pid_t pid : pids) {
-    EXPECT_TRUE(WaitUntil([&] { return InstTailProcessGone(pid); }, std::chrono::seconds(5)))
-        << "pid " << pid << " outlived rollgate rehearse";
-  }
+  ExpectInstTailAllGone(dir, "rollgate rehearse");
 }
 
 }  // namespace
