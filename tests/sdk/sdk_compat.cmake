@@ -17,9 +17,6 @@ if(ROLLGATE_NODE AND EXISTS ${PROJECT_SOURCE_DIR}/tests/sdk/node_modules/openai)
 elseif("$ENV{ROLLGATE_TESTS_REQUIRE_ALL}" STREQUAL "1")
   message(FATAL_ERROR "sdk_compat needs node and `npm ci` in tests/sdk (scripts/bootstrap.sh "
                       "--test), and ROLLGATE_TESTS_REQUIRE_ALL=1 says this machine must run it")
-elseif("$ENV{ROLLGATE_TESTS_REQUIRE_ALL}" STREQUAL "1")
-  message(FATAL_ERROR "sdk_compat needs node and `npm ci` in tests/sdk (scripts/bootstrap.sh "
-                      "--test), and ROLLGATE_TESTS_REQUIRE_ALL=1 says this machine must run it")
 else()
   message(STATUS "sdk_compat test skipped: needs node and `npm ci` in tests/sdk")
 endif()
