@@ -5,7 +5,7 @@ CMAKE_FLAGS ?=
 PREFIX ?= /usr/local
 DESTDIR ?=
 
-.PHONY: all bootstrap build demo test test-asan test-tsan test-tsan-ci fuzz bench format-check tidy package install clean
+.PHONY: all bootstrap build demo test test-asan test-tsan test-tsan-ci fuzz bench format-check layout-check tidy package install clean
 
 all: build
 
@@ -90,6 +90,11 @@ bench:
 format-check:
 	@scripts/bootstrap.sh --lint
 	@scripts/format_check.sh
+
+# The shape STYLE.md promises: src/cli/ includes only the public API (rollgate/...) and cli/...;
+# no C++ file over 500 lines. Seconds; CI runs it with format-check.
+layout-check:
+	@scripts/layout_check.sh
 
 # clang-tidy-14 with .clang-tidy over src/, from the compile commands of the build above.
 # -Wno-unknown-warning-option: the commands are g++'s (-Wshadow=local), which clang reads.
