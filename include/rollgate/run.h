@@ -7,6 +7,8 @@
 
 #include "rollgate/cancel.h"
 #include "rollgate/config.h"
+#include "rollgate/environment.h"
+#include "rollgate/exit_code.h"
 #include "rollgate/report.h"
 #include "rollgate/status.h"
 
@@ -22,6 +24,10 @@ struct RunOptions {
   /// ends at once; the run still finishes its report (`interrupted`, decision "block") and
   /// writes its evidence. The caller decides what cancels it (the CLI: SIGINT/SIGTERM/SIGHUP).
   CancelToken* cancel = nullptr;
+  /// Not owned; null: the process's (ProcessEnvironment, ProcessClock). Where the config's
+  /// `{env:}`, `{file:}` and `{command:}` values come from, and the time of the run's records.
+  const Environment* env = nullptr;
+  const Clock* clock = nullptr;
 };
 
 /// One compared field of `rollgate diff` (new against rollback).
@@ -81,6 +87,9 @@ struct ExplainReport {
 Status ExplainRelease(const Config& config, const std::string& release, ExplainReport* report);
 Status ExplainFromFile(const std::string& config_path, const std::string& release,
                        ExplainReport* report);
+/// The explanation on a console: the settings as a table (key, value, source), then the
+/// requests; `dry_run` says "nothing was sent" at the end.
+std::string RenderExplainConsole(const ExplainReport& report, bool dry_run);
 
 /// How far a fleet run is, after each service is done (checked, gated, evidence staged).
 struct FleetProgress {
@@ -90,11 +99,13 @@ struct FleetProgress {
 };
 
 struct FleetOptions {
-  std::size_t concurrency = 64;   // requests on the wire at once, across every service
-  std::string evidence_dir;       // each service's evidence in <dir>/<service>/; empty: none
-  int shard_index = 0;            // run only the services of this shard (0-based) ...
-  int shard_count = 1;            // ... of this many; a service's shard: docs/fleet.md
-  CancelToken* cancel = nullptr;  // as RunOptions::cancel, for every service at once
+  std::size_t concurrency = 64;      // requests on the wire at once, across every service
+  std::string evidence_dir;          // each service's evidence in <dir>/<service>/; empty: none
+  int shard_index = 0;               // run only the services of this shard (0-based) ...
+  int shard_count = 1;               // ... of this many; a service's shard: docs/fleet.md
+  CancelToken* cancel = nullptr;     // as RunOptions::cancel, for every service at once
+  const Environment* env = nullptr;  // as RunOptions::env and clock, for every service
+  const Clock* clock = nullptr;
   /// Called once when every config is loaded (none done yet), then after each service is
   /// done, one call at a time, from rollgate's threads: keep it quick (a progress line).
   std::function<void(const FleetProgress&)> on_progress;
@@ -114,9 +125,9 @@ struct FleetReport {
   std::string summary_file;
 };
 
-/// Reads `--shard`: "INDEX/COUNT" or "auto/COUNT" (INDEX from $JOB_COMPLETION_INDEX, as a
-/// Kubernetes Indexed Job sets it) into options->shard_index and shard_count. InvalidArgument
-/// saying what to write instead for anything else.
+/// Reads `--shard`: "INDEX/COUNT" or "auto/COUNT" (INDEX from $JOB_COMPLETION_INDEX in
+/// options->env, as a Kubernetes Indexed Job sets it) into options->shard_index and shard_count.
+/// InvalidArgument saying what to write instead for anything else.
 Status ParseFleetShard(const std::string& text, FleetOptions* options);
 
 /// The fleet's console summary (one line per service, then the totals), as `rollgate gate
@@ -138,5 +149,13 @@ Status RunFromFile(const std::string& config_path, const RunOptions& options, Ru
 
 /// The same with an already loaded config (the ad-hoc `check`, the demo, embedding).
 Status RunWithConfig(const Config& config, const RunOptions& options, RunReport* report);
+
+/// The report table `rollgate gate`, `check` and `drill` print on stdout; `color`: ANSI colours.
+std::string RenderRunConsole(const RunReport& report, bool color);
+
+/// The exit code for the decision: kPass or kBlock (docs/exit-codes.md). A run a signal
+/// interrupted exits ExitCodeForSignal(N) instead; only the caller knows N.
+ExitCode ExitCodeFor(const RunReport& report);
+ExitCode ExitCodeFor(const FleetReport& report);
 
 }  // namespace rollgate

@@ -20,6 +20,16 @@ const SystemClock& SystemClock::Get() {
   return clock;
 }
 
+}  // namespace rollgate::internal
+
+namespace rollgate {
+
+const Clock& ProcessClock() { return internal::SystemClock::Get(); }
+
+}  // namespace rollgate
+
+namespace rollgate::internal {
+
 namespace {
 
 // Howard Hinnant's days_from_civil / civil_from_days: exact for the proleptic Gregorian
@@ -53,12 +63,16 @@ int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0
 
 int64_t UnixDay(int64_t unix_ms) { return FloorDiv(unix_ms, 86400000); }
 
+}  // namespace rollgate::internal
+
+namespace rollgate {
+
 std::string FormatIsoUtc(int64_t unix_ms) {
-  int64_t day = UnixDay(unix_ms);
+  int64_t day = internal::UnixDay(unix_ms);
   int64_t ms_of_day = unix_ms - day * 86400000;
   int64_t y;
   unsigned m, d;
-  CivilFromDays(day, &y, &m, &d);
+  internal::CivilFromDays(day, &y, &m, &d);
   char buf[40];
   std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%03lldZ",
                 static_cast<long long>(y), m, d, static_cast<long long>(ms_of_day / 3600000),
@@ -67,6 +81,10 @@ std::string FormatIsoUtc(int64_t unix_ms) {
                 static_cast<long long>(ms_of_day % 1000));
   return buf;
 }
+
+}  // namespace rollgate
+
+namespace rollgate::internal {
 
 std::optional<int64_t> ParseIsoDate(std::string_view s) {
   if (s.size() != 10 || s[4] != '-' || s[7] != '-') return std::nullopt;

@@ -8,16 +8,13 @@
 #include <string>
 #include <string_view>
 
+#include "rollgate/display.h"
+#include "rollgate/environment.h"
+
 namespace rollgate::internal {
 
-class Clock {
- public:
-  virtual ~Clock() = default;
-  /// Milliseconds since the Unix epoch (UTC), for timestamps in evidence.
-  virtual int64_t NowUnixMs() const = 0;
-  /// Milliseconds on a monotonic clock, for durations. Never goes backwards.
-  virtual double NowMonoMs() const = 0;
-};
+// The interface is public (rollgate/environment.h).
+using ::rollgate::Clock;
 
 /// The process clock (std::chrono::system_clock / steady_clock).
 class SystemClock : public Clock {
@@ -28,8 +25,8 @@ class SystemClock : public Clock {
   static const SystemClock& Get();
 };
 
-/// "2026-11-25T10:03:07.123Z".
-std::string FormatIsoUtc(int64_t unix_ms);
+/// FormatIsoUtc is public (rollgate/display.h).
+using ::rollgate::FormatIsoUtc;
 
 /// Days since 1970-01-01 for a "YYYY-MM-DD" date, or nullopt when it is not a real date.
 std::optional<int64_t> ParseIsoDate(std::string_view date);

@@ -24,6 +24,10 @@ Class Classify(uint32_t cp) {
 
 }  // namespace
 
+}  // namespace rollgate::internal
+
+namespace rollgate {
+
 std::string DisplayText(std::string_view text) {
   static constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
   std::string out;
@@ -31,26 +35,30 @@ std::string DisplayText(std::string_view text) {
   std::size_t i = 0;
   while (i < text.size()) {
     uint32_t cp = 0;
-    std::size_t len = DecodeUtf8(text, i, &cp);
+    std::size_t len = internal::DecodeUtf8(text, i, &cp);
     if (len == 0) {
       out += kReplacement;
       ++i;
       continue;
     }
-    switch (Classify(cp)) {
-      case Class::kKeep:
+    switch (internal::Classify(cp)) {
+      case internal::Class::kKeep:
         out.append(text.substr(i, len));
         break;
-      case Class::kSpace:
+      case internal::Class::kSpace:
         out += ' ';
         break;
-      case Class::kDrop:
+      case internal::Class::kDrop:
         break;
     }
     i += len;
   }
   return out;
 }
+
+}  // namespace rollgate
+
+namespace rollgate::internal {
 
 std::string MarkdownText(std::string_view text) {
   std::string clean = DisplayText(text);
@@ -115,12 +123,20 @@ std::string MarkdownCode(std::string_view text, bool in_table) {
   return out;
 }
 
+}  // namespace rollgate::internal
+
+namespace rollgate {
+
 std::string AnsiPaint(bool color, std::string_view code, std::string_view text) {
   if (!color) return std::string(text);
   std::string out = "\033[";
   out.append(code).append("m").append(text).append("\033[0m");
   return out;
 }
+
+}  // namespace rollgate
+
+namespace rollgate::internal {
 
 std::string PadRight(std::string_view text, std::size_t width) {
   std::string out(text);

@@ -8,14 +8,38 @@
 #include "base/file_util.h"
 #include "base/strings.h"
 
-namespace rollgate::internal {
+namespace rollgate {
 
 Result<std::string> Environment::FindProgram(const std::string& program,
                                              const std::string& base_dir) const {
   if (program.empty()) return Status::InvalidArgument("empty command");
   if (program.find('/') == std::string::npos) return program;
-  return ResolveRelative(AbsolutePath(base_dir.empty() ? "." : base_dir), program);
+  return internal::ResolveRelative(internal::AbsolutePath(base_dir.empty() ? "." : base_dir),
+                                   program);
 }
+
+const Environment& ProcessEnvironment() { return internal::SystemEnvironment::Get(); }
+
+std::optional<std::string> EnvironmentWithVars::GetEnv(const std::string& name) const {
+  auto it = vars.find(name);
+  if (it != vars.end()) return it->second;
+  return base_.GetEnv(name);
+}
+Result<std::string> EnvironmentWithVars::ReadFile(const std::string& path) const {
+  return base_.ReadFile(path);
+}
+Result<CommandResult> EnvironmentWithVars::Run(const std::vector<std::string>& argv,
+                                               const CommandOptions& options) const {
+  return base_.Run(argv, options);
+}
+Result<std::string> EnvironmentWithVars::FindProgram(const std::string& program,
+                                                     const std::string& base_dir) const {
+  return base_.FindProgram(program, base_dir);
+}
+
+}  // namespace rollgate
+
+namespace rollgate::internal {
 
 Result<CommandResult> RunConfiguredCommand(const Environment& env, std::vector<std::string> argv,
                                            const CommandOptions& options, std::string* program) {

@@ -11,22 +11,9 @@
 
 namespace rollgate::internal {
 
-class Environment {
- public:
-  virtual ~Environment() = default;
-  virtual std::optional<std::string> GetEnv(const std::string& name) const = 0;
-  virtual Result<std::string> ReadFile(const std::string& path) const = 0;
-  virtual Result<CommandResult> Run(const std::vector<std::string>& argv,
-                                    const CommandOptions& options) const = 0;
-
-  /// Where the program a command names (its argv[0]) is, as the config means it: a path with a
-  /// '/' ("./x", "bin/x", "/usr/bin/x") is taken relative to `base_dir` (the config file's
-  /// directory), made absolute; a bare name ("vault") is looked up on PATH. This default runs
-  /// a bare name as given; SystemEnvironment searches PATH itself, so that the path that ran is
-  /// known and recorded.
-  virtual Result<std::string> FindProgram(const std::string& program,
-                                          const std::string& base_dir) const;
-};
+// The interface is public (rollgate/environment.h): embedders and `rollgate demo` give a run
+// their own.
+using ::rollgate::Environment;
 
 /// Runs a command the config names (a `{command:}` source, an exec probe, `logs:`, a drill
 /// switch): argv[0] goes through FindProgram against options.working_dir, the command runs by

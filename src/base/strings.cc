@@ -69,6 +69,10 @@ std::string Join(const std::vector<std::string>& parts, std::string_view sep) {
   return out;
 }
 
+}  // namespace rollgate::internal
+
+namespace rollgate {
+
 std::string SanitizeForDisplay(std::string_view bytes, std::size_t max_bytes) {
   std::string out;
   std::size_t n = std::min(bytes.size(), max_bytes);
@@ -96,6 +100,10 @@ std::string SanitizeForDisplay(std::string_view bytes, std::size_t max_bytes) {
   }
   return out;
 }
+
+}  // namespace rollgate
+
+namespace rollgate::internal {
 
 std::size_t DecodeUtf8(std::string_view s, std::size_t i, uint32_t* code_point) {
   unsigned char c = static_cast<unsigned char>(s[i]);
@@ -188,6 +196,10 @@ std::string Plural(long n, std::string_view one, std::string_view many) {
   return std::to_string(n) + " " + std::string(n == 1 ? one : many);
 }
 
+}  // namespace rollgate::internal
+
+namespace rollgate {
+
 std::string FormatDurationMs(double ms) {
   char buf[32];
   if (ms < 1000) {
@@ -200,7 +212,7 @@ std::string FormatDurationMs(double ms) {
   return buf;
 }
 
-}  // namespace rollgate::internal
+}  // namespace rollgate
 
 namespace rollgate::internal {
 

@@ -7,7 +7,13 @@
 #include <string_view>
 #include <vector>
 
+#include "rollgate/display.h"
+
 namespace rollgate::internal {
+
+// Public (rollgate/display.h), for the CLI and embedders.
+using ::rollgate::FormatDurationMs;
+using ::rollgate::SanitizeForDisplay;
 
 std::string_view TrimView(std::string_view s);
 std::string Trim(std::string_view s);
@@ -18,11 +24,6 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b);
 bool ContainsIgnoreCase(std::string_view haystack, std::string_view needle);
 std::vector<std::string> Split(std::string_view s, char sep);
 std::string Join(const std::vector<std::string>& parts, std::string_view sep);
-
-/// Makes untrusted bytes (a provider's body, a command's stderr) safe to show on one line:
-/// printable ASCII is kept, \n \r \t and other bytes become escapes, and the result is cut at
-/// `max_bytes` of input with a trailing "…(N more bytes)".
-std::string SanitizeForDisplay(std::string_view bytes, std::size_t max_bytes = 120);
 
 /// True when `s` is valid UTF-8 (no overlongs, no surrogates, nothing above U+10FFFF).
 bool IsValidUtf8(std::string_view s);
@@ -44,9 +45,6 @@ std::string ClosestMatch(std::string_view word, const std::vector<std::string>& 
 
 /// "1 retry", "2 retries"; a tiny helper so details read naturally.
 std::string Plural(long n, std::string_view one, std::string_view many);
-
-/// Formats milliseconds for humans: "850 ms", "1.2 s", "20 s".
-std::string FormatDurationMs(double ms);
 
 /// Parses "500ms", "30s", "10m", "2h", "1d" (or a bare number of seconds) into milliseconds;
 /// -1 when it is not a duration.

@@ -15,7 +15,7 @@
 
 extern char** environ;
 
-namespace rollgate::internal {
+namespace rollgate {
 
 std::string CommandResult::Describe(int timeout_ms) const {
   if (timed_out) return "timed out after " + FormatDurationMs(timeout_ms);
@@ -23,6 +23,10 @@ std::string CommandResult::Describe(int timeout_ms) const {
   if (term_signal != 0) return "killed by signal " + std::to_string(term_signal);
   return "exit code " + std::to_string(exit_code);
 }
+
+}  // namespace rollgate
+
+namespace rollgate::internal {
 
 namespace {
 

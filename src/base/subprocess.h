@@ -9,35 +9,15 @@
 #include <vector>
 
 #include "rollgate/cancel.h"
+#include "rollgate/environment.h"
 #include "rollgate/status.h"
 
 namespace rollgate::internal {
 
-struct CommandOptions {
-  int timeout_ms = 5000;  // the child (and its process group) is stopped after this
-  std::size_t max_output_bytes = 1 << 20;  // per stream; more is read and dropped, flagged below
-  std::string working_dir;                 // empty: inherit
-  std::vector<std::string> extra_env;      // NAME=VALUE added to (or replacing) the environment
-  /// Not owned; may be null. Once cancelled, the child's process group is stopped at once
-  /// (SIGTERM, a short grace, SIGKILL) and reaped, and the result says `cancelled`.
-  CancelToken* cancel = nullptr;
-};
-
-struct CommandResult {
-  int exit_code = -1;      // when exited normally
-  int term_signal = 0;     // when killed by a signal
-  bool timed_out = false;  // we stopped it at the deadline
-  bool cancelled = false;  // we stopped it because the run was cancelled (SIGINT, ...)
-  bool output_truncated = false;
-  std::string out;
-  std::string err;
-  double duration_ms = 0;
-
-  bool succeeded() const { return !timed_out && !cancelled && term_signal == 0 && exit_code == 0; }
-  /// "exit code 3", "killed by signal 9", "timed out after 5 s", "stopped: rollgate was
-  /// interrupted".
-  std::string Describe(int timeout_ms) const;
-};
+// CommandOptions and CommandResult are public (rollgate/environment.h): an embedder's
+// Environment runs commands too.
+using ::rollgate::CommandOptions;
+using ::rollgate::CommandResult;
 
 /// Starts argv[0] (searched in PATH) without a shell: stdin from /dev/null, stdout and stderr
 /// onto `out_fd` and `err_fd`, in its own process group (so a stop reaches what it forks), no

@@ -1,14 +1,14 @@
 // The pipeline a command runs in, as its environment and flags say (docs/ci.md): GitHub Actions
 // (GITHUB_ACTIONS=true: job summary, annotations, step outputs) and a dotenv file (--dotenv,
-// GitLab's artifacts:reports:dotenv). The rendering is in src/evidence/ci_outputs.h; this is
-// the plumbing: environment variables, stdout and the files.
+// GitLab's artifacts:reports:dotenv). The library renders and writes the outputs
+// (rollgate/ci.h); this reads the environment and prints.
 #pragma once
 
 #include <string>
-#include <vector>
 
-#include "evidence/ci_outputs.h"
+#include "rollgate/ci.h"
 #include "rollgate/report.h"
+#include "rollgate/run.h"
 
 namespace rollgate::cli {
 
@@ -33,17 +33,12 @@ class CiOutputs {
   /// pipeline would otherwise branch on a value that is not there).
   int Publish(const RunReport& report, const std::string& evidence_dir, int rc);
   /// The same for a fleet run: every service's annotations, the fleet summary, one verdict.
-  int PublishFleet(const std::vector<RunReport>& runs, const std::string& decision,
-                   const std::string& evidence_dir, int rc);
+  int Publish(const FleetReport& report, const std::string& evidence_dir, int rc);
 
  private:
-  int Emit(const std::vector<const RunReport*>& reports, const std::string& summary,
-           internal::CiVerdict verdict, int rc);
+  int Finish(const Status& published, const std::string& annotations, int rc);
 
-  bool github_ = false;
-  std::string step_summary_;  // $GITHUB_STEP_SUMMARY ("" when unset)
-  std::string output_;        // $GITHUB_OUTPUT ("" when unset)
-  std::string dotenv_;
+  CiTargets targets_;
   std::string stop_token_;  // set while workflow commands are off
 };
 

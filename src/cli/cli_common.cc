@@ -7,14 +7,14 @@
 
 #include <atomic>
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <system_error>
 
-#include "evidence/evidence.h"
-#include "gate/gates.h"
+#include "rollgate/run.h"
 
 namespace rollgate::cli {
 
@@ -28,6 +28,11 @@ std::string PathBesideSelf(const std::string& name) {
   std::error_code ec;
   std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", ec);
   return ec ? std::string() : (self.parent_path() / name).string();
+}
+
+std::string NowIsoUtc() {
+  using namespace std::chrono;
+  return FormatIsoUtc(duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count());
 }
 
 std::string HelpExample(const std::string& text) { return "\nExample:\n" + text + "\n"; }
@@ -53,13 +58,11 @@ void WriteStdout(std::string_view text) {
 }
 
 int PrintReport(const RunReport& report, int signal) {
-  internal::ConsoleStyle style;
-  style.color = UseColor(STDOUT_FILENO);
-  WriteStdout(internal::RenderConsole(report, style));
+  WriteStdout(RenderRunConsole(report, UseColor(STDOUT_FILENO)));
   for (const std::string& w : report.warnings)
     std::fprintf(stderr, "rollgate: warning: %s\n", w.c_str());
   if (report.interrupted && signal > 0) return ExitCodeForSignal(signal);
-  return ToInt(internal::ExitCodeFor(report.decision));
+  return ToInt(ExitCodeFor(report));
 }
 
 sigset_t BlockTerminationSignals() {

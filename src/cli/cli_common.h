@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "rollgate/cancel.h"
+#include "rollgate/display.h"
 #include "rollgate/exit_code.h"
 #include "rollgate/report.h"
 #include "rollgate/status.h"
@@ -20,6 +21,9 @@ int ReportError(const Status& status);
 /// `name` in the directory of the running binary's real file (/proc/self/exe, so a symlinked
 /// binary finds its siblings); empty when /proc is not readable.
 std::string PathBesideSelf(const std::string& name);
+
+/// The wall-clock time now, "2026-11-25T10:03:07.123Z", for log lines.
+std::string NowIsoUtc();
 
 /// A help footer: "\nExample:\n" + text.
 std::string HelpExample(const std::string& text);

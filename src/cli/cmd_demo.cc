@@ -4,14 +4,14 @@
 #include <unistd.h>
 
 #include <cstdio>
-#include <cstdlib>
 #include <filesystem>
+#include <fstream>
 
-#include "base/display.h"
-#include "base/file_util.h"
 #include "cli/cli_common.h"
 #include "cli/commands.h"
-#include "demo_files.h"
+#include "cli/demo_files.h"
+#include "rollgate/display.h"
+#include "rollgate/environment.h"
 
 #ifndef ROLLGATE_SOURCE_DIR
 #define ROLLGATE_SOURCE_DIR ""
@@ -25,6 +25,17 @@ constexpr const char kNewKey[] = "sk-demo-new-7f3a9c2e5b814d06";
 constexpr const char kRollbackKey[] = "sk-demo-rollback-1c8e4f7a2d95b603";
 constexpr const char kRotatedKey[] = "sk-demo-rollback-rotated-9e2b7d41";
 
+// The demo's own file in its own fresh directory (nobody reads it while it is written, so a
+// plain write is enough), checked: a full disk or a read-only temp dir is an error naming the
+// file, not a demo that fails later on a config cut short.
+Status WriteDemoFile(const std::string& path, const char* text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+  out.close();
+  if (!out) return Status::IoError(path + ": cannot write the demo's file");
+  return Status::Ok();
+}
+
 // The config in the source tree when there is one (so the printed path is the file a reader
 // can open), else the embedded copy written to a temporary directory.
 Result<std::string> DemoConfigPath() {
@@ -36,16 +47,14 @@ Result<std::string> DemoConfigPath() {
           .string();
   std::filesystem::create_directories(dir, ec);
   if (ec) return Status::IoError(dir + ": cannot create: " + ec.message());
-  // A full disk or a read-only temp dir is an error naming the file, not a demo that fails later
-  // on a config cut short.
-  ROLLGATE_RETURN_IF_ERROR(internal::WriteFileAtomic(dir + "/rollgate.yaml", kDemoConfig));
-  ROLLGATE_RETURN_IF_ERROR(internal::WriteFileAtomic(dir + "/contract.yaml", kDemoContract));
+  ROLLGATE_RETURN_IF_ERROR(WriteDemoFile(dir + "/rollgate.yaml", kDemoConfig));
+  ROLLGATE_RETURN_IF_ERROR(WriteDemoFile(dir + "/contract.yaml", kDemoContract));
   return dir + "/rollgate.yaml";
 }
 
 void Heading(const std::string& text) {
   bool color = UseColor(STDOUT_FILENO);
-  std::printf("\n%s\n", internal::AnsiPaint(color, "1;36", text).c_str());
+  std::printf("\n%s\n", AnsiPaint(color, "1;36", text).c_str());
 }
 
 }  // namespace
@@ -62,9 +71,12 @@ int RunDemoCommand(const DemoArgs& args) {
   mock::MockServer& provider = **mock;
   Status st;
 
-  ::setenv("ROLLGATE_DEMO_BASE_URL", provider.base_url().c_str(), 1);
-  ::setenv("ROLLGATE_DEMO_KEY_NEW", kNewKey, 1);
-  ::setenv("ROLLGATE_DEMO_KEY_ROLLBACK", kRollbackKey, 1);
+  // The runs read the mock's URL and keys from here: the process environment is never written
+  // while the mock's threads run.
+  EnvironmentWithVars env;
+  env.vars = {{"ROLLGATE_DEMO_BASE_URL", provider.base_url()},
+              {"ROLLGATE_DEMO_KEY_NEW", kNewKey},
+              {"ROLLGATE_DEMO_KEY_ROLLBACK", kRollbackKey}};
 
   std::printf(
       "rollgate demo: can the new release AND its rollback still make a minimal Chat Completions "
@@ -76,13 +88,14 @@ int RunDemoCommand(const DemoArgs& args) {
   Heading("1. Both releases healthy: the gate passes");
   RunOptions options;
   options.evidence_dir = args.evidence_dir + "/demo-pass";
+  options.env = &env;
   RunReport pass;
   st = RunFromFile(*config, options, &pass);
   if (!st.ok()) return ReportError(st);
   PrintReport(pass);
 
   Heading("2. The rollback's secret was rotated, but its config still reads the old key");
-  ::setenv("ROLLGATE_DEMO_KEY_ROLLBACK", kRotatedKey, 1);
+  env.vars["ROLLGATE_DEMO_KEY_ROLLBACK"] = kRotatedKey;
   options.evidence_dir = args.evidence_dir + "/demo-block";
   RunReport block;
   st = RunFromFile(*config, options, &block);

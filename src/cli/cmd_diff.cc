@@ -4,9 +4,9 @@
 #include <algorithm>
 #include <cstdio>
 
-#include "base/display.h"
 #include "cli/cli_common.h"
 #include "cli/commands.h"
+#include "rollgate/display.h"
 #include "rollgate/run.h"
 
 namespace rollgate::cli {
@@ -17,9 +17,7 @@ int RunDiffCommand(const DiffArgs& args) {
   if (!st.ok()) return ReportError(st);
   for (const auto& w : report.warnings) std::fprintf(stderr, "rollgate: warning: %s\n", w.c_str());
   bool color = UseColor(STDOUT_FILENO);
-  auto paint = [&](const char* code, const std::string& s) {
-    return internal::AnsiPaint(color, code, s);
-  };
+  auto paint = [&](const char* code, const std::string& s) { return AnsiPaint(color, code, s); };
   std::size_t w = 16;
   for (const auto& r : report.rows) w = std::max(w, r.left.size() + 2);
   w = std::min<std::size_t>(w, 44);

@@ -12,9 +12,6 @@
 #include <mutex>
 #include <thread>
 
-#include "base/clock.h"
-#include "base/display.h"
-#include "base/strings.h"
 #include "cli/ci_env.h"
 #include "cli/cli_common.h"
 #include "cli/commands.h"
@@ -57,15 +54,12 @@ class Progress {
             .count();
     std::string text = "step " + std::to_string(step_.number) + " of 8: " + step_.name +
                        (waiting_.empty() ? "" : ", waiting for " + waiting_) + " (" +
-                       internal::FormatDurationMs(elapsed) + ")";
+                       FormatDurationMs(elapsed) + ")";
     WriteStdout("\r\033[K" + text.substr(0, 200));
   }
 
  private:
-  void Line(const std::string& text) {
-    WriteStdout(internal::FormatIsoUtc(internal::SystemClock::Get().NowUnixMs()) + " " + text +
-                "\n");
-  }
+  void Line(const std::string& text) { WriteStdout(NowIsoUtc() + " " + text + "\n"); }
   bool tty_;
   std::mutex mu_;
   DrillStep step_;
@@ -120,7 +114,7 @@ int RunDrillCommand(const DrillArgs& args) {
     std::string line =
         gate ? gate->detail : "ROUTE STATE UNKNOWN: switch the route back to rollback by hand";
     bool color = UseColor(STDOUT_FILENO);
-    WriteStdout("\n" + internal::AnsiPaint(color, "1;31", line) + "\n");
+    WriteStdout("\n" + AnsiPaint(color, "1;31", line) + "\n");
     std::fprintf(stderr, "rollgate drill: %s\n", line.c_str());
   }
   if (report.interrupted) {

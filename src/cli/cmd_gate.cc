@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <cstdio>
 
-#include "base/strings.h"
 #include "cli/ci_env.h"
 #include "cli/cli_common.h"
 #include "cli/commands.h"
@@ -65,11 +64,11 @@ int RunFleetCommand(const GateArgs& args) {
     for (const std::string& w : r.warnings)
       std::fprintf(stderr, "rollgate: warning: %s: %s\n", r.service.c_str(), w.c_str());
   }
-  int rc = report.decision == "pass" ? ToInt(ExitCode::kPass) : ToInt(ExitCode::kBlock);
+  int rc = ToInt(ExitCodeFor(report));
   for (const auto& run : report.runs) {
     if (run.interrupted) rc = ExitCodeForSignal(interrupt.token.signal());
   }
-  return ci.PublishFleet(report.runs, report.decision, args.evidence_dir, rc);
+  return ci.Publish(report, args.evidence_dir, rc);
 }
 
 }  // namespace
@@ -123,43 +122,6 @@ Config AdHocConfig(const CheckArgs& args) {
   return cfg;
 }
 
-// `--explain`: the settings as a table (key, value, source), then the requests.
-void PrintExplain(const ExplainReport& e, bool dry_run) {
-  std::string out = "release " + e.release + " of " + e.service + " (" + e.config_file + ")\n";
-  std::size_t kw = 8, vw = 8;
-  for (const auto& s : e.settings) {
-    kw = std::max(kw, s.key.size());
-    vw = std::max(vw, std::min<std::size_t>(s.value.size(), 60));
-  }
-  auto pad = [](const std::string& s, std::size_t w) {
-    return s + std::string(w > s.size() ? w - s.size() : 1, ' ');
-  };
-  out += "  " + pad("SETTING", kw + 2) + pad("VALUE", vw + 2) + "SOURCE\n";
-  for (const auto& s : e.settings) {
-    const std::string value = s.value.empty() ? "-" : s.value;
-    if (value.size() > vw) {  // a long value: its source on the next line, in the SOURCE column
-      out += "  " + pad(s.key, kw + 2) + value + "\n" + std::string(kw + vw + 6, ' ') + s.source +
-             "\n";
-    } else {
-      out += "  " + pad(s.key, kw + 2) + pad(value, vw + 2) + s.source + "\n";
-    }
-  }
-  out += e.requests.empty() ? "\nno request: the configuration check fails first\n"
-         : dry_run          ? "\nrequests the check would send:\n"
-                            : "\nrequests the check sends:\n";
-  for (const auto& r : e.requests) {
-    out += "  " + r.kind + ": " + r.method + " " + r.target + "\n";
-    if (!r.headers.empty()) out += "    headers: " + internal::Join(r.headers, ", ") + "\n";
-    if (!r.body_fields.empty())
-      out += "    body fields: " + internal::Join(r.body_fields, ", ") + "\n";
-    if (!r.note.empty()) out += "    " + r.note + "\n";
-  }
-  for (const auto& w : e.warnings) out += "warning: " + w + "\n";
-  for (const auto& x : e.errors) out += "configuration: " + x + "\n";
-  if (dry_run) out += "dry run: nothing was sent\n";
-  WriteStdout(out);
-}
-
 }  // namespace
 
 int RunCheckCommand(const CheckArgs& args) {
@@ -183,7 +145,7 @@ int RunCheckCommand(const CheckArgs& args) {
     Status st = args.config.empty() ? ExplainRelease(AdHocConfig(args), "target", &explained)
                                     : ExplainFromFile(args.config, args.release, &explained);
     if (!st.ok()) return ReportError(st);
-    PrintExplain(explained, args.dry_run);
+    WriteStdout(RenderExplainConsole(explained, args.dry_run));
     if (args.dry_run)
       return explained.errors.empty() ? ToInt(ExitCode::kPass) : ToInt(ExitCode::kBlock);
   }

@@ -4,7 +4,6 @@
 #include <cstdio>
 #include <mutex>
 
-#include "base/clock.h"
 #include "cli/cli_common.h"
 #include "cli/commands.h"
 #include "rollgate/serve.h"
@@ -17,7 +16,7 @@ namespace {
 void LogLine(const std::string& line) {
   static std::mutex mu;
   std::lock_guard<std::mutex> lock(mu);
-  std::string ts = internal::FormatIsoUtc(internal::SystemClock::Get().NowUnixMs());
+  std::string ts = NowIsoUtc();
   std::fprintf(stderr, "%s rollgate serve: %s\n", ts.c_str(), line.c_str());
   std::fflush(stderr);
 }

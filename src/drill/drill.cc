@@ -426,7 +426,10 @@ Status RunDrillFromFile(const std::string& config_path, const RunOptions& option
                         const DrillHooks& hooks, RunReport* report) {
   Result<Config> config = internal::LoadConfig(config_path);
   if (!config.ok()) return config.status();
-  return internal::RunDrill(*config, options, internal::RunSeams{}, hooks, report);
+  internal::RunSeams seams;
+  seams.env = options.env;
+  seams.clock = options.clock;
+  return internal::RunDrill(*config, options, seams, hooks, report);
 }
 
 }  // namespace rollgate

@@ -158,12 +158,20 @@ std::string RenderGithubOutputs(const CiVerdict& verdict) {
          OutputLine("blocked_gates", Join(verdict.blocked_gates, ","));
 }
 
+}  // namespace rollgate::internal
+
+namespace rollgate {
+
 std::string GithubStopCommands(std::string_view token) {
   return "::stop-commands::" + std::string(token) + "\n";
 }
 std::string GithubResumeCommands(std::string_view token) {
   return "::" + std::string(token) + "::\n";
 }
+
+}  // namespace rollgate
+
+namespace rollgate::internal {
 
 Result<std::string> RenderDotenv(const CiVerdict& verdict) {
   std::string out;

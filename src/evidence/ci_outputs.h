@@ -1,6 +1,6 @@
 // What a run tells the pipeline it runs in (docs/ci.md): GitHub Actions workflow commands and
-// step outputs, and GitLab's dotenv report. Rendering only: src/cli reads the environment and
-// writes the files. Every text that came from a provider or a command is scrubbed and escaped
+// step outputs, and GitLab's dotenv report: the rendering; ci_publish.cc writes the files
+// (rollgate/ci.h). Every text that came from a provider or a command is scrubbed and escaped
 // here, so it can neither leak a secret nor inject a workflow command.
 #pragma once
 
@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "base/secret.h"
+#include "rollgate/ci.h"
 #include "rollgate/report.h"
 #include "rollgate/status.h"
 
@@ -43,11 +44,9 @@ std::string RenderGithubAnnotations(const RunReport& report, const Redactor& red
 /// does not occur in the value.
 std::string RenderGithubOutputs(const CiVerdict& verdict);
 
-/// `::stop-commands::TOKEN` and `::TOKEN::`: between the two, GitHub runs no workflow command
-/// that appears on stdout (the console table, which quotes provider text). REQUIRES: a token
-/// nobody can guess (the CLI draws 128 random bits).
-std::string GithubStopCommands(std::string_view token);
-std::string GithubResumeCommands(std::string_view token);
+/// GithubStopCommands and GithubResumeCommands are public (rollgate/ci.h).
+using ::rollgate::GithubResumeCommands;
+using ::rollgate::GithubStopCommands;
 
 /// `ROLLGATE_DECISION=`, `ROLLGATE_BLOCKED_GATES=`, `ROLLGATE_EVIDENCE_DIR=` for GitLab's
 /// `artifacts:reports:dotenv`. GitLab reads each line as KEY=VALUE with no quoting, strips

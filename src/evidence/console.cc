@@ -79,3 +79,13 @@ std::string RenderConsole(const RunReport& report, const ConsoleStyle& style) {
 }
 
 }  // namespace rollgate::internal
+
+namespace rollgate {
+
+std::string RenderRunConsole(const RunReport& report, bool color) {
+  internal::ConsoleStyle style;
+  style.color = color;
+  return internal::RenderConsole(report, style);
+}
+
+}  // namespace rollgate

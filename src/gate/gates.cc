@@ -2,6 +2,7 @@
 
 #include "base/clock.h"
 #include "base/strings.h"
+#include "rollgate/run.h"
 
 namespace rollgate::internal {
 
@@ -187,3 +188,11 @@ ExitCode ExitCodeFor(const std::string& decision) {
 }
 
 }  // namespace rollgate::internal
+
+namespace rollgate {
+
+ExitCode ExitCodeFor(const RunReport& report) { return internal::ExitCodeFor(report.decision); }
+
+ExitCode ExitCodeFor(const FleetReport& report) { return internal::ExitCodeFor(report.decision); }
+
+}  // namespace rollgate

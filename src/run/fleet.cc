@@ -243,6 +243,8 @@ Status RunFleet(const std::string& config_dir, const FleetOptions& options, Flee
     o.write_evidence = !options.evidence_dir.empty();
     o.evidence_dir = options.evidence_dir + "/" + dir_name;
     o.cancel = options.cancel;
+    o.env = options.env;
+    o.clock = options.clock;
     run_options.push_back(o);
     configs.push_back(std::move(*cfg));
   }
@@ -271,8 +273,9 @@ Status RunFleet(const std::string& config_dir, const FleetOptions& options, Flee
 }
 
 Status ParseFleetShard(const std::string& text, FleetOptions* options) {
-  ROLLGATE_ASSIGN_OR_RETURN(internal::ShardSpec shard,
-                            internal::ParseShard(text, internal::SystemEnvironment::Get()));
+  ROLLGATE_ASSIGN_OR_RETURN(
+      internal::ShardSpec shard,
+      internal::ParseShard(text, options->env ? *options->env : ProcessEnvironment()));
   options->shard_index = shard.index;
   options->shard_count = shard.count;
   return Status::Ok();

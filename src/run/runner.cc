@@ -62,8 +62,14 @@ class Pipeline {
       : config_(config),
         options_(options),
         seams_(seams),
-        env_(seams.env ? *seams.env : SystemEnvironment::Get(), options.cancel),
-        clock_(seams.clock ? *seams.clock : SystemClock::Get()),
+        // The seams' (tests), else the options' (embedders, the demo), else the process's.
+        env_(seams.env     ? *seams.env
+             : options.env ? *options.env
+                           : SystemEnvironment::Get(),
+             options.cancel),
+        clock_(seams.clock     ? *seams.clock
+               : options.clock ? *options.clock
+                               : SystemClock::Get()),
         report_(report) {}
 
   Status Run() {

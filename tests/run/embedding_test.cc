@@ -1,0 +1,142 @@
+// The public entry points as a program embedding rollgate calls them: the environment, the
+// clock and the CI targets come from the options, never from the process.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "rollgate/ci.h"
+#include "rollgate/environment.h"
+#include "rollgate/run.h"
+#include "testutil/fake_clock.h"
+#include "testutil/mock_fixture.h"
+#include "testutil/status_matchers.h"
+#include "testutil/temp_dir.h"
+
+namespace rollgate::testing {
+namespace {
+
+constexpr char kEmbedKey[] = "sk-embed-5d1c8a7e3f9b2046";
+
+std::string EmbedSlurp(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+class EmbeddingTest : public ::testing::Test {
+ protected:
+  EmbeddingTest() : mock_(Options()) {}
+  static mock::MockOptions Options() {
+    mock::MockOptions o;
+    o.keys = {kEmbedKey};
+    return o;
+  }
+  void SetUp() override {
+    ASSERT_OK(mock_.status());
+    ASSERT_EQ(std::getenv("EMBED_BASE_URL"), nullptr);
+    ASSERT_EQ(std::getenv("EMBED_KEY"), nullptr);
+    // Reviewed the day before the fake clock's day, two days allowed: fresh by the fake clock,
+    // stale by the real one (today is days later).
+    dir_.Write("svc/contract.yaml", "reviewed_on: 2026-11-24\nmax_age_days: 2\n");
+    dir_.Write("svc/embedded.yaml",
+               "service: embedded\ncontract: contract.yaml\nreleases:\n"
+               "  new: {version: '2', base_url: {env: EMBED_BASE_URL}, api_key: {env: EMBED_KEY},"
+               " model: gpt-4o-mini, timeout_ms: 3000}\n"
+               "  rollback: {version: '1', base_url: {env: EMBED_BASE_URL}, api_key: {env: "
+               "EMBED_KEY}, model: gpt-4o-mini, timeout_ms: 3000}\n");
+    env_.vars = {{"EMBED_BASE_URL", mock_.provider().base_url()}, {"EMBED_KEY", kEmbedKey}};
+  }
+
+  MockServer mock_;
+  TempDir dir_;
+  EnvironmentWithVars env_;
+  FakeClock clock_;  // 2026-11-25
+};
+
+TEST_F(EmbeddingTest, ARunTakesItsValuesAndItsTimeFromItsOptions) {
+  RunOptions options;
+  options.evidence_dir = dir_.Join("evidence");
+  options.env = &env_;
+  options.clock = &clock_;
+  RunReport report;
+  ASSERT_OK(RunFromFile(dir_.Join("svc/embedded.yaml"), options, &report));
+  EXPECT_TRUE(report.passed()) << RenderRunConsole(report, false);
+  EXPECT_EQ(ExitCodeFor(report), ExitCode::kPass);
+  EXPECT_EQ(report.started_unix_ms, clock_.NowUnixMs());
+  EXPECT_GT(mock_.provider().stats().requests_total, 0);
+
+  // Without them the same config has neither its values nor a fresh contract.
+  RunOptions plain;
+  plain.write_evidence = false;
+  RunReport without;
+  ASSERT_OK(RunFromFile(dir_.Join("svc/embedded.yaml"), plain, &without));
+  EXPECT_FALSE(without.passed());
+  EXPECT_EQ(ExitCodeFor(without), ExitCode::kBlock);
+  const CheckResult* contract = without.FindGate("contract_reviewed");
+  ASSERT_NE(contract, nullptr) << RenderRunConsole(without, false);
+  EXPECT_NE(contract->detail.find("days old"), std::string::npos) << contract->detail;
+}
+
+TEST_F(EmbeddingTest, AFleetAndItsShardTakeTheirEnvironmentFromTheirOptions) {
+  FleetOptions options;
+  options.clock = &clock_;
+  EnvironmentWithVars index_env;
+  index_env.vars = env_.vars;
+  index_env.vars["JOB_COMPLETION_INDEX"] = "0";
+  options.env = &index_env;
+  ASSERT_OK(ParseFleetShard("auto/1", &options));
+  EXPECT_EQ(options.shard_index, 0);
+  index_env.vars.erase("JOB_COMPLETION_INDEX");
+  FleetOptions unset = options;
+  EXPECT_FALSE(ParseFleetShard("auto/1", &unset).ok()) << "read from the options, not the process";
+
+  FleetReport report;
+  ASSERT_OK(RunFleet(dir_.Join("svc"), options, &report));
+  ASSERT_EQ(report.runs.size(), 1u);
+  EXPECT_TRUE(report.runs[0].passed()) << RenderFleetConsole(report, false);
+  EXPECT_EQ(ExitCodeFor(report), ExitCode::kPass);
+}
+
+TEST_F(EmbeddingTest, CiOutputsAreWrittenByTheLibraryAndAFailedFileIsAnError) {
+  RunOptions options;
+  options.write_evidence = false;
+  options.env = &env_;
+  options.clock = &clock_;
+  env_.vars["EMBED_KEY"] = "sk-embed-rotated-000000000000";  // the gate blocks on it
+  RunReport report;
+  ASSERT_OK(RunFromFile(dir_.Join("svc/embedded.yaml"), options, &report));
+  ASSERT_FALSE(report.passed());
+
+  CiTargets targets;
+  targets.github = true;
+  targets.step_summary = dir_.Join("summary.md");
+  targets.step_outputs = dir_.Join("outputs.txt");
+  targets.dotenv = dir_.Join("rollgate.env");
+  dir_.Write("summary.md", "another tool's summary\n");
+  std::string annotations;
+  ASSERT_OK(PublishCiOutputs(targets, report, "ev", &annotations));
+  EXPECT_NE(annotations.find("::error title="), std::string::npos) << annotations;
+  EXPECT_NE(EmbedSlurp(targets.dotenv).find("ROLLGATE_DECISION=block"), std::string::npos);
+  std::string summary = EmbedSlurp(targets.step_summary);
+  EXPECT_EQ(summary.rfind("another tool's summary\n", 0), 0u) << "appended, not replaced";
+  EXPECT_NE(summary.find("embedded"), std::string::npos);
+  EXPECT_NE(EmbedSlurp(targets.step_outputs).find("decision=block"), std::string::npos);
+  for (const std::string& out : {annotations, summary, EmbedSlurp(targets.dotenv)})
+    EXPECT_EQ(out.find("sk-embed-rotated"), std::string::npos) << "a key in a CI output";
+
+  // A summary file that cannot be appended to: an IoError naming it; the annotations are
+  // there to print anyway.
+  targets.step_summary = dir_.Join("no-such-dir/summary.md");
+  annotations.clear();
+  Status st = PublishCiOutputs(targets, report, "ev", &annotations);
+  EXPECT_EQ(st.code(), Status::Code::kIoError);
+  EXPECT_NE(st.message().find("GITHUB_STEP_SUMMARY"), std::string::npos) << st.message();
+  EXPECT_NE(annotations.find("::error title="), std::string::npos);
+}
+
+}  // namespace
+}  // namespace rollgate::testing
