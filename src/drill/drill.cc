@@ -424,9 +424,8 @@ namespace rollgate {
 
 Status RunDrillFromFile(const std::string& config_path, const RunOptions& options,
                         const DrillHooks& hooks, RunReport* report) {
-  Result<Config> config = internal::LoadConfig(config_path);
-  if (!config.ok()) return config.status();
-  return internal::RunDrill(*config, options, internal::RunSeams{}, hooks, report);
+  ROLLGATE_ASSIGN_OR_RETURN(Config config, internal::LoadConfig(config_path));
+  return internal::RunDrill(config, options, internal::RunSeams{}, hooks, report);
 }
 
 }  // namespace rollgate
