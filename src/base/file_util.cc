@@ -130,9 +130,8 @@ Result<std::pair<std::string, int>> CreateTemp(const std::string& path) {
 
 // Writes all of `content` to a new temp file next to `path`; returns the temp path.
 Result<std::string> WriteTemp(const std::string& path, const std::string& content, TempSync sync) {
-  Result<std::pair<std::string, int>> created = CreateTemp(path);
-  if (!created.ok()) return created.status();
-  const auto& [tmp, fd] = *created;
+  ROLLGATE_ASSIGN_OR_RETURN(auto created, CreateTemp(path));  // (temp path, fd)
+  const auto& [tmp, fd] = created;
   const char* p = content.data();
   std::size_t left = content.size();
   while (left > 0) {
@@ -186,9 +185,8 @@ Status RenameOnto(const std::string& tmp, const std::string& target) {
 }  // namespace
 
 Status WriteFileAtomic(const std::string& path, const std::string& content) {
-  Result<std::string> tmp = WriteTemp(path, content, TempSync::kFsync);
-  if (!tmp.ok()) return tmp.status();
-  return RenameOnto(*tmp, path);
+  ROLLGATE_ASSIGN_OR_RETURN(std::string tmp, WriteTemp(path, content, TempSync::kFsync));
+  return RenameOnto(tmp, path);
 }
 
 AtomicWriteBatch::~AtomicWriteBatch() {
@@ -200,11 +198,12 @@ void AtomicWriteBatch::TEST_SetAfterRenameHook(std::function<void(const std::str
 }
 
 Status AtomicWriteBatch::Stage(const std::string& path, const std::string& content) {
-  Result<std::string> tmp = WriteTemp(
-      path, content, flush_ == Flush::kEachFile ? TempSync::kStartWriteback : TempSync::kNone);
-  if (!tmp.ok()) return tmp.status();
+  ROLLGATE_ASSIGN_OR_RETURN(
+      std::string tmp,
+      WriteTemp(path, content,
+                flush_ == Flush::kEachFile ? TempSync::kStartWriteback : TempSync::kNone));
   std::lock_guard<std::mutex> lock(mu_);
-  staged_.emplace_back(*tmp, path);
+  staged_.emplace_back(tmp, path);
   return Status::Ok();
 }
 

@@ -10,17 +10,17 @@ namespace rollgate::internal {
 
 // glibc's POSIX regex rather than std::regex: libstdc++'s matcher recurses once per input
 // character and can overflow the stack on a long log line; regexec does not.
-std::string RegexError(const std::string& pattern) {
+Status CheckRegex(const std::string& pattern) {
   regex_t re;
   int rc = ::regcomp(&re, pattern.c_str(), REG_EXTENDED | REG_NOSUB);
   if (rc == 0) {
     ::regfree(&re);
-    return "";
+    return Status::Ok();
   }
   char buf[256];
   ::regerror(rc, &re, buf, sizeof buf);
   ::regfree(&re);
-  return buf;
+  return Status::InvalidArgument(buf);
 }
 
 namespace {
@@ -81,11 +81,11 @@ Status ParseLogs(const YamlReader& r, const YAML::Node& node, const std::string&
     }
   }
   for (const auto& [field, pattern] : logs.patterns) {
-    std::string bad = RegexError(pattern);
-    if (!bad.empty()) {
+    Status compiled = CheckRegex(pattern);
+    if (!compiled.ok()) {
       return r.Error(node["patterns"][field], path + ".patterns." + field,
                      "'" + SanitizeForDisplay(pattern, 80) +
-                         "' is not a valid regular expression (" + bad +
+                         "' is not a valid regular expression (" + compiled.message() +
                          "): use POSIX extended syntax, as grep -E");
     }
   }

@@ -17,7 +17,8 @@ namespace rollgate::internal {
 Status ParseLogs(const YamlReader& r, const YAML::Node& node, const std::string& path,
                  LogsConfig* out);
 
-/// "" when `pattern` compiles as a POSIX extended regular expression, else why not.
-std::string RegexError(const std::string& pattern);
+/// OK when `pattern` compiles as a POSIX extended regular expression, else InvalidArgument
+/// saying why not (regerror's text, without the pattern or its key: the caller names them).
+Status CheckRegex(const std::string& pattern);
 
 }  // namespace rollgate::internal

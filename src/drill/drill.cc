@@ -424,12 +424,11 @@ namespace rollgate {
 
 Status RunDrillFromFile(const std::string& config_path, const RunOptions& options,
                         const DrillHooks& hooks, RunReport* report) {
-  Result<Config> config = internal::LoadConfig(config_path);
-  if (!config.ok()) return config.status();
+  ROLLGATE_ASSIGN_OR_RETURN(Config config, internal::LoadConfig(config_path));
   internal::RunSeams seams;
   seams.env = options.env;
   seams.clock = options.clock;
-  return internal::RunDrill(*config, options, seams, hooks, report);
+  return internal::RunDrill(config, options, seams, hooks, report);
 }
 
 }  // namespace rollgate

@@ -180,9 +180,8 @@ Result<std::string> RenderDotenv(const CiVerdict& verdict) {
       {"ROLLGATE_BLOCKED_GATES", Join(verdict.blocked_gates, ",")},
       {"ROLLGATE_EVIDENCE_DIR", verdict.evidence_dir}};
   for (const auto& [key, value] : vars) {
-    Result<std::string> line = DotenvLine(key, value);
-    if (!line.ok()) return line.status();
-    out += *line;
+    ROLLGATE_ASSIGN_OR_RETURN(std::string line, DotenvLine(key, value));
+    out += line;
   }
   return out;
 }

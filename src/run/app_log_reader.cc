@@ -14,7 +14,7 @@ AppLogMark MarkAppLog(const LogsConfig& logs, const std::string& config_dir) {
   if (mark.ok()) {
     m.mark = *mark;
   } else {
-    m.error = mark.status().message();
+    m.status = mark.status();
   }
   return m;
 }
@@ -37,7 +37,9 @@ CheckResult ReadAndCheckAppLogs(const LogsConfig& logs, const AppLogMark& mark,
   in.patterns = logs.patterns;
   std::string text;
   if (!logs.file.empty()) {
-    if (!mark.error.empty()) return Failed("cannot read the app's log file: " + mark.error);
+    if (!mark.status.ok()) {
+      return Failed("cannot read the app's log file: " + mark.status.message());
+    }
     Result<FileTail> tail = ReadSinceMark(mark.path, mark.mark, logs.max_bytes);
     if (!tail.ok()) return Failed("cannot read the app's log file: " + tail.status().message());
     text = std::move(tail->text);

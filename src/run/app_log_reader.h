@@ -17,7 +17,7 @@ namespace rollgate::internal {
 struct AppLogMark {
   std::string path;  // the file, resolved against the config's directory
   FileMark mark;
-  std::string error;  // the file could not be marked: not a regular file, unreadable
+  Status status;  // not OK: the file could not be marked (not a regular file, unreadable)
 };
 
 /// Call before the release's probes start.

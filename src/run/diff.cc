@@ -11,25 +11,24 @@
 namespace rollgate {
 
 Status DiffFromFile(const std::string& config_path, DiffReport* report) {
-  Result<Config> config = internal::LoadConfig(config_path);
-  if (!config.ok()) return config.status();
-  const ReleaseConfig* left = config->FindRelease(report->left);
-  const ReleaseConfig* right = config->FindRelease(report->right);
+  ROLLGATE_ASSIGN_OR_RETURN(Config config, internal::LoadConfig(config_path));
+  const ReleaseConfig* left = config.FindRelease(report->left);
+  const ReleaseConfig* right = config.FindRelease(report->right);
   if (!left || !right) {
     return Status::InvalidArgument(config_path + ": no release named " +
                                    (left ? report->right : report->left));
   }
   ROLLGATE_ASSIGN_OR_RETURN(internal::ConfiguredContract loaded,
-                            internal::LoadConfiguredContract(*config));
+                            internal::LoadConfiguredContract(config));
   if (!loaded.unreadable.empty()) {
-    report->warnings.push_back("contract " + config->contract_path + ": " + loaded.unreadable +
+    report->warnings.push_back("contract " + config.contract_path + ": " + loaded.unreadable +
                                "; the built-in method and path are compared");
   }
   const Contract& contract = loaded.contract;
-  internal::Resolver resolver(internal::SystemEnvironment::Get(), config->dir);
+  internal::Resolver resolver(internal::SystemEnvironment::Get(), config.dir);
   internal::ReleaseProfile a = internal::ResolveRelease(*left, contract, resolver);
   internal::ReleaseProfile b = internal::ResolveRelease(*right, contract, resolver);
-  std::vector<internal::FieldDiff> diffs = internal::DiffReleases(a, b, config->expect_differences);
+  std::vector<internal::FieldDiff> diffs = internal::DiffReleases(a, b, config.expect_differences);
   report->gate = internal::ConfigConsistencyGate(diffs, report->left, report->right);
   internal::Redactor redactor;
   for (const internal::ReleaseProfile* p : {&a, &b}) {

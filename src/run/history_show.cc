@@ -38,15 +38,14 @@ Result<internal::HistoryLocation> Locate(const HistoryRequest& request,
     return Status::InvalidArgument(
         "give --db FILE|URI, or --config FILE whose history: {db: ...} names the history");
   }
-  Result<Config> config = internal::LoadConfig(request.config);
-  if (!config.ok()) return config.status();
-  if (!config->history) {
+  ROLLGATE_ASSIGN_OR_RETURN(Config config, internal::LoadConfig(request.config));
+  if (!config.history) {
     return Status::InvalidArgument(request.config +
                                    ": no history: section; add history: {db: rollgate-history.db} "
                                    "or pass --db FILE");
   }
   Result<internal::HistoryLocation> location = internal::ResolveHistoryLocation(
-      *config->history, config->dir, internal::SystemEnvironment::Get(), redactor);
+      *config.history, config.dir, internal::SystemEnvironment::Get(), redactor);
   if (!location.ok()) return location.status().WithContext(request.config);
   return location;
 }
@@ -55,23 +54,22 @@ Result<internal::HistoryLocation> Locate(const HistoryRequest& request,
 
 Status ShowHistory(const HistoryRequest& request, std::string* out) {
   internal::Redactor redactor;  // history.password, should any message quote it
-  Result<internal::HistoryLocation> location = Locate(request, &redactor);
-  if (!location.ok()) return location.status();
-  const std::string& db = location->db;
-  if (!location->postgres() && internal::IsDirectory(db)) {
+  ROLLGATE_ASSIGN_OR_RETURN(internal::HistoryLocation location, Locate(request, &redactor));
+  const std::string& db = location.db;
+  if (!location.postgres() && internal::IsDirectory(db)) {
     return Status::InvalidArgument(db + " is a directory; name the history database file, e.g. " +
                                    db + "/rollgate-history.db");
   }
-  Result<std::unique_ptr<internal::HistoryStore>> opened = internal::OpenHistoryStore(*location);
-  if (!opened.ok()) return opened.status();
-  internal::HistoryStore& store = **opened;
+  ROLLGATE_ASSIGN_OR_RETURN(std::unique_ptr<internal::HistoryStore> opened,
+                            internal::OpenHistoryStore(location));
+  internal::HistoryStore& store = *opened;
   // (Messages from libpq are redacted by the store, which knows the password.)
 
   if (request.run > 0) {
     Result<internal::HistoryRun> run = store.Get(request.run);
     if (!run.ok()) {
       if (run.status().code() == Status::Code::kNotFound &&
-          (location->postgres() || internal::FileExists(db))) {
+          (location.postgres() || internal::FileExists(db))) {
         return Status::InvalidArgument(redactor.Redact(run.status().message()));
       }
       return HistoryError(run.status(), db);

@@ -391,9 +391,8 @@ Status RunWithConfig(const Config& config, const RunOptions& options, RunReport*
 }
 
 Status RunFromFile(const std::string& config_path, const RunOptions& options, RunReport* report) {
-  Result<Config> config = internal::LoadConfig(config_path);
-  if (!config.ok()) return config.status();
-  return RunWithConfig(*config, options, report);
+  ROLLGATE_ASSIGN_OR_RETURN(Config config, internal::LoadConfig(config_path));
+  return RunWithConfig(config, options, report);
 }
 
 }  // namespace rollgate

@@ -72,17 +72,15 @@ int64_t DailyCaps::tokens_today(int64_t now_unix_ms) {
 Result<CapDecision> SharedDailyCaps::Reserve(int64_t now_unix_ms, ServeUsage* usage) {
   const int64_t day = UnixDay(now_unix_ms);
   CapDecision decision;
-  Result<ServeUsage> stored = store_.UpdateServeUsage(service_, day, [&](ServeUsage* u) {
+  ROLLGATE_ASSIGN_OR_RETURN(*usage, store_.UpdateServeUsage(service_, day, [&](ServeUsage* u) {
     decision =
         DailyCaps::Decide(u->runs, u->tokens, u->last_run_tokens, max_runs_, max_tokens_, day);
     if (!decision.allowed) return false;
     ++u->runs;
     return true;
-  });
-  if (!stored.ok()) return stored.status();
+  }));
   if (!decision.allowed)
     decision.detail += " (counted across every replica in " + store_.name() + ")";
-  *usage = *stored;
   return decision;
 }
 

@@ -17,10 +17,9 @@ Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Server::~Server() { Shutdown(); }
 
 Result<std::unique_ptr<Server>> Server::Start(const ServeRequest& request) {
-  Result<Config> config = internal::LoadConfig(request.config);
-  if (!config.ok()) return config.status();
+  ROLLGATE_ASSIGN_OR_RETURN(Config config, internal::LoadConfig(request.config));
   std::string listen = !request.listen.empty() ? request.listen
-                       : config->serve         ? config->serve->listen
+                       : config.serve          ? config.serve->listen
                                                : ServeConfig{}.listen;
   Result<internal::ListenAddress> address = internal::ParseListenAddress(listen);
   if (!address.ok()) {
@@ -33,7 +32,7 @@ Result<std::unique_ptr<Server>> Server::Start(const ServeRequest& request) {
   options.evidence_dir = request.evidence_dir;
   options.log = request.log;
   std::unique_ptr<Server> server(
-      new Server(std::make_unique<Impl>(std::move(*config), std::move(options))));
+      new Server(std::make_unique<Impl>(std::move(config), std::move(options))));
   ROLLGATE_RETURN_IF_ERROR(server->impl_->service.Start());
   if (!address->loopback) server->beyond_loopback_ = address->host;
   return server;

@@ -37,17 +37,16 @@ Result<int64_t> AppendWithRetry(HistoryStore& store, const RunReport& report,
 Result<HistoryLocation> ResolveHistoryLocation(const HistoryConfig& history,
                                                const std::string& config_dir,
                                                const Environment& env, Redactor* redactor) {
-  Result<HistoryLocation> location = LocateHistory(history.db, "history.db");
-  if (!location.ok()) return location.status();
+  ROLLGATE_ASSIGN_OR_RETURN(HistoryLocation location, LocateHistory(history.db, "history.db"));
   if (!history.password) return location;
   Resolver resolver(env, config_dir);
   ResolvedValue password = resolver.Resolve(*history.password, /*secret=*/true);
   if (!password.ok) return Status::InvalidArgument("history.password: " + password.error);
-  location->password = TrimTrailingNewlines(password.value);
-  if (location->password.empty()) {
+  location.password = TrimTrailingNewlines(password.value);
+  if (location.password.empty()) {
     return Status::InvalidArgument("history.password: " + password.provenance + " is empty");
   }
-  if (redactor) redactor->AddSecret(location->password);
+  if (redactor) redactor->AddSecret(location.password);
   return location;
 }
 

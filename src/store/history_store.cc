@@ -47,18 +47,16 @@ std::string HistoryHolderId() {
 
 Result<std::unique_ptr<HistoryStore>> OpenHistoryStore(const HistoryLocation& location) {
   if (location.postgres()) {
-    Result<std::unique_ptr<PgHistoryStore>> pg = PgHistoryStore::Open(location);
-    if (!pg.ok()) return pg.status();
-    return std::unique_ptr<HistoryStore>(std::move(*pg));
+    ROLLGATE_ASSIGN_OR_RETURN(std::unique_ptr<PgHistoryStore> pg, PgHistoryStore::Open(location));
+    return std::unique_ptr<HistoryStore>(std::move(pg));
   }
   return std::unique_ptr<HistoryStore>(std::make_unique<SqliteHistoryStore>(location.db));
 }
 
 Result<HistoryLocation> LocateHistory(const std::string& db, const std::string& what) {
-  Result<HistoryLocation::Kind> kind = ClassifyHistoryDb(db, what);
-  if (!kind.ok()) return kind.status();
+  ROLLGATE_ASSIGN_OR_RETURN(HistoryLocation::Kind kind, ClassifyHistoryDb(db, what));
   HistoryLocation location;
-  location.kind = *kind;
+  location.kind = kind;
   location.db = db;
   return location;
 }
@@ -66,9 +64,8 @@ Result<HistoryLocation> LocateHistory(const std::string& db, const std::string& 
 namespace {
 
 Result<std::unique_ptr<HistoryStore>> OpenBare(const std::string& db) {
-  Result<HistoryLocation> location = LocateHistory(db);
-  if (!location.ok()) return location.status();
-  return OpenHistoryStore(*location);
+  ROLLGATE_ASSIGN_OR_RETURN(HistoryLocation location, LocateHistory(db));
+  return OpenHistoryStore(location);
 }
 
 }  // namespace
@@ -80,42 +77,36 @@ Status AppendToHistory(const std::string& db, const RunReport& report,
 
 Status AppendToHistory(const std::string& db, const RunReport& report, const std::string& gate_json,
                        const AppendOptions& options) {
-  Result<std::unique_ptr<HistoryStore>> store = OpenBare(db);
-  if (!store.ok()) return store.status();
-  Result<int64_t> id = (*store)->Append(report, gate_json, options);
+  ROLLGATE_ASSIGN_OR_RETURN(std::unique_ptr<HistoryStore> store, OpenBare(db));
+  Result<int64_t> id = store->Append(report, gate_json, options);
   return id.ok() ? Status::Ok() : id.status();
 }
 
 Result<std::vector<HistoryRun>> ListHistory(const std::string& db, const HistoryQuery& query) {
-  Result<std::unique_ptr<HistoryStore>> store = OpenBare(db);
-  if (!store.ok()) return store.status();
-  return (*store)->List(query);
+  ROLLGATE_ASSIGN_OR_RETURN(std::unique_ptr<HistoryStore> store, OpenBare(db));
+  return store->List(query);
 }
 
 Result<HistoryRun> GetHistoryRun(const std::string& db, int64_t id) {
-  Result<std::unique_ptr<HistoryStore>> store = OpenBare(db);
-  if (!store.ok()) return store.status();
-  return (*store)->Get(id);
+  ROLLGATE_ASSIGN_OR_RETURN(std::unique_ptr<HistoryStore> store, OpenBare(db));
+  return store->Get(id);
 }
 
 Result<std::vector<LastKnownGood>> LastKnownGoodReleases(const std::string& db) {
-  Result<std::unique_ptr<HistoryStore>> store = OpenBare(db);
-  if (!store.ok()) return store.status();
-  return (*store)->LastKnownGoodReleases();
+  ROLLGATE_ASSIGN_OR_RETURN(std::unique_ptr<HistoryStore> store, OpenBare(db));
+  return store->LastKnownGoodReleases();
 }
 
 Result<HistoryUsage> HistoryUsageBetween(const std::string& db, const std::string& service,
                                          int64_t from_unix_ms, int64_t to_unix_ms,
                                          const std::string& trigger_prefix) {
-  Result<std::unique_ptr<HistoryStore>> store = OpenBare(db);
-  if (!store.ok()) return store.status();
-  return (*store)->UsageBetween(service, from_unix_ms, to_unix_ms, trigger_prefix);
+  ROLLGATE_ASSIGN_OR_RETURN(std::unique_ptr<HistoryStore> store, OpenBare(db));
+  return store->UsageBetween(service, from_unix_ms, to_unix_ms, trigger_prefix);
 }
 
 Status CheckpointHistory(const std::string& db) {
-  Result<std::unique_ptr<HistoryStore>> store = OpenBare(db);
-  if (!store.ok()) return store.status();
-  return (*store)->Checkpoint();
+  ROLLGATE_ASSIGN_OR_RETURN(std::unique_ptr<HistoryStore> store, OpenBare(db));
+  return store->Checkpoint();
 }
 
 }  // namespace rollgate::internal

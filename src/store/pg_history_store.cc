@@ -79,33 +79,34 @@ Status PgLoadReleases(PgDb& db, std::vector<HistoryRun>* runs, bool details) {
   std::string ids = "{";
   for (const HistoryRun& run : *runs) ids += (ids.size() > 1 ? "," : "") + PgNum(run.id);
   ids += "}";
-  Result<PgRows> rel = db.Query(
-      "SELECT run_id, name, version, endpoint, model, key_fingerprint, passed FROM releases "
-      "WHERE run_id = ANY($1::bigint[]) ORDER BY run_id, position",
-      {ids});
-  if (!rel.ok()) return rel.status();
-  for (int i = 0; i < rel->rows(); ++i) {
-    HistoryRun* run = PgFindRun(*runs, rel->Int(i, 0));
+  ROLLGATE_ASSIGN_OR_RETURN(
+      PgRows rel,
+      db.Query(
+          "SELECT run_id, name, version, endpoint, model, key_fingerprint, passed FROM releases "
+          "WHERE run_id = ANY($1::bigint[]) ORDER BY run_id, position",
+          {ids}));
+  for (int i = 0; i < rel.rows(); ++i) {
+    HistoryRun* run = PgFindRun(*runs, rel.Int(i, 0));
     if (!run) continue;
     HistoryRelease r;
-    r.name = rel->Text(i, 1);
-    r.version = rel->Text(i, 2);
-    r.endpoint = rel->Text(i, 3);
-    r.model = rel->Text(i, 4);
-    r.key_fingerprint = rel->Text(i, 5);
-    r.passed = rel->Int(i, 6) != 0;
+    r.name = rel.Text(i, 1);
+    r.version = rel.Text(i, 2);
+    r.endpoint = rel.Text(i, 3);
+    r.model = rel.Text(i, 4);
+    r.key_fingerprint = rel.Text(i, 5);
+    r.passed = rel.Int(i, 6) != 0;
     run->releases.push_back(std::move(r));
   }
-  Result<PgRows> checks =
+  ROLLGATE_ASSIGN_OR_RETURN(
+      PgRows checks,
       db.Query(std::string("SELECT run_id, release, check_id, status, detail FROM checks "
                            "WHERE run_id = ANY($1::bigint[])") +
                    (details ? "" : " AND status = 'fail'") + " ORDER BY run_id, release, position",
-               {ids});
-  if (!checks.ok()) return checks.status();
-  for (int i = 0; i < checks->rows(); ++i) {
-    HistoryRelease* r = PgFindRelease(PgFindRun(*runs, checks->Int(i, 0)), checks->Text(i, 1));
+               {ids}));
+  for (int i = 0; i < checks.rows(); ++i) {
+    HistoryRelease* r = PgFindRelease(PgFindRun(*runs, checks.Int(i, 0)), checks.Text(i, 1));
     if (!r) continue;
-    CheckResult c{checks->Text(i, 2), ParseHistoryStatus(checks->Text(i, 3)), checks->Text(i, 4),
+    CheckResult c{checks.Text(i, 2), ParseHistoryStatus(checks.Text(i, 3)), checks.Text(i, 4),
                   false};
     if (c.status == CheckStatus::kFail) r->failed_checks.push_back(c.id);
     if (details) r->checks.push_back(std::move(c));
@@ -133,10 +134,9 @@ Result<std::unique_ptr<PgHistoryStore>> PgHistoryStore::Open(const HistoryLocati
 Result<PgDb*> PgHistoryStore::Connection(Use use) {
   if (!db_ || db_->broken()) {
     db_.reset();
-    Result<std::unique_ptr<PgDb>> db = PgDb::Connect(options_);
-    if (!db.ok()) return db.status();
-    ROLLGATE_RETURN_IF_ERROR((*db)->Exec("SET search_path TO rollgate, pg_catalog"));
-    db_ = std::move(*db);
+    ROLLGATE_ASSIGN_OR_RETURN(std::unique_ptr<PgDb> db, PgDb::Connect(options_));
+    ROLLGATE_RETURN_IF_ERROR(db->Exec("SET search_path TO rollgate, pg_catalog"));
+    db_ = std::move(db);
   }
   if (schema_ready_) return db_.get();
   if (use == Use::kWrite) {
@@ -144,9 +144,8 @@ Result<PgDb*> PgHistoryStore::Connection(Use use) {
     schema_ready_ = true;
     return db_.get();
   }
-  Result<int> version = PgSchemaVersion(*db_);
-  if (!version.ok()) return version.status();
-  if (*version == 0) {
+  ROLLGATE_ASSIGN_OR_RETURN(int version, PgSchemaVersion(*db_));
+  if (version == 0) {
     return Status::NotFound(options_.uri +
                             ": rollgate has not recorded anything in this "
                             "database yet (no schema rollgate)");
@@ -170,9 +169,8 @@ Status PgHistoryStore::Prepare() {
 Result<int64_t> PgHistoryStore::Append(const RunReport& report, const std::string& gate_json,
                                        const AppendOptions& options) {
   std::lock_guard<std::mutex> lock(mu_);
-  Result<PgDb*> conn = Connection(Use::kWrite);
-  if (!conn.ok()) return conn.status();
-  PgDb& db = **conn;
+  ROLLGATE_ASSIGN_OR_RETURN(PgDb * conn, Connection(Use::kWrite));
+  PgDb& db = *conn;
   int64_t run_id = 0;
   Status st = InTransaction(db, [&]() -> Status {
     Result<PgRows> run = db.Query(
@@ -228,14 +226,13 @@ Result<int64_t> PgHistoryStore::Append(const RunReport& report, const std::strin
     return PgInsertRows(db, "checks (run_id, release, position, check_id, status, detail)", 6,
                         checks);
   });
-  if (!st.ok()) return st;
+  ROLLGATE_RETURN_IF_ERROR(st);
   return run_id;
 }
 
 Result<std::vector<HistoryRun>> PgHistoryStore::List(const HistoryQuery& query) {
   std::lock_guard<std::mutex> lock(mu_);
-  Result<PgDb*> conn = Connection(Use::kRead);
-  if (!conn.ok()) return conn.status();
+  ROLLGATE_ASSIGN_OR_RETURN(PgDb * conn, Connection(Use::kRead));
   std::string sql = std::string("SELECT ") + kPgRunColumns + " FROM runs";
   std::vector<PgParam> params = {PgNum(query.last < 0 ? 0 : query.last)};
   if (!query.release.empty()) {
@@ -243,46 +240,46 @@ Result<std::vector<HistoryRun>> PgHistoryStore::List(const HistoryQuery& query) 
     params.push_back(query.release);
   }
   sql += " ORDER BY finished_unix_ms DESC, id DESC LIMIT $1";
-  Result<PgRows> rows = (*conn)->Query(sql, params);
-  if (!rows.ok()) return rows.status();
-  return PgReadRuns(**conn, *rows, query.include_gate_json);
+  ROLLGATE_ASSIGN_OR_RETURN(PgRows rows, conn->Query(sql, params));
+  return PgReadRuns(*conn, rows, query.include_gate_json);
 }
 
 Result<HistoryRun> PgHistoryStore::Get(int64_t id) {
   std::lock_guard<std::mutex> lock(mu_);
-  Result<PgDb*> conn = Connection(Use::kRead);
-  if (!conn.ok()) return conn.status();
-  Result<PgRows> rows = (*conn)->Query(
-      std::string("SELECT ") + kPgRunColumns + " FROM runs WHERE id = $1", {PgNum(id)});
-  if (!rows.ok()) return rows.status();
-  Result<std::vector<HistoryRun>> runs = PgReadRuns(**conn, *rows, /*with_gate_json=*/true);
-  if (!runs.ok()) return runs.status();
-  if (runs->empty()) return Status::NotFound(options_.uri + ": no run " + PgNum(id));
-  return std::move(runs->front());
+  ROLLGATE_ASSIGN_OR_RETURN(PgDb * conn, Connection(Use::kRead));
+  ROLLGATE_ASSIGN_OR_RETURN(
+      PgRows rows, conn->Query(std::string("SELECT ") + kPgRunColumns + " FROM runs WHERE id = $1",
+                               {PgNum(id)}));
+  ROLLGATE_ASSIGN_OR_RETURN(std::vector<HistoryRun> runs,
+                            PgReadRuns(*conn, rows, /*with_gate_json=*/true));
+  if (runs.empty()) return Status::NotFound(options_.uri + ": no run " + PgNum(id));
+  return std::move(runs.front());
 }
 
 Result<std::vector<LastKnownGood>> PgHistoryStore::LastKnownGoodReleases() {
   std::lock_guard<std::mutex> lock(mu_);
-  Result<PgDb*> conn = Connection(Use::kRead);
-  if (!conn.ok()) return conn.status();
-  Result<PgRows> rows = (*conn)->Query(
-      "SELECT DISTINCT ON (r.service COLLATE \"C\", rel.name COLLATE \"C\") r.service, rel.name, "
-      "rel.version, rel.run_id, r.finished_unix_ms, rel.key_fingerprint, rel.endpoint, rel.model "
-      "FROM releases rel JOIN runs r ON r.id = rel.run_id WHERE rel.passed = 1 "
-      "ORDER BY r.service COLLATE \"C\", rel.name COLLATE \"C\", r.finished_unix_ms DESC, "
-      "r.id DESC");
-  if (!rows.ok()) return rows.status();
+  ROLLGATE_ASSIGN_OR_RETURN(PgDb * conn, Connection(Use::kRead));
+  ROLLGATE_ASSIGN_OR_RETURN(
+      PgRows rows,
+      conn->Query(
+          "SELECT DISTINCT ON (r.service COLLATE \"C\", rel.name COLLATE \"C\") r.service, "
+          "rel.name, "
+          "rel.version, rel.run_id, r.finished_unix_ms, rel.key_fingerprint, rel.endpoint, "
+          "rel.model "
+          "FROM releases rel JOIN runs r ON r.id = rel.run_id WHERE rel.passed = 1 "
+          "ORDER BY r.service COLLATE \"C\", rel.name COLLATE \"C\", r.finished_unix_ms DESC, "
+          "r.id DESC"));
   std::vector<LastKnownGood> out;
-  for (int i = 0; i < rows->rows(); ++i) {
+  for (int i = 0; i < rows.rows(); ++i) {
     LastKnownGood g;
-    g.service = rows->Text(i, 0);
-    g.release = rows->Text(i, 1);
-    g.version = rows->Text(i, 2);
-    g.run_id = rows->Int(i, 3);
-    g.at_unix_ms = rows->Int(i, 4);
-    g.key_fingerprint = rows->Text(i, 5);
-    g.endpoint = rows->Text(i, 6);
-    g.model = rows->Text(i, 7);
+    g.service = rows.Text(i, 0);
+    g.release = rows.Text(i, 1);
+    g.version = rows.Text(i, 2);
+    g.run_id = rows.Int(i, 3);
+    g.at_unix_ms = rows.Int(i, 4);
+    g.key_fingerprint = rows.Text(i, 5);
+    g.endpoint = rows.Text(i, 6);
+    g.model = rows.Text(i, 7);
     out.push_back(std::move(g));
   }
   return out;
@@ -290,37 +287,35 @@ Result<std::vector<LastKnownGood>> PgHistoryStore::LastKnownGoodReleases() {
 
 Result<std::vector<HistoryRun>> PgHistoryStore::LatestPerService() {
   std::lock_guard<std::mutex> lock(mu_);
-  Result<PgDb*> conn = Connection(Use::kRead);
-  if (!conn.ok()) return conn.status();
-  Result<PgRows> rows =
-      (*conn)->Query(std::string("SELECT DISTINCT ON (service COLLATE \"C\") ") + kPgRunColumns +
-                     " FROM runs WHERE command <> 'check' "
-                     "ORDER BY service COLLATE \"C\", finished_unix_ms DESC, id DESC");
-  if (!rows.ok()) return rows.status();
-  return PgReadRuns(**conn, *rows, /*with_gate_json=*/false);
+  ROLLGATE_ASSIGN_OR_RETURN(PgDb * conn, Connection(Use::kRead));
+  ROLLGATE_ASSIGN_OR_RETURN(
+      PgRows rows,
+      conn->Query(std::string("SELECT DISTINCT ON (service COLLATE \"C\") ") + kPgRunColumns +
+                  " FROM runs WHERE command <> 'check' "
+                  "ORDER BY service COLLATE \"C\", finished_unix_ms DESC, id DESC"));
+  return PgReadRuns(*conn, rows, /*with_gate_json=*/false);
 }
 
 Result<HistoryUsage> PgHistoryStore::UsageBetween(const std::string& service, int64_t from_unix_ms,
                                                   int64_t to_unix_ms,
                                                   const std::string& trigger_prefix) {
   std::lock_guard<std::mutex> lock(mu_);
-  Result<PgDb*> conn = Connection(Use::kRead);
-  if (!conn.ok()) return conn.status();
+  ROLLGATE_ASSIGN_OR_RETURN(PgDb * conn, Connection(Use::kRead));
   const std::string where =
       " FROM runs WHERE started_unix_ms >= $1 AND started_unix_ms < $2 "
       "AND starts_with(started_by, $3) AND ($4 = '' OR service = $4)";
   const std::vector<PgParam> params = {PgNum(from_unix_ms), PgNum(to_unix_ms), trigger_prefix,
                                        service};
-  Result<PgRows> totals =
-      (*conn)->Query("SELECT COUNT(*), COALESCE(SUM(tokens_used), 0)" + where, params);
-  if (!totals.ok()) return totals.status();
+  ROLLGATE_ASSIGN_OR_RETURN(
+      PgRows totals, conn->Query("SELECT COUNT(*), COALESCE(SUM(tokens_used), 0)" + where, params));
   HistoryUsage usage;
-  usage.runs = static_cast<int>(totals->Int(0, 0));
-  usage.tokens = totals->Int(0, 1);
-  Result<PgRows> last = (*conn)->Query(
-      "SELECT tokens_used" + where + " ORDER BY started_unix_ms DESC, id DESC LIMIT 1", params);
-  if (!last.ok()) return last.status();
-  if (last->rows() > 0) usage.last_run_tokens = last->Int(0, 0);
+  usage.runs = static_cast<int>(totals.Int(0, 0));
+  usage.tokens = totals.Int(0, 1);
+  ROLLGATE_ASSIGN_OR_RETURN(
+      PgRows last,
+      conn->Query("SELECT tokens_used" + where + " ORDER BY started_unix_ms DESC, id DESC LIMIT 1",
+                  params));
+  if (last.rows() > 0) usage.last_run_tokens = last.Int(0, 0);
   return usage;
 }
 
@@ -333,21 +328,21 @@ Result<std::optional<HistoryRun>> PgHistoryStore::LatestRun(const std::string& s
     return conn.status();
   }
   PgDb& db = **conn;
-  Result<PgRows> rows = db.Query(std::string("SELECT ") + kPgRunColumns +
-                                     " FROM runs WHERE service = $1 AND starts_with(started_by, "
-                                     "$2) ORDER BY finished_unix_ms DESC, id DESC LIMIT 1",
-                                 {service, trigger_prefix});
-  if (!rows.ok()) return rows.status();
-  if (rows->rows() == 0) return std::optional<HistoryRun>();
-  std::vector<HistoryRun> runs = {PgReadRunRow(*rows, 0, /*with_gate_json=*/false)};
+  ROLLGATE_ASSIGN_OR_RETURN(
+      PgRows rows, db.Query(std::string("SELECT ") + kPgRunColumns +
+                                " FROM runs WHERE service = $1 AND starts_with(started_by, "
+                                "$2) ORDER BY finished_unix_ms DESC, id DESC LIMIT 1",
+                            {service, trigger_prefix}));
+  if (rows.rows() == 0) return std::optional<HistoryRun>();
+  std::vector<HistoryRun> runs = {PgReadRunRow(rows, 0, /*with_gate_json=*/false)};
   ROLLGATE_RETURN_IF_ERROR(PgLoadReleases(db, &runs, /*details=*/true));
-  Result<PgRows> gates =
+  ROLLGATE_ASSIGN_OR_RETURN(
+      PgRows gates,
       db.Query("SELECT gate_id, status, detail FROM gates WHERE run_id = $1 ORDER BY position",
-               {PgNum(runs[0].id)});
-  if (!gates.ok()) return gates.status();
-  for (int i = 0; i < gates->rows(); ++i) {
+               {PgNum(runs[0].id)}));
+  for (int i = 0; i < gates.rows(); ++i) {
     runs[0].gates.push_back(
-        {gates->Text(i, 0), ParseHistoryStatus(gates->Text(i, 1)), gates->Text(i, 2), false});
+        {gates.Text(i, 0), ParseHistoryStatus(gates.Text(i, 1)), gates.Text(i, 2), false});
   }
   return std::optional<HistoryRun>(std::move(runs[0]));
 }
@@ -356,41 +351,41 @@ Result<SlotClaim> PgHistoryStore::ClaimSlot(const std::string& service, int64_t 
                                             const std::string& holder, int64_t now_ms,
                                             int64_t lease_until_ms) {
   std::lock_guard<std::mutex> lock(mu_);
-  Result<PgDb*> conn = Connection(Use::kWrite);
-  if (!conn.ok()) return conn.status();
+  ROLLGATE_ASSIGN_OR_RETURN(PgDb * conn, Connection(Use::kWrite));
   // One statement decides: a new row is this replica's claim, and so is taking over a claim
   // whose holder let its lease lapse without finishing (it died mid-run). The unique key makes
   // two replicas claiming at once queue on the row; the second sees the first's claim.
-  Result<PgRows> claimed = (*conn)->Query(
-      "INSERT INTO serve_slots AS s (service, slot_start_ms, holder, claimed_unix_ms, "
-      "lease_until_ms, attempts) VALUES ($1, $2, $3, $4, $5, 1) "
-      "ON CONFLICT (service, slot_start_ms) DO UPDATE SET holder = EXCLUDED.holder, "
-      "claimed_unix_ms = EXCLUDED.claimed_unix_ms, lease_until_ms = EXCLUDED.lease_until_ms, "
-      "attempts = s.attempts + 1 "
-      "WHERE s.finished_unix_ms IS NULL AND s.lease_until_ms <= EXCLUDED.claimed_unix_ms "
-      "RETURNING attempts",
-      {service, PgNum(slot_start_ms), holder, PgNum(now_ms), PgNum(lease_until_ms)});
-  if (!claimed.ok()) return claimed.status();
+  ROLLGATE_ASSIGN_OR_RETURN(
+      PgRows claimed,
+      conn->Query(
+          "INSERT INTO serve_slots AS s (service, slot_start_ms, holder, claimed_unix_ms, "
+          "lease_until_ms, attempts) VALUES ($1, $2, $3, $4, $5, 1) "
+          "ON CONFLICT (service, slot_start_ms) DO UPDATE SET holder = EXCLUDED.holder, "
+          "claimed_unix_ms = EXCLUDED.claimed_unix_ms, lease_until_ms = EXCLUDED.lease_until_ms, "
+          "attempts = s.attempts + 1 "
+          "WHERE s.finished_unix_ms IS NULL AND s.lease_until_ms <= EXCLUDED.claimed_unix_ms "
+          "RETURNING attempts",
+          {service, PgNum(slot_start_ms), holder, PgNum(now_ms), PgNum(lease_until_ms)}));
   SlotClaim claim;
-  if (claimed->rows() > 0) {
+  if (claimed.rows() > 0) {
     claim.state = SlotClaim::State::kClaimed;
     claim.holder = holder;
     claim.lease_until_ms = lease_until_ms;
-    claim.attempts = static_cast<int>(claimed->Int(0, 0));
+    claim.attempts = static_cast<int>(claimed.Int(0, 0));
     return claim;
   }
-  Result<PgRows> row = (*conn)->Query(
-      "SELECT holder, lease_until_ms, finished_unix_ms IS NOT NULL FROM serve_slots "
-      "WHERE service = $1 AND slot_start_ms = $2",
-      {service, PgNum(slot_start_ms)});
-  if (!row.ok()) return row.status();
-  if (row->rows() == 0) {
+  ROLLGATE_ASSIGN_OR_RETURN(
+      PgRows row,
+      conn->Query("SELECT holder, lease_until_ms, finished_unix_ms IS NOT NULL FROM serve_slots "
+                  "WHERE service = $1 AND slot_start_ms = $2",
+                  {service, PgNum(slot_start_ms)}));
+  if (row.rows() == 0) {
     return Status::IoError(options_.uri + ": the claim of slot " + PgNum(slot_start_ms) +
                            " vanished; try again");
   }
-  claim.holder = row->Text(0, 0);
-  claim.lease_until_ms = row->Int(0, 1);
-  claim.state = row->Text(0, 2) == "t" ? SlotClaim::State::kDone : SlotClaim::State::kHeld;
+  claim.holder = row.Text(0, 0);
+  claim.lease_until_ms = row.Int(0, 1);
+  claim.state = row.Text(0, 2) == "t" ? SlotClaim::State::kDone : SlotClaim::State::kHeld;
   return claim;
 }
 
@@ -398,9 +393,8 @@ Status PgHistoryStore::FinishSlot(const std::string& service, int64_t slot_start
                                   const std::string& holder, int64_t now_ms, int64_t run_id,
                                   const std::string& outcome) {
   std::lock_guard<std::mutex> lock(mu_);
-  Result<PgDb*> conn = Connection(Use::kWrite);
-  if (!conn.ok()) return conn.status();
-  return (*conn)
+  ROLLGATE_ASSIGN_OR_RETURN(PgDb * conn, Connection(Use::kWrite));
+  return conn
       ->Query(
           "UPDATE serve_slots SET "
           "finished_unix_ms = CASE WHEN $6 = '' THEN NULL ELSE $4::bigint END, "
@@ -416,9 +410,8 @@ Status PgHistoryStore::FinishSlot(const std::string& service, int64_t slot_start
 Result<ServeUsage> PgHistoryStore::UpdateServeUsage(
     const std::string& service, int64_t day, const std::function<bool(ServeUsage*)>& update) {
   std::lock_guard<std::mutex> lock(mu_);
-  Result<PgDb*> conn = Connection(Use::kWrite);
-  if (!conn.ok()) return conn.status();
-  PgDb& db = **conn;
+  ROLLGATE_ASSIGN_OR_RETURN(PgDb * conn, Connection(Use::kWrite));
+  PgDb& db = *conn;
   ServeUsage usage;
   Status st = InTransaction(db, [&]() -> Status {
     // The day's row, created on first use with the newest run's cost carried over (the token
@@ -430,14 +423,15 @@ Result<ServeUsage> PgHistoryStore::UpdateServeUsage(
                  "ON CONFLICT (service, day) DO NOTHING",
                  {service, PgNum(day)})
             .status());
-    Result<PgRows> row = db.Query(
-        "SELECT runs, tokens, last_run_tokens FROM serve_usage WHERE service = $1 AND day = $2 "
-        "FOR UPDATE",
-        {service, PgNum(day)});
-    if (!row.ok()) return row.status();
-    usage.runs = static_cast<int>(row->Int(0, 0));
-    usage.tokens = row->Int(0, 1);
-    usage.last_run_tokens = row->Int(0, 2);
+    ROLLGATE_ASSIGN_OR_RETURN(
+        PgRows row,
+        db.Query(
+            "SELECT runs, tokens, last_run_tokens FROM serve_usage WHERE service = $1 AND day = $2 "
+            "FOR UPDATE",
+            {service, PgNum(day)}));
+    usage.runs = static_cast<int>(row.Int(0, 0));
+    usage.tokens = row.Int(0, 1);
+    usage.last_run_tokens = row.Int(0, 2);
     if (!update(&usage)) return Status::Ok();
     return db
         .Query(
@@ -447,7 +441,7 @@ Result<ServeUsage> PgHistoryStore::UpdateServeUsage(
              PgNum(usage.last_run_tokens)})
         .status();
   });
-  if (!st.ok()) return st;
+  ROLLGATE_RETURN_IF_ERROR(st);
   return usage;
 }
 

@@ -115,10 +115,9 @@ Status MigrateLocked(PgDb& db, const std::string& applied_by) {
       db.Exec("CREATE SCHEMA IF NOT EXISTS rollgate; "
               "CREATE TABLE IF NOT EXISTS rollgate.schema_migrations (version INTEGER PRIMARY KEY, "
               "applied_unix_ms BIGINT NOT NULL, applied_by TEXT NOT NULL, what TEXT NOT NULL)"));
-  Result<PgRows> current =
-      db.Query("SELECT COALESCE(MAX(version), 0) FROM rollgate.schema_migrations");
-  if (!current.ok()) return current.status();
-  const int version = static_cast<int>(current->Int(0, 0));
+  ROLLGATE_ASSIGN_OR_RETURN(
+      PgRows current, db.Query("SELECT COALESCE(MAX(version), 0) FROM rollgate.schema_migrations"));
+  const int version = static_cast<int>(current.Int(0, 0));
   if (version > kPgSchemaVersion) return TooNew(db, version);
   for (const Migration& m : kMigrations) {
     if (m.version <= version) continue;
@@ -136,21 +135,19 @@ Status MigrateLocked(PgDb& db, const std::string& applied_by) {
 }  // namespace
 
 Result<int> PgSchemaVersion(PgDb& db) {
-  Result<PgRows> exists = db.Query("SELECT to_regclass('rollgate.schema_migrations') IS NOT NULL");
-  if (!exists.ok()) return exists.status();
-  if (exists->Text(0, 0) != "t") return 0;
-  Result<PgRows> version =
-      db.Query("SELECT COALESCE(MAX(version), 0) FROM rollgate.schema_migrations");
-  if (!version.ok()) return version.status();
-  const int v = static_cast<int>(version->Int(0, 0));
+  ROLLGATE_ASSIGN_OR_RETURN(
+      PgRows exists, db.Query("SELECT to_regclass('rollgate.schema_migrations') IS NOT NULL"));
+  if (exists.Text(0, 0) != "t") return 0;
+  ROLLGATE_ASSIGN_OR_RETURN(
+      PgRows version, db.Query("SELECT COALESCE(MAX(version), 0) FROM rollgate.schema_migrations"));
+  const int v = static_cast<int>(version.Int(0, 0));
   if (v > kPgSchemaVersion) return TooNew(db, v);
   return v;
 }
 
 Status MigratePgSchema(PgDb& db, const std::string& applied_by) {
-  Result<int> version = PgSchemaVersion(db);
-  if (!version.ok()) return version.status();
-  if (*version == kPgSchemaVersion) return Status::Ok();  // the usual case: no lock needed
+  ROLLGATE_ASSIGN_OR_RETURN(int version, PgSchemaVersion(db));
+  if (version == kPgSchemaVersion) return Status::Ok();  // the usual case: no lock needed
   ROLLGATE_RETURN_IF_ERROR(db.Exec("BEGIN"));
   Status st = MigrateLocked(db, applied_by);
   if (st.ok()) st = db.Exec("COMMIT");

@@ -83,8 +83,7 @@ Result<bool> SqliteStatement::Step() {
 }
 
 Status SqliteStatement::Run() {
-  Result<bool> row = Step();
-  if (!row.ok()) return row.status();
+  ROLLGATE_RETURN_IF_ERROR(Step().status());
   return Status::Ok();
 }
 
@@ -160,19 +159,17 @@ Result<SqliteStatement> SqliteDb::Prepare(const std::string& sql) {
 }
 
 Result<int64_t> SqliteDb::QueryInt(const std::string& sql) {
-  Result<SqliteStatement> stmt = Prepare(sql);
-  if (!stmt.ok()) return stmt.status();
-  int rc = sqlite3_step(stmt->stmt_);
-  if (rc == SQLITE_ROW) return stmt->ColumnInt(0);
+  ROLLGATE_ASSIGN_OR_RETURN(SqliteStatement stmt, Prepare(sql));
+  int rc = sqlite3_step(stmt.stmt_);
+  if (rc == SQLITE_ROW) return stmt.ColumnInt(0);
   if (rc == SQLITE_DONE) return Status::Internal(path_ + ": " + Abbreviate(sql) + ": no row");
   return Error(rc, Abbreviate(sql));
 }
 
 Result<std::string> SqliteDb::QueryText(const std::string& sql) {
-  Result<SqliteStatement> stmt = Prepare(sql);
-  if (!stmt.ok()) return stmt.status();
-  int rc = sqlite3_step(stmt->stmt_);
-  if (rc == SQLITE_ROW) return stmt->ColumnText(0);
+  ROLLGATE_ASSIGN_OR_RETURN(SqliteStatement stmt, Prepare(sql));
+  int rc = sqlite3_step(stmt.stmt_);
+  if (rc == SQLITE_ROW) return stmt.ColumnText(0);
   if (rc == SQLITE_DONE) return Status::Internal(path_ + ": " + Abbreviate(sql) + ": no row");
   return Error(rc, Abbreviate(sql));
 }

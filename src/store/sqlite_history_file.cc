@@ -106,9 +106,8 @@ Status IdentifySqliteHistory(SqliteDb& db, bool* fresh) {
     }
     return markers.status();
   }
-  Result<bool> row = markers->Step();
-  if (!row.ok()) return row.status();
-  if (!*row) return Status::Internal(db.path() + ": reading the history's markers gave no row");
+  ROLLGATE_ASSIGN_OR_RETURN(bool row, markers->Step());
+  if (!row) return Status::Internal(db.path() + ": reading the history's markers gave no row");
   const int64_t app_id = markers->ColumnInt(0);
   const int64_t version = markers->ColumnInt(1);
   const int64_t tables = markers->ColumnInt(2);
@@ -134,10 +133,9 @@ Status IdentifySqliteHistory(SqliteDb& db, bool* fresh) {
 // and switched to WAL before the schema's transaction commits). That is an empty history, not
 // a foreign file, so readers answer "no runs" and `rollgate serve` can still start.
 Result<std::unique_ptr<SqliteDb>> OpenSqliteHistoryForRead(const std::string& path, bool* empty) {
-  Result<std::unique_ptr<SqliteDb>> db =
-      SqliteDb::Open(path, SqliteDb::Mode::kReadOnly, kSqliteBusyTimeoutMs);
-  if (!db.ok()) return db.status();
-  ROLLGATE_RETURN_IF_ERROR(IdentifySqliteHistory(**db, empty));
+  ROLLGATE_ASSIGN_OR_RETURN(std::unique_ptr<SqliteDb> db,
+                            SqliteDb::Open(path, SqliteDb::Mode::kReadOnly, kSqliteBusyTimeoutMs));
+  ROLLGATE_RETURN_IF_ERROR(IdentifySqliteHistory(*db, empty));
   return db;
 }
 
