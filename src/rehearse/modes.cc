@@ -246,8 +246,9 @@ void WriteSampleAppConfig(const ModeSetup& s, const std::string& base_url) {
       << ", \"log_file\": \"app.log\", \"log_fields\": \"full\"" << s.app_extra_json << "}\n";
 }
 
-// The matrix, one mode a line. A field left out keeps Mode's default (no scenario, not global,
-// no extra setup or proof).
+// The matrix, one entry per mode, in the order it is shown. A field left out keeps Mode's
+// default (no scenario, not global, no extra setup or proof). Longer than a function should be
+// because it is a table, not logic: each mode's code is in its named Setup/Verify function.
 std::vector<Mode> RehearsalModes() {
   using Want = Expectation::Want;
   const Expectation kDecisionPass{.where = Expectation::Where::kDecisionPass};
