@@ -193,7 +193,7 @@ Status RunModeGate(const Config& config, const PreparedRehearsal& prepared,
 // The control row: the healthy setup must pass every gate, or the other rows prove less.
 void JudgeControlRow(const RunReport& report, RehearseRow* row) {
   bool pass = report.passed();
-  row->result = pass ? "caught" : "missed";
+  row->result = pass ? RehearseResult::kCaught : RehearseResult::kMissed;
   std::vector<std::string> failed;
   for (const auto& g : report.gates) {
     if (g.status == CheckStatus::kFail) failed.push_back(g.id + ": " + g.detail);
@@ -222,20 +222,21 @@ void JudgeFaultRow(const Mode& mode, const RunReport& report, const mock::MockSt
     found = r->FindCheck(mode.expect.id);
   }
   if (!found) {
-    row->result = "missed";
+    row->result = RehearseResult::kMissed;
     row->detail = "no " + row->expected + " in the report";
     return;
   }
   bool caught = Meets(*found, mode.expect.want);
   std::string extra = caught && mode.verify ? mode.verify(report, stats, setup) : "";
-  row->result = caught && extra.empty() ? "caught" : "missed";
+  row->result = caught && extra.empty() ? RehearseResult::kCaught : RehearseResult::kMissed;
   row->detail =
       std::string(ToString(found->status)) + (found->warning ? "*" : "") + ": " + found->detail;
   if (!extra.empty()) row->detail = extra + " (" + row->detail + ")";
   if (setup.through_app) AddAppObservation(mode, setup, report, row);
 }
 
-RehearseRow Judged(RehearseRow row, const std::string& result, const std::string& detail) {
+// `row` with its result and the detail that says why.
+RehearseRow Judged(RehearseRow row, RehearseResult result, const std::string& detail) {
   row.result = result;
   row.detail = detail;
   return row;
@@ -250,7 +251,7 @@ RehearseRow RunMode(const Mode& mode, const PreparedRehearsal& prepared,
   row.release = mode.target == "stream" ? prepared.first_stream : mode.target;
   row.expected = mode.expect.Describe(row.release);
   std::string why = NotApplicableReason(mode, prepared, row.release);
-  if (!why.empty()) return Judged(row, "not_applicable", why);
+  if (!why.empty()) return Judged(row, RehearseResult::kNotApplicable, why);
   Config config = prepared.config;
   std::string work_dir = work_root + "/" + std::to_string(index);
   std::error_code dir_error;
@@ -259,15 +260,16 @@ RehearseRow RunMode(const Mode& mode, const PreparedRehearsal& prepared,
   ModeSetup setup = MakeModeSetup(prepared, options, row.release, work_dir, &config, &mock_options);
   if (mode.setup) {
     why = mode.setup(&setup);
-    if (!why.empty()) return Judged(row, "not_applicable", why);
+    if (!why.empty()) return Judged(row, RehearseResult::kNotApplicable, why);
   }
   mock::MockProvider mock(mock_options);
   Status st = mock.Start();
   if (!st.ok())
-    return Judged(row, "missed", "the rehearsal could not start the mock: " + st.message());
+    return Judged(row, RehearseResult::kMissed,
+                  "the rehearsal could not start the mock: " + st.message());
   ModeWiring wiring;
   st = WireReleases(prepared, options, setup, &mock, &config, &wiring);
-  if (!st.ok()) return Judged(row, "missed", "not rehearsed: " + st.message());
+  if (!st.ok()) return Judged(row, RehearseResult::kMissed, "not rehearsed: " + st.message());
   if (setup.uses_app) WriteSampleAppConfig(setup, wiring.target_app_url);
   RehearsalEnvironment env(SystemEnvironment::Get(), wiring.app_vars);
   RunReport report;
@@ -281,8 +283,10 @@ RehearseRow RunMode(const Mode& mode, const PreparedRehearsal& prepared,
   wiring.instances.clear();
   mock.Stop();
   if (st.ok() && report.interrupted)
-    return Judged(row, "interrupted", "not rehearsed to the end: interrupted by " + report.signal);
-  if (!st.ok()) return Judged(row, "missed", "the gate could not run: " + st.message());
+    return Judged(row, RehearseResult::kInterrupted,
+                  "not rehearsed to the end: interrupted by " + report.signal);
+  if (!st.ok())
+    return Judged(row, RehearseResult::kMissed, "the gate could not run: " + st.message());
   if (mode.expect.where == Expectation::Where::kDecisionPass) {
     JudgeControlRow(report, &row);
   } else {
@@ -351,7 +355,7 @@ std::vector<RehearseRow> RunModes(const PreparedRehearsal& prepared, const Rehea
     for (std::size_t i = next++; i < modes.size(); i = next++) {
       if (options.cancel && options.cancel->cancelled()) {
         rows[i] = {modes[i].name, modes[i].target, modes[i].expect.Describe(modes[i].target),
-                   "interrupted",
+                   RehearseResult::kInterrupted,
                    "not rehearsed: interrupted by " + SignalName(options.cancel->signal())};
         continue;
       }
@@ -371,14 +375,14 @@ void Summarise(std::vector<RehearseRow> rows, const RehearseOptions& options,
                PreparedRehearsal* prepared, RehearseReport* report) {
   for (const auto& note : prepared->notes) {
     for (auto& row : rows) {
-      if (row.result != "not_applicable") row.detail += " [" + note + "]";
+      if (row.result != RehearseResult::kNotApplicable) row.detail += " [" + note + "]";
     }
   }
   for (auto& row : rows) {
-    if (row.result == "caught") ++report->caught;
-    if (row.result == "missed") ++report->missed;
-    if (row.result == "not_applicable") ++report->not_applicable;
-    if (row.result == "interrupted") ++report->interrupted_rows;
+    if (row.result == RehearseResult::kCaught) ++report->caught;
+    if (row.result == RehearseResult::kMissed) ++report->missed;
+    if (row.result == RehearseResult::kNotApplicable) ++report->not_applicable;
+    if (row.result == RehearseResult::kInterrupted) ++report->interrupted_rows;
   }
   if (options.cancel && options.cancel->cancelled()) {
     report->interrupted = true;

@@ -1,11 +1,53 @@
 // The rehearsal's report as JSON and as the console's matrix (docs/rehearse.md).
 #include <nlohmann/json.hpp>
+#include <utility>
 
 #include "base/display.h"
 #include "rehearse/app_rows.h"
 #include "rehearse/rehearse.h"
 
 namespace rollgate::internal {
+
+const char* ToString(RehearseResult result) {
+  switch (result) {
+    case RehearseResult::kCaught:
+      return "caught";
+    case RehearseResult::kMissed:
+      return "missed";
+    case RehearseResult::kNotApplicable:
+      return "not_applicable";
+    case RehearseResult::kInterrupted:
+      return "interrupted";
+  }
+  return "";
+}
+
+std::optional<RehearseResult> ParseRehearseResult(std::string_view text) {
+  for (RehearseResult r : {RehearseResult::kCaught, RehearseResult::kMissed,
+                           RehearseResult::kNotApplicable, RehearseResult::kInterrupted}) {
+    if (text == ToString(r)) return r;
+  }
+  return std::nullopt;
+}
+
+namespace {
+
+// The RESULT column's colour and word.
+std::pair<const char*, const char*> ResultCell(RehearseResult result) {
+  switch (result) {
+    case RehearseResult::kCaught:
+      return {"32", "caught"};
+    case RehearseResult::kMissed:
+      return {"1;31", "MISSED"};
+    case RehearseResult::kInterrupted:
+      return {"33", "interrupted"};
+    case RehearseResult::kNotApplicable:
+      break;
+  }
+  return {"2", "n/a"};
+}
+
+}  // namespace
 
 std::string RenderRehearseJson(const RehearseReport& report) {
   nlohmann::ordered_json j;
@@ -14,7 +56,7 @@ std::string RenderRehearseJson(const RehearseReport& report) {
     modes.push_back({{"mode", r.mode},
                      {"release", r.release},
                      {"expected", r.expected},
-                     {"result", r.result},
+                     {"result", ToString(r.result)},
                      {"detail", r.detail}});
   }
   j["modes"] = std::move(modes);
@@ -44,10 +86,8 @@ std::string RenderRehearseTable(const RehearseReport& report, bool color) {
   std::string out =
       pad("MODE", 30) + pad("RELEASE", 9) + pad("EXPECTED", 34) + pad("RESULT", 14) + "DETAIL\n";
   for (const auto& r : report.rows) {
-    std::string result = r.result == "caught"        ? paint("32", pad("caught", 14))
-                         : r.result == "missed"      ? paint("1;31", pad("MISSED", 14))
-                         : r.result == "interrupted" ? paint("33", pad("interrupted", 14))
-                                                     : paint("2", pad("n/a", 14));
+    auto [code, word] = ResultCell(r.result);
+    std::string result = paint(code, pad(word, 14));
     out += pad(r.mode, 30) + pad(r.release, 9) + pad(r.expected, 34) + result + r.detail + "\n";
   }
   out += RenderApps(report);
