@@ -38,8 +38,8 @@ void AddAppObservation(const Mode& mode, const ModeSetup& setup, const RunReport
   bool client_limit = mode.name == "invalid-utf8" || mode.name == "oversized-body" ||
                       mode.name == "slow-body" || mode.name == "wrong-content-type" ||
                       mode.name == "reset-mid-body";
-  if (client_limit && row->result == "missed" && all_pass) {
-    row->result = "not_applicable";
+  if (client_limit && row->result == RehearseResult::kMissed && all_pass) {
+    row->result = RehearseResult::kNotApplicable;
     row->detail =
         observed +
         ": its client read the answer correctly despite the fault, so there is nothing to "
@@ -50,23 +50,24 @@ void AddAppObservation(const Mode& mode, const ModeSetup& setup, const RunReport
         "; " + row->detail;
     return;
   }
-  if (client_limit && row->result == "missed" && rel) {
+  if (client_limit && row->result == RehearseResult::kMissed && rel) {
     // The app read past the fault, and another check of the release blocked what it made of it.
     for (const auto& c : rel->checks) {
       if (c.status != CheckStatus::kFail || c.id == "latency") continue;
-      row->result = "caught";
+      row->result = RehearseResult::kCaught;
       row->detail = observed + ": caught by " + setup.target + " " + c.id + " instead: " + c.detail;
       return;
     }
   }
-  if (mode.name == "flaky-5xx" && row->result == "missed" && seen.attempts.count("200") &&
-      seen.attempts.size() > 1) {
-    row->result = "caught";
+  if (mode.name == "flaky-5xx" && row->result == RehearseResult::kMissed &&
+      seen.attempts.count("200") && seen.attempts.size() > 1) {
+    row->result = RehearseResult::kCaught;
     row->detail = observed + ": its client absorbed the flaky answers by retrying and recovered; " +
                   row->detail;
     return;
   }
-  if ((mode.name == "stream-cut" || mode.name == "stream-error") && row->result == "missed") {
+  if ((mode.name == "stream-cut" || mode.name == "stream-error") &&
+      row->result == RehearseResult::kMissed) {
     row->detail = observed +
                   ": its app reported the broken stream as content, so no gate can see it through "
                   "this client (a real defect of this release); " +

@@ -56,8 +56,8 @@ int64_t ChatRequests(const RunReport& report, const mock::MockStats& stats,
   return it == stats.by_client_request_id.end() ? 0 : it->second;
 }
 
-std::string ExactlyOneRequest(const RunReport& report, const mock::MockStats& stats,
-                              const ModeSetup& s) {
+std::string VerifyExactlyOneRequest(const RunReport& report, const mock::MockStats& stats,
+                                    const ModeSetup& s) {
   // An app's client: its count is an observation (the row says it), judged by retry_policy.
   if (s.through_app) return "";
   int attempts = 0;
@@ -99,6 +99,135 @@ std::string UseSampleApp(ModeSetup* s, const std::string& extra_json, bool with_
   return "";
 }
 
+// --- Each mode's extra setup (config and mock changes), by mode name. ---
+
+// Recover on the last attempt the policy allows, so recovery proves the budget.
+std::string SetupFlaky5xx(ModeSetup* s) {
+  ReleaseConfig* rel = Target(s);
+  s->mock->flaky_failures = rel && rel->retry.max_attempts > 1 ? rel->retry.max_attempts - 1 : 1;
+  return "";
+}
+
+std::string SetupPrimaryModelDown(ModeSetup* s) {
+  ReleaseConfig* rel = Target(s);
+  if (rel) s->mock->down_models = {rel->model.value.literal};
+  // An app sends the model its own config names, not rollgate's.
+  if (s->through_app && !s->app_model.empty()) s->mock->down_models = {s->app_model};
+  return "";
+}
+
+std::string SetupRollbackSecretDeleted(ModeSetup* s) {
+  ReleaseConfig* rel = Target(s);
+  rel->api_key = ValueSource{};
+  rel->api_key.kind = ValueSource::Kind::kFile;
+  rel->api_key.path = s->work_dir + "/deleted-secret/key";
+  return "";
+}
+
+// The app reads alias "smart", its map only knows "smoke": a smoke script with a hard-coded
+// model would have passed.
+std::string SetupModelAliasMissing(ModeSetup* s) {
+  return UseSampleApp(s, ", \"model_alias\": \"smart\"", false);
+}
+
+// The rollback's parser became strict about unknown fields after a shared library upgrade;
+// CometAPI answers carry fields OpenAI's schema lacks.
+std::string SetupRollbackParserUpgrade(ModeSetup* s) {
+  s->mock->flavor = mock::Flavor::kCometApi;
+  return UseSampleApp(s, ", \"parser\": \"strict-fields\"", false);
+}
+
+std::string SetupRetryNonRetryable(ModeSetup* s) {
+  if (s->through_app && s->app_retries) {
+    // The release's own client was observed: its retries are what they are, and retry_policy
+    // judges them from the observation, not from a declaration.
+    std::vector<std::string> once;
+    for (const auto& [code, n] : s->app_retries->sends_per_status) {
+      if (n > 1 && IsNeverRetriedStatus(code)) return "";
+      if (IsNeverRetriedStatus(code)) once.push_back(std::to_string(code));
+    }
+    return "observed: " + s->target + "'s own client sent each non-retryable request once (" +
+           Join(once, ", ") +
+           "); an amplifier cannot be injected into the app, and its declared "
+           "retry: is not what it does";
+  }
+  ReleaseConfig* rel = Target(s);
+  rel->retry.retry_on = {400, 401, 429, 500, 502, 503, 504};
+  rel->retry.max_attempts = std::max(rel->retry.max_attempts, 3);
+  return "";
+}
+
+// The app logs "completion failed" with no version, route or endpoint.
+std::string SetupLogsWithoutContext(ModeSetup* s) {
+  return UseSampleApp(s, ", \"log_fields\": \"minimal\"", true);
+}
+
+std::string SetupSmokePromptTooLarge(ModeSetup* s) {
+  if (s->through_app) {
+    return "the release is rehearsed through its app, which builds its own smoke "
+           "prompt (rollgate "
+           "passes it only the label and the token budget)";
+  }
+  // Someone pasted the app's real system prompt into the smoke prompt.
+  ReleaseConfig* rel = Target(s);
+  std::string big;
+  while (big.size() < 8000) big += "You are the checkout assistant. Follow every policy below. ";
+  rel->prompt.system = big + "Reply with a compact JSON object only, no markdown.";
+  return "";
+}
+
+// --- Each mode's extra proof after the run, by mode name: "" when it holds, else why not. ---
+
+std::string VerifyRateLimited(const RunReport& report, const mock::MockStats&, const ModeSetup& s) {
+  const ReleaseReport* r = report.FindRelease(s.target);
+  if (!r || r->attempts.empty()) return "no attempt recorded";
+  const AttemptRecord& first = r->attempts.front();
+  if (first.backoff_ms == 0) return "";  // max_attempts 1: nothing to wait for
+  // The mock sends Retry-After: 1; the wait must be the server's, not our backoff.
+  if (first.backoff_ms < 1000 || first.retry_decision.find("Retry-After") == std::string::npos) {
+    return "Retry-After was not honoured: waited " + FormatDurationMs(first.backoff_ms);
+  }
+  return "";
+}
+
+std::string VerifyFlaky5xx(const RunReport& report, const mock::MockStats& stats,
+                           const ModeSetup& s) {
+  int attempts = 0;
+  int64_t n = ChatRequests(report, stats, s.target, &attempts);
+  if (n != attempts) {
+    return std::to_string(n) + " requests reached the provider but " + std::to_string(attempts) +
+           " attempts were recorded";
+  }
+  const ReleaseReport* r = report.FindRelease(s.target);
+  const CheckResult* c = r ? r->FindCheck("connectivity") : nullptr;
+  if (c && c->status == CheckStatus::kPass && n != s.mock->flaky_failures + 1) {
+    return "recovered after " + std::to_string(n) + " requests, expected " +
+           std::to_string(s.mock->flaky_failures + 1);
+  }
+  return "";
+}
+
+std::string VerifyPrimaryModelDown(const RunReport& report, const mock::MockStats&,
+                                   const ModeSetup& s) {
+  const ReleaseReport* r = report.FindRelease(s.target);
+  const CheckResult* c = r ? r->FindCheck("model") : nullptr;
+  // With a fallback, passing is right only if the evidence shows it.
+  if (c && c->status == CheckStatus::kPass && !(r->fallback && c->warning)) {
+    return "the release passed on a fallback that the evidence does not show";
+  }
+  return "";
+}
+
+// The point: the non-streaming path alone would have passed.
+std::string VerifyStreamPathsDiverge(const RunReport& report, const mock::MockStats&,
+                                     const ModeSetup& s) {
+  const ReleaseReport* r = report.FindRelease(s.target);
+  const CheckResult* c = r ? r->FindCheck("content_sanity") : nullptr;
+  if (!c || c->status != CheckStatus::kPass)
+    return "the non-streaming path failed too, so this is no divergence";
+  return "";
+}
+
 }  // namespace
 
 void WriteSampleAppConfig(const ModeSetup& s, const std::string& base_url) {
@@ -117,205 +246,163 @@ void WriteSampleAppConfig(const ModeSetup& s, const std::string& base_url) {
       << ", \"log_file\": \"app.log\", \"log_fields\": \"full\"" << s.app_extra_json << "}\n";
 }
 
+// The matrix, one entry per mode, in the order it is shown. A field left out keeps Mode's
+// default (no scenario, not global, no extra setup or proof). Longer than a function should be
+// because it is a table, not logic: each mode's code is in its named Setup/Verify function.
 std::vector<Mode> RehearsalModes() {
   using Want = Expectation::Want;
-  std::vector<Mode> m;
-  m.push_back({"ok",
-               "",
-               false,
-               "new",
-               {Expectation::Where::kDecisionPass, Want::kFail, ""},
-               false,
-               nullptr,
-               nullptr});
+  const Expectation kDecisionPass{.where = Expectation::Where::kDecisionPass};
+  return {
+      {.name = "ok", .target = "new", .expect = kDecisionPass},
 
-  // Every mock scenario, on the path where it hurts.
-  m.push_back({"rotated-key", "rotated-key", false, "new", Check("authentication"), false, nullptr,
-               ExactlyOneRequest});
-  m.push_back({"rotated-key", "rotated-key", false, "rollback", Check("authentication"), false,
-               nullptr, ExactlyOneRequest});
-  m.push_back({"model-missing", "model-missing", false, "new", Check("model"), false, nullptr,
-               ExactlyOneRequest});
-  m.push_back({"model-missing", "model-missing", false, "rollback", Check("model"), false, nullptr,
-               ExactlyOneRequest});
-  m.push_back({"schema-drift", "schema-drift", false, "new", Check("parser_compatibility"), false,
-               nullptr, nullptr});
-  m.push_back(
-      {"truncated", "truncated", false, "new", Check("content_sanity"), false, nullptr, nullptr});
-  m.push_back({"prompt-ignored", "prompt-ignored", false, "new", Check("content_sanity"), false,
-               nullptr, nullptr});
-  m.push_back({"error-in-200", "error-in-200", false, "new", Check("parser_compatibility"), false,
-               nullptr, nullptr});
-  m.push_back(
-      {"html-502", "html-502", false, "new", Check("connectivity"), false, nullptr, nullptr});
-  m.push_back(
-      {"rate-limited", "rate-limited", false, "new", Check("connectivity"), false, nullptr,
-       [](const RunReport& report, const mock::MockStats&, const ModeSetup& s) -> std::string {
-         const ReleaseReport* r = report.FindRelease(s.target);
-         if (!r || r->attempts.empty()) return "no attempt recorded";
-         const AttemptRecord& first = r->attempts.front();
-         if (first.backoff_ms == 0) return "";  // max_attempts 1: nothing to wait for
-         // The mock sends Retry-After: 1; the wait must be the server's, not our backoff.
-         if (first.backoff_ms < 1000 ||
-             first.retry_decision.find("Retry-After") == std::string::npos) {
-           return "Retry-After was not honoured: waited " + FormatDurationMs(first.backoff_ms);
-         }
-         return "";
-       }});
-  m.push_back({"flaky-5xx", "flaky-5xx", false, "new", Check("connectivity", Want::kFailOrWarn),
-               false,
-               [](ModeSetup* s) -> std::string {
-                 ReleaseConfig* rel = Target(s);
-                 // Recover on the last attempt the policy allows, so recovery proves the budget.
-                 s->mock->flaky_failures =
-                     rel && rel->retry.max_attempts > 1 ? rel->retry.max_attempts - 1 : 1;
-                 return "";
-               },
-               [](const RunReport& report, const mock::MockStats& stats,
-                  const ModeSetup& s) -> std::string {
-                 int attempts = 0;
-                 int64_t n = ChatRequests(report, stats, s.target, &attempts);
-                 if (n != attempts) {
-                   return std::to_string(n) + " requests reached the provider but " +
-                          std::to_string(attempts) + " attempts were recorded";
-                 }
-                 const ReleaseReport* r = report.FindRelease(s.target);
-                 const CheckResult* c = r ? r->FindCheck("connectivity") : nullptr;
-                 if (c && c->status == CheckStatus::kPass && n != s.mock->flaky_failures + 1) {
-                   return "recovered after " + std::to_string(n) + " requests, expected " +
-                          std::to_string(s.mock->flaky_failures + 1);
-                 }
-                 return "";
-               }});
-  m.push_back({"slow", "slow", false, "new", Check("connectivity"), false, nullptr, nullptr});
-  m.push_back(
-      {"slow-body", "slow-body", false, "new", Check("connectivity"), false, nullptr, nullptr});
-  m.push_back(
-      {"stream-cut", "stream-cut", false, "stream", Check("streaming"), false, nullptr, nullptr});
-  m.push_back({"stream-error", "stream-error", false, "stream", Check("streaming"), false, nullptr,
-               nullptr});
-  m.push_back({"stream-no-usage", "stream-no-usage", false, "stream",
-               Check("streaming", Want::kWarn), false, nullptr, nullptr});
-  m.push_back({"no-request-id", "no-request-id", true, "new", Gate("observability", Want::kWarn),
-               false, nullptr, nullptr});
-  m.push_back({"accept-any-key", "accept-any-key", true, "new", Gate("negative_auth"), false,
-               nullptr, nullptr});
-  m.push_back({"wrong-content-type", "wrong-content-type", false, "new",
-               Check("parser_compatibility"), false, nullptr, nullptr});
-  m.push_back({"invalid-utf8", "invalid-utf8", false, "new", Check("parser_compatibility"), false,
-               nullptr, nullptr});
-  m.push_back({"oversized-body", "oversized-body", false, "new", Check("parser_compatibility"),
-               false, nullptr, nullptr});
-  m.push_back({"reset-mid-body", "reset-mid-body", false, "new", Check("connectivity"), false,
-               nullptr, nullptr});
-  m.push_back({"empty-choices", "empty-choices", false, "new", Check("parser_compatibility"), false,
-               nullptr, nullptr});
-  m.push_back({"stream-stall", "stream-stall", false, "stream", Check("streaming"), false, nullptr,
-               nullptr});
-  m.push_back({"stream-schema-drift", "stream-schema-drift", false, "stream", Check("streaming"),
-               false, nullptr, nullptr});
-  m.push_back(
-      {"primary-model-down", "primary-model-down", false, "new", Check("model", Want::kFailOrWarn),
-       false,
-       [](ModeSetup* s) -> std::string {
-         ReleaseConfig* rel = Target(s);
-         if (rel) s->mock->down_models = {rel->model.value.literal};
-         // An app sends the model its own config names, not rollgate's.
-         if (s->through_app && !s->app_model.empty()) s->mock->down_models = {s->app_model};
-         return "";
-       },
-       [](const RunReport& report, const mock::MockStats&, const ModeSetup& s) -> std::string {
-         const ReleaseReport* r = report.FindRelease(s.target);
-         const CheckResult* c = r ? r->FindCheck("model") : nullptr;
-         // With a fallback, passing is right only if the evidence shows it.
-         if (c && c->status == CheckStatus::kPass && !(r->fallback && c->warning)) {
-           return "the release passed on a fallback that the evidence does not show";
-         }
-         return "";
-       }});
+      // Every mock scenario, on the path where it hurts.
+      {.name = "rotated-key",
+       .scenario = "rotated-key",
+       .target = "new",
+       .expect = Check("authentication"),
+       .verify = VerifyExactlyOneRequest},
+      {.name = "rotated-key",
+       .scenario = "rotated-key",
+       .target = "rollback",
+       .expect = Check("authentication"),
+       .verify = VerifyExactlyOneRequest},
+      {.name = "model-missing",
+       .scenario = "model-missing",
+       .target = "new",
+       .expect = Check("model"),
+       .verify = VerifyExactlyOneRequest},
+      {.name = "model-missing",
+       .scenario = "model-missing",
+       .target = "rollback",
+       .expect = Check("model"),
+       .verify = VerifyExactlyOneRequest},
+      {.name = "schema-drift",
+       .scenario = "schema-drift",
+       .target = "new",
+       .expect = Check("parser_compatibility")},
+      {.name = "truncated",
+       .scenario = "truncated",
+       .target = "new",
+       .expect = Check("content_sanity")},
+      {.name = "prompt-ignored",
+       .scenario = "prompt-ignored",
+       .target = "new",
+       .expect = Check("content_sanity")},
+      {.name = "error-in-200",
+       .scenario = "error-in-200",
+       .target = "new",
+       .expect = Check("parser_compatibility")},
+      {.name = "html-502",
+       .scenario = "html-502",
+       .target = "new",
+       .expect = Check("connectivity")},
+      {.name = "rate-limited",
+       .scenario = "rate-limited",
+       .target = "new",
+       .expect = Check("connectivity"),
+       .verify = VerifyRateLimited},
+      {.name = "flaky-5xx",
+       .scenario = "flaky-5xx",
+       .target = "new",
+       .expect = Check("connectivity", Want::kFailOrWarn),
+       .setup = SetupFlaky5xx,
+       .verify = VerifyFlaky5xx},
+      {.name = "slow", .scenario = "slow", .target = "new", .expect = Check("connectivity")},
+      {.name = "slow-body",
+       .scenario = "slow-body",
+       .target = "new",
+       .expect = Check("connectivity")},
+      {.name = "stream-cut",
+       .scenario = "stream-cut",
+       .target = "stream",
+       .expect = Check("streaming")},
+      {.name = "stream-error",
+       .scenario = "stream-error",
+       .target = "stream",
+       .expect = Check("streaming")},
+      {.name = "stream-no-usage",
+       .scenario = "stream-no-usage",
+       .target = "stream",
+       .expect = Check("streaming", Want::kWarn)},
+      {.name = "no-request-id",
+       .scenario = "no-request-id",
+       .global = true,
+       .target = "new",
+       .expect = Gate("observability", Want::kWarn)},
+      {.name = "accept-any-key",
+       .scenario = "accept-any-key",
+       .global = true,
+       .target = "new",
+       .expect = Gate("negative_auth")},
+      {.name = "wrong-content-type",
+       .scenario = "wrong-content-type",
+       .target = "new",
+       .expect = Check("parser_compatibility")},
+      {.name = "invalid-utf8",
+       .scenario = "invalid-utf8",
+       .target = "new",
+       .expect = Check("parser_compatibility")},
+      {.name = "oversized-body",
+       .scenario = "oversized-body",
+       .target = "new",
+       .expect = Check("parser_compatibility")},
+      {.name = "reset-mid-body",
+       .scenario = "reset-mid-body",
+       .target = "new",
+       .expect = Check("connectivity")},
+      {.name = "empty-choices",
+       .scenario = "empty-choices",
+       .target = "new",
+       .expect = Check("parser_compatibility")},
+      {.name = "stream-stall",
+       .scenario = "stream-stall",
+       .target = "stream",
+       .expect = Check("streaming")},
+      {.name = "stream-schema-drift",
+       .scenario = "stream-schema-drift",
+       .target = "stream",
+       .expect = Check("streaming")},
+      {.name = "primary-model-down",
+       .scenario = "primary-model-down",
+       .target = "new",
+       .expect = Check("model", Want::kFailOrWarn),
+       .setup = SetupPrimaryModelDown,
+       .verify = VerifyPrimaryModelDown},
 
-  // The seed's failure list, row by row.
-  m.push_back({"seed:rollback-secret-deleted", "", false, "rollback", Check("configuration"), false,
-               [](ModeSetup* s) -> std::string {
-                 ReleaseConfig* rel = Target(s);
-                 rel->api_key = ValueSource{};
-                 rel->api_key.kind = ValueSource::Kind::kFile;
-                 rel->api_key.path = s->work_dir + "/deleted-secret/key";
-                 return "";
-               },
-               nullptr});
-  m.push_back({"seed:model-alias-missing", "", false, "new", Check("configuration"), true,
-               [](ModeSetup* s) -> std::string {
-                 // The app reads alias "smart", its map only knows "smoke": a smoke script with a
-                 // hard-coded model would have passed.
-                 return UseSampleApp(s, ", \"model_alias\": \"smart\"", false);
-               },
-               nullptr});
-  m.push_back({"seed:rollback-parser-upgrade", "", false, "rollback", Check("parser_compatibility"),
-               true,
-               [](ModeSetup* s) -> std::string {
-                 // The rollback's parser became strict about unknown fields after a shared library
-                 // upgrade; CometAPI answers carry fields OpenAI's schema lacks.
-                 s->mock->flavor = mock::Flavor::kCometApi;
-                 return UseSampleApp(s, ", \"parser\": \"strict-fields\"", false);
-               },
-               nullptr});
-  m.push_back({"seed:retry-non-retryable", "", false, "rollback", Gate("retry_policy"), false,
-               [](ModeSetup* s) -> std::string {
-                 if (s->through_app && s->app_retries) {
-                   // The release's own client was observed: its retries are what they are, and
-                   // retry_policy judges them from the observation, not from a declaration.
-                   std::vector<std::string> once;
-                   for (const auto& [code, n] : s->app_retries->sends_per_status) {
-                     if (n > 1 && IsNeverRetriedStatus(code)) return "";
-                     if (IsNeverRetriedStatus(code)) once.push_back(std::to_string(code));
-                   }
-                   return "observed: " + s->target +
-                          "'s own client sent each non-retryable request once (" +
-                          Join(once, ", ") +
-                          "); an amplifier cannot be injected into the app, and its declared "
-                          "retry: is not what it does";
-                 }
-                 ReleaseConfig* rel = Target(s);
-                 rel->retry.retry_on = {400, 401, 429, 500, 502, 503, 504};
-                 rel->retry.max_attempts = std::max(rel->retry.max_attempts, 3);
-                 return "";
-               },
-               nullptr});
-  m.push_back({"seed:logs-without-context", "", false, "new", Gate("observability"), true,
-               [](ModeSetup* s) -> std::string {
-                 // The app logs "completion failed" with no version, route or endpoint.
-                 return UseSampleApp(s, ", \"log_fields\": \"minimal\"", true);
-               },
-               nullptr});
-  m.push_back(
-      {"seed:stream-paths-diverge", "stream-schema-drift", false, "stream", Check("streaming"),
-       false, nullptr,
-       [](const RunReport& report, const mock::MockStats&, const ModeSetup& s) -> std::string {
-         // The point: the non-streaming path alone would have passed.
-         const ReleaseReport* r = report.FindRelease(s.target);
-         const CheckResult* c = r ? r->FindCheck("content_sanity") : nullptr;
-         if (!c || c->status != CheckStatus::kPass)
-           return "the non-streaming path failed too, so this is no divergence";
-         return "";
-       }});
-  m.push_back({"seed:smoke-prompt-too-large", "", false, "new", Check("token_budget"), false,
-               [](ModeSetup* s) -> std::string {
-                 if (s->through_app) {
-                   return "the release is rehearsed through its app, which builds its own smoke "
-                          "prompt (rollgate "
-                          "passes it only the label and the token budget)";
-                 }
-                 // Someone pasted the app's real system prompt into the smoke prompt.
-                 ReleaseConfig* rel = Target(s);
-                 std::string big;
-                 while (big.size() < 8000)
-                   big += "You are the checkout assistant. Follow every policy below. ";
-                 rel->prompt.system = big + "Reply with a compact JSON object only, no markdown.";
-                 return "";
-               },
-               nullptr});
-  return m;
+      // The seed's failure list, row by row.
+      {.name = "seed:rollback-secret-deleted",
+       .target = "rollback",
+       .expect = Check("configuration"),
+       .setup = SetupRollbackSecretDeleted},
+      {.name = "seed:model-alias-missing",
+       .target = "new",
+       .expect = Check("configuration"),
+       .needs_app = true,
+       .setup = SetupModelAliasMissing},
+      {.name = "seed:rollback-parser-upgrade",
+       .target = "rollback",
+       .expect = Check("parser_compatibility"),
+       .needs_app = true,
+       .setup = SetupRollbackParserUpgrade},
+      {.name = "seed:retry-non-retryable",
+       .target = "rollback",
+       .expect = Gate("retry_policy"),
+       .setup = SetupRetryNonRetryable},
+      {.name = "seed:logs-without-context",
+       .target = "new",
+       .expect = Gate("observability"),
+       .needs_app = true,
+       .setup = SetupLogsWithoutContext},
+      {.name = "seed:stream-paths-diverge",
+       .scenario = "stream-schema-drift",
+       .target = "stream",
+       .expect = Check("streaming"),
+       .verify = VerifyStreamPathsDiverge},
+      {.name = "seed:smoke-prompt-too-large",
+       .target = "new",
+       .expect = Check("token_budget"),
+       .setup = SetupSmokePromptTooLarge},
+  };
 }
 
 }  // namespace rollgate::internal

@@ -17,7 +17,7 @@ namespace rollgate::internal {
 struct Expectation {
   enum class Where { kCheck, kGate, kDecisionPass } where = Where::kCheck;
   enum class Want { kFail, kWarn, kFailOrWarn } want = Want::kFail;
-  std::string id;  // check or gate id
+  std::string id = "";  // check or gate id
   std::string Describe(const std::string& release) const;
 };
 
@@ -45,17 +45,20 @@ struct ModeSetup {
 /// `base_url`.
 void WriteSampleAppConfig(const ModeSetup& setup, const std::string& base_url);
 
+/// One row of the matrix (RehearsalModes). Every field has a default, so the table names only
+/// what a mode sets (designated initialisers; g++ 12 warns about a field left out otherwise).
 struct Mode {
-  std::string name;
-  std::string scenario;  // the mock scenario on the target's key ("" none)
-  bool global = false;   // the scenario applies to every request, not just the target's key
-  std::string target;    // "new", "rollback", or "stream" (the first release that streams)
-  Expectation expect;
+  std::string name = "";
+  std::string scenario = "";  // the mock scenario on the target's key ("" none)
+  bool global = false;        // the scenario applies to every request, not just the target's key
+  std::string target = "";    // "new", "rollback", or "stream" (the first release that streams)
+  Expectation expect = {};
   bool needs_app = false;  // goes through the sample app (exec probe)
   /// Extra setup (config and mock changes); may mark the mode not applicable by returning a reason.
-  std::function<std::string(ModeSetup*)> setup;
+  std::function<std::string(ModeSetup*)> setup = nullptr;
   /// Extra proof after the run (retry amplification and friends): "" when it holds, else why not.
-  std::function<std::string(const RunReport&, const mock::MockStats&, const ModeSetup&)> verify;
+  std::function<std::string(const RunReport&, const mock::MockStats&, const ModeSetup&)> verify =
+      nullptr;
 };
 
 /// Every mode in the order the matrix shows them: the baseline, each mock scenario, then the

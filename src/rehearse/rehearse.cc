@@ -10,27 +10,20 @@
 
 #include <algorithm>
 #include <atomic>
-#include <cctype>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <memory>
-#include <mutex>
-#include <nlohmann/json.hpp>
-#include <set>
 #include <thread>
 
-#include "base/display.h"
 #include "base/file_util.h"
-#include "base/secret.h"
 #include "base/strings.h"
 #include "config/loader.h"
-#include "config/resolver.h"
 #include "mock/mock_provider.h"
 #include "rehearse/app_plan.h"
 #include "rehearse/app_rows.h"
 #include "rehearse/local_instance.h"
 #include "rehearse/modes.h"
+#include "rehearse/prepare.h"
 #include "run/runner.h"
 
 namespace rollgate::internal {
@@ -56,132 +49,7 @@ constexpr const char kBuiltInContract[] =
     "reviewed_on: 2026-11-20\nmax_age_days: 36500\nendpoint: {method: POST, path: "
     "/v1/chat/completions}\n";
 
-ValueSource Literal(const std::string& value) {
-  ValueSource s;
-  s.literal = value;
-  return s;
-}
-
-std::string KeyFor(const std::string& release) {
-  return "sk-rehearse-" + release + "-5f3a9d2c7b1e";
-}
-
-struct Prepared {
-  Config config;  // every release pointed at "the mock" (base URL filled in per mode)
-  bool any_stream = false;
-  std::string first_stream;
-  std::vector<std::string> notes;           // what the rehearsal changed in the user's setup
-  std::map<std::string, AppPlan> plans;     // release -> through its app, or direct and why
-  std::map<std::string, std::string> keys;  // release -> its key at the mock
-  bool any_app = false;
-  std::vector<std::string> contract_fields;
-  std::vector<AppReport> apps;                      // the observation pass
-  std::map<std::string, ObservedRetries> observed;  // release -> its client's observed retries
-  /// Every secret the rehearsal resolved (each release's own key and secret headers, and the
-  /// rehearsal keys), and the Redactor that knows them: an app, a local instance or its route
-  /// may write any of them out, and nothing it writes is shown unscrubbed.
-  std::vector<std::string> secrets;
-  Redactor redactor;
-};
-
-// The release's secret headers as they resolve here (profile.cc's rule: a value from a source,
-// or under a credential-looking name).
-void AddHeaderSecrets(const Resolver& resolver, const ReleaseConfig& rel,
-                      std::vector<std::string>* secrets) {
-  for (const auto& [name, source] : rel.headers) {
-    if (source.kind == ValueSource::Kind::kLiteral && !LooksLikeSecretName(name)) continue;
-    ResolvedValue v = resolver.Resolve(source, true);
-    if (v.ok) secrets->push_back(v.value);
-  }
-}
-
-// What makes two releases' keys "the same key": the value, when it resolves, else the source.
-// A key that resolves is added to `secrets`.
-std::string KeyIdentity(const Resolver& resolver, const ValueSource& key,
-                        std::vector<std::string>* secrets) {
-  ResolvedValue v = resolver.Resolve(key, true);
-  if (v.ok) {
-    secrets->push_back(v.value);
-    return "value:" + v.value;
-  }
-  return "source:" + std::to_string(static_cast<int>(key.kind)) + "|" + key.literal + "|" +
-         key.name + "|" + key.path + "|" + key.key + "|" + Join(key.argv, "\x1f");
-}
-
-// Resolves what can be resolved (model, version) once, and decides per release whether it is
-// rehearsed through its app (exec, its variables pointed at the mock) or as a direct probe, so
-// each mode only swaps the base URL and injects its fault. Releases that read the same key get
-// the same rehearsal key (else config_consistency would block the control row on it).
-Prepared Prepare(const Config& loaded) {
-  Prepared p;
-  p.config = loaded;
-  Contract contract;
-  if (!loaded.contract_path.empty()) {
-    Result<Contract> c = LoadContract(loaded.contract_path);
-    if (c.ok()) contract = *c;
-  }
-  p.contract_fields = contract.request_fields;
-  Resolver resolver(SystemEnvironment::Get(), loaded.dir);
-  std::map<std::string, std::string> key_owner;  // KeyIdentity -> first release reading it
-  std::set<ProbeKind> probes_before, probes_after;
-  for (auto& rel : p.config.releases) {
-    ResolvedValue version = resolver.Resolve(rel.version, false);
-    std::string model;
-    if (!rel.model.map) {
-      ResolvedValue m = resolver.Resolve(rel.model.value, false);
-      if (m.ok) model = m.value;
-    }
-    if (model.empty()) model = "gpt-4o-mini";
-    std::string owner =
-        key_owner.emplace(KeyIdentity(resolver, rel.api_key, &p.secrets), rel.name).first->second;
-    AddHeaderSecrets(resolver, rel, &p.secrets);
-    p.keys[rel.name] = KeyFor(owner);
-    p.secrets.push_back(p.keys[rel.name]);
-    ResolvedValue base = rel.has_base_url ? resolver.Resolve(rel.base_url, false) : ResolvedValue{};
-    AppPlan plan = PlanApp(rel, contract.path, base.ok ? base.value : "");
-    probes_before.insert(rel.probe);
-    if (plan.through_app) {
-      p.any_app = true;  // exec stays exec; http is called on its local instance (RunMode)
-    } else {
-      if (rel.probe != ProbeKind::kDirect) p.notes.push_back(rel.name + ": " + plan.reason);
-      rel.probe = ProbeKind::kDirect;
-    }
-    probes_after.insert(rel.probe);
-    p.plans[rel.name] = plan;
-    rel.has_base_url = true;
-    rel.version = Literal(version.ok ? version.value : "rehearsal");
-    rel.model = ModelSource{Literal(model), std::nullopt};
-    rel.api_key = Literal(p.keys[rel.name]);
-    rel.logs.reset();
-    if (rel.fallback) {
-      ResolvedValue fb = resolver.Resolve(rel.fallback->model, false);
-      rel.fallback->model = Literal(fb.ok ? fb.value : "gpt-4o");
-    }
-    if (rel.stream && !p.any_stream) {
-      p.any_stream = true;
-      p.first_stream = rel.name;
-    }
-  }
-  // Releases that agreed on their probe kind and now differ only because one fell back to a
-  // direct probe: that difference is the rehearsal's, not the config's.
-  auto& expected = p.config.expect_differences;
-  if (probes_before.size() == 1 && probes_after.size() > 1 &&
-      std::find(expected.begin(), expected.end(), "probe") == expected.end()) {
-    expected.push_back("probe");
-  }
-  for (const auto& secret : p.secrets) p.redactor.AddSecret(secret);
-  return p;
-}
-
-// A mock session name for one release: "a-" for its app's calls, "d-" for rollgate's own.
-std::string SessionFor(const std::string& prefix, const std::string& release) {
-  std::string r = release.substr(0, 60);
-  for (char& c : r) {
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != '-') c = '_';
-  }
-  return prefix + r;
-}
-
+// Whether the check or gate that owns the mode's failure said what the mode expects of it.
 bool Meets(const CheckResult& c, Expectation::Want want) {
   switch (want) {
     case Expectation::Want::kFail:
@@ -194,27 +62,19 @@ bool Meets(const CheckResult& c, Expectation::Want want) {
   return false;
 }
 
-RehearseRow RunMode(const Mode& mode, const Prepared& prepared, const RehearseOptions& options,
-                    const std::string& work_root, int index) {
-  RehearseRow row;
-  row.mode = mode.name;
-  row.release = mode.target == "stream" ? prepared.first_stream : mode.target;
-  row.expected = mode.expect.Describe(row.release);
-  if (mode.target == "stream" && !prepared.any_stream) {
-    row.result = "not_applicable";
-    row.detail = "no release streams (stream: true), so the streaming path is not in use";
-    return row;
-  }
-  Config config = prepared.config;
-  if (!config.FindRelease(row.release)) {
-    row.result = "not_applicable";
-    row.detail = "no release named " + row.release;
-    return row;
-  }
-  std::string work_dir = work_root + "/" + std::to_string(index);
-  std::error_code dir_error;
-  std::filesystem::create_directories(work_dir, dir_error);  // a failure shows when the mode writes
+// Why the mode cannot be rehearsed on this setup; "" when it can.
+std::string NotApplicableReason(const Mode& mode, const PreparedRehearsal& prepared,
+                                const std::string& release) {
+  if (mode.target == "stream" && !prepared.any_stream)
+    return "no release streams (stream: true), so the streaming path is not in use";
+  if (!prepared.config.FindRelease(release)) return "no release named " + release;
+  return "";
+}
 
+// The mode's mock: every release's rehearsal key, the models it serves, timeouts it outlasts,
+// and the mode's scenario on the target's sessions (or on every request, for a global one).
+mock::MockOptions ModeMockOptions(const Mode& mode, const PreparedRehearsal& prepared,
+                                  const Config& config, const std::string& target) {
   mock::MockOptions mock_options;
   // A thread per open connection: every release's calls and its app's, each session its own
   // endpoint.
@@ -236,82 +96,84 @@ RehearseRow RunMode(const Mode& mode, const Prepared& prepared, const RehearseOp
   }
   // Long enough to outlast every timeout, short enough that Stop() ends it anyway.
   mock_options.slow_ms = longest_timeout + 1500;
-  ModeSetup setup;
-  setup.config = &config;
-  setup.mock = &mock_options;
-  setup.target = row.release;
-  setup.target_key = prepared.keys.at(row.release);
-  setup.work_dir = work_dir;
-  setup.sample_app = options.sample_app;
-  setup.through_app = prepared.plans.at(row.release).through_app;
-  for (const auto& app : prepared.apps) {
-    if (app.release == row.release) setup.app_model = app.request.model;
-  }
-  if (auto it = prepared.observed.find(row.release); it != prepared.observed.end())
-    setup.app_retries = &it->second;
   if (!mode.scenario.empty()) {
     if (mode.global) {
       mock_options.scenario = mode.scenario;
     } else {
       // By session, not by key: releases that read the same key share it at the mock.
-      mock_options.scenario_for_session[SessionFor("a-", row.release)] = mode.scenario;
-      mock_options.scenario_for_session[SessionFor("d-", row.release)] = mode.scenario;
+      mock_options.scenario_for_session[SessionFor("a-", target)] = mode.scenario;
+      mock_options.scenario_for_session[SessionFor("d-", target)] = mode.scenario;
     }
   }
+  return mock_options;
+}
 
-  if (mode.setup) {
-    std::string why = mode.setup(&setup);
-    if (!why.empty()) {
-      row.result = "not_applicable";
-      row.detail = why;
-      return row;
-    }
+// What the mode's own setup and proof read and change: the mode's copy of the config, its mock.
+ModeSetup MakeModeSetup(const PreparedRehearsal& prepared, const RehearseOptions& options,
+                        const std::string& target, const std::string& work_dir, Config* config,
+                        mock::MockOptions* mock_options) {
+  ModeSetup setup;
+  setup.config = config;
+  setup.mock = mock_options;
+  setup.target = target;
+  setup.target_key = prepared.keys.at(target);
+  setup.work_dir = work_dir;
+  setup.sample_app = options.sample_app;
+  setup.through_app = prepared.plans.at(target).through_app;
+  for (const auto& app : prepared.apps) {
+    if (app.release == target) setup.app_model = app.request.model;
   }
-  mock::MockProvider mock(mock_options);
-  Status st = mock.Start();
-  if (!st.ok()) {
-    row.result = "missed";
-    row.detail = "the rehearsal could not start the mock: " + st.message();
-    return row;
-  }
-  // Each release in two sessions: "d-" for rollgate's own calls (its base_url), "a-" for its
-  // app's (the variables its client reads), so what the mock saw of the app is the app's alone.
-  std::map<std::string, std::vector<std::string>> app_vars;
+  if (auto it = prepared.observed.find(target); it != prepared.observed.end())
+    setup.app_retries = &it->second;
+  return setup;
+}
+
+// How the releases reach one mode's mock.
+struct ModeWiring {
+  std::map<std::string, std::vector<std::string>> app_vars;  // exec release -> its app's variables
   // An http release through its app: a local instance per mode, its variables pointed at this
   // mode's mock; destroyed (stopped and reaped) before the mock is.
   std::vector<std::unique_ptr<LocalInstance>> instances;
-  std::string target_app_url = mock.base_url();
-  for (auto& rel : config.releases) {
-    Result<std::string> direct_url = mock.OpenSession(SessionFor("d-", rel.name));
-    Result<std::string> app_url = mock.OpenSession(SessionFor("a-", rel.name));
-    rel.base_url = Literal(direct_url.ok() ? *direct_url : mock.base_url());
+  std::string target_app_url;  // the target's app session ("a-")
+};
+
+// Points every release at the running mock, each in two sessions: "d-" for rollgate's own
+// calls (its base_url), "a-" for its app's (the variables its client reads), so what the mock
+// saw of the app is the app's alone. A local instance that cannot start is the Status.
+Status WireReleases(const PreparedRehearsal& prepared, const RehearseOptions& options,
+                    const ModeSetup& setup, mock::MockProvider* mock, Config* config,
+                    ModeWiring* wiring) {
+  wiring->target_app_url = mock->base_url();
+  for (auto& rel : config->releases) {
+    Result<std::string> direct_url = mock->OpenSession(SessionFor("d-", rel.name));
+    Result<std::string> app_url = mock->OpenSession(SessionFor("a-", rel.name));
+    rel.base_url = LiteralValue(direct_url.ok() ? *direct_url : mock->base_url());
     if (!app_url.ok()) continue;
-    if (rel.name == row.release) target_app_url = *app_url;
+    if (rel.name == setup.target) wiring->target_app_url = *app_url;
     const AppPlan& plan = prepared.plans.at(rel.name);
-    if (!plan.through_app || (setup.uses_app && rel.name == row.release)) continue;
+    if (!plan.through_app || (setup.uses_app && rel.name == setup.target)) continue;
     std::vector<std::string> vars =
-        AppVariables(plan, *app_url, prepared.keys.at(rel.name), work_dir);
-    if (rel.probe == ProbeKind::kExec) app_vars[rel.name] = std::move(vars);
+        AppVariables(plan, *app_url, prepared.keys.at(rel.name), setup.work_dir);
+    if (rel.probe == ProbeKind::kExec) wiring->app_vars[rel.name] = std::move(vars);
     if (rel.probe != ProbeKind::kHttp) continue;
     LocalInstanceOptions o;
     o.release = "releases." + rel.name;
     o.command = plan.instance_command;
-    o.dir = config.dir;
+    o.dir = config->dir;
     o.env = std::move(vars);
     o.cancel = options.cancel;
     o.redactor = &prepared.redactor;
-    instances.push_back(std::make_unique<LocalInstance>());
-    st = instances.back()->Start(o);
-    if (!st.ok()) {
-      row.result = "missed";
-      row.detail = "not rehearsed: " + st.message();
-      return row;
-    }
-    rel.http.url = OnInstance(rel.http.url, instances.back()->url());
+    wiring->instances.push_back(std::make_unique<LocalInstance>());
+    ROLLGATE_RETURN_IF_ERROR(wiring->instances.back()->Start(o));
+    rel.http.url = OnInstance(rel.http.url, wiring->instances.back()->url());
   }
-  if (setup.uses_app) WriteSampleAppConfig(setup, target_app_url);
-  RehearsalEnvironment env(SystemEnvironment::Get(), app_vars);
+  return Status::Ok();
+}
 
+// The real gate pipeline over the mode's config; its evidence under <dir>/<mode>-<release>.
+Status RunModeGate(const Config& config, const PreparedRehearsal& prepared,
+                   const RehearseOptions& options, const RehearseRow& row, const Environment& env,
+                   RunReport* report) {
   RunOptions run_options;
   run_options.command = "gate";
   run_options.write_evidence = !options.evidence_dir.empty();
@@ -321,69 +183,115 @@ RehearseRow RunMode(const Mode& mode, const Prepared& prepared, const RehearseOp
   }
   run_options.evidence_dir = options.evidence_dir + "/" + slug + "-" + row.release;
   run_options.cancel = options.cancel;
-  RunReport report;
   RunSeams seams;
   seams.env = &env;
   seams.observed_retries = &prepared.observed;
   seams.extra_secrets = &prepared.secrets;  // the real keys too, should the app write them
-  st = RunPipeline(config, run_options, seams, &report);
+  return RunPipeline(config, run_options, seams, report);
+}
+
+// The control row: the healthy setup must pass every gate, or the other rows prove less.
+void JudgeControlRow(const RunReport& report, RehearseRow* row) {
+  bool pass = report.passed();
+  row->result = pass ? RehearseResult::kCaught : RehearseResult::kMissed;
+  std::vector<std::string> failed;
+  for (const auto& g : report.gates) {
+    if (g.status == CheckStatus::kFail) failed.push_back(g.id + ": " + g.detail);
+  }
+  row->detail =
+      pass ? "the healthy setup passes every gate (the control row)"
+           : "the healthy setup does not pass, so the other rows prove less: " + Join(failed, "; ");
+  const CheckResult* retry = report.FindGate("retry_policy");
+  if (!pass && retry && retry->status == CheckStatus::kFail &&
+      retry->detail.rfind("observed:", 0) == 0) {
+    row->detail =
+        "the healthy setup does not pass because of what an app's own client was observed doing, "
+        "a real defect in that release rather than a flaw in the gate: " +
+        Join(failed, "; ");
+  }
+}
+
+// A fault row: caught when the check or gate that owns the failure says so and the mode's extra
+// proof holds; a target rehearsed through its app also gets what the mock saw its client do.
+void JudgeFaultRow(const Mode& mode, const RunReport& report, const mock::MockStats& stats,
+                   const ModeSetup& setup, RehearseRow* row) {
+  const CheckResult* found = nullptr;
+  if (mode.expect.where == Expectation::Where::kGate) {
+    found = report.FindGate(mode.expect.id);
+  } else if (const ReleaseReport* r = report.FindRelease(row->release)) {
+    found = r->FindCheck(mode.expect.id);
+  }
+  if (!found) {
+    row->result = RehearseResult::kMissed;
+    row->detail = "no " + row->expected + " in the report";
+    return;
+  }
+  bool caught = Meets(*found, mode.expect.want);
+  std::string extra = caught && mode.verify ? mode.verify(report, stats, setup) : "";
+  row->result = caught && extra.empty() ? RehearseResult::kCaught : RehearseResult::kMissed;
+  row->detail =
+      std::string(ToString(found->status)) + (found->warning ? "*" : "") + ": " + found->detail;
+  if (!extra.empty()) row->detail = extra + " (" + row->detail + ")";
+  if (setup.through_app) AddAppObservation(mode, setup, report, row);
+}
+
+// `row` with its result and the detail that says why.
+RehearseRow Judged(RehearseRow row, RehearseResult result, const std::string& detail) {
+  row.result = result;
+  row.detail = detail;
+  return row;
+}
+
+// One mode end to end: its own mock and config copy, the fault injected, the releases (and
+// their apps or local instances) pointed at the mock, the gate run, then the row judged.
+RehearseRow RunMode(const Mode& mode, const PreparedRehearsal& prepared,
+                    const RehearseOptions& options, const std::string& work_root, int index) {
+  RehearseRow row;
+  row.mode = mode.name;
+  row.release = mode.target == "stream" ? prepared.first_stream : mode.target;
+  row.expected = mode.expect.Describe(row.release);
+  std::string why = NotApplicableReason(mode, prepared, row.release);
+  if (!why.empty()) return Judged(row, RehearseResult::kNotApplicable, why);
+  Config config = prepared.config;
+  std::string work_dir = work_root + "/" + std::to_string(index);
+  std::error_code dir_error;
+  std::filesystem::create_directories(work_dir, dir_error);  // a failure shows when the mode writes
+  mock::MockOptions mock_options = ModeMockOptions(mode, prepared, config, row.release);
+  ModeSetup setup = MakeModeSetup(prepared, options, row.release, work_dir, &config, &mock_options);
+  if (mode.setup) {
+    why = mode.setup(&setup);
+    if (!why.empty()) return Judged(row, RehearseResult::kNotApplicable, why);
+  }
+  mock::MockProvider mock(mock_options);
+  Status st = mock.Start();
+  if (!st.ok())
+    return Judged(row, RehearseResult::kMissed,
+                  "the rehearsal could not start the mock: " + st.message());
+  ModeWiring wiring;
+  st = WireReleases(prepared, options, setup, &mock, &config, &wiring);
+  if (!st.ok()) return Judged(row, RehearseResult::kMissed, "not rehearsed: " + st.message());
+  if (setup.uses_app) WriteSampleAppConfig(setup, wiring.target_app_url);
+  RehearsalEnvironment env(SystemEnvironment::Get(), wiring.app_vars);
+  RunReport report;
+  st = RunModeGate(config, prepared, options, row, env, &report);
   mock::MockStats stats = mock.stats();
   // The app's calls with its own (rehearsal) key: the gate's invalid-token call through the app
   // reaches the same session with a random key, and is not one of the client's attempts.
   mock::ObservationQuery app_query = mock::ObservationQuery::Session(SessionFor("a-", row.release));
   app_query.key = prepared.keys.at(row.release);
   setup.app_seen = mock.observations(app_query);
-  instances.clear();
+  wiring.instances.clear();
   mock.Stop();
-  if (st.ok() && report.interrupted) {
-    row.result = "interrupted";
-    row.detail = "not rehearsed to the end: interrupted by " + report.signal;
-    return row;
-  }
-  if (!st.ok()) {
-    row.result = "missed";
-    row.detail = "the gate could not run: " + st.message();
-    return row;
-  }
-
-  const CheckResult* found = nullptr;
+  if (st.ok() && report.interrupted)
+    return Judged(row, RehearseResult::kInterrupted,
+                  "not rehearsed to the end: interrupted by " + report.signal);
+  if (!st.ok())
+    return Judged(row, RehearseResult::kMissed, "the gate could not run: " + st.message());
   if (mode.expect.where == Expectation::Where::kDecisionPass) {
-    bool pass = report.passed();
-    row.result = pass ? "caught" : "missed";
-    std::vector<std::string> failed;
-    for (const auto& g : report.gates) {
-      if (g.status == CheckStatus::kFail) failed.push_back(g.id + ": " + g.detail);
-    }
-    row.detail = pass ? "the healthy setup passes every gate (the control row)"
-                      : "the healthy setup does not pass, so the other rows prove less: " +
-                            Join(failed, "; ");
-    const CheckResult* retry = report.FindGate("retry_policy");
-    if (!pass && retry && retry->status == CheckStatus::kFail &&
-        retry->detail.rfind("observed:", 0) == 0) {
-      row.detail =
-          "the healthy setup does not pass because of what an app's own client was observed doing, "
-          "a real defect in that release rather than a flaw in the gate: " +
-          Join(failed, "; ");
-    }
-    return row;
+    JudgeControlRow(report, &row);
+  } else {
+    JudgeFaultRow(mode, report, stats, setup, &row);
   }
-  if (mode.expect.where == Expectation::Where::kGate) {
-    found = report.FindGate(mode.expect.id);
-  } else if (const ReleaseReport* r = report.FindRelease(row.release)) {
-    found = r->FindCheck(mode.expect.id);
-  }
-  if (!found) {
-    row.result = "missed";
-    row.detail = "no " + row.expected + " in the report";
-    return row;
-  }
-  bool caught = Meets(*found, mode.expect.want);
-  std::string extra = caught && mode.verify ? mode.verify(report, stats, setup) : "";
-  row.result = caught && extra.empty() ? "caught" : "missed";
-  row.detail =
-      std::string(ToString(found->status)) + (found->warning ? "*" : "") + ": " + found->detail;
-  if (!extra.empty()) row.detail = extra + " (" + row.detail + ")";
-  if (setup.through_app) AddAppObservation(mode, setup, report, &row);
   return row;
 }
 
@@ -405,6 +313,92 @@ void RedactRehearseReport(const Redactor& r, RehearseReport* report) {
   for (auto& d : report->app_differences) scrub(&d);
 }
 
+// The config the rehearsal runs on: the user's, or the built-in one (its contract written into
+// `work_root`).
+Result<Config> LoadRehearsalConfig(const RehearseOptions& options, const std::string& work_root) {
+  if (options.config_path.empty()) {
+    ROLLGATE_RETURN_IF_ERROR(WriteFileAtomic(work_root + "/contract.yaml", kBuiltInContract));
+    return ParseConfig(kBuiltInConfig, work_root + "/rollgate.yaml");
+  }
+  return LoadConfig(options.config_path);
+}
+
+// What each app's own client does, before the modes: they judge retries by it.
+Status ObserveAppsFirst(const RehearseOptions& options, const std::string& work_root,
+                        PreparedRehearsal* prepared) {
+  ObserveContext observe;
+  observe.config = &prepared->config;
+  observe.plans = prepared->plans;
+  observe.keys = prepared->keys;
+  observe.contract_fields = prepared->contract_fields;
+  observe.work_dir = work_root + "/observe";
+  observe.cancel = options.cancel;
+  observe.redactor = &prepared->redactor;
+  std::error_code observe_dir_error;
+  std::filesystem::create_directories(observe.work_dir,
+                                      observe_dir_error);  // shows as the app's error
+  ROLLGATE_RETURN_IF_ERROR(ObserveApps(observe, options.parallel, &prepared->apps));
+  for (const auto& app : prepared->apps) {
+    if (app.observed) prepared->observed[app.release] = AsObservedRetries(app);
+  }
+  return Status::Ok();
+}
+
+// Every mode, `options.parallel` at a time, one row each in the matrix's order; once cancelled,
+// the modes not yet started are rows "interrupted".
+std::vector<RehearseRow> RunModes(const PreparedRehearsal& prepared, const RehearseOptions& options,
+                                  const std::string& work_root) {
+  std::vector<Mode> modes = RehearsalModes();
+  std::vector<RehearseRow> rows(modes.size());
+  std::atomic<std::size_t> next{0};
+  auto worker = [&] {
+    for (std::size_t i = next++; i < modes.size(); i = next++) {
+      if (options.cancel && options.cancel->cancelled()) {
+        rows[i] = {modes[i].name, modes[i].target, modes[i].expect.Describe(modes[i].target),
+                   RehearseResult::kInterrupted,
+                   "not rehearsed: interrupted by " + SignalName(options.cancel->signal())};
+        continue;
+      }
+      rows[i] = RunMode(modes[i], prepared, options, work_root, static_cast<int>(i));
+    }
+  };
+  std::vector<std::thread> pool;
+  int n = std::max(1, std::min<int>(options.parallel, static_cast<int>(modes.size())));
+  for (int i = 0; i < n; ++i) pool.emplace_back(worker);
+  for (auto& t : pool) t.join();
+  return rows;
+}
+
+// The report from the rows: the rehearsal's notes on each applicable row, the counts, the
+// interruption, and the apps (new against rollback), scrubbed once more as a whole.
+void Summarise(std::vector<RehearseRow> rows, const RehearseOptions& options,
+               PreparedRehearsal* prepared, RehearseReport* report) {
+  for (const auto& note : prepared->notes) {
+    for (auto& row : rows) {
+      if (row.result != RehearseResult::kNotApplicable) row.detail += " [" + note + "]";
+    }
+  }
+  for (auto& row : rows) {
+    if (row.result == RehearseResult::kCaught) ++report->caught;
+    if (row.result == RehearseResult::kMissed) ++report->missed;
+    if (row.result == RehearseResult::kNotApplicable) ++report->not_applicable;
+    if (row.result == RehearseResult::kInterrupted) ++report->interrupted_rows;
+  }
+  if (options.cancel && options.cancel->cancelled()) {
+    report->interrupted = true;
+    report->signal = SignalName(options.cancel->signal());
+  }
+  report->rows = std::move(rows);
+  const AppReport *new_app = nullptr, *rollback_app = nullptr;
+  for (const auto& app : prepared->apps) {
+    if (app.release == "new") new_app = &app;
+    if (app.release == "rollback") rollback_app = &app;
+  }
+  if (new_app && rollback_app) report->app_differences = AppDifferences(*new_app, *rollback_app);
+  report->apps = std::move(prepared->apps);
+  RedactRehearseReport(prepared->redactor, report);
+}
+
 }  // namespace
 
 Status Rehearse(const RehearseOptions& options, RehearseReport* report) {
@@ -423,130 +417,11 @@ Status Rehearse(const RehearseOptions& options, RehearseReport* report) {
     }
   } cleanup{work_root};
 
-  Result<Config> loaded = Status::Internal("unset");
-  if (options.config_path.empty()) {
-    ROLLGATE_RETURN_IF_ERROR(WriteFileAtomic(work_root + "/contract.yaml", kBuiltInContract));
-    loaded = ParseConfig(kBuiltInConfig, work_root + "/rollgate.yaml");
-  } else {
-    loaded = LoadConfig(options.config_path);
-  }
-  if (!loaded.ok()) return loaded.status();
-  Prepared prepared = Prepare(*loaded);
-
-  // What each app's own client does, before the modes: they judge retries by it.
-  ObserveContext observe;
-  observe.config = &prepared.config;
-  observe.plans = prepared.plans;
-  observe.keys = prepared.keys;
-  observe.contract_fields = prepared.contract_fields;
-  observe.work_dir = work_root + "/observe";
-  observe.cancel = options.cancel;
-  observe.redactor = &prepared.redactor;
-  std::error_code observe_dir_error;
-  std::filesystem::create_directories(observe.work_dir,
-                                      observe_dir_error);  // shows as the app's error
-  ROLLGATE_RETURN_IF_ERROR(ObserveApps(observe, options.parallel, &prepared.apps));
-  for (const auto& app : prepared.apps) {
-    if (app.observed) prepared.observed[app.release] = AsObservedRetries(app);
-  }
-
-  std::vector<Mode> modes = RehearsalModes();
-  std::vector<RehearseRow> rows(modes.size());
-  std::atomic<std::size_t> next{0};
-  auto worker = [&] {
-    for (std::size_t i = next++; i < modes.size(); i = next++) {
-      if (options.cancel && options.cancel->cancelled()) {
-        rows[i] = {modes[i].name, modes[i].target, modes[i].expect.Describe(modes[i].target),
-                   "interrupted",
-                   "not rehearsed: interrupted by " + SignalName(options.cancel->signal())};
-        continue;
-      }
-      rows[i] = RunMode(modes[i], prepared, options, work_root, static_cast<int>(i));
-    }
-  };
-  std::vector<std::thread> pool;
-  int n = std::max(1, std::min<int>(options.parallel, static_cast<int>(modes.size())));
-  for (int i = 0; i < n; ++i) pool.emplace_back(worker);
-  for (auto& t : pool) t.join();
-
-  for (const auto& note : prepared.notes) {
-    for (auto& row : rows) {
-      if (row.result != "not_applicable") row.detail += " [" + note + "]";
-    }
-  }
-  for (auto& row : rows) {
-    if (row.result == "caught") ++report->caught;
-    if (row.result == "missed") ++report->missed;
-    if (row.result == "not_applicable") ++report->not_applicable;
-    if (row.result == "interrupted") ++report->interrupted_rows;
-  }
-  if (options.cancel && options.cancel->cancelled()) {
-    report->interrupted = true;
-    report->signal = SignalName(options.cancel->signal());
-  }
-  report->rows = std::move(rows);
-  const AppReport *new_app = nullptr, *rollback_app = nullptr;
-  for (const auto& app : prepared.apps) {
-    if (app.release == "new") new_app = &app;
-    if (app.release == "rollback") rollback_app = &app;
-  }
-  if (new_app && rollback_app) report->app_differences = AppDifferences(*new_app, *rollback_app);
-  report->apps = std::move(prepared.apps);
-  RedactRehearseReport(prepared.redactor, report);
+  ROLLGATE_ASSIGN_OR_RETURN(Config loaded, LoadRehearsalConfig(options, work_root));
+  PreparedRehearsal prepared = PrepareRehearsal(loaded);
+  ROLLGATE_RETURN_IF_ERROR(ObserveAppsFirst(options, work_root, &prepared));
+  Summarise(RunModes(prepared, options, work_root), options, &prepared, report);
   return Status::Ok();
-}
-
-std::string RenderRehearseJson(const RehearseReport& report) {
-  nlohmann::ordered_json j;
-  nlohmann::ordered_json modes = nlohmann::ordered_json::array();
-  for (const auto& r : report.rows) {
-    modes.push_back({{"mode", r.mode},
-                     {"release", r.release},
-                     {"expected", r.expected},
-                     {"result", r.result},
-                     {"detail", r.detail}});
-  }
-  j["modes"] = std::move(modes);
-  nlohmann::ordered_json apps = nlohmann::ordered_json::array();
-  for (const auto& app : report.apps) apps.push_back(AppJson(app));
-  j["apps"] = std::move(apps);
-  j["app_differences"] = report.app_differences;
-  j["caught"] = report.caught;
-  j["missed"] = report.missed;
-  j["not_applicable"] = report.not_applicable;
-  if (report.interrupted) {
-    j["interrupted"] = true;
-    if (!report.signal.empty()) j["signal"] = report.signal;
-    j["not_rehearsed"] = report.interrupted_rows;
-  }
-  return j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
-}
-
-std::string RenderRehearseTable(const RehearseReport& report, bool color) {
-  auto paint = [&](const char* code, const std::string& s) {
-    return internal::AnsiPaint(color, code, s);
-  };
-  auto pad = [](std::string s, std::size_t w) {
-    if (s.size() < w) s += std::string(w - s.size(), ' ');
-    return s + " ";
-  };
-  std::string out =
-      pad("MODE", 30) + pad("RELEASE", 9) + pad("EXPECTED", 34) + pad("RESULT", 14) + "DETAIL\n";
-  for (const auto& r : report.rows) {
-    std::string result = r.result == "caught"        ? paint("32", pad("caught", 14))
-                         : r.result == "missed"      ? paint("1;31", pad("MISSED", 14))
-                         : r.result == "interrupted" ? paint("33", pad("interrupted", 14))
-                                                     : paint("2", pad("n/a", 14));
-    out += pad(r.mode, 30) + pad(r.release, 9) + pad(r.expected, 34) + result + r.detail + "\n";
-  }
-  out += RenderApps(report);
-  out += "\n" + std::to_string(report.caught) + " caught, " + std::to_string(report.missed) +
-         " missed, " + std::to_string(report.not_applicable) + " not applicable\n";
-  if (report.interrupted) {
-    out += "INTERRUPTED by " + report.signal + ": " + std::to_string(report.interrupted_rows) +
-           " modes not rehearsed to the end; this is not a complete answer\n";
-  }
-  return out;
 }
 
 }  // namespace rollgate::internal

@@ -3,7 +3,9 @@
 // pipeline, once per mode, against an in-process mock provider.
 #pragma once
 
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "rehearse/app_observe.h"
@@ -20,11 +22,25 @@ struct RehearseOptions {
   CancelToken* cancel = nullptr;  // not owned; cancelled: modes in flight stop, no new one starts
 };
 
+/// How a mode's row ended. The words are the JSON's "result" (docs/rehearse.md); the library
+/// compares the enum, and the words live only in ToString/ParseRehearseResult.
+enum class RehearseResult {
+  kCaught,         // "caught": the check or gate that owns the failure said so
+  kMissed,         // "missed": it did not (or the mode could not be run)
+  kNotApplicable,  // "not_applicable": the mode does not apply to this setup (the detail says why)
+  kInterrupted,    // "interrupted": not rehearsed to the end
+};
+
+/// "caught", "missed", "not_applicable", "interrupted"; "" for a value that is none of these.
+const char* ToString(RehearseResult result);
+/// nullopt when `text` is not one of ToString's words.
+std::optional<RehearseResult> ParseRehearseResult(std::string_view text);
+
 struct RehearseRow {
   std::string mode;      // a mock scenario name, or seed:<name> for the seed's failure list
   std::string release;   // where it was injected
   std::string expected;  // "rollback authentication", "gate negative_auth", ...
-  std::string result;  // caught | missed | not_applicable | interrupted (not rehearsed to the end)
+  RehearseResult result = RehearseResult::kMissed;
   std::string detail;  // what rollgate said (or why the row does not apply); "observed" when judged
                        // from what the app's own client was seen doing
 };

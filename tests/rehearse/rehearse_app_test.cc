@@ -88,9 +88,11 @@ TEST(RehearseAppTest, TheSampleAppIsRehearsedThroughItsOwnClient) {
   RehearseReport report;
   ASSERT_OK(Rehearse(options, &report));
   for (const auto& r : report.rows)
-    EXPECT_NE(r.result, "missed") << r.mode << " on " << r.release << ": " << r.detail;
+    EXPECT_NE(r.result, RehearseResult::kMissed)
+        << r.mode << " on " << r.release << ": " << r.detail;
   // Both releases read the same key: the control row passes without declaring key_fingerprint.
-  EXPECT_EQ(AppRow(report, "ok", "new")->result, "caught") << AppRow(report, "ok", "new")->detail;
+  EXPECT_EQ(AppRow(report, "ok", "new")->result, RehearseResult::kCaught)
+      << AppRow(report, "ok", "new")->detail;
 
   ASSERT_EQ(report.apps.size(), 2u);
   for (const auto& app : report.apps) {
@@ -117,13 +119,13 @@ TEST(RehearseAppTest, TheSampleAppIsRehearsedThroughItsOwnClient) {
   }
   // A count of requests is the app client's: reported as an observation, not held to rollgate's.
   const RehearseRow* rotated = AppRow(report, "rotated-key", "rollback");
-  EXPECT_EQ(rotated->result, "caught");
+  EXPECT_EQ(rotated->result, RehearseResult::kCaught);
   EXPECT_NE(rotated->detail.find("observed: rollback's app sent 1 request (401: 1)"),
             std::string::npos)
       << rotated->detail;
   // The amplifier cannot be injected into an app; the row says what was observed instead.
   const RehearseRow* amplifier = AppRow(report, "seed:retry-non-retryable", "rollback");
-  EXPECT_EQ(amplifier->result, "not_applicable");
+  EXPECT_EQ(amplifier->result, RehearseResult::kNotApplicable);
   EXPECT_NE(amplifier->detail.find("observed"), std::string::npos) << amplifier->detail;
   // The sample app puts its release version in its User-Agent: that is the only difference.
   ASSERT_EQ(report.app_differences.size(), 1u) << report.app_differences.front();
@@ -158,7 +160,7 @@ TEST(RehearseAppTest, AReleaseThatCannotBePointedAtTheMockIsDirectAndSaysWhy) {
       << rollback->reason;
   EXPECT_EQ(AppOf(report, "new")->through, "app");
   const RehearseRow* rotated = AppRow(report, "rotated-key", "rollback");
-  EXPECT_EQ(rotated->result, "caught") << rotated->detail;
+  EXPECT_EQ(rotated->result, RehearseResult::kCaught) << rotated->detail;
   EXPECT_NE(rotated->detail.find("rehearsed as direct"), std::string::npos) << rotated->detail;
   json j = json::parse(RenderRehearseJson(report));
   EXPECT_EQ(j["apps"][1]["through"], "direct");
@@ -189,7 +191,7 @@ TEST(RehearseAppTest, TheControlRowPassesWhenBothReleasesReadTheSameKey) {
   ASSERT_OK(Rehearse(options, &report));
   const RehearseRow* ok = AppRow(report, "ok", "new");
   ASSERT_NE(ok, nullptr);
-  EXPECT_EQ(ok->result, "caught") << ok->detail;
+  EXPECT_EQ(ok->result, RehearseResult::kCaught) << ok->detail;
   EXPECT_EQ(report.missed, 0);
   for (const auto& app : report.apps) EXPECT_EQ(app.through, "direct");
 }

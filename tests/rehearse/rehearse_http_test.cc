@@ -105,7 +105,7 @@ TEST(RehearseHttpTest, AnHttpReleaseIsRehearsedThroughALocalInstanceThatIsStoppe
   for (const auto& r : report.rows) {
     EXPECT_EQ(r.detail.find("not rehearsed"), std::string::npos) << r.mode << ": " << r.detail;
     if (r.mode == "ok") {
-      EXPECT_EQ(r.result, "caught") << r.detail;
+      EXPECT_EQ(r.result, RehearseResult::kCaught) << r.detail;
     }
   }
   std::string json = RenderRehearseJson(report);
@@ -170,8 +170,8 @@ TEST(RehearseHttpTest, AnInstanceThatExitsAtOnceIsAClearErrorNamingTheCommand) {
   ASSERT_OK(Rehearse(options, &report));
   int not_rehearsed = 0;
   for (const auto& r : report.rows) {
-    if (r.result == "not_applicable") continue;
-    EXPECT_EQ(r.result, "missed") << r.mode;
+    if (r.result == RehearseResult::kNotApplicable) continue;
+    EXPECT_EQ(r.result, RehearseResult::kMissed) << r.mode;
     EXPECT_NE(r.detail.find("not rehearsed: releases.new's rehearse.command (sh -c exit 3) exited"),
               std::string::npos)
         << r.mode << ": " << r.detail;

@@ -29,7 +29,8 @@ TEST(RehearseTest, BuiltInSetupCatchesEveryApplicableMode) {
   RehearseReport report;
   ASSERT_OK(Rehearse(options, &report));
   for (const auto& r : report.rows) {
-    EXPECT_NE(r.result, "missed") << r.mode << " on " << r.release << ": " << r.detail;
+    EXPECT_NE(r.result, RehearseResult::kMissed)
+        << r.mode << " on " << r.release << ": " << r.detail;
   }
   EXPECT_EQ(report.missed, 0);
   // Every mock scenario has a row.
@@ -43,15 +44,15 @@ TEST(RehearseTest, BuiltInSetupCatchesEveryApplicableMode) {
                            "stream-stall",   "stream-schema-drift", "primary-model-down"}) {
     const RehearseRow* r = Row(report, mode);
     ASSERT_NE(r, nullptr) << mode;
-    EXPECT_EQ(r->result, "caught") << mode << ": " << r->detail;
+    EXPECT_EQ(r->result, RehearseResult::kCaught) << mode << ": " << r->detail;
   }
   // Retry amplification is proven, not assumed.
-  EXPECT_EQ(Row(report, "rotated-key", "rollback")->result, "caught");
+  EXPECT_EQ(Row(report, "rotated-key", "rollback")->result, RehearseResult::kCaught);
   EXPECT_NE(Row(report, "rate-limited")->detail.find("429"), std::string::npos);
   EXPECT_NE(Row(report, "flaky-5xx")->detail.find("passed after 1 retry"), std::string::npos);
-  EXPECT_EQ(Row(report, "seed:rollback-secret-deleted")->result, "caught");
-  EXPECT_EQ(Row(report, "seed:retry-non-retryable")->result, "caught");
-  EXPECT_EQ(Row(report, "seed:smoke-prompt-too-large")->result, "caught");
+  EXPECT_EQ(Row(report, "seed:rollback-secret-deleted")->result, RehearseResult::kCaught);
+  EXPECT_EQ(Row(report, "seed:retry-non-retryable")->result, RehearseResult::kCaught);
+  EXPECT_EQ(Row(report, "seed:smoke-prompt-too-large")->result, RehearseResult::kCaught);
 }
 
 TEST(RehearseTest, AGapInTheGateIsReportedAsMissed) {
@@ -74,11 +75,11 @@ TEST(RehearseTest, AGapInTheGateIsReportedAsMissed) {
   ASSERT_OK(Rehearse(options, &report));
   const RehearseRow* any_key = Row(report, "accept-any-key");
   ASSERT_NE(any_key, nullptr);
-  EXPECT_EQ(any_key->result, "missed") << any_key->detail;
+  EXPECT_EQ(any_key->result, RehearseResult::kMissed) << any_key->detail;
   EXPECT_GE(report.missed, 1);
   // Nothing streams here: the streaming rows do not apply.
-  EXPECT_EQ(Row(report, "stream-cut")->result, "not_applicable");
-  EXPECT_EQ(Row(report, "ok")->result, "caught") << Row(report, "ok")->detail;
+  EXPECT_EQ(Row(report, "stream-cut")->result, RehearseResult::kNotApplicable);
+  EXPECT_EQ(Row(report, "ok")->result, RehearseResult::kCaught) << Row(report, "ok")->detail;
 }
 
 TEST(RehearseTest, CliJsonFormatAndExitCode) {
