@@ -12,6 +12,40 @@
 
 namespace rollgate::mock {
 
+// What the mock saw a client say and send (mock/observations.h has the rest of what it saw;
+// nothing here holds a secret or a prompt).
+
+/// Who the client says it is. Stainless-generated SDKs (the official OpenAI SDKs among them)
+/// send X-Stainless-Package-Version, -Lang, -Runtime, -Runtime-Version and -OS on every
+/// request; other clients only a User-Agent.
+struct ClientIdentity {
+  std::string user_agent;  // as sent ("OpenAI/JS 6.49.0"); "" when none was sent
+  /// With the Stainless headers: the User-Agent's product name ("OpenAI/JS"). Without them:
+  /// the name of the User-Agent's last product token ("curl", "libcurl").
+  std::string sdk;
+  /// X-Stainless-Package-Version ("6.49.0"), else the version of that product token.
+  std::string sdk_version;
+  std::string language;  // X-Stainless-Lang ("js", "python"); "" when not sent
+  /// X-Stainless-Runtime and -Runtime-Version ("node v20.20.2"); "" when not sent.
+  std::string runtime;
+  std::string os;  // X-Stainless-OS ("Linux"); "" when not sent
+
+  bool operator==(const ClientIdentity&) const = default;
+};
+
+/// The shape of one Chat Completions request.
+struct RequestShape {
+  std::vector<std::string> fields;   // the JSON body's top-level field names, sorted
+  std::vector<std::string> headers;  // header names, lower-cased, sorted, unique; never values
+  std::string model;                 // "" when the body names none
+  bool stream = false;
+  bool stream_options_include_usage = false;
+  /// "max_tokens", "max_completion_tokens", "both", or "" when the body has neither.
+  std::string token_field;
+
+  bool operator==(const RequestShape&) const = default;
+};
+
 /// kCometApi: CometAPI's gateway quirks (FACTS.md §1): errors typed comet_api_error with the
 /// request id inside the message, no x-request-id header, 503 for unknown models, 500 for a
 /// missing `messages`, 301 for wrong paths, dated model snapshots, extra usage fields.

@@ -6,7 +6,7 @@
 
 #include "cli/cli_common.h"
 #include "cli/commands.h"
-#include "rehearse/rehearse.h"
+#include "rollgate/rehearse.h"
 
 namespace rollgate::cli {
 
@@ -29,21 +29,20 @@ int RunRehearseCommand(const RehearseArgs& args) {
   }
   CancelToken cancel;
   SignalCanceller signals(&cancel, "rehearse", "stopping every mode now", "already stopping");
-  internal::RehearseOptions options;
+  RehearseOptions options;
   options.cancel = &cancel;
   options.config_path = args.config;
   options.evidence_dir = args.evidence_dir;
   options.sample_app = FindSampleApp();
   options.parallel = args.parallel;
-  internal::RehearseReport report;
-  Status st = internal::Rehearse(options, &report);
+  RehearseReport report;
+  Status st = Rehearse(options, &report);
   if (!st.ok()) return ReportError(st);
-  std::string text = args.format == "json"
-                         ? internal::RenderRehearseJson(report)
-                         : internal::RenderRehearseTable(report, UseColor(STDOUT_FILENO));
+  std::string text = args.format == "json" ? RenderRehearseJson(report)
+                                           : RenderRehearseTable(report, UseColor(STDOUT_FILENO));
   WriteStdout(text);
   if (report.interrupted) return ExitCodeForSignal(cancel.signal());
-  return report.missed > 0 ? ToInt(ExitCode::kBlock) : ToInt(ExitCode::kPass);
+  return ToInt(ExitCodeFor(report));
 }
 
 }  // namespace rollgate::cli

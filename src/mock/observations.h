@@ -20,38 +20,12 @@
 #include <utility>
 #include <vector>
 
+#include "rollgate/mock.h"
+
 namespace rollgate::mock {
 
-/// Who the client says it is. Stainless-generated SDKs (the official OpenAI SDKs among them)
-/// send X-Stainless-Package-Version, -Lang, -Runtime, -Runtime-Version and -OS on every
-/// request; other clients only a User-Agent.
-struct ClientIdentity {
-  std::string user_agent;  // as sent ("OpenAI/JS 6.49.0"); "" when none was sent
-  /// With the Stainless headers: the User-Agent's product name ("OpenAI/JS"). Without them:
-  /// the name of the User-Agent's last product token ("curl", "libcurl").
-  std::string sdk;
-  /// X-Stainless-Package-Version ("6.49.0"), else the version of that product token.
-  std::string sdk_version;
-  std::string language;  // X-Stainless-Lang ("js", "python"); "" when not sent
-  /// X-Stainless-Runtime and -Runtime-Version ("node v20.20.2"); "" when not sent.
-  std::string runtime;
-  std::string os;  // X-Stainless-OS ("Linux"); "" when not sent
-
-  bool operator==(const ClientIdentity&) const = default;
-};
-
-/// The shape of one Chat Completions request.
-struct RequestShape {
-  std::vector<std::string> fields;   // the JSON body's top-level field names, sorted
-  std::vector<std::string> headers;  // header names, lower-cased, sorted, unique; never values
-  std::string model;                 // "" when the body names none
-  bool stream = false;
-  bool stream_options_include_usage = false;
-  /// "max_tokens", "max_completion_tokens", "both", or "" when the body has neither.
-  std::string token_field;
-
-  bool operator==(const RequestShape&) const = default;
-};
+// ClientIdentity and RequestShape are in rollgate/mock.h: the rehearsal's public report
+// carries them.
 
 /// Where the mock held an answer back to see what the client would do.
 enum class StallKind {

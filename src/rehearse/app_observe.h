@@ -19,37 +19,12 @@
 #include "rehearse/instance_probe.h"
 #include "rollgate/cancel.h"
 #include "rollgate/config.h"
+#include "rollgate/rehearse.h"
 
 namespace rollgate::internal {
 
-/// One release's entry in `apps: [...]`.
-struct AppReport {
-  std::string release;
-  std::string through = "direct";  // "app" | "direct"
-  std::string reason;              // how it was reached, or why not through the app
-  bool observed = false;           // the app ran against the mock (through == "app")
-  mock::ClientIdentity client;     // as seen on the wire, on the plain call
-  mock::RequestShape request;  // the plain call's shape (the stream call's when it only streams)
-  std::vector<std::string> not_in_contract;  // fields the app sends that the contract does not list
-  std::vector<std::string> not_sent;  // fields rollgate's direct probe sends and the app does not
-  /// Requests the client sent for one call, per injected answer: "400", "401", "403", "404",
-  /// "422", "429", "500", "503", "timeout".
-  std::map<std::string, int64_t> attempts;
-  std::optional<bool> retry_after_honoured;  // nullopt: the client never retried a 429
-  std::vector<int64_t> retry_delays_ms;      // between the 429 and the next attempt, each
-  /// The client's own timeout as measured: a stall before the headers, mid-body, mid-stream.
-  /// nullopt when it never hung up within the stall (stall_limit_ms) or the case was not run.
-  std::optional<int64_t> timeout_headers_ms, timeout_body_ms, timeout_stream_ms;
-  std::map<std::string, int64_t>
-      stall_limit_ms;  // "headers" | "body" | "stream" -> how long the mock held it
-  /// A broken answer, as the app reported it: "error", "content" or "no answer", per fault
-  /// ("stream-cut", "stream-error", "error-in-200").
-  std::map<std::string, std::string> reported_as;
-  /// A streaming `probe: http` release through a local instance: what its app did with its
-  /// upstream call when rollgate, its user, hung up mid-stream. nullopt: not measured.
-  std::optional<DisconnectObservation> disconnect;
-  std::vector<std::string> notes;  // cases that could not run, and why
-};
+// AppReport is public (rollgate/rehearse.h).
+using ::rollgate::AppReport;
 
 /// Statuses a client must not retry, as the retry_policy gate reads them from `report`.
 ObservedRetries AsObservedRetries(const AppReport& report);

@@ -15,8 +15,12 @@
 #include "rehearse/app_plan.h"
 #include "rollgate/cancel.h"
 #include "rollgate/config.h"
+#include "rollgate/rehearse.h"
 
 namespace rollgate::internal {
+
+// DisconnectObservation is public (rollgate/rehearse.h).
+using ::rollgate::DisconnectObservation;
 
 /// A bounded poll of the mock's record of `session`: true once `pred` holds for it, false when
 /// `within_ms` pass first (or `cancel` is cancelled). Polls every 20 ms.
@@ -31,13 +35,6 @@ bool PollSession(const mock::MockProvider& mock, const std::string& session, int
     if (mock.now_ms() >= until || waiter->WaitFor(20)) return false;
   }
 }
-
-/// What the app did with its upstream call once its own client had left.
-struct DisconnectObservation {
-  bool propagated = false;  // it closed its upstream call within `watched_ms` of the hang-up
-  std::optional<int64_t> upstream_closed_ms;  // from rollgate's hang-up to that close
-  int64_t watched_ms = 0;                     // how long the mock watched after the hang-up
-};
 
 /// How long after rollgate hangs up the app has to close its upstream call to count as
 /// propagating the disconnect.

@@ -401,6 +401,10 @@ void Summarise(std::vector<RehearseRow> rows, const RehearseOptions& options,
 
 }  // namespace
 
+}  // namespace rollgate::internal
+
+namespace rollgate {
+
 Status Rehearse(const RehearseOptions& options, RehearseReport* report) {
   std::error_code tmp_error;
   std::filesystem::path tmp_dir = std::filesystem::temp_directory_path(tmp_error);
@@ -417,11 +421,15 @@ Status Rehearse(const RehearseOptions& options, RehearseReport* report) {
     }
   } cleanup{work_root};
 
-  ROLLGATE_ASSIGN_OR_RETURN(Config loaded, LoadRehearsalConfig(options, work_root));
-  PreparedRehearsal prepared = PrepareRehearsal(loaded);
-  ROLLGATE_RETURN_IF_ERROR(ObserveAppsFirst(options, work_root, &prepared));
-  Summarise(RunModes(prepared, options, work_root), options, &prepared, report);
+  ROLLGATE_ASSIGN_OR_RETURN(Config loaded, internal::LoadRehearsalConfig(options, work_root));
+  internal::PreparedRehearsal prepared = internal::PrepareRehearsal(loaded);
+  ROLLGATE_RETURN_IF_ERROR(internal::ObserveAppsFirst(options, work_root, &prepared));
+  internal::Summarise(internal::RunModes(prepared, options, work_root), options, &prepared, report);
   return Status::Ok();
 }
 
-}  // namespace rollgate::internal
+ExitCode ExitCodeFor(const RehearseReport& report) {
+  return report.missed > 0 ? ExitCode::kBlock : ExitCode::kPass;
+}
+
+}  // namespace rollgate

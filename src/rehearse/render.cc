@@ -8,6 +8,29 @@
 
 namespace rollgate::internal {
 
+namespace {
+
+// The RESULT column's colour and word.
+std::pair<const char*, const char*> ResultCell(RehearseResult result) {
+  switch (result) {
+    case RehearseResult::kCaught:
+      return {"32", "caught"};
+    case RehearseResult::kMissed:
+      return {"1;31", "MISSED"};
+    case RehearseResult::kInterrupted:
+      return {"33", "interrupted"};
+    case RehearseResult::kNotApplicable:
+      break;
+  }
+  return {"2", "n/a"};
+}
+
+}  // namespace
+
+}  // namespace rollgate::internal
+
+namespace rollgate {
+
 const char* ToString(RehearseResult result) {
   switch (result) {
     case RehearseResult::kCaught:
@@ -30,25 +53,6 @@ std::optional<RehearseResult> ParseRehearseResult(std::string_view text) {
   return std::nullopt;
 }
 
-namespace {
-
-// The RESULT column's colour and word.
-std::pair<const char*, const char*> ResultCell(RehearseResult result) {
-  switch (result) {
-    case RehearseResult::kCaught:
-      return {"32", "caught"};
-    case RehearseResult::kMissed:
-      return {"1;31", "MISSED"};
-    case RehearseResult::kInterrupted:
-      return {"33", "interrupted"};
-    case RehearseResult::kNotApplicable:
-      break;
-  }
-  return {"2", "n/a"};
-}
-
-}  // namespace
-
 std::string RenderRehearseJson(const RehearseReport& report) {
   nlohmann::ordered_json j;
   nlohmann::ordered_json modes = nlohmann::ordered_json::array();
@@ -61,7 +65,7 @@ std::string RenderRehearseJson(const RehearseReport& report) {
   }
   j["modes"] = std::move(modes);
   nlohmann::ordered_json apps = nlohmann::ordered_json::array();
-  for (const auto& app : report.apps) apps.push_back(AppJson(app));
+  for (const auto& app : report.apps) apps.push_back(internal::AppJson(app));
   j["apps"] = std::move(apps);
   j["app_differences"] = report.app_differences;
   j["caught"] = report.caught;
@@ -86,11 +90,11 @@ std::string RenderRehearseTable(const RehearseReport& report, bool color) {
   std::string out =
       pad("MODE", 30) + pad("RELEASE", 9) + pad("EXPECTED", 34) + pad("RESULT", 14) + "DETAIL\n";
   for (const auto& r : report.rows) {
-    auto [code, word] = ResultCell(r.result);
+    auto [code, word] = internal::ResultCell(r.result);
     std::string result = paint(code, pad(word, 14));
     out += pad(r.mode, 30) + pad(r.release, 9) + pad(r.expected, 34) + result + r.detail + "\n";
   }
-  out += RenderApps(report);
+  out += internal::RenderApps(report);
   out += "\n" + std::to_string(report.caught) + " caught, " + std::to_string(report.missed) +
          " missed, " + std::to_string(report.not_applicable) + " not applicable\n";
   if (report.interrupted) {
@@ -100,4 +104,4 @@ std::string RenderRehearseTable(const RehearseReport& report, bool color) {
   return out;
 }
 
-}  // namespace rollgate::internal
+}  // namespace rollgate
