@@ -8,6 +8,7 @@
 #include <algorithm>
 
 #include "base/strings.h"
+#include "checks/describe_exchange.h"
 #include "contract/chat_response.h"
 #include "contract/smoke_answer.h"
 
@@ -47,15 +48,6 @@ std::string Host(const std::string& endpoint) {
 std::string Prov(const ReleaseProfile& p, const std::string& key) {
   auto it = p.provenance.find(key);
   return it == p.provenance.end() ? std::string("not configured") : it->second;
-}
-
-std::string FirstBytes(const std::string& body) {
-  return "first bytes: \"" + SanitizeForDisplay(body, 60) + "\"";
-}
-
-std::string ContentTypeOf(const HttpExchange& ex) {
-  const std::string* ct = FindHeader(ex.headers, "content-type");
-  return ct ? *ct : std::string("(none)");
 }
 
 std::string RetryNote(const ProbeOutcome& o) {
@@ -365,30 +357,6 @@ CheckResult TokenBudget(const ParsedFields& chat, const StreamSummary& stream,
 }
 
 }  // namespace
-
-std::string DescribeAttempts(const ProbeOutcome& o) {
-  std::vector<std::string> parts;
-  for (const auto& a : o.attempts) {
-    parts.push_back(a.exchange.transport_ok() ? std::to_string(a.exchange.status)
-                                              : TransportErrorName(a.exchange.error));
-  }
-  return Plural(static_cast<long>(o.attempts.size()), "attempt", "attempts") + " (" +
-         Join(parts, ", ") + ")";
-}
-
-std::string DescribeHttpError(const HttpExchange& ex, const std::optional<ErrorBody>& error) {
-  std::string out = ex.status ? std::to_string(ex.status) : std::string();
-  if (error) {
-    std::string code = !error->code.empty() ? error->code : error->type;
-    if (!code.empty()) out += (out.empty() ? "" : " ") + SanitizeForDisplay(code, 40);
-    if (!error->message.empty())
-      out += (out.empty() ? "" : ": ") + SanitizeForDisplay(error->message, 140);
-  } else if (!ex.body.empty()) {
-    out += (out.empty() ? "" : ", ") + std::string("Content-Type ") +
-           SanitizeForDisplay(ContentTypeOf(ex), 40) + ", " + FirstBytes(ex.body);
-  }
-  return out.empty() ? "an error" : out;
-}
 
 ReleaseEvaluation EvaluateRelease(const ReleaseProfile& p, const ReleaseProbes& probes,
                                   const Contract& contract, const Thresholds& th) {

@@ -43,11 +43,4 @@ ReleaseEvaluation EvaluateRelease(const ReleaseProfile& profile, const ReleasePr
 CheckResult EvaluateNegativeAuth(const ProbeOutcome& outcome, const std::string& endpoint,
                                  const std::vector<int>& expect_status);
 
-/// "503 model_not_found: no available channel ... (request id: x)" - status, code and the
-/// provider's message, sanitized and cut; or the body's first bytes when it is not an envelope.
-std::string DescribeHttpError(const HttpExchange& ex, const std::optional<ErrorBody>& error);
-
-/// "1 attempt" / "2 attempts (503, 200)".
-std::string DescribeAttempts(const ProbeOutcome& outcome);
-
 }  // namespace rollgate::internal
