@@ -8,6 +8,17 @@
 
 namespace rollgate::internal {
 
+namespace {
+
+// The document format of a json/yaml/toml source.
+DocFormat DocFormatOf(ValueSource::Kind kind) {
+  return kind == ValueSource::Kind::kJson   ? DocFormat::kJson
+         : kind == ValueSource::Kind::kYaml ? DocFormat::kYaml
+                                            : DocFormat::kToml;
+}
+
+}  // namespace
+
 std::optional<std::string> DotenvLookup(std::string_view text, const std::string& key, int* line) {
   std::optional<std::string> found;
   int n = 0;
@@ -55,31 +66,121 @@ ResolvedValue Resolver::ReadFileSource(const std::string& path, const std::strin
   return out;
 }
 
-ResolvedValue Resolver::ResolveOnce(const ValueSource& s, bool secret) const {
+ResolvedValue Resolver::ResolveEnv(const ValueSource& s) const {
   ResolvedValue out;
   out.provenance = DescribeSource(s);
+  std::optional<std::string> v = env_.GetEnv(s.name);
+  // Like the official SDKs: trimmed, and blank counts as missing.
+  if (!v) {
+    out.error = "env " + s.name + " is not set";
+  } else if (Trim(*v).empty()) {
+    out.error = "env " + s.name + " is set but blank";
+  } else {
+    out.ok = true;
+    out.value = Trim(*v);
+  }
+  return out;
+}
+
+ResolvedValue Resolver::ResolveDotenv(const ValueSource& s) const {
+  ResolvedValue out;
+  out.provenance = DescribeSource(s);
+  std::string path = ResolveRelative(base_dir_, s.path);
+  Result<std::string> text = env_.ReadFile(path);
+  if (!text.ok()) {
+    out.error = "dotenv " + text.status().message();
+    return out;
+  }
+  int line = 0;
+  std::optional<std::string> v = DotenvLookup(*text, s.key, &line);
+  if (!v) {
+    out.error = "dotenv " + path + ": key " + s.key + " not found";
+  } else if (Trim(*v).empty()) {
+    out.error = "dotenv " + path + ": key " + s.key + " is blank";
+  } else {
+    out.ok = true;
+    out.value = *v;
+    out.provenance = "dotenv " + path + ":" + s.key + " (line " + std::to_string(line) + ")";
+  }
+  return out;
+}
+
+ResolvedValue Resolver::ResolveDocument(const ValueSource& s) const {
+  ResolvedValue out;
+  const char* kind = s.kind == ValueSource::Kind::kJson   ? "json"
+                     : s.kind == ValueSource::Kind::kYaml ? "yaml"
+                                                          : "toml";
+  std::string path = ResolveRelative(base_dir_, s.path);
+  std::string label = std::string(kind) + " " + path + ":" + s.key;
+  out.provenance = label;
+  Result<std::string> text = env_.ReadFile(path);
+  if (!text.ok()) {
+    out.error = std::string(kind) + " " + text.status().message();
+    return out;
+  }
+  DocLookup doc = LookupDocument(DocFormatOf(s.kind), *text, s.key);
+  if (doc.kind != DocLookup::Kind::kScalar) {
+    out.error =
+        label + ": " +
+        (doc.kind == DocLookup::Kind::kMap ? "value is a mapping, expected a string" : doc.error);
+    return out;
+  }
+  if (doc.line > 0) out.provenance += " (line " + std::to_string(doc.line) + ")";
+  out.ok = true;
+  out.value = doc.scalar;
+  return out;
+}
+
+ResolvedValue Resolver::ResolveCommand(const ValueSource& s, bool secret) const {
+  ResolvedValue out;
+  CommandOptions opts;
+  opts.timeout_ms = s.timeout_ms;
+  opts.working_dir = base_dir_;
+  opts.max_output_bytes = 64 * 1024;
+  // Run by the path the config means: "./x" beside the config file, a bare name on PATH;
+  // the provenance records the path that ran.
+  std::vector<std::string> shown = s.argv;
+  Result<CommandResult> r = RunConfiguredCommand(env_, s.argv, opts, &shown[0]);
+  out.provenance = "command " + Join(shown, " ");
+  if (!r.ok()) {
+    out.error = "command " + shown[0] + ": " + r.status().message();
+    return out;
+  }
+  if (!r->succeeded()) {
+    std::string err = SanitizeForDisplay(Trim(r->err), 200);
+    out.error = "command " + ShowCommand(s.argv) + " failed (" + r->Describe(s.timeout_ms) + ")" +
+                (err.empty() ? "" : ": " + err);
+    if (!secret && r->err.empty() && !r->out.empty()) {
+      out.error += "; stdout: " + SanitizeForDisplay(Trim(r->out), 120);
+    }
+    return out;
+  }
+  std::string v = Trim(r->out);
+  if (v.empty()) {
+    out.error = "command " + ShowCommand(s.argv) + " printed nothing";
+    return out;
+  }
+  out.ok = true;
+  out.value = v;
+  return out;
+}
+
+ResolvedValue Resolver::ResolveOnce(const ValueSource& s, bool secret) const {
   switch (s.kind) {
-    case ValueSource::Kind::kLiteral:
+    case ValueSource::Kind::kLiteral: {
+      ResolvedValue out;
       out.ok = true;
       out.value = s.literal;
       out.provenance = s.line > 0 ? "literal at config line " + std::to_string(s.line) : "literal";
       return out;
-    case ValueSource::Kind::kEnv: {
-      std::optional<std::string> v = env_.GetEnv(s.name);
-      // Like the official SDKs: trimmed, and blank counts as missing.
-      if (!v) {
-        out.error = "env " + s.name + " is not set";
-      } else if (Trim(*v).empty()) {
-        out.error = "env " + s.name + " is set but blank";
-      } else {
-        out.ok = true;
-        out.value = Trim(*v);
-      }
-      return out;
     }
+    case ValueSource::Kind::kEnv:
+      return ResolveEnv(s);
     case ValueSource::Kind::kEnvFile: {
       std::optional<std::string> path = env_.GetEnv(s.name);
       if (!path || Trim(*path).empty()) {
+        ResolvedValue out;
+        out.provenance = DescribeSource(s);
         out.error = "env " + s.name + " (the path of the file) is not set";
         return out;
       }
@@ -92,88 +193,17 @@ ResolvedValue Resolver::ResolveOnce(const ValueSource& s, bool secret) const {
       if (!r.ok) r.error = "file " + r.error;
       return r;
     }
-    case ValueSource::Kind::kDotenv: {
-      std::string path = ResolveRelative(base_dir_, s.path);
-      Result<std::string> text = env_.ReadFile(path);
-      if (!text.ok()) {
-        out.error = "dotenv " + text.status().message();
-        return out;
-      }
-      int line = 0;
-      std::optional<std::string> v = DotenvLookup(*text, s.key, &line);
-      if (!v) {
-        out.error = "dotenv " + path + ": key " + s.key + " not found";
-      } else if (Trim(*v).empty()) {
-        out.error = "dotenv " + path + ": key " + s.key + " is blank";
-      } else {
-        out.ok = true;
-        out.value = *v;
-        out.provenance = "dotenv " + path + ":" + s.key + " (line " + std::to_string(line) + ")";
-      }
-      return out;
-    }
+    case ValueSource::Kind::kDotenv:
+      return ResolveDotenv(s);
     case ValueSource::Kind::kJson:
     case ValueSource::Kind::kYaml:
-    case ValueSource::Kind::kToml: {
-      const char* kind = s.kind == ValueSource::Kind::kJson   ? "json"
-                         : s.kind == ValueSource::Kind::kYaml ? "yaml"
-                                                              : "toml";
-      DocFormat format = s.kind == ValueSource::Kind::kJson   ? DocFormat::kJson
-                         : s.kind == ValueSource::Kind::kYaml ? DocFormat::kYaml
-                                                              : DocFormat::kToml;
-      std::string path = ResolveRelative(base_dir_, s.path);
-      std::string label = std::string(kind) + " " + path + ":" + s.key;
-      out.provenance = label;
-      Result<std::string> text = env_.ReadFile(path);
-      if (!text.ok()) {
-        out.error = std::string(kind) + " " + text.status().message();
-        return out;
-      }
-      DocLookup doc = LookupDocument(format, *text, s.key);
-      if (doc.kind != DocLookup::Kind::kScalar) {
-        out.error = label + ": " +
-                    (doc.kind == DocLookup::Kind::kMap ? "value is a mapping, expected a string"
-                                                       : doc.error);
-        return out;
-      }
-      if (doc.line > 0) out.provenance += " (line " + std::to_string(doc.line) + ")";
-      out.ok = true;
-      out.value = doc.scalar;
-      return out;
-    }
-    case ValueSource::Kind::kCommand: {
-      CommandOptions opts;
-      opts.timeout_ms = s.timeout_ms;
-      opts.working_dir = base_dir_;
-      opts.max_output_bytes = 64 * 1024;
-      // Run by the path the config means: "./x" beside the config file, a bare name on PATH;
-      // the provenance records the path that ran.
-      std::vector<std::string> shown = s.argv;
-      Result<CommandResult> r = RunConfiguredCommand(env_, s.argv, opts, &shown[0]);
-      out.provenance = "command " + Join(shown, " ");
-      if (!r.ok()) {
-        out.error = "command " + shown[0] + ": " + r.status().message();
-        return out;
-      }
-      if (!r->succeeded()) {
-        std::string err = SanitizeForDisplay(Trim(r->err), 200);
-        out.error = "command " + ShowCommand(s.argv) + " failed (" + r->Describe(s.timeout_ms) +
-                    ")" + (err.empty() ? "" : ": " + err);
-        if (!secret && r->err.empty() && !r->out.empty()) {
-          out.error += "; stdout: " + SanitizeForDisplay(Trim(r->out), 120);
-        }
-        return out;
-      }
-      std::string v = Trim(r->out);
-      if (v.empty()) {
-        out.error = "command " + ShowCommand(s.argv) + " printed nothing";
-        return out;
-      }
-      out.ok = true;
-      out.value = v;
-      return out;
-    }
+    case ValueSource::Kind::kToml:
+      return ResolveDocument(s);
+    case ValueSource::Kind::kCommand:
+      return ResolveCommand(s, secret);
   }
+  ResolvedValue out;
+  out.provenance = DescribeSource(s);
   out.error = "unknown source";
   return out;
 }
@@ -199,16 +229,13 @@ ResolvedMap Resolver::ResolveMap(const ValueSource& s) const {
     out.error = "a model map must be a {json|yaml|toml: PATH, key: ...} source";
     return out;
   }
-  DocFormat format = s.kind == ValueSource::Kind::kJson   ? DocFormat::kJson
-                     : s.kind == ValueSource::Kind::kYaml ? DocFormat::kYaml
-                                                          : DocFormat::kToml;
   std::string path = ResolveRelative(base_dir_, s.path);
   Result<std::string> text = env_.ReadFile(path);
   if (!text.ok()) {
     out.error = text.status().message();
     return out;
   }
-  DocLookup doc = LookupDocument(format, *text, s.key);
+  DocLookup doc = LookupDocument(DocFormatOf(s.kind), *text, s.key);
   if (doc.kind != DocLookup::Kind::kMap) {
     out.error = path + ":" + s.key + ": " +
                 (doc.kind == DocLookup::Kind::kScalar ? "is a single value, expected a mapping"

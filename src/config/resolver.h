@@ -46,6 +46,11 @@ class Resolver {
  private:
   ResolvedValue ResolveOnce(const ValueSource& source, bool secret) const;
   ResolvedValue ReadFileSource(const std::string& path, const std::string& label) const;
+  // One per source kind; ResolveOnce picks the one `source.kind` names.
+  ResolvedValue ResolveEnv(const ValueSource& source) const;
+  ResolvedValue ResolveDotenv(const ValueSource& source) const;
+  ResolvedValue ResolveDocument(const ValueSource& source) const;  // json, yaml, toml
+  ResolvedValue ResolveCommand(const ValueSource& source, bool secret) const;
 
   const Environment& env_;
   std::string base_dir_;
