@@ -188,6 +188,118 @@ std::string CredentialShapeNote(const std::string& what, const std::string& valu
          KeyFingerprint(Trim(rest)) + ")";
 }
 
+namespace {
+
+// Resolves one value source into `*out`, recording its provenance, or an error naming `key`.
+void Take(const Resolver& resolver, const char* key, const ValueSource& src, bool secret,
+          std::string* out, ReleaseProfile* p) {
+  ResolvedValue v = resolver.Resolve(src, secret);
+  p->provenance[key] = v.provenance;
+  if (!v.ok) {
+    p->errors.push_back(std::string(key) + " from " + DescribeSource(src) + ": " + v.error);
+    return;
+  }
+  if (v.used_default)
+    p->warnings.push_back(std::string(key) + " fell back to its default (" + v.provenance + ")");
+  *out = v.value;
+}
+
+// The model: plain, or an alias looked up in the app's own alias map. An alias missing from
+// the map fails the release, as it would fail the app: never a silent default.
+void ResolveModel(const ReleaseConfig& rel, const Resolver& resolver, ReleaseProfile* p) {
+  if (!rel.model.map) {
+    Take(resolver, "model", rel.model.value, false, &p->model, p);
+    return;
+  }
+  std::string alias;
+  Take(resolver, "model_alias", rel.model.value, false, &alias, p);
+  if (alias.empty()) return;
+  ResolvedMap map = resolver.ResolveMap(*rel.model.map);
+  p->provenance["model_map"] = map.provenance;
+  if (!map.ok) {
+    p->errors.push_back("model map from " + DescribeSource(*rel.model.map) + ": " + map.error);
+  } else if (auto it = map.entries.find(alias); it == map.entries.end()) {
+    p->errors.push_back("model alias '" + alias + "' (from " + p->provenance["model_alias"] +
+                        ") is not in the model map " + map.provenance + " (" +
+                        std::to_string(map.entries.size()) +
+                        " aliases): the app would fail the same way");
+  } else {
+    p->model_alias = alias;
+    p->model = it->second;
+    p->provenance["model"] = "alias '" + alias + "' in " + map.provenance;
+  }
+}
+
+// The endpoint from base_url and path; plain http off the loopback, and a key that does not
+// look like the provider's, are caught here.
+void CheckBaseUrl(const ReleaseConfig& rel, ReleaseProfile* p) {
+  std::string scheme, host, base_path;
+  std::string bad = ParseBaseUrl(p->base_url, &scheme, &host, &base_path);
+  if (!bad.empty()) {
+    p->errors.push_back("base_url (" + p->provenance["base_url"] + "): " + bad);
+    return;
+  }
+  p->provider_endpoint = JoinEndpoint(p->base_url, p->path);
+  p->endpoint = p->provider_endpoint;
+  if (scheme == "http" && !IsLoopbackHost(host) && !rel.allow_insecure_http) {
+    p->errors.push_back("base_url uses plain http to " + host +
+                        ": the key would cross the network in clear text; use https, or set "
+                        "allow_insecure_http: true if a sidecar terminates TLS");
+  }
+  if (ContainsIgnoreCase(host, "cometapi.com") && !p->api_key.empty() &&
+      (p->api_key.rfind("sk-", 0) != 0 || p->api_key.size() < 11)) {
+    p->warnings.push_back("the key does not look like a CometAPI key (sk-...)");
+  }
+}
+
+// The key's fingerprint, and the copy-paste errors a key can carry.
+void CheckApiKey(ReleaseProfile* p) {
+  p->key_fingerprint = KeyFingerprint(p->api_key);
+  const std::string what = "api_key (" + p->provenance["api_key"] + ")";
+  std::string note = CredentialShapeNote(what, p->api_key);
+  std::string_view inner = TrimView(p->api_key);
+  if (p->api_key.find_first_of("\r\n") != std::string::npos ||
+      inner.find_first_of(" \t") != std::string_view::npos) {
+    p->errors.push_back(what + " contains whitespace or a line break: a copy-paste error? (" +
+                        p->key_fingerprint + ")");
+  } else if (!note.empty()) {
+    p->warnings.push_back(note);
+  } else if (p->api_key.size() < 8) {
+    p->warnings.push_back("api_key is only " + std::to_string(p->api_key.size()) +
+                          " characters long");
+  }
+}
+
+// The release's `headers:`, with a shape note for each secret one.
+void TakeHeaders(const ReleaseConfig& rel, const Resolver& resolver, ReleaseProfile* p) {
+  ResolvedHeaders headers = ResolveHeaders(rel.headers, resolver);
+  p->headers = std::move(headers.headers);
+  p->provenance.insert(headers.provenance.begin(), headers.provenance.end());
+  p->errors.insert(p->errors.end(), headers.errors.begin(), headers.errors.end());
+  for (const auto& h : p->headers) {
+    if (!h.secret) continue;
+    std::string note = CredentialShapeNote(
+        "headers." + h.name + " (" + p->provenance["headers." + h.name] + ")", h.value);
+    if (!note.empty()) p->warnings.push_back(note);
+  }
+}
+
+// exec and http probes: the endpoint and method shown are the app's route or command.
+void DescribeAppProbe(const ReleaseConfig& rel, const Resolver& resolver, ReleaseProfile* p) {
+  if (rel.probe == ProbeKind::kHttp) {
+    p->endpoint = ShowUrl(rel.http.url);
+    p->method = rel.http.method;
+  } else if (rel.probe == ProbeKind::kExec) {
+    std::vector<std::string> argv = rel.exec.command;
+    if (Result<std::string> program = resolver.FindProgram(argv[0]); program.ok())
+      argv[0] = *program;
+    p->endpoint = "exec: " + ShowCommand(argv);
+    p->method = "EXEC";
+  }
+}
+
+}  // namespace
+
 ReleaseProfile ResolveRelease(const ReleaseConfig& rel, const Contract& contract,
                               const Resolver& resolver) {
   ReleaseProfile p;
@@ -197,112 +309,26 @@ ReleaseProfile ResolveRelease(const ReleaseConfig& rel, const Contract& contract
   p.path = rel.path.empty() ? contract.path : rel.path;
   p.provenance["path"] = rel.path.empty() ? "contract endpoint.path" : "release path";
 
-  auto take = [&](const char* key, const ValueSource& src, bool secret, std::string* out) {
-    ResolvedValue v = resolver.Resolve(src, secret);
-    p.provenance[key] = v.provenance;
-    if (!v.ok) {
-      p.errors.push_back(std::string(key) + " from " + DescribeSource(src) + ": " + v.error);
-      return;
-    }
-    if (v.used_default)
-      p.warnings.push_back(std::string(key) + " fell back to its default (" + v.provenance + ")");
-    *out = v.value;
-  };
   const bool direct = rel.probe == ProbeKind::kDirect;
-  take("version", rel.version, false, &p.version);
+  Take(resolver, "version", rel.version, false, &p.version, &p);
   // exec and http probes let the app resolve its own provider settings; when the config names
   // them anyway, they serve the invalid-token call and the release diff.
   if (direct || rel.has_base_url) {
-    take("base_url", rel.base_url, false, &p.base_url);
-    take("api_key", rel.api_key, true, &p.api_key);
+    Take(resolver, "base_url", rel.base_url, false, &p.base_url, &p);
+    Take(resolver, "api_key", rel.api_key, true, &p.api_key, &p);
   }
+  // Otherwise the app picks its model; the probe reports the one it used.
   const bool model_configured = direct || rel.model.map ||
                                 rel.model.value.kind != ValueSource::Kind::kLiteral ||
                                 !rel.model.value.literal.empty();
+  if (model_configured) ResolveModel(rel, resolver, &p);
 
-  // The model: plain, or an alias looked up in the app's own alias map. An alias missing from
-  // the map fails the release, as it would fail the app: never a silent default.
-  if (!model_configured) {
-    // The app picks its model; the probe reports the one it used.
-  } else if (rel.model.map) {
-    std::string alias;
-    take("model_alias", rel.model.value, false, &alias);
-    if (!alias.empty()) {
-      ResolvedMap map = resolver.ResolveMap(*rel.model.map);
-      p.provenance["model_map"] = map.provenance;
-      if (!map.ok) {
-        p.errors.push_back("model map from " + DescribeSource(*rel.model.map) + ": " + map.error);
-      } else if (auto it = map.entries.find(alias); it == map.entries.end()) {
-        p.errors.push_back("model alias '" + alias + "' (from " + p.provenance["model_alias"] +
-                           ") is not in the model map " + map.provenance + " (" +
-                           std::to_string(map.entries.size()) +
-                           " aliases): the app would fail the same way");
-      } else {
-        p.model_alias = alias;
-        p.model = it->second;
-        p.provenance["model"] = "alias '" + alias + "' in " + map.provenance;
-      }
-    }
-  } else {
-    take("model", rel.model.value, false, &p.model);
-  }
-
-  if (!p.base_url.empty()) {
-    std::string scheme, host, base_path;
-    std::string bad = ParseBaseUrl(p.base_url, &scheme, &host, &base_path);
-    if (!bad.empty()) {
-      p.errors.push_back("base_url (" + p.provenance["base_url"] + "): " + bad);
-    } else {
-      p.provider_endpoint = JoinEndpoint(p.base_url, p.path);
-      p.endpoint = p.provider_endpoint;
-      if (scheme == "http" && !IsLoopbackHost(host) && !rel.allow_insecure_http) {
-        p.errors.push_back("base_url uses plain http to " + host +
-                           ": the key would cross the network in clear text; use https, or set "
-                           "allow_insecure_http: true if a sidecar terminates TLS");
-      }
-      if (ContainsIgnoreCase(host, "cometapi.com") && !p.api_key.empty() &&
-          (p.api_key.rfind("sk-", 0) != 0 || p.api_key.size() < 11)) {
-        p.warnings.push_back("the key does not look like a CometAPI key (sk-...)");
-      }
-    }
-  }
-  if (!p.api_key.empty()) {
-    p.key_fingerprint = KeyFingerprint(p.api_key);
-    const std::string what = "api_key (" + p.provenance["api_key"] + ")";
-    std::string note = CredentialShapeNote(what, p.api_key);
-    std::string_view inner = TrimView(p.api_key);
-    if (p.api_key.find_first_of("\r\n") != std::string::npos ||
-        inner.find_first_of(" \t") != std::string_view::npos) {
-      p.errors.push_back(what + " contains whitespace or a line break: a copy-paste error? (" +
-                         p.key_fingerprint + ")");
-    } else if (!note.empty()) {
-      p.warnings.push_back(note);
-    } else if (p.api_key.size() < 8) {
-      p.warnings.push_back("api_key is only " + std::to_string(p.api_key.size()) +
-                           " characters long");
-    }
-  }
-  if (rel.fallback) take("fallback_model", rel.fallback->model, false, &p.fallback_model);
-  ResolvedHeaders headers = ResolveHeaders(rel.headers, resolver);
-  p.headers = std::move(headers.headers);
-  p.provenance.insert(headers.provenance.begin(), headers.provenance.end());
-  p.errors.insert(p.errors.end(), headers.errors.begin(), headers.errors.end());
-  for (const auto& h : p.headers) {
-    if (!h.secret) continue;
-    std::string note = CredentialShapeNote(
-        "headers." + h.name + " (" + p.provenance["headers." + h.name] + ")", h.value);
-    if (!note.empty()) p.warnings.push_back(note);
-  }
-  if (rel.probe == ProbeKind::kHttp) {
-    p.endpoint = ShowUrl(rel.http.url);
-    p.method = rel.http.method;
-  } else if (rel.probe == ProbeKind::kExec) {
-    std::vector<std::string> argv = rel.exec.command;
-    if (Result<std::string> program = resolver.FindProgram(argv[0]); program.ok())
-      argv[0] = *program;
-    p.endpoint = "exec: " + ShowCommand(argv);
-    p.method = "EXEC";
-  }
+  if (!p.base_url.empty()) CheckBaseUrl(rel, &p);
+  if (!p.api_key.empty()) CheckApiKey(&p);
+  if (rel.fallback)
+    Take(resolver, "fallback_model", rel.fallback->model, false, &p.fallback_model, &p);
+  TakeHeaders(rel, resolver, &p);
+  DescribeAppProbe(rel, resolver, &p);
   CheckValues(rel, &p);
   if (model_configured && p.model.empty() && p.errors.empty())
     p.errors.push_back("model resolved to an empty value");
