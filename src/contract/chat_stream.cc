@@ -5,10 +5,77 @@
 
 namespace rollgate::internal {
 
-void ChatStreamAssembler::Problem(std::string text) {
+namespace {
+
+void AddProblem(ChatStream* s, std::string text) {
   // Keep the first few: one malformed chunk usually means all of them are.
-  if (s_.problems.size() < 3) s_.problems.push_back(std::move(text));
+  if (s->problems.size() < 3) s->problems.push_back(std::move(text));
 }
+
+// A usage chunk; `with_choices`: the chunk also carries choices.
+void AddUsage(const nlohmann::json& usage, bool with_choices, ChatStream* s) {
+  if (with_choices) {
+    s->warnings.push_back("usage arrived on a chunk that also has choices");
+  }
+  s->usage_seen = true;
+  auto get = [&](const char* k) -> int64_t {
+    auto it = usage.find(k);
+    return it != usage.end() && it->is_number_integer() ? it->get<int64_t>() : -1;
+  };
+  s->prompt_tokens = get("prompt_tokens");
+  s->completion_tokens = get("completion_tokens");
+  s->total_tokens = get("total_tokens");
+}
+
+// Choice 0's delta: its content, refusal and tool calls.
+void AddDelta(const std::string& where, const nlohmann::json& delta, double at_ms, ChatStream* s) {
+  auto content = delta.find("content");
+  if (content != delta.end() && !content->is_null()) {
+    if (!content->is_string()) {
+      AddProblem(s, where + ": delta.content is a JSON " + std::string(JsonTypeName(*content)) +
+                        ", expected a string");
+    } else {
+      const std::string& piece = content->get_ref<const std::string&>();
+      if (!piece.empty() && s->first_content_ms < 0) s->first_content_ms = at_ms;
+      s->content += piece;
+    }
+  }
+  auto refusal = delta.find("refusal");
+  if (refusal != delta.end() && refusal->is_string() && !refusal->get<std::string>().empty()) {
+    s->refused = true;
+  }
+  auto tools = delta.find("tool_calls");
+  if (tools != delta.end() && tools->is_array() && !tools->empty()) s->has_tool_calls = true;
+}
+
+// One choice of a chunk: only choice 0 counts.
+void AddChoice(const std::string& where, const nlohmann::json& choice, double at_ms,
+               ChatStream* s) {
+  if (!choice.is_object()) {
+    AddProblem(s, where + ": a choice is not an object");
+    return;
+  }
+  auto index = choice.find("index");
+  if (index != choice.end() && index->is_number_integer() && index->get<int64_t>() != 0) return;
+  auto delta = choice.find("delta");
+  if (delta == choice.end() || !delta->is_object()) {
+    AddProblem(
+        s, where + ": choices[0] has no `delta`" +
+               std::string(choice.contains("message") ? " (a `message` instead: non-stream shape)"
+                                                      : ""));
+  } else {
+    AddDelta(where, *delta, at_ms, s);
+  }
+  auto finish = choice.find("finish_reason");
+  if (finish != choice.end() && !finish->is_null()) {
+    ++s->finish_reasons;
+    s->finish_reason = finish->is_string() ? finish->get<std::string>() : std::string("?");
+  }
+}
+
+}  // namespace
+
+void ChatStreamAssembler::Problem(std::string text) { AddProblem(&s_, std::move(text)); }
 
 void ChatStreamAssembler::OnEvent(const SseEvent& event, double at_ms) {
   ++s_.events;
@@ -58,56 +125,8 @@ void ChatStreamAssembler::OnEvent(const SseEvent& event, double at_ms) {
     return;
   }
   auto usage = j.find("usage");
-  if (usage != j.end() && usage->is_object()) {
-    if (!choices->empty()) {
-      s_.warnings.push_back("usage arrived on a chunk that also has choices");
-    }
-    s_.usage_seen = true;
-    auto get = [&](const char* k) -> int64_t {
-      auto it = usage->find(k);
-      return it != usage->end() && it->is_number_integer() ? it->get<int64_t>() : -1;
-    };
-    s_.prompt_tokens = get("prompt_tokens");
-    s_.completion_tokens = get("completion_tokens");
-    s_.total_tokens = get("total_tokens");
-  }
-  for (const auto& choice : *choices) {
-    if (!choice.is_object()) {
-      Problem(where + ": a choice is not an object");
-      continue;
-    }
-    auto index = choice.find("index");
-    if (index != choice.end() && index->is_number_integer() && index->get<int64_t>() != 0) continue;
-    auto delta = choice.find("delta");
-    if (delta == choice.end() || !delta->is_object()) {
-      Problem(where + ": choices[0] has no `delta`" +
-              std::string(choice.contains("message") ? " (a `message` instead: non-stream shape)"
-                                                     : ""));
-    } else {
-      auto content = delta->find("content");
-      if (content != delta->end() && !content->is_null()) {
-        if (!content->is_string()) {
-          Problem(where + ": delta.content is a JSON " + std::string(JsonTypeName(*content)) +
-                  ", expected a string");
-        } else {
-          const std::string& piece = content->get_ref<const std::string&>();
-          if (!piece.empty() && s_.first_content_ms < 0) s_.first_content_ms = at_ms;
-          s_.content += piece;
-        }
-      }
-      auto refusal = delta->find("refusal");
-      if (refusal != delta->end() && refusal->is_string() && !refusal->get<std::string>().empty()) {
-        s_.refused = true;
-      }
-      auto tools = delta->find("tool_calls");
-      if (tools != delta->end() && tools->is_array() && !tools->empty()) s_.has_tool_calls = true;
-    }
-    auto finish = choice.find("finish_reason");
-    if (finish != choice.end() && !finish->is_null()) {
-      ++s_.finish_reasons;
-      s_.finish_reason = finish->is_string() ? finish->get<std::string>() : std::string("?");
-    }
-  }
+  if (usage != j.end() && usage->is_object()) AddUsage(*usage, !choices->empty(), &s_);
+  for (const auto& choice : *choices) AddChoice(where, choice, at_ms, &s_);
 }
 
 void ChatStreamAssembler::Finish(bool usage_requested) {
