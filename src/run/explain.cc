@@ -77,7 +77,17 @@ class Explainer {
     out_->settings.push_back({key, value, source});
   }
 
+  // The settings in the order shown: where the call goes, how it is made, what it carries,
+  // and the checks around it.
   void Settings() {
+    TargetSettings();
+    CallSettings();
+    HeaderSettings();
+    GuardSettings();
+  }
+
+  // The probe, the release's values, and the endpoint or app the call goes to.
+  void TargetSettings() {
     const ReleaseConfig& c = *p_.config;
     Add("probe", ToString(c.probe), Setting("probe"));
     Add("version", p_.version, Resolved("version"));
@@ -108,6 +118,11 @@ class Explainer {
       Add("method", c.http.method, Setting("method"));
       Add("version_header", c.http.version_header, Setting("version_header"));
     }
+  }
+
+  // Timeouts, retries, streaming, the prompt and the transport's limits.
+  void CallSettings() {
+    const ReleaseConfig& c = *p_.config;
     Add("timeout_ms", std::to_string(c.timeout_ms), Setting("timeout_ms"));
     Add("connect_timeout_ms", std::to_string(c.connect_timeout_ms), Setting("connect_timeout_ms"));
     const RetryPolicy& r = c.retry;
@@ -136,7 +151,11 @@ class Explainer {
     Add("ca_file", c.ca_file.empty() ? "(system CAs)" : c.ca_file, Setting("ca_file"));
     Add("allow_insecure_http", c.allow_insecure_http ? "true" : "false",
         Setting("allow_insecure_http"));
-    for (const auto& header : c.headers) {
+  }
+
+  // The release's `headers:`; a secret one shown by its fingerprint.
+  void HeaderSettings() {
+    for (const auto& header : p_.config->headers) {
       const std::string& name =
           header.first;  // not a structured binding: clang-14 cannot capture one
       auto h = std::find_if(p_.headers.begin(), p_.headers.end(),
@@ -146,6 +165,11 @@ class Explainer {
                                                 : h->value;
       Add("headers." + name, value, Resolved("headers." + name));
     }
+  }
+
+  // The fallback, the app's logs and the invalid-token call.
+  void GuardSettings() {
+    const ReleaseConfig& c = *p_.config;
     if (c.fallback) {
       std::vector<std::string> on;
       for (int s : c.fallback->on_status) on.push_back(std::to_string(s));
