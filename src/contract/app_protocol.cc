@@ -21,6 +21,56 @@ std::string_view LastJsonLine(std::string_view output) {
   return TrimView(output);
 }
 
+// `error`: a message, or an object with message, type and code.
+ErrorBody ReadAppError(const nlohmann::json& err) {
+  ErrorBody e;
+  if (err.is_string()) {
+    e.message = err.get<std::string>();
+  } else if (err.is_object()) {
+    e.message = StringOr(err, "message");
+    e.type = StringOr(err, "type");
+    e.code = StringOr(err, "code");
+  }
+  return e;
+}
+
+// `content` as the app's parser read it: a string, null, absent, or a problem.
+void ReadAppContent(const nlohmann::json& j, ChatResponse* c) {
+  auto content = j.find("content");
+  if (content == j.end()) {
+    c->content_kind = ChatResponse::ContentKind::kAbsent;
+  } else if (content->is_null()) {
+    c->content_kind = ChatResponse::ContentKind::kNull;
+  } else if (content->is_string()) {
+    c->content_kind = ChatResponse::ContentKind::kString;
+    c->content = content->get<std::string>();
+  } else {
+    c->content_kind = ChatResponse::ContentKind::kOther;
+    c->content_type_name = JsonTypeName(*content);
+    c->problems.push_back("the app reported content as a JSON " + c->content_type_name +
+                          ", expected a string");
+  }
+}
+
+// `fields_present`: the contract fields the app's parser found; a missing one is a problem.
+void ReadFieldsPresent(const nlohmann::json& fields,
+                       const std::vector<std::string>& response_fields, ChatResponse* c) {
+  for (const auto& f : fields) {
+    if (f.is_string()) c->fields_present.push_back(f.get<std::string>());
+  }
+  for (const auto& want : response_fields) {
+    if (std::find(c->fields_present.begin(), c->fields_present.end(), want) ==
+        c->fields_present.end()) {
+      c->fields_missing.push_back(want);
+    }
+  }
+  if (!c->fields_missing.empty()) {
+    c->problems.push_back("the app's parser did not find contract field" +
+                          std::string(c->fields_missing.size() > 1 ? "s " : " ") +
+                          Join(c->fields_missing, ", "));
+  }
+}
+
 }  // namespace
 
 AppAnswer ParseAppAnswer(std::string_view output, const std::vector<std::string>& response_fields) {
@@ -48,14 +98,7 @@ AppAnswer ParseAppAnswer(std::string_view output, const std::vector<std::string>
   a.request_id = StringOr(j, "request_id");
   auto err = j.find("error");
   if (err != j.end() && !err->is_null()) {
-    ErrorBody e;
-    if (err->is_string()) {
-      e.message = err->get<std::string>();
-    } else if (err->is_object()) {
-      e.message = StringOr(*err, "message");
-      e.type = StringOr(*err, "type");
-      e.code = StringOr(*err, "code");
-    }
+    ErrorBody e = ReadAppError(*err);
     if (a.request_id.empty()) a.request_id = RequestIdFromMessage(e.message);
     a.error = e;
   }
@@ -65,38 +108,12 @@ AppAnswer ParseAppAnswer(std::string_view output, const std::vector<std::string>
   c.object = "chat.completion";
   c.model = StringOr(j, "model");
   c.finish_reason = StringOr(j, "finish_reason");
-  auto content = j.find("content");
-  if (content == j.end()) {
-    c.content_kind = ChatResponse::ContentKind::kAbsent;
-  } else if (content->is_null()) {
-    c.content_kind = ChatResponse::ContentKind::kNull;
-  } else if (content->is_string()) {
-    c.content_kind = ChatResponse::ContentKind::kString;
-    c.content = content->get<std::string>();
-  } else {
-    c.content_kind = ChatResponse::ContentKind::kOther;
-    c.content_type_name = JsonTypeName(*content);
-    c.problems.push_back("the app reported content as a JSON " + c.content_type_name +
-                         ", expected a string");
-  }
+  ReadAppContent(j, &c);
   if (a.error && a.status >= 200 && a.status < 300) c.error = a.error;
   auto fields = j.find("fields_present");
   if (fields != j.end() && fields->is_array()) {
     a.fields_reported = true;
-    for (const auto& f : *fields) {
-      if (f.is_string()) c.fields_present.push_back(f.get<std::string>());
-    }
-    for (const auto& want : response_fields) {
-      if (std::find(c.fields_present.begin(), c.fields_present.end(), want) ==
-          c.fields_present.end()) {
-        c.fields_missing.push_back(want);
-      }
-    }
-    if (!c.fields_missing.empty()) {
-      c.problems.push_back("the app's parser did not find contract field" +
-                           std::string(c.fields_missing.size() > 1 ? "s " : " ") +
-                           Join(c.fields_missing, ", "));
-    }
+    ReadFieldsPresent(*fields, response_fields, &c);
   }
   auto done = j.find("done");
   if (done != j.end() && done->is_boolean()) a.done = done->get<bool>();
