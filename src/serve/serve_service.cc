@@ -98,23 +98,33 @@ Status ServeService::Start() {
   ROLLGATE_RETURN_IF_ERROR(ResolveToken());
 
   ROLLGATE_RETURN_IF_ERROR(OpenHistory());
+  const Clock& clock = options_.clock ? *options_.clock : SystemClock::Get();
+  const std::string holder = HistoryHolderId();
+  ROLLGATE_RETURN_IF_ERROR(StartCoordinator(clock, holder));
+  ROLLGATE_RETURN_IF_ERROR(StartHttpServer());
+  if (config_.schedule) StartScheduler(clock);
+  LogStarted(holder);
+  return Status::Ok();
+}
 
+Status ServeService::StartCoordinator(const Clock& clock, const std::string& holder) {
   metrics_ = std::make_unique<GateMetrics>(config_.service, limits_.max_runs_per_day,
                                            limits_.max_tokens_per_day);
   CoordinatorOptions co;
   co.service = config_.service;
   co.history = history_.get();
-  co.holder = HistoryHolderId();
+  co.holder = holder;
   co.run_timeout_ms = serve_.run_timeout_ms;
   co.max_runs_per_day = limits_.max_runs_per_day;
   co.max_tokens_per_day = limits_.max_tokens_per_day;
   GateRunner runner = options_.runner ? options_.runner : PipelineRunner(config_, options_);
-  const Clock& clock = options_.clock ? *options_.clock : SystemClock::Get();
   coordinator_ =
       std::make_unique<RunCoordinator>(co, std::move(runner), clock, *metrics_, redactor_,
                                        [this](const std::string& line) { Log(line); });
-  ROLLGATE_RETURN_IF_ERROR(coordinator_->Start());
+  return coordinator_->Start();
+}
 
+Status ServeService::StartHttpServer() {
   HttpServerOptions http;
   http.host = host_;
   http.port = port_;
@@ -127,21 +137,24 @@ Status ServeService::Start() {
   RegisterRoutes();
   ROLLGATE_RETURN_IF_ERROR(server_->Start());
   port_ = server_->port();
+  return Status::Ok();
+}
 
-  if (config_.schedule) {
-    ScheduleTimer* timer = options_.timer;
-    if (!timer) {
-      own_timer_ = std::make_unique<SystemScheduleTimer>(clock);
-      timer = own_timer_.get();
-    }
-    ScheduleOptions so{config_.schedule->every_ms, config_.schedule->jitter_ms,
-                       /*slots=*/history_ && history_->shared()};
-    scheduler_ = std::make_unique<Scheduler>(
-        so, *timer, options_.jitter,
-        [this](int64_t slot_start_ms) { return coordinator_->RunSlot(slot_start_ms); });
-    scheduler_->Start();
+void ServeService::StartScheduler(const Clock& clock) {
+  ScheduleTimer* timer = options_.timer;
+  if (!timer) {
+    own_timer_ = std::make_unique<SystemScheduleTimer>(clock);
+    timer = own_timer_.get();
   }
+  ScheduleOptions so{config_.schedule->every_ms, config_.schedule->jitter_ms,
+                     /*slots=*/history_ && history_->shared()};
+  scheduler_ = std::make_unique<Scheduler>(
+      so, *timer, options_.jitter,
+      [this](int64_t slot_start_ms) { return coordinator_->RunSlot(slot_start_ms); });
+  scheduler_->Start();
+}
 
+void ServeService::LogStarted(const std::string& holder) const {
   Log("serving " + config_.service + " from " + config_.file + " on " + url());
   if (config_.schedule) {
     Log("schedule: a gate every " + FormatDurationMs(static_cast<double>(limits_.every_ms)) +
@@ -160,11 +173,10 @@ Status ServeService::Start() {
     Log("history: " + history_->name() +
         " (shared: replicas claim each scheduled slot and "
         "count the caps in it; replica " +
-        co.holder + ")");
+        holder + ")");
   } else {
     Log("history: " + history_->name());
   }
-  return Status::Ok();
 }
 
 Status ServeService::OpenHistory() {

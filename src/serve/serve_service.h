@@ -81,6 +81,12 @@ class ServeService {
                               const std::string& what);
   void RegisterRoutes();
   Status OpenHistory();
+  // Start()'s steps, in order, after the token and the history: the run coordinator (metrics,
+  // caps; `holder` names this replica in a shared history), the HTTP server, the schedule.
+  Status StartCoordinator(const Clock& clock, const std::string& holder);
+  Status StartHttpServer();
+  void StartScheduler(const Clock& clock);
+  void LogStarted(const std::string& holder) const;
 
   Config config_;
   ServeOptions options_;
