@@ -51,6 +51,55 @@ std::optional<double> ServerRetryDelayMs(const Headers& headers, int64_t now_uni
   return std::nullopt;
 }
 
+namespace {
+
+// Whether a failure is worth another attempt: `retry` with why it is, or why it is not.
+struct RetryWorth {
+  bool retry = false;
+  std::string text;
+};
+
+RetryWorth TransportFailureWorth(const RetryPolicy& policy, TransportError error) {
+  switch (error) {
+    case TransportError::kDns:
+    case TransportError::kConnect:
+    case TransportError::kTimeout:
+    case TransportError::kReset:
+      if (!policy.retry_on_connection_errors) {
+        return {false, std::string(TransportErrorName(error)) +
+                           " is not retried (retry_on_connection_errors: false)"};
+      }
+      return {true, std::string(TransportErrorName(error)) + " is a connection error"};
+    case TransportError::kIdleTimeout:
+      return {false, "a stream that started is never retried"};
+    case TransportError::kCancelled:
+      return {false, "not retried: rollgate was interrupted"};
+    default:
+      return {false, std::string(TransportErrorName(error)) + " would fail again"};
+  }
+}
+
+RetryWorth HttpFailureWorth(const RetryPolicy& policy, const HttpExchange& ex,
+                            const std::optional<ErrorBody>& error) {
+  std::string status = std::to_string(ex.status);
+  const std::string* should = FindHeader(ex.headers, "x-should-retry");
+  if (IsNeverRetriedStatus(ex.status)) return {false, status + " is never retried"};
+  if (IsNonRetryableErrorCode(error)) {
+    return {false, status + " with error code " +
+                       (error->code.empty() ? error->type : error->code) + " is not retryable"};
+  }
+  if (should && *should == "false") {
+    return {false, status + ": the server said x-should-retry: false"};
+  }
+  bool listed =
+      std::find(policy.retry_on.begin(), policy.retry_on.end(), ex.status) != policy.retry_on.end();
+  if (should && *should == "true") return {true, status + ": the server said x-should-retry: true"};
+  if (listed) return {true, status + " is in retry_on"};
+  return {false, status + " is not in retry_on"};
+}
+
+}  // namespace
+
 RetryDecision DecideRetry(const RetryPolicy& policy, int attempt, const HttpExchange& ex,
                           const std::optional<ErrorBody>& error, double jitter,
                           int64_t now_unix_ms) {
@@ -59,57 +108,13 @@ RetryDecision DecideRetry(const RetryPolicy& policy, int attempt, const HttpExch
   if (success) return d;
 
   // Is this failure worth another attempt at all?
-  std::string why;
-  if (!ex.transport_ok()) {
-    switch (ex.error) {
-      case TransportError::kDns:
-      case TransportError::kConnect:
-      case TransportError::kTimeout:
-      case TransportError::kReset:
-        if (!policy.retry_on_connection_errors) {
-          d.reason = std::string(TransportErrorName(ex.error)) +
-                     " is not retried (retry_on_connection_errors: false)";
-          return d;
-        }
-        why = std::string(TransportErrorName(ex.error)) + " is a connection error";
-        break;
-      case TransportError::kIdleTimeout:
-        d.reason = "a stream that started is never retried";
-        return d;
-      case TransportError::kCancelled:
-        d.reason = "not retried: rollgate was interrupted";
-        return d;
-      default:
-        d.reason = std::string(TransportErrorName(ex.error)) + " would fail again";
-        return d;
-    }
-  } else {
-    std::string status = std::to_string(ex.status);
-    const std::string* should = FindHeader(ex.headers, "x-should-retry");
-    if (IsNeverRetriedStatus(ex.status)) {
-      d.reason = status + " is never retried";
-      return d;
-    }
-    if (IsNonRetryableErrorCode(error)) {
-      d.reason = status + " with error code " + (error->code.empty() ? error->type : error->code) +
-                 " is not retryable";
-      return d;
-    }
-    if (should && *should == "false") {
-      d.reason = status + ": the server said x-should-retry: false";
-      return d;
-    }
-    bool listed = std::find(policy.retry_on.begin(), policy.retry_on.end(), ex.status) !=
-                  policy.retry_on.end();
-    if (should && *should == "true") {
-      why = status + ": the server said x-should-retry: true";
-    } else if (listed) {
-      why = status + " is in retry_on";
-    } else {
-      d.reason = status + " is not in retry_on";
-      return d;
-    }
+  RetryWorth worth = ex.transport_ok() ? HttpFailureWorth(policy, ex, error)
+                                       : TransportFailureWorth(policy, ex.error);
+  if (!worth.retry) {
+    d.reason = worth.text;
+    return d;
   }
+  const std::string& why = worth.text;
   if (attempt >= policy.max_attempts) {
     d.reason = why + ", but max_attempts (" + std::to_string(policy.max_attempts) + ") is used up";
     return d;
