@@ -97,6 +97,39 @@ bool Configuration(const std::string& sqlstate) {
   return sqlstate == "42501" || cls == "28" || sqlstate == "3D000";
 }
 
+// A PGRES_TUPLES_OK result's cells, NULL as nullopt.
+std::vector<std::vector<std::optional<std::string>>> ReadCells(const Libpq& pq,
+                                                               const PGresult* res) {
+  std::vector<std::vector<std::optional<std::string>>> cells;
+  const int n = pq.PQntuples(res);
+  const int m = pq.PQnfields(res);
+  for (int r = 0; r < n; ++r) {
+    std::vector<std::optional<std::string>> row;
+    for (int c = 0; c < m; ++c) {
+      if (pq.PQgetisnull(res, r, c)) {
+        row.emplace_back();
+      } else {
+        row.emplace_back(std::string(pq.PQgetvalue(res, r, c),
+                                     static_cast<std::size_t>(pq.PQgetlength(res, r, c))));
+      }
+    }
+    cells.push_back(std::move(row));
+  }
+  return cells;
+}
+
+// A failed statement's error, by its SQLSTATE: IoError when it may pass on a retry,
+// InvalidArgument when the operator must fix the login or rights, else Internal.
+Status ResultError(const Libpq& pq, const PGresult* res, const std::string& where,
+                   const Redactor& redactor) {
+  const char* state = pq.PQresultErrorField(res, PG_DIAG_SQLSTATE);
+  const std::string sqlstate = state ? state : "";
+  const std::string message = where + ": " + redactor.Redact(Trim(pq.PQresultErrorMessage(res)));
+  if (sqlstate.empty() || Transient(sqlstate)) return Status::IoError(message);
+  if (Configuration(sqlstate)) return Status::InvalidArgument(message);
+  return Status::Internal(message);
+}
+
 }  // namespace
 
 int64_t PgRows::Int(int row, int column) const {
@@ -191,8 +224,7 @@ Result<PgRows> PgDb::Query(const std::string& sql, const std::vector<PgParam>& p
 }
 
 Status PgDb::Exec(const std::string& sql) {
-  Result<PgRows> rows = Run(sql, nullptr);
-  return rows.ok() ? Status::Ok() : rows.status();
+  return Run(sql, nullptr).status();  // OK when it ran; the rows are not wanted
 }
 
 Result<PgRows> PgDb::Run(const std::string& sql, const std::vector<PgParam>* params) {
@@ -242,33 +274,9 @@ Result<PgRows> PgDb::Run(const std::string& sql, const std::vector<PgParam>* par
     if (!res) break;
     ExecStatusType status = pq.PQresultStatus(res);
     if (status == PGRES_TUPLES_OK) {
-      rows.cells_.clear();
-      const int n = pq.PQntuples(res);
-      const int m = pq.PQnfields(res);
-      for (int r = 0; r < n; ++r) {
-        std::vector<std::optional<std::string>> row;
-        for (int c = 0; c < m; ++c) {
-          if (pq.PQgetisnull(res, r, c)) {
-            row.emplace_back();
-          } else {
-            row.emplace_back(std::string(pq.PQgetvalue(res, r, c),
-                                         static_cast<std::size_t>(pq.PQgetlength(res, r, c))));
-          }
-        }
-        rows.cells_.push_back(std::move(row));
-      }
+      rows.cells_ = ReadCells(pq, res);
     } else if (status != PGRES_COMMAND_OK && status != PGRES_EMPTY_QUERY && error.ok()) {
-      const char* state = pq.PQresultErrorField(res, PG_DIAG_SQLSTATE);
-      const std::string sqlstate = state ? state : "";
-      const std::string message =
-          uri_ + ": " + what + ": " + redactor_.Redact(Trim(pq.PQresultErrorMessage(res)));
-      if (sqlstate.empty() || Transient(sqlstate)) {
-        error = Status::IoError(message);
-      } else if (Configuration(sqlstate)) {
-        error = Status::InvalidArgument(message);
-      } else {
-        error = Status::Internal(message);
-      }
+      error = ResultError(pq, res, uri_ + ": " + what, redactor_);
     }
     pq.PQclear(res);
   }
