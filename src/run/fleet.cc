@@ -56,6 +56,151 @@ class FinishQueue {
   bool closed_ = false;
 };
 
+// Each contract file is read once for the fleet, before any call: one that cannot be read
+// as YAML stops the fleet here (exit 2), as it stops a single gate.
+Status LoadFleetContracts(const std::vector<Config>& configs,
+                          std::map<std::string, ContractState>* contracts) {
+  for (const Config& c : configs) {
+    if (contracts->count(c.contract_path)) continue;
+    Status st = LoadContractState(c.contract_path, &(*contracts)[c.contract_path]);
+    if (!st.ok()) return st.WithContext(c.file);
+  }
+  return Status::Ok();
+}
+
+// One fleet run. One transport, one loop, every service's probes: the run takes about as long
+// as the slowest wave of `concurrency` requests, not the sum of the services. Checks, gates and
+// rendering run per service on a few finishing threads while other services' calls are still
+// on the wire (the evidence is only staged).
+class FleetRun {
+ public:
+  FleetRun(std::vector<Config>* configs, const std::vector<RunOptions>& options,
+           std::size_t concurrency, std::vector<RunReport>* reports,
+           const std::function<void(const FleetProgress&)>& on_progress,
+           std::map<std::string, ContractState>* contracts)
+      : configs_(*configs),
+        options_(options),
+        reports_(*reports),
+        on_progress_(on_progress),
+        contracts_(*contracts),
+        n_(configs->size()),
+        window_(concurrency == 0 ? n_ : concurrency),
+        pipelines_(n_),
+        finished_(n_, Status::Ok()),
+        views_(n_),
+        exec_threads_(n_),
+        calls_of_(n_, 0) {
+    transport_.SetMaxInFlight(concurrency);
+    seams_.evidence_batch = &evidence_;
+    // One generator per thread for every service's retry jitter, not one per service.
+    seams_.jitter = [] {
+      thread_local std::mt19937_64 rng(std::random_device{}());
+      return std::uniform_real_distribution<double>(0.0, 1.0)(rng);
+    };
+  }
+
+  Status Run();
+
+ private:
+  void FinishLoop();
+  void LaunchMore();
+
+  std::vector<Config>& configs_;
+  const std::vector<RunOptions>& options_;
+  std::vector<RunReport>& reports_;
+  const std::function<void(const FleetProgress&)>& on_progress_;
+  std::map<std::string, ContractState>& contracts_;
+  const std::size_t n_;
+  const std::size_t window_;  // the calls launched services may have out at once
+  CurlTransport transport_;
+  AtomicWriteBatch evidence_;  // two file-system flushes for the whole fleet, not four per service
+  RunSeams seams_;
+  // A service's pipeline (its resolved values, then its answers) exists from its launch until
+  // its evidence is staged; then it, and its config, are freed and its report is cut to what
+  // the fleet summary needs. So memory follows the concurrency, not the fleet.
+  std::vector<std::unique_ptr<ServicePipeline>> pipelines_;
+  FinishQueue queue_;
+  std::vector<Status> finished_;
+  std::mutex progress_mu_;
+  FleetProgress progress_;
+  // Each service's calls go through its own counting view of the transport; a service with an
+  // exec probe waits for its threads, after the loop.
+  std::vector<std::unique_ptr<CountingTransport>> views_;
+  std::vector<std::vector<std::thread>> exec_threads_;
+  std::vector<std::size_t> calls_of_;
+  std::size_t launched_ = 0, calls_out_ = 0;  // on the loop thread (and before it runs)
+};
+
+// A finishing thread: each pipeline, with its answers, is freed as soon as its report is done.
+void FleetRun::FinishLoop() {
+  for (std::size_t i = 0; queue_.Pop(&i);) {
+    Status st = pipelines_[i]->Finish();
+    if (!st.ok()) finished_[i] = st.WithContext(configs_[i].file);
+    pipelines_[i].reset();
+    configs_[i] = Config{};
+    KeepFleetSummaryOnly(&reports_[i]);
+    std::lock_guard<std::mutex> lock(progress_mu_);
+    ++progress_.services_done;
+    if (!reports_[i].passed()) ++progress_.blocked;
+    if (on_progress_) on_progress_(progress_);
+  }
+}
+
+// Services are launched as others finish, while the calls they started number fewer than
+// `window_` (enough to keep the wire full): the requests waiting for a slot, and the services'
+// answers, stay bounded by the concurrency rather than growing with the fleet.
+void FleetRun::LaunchMore() {
+  while (launched_ < n_ && calls_out_ < window_) {
+    std::size_t i = launched_++;
+    pipelines_[i] =
+        std::make_unique<ServicePipeline>(configs_[i], options_[i], seams_, &reports_[i]);
+    Status prepared = pipelines_[i]->Prepare(&contracts_.find(configs_[i].contract_path)->second);
+    if (!prepared.ok()) {  // not in a fleet (only `check --release` fails here); never launched
+      finished_[i] = prepared.WithContext(configs_[i].file);
+      pipelines_[i].reset();
+      continue;
+    }
+    views_[i] = std::make_unique<CountingTransport>(&transport_, [this, i] {
+      if (exec_threads_[i].empty()) queue_.Push(i);
+      calls_out_ -= calls_of_[i];
+      LaunchMore();
+    });
+    pipelines_[i]->Launch(views_[i].get(), &exec_threads_[i]);
+    calls_of_[i] = views_[i]->pending();
+    calls_out_ += calls_of_[i];
+    if (calls_of_[i] == 0 && exec_threads_[i].empty()) queue_.Push(i);
+  }
+}
+
+Status FleetRun::Run() {
+  CancelToken* cancel = options_.empty() ? nullptr : options_.front().cancel;
+  progress_.services_total = n_;
+  if (on_progress_) on_progress_(progress_);  // none done yet: the total is known
+  std::vector<std::thread> finishers;
+  std::size_t workers = std::clamp<std::size_t>(std::thread::hardware_concurrency(), 2, 8);
+  for (std::size_t w = 0; w < std::min(workers, n_); ++w) {
+    finishers.emplace_back([this] { FinishLoop(); });
+  }
+  {
+    CancelRegistration cancel_calls(cancel, [this] { transport_.Cancel(); });
+    LaunchMore();
+    transport_.Run();
+    for (std::size_t i = 0; i < n_; ++i) {
+      if (exec_threads_[i].empty()) continue;
+      for (auto& t : exec_threads_[i]) t.join();
+      queue_.Push(i);
+    }
+  }
+  queue_.Close();
+  for (auto& t : finishers) t.join();
+  for (std::size_t i = 0; i < n_; ++i) {
+    if (!finished_[i].ok()) return finished_[i];
+  }
+  Status committed = evidence_.Commit();
+  if (!committed.ok()) return Status::IoError("cannot write evidence: " + committed.message());
+  return Status::Ok();
+}
+
 }  // namespace
 
 void KeepFleetSummaryOnly(RunReport* report) {
@@ -78,115 +223,21 @@ void KeepFleetSummaryOnly(RunReport* report) {
 Status RunFleetPipelines(std::vector<Config>* configs, const std::vector<RunOptions>& options,
                          std::size_t concurrency, std::vector<RunReport>* reports,
                          const std::function<void(const FleetProgress&)>& on_progress) {
-  const std::size_t n = configs->size();
-  // Each contract file is read once for the fleet, before any call: one that cannot be read
-  // as YAML stops the fleet here (exit 2), as it stops a single gate.
   std::map<std::string, ContractState> contracts;
-  for (const Config& c : *configs) {
-    if (contracts.count(c.contract_path)) continue;
-    Status st = LoadContractState(c.contract_path, &contracts[c.contract_path]);
-    if (!st.ok()) return st.WithContext(c.file);
-  }
-  // One transport, one loop, every service's probes: the run takes about as long as the
-  // slowest wave of `concurrency` requests, not the sum of the services.
-  CurlTransport transport;
-  transport.SetMaxInFlight(concurrency);
-  CancelToken* cancel = options.empty() ? nullptr : options.front().cancel;
-  reports->assign(n, RunReport{});
-  AtomicWriteBatch evidence;  // two file-system flushes for the whole fleet, not four per service
-  RunSeams seams;
-  seams.evidence_batch = &evidence;
-  // One generator per thread for every service's retry jitter, not one per service.
-  seams.jitter = [] {
-    thread_local std::mt19937_64 rng(std::random_device{}());
-    return std::uniform_real_distribution<double>(0.0, 1.0)(rng);
-  };
-  // A service's pipeline (its resolved values, then its answers) exists from its launch until
-  // its evidence is staged; then it, and its config, are freed and its report is cut to what
-  // the fleet summary needs. So memory follows the concurrency, not the fleet.
-  std::vector<std::unique_ptr<ServicePipeline>> pipelines(n);
-  // Checks, gates and rendering per service on a few threads while other services' calls are
-  // still on the wire (the evidence is only staged); each pipeline, with its answers, is freed
-  // as soon as its report is done.
-  FinishQueue queue;
-  std::vector<Status> finished(n, Status::Ok());
-  std::mutex progress_mu;
-  FleetProgress progress;
-  progress.services_total = n;
-  if (on_progress) on_progress(progress);  // none done yet: the total is known
-  auto worker = [&] {
-    for (std::size_t i = 0; queue.Pop(&i);) {
-      Status st = pipelines[i]->Finish();
-      if (!st.ok()) finished[i] = st.WithContext((*configs)[i].file);
-      pipelines[i].reset();
-      (*configs)[i] = Config{};
-      KeepFleetSummaryOnly(&(*reports)[i]);
-      std::lock_guard<std::mutex> lock(progress_mu);
-      ++progress.services_done;
-      if (!(*reports)[i].passed()) ++progress.blocked;
-      if (on_progress) on_progress(progress);
-    }
-  };
-  std::vector<std::thread> finishers;
-  std::size_t workers = std::clamp<std::size_t>(std::thread::hardware_concurrency(), 2, 8);
-  for (std::size_t w = 0; w < std::min(workers, n); ++w) finishers.emplace_back(worker);
-  // Each service's calls go through its own counting view of the transport; a service with an
-  // exec probe waits for its threads, after the loop. Services are launched as others finish,
-  // while the calls they started number fewer than `window` (enough to keep the wire full):
-  // the requests waiting for a slot, and the services' answers, stay bounded by the
-  // concurrency rather than growing with the fleet.
-  std::vector<std::unique_ptr<CountingTransport>> views(n);
-  std::vector<std::vector<std::thread>> exec_threads(n);
-  std::vector<std::size_t> calls_of(n, 0);
-  const std::size_t window = concurrency == 0 ? n : concurrency;
-  std::size_t launched = 0, calls_out = 0;  // on the loop thread (and before it runs)
-  std::function<void()> launch_more = [&] {
-    while (launched < n && calls_out < window) {
-      std::size_t i = launched++;
-      pipelines[i] =
-          std::make_unique<ServicePipeline>((*configs)[i], options[i], seams, &(*reports)[i]);
-      Status prepared = pipelines[i]->Prepare(&contracts.find((*configs)[i].contract_path)->second);
-      if (!prepared.ok()) {  // not in a fleet (only `check --release` fails here); never launched
-        finished[i] = prepared.WithContext((*configs)[i].file);
-        pipelines[i].reset();
-        continue;
-      }
-      views[i] = std::make_unique<CountingTransport>(&transport, [&, i] {
-        if (exec_threads[i].empty()) queue.Push(i);
-        calls_out -= calls_of[i];
-        launch_more();
-      });
-      pipelines[i]->Launch(views[i].get(), &exec_threads[i]);
-      calls_of[i] = views[i]->pending();
-      calls_out += calls_of[i];
-      if (calls_of[i] == 0 && exec_threads[i].empty()) queue.Push(i);
-    }
-  };
-  {
-    CancelRegistration cancel_calls(cancel, [&transport] { transport.Cancel(); });
-    launch_more();
-    transport.Run();
-    for (std::size_t i = 0; i < n; ++i) {
-      if (exec_threads[i].empty()) continue;
-      for (auto& t : exec_threads[i]) t.join();
-      queue.Push(i);
-    }
-  }
-  queue.Close();
-  for (auto& t : finishers) t.join();
-  for (std::size_t i = 0; i < n; ++i) {
-    if (!finished[i].ok()) return finished[i];
-  }
-  Status committed = evidence.Commit();
-  if (!committed.ok()) return Status::IoError("cannot write evidence: " + committed.message());
-  return Status::Ok();
+  ROLLGATE_RETURN_IF_ERROR(LoadFleetContracts(*configs, &contracts));
+  reports->assign(configs->size(), RunReport{});
+  FleetRun run(configs, options, concurrency, reports, on_progress, &contracts);
+  return run.Run();
 }
 
 }  // namespace rollgate::internal
 
 namespace rollgate {
 
-Status RunFleet(const std::string& config_dir, const FleetOptions& options, FleetReport* report) {
+namespace {
+
+// The fleet's config files: *.yaml and *.yml in `config_dir`, sorted, without the contracts.
+Result<std::vector<std::string>> ListFleetConfigs(const std::string& config_dir) {
   std::error_code ec;
   std::vector<std::string> files;
   // The error_code forms throughout: the range-for's operator++ would throw on a read error.
@@ -207,52 +258,22 @@ Status RunFleet(const std::string& config_dir, const FleetOptions& options, Flee
         "--config-dir " + config_dir +
         ": no *.yaml config in it (files named *contract* are contracts, not configs)");
   }
-  if (options.shard_count < 1 || options.shard_index < 0 ||
-      options.shard_index >= options.shard_count) {
-    return Status::InvalidArgument("shard " + std::to_string(options.shard_index) + "/" +
-                                   std::to_string(options.shard_count) + " does not exist");
+  return files;
+}
+
+// The service name becomes a directory: anything but [A-Za-z0-9._-] turns into '_', so a
+// name like "../x" or "a/b" cannot write outside the evidence directory.
+std::string EvidenceDirName(const std::string& service) {
+  std::string dir_name = service;
+  for (char& c : dir_name) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != '-') c = '_';
   }
-  std::vector<Config> configs;
-  std::vector<RunOptions> run_options;
-  std::set<std::string> services;
-  std::set<std::string> evidence_dirs;
-  report->services_total = 0;
-  for (const auto& f : files) {
-    Result<Config> cfg = internal::LoadConfig(f);
-    if (!cfg.ok()) return cfg.status();
-    if (!services.insert(cfg->service).second) {
-      return Status::InvalidArgument(f + ": service " + cfg->service +
-                                     " appears in two configs; give each its own");
-    }
-    // The service name becomes a directory: anything but [A-Za-z0-9._-] turns into '_', so a
-    // name like "../x" or "a/b" cannot write outside the evidence directory.
-    std::string dir_name = cfg->service;
-    for (char& c : dir_name) {
-      if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != '-') c = '_';
-    }
-    if (dir_name.find_first_not_of('.') == std::string::npos) dir_name = "_" + dir_name;
-    if (!evidence_dirs.insert(dir_name).second) {
-      return Status::InvalidArgument(f + ": service " + cfg->service +
-                                     " shares its evidence directory " + dir_name +
-                                     " with another config; rename one");
-    }
-    ++report->services_total;
-    if (internal::ShardOf(cfg->service, options.shard_count) != options.shard_index) continue;
-    RunOptions o;
-    o.command = "gate";
-    o.write_evidence = !options.evidence_dir.empty();
-    o.evidence_dir = options.evidence_dir + "/" + dir_name;
-    o.cancel = options.cancel;
-    run_options.push_back(o);
-    configs.push_back(std::move(*cfg));
-  }
-  ROLLGATE_RETURN_IF_ERROR(internal::RunFleetPipelines(&configs, run_options, options.concurrency,
-                                                       &report->runs, options.on_progress));
-  report->decision = "pass";
-  for (const auto& r : report->runs) {
-    if (!r.passed()) report->decision = "block";
-  }
-  if (options.evidence_dir.empty()) return Status::Ok();
+  if (dir_name.find_first_not_of('.') == std::string::npos) dir_name = "_" + dir_name;
+  return dir_name;
+}
+
+// fleet-summary.md (one per shard) in the evidence directory.
+Status WriteFleetSummary(const FleetOptions& options, FleetReport* report) {
   std::string name = "fleet-summary.md";
   if (options.shard_count > 1) {
     name = "fleet-summary-shard-" + std::to_string(options.shard_index) + "-of-" +
@@ -268,6 +289,52 @@ Status RunFleet(const std::string& config_dir, const FleetOptions& options, Flee
   if (!st.ok()) return Status::IoError("cannot write the fleet summary: " + st.message());
   report->summary_file = path;
   return Status::Ok();
+}
+
+}  // namespace
+
+Status RunFleet(const std::string& config_dir, const FleetOptions& options, FleetReport* report) {
+  ROLLGATE_ASSIGN_OR_RETURN(std::vector<std::string> files, ListFleetConfigs(config_dir));
+  if (options.shard_count < 1 || options.shard_index < 0 ||
+      options.shard_index >= options.shard_count) {
+    return Status::InvalidArgument("shard " + std::to_string(options.shard_index) + "/" +
+                                   std::to_string(options.shard_count) + " does not exist");
+  }
+  std::vector<Config> configs;
+  std::vector<RunOptions> run_options;
+  std::set<std::string> services;
+  std::set<std::string> evidence_dirs;
+  report->services_total = 0;
+  for (const auto& f : files) {
+    ROLLGATE_ASSIGN_OR_RETURN(Config cfg, internal::LoadConfig(f));
+    if (!services.insert(cfg.service).second) {
+      return Status::InvalidArgument(f + ": service " + cfg.service +
+                                     " appears in two configs; give each its own");
+    }
+    std::string dir_name = EvidenceDirName(cfg.service);
+    if (!evidence_dirs.insert(dir_name).second) {
+      return Status::InvalidArgument(f + ": service " + cfg.service +
+                                     " shares its evidence directory " + dir_name +
+                                     " with another config; rename one");
+    }
+    ++report->services_total;
+    if (internal::ShardOf(cfg.service, options.shard_count) != options.shard_index) continue;
+    RunOptions o;
+    o.command = "gate";
+    o.write_evidence = !options.evidence_dir.empty();
+    o.evidence_dir = options.evidence_dir + "/" + dir_name;
+    o.cancel = options.cancel;
+    run_options.push_back(o);
+    configs.push_back(std::move(cfg));
+  }
+  ROLLGATE_RETURN_IF_ERROR(internal::RunFleetPipelines(&configs, run_options, options.concurrency,
+                                                       &report->runs, options.on_progress));
+  report->decision = "pass";
+  for (const auto& r : report->runs) {
+    if (!r.passed()) report->decision = "block";
+  }
+  if (options.evidence_dir.empty()) return Status::Ok();
+  return WriteFleetSummary(options, report);
 }
 
 Status ParseFleetShard(const std::string& text, FleetOptions* options) {
