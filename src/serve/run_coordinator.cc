@@ -11,41 +11,6 @@
 
 namespace rollgate::internal {
 
-void RunControl::SetCancel(std::function<void()> fn) {
-  std::unique_lock<std::mutex> lock(mu_);
-  if (cancelled_) {
-    lock.unlock();
-    if (fn) fn();
-    return;
-  }
-  cancel_ = std::move(fn);
-}
-
-void RunControl::ClearCancel() {
-  std::lock_guard<std::mutex> lock(mu_);
-  cancel_ = nullptr;
-}
-
-void RunControl::Cancel(int signal) {
-  // Called under mu_ so ClearCancel() cannot destroy the target while the call is running.
-  std::lock_guard<std::mutex> lock(mu_);
-  if (!cancelled_) signal_ = signal;
-  cancelled_ = true;
-  if (cancel_) cancel_();
-}
-
-bool RunControl::cancelled() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return cancelled_;
-}
-
-void RunControl::Reset() {
-  std::lock_guard<std::mutex> lock(mu_);
-  cancelled_ = false;
-  signal_ = 0;
-  cancel_ = nullptr;
-}
-
 const char* ToString(RunOutcome::Kind kind) {
   switch (kind) {
     case RunOutcome::Kind::kRan:
@@ -232,104 +197,76 @@ std::shared_ptr<const RunReport> RunCoordinator::FreshSharedResult(int64_t max_a
   return std::make_shared<const RunReport>(ReportFromHistory(**latest));
 }
 
-RunOutcome RunCoordinator::Run(const RunRequest& request) {
-  // Another replica may have recorded a fresh enough result: read it before taking the lock,
-  // so a database round trip never holds up the other callers.
-  std::shared_ptr<const RunReport> shared_result;
-  if (request.max_age_ms > 0 && shared()) shared_result = FreshSharedResult(request.max_age_ms);
-
-  std::unique_lock<std::mutex> lock(mu_);
+RunOutcome RunCoordinator::JoinInFlight(std::unique_lock<std::mutex>& lock) {
   RunOutcome outcome;
-  if (shutting_down_) {
-    outcome.kind = RunOutcome::Kind::kShuttingDown;
-    outcome.detail = "rollgate serve is shutting down and starts no new runs";
+  if (waiters_ >= options_.max_waiters) {
+    outcome.kind = RunOutcome::Kind::kBusy;
+    outcome.detail = std::to_string(waiters_) +
+                     " requests are already waiting for the run in "
+                     "flight; retry shortly";
     return outcome;
   }
-
-  if (in_flight_) {
-    if (waiters_ >= options_.max_waiters) {
-      outcome.kind = RunOutcome::Kind::kBusy;
-      outcome.detail = std::to_string(waiters_) +
-                       " requests are already waiting for the run in "
-                       "flight; retry shortly";
-      return outcome;
-    }
-    ++waiters_;
-    const uint64_t generation = generation_;
-    auto bound = std::chrono::milliseconds(options_.run_timeout_ms + options_.join_grace_ms);
-    bool finished = cv_.wait_for(lock, bound, [&] { return generation_ != generation; });
-    --waiters_;
-    if (!finished) {
-      outcome.kind = RunOutcome::Kind::kTimedOut;
-      outcome.detail = "the run in flight did not finish within " +
-                       FormatDurationMs(static_cast<double>(bound.count()));
-      return outcome;
-    }
-    outcome = last_outcome_;
-    if (outcome.kind == RunOutcome::Kind::kRan) outcome.kind = RunOutcome::Kind::kJoined;
+  ++waiters_;
+  const uint64_t generation = generation_;
+  auto bound = std::chrono::milliseconds(options_.run_timeout_ms + options_.join_grace_ms);
+  bool finished = cv_.wait_for(lock, bound, [&] { return generation_ != generation; });
+  --waiters_;
+  if (!finished) {
+    outcome.kind = RunOutcome::Kind::kTimedOut;
+    outcome.detail = "the run in flight did not finish within " +
+                     FormatDurationMs(static_cast<double>(bound.count()));
     return outcome;
   }
+  outcome = last_outcome_;
+  if (outcome.kind == RunOutcome::Kind::kRan) outcome.kind = RunOutcome::Kind::kJoined;
+  return outcome;
+}
 
-  const int64_t now = clock_.NowUnixMs();
-  if (std::optional<RunOutcome> reused = Reuse(request, now, shared_result)) return *reused;
-
-  if (!shared()) {
-    CapDecision cap = caps_.Check(now);
-    if (!cap.allowed) {
-      metrics_.RecordSkip(cap.reason, request.trigger);
-      Log("run skipped (" + request.trigger + "): " + cap.detail);
-      outcome.kind = RunOutcome::Kind::kCapped;
-      outcome.reason = cap.reason;
-      outcome.detail = cap.detail;
-      return outcome;
-    }
-    caps_.StartRun(now);
-    metrics_.SetUsageToday(caps_.runs_today(now), caps_.tokens_today(now));
+std::optional<RunOutcome> RunCoordinator::StartLocalRun(const RunRequest& request, int64_t now) {
+  CapDecision cap = caps_.Check(now);
+  if (!cap.allowed) {
+    metrics_.RecordSkip(cap.reason, request.trigger);
+    Log("run skipped (" + request.trigger + "): " + cap.detail);
+    RunOutcome outcome;
+    outcome.kind = RunOutcome::Kind::kCapped;
+    outcome.reason = cap.reason;
+    outcome.detail = cap.detail;
+    return outcome;
   }
-  in_flight_ = true;
-  run_started_ = std::chrono::steady_clock::now();
-  control_.Reset();
-  cv_.notify_all();  // wakes the watchdog
-  lock.unlock();
+  caps_.StartRun(now);
+  metrics_.SetUsageToday(caps_.runs_today(now), caps_.tokens_today(now));
+  return std::nullopt;
+}
 
-  if (shared()) {
-    // Counted across replicas before any call is made; in flight already, so requests that
-    // arrive meanwhile wait for this attempt instead of starting their own.
-    if (std::optional<RunOutcome> refused = ReserveShared(now)) {
-      return AbandonRun(*refused, request.trigger);
-    }
-  }
-
-  Log("run started (" + request.trigger + ")");
-  auto report = std::make_shared<RunReport>();
-  Redactor run_redactor;
-  Status st = runner_(control_, report.get(), &run_redactor);
-  int64_t run_id = 0;
-  if (st.ok() && control_.cancelled()) {
+int64_t RunCoordinator::SettleReport(RunReport* report, const Redactor& run_redactor,
+                                     const std::string& trigger) {
+  if (control_.cancelled()) {
     // However far it got, a cancelled run is recorded as interrupted and never as a pass.
     report->interrupted = true;
     if (report->signal.empty()) report->signal = SignalName(control_.signal());
     report->decision = "block";
   }
-  if (st.ok()) {
-    // Scrub the report itself, not only the gate.json rendered from it: its details also become
-    // history rows (gates, checks), webhook bodies and reused results.
-    RedactReport(redactor_, report.get());
-    RedactReport(run_redactor, report.get());
-    run_id = AppendHistory(*report, run_redactor, request.trigger);
-  }
-  const int64_t end = clock_.NowUnixMs();
-  if (st.ok() && shared()) {
-    Result<ServeUsage> usage = shared_caps_->Finish(end, report->TokensUsed());
-    if (usage.ok()) {
-      ShowSharedUsage(*usage);
-    } else {
-      Log("warning: cannot add the run's usage tokens to the shared caps: " +
-          usage.status().message());
-    }
-  }
+  // Scrub the report itself, not only the gate.json rendered from it: its details also become
+  // history rows (gates, checks), webhook bodies and reused results.
+  RedactReport(redactor_, report);
+  RedactReport(run_redactor, report);
+  return AppendHistory(*report, run_redactor, trigger);
+}
 
-  lock.lock();
+void RunCoordinator::FinishShared(int64_t end, int64_t tokens) {
+  Result<ServeUsage> usage = shared_caps_->Finish(end, tokens);
+  if (usage.ok()) {
+    ShowSharedUsage(*usage);
+  } else {
+    Log("warning: cannot add the run's usage tokens to the shared caps: " +
+        usage.status().message());
+  }
+}
+
+RunOutcome RunCoordinator::PublishRun(const Status& st, std::shared_ptr<RunReport> report,
+                                      int64_t run_id, int64_t end, const Redactor& run_redactor) {
+  RunOutcome outcome;
+  std::unique_lock<std::mutex> lock(mu_);
   if (st.ok()) {
     const int64_t tokens = report->TokensUsed();
     if (!shared()) caps_.FinishRun(end, tokens);
@@ -352,6 +289,51 @@ RunOutcome RunCoordinator::Run(const RunRequest& request) {
   last_outcome_ = outcome;
   lock.unlock();
   cv_.notify_all();
+  return outcome;
+}
+
+RunOutcome RunCoordinator::Run(const RunRequest& request) {
+  // Another replica may have recorded a fresh enough result: read it before taking the lock,
+  // so a database round trip never holds up the other callers.
+  std::shared_ptr<const RunReport> shared_result;
+  if (request.max_age_ms > 0 && shared()) shared_result = FreshSharedResult(request.max_age_ms);
+
+  std::unique_lock<std::mutex> lock(mu_);
+  if (shutting_down_) {
+    RunOutcome outcome;
+    outcome.kind = RunOutcome::Kind::kShuttingDown;
+    outcome.detail = "rollgate serve is shutting down and starts no new runs";
+    return outcome;
+  }
+  if (in_flight_) return JoinInFlight(lock);
+
+  const int64_t now = clock_.NowUnixMs();
+  if (std::optional<RunOutcome> reused = Reuse(request, now, shared_result)) return *reused;
+  if (!shared()) {
+    if (std::optional<RunOutcome> capped = StartLocalRun(request, now)) return *capped;
+  }
+  in_flight_ = true;
+  run_started_ = std::chrono::steady_clock::now();
+  control_.Reset();
+  cv_.notify_all();  // wakes the watchdog
+  lock.unlock();
+
+  if (shared()) {
+    // Counted across replicas before any call is made; in flight already, so requests that
+    // arrive meanwhile wait for this attempt instead of starting their own.
+    if (std::optional<RunOutcome> refused = ReserveShared(now)) {
+      return AbandonRun(*refused, request.trigger);
+    }
+  }
+
+  Log("run started (" + request.trigger + ")");
+  auto report = std::make_shared<RunReport>();
+  Redactor run_redactor;
+  Status st = runner_(control_, report.get(), &run_redactor);
+  const int64_t run_id = st.ok() ? SettleReport(report.get(), run_redactor, request.trigger) : 0;
+  const int64_t end = clock_.NowUnixMs();
+  if (st.ok() && shared()) FinishShared(end, report->TokensUsed());
+  RunOutcome outcome = PublishRun(st, report, run_id, end, run_redactor);
 
   if (st.ok()) {
     Log("run finished (" + request.trigger + "): " + report->decision + " in " +

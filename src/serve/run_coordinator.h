@@ -33,34 +33,12 @@
 #include "rollgate/status.h"
 #include "serve/daily_caps.h"
 #include "serve/gate_metrics.h"
+#include "serve/run_control.h"
 #include "serve/scheduler.h"
 #include "store/history_append.h"
 #include "store/history_store.h"
 
 namespace rollgate::internal {
-
-/// Cancels a run in flight from another thread. Thread-safe.
-class RunControl {
- public:
-  /// Registers how to cancel the current run (its transport's Cancel()). When Cancel() has
-  /// already been called, `fn` runs at once.
-  void SetCancel(std::function<void()> fn);
-  /// Forgets the function; call before the object it refers to is destroyed.
-  void ClearCancel();
-  /// `signal`: the signal that stops serve (SIGTERM, ...), or 0 for the run_timeout watchdog.
-  void Cancel(int signal = 0);
-  bool cancelled() const;
-  /// The signal of the first Cancel(); readable from the cancel function itself.
-  int signal() const { return signal_.load(); }
-  /// Ready for the next run.
-  void Reset();
-
- private:
-  mutable std::mutex mu_;
-  std::function<void()> cancel_;
-  bool cancelled_ = false;
-  std::atomic<int> signal_{0};
-};
 
 /// Runs one gate. Fills `report`, and `redactor` with every secret the run resolved (so what is
 /// written about the run can be scrubbed again). A Status means rollgate itself failed.
@@ -168,6 +146,21 @@ class RunCoordinator {
   /// Ends a run attempt that never reached the gate (refused by the shared caps, or the
   /// history could not count it). REQUIRES: in_flight_ set by this caller; mu_ not held.
   RunOutcome AbandonRun(RunOutcome outcome, const std::string& trigger);
+  /// Waits for the run in flight and answers with its outcome (kJoined), or kBusy when too
+  /// many already wait, or kTimedOut. REQUIRES: in_flight_; `lock` holds mu_.
+  RunOutcome JoinInFlight(std::unique_lock<std::mutex>& lock);
+  /// Counts a run in this replica's caps; the outcome when they refuse it, nullopt when it
+  /// may start. REQUIRES: mu_ held; no shared history.
+  std::optional<RunOutcome> StartLocalRun(const RunRequest& request, int64_t now);
+  /// After the gate ran: marks a cancelled run interrupted (a block), scrubs the report and
+  /// appends it to the history; the history run id, or 0. REQUIRES: mu_ not held.
+  int64_t SettleReport(RunReport* report, const Redactor& run_redactor, const std::string& trigger);
+  /// Shared history: adds the run's usage tokens to the shared caps.
+  void FinishShared(int64_t end, int64_t tokens);
+  /// Records the finished run (caps, metrics, last result), clears in_flight_ and wakes the
+  /// waiters; the outcome they and the caller get. REQUIRES: mu_ not held.
+  RunOutcome PublishRun(const Status& st, std::shared_ptr<RunReport> report, int64_t run_id,
+                        int64_t end, const Redactor& run_redactor);
   void ShowSharedUsage(const ServeUsage& usage);
 
   CoordinatorOptions options_;
