@@ -4,8 +4,9 @@
 // policy's budget, and a 429's Retry-After must be honoured.
 #include "rehearse/modes.h"
 
-#include <fstream>
+#include <sstream>
 
+#include "base/file_util.h"
 #include "base/strings.h"
 #include "probe/retry_policy.h"
 
@@ -230,20 +231,21 @@ std::string VerifyStreamPathsDiverge(const RunReport& report, const mock::MockSt
 
 }  // namespace
 
-void WriteSampleAppConfig(const ModeSetup& s, const std::string& base_url) {
+Status WriteSampleAppConfig(const ModeSetup& s, const std::string& base_url) {
   const ReleaseConfig* rel = nullptr;
   for (const auto& r : s.config->releases) {
     if (r.name == s.target) rel = &r;
   }
-  if (!rel) return;
-  std::ofstream(s.work_dir + "/app.key") << s.target_key << "\n";
+  if (!rel) return Status::Ok();
+  ROLLGATE_RETURN_IF_ERROR(WriteFileAtomic(s.work_dir + "/app.key", s.target_key + "\n"));
   // Later members win in the app's JSON reader, so the mode's extras override the defaults.
-  std::ofstream(s.work_dir + "/app.json")
-      << "{\"version\": " << Quote(rel->version.literal) << ", \"base_url\": " << Quote(base_url)
-      << ", \"api_key\": {\"file\": \"app.key\"}, \"model_alias\": \"smoke\", \"models\": "
-         "{\"smoke\": "
-      << Quote(rel->model.value.literal) << "}, \"timeout_ms\": " << rel->timeout_ms
-      << ", \"log_file\": \"app.log\", \"log_fields\": \"full\"" << s.app_extra_json << "}\n";
+  std::ostringstream json;
+  json << "{\"version\": " << Quote(rel->version.literal) << ", \"base_url\": " << Quote(base_url)
+       << ", \"api_key\": {\"file\": \"app.key\"}, \"model_alias\": \"smoke\", \"models\": "
+          "{\"smoke\": "
+       << Quote(rel->model.value.literal) << "}, \"timeout_ms\": " << rel->timeout_ms
+       << ", \"log_file\": \"app.log\", \"log_fields\": \"full\"" << s.app_extra_json << "}\n";
+  return WriteFileAtomic(s.work_dir + "/app.json", json.str());
 }
 
 // The matrix, one entry per mode, in the order it is shown. A field left out keeps Mode's

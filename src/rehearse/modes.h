@@ -10,6 +10,7 @@
 #include "mock/mock_provider.h"
 #include "rollgate/config.h"
 #include "rollgate/report.h"
+#include "rollgate/status.h"
 
 namespace rollgate::internal {
 
@@ -42,8 +43,9 @@ struct ModeSetup {
 };
 
 /// Writes the sample app's config for `setup.target` into setup.work_dir/app.json, pointing at
-/// `base_url`.
-void WriteSampleAppConfig(const ModeSetup& setup, const std::string& base_url);
+/// `base_url`; an IoError naming the file when it cannot be written (the row is then missed, not
+/// judged against a config cut short).
+Status WriteSampleAppConfig(const ModeSetup& setup, const std::string& base_url);
 
 /// One row of the matrix (RehearsalModes). Every field has a default, so the table names only
 /// what a mode sets (designated initialisers; g++ 12 warns about a field left out otherwise).

@@ -270,7 +270,11 @@ RehearseRow RunMode(const Mode& mode, const PreparedRehearsal& prepared,
   ModeWiring wiring;
   st = WireReleases(prepared, options, setup, &mock, &config, &wiring);
   if (!st.ok()) return Judged(row, RehearseResult::kMissed, "not rehearsed: " + st.message());
-  if (setup.uses_app) WriteSampleAppConfig(setup, wiring.target_app_url);
+  if (setup.uses_app) st = WriteSampleAppConfig(setup, wiring.target_app_url);
+  if (!st.ok()) {
+    return Judged(row, RehearseResult::kMissed,
+                  "not rehearsed: cannot write the sample app's config: " + st.message());
+  }
   RehearsalEnvironment env(SystemEnvironment::Get(), wiring.app_vars);
   RunReport report;
   st = RunModeGate(config, prepared, options, row, env, &report);

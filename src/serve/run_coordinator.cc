@@ -59,17 +59,16 @@ Status RunCoordinator::Start() {
     shared_caps_ = std::make_unique<SharedDailyCaps>(
         *history, options_.service, options_.max_runs_per_day, options_.max_tokens_per_day);
   }
-  if (history) {
-    // Only this service's serve runs count: services sharing one history keep their own caps.
-    // (A shared history counts the caps itself: RefreshShared shows them below.)
+  // Only this service's serve runs count: services sharing one history keep their own caps. A
+  // shared history counts the caps itself (RefreshShared shows them below): nothing to seed.
+  if (history && !shared()) {
     const int64_t day = UnixDay(now);
-    Result<HistoryUsage> usage = shared() ? Result<HistoryUsage>(HistoryUsage{})
-                                          : history->UsageBetween(options_.service, day * 86400000,
-                                                                  (day + 1) * 86400000, "serve:");
+    Result<HistoryUsage> usage =
+        history->UsageBetween(options_.service, day * 86400000, (day + 1) * 86400000, "serve:");
     if (!usage.ok() && usage.status().code() == Status::Code::kInvalidArgument) {
       return usage.status();
     }
-    if (usage.ok() && !shared()) {
+    if (usage.ok()) {
       std::lock_guard<std::mutex> lock(mu_);
       caps_.Seed(day, usage->runs, usage->tokens, usage->last_run_tokens);
       if (usage->runs > 0) {
@@ -79,6 +78,8 @@ Status RunCoordinator::Start() {
     } else if (usage.status().code() != Status::Code::kNotFound) {
       Log("warning: cannot read today's usage from the history: " + usage.status().message());
     }
+  }
+  if (history) {
     Result<std::vector<LastKnownGood>> good = history->LastKnownGoodReleases();
     if (good.ok()) {
       for (const auto& g : *good) {
