@@ -97,7 +97,7 @@ int CiOutputs::Publish(const RunReport& report, const std::string& evidence_dir,
               internal::CiVerdictFor(report, evidence_dir), rc);
 }
 
-int CiOutputs::PublishFleet(const std::vector<RunReport>& runs, const std::string& decision,
+int CiOutputs::PublishFleet(const std::vector<RunReport>& runs, Decision decision,
                             const std::string& evidence_dir, int rc) {
   std::vector<const RunReport*> reports;
   for (const auto& r : runs) reports.push_back(&r);

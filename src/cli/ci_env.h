@@ -33,7 +33,7 @@ class CiOutputs {
   /// pipeline would otherwise branch on a value that is not there).
   int Publish(const RunReport& report, const std::string& evidence_dir, int rc);
   /// The same for a fleet run: every service's annotations, the fleet summary, one verdict.
-  int PublishFleet(const std::vector<RunReport>& runs, const std::string& decision,
+  int PublishFleet(const std::vector<RunReport>& runs, Decision decision,
                    const std::string& evidence_dir, int rc);
 
  private:

@@ -65,7 +65,7 @@ int RunFleetCommand(const GateArgs& args) {
     for (const std::string& w : r.warnings)
       std::fprintf(stderr, "rollgate: warning: %s: %s\n", r.service.c_str(), w.c_str());
   }
-  int rc = report.decision == "pass" ? ToInt(ExitCode::kPass) : ToInt(ExitCode::kBlock);
+  int rc = report.decision == Decision::kPass ? ToInt(ExitCode::kPass) : ToInt(ExitCode::kBlock);
   for (const auto& run : report.runs) {
     if (run.interrupted) rc = ExitCodeForSignal(interrupt.token.signal());
   }
@@ -88,7 +88,7 @@ int RunGateCommand(const GateArgs& args) {
     return ReportError(Status::InvalidArgument("--config FILE (or --config-dir DIR) is required"));
   Interruptible interrupt("gate");
   RunOptions options;
-  options.command = "gate";
+  options.command = Command::kGate;
   options.evidence_dir = args.evidence_dir;
   options.cancel = &interrupt.token;
   RunReport report;
@@ -189,7 +189,7 @@ int RunCheckCommand(const CheckArgs& args) {
   }
   Interruptible interrupt("check");
   RunOptions options;
-  options.command = "check";
+  options.command = Command::kCheck;
   options.evidence_dir = args.evidence_dir;
   options.cancel = &interrupt.token;
   RunReport report;

@@ -301,7 +301,7 @@ ReleaseProfile ResolveRelease(const ReleaseConfig& rel, const Contract& contract
     if (Result<std::string> program = resolver.FindProgram(argv[0]); program.ok())
       argv[0] = *program;
     p.endpoint = "exec: " + ShowCommand(argv);
-    p.method = "EXEC";
+    p.method.clear();  // a command has no HTTP method (ReleaseProfile::ShownMethod)
   }
   CheckValues(rel, &p);
   if (model_configured && p.model.empty() && p.errors.empty())

@@ -313,7 +313,7 @@ RehearseRow RunMode(const Mode& mode, const Prepared& prepared, const RehearseOp
   RehearsalEnvironment env(SystemEnvironment::Get(), app_vars);
 
   RunOptions run_options;
-  run_options.command = "gate";
+  run_options.command = Command::kGate;
   run_options.write_evidence = !options.evidence_dir.empty();
   std::string slug = row.mode;
   for (char& c : slug) {
