@@ -93,9 +93,9 @@ struct ReleaseReport {
   std::string version;
   ProbeKind probe = ProbeKind::kDirect;  // direct | http | exec
   std::string endpoint;                  // URL called (never with credentials)
-  std::string method;
-  std::string model;            // the requested model
-  std::string key_fingerprint;  // sha256:<12 hex>, or "" when the key did not resolve
+  std::string method;                    // POST, GET, ... or "EXEC" for an exec release
+  std::string model;                     // the requested model
+  std::string key_fingerprint;           // sha256:<12 hex>, or "" when the key did not resolve
   std::map<std::string, std::string> provenance;  // key -> where its value came from
   int64_t timestamp_unix_ms = 0;
   int http_status = 0;
@@ -130,7 +130,7 @@ struct DrillStep {
 };
 
 struct RunReport {
-  std::string command;  // gate | check | drill
+  Command command = Command::kGate;
   std::string
       run_id;  // in every evidence file of the run (docs/report-format.md); set when written
   std::string service;
@@ -138,7 +138,7 @@ struct RunReport {
   std::string contract_file;
   int64_t started_unix_ms = 0;
   int64_t finished_unix_ms = 0;
-  std::string decision;  // "pass" | "block"
+  Decision decision = Decision::kBlock;  // never decided: block (rollgate/vocabulary.h)
   std::vector<CheckResult> gates;
   std::vector<ReleaseReport> releases;
   std::vector<AttemptRecord> negative_auth_attempts;  // with the release whose endpoint they hit
@@ -149,11 +149,11 @@ struct RunReport {
   std::vector<std::string> warnings;  // for the operator, not the verdict (e.g. the history
                                       // could not record the run); already redacted
   /// The run was cancelled before it finished (a signal, or serve's run_timeout): decision
-  /// "block", whatever the probes that did finish said.
+  /// kBlock, whatever the probes that did finish said.
   bool interrupted = false;
   std::string signal;  // "SIGINT", "SIGTERM", "SIGHUP" when a signal cancelled it; else ""
 
-  bool passed() const { return decision == "pass"; }
+  bool passed() const { return decision == Decision::kPass; }
   /// Usage tokens the provider reported across every probe of the run (schedule caps).
   int64_t TokensUsed() const {
     int64_t total = 0;

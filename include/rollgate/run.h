@@ -15,8 +15,8 @@
 namespace rollgate {
 
 struct RunOptions {
-  std::string command = "gate";  // "gate": every release; "check": one release
-  std::string release;           // check: the release to probe
+  Command command = Command::kGate;  // kGate: every release; kCheck: one release
+  std::string release;               // check: the release to probe
   std::string evidence_dir = "rollgate-evidence";
   bool write_evidence = true;
   bool append_history = true;  // when the config has `history:`
@@ -117,8 +117,8 @@ struct FleetReport {
   /// interruption, each release's name and version. The rest (attempts, checks, parsed
   /// fields, provenance) is in the service's evidence, so memory follows the concurrency.
   std::vector<RunReport> runs;
-  std::string decision;            // "block" when any service blocks
-  std::size_t services_total = 0;  // configs in the directory, every shard's
+  Decision decision = Decision::kBlock;  // kBlock when any service blocks
+  std::size_t services_total = 0;        // configs in the directory, every shard's
   /// The fleet summary in the evidence directory (Markdown): <dir>/fleet-summary.md, or
   /// <dir>/fleet-summary-shard-INDEX-of-COUNT.md for one shard of several, so shards sharing
   /// one evidence volume do not collide. Empty without an evidence directory.

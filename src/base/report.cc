@@ -37,4 +37,40 @@ std::optional<ProbeKind> ParseProbeKind(std::string_view text) {
   return std::nullopt;
 }
 
+const char* ToString(Decision decision) {
+  switch (decision) {
+    case Decision::kPass:
+      return "pass";
+    case Decision::kBlock:
+      return "block";
+  }
+  return "block";
+}
+
+std::optional<Decision> ParseDecision(std::string_view text) {
+  for (Decision d : {Decision::kPass, Decision::kBlock}) {
+    if (text == ToString(d)) return d;
+  }
+  return std::nullopt;
+}
+
+const char* ToString(Command command) {
+  switch (command) {
+    case Command::kGate:
+      return "gate";
+    case Command::kCheck:
+      return "check";
+    case Command::kDrill:
+      return "drill";
+  }
+  return "gate";
+}
+
+std::optional<Command> ParseCommand(std::string_view text) {
+  for (Command c : {Command::kGate, Command::kCheck, Command::kDrill}) {
+    if (text == ToString(c)) return c;
+  }
+  return std::nullopt;
+}
+
 }  // namespace rollgate

@@ -386,7 +386,7 @@ ReleaseEvaluation EvaluateRelease(const ReleaseProfile& p, const ReleaseProbes& 
   }
   std::string cfg =
       probes.via.empty()
-          ? p.method + " " + p.endpoint + ", model '" + p.model + "' (" + Prov(p, "model") +
+          ? p.ShownMethod() + " " + p.endpoint + ", model '" + p.model + "' (" + Prov(p, "model") +
                 "), key " + p.key_fingerprint + " (" + Prov(p, "api_key") + ")"
           : "probe through " + probes.via + " (the app resolves its own endpoint, model and key)";
   if (!p.warnings.empty()) {

@@ -93,7 +93,7 @@ int RunDrillCommand(const DrillArgs& args) {
   hooks.on_wait = [&](const std::string& w) { progress.OnWait(w); };
 
   RunOptions options;
-  options.command = "drill";
+  options.command = Command::kDrill;
   options.evidence_dir = args.evidence_dir;
   options.cancel = &cancel;
   RunReport report;

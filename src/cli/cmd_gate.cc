@@ -87,7 +87,7 @@ int RunGateCommand(const GateArgs& args) {
     return ReportError(Status::InvalidArgument("--config FILE (or --config-dir DIR) is required"));
   Interruptible interrupt("gate");
   RunOptions options;
-  options.command = "gate";
+  options.command = Command::kGate;
   options.evidence_dir = args.evidence_dir;
   options.cancel = &interrupt.token;
   RunReport report;
@@ -151,7 +151,7 @@ int RunCheckCommand(const CheckArgs& args) {
   }
   Interruptible interrupt("check");
   RunOptions options;
-  options.command = "check";
+  options.command = Command::kCheck;
   options.evidence_dir = args.evidence_dir;
   options.cancel = &interrupt.token;
   RunReport report;

@@ -294,7 +294,7 @@ void DescribeAppProbe(const ReleaseConfig& rel, const Resolver& resolver, Releas
     if (Result<std::string> program = resolver.FindProgram(argv[0]); program.ok())
       argv[0] = *program;
     p->endpoint = "exec: " + ShowCommand(argv);
-    p->method = "EXEC";
+    p->method.clear();  // a command has no HTTP method (ReleaseProfile::ShownMethod)
   }
 }
 

@@ -43,6 +43,8 @@ struct ReleaseProfile {
   std::string base_url;
   std::string endpoint;           // what the probe calls: base_url + path, the route, "exec: argv"
   std::string provider_endpoint;  // base_url + path when known (the invalid-token call goes there)
+  /// The HTTP method the probe sends: the provider's (direct: the release's or the contract's)
+  /// or the app route's (http). Empty for exec: a command has none (ShownMethod says so).
   std::string method;
   std::string path;
   std::string model;
@@ -56,6 +58,11 @@ struct ReleaseProfile {
   std::vector<std::string> warnings;  // shown in its detail
 
   bool usable() const { return errors.empty(); }
+  /// The method as gate.json, diff and explain show it: "EXEC" for an exec release (the word
+  /// the evidence has always used for "runs a command"), else `method`.
+  std::string ShownMethod() const {
+    return config && config->probe == ProbeKind::kExec ? "EXEC" : method;
+  }
 };
 
 /// Resolves `release`. `contract` supplies the default method and path.

@@ -359,7 +359,7 @@ Status RunDrill(const Config& config, const RunOptions& options, const RunSeams&
   ROLLGATE_ASSIGN_OR_RETURN(ConfiguredContract contract, LoadConfiguredContract(config));
   // Steps 1-3: the gate, without writing evidence yet (the drill's steps belong in it).
   RunOptions gate_options = options;
-  gate_options.command = "gate";
+  gate_options.command = Command::kGate;
   gate_options.write_evidence = false;
   gate_options.append_history = false;
   Redactor redactor;
@@ -374,7 +374,7 @@ Status RunDrill(const Config& config, const RunOptions& options, const RunSeams&
     hooks.on_step(first, false);  // steps 1-3 run together, as the gate
   }
   ROLLGATE_RETURN_IF_ERROR(RunPipeline(config, gate_options, gate_seams, report));
-  report->command = "drill";
+  report->command = Command::kDrill;
   report->route_left_on = "unknown";  // until a switch back to rollback is seen serving
 
   // Live progress shows each step before the report is scrubbed: scrub what it shows too.
@@ -400,7 +400,7 @@ Status RunDrill(const Config& config, const RunOptions& options, const RunSeams&
   if (options.cancel && options.cancel->cancelled()) {
     report->interrupted = true;
     report->signal = SignalName(options.cancel->signal());
-    report->decision = "block";  // an interrupted drill is never a pass
+    report->decision = Decision::kBlock;  // an interrupted drill is never a pass
   }
   for (auto& s : report->drill_steps) s.detail = redactor.Redact(s.detail);
   RedactReport(redactor, report);

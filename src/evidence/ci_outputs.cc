@@ -121,7 +121,7 @@ CiVerdict CiVerdictFor(const RunReport& report, const std::string& evidence_dir)
   return v;
 }
 
-CiVerdict CiVerdictForFleet(const std::vector<RunReport>& runs, const std::string& decision,
+CiVerdict CiVerdictForFleet(const std::vector<RunReport>& runs, Decision decision,
                             const std::string& evidence_dir) {
   CiVerdict v;
   v.decision = decision;
@@ -139,8 +139,8 @@ std::string GithubEscapeProperty(std::string_view text) { return Escape(text, /*
 
 std::string RenderGithubAnnotations(const RunReport& report, const Redactor& redactor) {
   std::string out;
-  const std::string who =
-      "rollgate " + report.command + " (" + OneLine(redactor.Redact(report.service), 200) + ")";
+  const std::string who = "rollgate " + std::string(ToString(report.command)) + " (" +
+                          OneLine(redactor.Redact(report.service), 200) + ")";
   for (const auto& g : report.gates) {
     const bool failed = g.status == CheckStatus::kFail;
     if (!failed && !(g.status == CheckStatus::kPass && g.warning)) continue;
@@ -153,7 +153,7 @@ std::string RenderGithubAnnotations(const RunReport& report, const Redactor& red
 }
 
 std::string RenderGithubOutputs(const CiVerdict& verdict) {
-  return OutputLine("decision", verdict.decision) +
+  return OutputLine("decision", ToString(verdict.decision)) +
          OutputLine("evidence_dir", verdict.evidence_dir) +
          OutputLine("blocked_gates", Join(verdict.blocked_gates, ","));
 }
@@ -176,7 +176,7 @@ namespace rollgate::internal {
 Result<std::string> RenderDotenv(const CiVerdict& verdict) {
   std::string out;
   const std::pair<const char*, std::string> vars[] = {
-      {"ROLLGATE_DECISION", verdict.decision},
+      {"ROLLGATE_DECISION", ToString(verdict.decision)},
       {"ROLLGATE_BLOCKED_GATES", Join(verdict.blocked_gates, ",")},
       {"ROLLGATE_EVIDENCE_DIR", verdict.evidence_dir}};
   for (const auto& [key, value] : vars) {

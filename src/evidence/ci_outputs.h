@@ -17,7 +17,7 @@ namespace rollgate::internal {
 
 /// What the next step of a pipeline branches on.
 struct CiVerdict {
-  std::string decision;  // "pass" | "block"
+  Decision decision = Decision::kBlock;
   std::vector<std::string>
       blocked_gates;         // failing gate ids in checklist order; fleet: "<service>/<gate>"
   std::string evidence_dir;  // as the pipeline should see it
@@ -25,7 +25,7 @@ struct CiVerdict {
 
 CiVerdict CiVerdictFor(const RunReport& report, const std::string& evidence_dir);
 /// A fleet run (`gate --config-dir`): one verdict over every service.
-CiVerdict CiVerdictForFleet(const std::vector<RunReport>& runs, const std::string& decision,
+CiVerdict CiVerdictForFleet(const std::vector<RunReport>& runs, Decision decision,
                             const std::string& evidence_dir);
 
 /// GitHub's workflow-command escaping, as its toolkit does it (escapeData / escapeProperty):

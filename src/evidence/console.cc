@@ -34,7 +34,9 @@ std::string RenderConsole(const RunReport& report, const ConsoleStyle& style) {
   // this keeps the terminal safe for a report that was not.
   auto T = [](std::string_view s) { return DisplayText(s); };
   std::string out;
-  out += Paint(style, "1", "rollgate " + report.command + " · " + T(report.service)) + "\n";
+  out += Paint(style, "1",
+               "rollgate " + std::string(ToString(report.command)) + " · " + T(report.service)) +
+         "\n";
   for (const auto& r : report.releases) {
     out += "\n" + Paint(style, "1", "release " + T(r.name)) + "  version " + T(r.version);
     if (!r.endpoint.empty()) out += "  " + T(r.method) + " " + T(r.endpoint);
@@ -63,8 +65,8 @@ std::string RenderConsole(const RunReport& report, const ConsoleStyle& style) {
   }
   if (report.passed()) {
     out += Paint(style, "1;32", "DECISION: PASS") +
-           (report.command == "check" ? "  the release can make the documented call.\n"
-                                      : "  every gate passed; traffic may move.\n");
+           (report.command == Command::kCheck ? "  the release can make the documented call.\n"
+                                              : "  every gate passed; traffic may move.\n");
   } else {
     std::vector<std::string> failed;
     for (const auto& g : report.gates) {

@@ -103,14 +103,14 @@ json ReleaseJson(const ReleaseReport& r) {
 std::string RenderGateJson(const RunReport& report) {
   json j;
   j["tool"] = {{"name", kToolName}, {"version", kToolVersion}};
-  j["command"] = report.command;
+  j["command"] = ToString(report.command);
   if (!report.run_id.empty()) j["run_id"] = report.run_id;
   j["service"] = report.service;
   j["config_file"] = report.config_file;
   j["contract_file"] = report.contract_file.empty() ? json(nullptr) : json(report.contract_file);
   j["started_at"] = FormatIsoUtc(report.started_unix_ms);
   j["finished_at"] = FormatIsoUtc(report.finished_unix_ms);
-  j["decision"] = report.decision;
+  j["decision"] = ToString(report.decision);
   if (report.interrupted) {  // only then: an uninterrupted run has neither key
     j["interrupted"] = true;
     if (!report.signal.empty()) j["signal"] = report.signal;

@@ -29,8 +29,8 @@ const char* Mark(const CheckResult& c) {
 }  // namespace
 
 std::string RenderSummaryMarkdown(const RunReport& report) {
-  std::string out = "## rollgate " + report.command + ": " + Cell(report.service) + " — " +
-                    (report.passed() ? "PASS" : "BLOCK") + "\n\n";
+  std::string out = "## rollgate " + std::string(ToString(report.command)) + ": " +
+                    Cell(report.service) + " — " + (report.passed() ? "PASS" : "BLOCK") + "\n\n";
   if (report.interrupted) {
     out += "**Interrupted" + (report.signal.empty() ? std::string() : " by " + report.signal) +
            "**: the run was stopped before it finished, so it is recorded as a block.\n\n";
@@ -39,7 +39,7 @@ std::string RenderSummaryMarkdown(const RunReport& report) {
   for (const auto& g : report.gates) {
     out += "| `" + g.id + "` | " + Mark(g) + " | " + Cell(g.detail) + " |\n";
   }
-  out += "\n**Decision: " + report.decision + "** — ";
+  out += "\n**Decision: " + std::string(ToString(report.decision)) + "** — ";
   out += report.passed() ? "both paths can make the documented call; traffic may move.\n"
                          : "do not move traffic until the failing gate above is fixed.\n";
   if (!report.drill_steps.empty()) {

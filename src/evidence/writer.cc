@@ -46,7 +46,7 @@ std::string RenderManifest(const RunReport& report,
   nlohmann::ordered_json j;
   j["run_id"] = report.run_id;
   j["tool"] = {{"name", kToolName}, {"version", kToolVersion}};
-  j["command"] = report.command;
+  j["command"] = ToString(report.command);
   j["finished_at"] = FormatIsoUtc(report.finished_unix_ms);
   nlohmann::ordered_json list = nlohmann::ordered_json::array();
   for (const auto& [name, content] : files) {

@@ -109,7 +109,7 @@ std::vector<FieldDiff> DiffReleases(const ReleaseProfile& a, const ReleaseProfil
   add("endpoint_host", HostOf(a), HostOf(b), Source(a, "base_url"), Source(b, "base_url"),
       !HostOf(a).empty(), !HostOf(b).empty());
   add("path", a.path, b.path, Source(a, "path"), Source(b, "path"), true, true);
-  add("method", a.method, b.method, "config", "config", true, true);
+  add("method", a.ShownMethod(), b.ShownMethod(), "config", "config", true, true);
   add("model", a.model, b.model, Source(a, "model"), Source(b, "model"), !a.model.empty(),
       !b.model.empty());
   add("key_fingerprint", a.key_fingerprint, b.key_fingerprint, Source(a, "api_key"),

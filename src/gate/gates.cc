@@ -176,15 +176,15 @@ CheckResult ObservabilityGate(const RunReport& report) {
   return Make(id, CheckStatus::kPass, detail + "; request id on every response (" + source + ")");
 }
 
-std::string Decide(const std::vector<CheckResult>& gates) {
+Decision Decide(const std::vector<CheckResult>& gates) {
   for (const auto& g : gates) {
-    if (g.status == CheckStatus::kFail) return "block";
+    if (g.status == CheckStatus::kFail) return Decision::kBlock;
   }
-  return "pass";
+  return Decision::kPass;
 }
 
-ExitCode ExitCodeFor(const std::string& decision) {
-  return decision == "pass" ? ExitCode::kPass : ExitCode::kBlock;
+ExitCode ExitCodeFor(Decision decision) {
+  return decision == Decision::kPass ? ExitCode::kPass : ExitCode::kBlock;
 }
 
 }  // namespace rollgate::internal

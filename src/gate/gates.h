@@ -20,8 +20,9 @@ struct ContractState {
   std::string error;  // kMissing: why it could not be read
 };
 
-/// Present, reviewed within max_age_days of `today` (days since epoch, UTC), and every
-/// release's effective method and path equal to the contract's.
+/// Present, reviewed within max_age_days of `today` (days since epoch, UTC), and every direct
+/// release's effective method and path equal to the contract's (an exec or http release's app
+/// client picks its own path: not compared).
 CheckResult ContractReviewedGate(const ContractState& contract,
                                  const std::vector<ReleaseProfile>& profiles, int64_t today);
 
@@ -44,9 +45,11 @@ CheckResult NegativeAuthGate(bool enabled, const std::vector<CheckResult>& per_e
 /// id is reported where it was sent, its absence is a note.
 CheckResult ObservabilityGate(const RunReport& report);
 
-/// "pass" when no gate failed, else "block".
-std::string Decide(const std::vector<CheckResult>& gates);
+/// kPass when no gate failed (a skipped gate does not block), else kBlock.
+Decision Decide(const std::vector<CheckResult>& gates);
 
-ExitCode ExitCodeFor(const std::string& decision);
+/// kPass: ExitCode::kPass (0); kBlock: ExitCode::kBlock (1). An interrupted run is kBlock here;
+/// the CLI exits 128+signal for it instead (cli_common.h PrintReport).
+ExitCode ExitCodeFor(Decision decision);
 
 }  // namespace rollgate::internal

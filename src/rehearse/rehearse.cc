@@ -175,7 +175,7 @@ Status RunModeGate(const Config& config, const PreparedRehearsal& prepared,
                    const RehearseOptions& options, const RehearseRow& row, const Environment& env,
                    RunReport* report) {
   RunOptions run_options;
-  run_options.command = "gate";
+  run_options.command = Command::kGate;
   run_options.write_evidence = !options.evidence_dir.empty();
   std::string slug = row.mode;
   for (char& c : slug) {

@@ -105,7 +105,8 @@ class Explainer {
       Add("model", p_.model, Resolved("model"));
     if (c.probe == ProbeKind::kDirect || !p_.provider_endpoint.empty()) {
       Add("path", p_.path, Resolved("path"));
-      Add("method", p_.method, c.method.empty() ? "contract endpoint.method" : Setting("method"));
+      Add("method", p_.ShownMethod(),
+          c.method.empty() ? "contract endpoint.method" : Setting("method"));
       Add("url", p_.provider_endpoint.empty() ? "" : UrlWithPort(p_.provider_endpoint),
           "base_url + path");
     }
@@ -222,7 +223,7 @@ class Explainer {
     } else if (c.probe == ProbeKind::kExec) {
       out_->requests.push_back(
           {"app command",
-           "EXEC",
+           p_.ShownMethod(),
            p_.endpoint.substr(p_.endpoint.find(' ') + 1),
            {},
            {},

@@ -320,7 +320,7 @@ Status RunFleet(const std::string& config_dir, const FleetOptions& options, Flee
     ++report->services_total;
     if (internal::ShardOf(cfg.service, options.shard_count) != options.shard_index) continue;
     RunOptions o;
-    o.command = "gate";
+    o.command = Command::kGate;
     o.write_evidence = !options.evidence_dir.empty();
     o.evidence_dir = options.evidence_dir + "/" + dir_name;
     o.cancel = options.cancel;
@@ -331,9 +331,9 @@ Status RunFleet(const std::string& config_dir, const FleetOptions& options, Flee
   }
   ROLLGATE_RETURN_IF_ERROR(internal::RunFleetPipelines(&configs, run_options, options.concurrency,
                                                        &report->runs, options.on_progress));
-  report->decision = "pass";
+  report->decision = Decision::kPass;
   for (const auto& r : report->runs) {
-    if (!r.passed()) report->decision = "block";
+    if (!r.passed()) report->decision = Decision::kBlock;
   }
   if (options.evidence_dir.empty()) return Status::Ok();
   return WriteFleetSummary(options, report);

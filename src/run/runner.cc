@@ -171,7 +171,7 @@ class Pipeline {
   Status ResolveProfiles() {
     Resolver resolver(env_, config_.dir);
     std::vector<const ReleaseConfig*> selected;
-    if (options_.command == "check" && !options_.release.empty()) {
+    if (options_.command == Command::kCheck && !options_.release.empty()) {
       const ReleaseConfig* rel = config_.FindRelease(options_.release);
       if (!rel) {
         std::vector<std::string> names;
@@ -240,7 +240,7 @@ class Pipeline {
       r.version = p.version;
       r.probe = p.config->probe;
       r.endpoint = p.endpoint;
-      r.method = p.method;
+      r.method = p.ShownMethod();
       r.model = p.model;
       r.key_fingerprint = p.key_fingerprint;
       r.provenance = p.provenance;
@@ -298,7 +298,7 @@ class Pipeline {
 
   void Gate(int64_t today) {
     std::vector<CheckResult>& gates = report_->gates;
-    bool full_gate = options_.command != "check";
+    bool full_gate = options_.command != Command::kCheck;
     std::vector<ReleaseProfile> profiles;
     for (const auto& r : runs_) profiles.push_back(r.profile);
     for (auto& p : profiles) p.api_key.clear();
@@ -333,7 +333,7 @@ class Pipeline {
     // Whatever finished before the interrupt, an interrupted run is never a pass, and a gate
     // that failed may only have been cut short: say so before its detail.
     if (report_->interrupted) {
-      report_->decision = "block";
+      report_->decision = Decision::kBlock;
       std::string by = report_->signal.empty() ? "" : " by " + report_->signal;
       for (auto& g : gates) {
         if (g.status == CheckStatus::kFail)

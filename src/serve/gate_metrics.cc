@@ -63,7 +63,7 @@ GateMetrics::GateMetrics(std::string service, int max_runs_per_day, int64_t max_
 
   // Counters start at zero for every value they can take, so rate() and alerts work from the
   // first scrape rather than from the first event.
-  for (const char* decision : {"pass", "block", "error"}) {
+  for (const char* decision : {ToString(Decision::kPass), ToString(Decision::kBlock), "error"}) {
     m.Add("rollgate_runs_total", {service_, decision}, 0);
   }
   for (const char* reason : {"max_runs_per_day", "max_tokens_per_day"}) {
@@ -78,7 +78,7 @@ GateMetrics::GateMetrics(std::string service, int max_runs_per_day, int64_t max_
 
 void GateMetrics::RecordRun(const RunReport& report) {
   SetLatest(report);
-  registry_.Add("rollgate_runs_total", {service_, report.passed() ? "pass" : "block"}, 1);
+  registry_.Add("rollgate_runs_total", {service_, ToString(report.decision)}, 1);
   for (const ReleaseReport& r : report.releases) {
     // Only a release that made a call has timings worth a sample; a release whose key did not
     // resolve never reached the network.

@@ -245,7 +245,7 @@ int64_t RunCoordinator::SettleReport(RunReport* report, const Redactor& run_reda
     // However far it got, a cancelled run is recorded as interrupted and never as a pass.
     report->interrupted = true;
     if (report->signal.empty()) report->signal = SignalName(control_.signal());
-    report->decision = "block";
+    report->decision = Decision::kBlock;
   }
   // Scrub the report itself, not only the gate.json rendered from it: its details also become
   // history rows (gates, checks), webhook bodies and reused results.
@@ -337,7 +337,7 @@ RunOutcome RunCoordinator::Run(const RunRequest& request) {
   RunOutcome outcome = PublishRun(st, report, run_id, end, run_redactor);
 
   if (st.ok()) {
-    Log("run finished (" + request.trigger + "): " + report->decision + " in " +
+    Log("run finished (" + request.trigger + "): " + ToString(report->decision) + " in " +
         FormatDurationMs(static_cast<double>(end - report->started_unix_ms)) + ", " +
         std::to_string(report->TokensUsed()) + " usage tokens");
   } else {
@@ -448,7 +448,7 @@ bool RunCoordinator::in_flight() const {
 
 RunReport ReportFromHistory(const HistoryRun& run) {
   RunReport report;
-  report.command = run.command;
+  report.command = ParseCommand(run.command).value_or(Command::kGate);  // serve records gates
   report.service = run.service;
   report.started_unix_ms = run.started_unix_ms;
   report.finished_unix_ms = run.finished_unix_ms;

@@ -24,7 +24,7 @@ GateRunner PipelineRunner(const Config& config, const ServeOptions& options) {
   return [&config, env = options.env, evidence_dir = options.evidence_dir](
              RunControl& control, RunReport* report, Redactor* redactor) -> Status {
     RunOptions run;
-    run.command = "gate";
+    run.command = Command::kGate;
     run.evidence_dir = evidence_dir;
     run.write_evidence = !evidence_dir.empty();
     run.append_history = false;

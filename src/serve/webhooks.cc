@@ -16,7 +16,7 @@ using nlohmann::ordered_json;
 bool HasVerdict(const RunOutcome& o) { return o.has_report(); }
 
 std::string DecisionWord(const RunOutcome& o) {
-  if (o.has_report()) return o.report->decision;
+  if (o.has_report()) return ToString(o.report->decision);
   bool named = o.kind == RunOutcome::Kind::kCapped || o.kind == RunOutcome::Kind::kBusy ||
                o.kind == RunOutcome::Kind::kShuttingDown || o.kind == RunOutcome::Kind::kTimedOut;
   return named ? ToString(o.kind) : "error";

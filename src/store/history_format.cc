@@ -88,7 +88,7 @@ std::string RenderHistoryJson(const std::string& db_path, const std::vector<Hist
     r["command"] = run.command;
     r["trigger"] = run.trigger;
     r["service"] = run.service;
-    r["decision"] = run.decision;
+    r["decision"] = ToString(run.decision);
     r["started_at"] = FormatIsoUtc(run.started_unix_ms);
     r["finished_at"] = FormatIsoUtc(run.finished_unix_ms);
     r["tokens_used"] = run.tokens_used;
@@ -123,7 +123,7 @@ std::string RenderHistoryTable(const std::string& db_path, const std::vector<His
         releases += (releases.empty() ? "" : "; ") + ReleaseSummary(r);
       }
       t.Add({std::to_string(run.id), Seconds(run.finished_unix_ms), run.service, run.command,
-             run.trigger, run.decision, std::to_string(run.tokens_used), releases});
+             run.trigger, ToString(run.decision), std::to_string(run.tokens_used), releases});
     }
     out += t.Render();
   }
@@ -147,9 +147,9 @@ std::string RenderFleetHistoryJson(const std::string& db, const std::vector<Hist
   out["services"] = ordered_json::array();
   int passed = 0;
   for (const auto& run : latest) {
-    if (run.decision == "pass") ++passed;
+    if (run.decision == Decision::kPass) ++passed;
     out["services"].push_back({{"service", run.service},
-                               {"decision", run.decision},
+                               {"decision", ToString(run.decision)},
                                {"run_id", run.id},
                                {"command", run.command},
                                {"trigger", run.trigger},
@@ -157,8 +157,8 @@ std::string RenderFleetHistoryJson(const std::string& db, const std::vector<Hist
                                {"releases", ReleasesJson(run)}});
   }
   out["summary"] = {{"services", latest.size()},
-                    {"pass", passed},
-                    {"block", static_cast<int>(latest.size()) - passed}};
+                    {ToString(Decision::kPass), passed},
+                    {ToString(Decision::kBlock), static_cast<int>(latest.size()) - passed}};
   return HistoryDump(out);
 }
 
@@ -169,16 +169,16 @@ std::string RenderFleetHistoryTable(const std::string& db, const std::vector<His
   for (const auto& run : latest) order.push_back(&run);
   // Blocked services first: they are what the reader is looking for.
   std::stable_partition(order.begin(), order.end(),
-                        [](const HistoryRun* r) { return r->decision != "pass"; });
+                        [](const HistoryRun* r) { return r->decision != Decision::kPass; });
   Table t({"SERVICE", "DECISION", "FINISHED (UTC)", "RUN", "TRIGGER", "RELEASES"});
   int passed = 0;
   for (const HistoryRun* run : order) {
-    if (run->decision == "pass") ++passed;
+    if (run->decision == Decision::kPass) ++passed;
     std::string releases;
     for (const auto& r : run->releases)
       releases += (releases.empty() ? "" : "; ") + ReleaseSummary(r);
-    t.Add({run->service, run->decision, Seconds(run->finished_unix_ms), std::to_string(run->id),
-           run->trigger, releases});
+    t.Add({run->service, ToString(run->decision), Seconds(run->finished_unix_ms),
+           std::to_string(run->id), run->trigger, releases});
   }
   out += t.Render();
   out += "\n" + std::to_string(latest.size()) + " services: " + std::to_string(passed) + " pass, " +

@@ -24,6 +24,10 @@ CheckStatus ParseHistoryStatus(const std::string& text) {
   return CheckStatus::kSkip;
 }
 
+Decision ParseHistoryDecision(const std::string& text) {
+  return ParseDecision(text).value_or(Decision::kBlock);
+}
+
 Result<SlotClaim> HistoryStore::ClaimSlot(const std::string&, int64_t, const std::string&, int64_t,
                                           int64_t) {
   return Status::Internal(name() + ": slots are claimed only in a shared (PostgreSQL) history");

@@ -38,10 +38,10 @@ struct HistoryRelease {
 
 struct HistoryRun {
   int64_t id = 0;
-  std::string command;  // gate | check | drill
+  std::string command;  // gate | check | drill, as stored (only shown, never compared)
   std::string trigger;  // cli | schedule | webhook:flagger | webhook:argo | api
   std::string service;
-  std::string decision;  // pass | block
+  Decision decision = Decision::kBlock;  // a row that is not "pass" reads as kBlock
   int64_t started_unix_ms = 0;
   int64_t finished_unix_ms = 0;
   int64_t tokens_used = 0;  // usage tokens the provider reported for the whole run

@@ -49,7 +49,7 @@ HistoryRun PgReadRunRow(const PgRows& rows, int r, bool with_gate_json) {
   run.command = rows.Text(r, 1);
   run.trigger = rows.Text(r, 2);
   run.service = rows.Text(r, 3);
-  run.decision = rows.Text(r, 4);
+  run.decision = ParseHistoryDecision(rows.Text(r, 4));
   run.started_unix_ms = rows.Int(r, 5);
   run.finished_unix_ms = rows.Int(r, 6);
   run.tokens_used = rows.Int(r, 7);
@@ -177,9 +177,9 @@ Result<int64_t> PgHistoryStore::Append(const RunReport& report, const std::strin
         "INSERT INTO runs (command, started_by, service, decision, config_file, "
         "started_unix_ms, finished_unix_ms, tokens_used, gate_count, release_count, gate_json) "
         "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
-        {PgText(report.command), PgText(options.trigger), PgText(report.service),
-         PgText(report.decision), PgText(report.config_file), PgNum(report.started_unix_ms),
-         PgNum(report.finished_unix_ms), PgNum(report.TokensUsed()),
+        {PgText(ToString(report.command)), PgText(options.trigger), PgText(report.service),
+         PgText(ToString(report.decision)), PgText(report.config_file),
+         PgNum(report.started_unix_ms), PgNum(report.finished_unix_ms), PgNum(report.TokensUsed()),
          PgNum(static_cast<int64_t>(report.gates.size())),
          PgNum(static_cast<int64_t>(report.releases.size())), PgText(gate_json)});
     if (!run.ok()) return run.status();

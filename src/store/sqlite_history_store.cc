@@ -20,10 +20,10 @@ Result<int64_t> InsertRun(SqliteDb& db, const RunReport& report, const std::stri
           "INSERT INTO runs (command, started_by, service, decision, config_file, started_unix_ms, "
           "finished_unix_ms, tokens_used, gate_count, release_count, gate_json) "
           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"));
-  run.Bind(1, report.command)
+  run.Bind(1, ToString(report.command))
       .Bind(2, options.trigger)
       .Bind(3, report.service)
-      .Bind(4, report.decision)
+      .Bind(4, ToString(report.decision))
       .Bind(5, report.config_file)
       .Bind(6, report.started_unix_ms)
       .Bind(7, report.finished_unix_ms)
@@ -129,7 +129,7 @@ HistoryRun ReadRunRow(const SqliteStatement& stmt, bool with_gate_json) {
   run.command = stmt.ColumnText(1);
   run.trigger = stmt.ColumnText(2);
   run.service = stmt.ColumnText(3);
-  run.decision = stmt.ColumnText(4);
+  run.decision = ParseHistoryDecision(stmt.ColumnText(4));
   run.started_unix_ms = stmt.ColumnInt(5);
   run.finished_unix_ms = stmt.ColumnInt(6);
   run.tokens_used = stmt.ColumnInt(7);

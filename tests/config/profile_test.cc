@@ -168,6 +168,10 @@ TEST(ProfileCommandTest, AnExecProbeShowsTheProgramThatRuns) {
   rel.exec.command = {"./smoke.sh", "--json"};
   EXPECT_EQ(ResolveRelease(rel, Contract{}, resolver).endpoint,
             "exec: " + dir.Join("cfg/smoke.sh") + " --json");
+  // A command has no HTTP method: none is kept, and the evidence shows "EXEC" as before.
+  ReleaseProfile exec = ResolveRelease(rel, Contract{}, resolver);
+  EXPECT_EQ(exec.method, "");
+  EXPECT_EQ(exec.ShownMethod(), "EXEC");
   rel.exec.command = {"sh", "-c", "true"};
   std::string endpoint = ResolveRelease(rel, Contract{}, resolver).endpoint;
   EXPECT_TRUE(endpoint == "exec: /usr/bin/sh -c true" || endpoint == "exec: /bin/sh -c true")

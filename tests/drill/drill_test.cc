@@ -213,7 +213,7 @@ TEST(DrillContractTest, MalformedContractStopsTheDrillBeforeStepOneNamingTheFile
 
 TEST_F(DrillTest, AllEightStepsPassAndTheRouteEndsOnRollback) {
   RunReport r = Drill();
-  EXPECT_EQ(r.decision, "pass");
+  EXPECT_EQ(r.decision, Decision::kPass);
   ASSERT_EQ(r.drill_steps.size(), 8u);
   for (int i = 0; i < 8; ++i) {
     EXPECT_EQ(r.drill_steps[i].number, i + 1);
@@ -230,7 +230,7 @@ TEST_F(DrillTest, AllEightStepsPassAndTheRouteEndsOnRollback) {
 TEST_F(DrillTest, NewBrokenThroughTheRouteStopsAtStepFiveAndRestoresRollback) {
   new_.set_broken(true);
   RunReport r = Drill();
-  EXPECT_EQ(r.decision, "block");
+  EXPECT_EQ(r.decision, Decision::kBlock);
   const DrillStep* failed = FirstFailed(r);
   ASSERT_NE(failed, nullptr);
   EXPECT_EQ(failed->number, 5);
@@ -246,7 +246,7 @@ TEST_F(DrillTest, NewBrokenThroughTheRouteStopsAtStepFiveAndRestoresRollback) {
 
 TEST_F(DrillTest, FailingSwitchStopsAndNeverLeavesTheRouteOnNew) {
   RunReport r = Drill("[false]");
-  EXPECT_EQ(r.decision, "block");
+  EXPECT_EQ(r.decision, Decision::kBlock);
   const DrillStep* failed = FirstFailed(r);
   ASSERT_NE(failed, nullptr);
   EXPECT_EQ(failed->number, 4);
@@ -271,7 +271,7 @@ TEST_F(DrillTest, RollbackBrokenAfterTheFlipBackIsLoud) {
   // The rollback is healthy at the provider (steps 1-2) but broken through its own app.
   old_.set_broken(true);
   RunReport r = Drill();
-  EXPECT_EQ(r.decision, "block");
+  EXPECT_EQ(r.decision, Decision::kBlock);
   const DrillStep* failed = FirstFailed(r);
   ASSERT_NE(failed, nullptr);
   EXPECT_EQ(failed->number, 7);
@@ -281,7 +281,7 @@ TEST_F(DrillTest, RollbackBrokenAfterTheFlipBackIsLoud) {
 TEST_F(DrillTest, SmokeAnswerFromThePreviousReleaseWhileTheSwitchDrainsIsRetried) {
   router_.drain_smokes_ = 1;
   RunReport r = Drill();
-  EXPECT_EQ(r.decision, "pass");
+  EXPECT_EQ(r.decision, Decision::kPass);
   ASSERT_EQ(r.drill_steps.size(), 8u);
   EXPECT_NE(r.drill_steps[4].detail.find("1 earlier smoke call reached 1.0.0 although"),
             std::string::npos)
@@ -293,7 +293,7 @@ TEST_F(DrillTest, SmokeAnswerFromThePreviousReleaseWhileTheSwitchDrainsIsRetried
 TEST_F(DrillTest, SmokeThatKeepsReachingTheOtherReleaseFailsAfterThreeCalls) {
   router_.drain_smokes_ = 1000;  // /version says new, /smoke never gets there
   RunReport r = Drill();
-  EXPECT_EQ(r.decision, "block");
+  EXPECT_EQ(r.decision, Decision::kBlock);
   const DrillStep* failed = FirstFailed(r);
   ASSERT_NE(failed, nullptr);
   EXPECT_EQ(failed->number, 5);
@@ -313,7 +313,7 @@ TEST_F(DrillTest, SwitchControllerDownMeansRouteStateUnknown) {
 // A switch back that exits 0 and moves nothing: the drill says what it saw (issue 12).
 TEST_F(DrillTest, SwitchBackThatChangesNothingLeavesTheRouteOnNew) {
   RunReport r = Drill("", "[true]");
-  EXPECT_EQ(r.decision, "block");
+  EXPECT_EQ(r.decision, Decision::kBlock);
   const DrillStep* failed = FirstFailed(r);
   ASSERT_NE(failed, nullptr);
   EXPECT_EQ(failed->number, 7);
@@ -336,7 +336,7 @@ TEST_F(DrillTest, CancelRightAfterTheSwitchToNewRestoresAndVerifiesRollback) {
   RunReport r = Drill("", "", &cancel, hooks);
   EXPECT_TRUE(r.interrupted);
   EXPECT_EQ(r.signal, "SIGHUP");
-  EXPECT_EQ(r.decision, "block");
+  EXPECT_EQ(r.decision, Decision::kBlock);
   EXPECT_EQ(r.route_left_on, "rollback");
   EXPECT_TRUE(router_.on_rollback());
   ASSERT_GE(r.drill_steps.size(), 2u);

@@ -158,7 +158,7 @@ TEST_F(FleetTest, AFinishedServiceKeepsOnlyItsSummaryAndItsEvidenceKeepsTheRest)
   options.evidence_dir = dir_.Join("evidence");
   FleetReport report;
   ASSERT_OK(RunFleet(dir_.Join("fleet"), options, &report));
-  EXPECT_EQ(report.decision, "pass");
+  EXPECT_EQ(report.decision, Decision::kPass);
   ASSERT_EQ(report.runs.size(), 3u);
   for (const RunReport& r : report.runs) {
     EXPECT_TRUE(r.passed()) << r.service;
@@ -213,7 +213,7 @@ TEST_F(FleetTest, TheLibraryWritesTheFleetSummaryNamedAfterItsShard) {
   EXPECT_TRUE(std::filesystem::exists(part_report.summary_file));
   EXPECT_FALSE(std::filesystem::exists(dir_.Join("ev-part/fleet-summary.md")));
   EXPECT_TRUE(part_report.runs.empty());
-  EXPECT_EQ(part_report.decision, "pass");
+  EXPECT_EQ(part_report.decision, Decision::kPass);
 
   FleetOptions none;
   FleetReport no_evidence;

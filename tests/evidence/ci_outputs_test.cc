@@ -15,9 +15,9 @@ constexpr char kCiFakeKey[] = "sk-CIOUTPUTS-9f8e7d6c5b4a3210";
 
 RunReport CiSample() {
   RunReport report;
-  report.command = "gate";
+  report.command = Command::kGate;
   report.service = "checkout, assistant";
-  report.decision = "block";
+  report.decision = Decision::kBlock;
   ReleaseReport n;
   n.name = "new";
   n.version = "2.4.0";
@@ -98,21 +98,21 @@ TEST(CiOutputsTest, APassWithoutNotesHasNoAnnotationAndALongDetailIsCut) {
 
 TEST(CiOutputsTest, VerdictListsTheFailingGatesInOrder) {
   CiVerdict v = CiVerdictFor(CiSample(), "out/ev");
-  EXPECT_EQ(v.decision, "block");
+  EXPECT_EQ(v.decision, Decision::kBlock);
   EXPECT_EQ(v.evidence_dir, "out/ev");
   EXPECT_EQ(Join(v.blocked_gates, ","), "rollback_release_smoke,negative_auth");
 
   RunReport other = CiSample();
   other.service = "billing";
   other.gates = {{"contract_reviewed", CheckStatus::kFail, "stale", false}};
-  CiVerdict fleet = CiVerdictForFleet({CiSample(), other}, "block", "ev");
+  CiVerdict fleet = CiVerdictForFleet({CiSample(), other}, Decision::kBlock, "ev");
   EXPECT_EQ(Join(fleet.blocked_gates, ","),
             "checkout, assistant/rollback_release_smoke,checkout, assistant/negative_auth,"
             "billing/contract_reviewed");
 }
 
 TEST(CiOutputsTest, GithubOutputsUseTheDelimiterFormOnlyForALineBreak) {
-  CiVerdict v{"block", {"negative_auth", "observability"}, "/w/ev"};
+  CiVerdict v{Decision::kBlock, {"negative_auth", "observability"}, "/w/ev"};
   EXPECT_EQ(RenderGithubOutputs(v),
             "decision=block\nevidence_dir=/w/ev\nblocked_gates=negative_auth,observability\n");
   v.evidence_dir = "/w/odd\ndir ROLLGATE_EOF";
@@ -129,12 +129,12 @@ TEST(CiOutputsTest, StopCommandsWrapsWithTheToken) {
 
 TEST(CiOutputsTest, DotenvIsWhatGitlabParses) {
   Result<std::string> env =
-      RenderDotenv({"block", {"negative_auth", "observability"}, "ev/$CI_JOB_ID"});
+      RenderDotenv({Decision::kBlock, {"negative_auth", "observability"}, "ev/$CI_JOB_ID"});
   ASSERT_TRUE(env.ok()) << env.status().message();
   EXPECT_EQ(*env,
             "ROLLGATE_DECISION=block\nROLLGATE_BLOCKED_GATES=negative_auth,observability\n"
             "ROLLGATE_EVIDENCE_DIR=ev/$$CI_JOB_ID\n");
-  env = RenderDotenv({"pass", {}, "rollgate-evidence"});
+  env = RenderDotenv({Decision::kPass, {}, "rollgate-evidence"});
   ASSERT_TRUE(env.ok());
   EXPECT_EQ(
       *env,
@@ -142,13 +142,13 @@ TEST(CiOutputsTest, DotenvIsWhatGitlabParses) {
 }
 
 TEST(CiOutputsTest, DotenvRefusesAValueGitlabWouldChange) {
-  Result<std::string> env = RenderDotenv({"pass", {}, "ev\nROLLGATE_DECISION=pass"});
+  Result<std::string> env = RenderDotenv({Decision::kPass, {}, "ev\nROLLGATE_DECISION=pass"});
   ASSERT_FALSE(env.ok());
   EXPECT_EQ(env.status().code(), Status::Code::kInvalidArgument);
   EXPECT_NE(env.status().message().find("ROLLGATE_EVIDENCE_DIR"), std::string::npos)
       << env.status().message();
   EXPECT_NE(env.status().message().find("line break"), std::string::npos);
-  env = RenderDotenv({"pass", {}, "ev "});
+  env = RenderDotenv({Decision::kPass, {}, "ev "});
   ASSERT_FALSE(env.ok());
   EXPECT_NE(env.status().message().find("white space"), std::string::npos)
       << env.status().message();

@@ -22,10 +22,10 @@ const char* const kEvidenceSetFiles[] = {"gate.json", "junit.xml", "summary.md",
 
 RunReport EvidenceSetReport(const std::string& run_id) {
   RunReport report;
-  report.command = "gate";
+  report.command = Command::kGate;
   report.run_id = run_id;
   report.service = "svc";
-  report.decision = "pass";
+  report.decision = Decision::kPass;
   report.started_unix_ms = 1795564800000;
   report.finished_unix_ms = 1795564800250;
   ReleaseReport r;

@@ -11,9 +11,9 @@ namespace {
 
 RunReport Sample() {
   RunReport report;
-  report.command = "gate";
+  report.command = Command::kGate;
   report.service = "svc <&> \"quoted\"";
-  report.decision = "block";
+  report.decision = Decision::kBlock;
   report.started_unix_ms = 1795564800000;
   report.finished_unix_ms = 1795564800250;
   ReleaseReport r;

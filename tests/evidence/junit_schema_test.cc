@@ -18,9 +18,9 @@ using testing::JunitXPathCount;
 
 RunReport JunitSample() {
   RunReport report;
-  report.command = "gate";
+  report.command = Command::kGate;
   report.service = "svc <&> \"quoted\" 'single'";
-  report.decision = "block";
+  report.decision = Decision::kBlock;
   report.started_unix_ms = 1795564800000;
   report.finished_unix_ms = 1795564800250;
   for (const char* name : {"new", "rollback"}) {
@@ -73,7 +73,7 @@ TEST_F(JunitSchemaTest, ABlockedGateIsValidJunitWithASuitePerReleaseAndOneForThe
 
 TEST_F(JunitSchemaTest, APassIsValidToo) {
   RunReport report = JunitSample();
-  report.decision = "pass";
+  report.decision = Decision::kPass;
   for (auto& r : report.releases)
     r.checks = {{"configuration", CheckStatus::kPass, "resolved", false}};
   report.gates = {{"negative_auth", CheckStatus::kPass, "rejected", false}};
@@ -85,7 +85,7 @@ TEST_F(JunitSchemaTest, APassIsValidToo) {
 
 TEST_F(JunitSchemaTest, TheDrillsStepsAreASuiteOfTheirOwn) {
   RunReport report = JunitSample();
-  report.command = "drill";
+  report.command = Command::kDrill;
   report.drill_steps = {
       {1, "smoke new release", CheckStatus::kPass, "ok", 0, 0, false},
       {4, "switch route to new", CheckStatus::kFail, "route command exited 1", 0, 0, false},

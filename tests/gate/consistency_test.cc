@@ -32,6 +32,21 @@ class ConsistencyTest : public ::testing::Test {
   ReleaseProfile a_, b_;
 };
 
+// An exec release has no HTTP method; the diff row shows it as "EXEC", as it always has.
+TEST_F(ConsistencyTest, AnExecReleaseShowsItsMethodAsExec) {
+  old_cfg_.probe = ProbeKind::kExec;
+  b_.method.clear();  // as ResolveRelease leaves it for exec
+  int rows = 0;
+  for (const FieldDiff& d : DiffReleases(a_, b_, {})) {
+    if (d.field != "method") continue;
+    ++rows;
+    EXPECT_EQ(d.left, "POST");
+    EXPECT_EQ(d.right, "EXEC");
+    EXPECT_TRUE(d.differs);
+  }
+  EXPECT_EQ(rows, 1);
+}
+
 TEST_F(ConsistencyTest, IdenticalReleasesPass) {
   CheckResult g = ConfigConsistencyGate(DiffReleases(a_, b_, {}), "new", "rollback");
   EXPECT_EQ(g.status, CheckStatus::kPass) << g.detail;

@@ -128,10 +128,11 @@ TEST(NegativeAuthGateTest, AnAppWithoutTheCallSkipsSayingWhatToAddNeverSilently)
 
 TEST(DecisionTest, AnyFailBlocks) {
   EXPECT_EQ(Decide({{"a", CheckStatus::kPass, "", false}, {"b", CheckStatus::kSkip, "", false}}),
-            "pass");
+            Decision::kPass);
   EXPECT_EQ(Decide({{"a", CheckStatus::kPass, "", false}, {"b", CheckStatus::kFail, "", false}}),
-            "block");
-  EXPECT_EQ(ExitCodeFor("block"), ExitCode::kBlock);
+            Decision::kBlock);
+  EXPECT_EQ(ExitCodeFor(Decision::kBlock), ExitCode::kBlock);
+  EXPECT_EQ(ExitCodeFor(Decision::kPass), ExitCode::kPass);
 }
 
 }  // namespace

@@ -129,7 +129,7 @@ TEST_F(RunnerTest, HealthyReleasesPassWithEvidenceAndNoSecrets) {
   for (const auto& g : report.gates) {
     EXPECT_NE(g.status, CheckStatus::kFail) << g.id << ": " << g.detail;
   }
-  EXPECT_EQ(report.decision, "pass");
+  EXPECT_EQ(report.decision, Decision::kPass);
   // new: chat + stream; rollback: chat; one invalid-token call per endpoint (two endpoints).
   EXPECT_EQ(transport.requests.size(), 5u);
   // The probes ran concurrently: the whole run took about one answer, not the sum.
@@ -163,7 +163,7 @@ TEST_F(RunnerTest, RotatedRollbackKeyBlocksOnAuthentication) {
   env_.files[dir_.Join("secrets/rollback.key")] = "sk-test-rollback-rotated-000\n";
   testing::FakeTransport transport(Provider);
   RunReport report = Run(&transport);
-  EXPECT_EQ(report.decision, "block");
+  EXPECT_EQ(report.decision, Decision::kBlock);
   const CheckResult* gate = report.FindGate("rollback_release_smoke");
   ASSERT_NE(gate, nullptr);
   EXPECT_EQ(gate->status, CheckStatus::kFail);
@@ -177,7 +177,7 @@ TEST_F(RunnerTest, DeletedSecretIsAFindingWithEvidenceNotAUsageError) {
   env_.files.erase(dir_.Join("secrets/rollback.key"));
   testing::FakeTransport transport(Provider);
   RunReport report = Run(&transport);
-  EXPECT_EQ(report.decision, "block");
+  EXPECT_EQ(report.decision, Decision::kBlock);
   const ReleaseReport* rollback = report.FindRelease("rollback");
   ASSERT_NE(rollback, nullptr);
   EXPECT_EQ(rollback->FindCheck("configuration")->status, CheckStatus::kFail);
@@ -194,7 +194,7 @@ TEST_F(RunnerTest, GatewayThatAcceptsAnyKeyFailsNegativeAuth) {
     return a.status == 401 ? Json(200, "{}") : a;  // any token is let through
   });
   RunReport report = Run(&transport);
-  EXPECT_EQ(report.decision, "block");
+  EXPECT_EQ(report.decision, Decision::kBlock);
   EXPECT_EQ(report.FindGate("negative_auth")->status, CheckStatus::kFail);
 }
 
@@ -202,7 +202,7 @@ TEST_F(RunnerTest, StaleContractBlocks) {
   dir_.Write("contract.yaml", "reviewed_on: 2026-01-01\nmax_age_days: 30\n");
   testing::FakeTransport transport(Provider);
   RunReport report = Run(&transport);
-  EXPECT_EQ(report.decision, "block");
+  EXPECT_EQ(report.decision, Decision::kBlock);
   EXPECT_EQ(report.FindGate("contract_reviewed")->status, CheckStatus::kFail);
 }
 

@@ -159,7 +159,7 @@ TEST_F(ServeE2eTest, SigtermCancelsTheRunInFlightFlushesTheHistoryAndExitsZero) 
   ASSERT_OK(runs);
   ASSERT_EQ(runs->size(), 1u) << "the run in flight was recorded";
   EXPECT_EQ((*runs)[0].trigger, "serve:schedule");
-  EXPECT_EQ((*runs)[0].decision, "block");
+  EXPECT_EQ((*runs)[0].decision, Decision::kBlock);
   json gate = json::parse((*runs)[0].gate_json, nullptr, false);
   EXPECT_EQ(gate.value("interrupted", false), true) << (*runs)[0].gate_json;
   EXPECT_EQ(gate.value("signal", ""), "SIGTERM") << (*runs)[0].gate_json;

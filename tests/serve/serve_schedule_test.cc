@@ -244,7 +244,7 @@ TEST_F(ServeScheduleTest, ShutdownCancelsTheRunInFlightAtOnceAndRecordsIt) {
       internal::ListHistory(serve_.history_db(), query);
   ASSERT_OK(runs);
   ASSERT_EQ(runs->size(), 1u) << "the run in flight was recorded";
-  EXPECT_EQ((*runs)[0].decision, "block");
+  EXPECT_EQ((*runs)[0].decision, Decision::kBlock);
   EXPECT_NE((*runs)[0].gate_json.find("\"interrupted\": true"), std::string::npos)
       << (*runs)[0].gate_json;
   EXPECT_NE((*runs)[0].gate_json.find("\"signal\": \"SIGTERM\""), std::string::npos)

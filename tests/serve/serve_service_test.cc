@@ -276,7 +276,7 @@ TEST_F(ServeServiceTest, EveryRunIsRecordedWithWhatTriggeredIt) {
   ASSERT_OK(runs);
   ASSERT_EQ(runs->size(), 3u);
   EXPECT_EQ((*runs)[0].trigger, "serve:api");
-  EXPECT_EQ((*runs)[0].decision, "block");
+  EXPECT_EQ((*runs)[0].decision, Decision::kBlock);
   EXPECT_EQ((*runs)[1].trigger, "serve:argo");
   EXPECT_EQ((*runs)[2].trigger, "serve:flagger");
   Result<std::string> integrity = internal::CheckHistoryIntegrity(serve_.history_db());

@@ -92,7 +92,7 @@ int64_t ExpectEveryListedRunComplete(const std::string& db_path) {
                     << " bytes)";
       continue;
     }
-    EXPECT_EQ(j["decision"], run.decision);
+    EXPECT_EQ(j["decision"], ToString(run.decision));
     EXPECT_EQ(j["releases"].size(), 2u);
     EXPECT_EQ(j["gates"].size(), 3u);
     // The padded detail survived whole: "run N xxxx...".

@@ -63,7 +63,7 @@ TEST_F(HistoryStoreTest, AppendsRunsAndListsThemNewestFirst) {
   EXPECT_EQ(blocked.command, "gate");
   EXPECT_EQ(blocked.trigger, "serve:flagger");
   EXPECT_EQ(blocked.service, "checkout-assistant");
-  EXPECT_EQ(blocked.decision, "block");
+  EXPECT_EQ(blocked.decision, Decision::kBlock);
   EXPECT_EQ(blocked.started_unix_ms, kStoreT0 + 1800);
   EXPECT_EQ(blocked.finished_unix_ms, kStoreT0 + 2000);
   EXPECT_EQ(blocked.tokens_used, 80);  // 40 per release
@@ -78,7 +78,7 @@ TEST_F(HistoryStoreTest, AppendsRunsAndListsThemNewestFirst) {
   EXPECT_EQ(blocked.releases[1].failed_checks, (std::vector<std::string>{"authentication"}));
   EXPECT_EQ(blocked.releases[1].key_fingerprint, "sha256:bbbbbbbbbbbb");
   EXPECT_EQ(runs[0].trigger, "cli");
-  EXPECT_EQ(runs[2].decision, "pass");
+  EXPECT_EQ(runs[2].decision, Decision::kPass);
 }
 
 TEST_F(HistoryStoreTest, OrdersByFinishTimeNotByInsertion) {
@@ -97,11 +97,11 @@ TEST_F(HistoryStoreTest, LastLimitsTheListing) {
 TEST_F(HistoryStoreTest, ReleaseFilterKeepsOnlyRunsThatProbedIt) {
   Append(MakeRun(kStoreT0 + 1000));
   RunReport check_only;  // `rollgate check --release new`
-  check_only.command = "check";
+  check_only.command = Command::kCheck;
   check_only.service = "checkout-assistant";
   check_only.started_unix_ms = kStoreT0 + 1500;
   check_only.finished_unix_ms = kStoreT0 + 2000;
-  check_only.decision = "pass";
+  check_only.decision = Decision::kPass;
   check_only.releases.push_back(MakeRelease("new", "2.4.0"));
   Append(check_only);
   Append(MakeRun(kStoreT0 + 3000));
@@ -247,6 +247,29 @@ TEST_F(HistoryStoreTest, AHistoryFromANewerRollgateIsRefused) {
   EXPECT_FALSE(AppendToHistory(Db(), run, RenderGateJson(run)).ok());
 }
 
+// A decision the history cannot read as "pass" or "block" (a row edited by hand, or written by
+// a rollgate that knew other words) reads back as block: a run that cannot be read as a pass
+// never counts as one, and one odd row does not hide the others (rollgate/vocabulary.h).
+TEST_F(HistoryStoreTest, AnUnreadableDecisionReadsAsBlock) {
+  Append(MakeRun(kStoreT0 + 1000));
+  Append(MakeRun(kStoreT0 + 2000));
+  {
+    Result<std::unique_ptr<SqliteDb>> db =
+        SqliteDb::Open(Db(), SqliteDb::Mode::kReadWriteCreate, 1000);
+    ASSERT_OK(db);
+    ASSERT_OK((*db)->Exec("UPDATE runs SET decision = 'passed?' WHERE id = 2"));
+  }
+  std::vector<HistoryRun> runs = List();
+  ASSERT_EQ(runs.size(), 2u);
+  EXPECT_EQ(runs[0].decision, Decision::kBlock);
+  EXPECT_EQ(runs[1].decision, Decision::kPass);
+  const std::string json = RenderHistoryJson(Db(), runs, {});
+  EXPECT_NE(json.find(R"("decision": "block")"), std::string::npos) << json;
+  EXPECT_EQ(json.find("passed?"), std::string::npos) << json;
+  const std::string fleet = RenderFleetHistoryTable(Db(), {runs[0]});
+  EXPECT_NE(fleet.find("0 pass, 1 blocked"), std::string::npos) << fleet;
+}
+
 // A kill -9 during the very first append can leave a database file with no tables yet (the
 // WAL switch is written before the schema's transaction). That is an empty history, not a
 // foreign file: reading shows no runs, `rollgate serve` can start, and the next append
@@ -356,7 +379,7 @@ TEST(HistoryFormatTest, TableShowsRunsNewestFirstAndLastKnownGood) {
   run.command = "gate";
   run.trigger = "serve:schedule";
   run.service = "checkout-assistant";
-  run.decision = "block";
+  run.decision = Decision::kBlock;
   run.finished_unix_ms = kStoreT0 + 7120;
   run.tokens_used = 80;
   run.releases = {{"new", "2.4.0", "", "", "", true, {}, {}},

@@ -47,7 +47,7 @@ inline RunReport MakeRun(int64_t finished_ms, const std::string& new_fails = "",
                          const std::string& rollback_fails = "",
                          const std::string& service = "checkout-assistant") {
   RunReport run;
-  run.command = "gate";
+  run.command = Command::kGate;
   run.service = service;
   run.config_file = "rollgate.yaml";
   run.started_unix_ms = finished_ms - 200;
@@ -55,7 +55,7 @@ inline RunReport MakeRun(int64_t finished_ms, const std::string& new_fails = "",
   run.releases.push_back(MakeRelease("new", "2.4.0", new_fails));
   run.releases.push_back(MakeRelease("rollback", "2.3.1", rollback_fails));
   bool pass = new_fails.empty() && rollback_fails.empty();
-  run.decision = pass ? "pass" : "block";
+  run.decision = pass ? Decision::kPass : Decision::kBlock;
   for (const char* id : {"contract_reviewed", "new_release_smoke", "rollback_release_smoke"}) {
     CheckResult g;
     g.id = id;
