@@ -62,17 +62,17 @@ class FuzzEnvironment : public rollgate::internal::Environment {
 void RenderEvidence(const std::vector<rollgate::internal::ReleaseProfile>& profiles,
                     const rollgate::Config& cfg) {
   rollgate::RunReport report;
-  report.command = "gate";
+  report.command = rollgate::Command::kGate;
   report.run_id = "fuzz";
   report.service = cfg.service;
   report.config_file = cfg.file;
-  report.decision = "block";
+  report.decision = rollgate::Decision::kBlock;
   for (const auto& p : profiles) {
     rollgate::ReleaseReport r;
     r.name = p.name;
     r.version = p.version;
     r.endpoint = p.endpoint;
-    r.method = p.method;
+    r.method = p.ShownMethod();  // as the runner fills it (runner.cc)
     r.model = p.model;
     r.provenance = p.provenance;
     std::string detail;
