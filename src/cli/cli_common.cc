@@ -7,13 +7,13 @@
 
 #include <atomic>
 #include <cerrno>
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <system_error>
 
+#include "rollgate/environment.h"
 #include "rollgate/run.h"
 
 namespace rollgate::cli {
@@ -30,10 +30,7 @@ std::string PathBesideSelf(const std::string& name) {
   return ec ? std::string() : (self.parent_path() / name).string();
 }
 
-std::string NowIsoUtc() {
-  using namespace std::chrono;
-  return FormatIsoUtc(duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count());
-}
+std::string NowIsoUtc() { return FormatIsoUtc(ProcessClock().NowUnixMs()); }
 
 std::string HelpExample(const std::string& text) { return "\nExample:\n" + text + "\n"; }
 

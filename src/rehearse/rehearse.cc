@@ -154,7 +154,10 @@ Status WireReleases(const PreparedRehearsal& prepared, const RehearseOptions& op
     if (!plan.through_app || (setup.uses_app && rel.name == setup.target)) continue;
     std::vector<std::string> vars =
         AppVariables(plan, *app_url, prepared.keys.at(rel.name), setup.work_dir);
-    if (rel.probe == ProbeKind::kExec) wiring->app_vars[rel.name] = std::move(vars);
+    if (rel.probe == ProbeKind::kExec) {
+      wiring->app_vars[rel.name] = std::move(vars);
+      continue;
+    }
     if (rel.probe != ProbeKind::kHttp) continue;
     LocalInstanceOptions o;
     o.release = "releases." + rel.name;

@@ -4,9 +4,8 @@
 
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
+#include "base/file_util.h"
 #include "rollgate/ci.h"
 #include "rollgate/environment.h"
 #include "rollgate/run.h"
@@ -20,11 +19,10 @@ namespace {
 
 constexpr char kEmbedKey[] = "sk-embed-5d1c8a7e3f9b2046";
 
+// The file's content; "" when it cannot be read (the assertions then say what is missing).
 std::string EmbedSlurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
+  Result<std::string> text = internal::ReadFileToString(path);
+  return text.ok() ? *text : "";
 }
 
 class EmbeddingTest : public ::testing::Test {
