@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "rollgate/vocabulary.h"
@@ -15,6 +16,8 @@ namespace rollgate {
 enum class CheckStatus { kPass, kFail, kSkip };
 
 const char* ToString(CheckStatus status);
+/// nullopt when `text` is not one of "pass", "fail", "skip".
+std::optional<CheckStatus> ParseCheckStatus(std::string_view text);
 
 /// One check of one release, or one gate. `id` values are part of the public interface.
 struct CheckResult {
@@ -36,13 +39,13 @@ struct Timings {
 
 /// One HTTP attempt (one line of probes.jsonl).
 struct AttemptRecord {
-  std::string kind = "chat";  // "chat" | "stream" | "negative_auth"
-  int attempt = 1;            // 1-based within its probe
-  int64_t ts_unix_ms = 0;     // when the attempt started
-  int http_status = 0;        // 0: no HTTP response
-  std::string outcome;        // "ok", "http_<status>" or the transport error: "timeout", "dns", ...
-  std::string error;          // classified transport error text, when there was one
-  std::string request_id;     // the provider's, when it sent one
+  AttemptKind kind = AttemptKind::kChat;  // which probe the attempt belongs to
+  int attempt = 1;                        // 1-based within its probe
+  int64_t ts_unix_ms = 0;                 // when the attempt started
+  int http_status = 0;                    // 0: no HTTP response
+  std::string outcome;     // "ok", "http_<status>" or the transport error: "timeout", "dns", ...
+  std::string error;       // classified transport error text, when there was one
+  std::string request_id;  // the provider's, when it sent one
   std::string request_id_source;  // "header x-request-id", "error message", ...
   double latency_ms = 0;
   Timings timings;

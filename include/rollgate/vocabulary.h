@@ -48,4 +48,15 @@ const char* ToString(Command command);
 /// nullopt when `text` is not one of "gate", "check", "drill".
 std::optional<Command> ParseCommand(std::string_view text);
 
+/// What an attempt was for (probes.jsonl and gate.json `kind`): each probe's attempts carry it.
+enum class AttemptKind {
+  kChat,          // "chat": the smoke call (and its fallback retry, when one was taken)
+  kStream,        // "stream": the streaming smoke call
+  kNegativeAuth,  // "negative_auth": the controlled call with an invalid token
+};
+
+const char* ToString(AttemptKind kind);
+/// nullopt when `text` is not one of "chat", "stream", "negative_auth".
+std::optional<AttemptKind> ParseAttemptKind(std::string_view text);
+
 }  // namespace rollgate

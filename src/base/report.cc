@@ -16,6 +16,13 @@ const char* ToString(CheckStatus status) {
   return "skip";
 }
 
+std::optional<CheckStatus> ParseCheckStatus(std::string_view text) {
+  for (CheckStatus c : {CheckStatus::kPass, CheckStatus::kFail, CheckStatus::kSkip}) {
+    if (text == ToString(c)) return c;
+  }
+  return std::nullopt;
+}
+
 // The vocabulary's string tables (rollgate/vocabulary.h) live here beside CheckStatus's.
 
 const char* ToString(ProbeKind kind) {
@@ -69,6 +76,25 @@ const char* ToString(Command command) {
 std::optional<Command> ParseCommand(std::string_view text) {
   for (Command c : {Command::kGate, Command::kCheck, Command::kDrill}) {
     if (text == ToString(c)) return c;
+  }
+  return std::nullopt;
+}
+
+const char* ToString(AttemptKind kind) {
+  switch (kind) {
+    case AttemptKind::kChat:
+      return "chat";
+    case AttemptKind::kStream:
+      return "stream";
+    case AttemptKind::kNegativeAuth:
+      return "negative_auth";
+  }
+  return "chat";
+}
+
+std::optional<AttemptKind> ParseAttemptKind(std::string_view text) {
+  for (AttemptKind k : {AttemptKind::kChat, AttemptKind::kStream, AttemptKind::kNegativeAuth}) {
+    if (text == ToString(k)) return k;
   }
   return std::nullopt;
 }

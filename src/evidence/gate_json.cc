@@ -29,7 +29,7 @@ json TimingsJson(const Timings& t) {
 }
 
 json AttemptJson(const AttemptRecord& a) {
-  json j = {{"kind", a.kind},
+  json j = {{"kind", ToString(a.kind)},
             {"attempt", a.attempt},
             {"ts", FormatIsoUtc(a.ts_unix_ms)},
             {"http_status", a.http_status},
@@ -154,7 +154,7 @@ std::string RenderProbesJsonl(const RunReport& report) {
               {"version", r ? r->version : ""},
               {"endpoint", r ? r->endpoint : ""},
               {"model", r ? r->model : ""},
-              {"kind", a.kind},
+              {"kind", ToString(a.kind)},
               {"status", a.http_status},
               {"request_id", a.request_id.empty() ? json(nullptr) : json(a.request_id)},
               {"client_request_id", a.client_request_id},

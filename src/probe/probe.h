@@ -17,7 +17,6 @@
 namespace rollgate::internal {
 
 struct ProbeSpec {
-  std::string kind = "chat";  // chat | stream | negative_auth
   HttpRequest request;
   RetryPolicy retry;
   bool stream = false;           // parse the 2xx body as SSE

@@ -49,7 +49,7 @@ int64_t ChatRequests(const RunReport& report, const mock::MockStats& stats,
   if (!r) return -1;
   std::string id;
   for (const auto& a : r->attempts) {
-    if (a.kind != "chat") continue;
+    if (a.kind != AttemptKind::kChat) continue;
     id = a.client_request_id;
     ++*attempts;
   }

@@ -61,7 +61,6 @@ void LaunchDirect(const ProbeContext& ctx, ReleaseRun* run) {
   const Clock* clock = ctx.clock;
   auto now = [clock] { return clock->NowUnixMs(); };
   ProbeSpec chat;
-  chat.kind = "chat";
   chat.request = ProviderRequest(p, p.api_key, run->chat_request_id);
   chat.request.body = BuildSmokeRequestBody(p.model, c.prompt, /*stream=*/false);
   chat.retry = c.retry;
@@ -81,7 +80,6 @@ void LaunchDirect(const ProbeContext& ctx, ReleaseRun* run) {
     run->chat_request_id = NewClientRequestId();
     run->probes.fallback = FallbackRecord{rp.model, rp.fallback_model, trigger};
     ProbeSpec again;
-    again.kind = "chat";
     again.request = ProviderRequest(rp, rp.api_key, run->chat_request_id);
     again.request.body = BuildSmokeRequestBody(rp.fallback_model, rp.config->prompt, false);
     again.retry = rp.config->retry;
@@ -92,7 +90,6 @@ void LaunchDirect(const ProbeContext& ctx, ReleaseRun* run) {
   });
   if (c.stream) {
     ProbeSpec stream;
-    stream.kind = "stream";
     stream.stream = true;
     stream.usage_requested = true;
     stream.request = ProviderRequest(p, p.api_key, run->stream_request_id);
@@ -205,7 +202,6 @@ std::string NewInvalidKey() {
 void LaunchNegativeAuth(const ProbeContext& ctx, const ReleaseProfile& p,
                         const std::string& invalid_key, NegativeRun* neg) {
   ProbeSpec spec;
-  spec.kind = "negative_auth";
   spec.request =
       ProviderRequest(p, invalid_key, neg->client_request_id, /*invalid_credentials=*/true);
   // With no model configured (an exec/http release), any plausible name does: auth comes first.
@@ -257,7 +253,7 @@ void LaunchAppNegativeAuth(const ProbeContext& ctx, const ReleaseProfile& p,
   });
 }
 
-std::vector<AttemptRecord> AttemptRecords(const std::string& kind, const ProbeOutcome& o,
+std::vector<AttemptRecord> AttemptRecords(AttemptKind kind, const ProbeOutcome& o,
                                           const std::string& client_id, const std::string& model) {
   std::vector<AttemptRecord> out;
   for (const auto& a : o.attempts) {

@@ -87,7 +87,7 @@ void LaunchAppNegativeAuth(const ProbeContext& ctx, const ReleaseProfile& profil
                            std::vector<std::thread>* threads);
 
 /// Every attempt of a probe as evidence records.
-std::vector<AttemptRecord> AttemptRecords(const std::string& kind, const ProbeOutcome& outcome,
+std::vector<AttemptRecord> AttemptRecords(AttemptKind kind, const ProbeOutcome& outcome,
                                           const std::string& client_request_id,
                                           const std::string& model = "");
 

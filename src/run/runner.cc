@@ -250,7 +250,7 @@ class Pipeline {
       r.parsed = std::move(eval.parsed);
       r.stream = eval.stream;
       if (run.primary) {
-        r.attempts = AttemptRecords("chat", *run.primary, run.primary_request_id);
+        r.attempts = AttemptRecords(AttemptKind::kChat, *run.primary, run.primary_request_id);
       }
       if (run.probes.fallback) {
         const FallbackRecord& f = *run.probes.fallback;
@@ -259,7 +259,7 @@ class Pipeline {
       if (run.probes.chat) {
         const ProbeOutcome& o = *run.probes.chat;
         std::string model = run.primary ? p.fallback_model : "";
-        for (auto& rec : AttemptRecords("chat", o, run.chat_request_id, model))
+        for (auto& rec : AttemptRecords(AttemptKind::kChat, o, run.chat_request_id, model))
           r.attempts.push_back(std::move(rec));
         r.timestamp_unix_ms = r.attempts.front().ts_unix_ms;
         r.http_status = o.last().exchange.status;
@@ -268,7 +268,8 @@ class Pipeline {
         r.timings = o.last().exchange.timings;
       }
       if (run.probes.stream) {
-        for (auto& rec : AttemptRecords("stream", *run.probes.stream, run.stream_request_id)) {
+        for (auto& rec :
+             AttemptRecords(AttemptKind::kStream, *run.probes.stream, run.stream_request_id)) {
           r.attempts.push_back(std::move(rec));
         }
       }
@@ -277,7 +278,8 @@ class Pipeline {
     }
     for (const auto& neg : negatives_) {
       if (!neg.outcome) continue;
-      for (auto& rec : AttemptRecords("negative_auth", *neg.outcome, neg.client_request_id)) {
+      for (auto& rec :
+           AttemptRecords(AttemptKind::kNegativeAuth, *neg.outcome, neg.client_request_id)) {
         report_->negative_auth_attempts.push_back(std::move(rec));
         report_->negative_auth_releases.push_back(neg.release);
       }
@@ -286,8 +288,8 @@ class Pipeline {
     }
     for (const auto& neg : app_negatives_) {
       if (!neg.outcome) continue;
-      for (auto& rec :
-           AttemptRecords("negative_auth", AsProbeOutcome(*neg.outcome), neg.client_request_id)) {
+      for (auto& rec : AttemptRecords(AttemptKind::kNegativeAuth, AsProbeOutcome(*neg.outcome),
+                                      neg.client_request_id)) {
         report_->negative_auth_attempts.push_back(std::move(rec));
         report_->negative_auth_releases.push_back(neg.release);
       }

@@ -19,9 +19,7 @@ bool HistoryReleasePassed(const ReleaseReport& r) {
 }
 
 CheckStatus ParseHistoryStatus(const std::string& text) {
-  if (text == "pass") return CheckStatus::kPass;
-  if (text == "fail") return CheckStatus::kFail;
-  return CheckStatus::kSkip;
+  return ParseCheckStatus(text).value_or(CheckStatus::kSkip);
 }
 
 Decision ParseHistoryDecision(const std::string& text) {

@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include "rollgate/report.h"
+
 namespace rollgate {
 namespace {
 
@@ -37,6 +39,19 @@ TEST(VocabularyTest, CommandRoundTrips) {
   VocabExpectRoundTrip<Command>(
       {{Command::kGate, "gate"}, {Command::kCheck, "check"}, {Command::kDrill, "drill"}},
       ParseCommand);
+}
+
+TEST(VocabularyTest, CheckStatusRoundTrips) {
+  VocabExpectRoundTrip<CheckStatus>(
+      {{CheckStatus::kPass, "pass"}, {CheckStatus::kFail, "fail"}, {CheckStatus::kSkip, "skip"}},
+      ParseCheckStatus);
+}
+
+TEST(VocabularyTest, AttemptKindRoundTrips) {
+  VocabExpectRoundTrip<AttemptKind>({{AttemptKind::kChat, "chat"},
+                                     {AttemptKind::kStream, "stream"},
+                                     {AttemptKind::kNegativeAuth, "negative_auth"}},
+                                    ParseAttemptKind);
 }
 
 }  // namespace

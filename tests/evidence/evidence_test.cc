@@ -82,6 +82,21 @@ TEST(EvidenceTest, ProbesJsonlHasOneLinePerAttemptWithTheDesignFields) {
   EXPECT_EQ(line["version"], "2.3.1");
 }
 
+TEST(EvidenceTest, EachAttemptNamesItsKindInBothFiles) {
+  RunReport report = Sample();
+  std::vector<AttemptRecord>& attempts = report.releases[0].attempts;
+  attempts.resize(3, attempts[0]);
+  attempts[1].kind = AttemptKind::kStream;
+  attempts[2].kind = AttemptKind::kNegativeAuth;
+  std::vector<std::string> lines = Split(RenderProbesJsonl(report), '\n');
+  nlohmann::json gate = nlohmann::json::parse(RenderGateJson(report));
+  const char* words[] = {"chat", "stream", "negative_auth"};
+  for (size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(nlohmann::json::parse(lines.at(i))["kind"], words[i]) << i;
+    EXPECT_EQ(gate["releases"][0]["attempts"][i]["kind"], words[i]) << i;
+  }
+}
+
 TEST(EvidenceTest, ConsoleColoursOnlyWhenAsked) {
   RunReport report = Sample();
   EXPECT_EQ(RenderConsole(report, {false}).find('\033'), std::string::npos);
