@@ -73,31 +73,73 @@ std::string Join(const std::vector<std::string>& parts, std::string_view sep) {
 
 namespace rollgate {
 
+namespace {
+
+// SanitizeForDisplay's escaping, appended to *out.
+void AppendEscaped(std::string_view bytes, std::string* out) {
+  for (char ch : bytes) {
+    unsigned char c = static_cast<unsigned char>(ch);
+    if (c == '\n') {
+      *out += "\\n";
+    } else if (c == '\r') {
+      *out += "\\r";
+    } else if (c == '\t') {
+      *out += "\\t";
+    } else if (c == '\\') {
+      *out += "\\\\";
+    } else if (c >= 0x20 && c < 0x7f) {
+      *out += static_cast<char>(c);
+    } else {
+      char buf[5];
+      std::snprintf(buf, sizeof buf, "\\x%02x", c);
+      *out += buf;
+    }
+  }
+}
+
+}  // namespace
+
 std::string SanitizeForDisplay(std::string_view bytes, std::size_t max_bytes) {
   std::string out;
   std::size_t n = std::min(bytes.size(), max_bytes);
   out.reserve(n + 16);
-  for (std::size_t i = 0; i < n; ++i) {
-    unsigned char c = static_cast<unsigned char>(bytes[i]);
-    if (c == '\n') {
-      out += "\\n";
-    } else if (c == '\r') {
-      out += "\\r";
-    } else if (c == '\t') {
-      out += "\\t";
-    } else if (c == '\\') {
-      out += "\\\\";
-    } else if (c >= 0x20 && c < 0x7f) {
-      out += static_cast<char>(c);
-    } else {
-      char buf[5];
-      std::snprintf(buf, sizeof buf, "\\x%02x", c);
-      out += buf;
-    }
-  }
+  AppendEscaped(bytes.substr(0, n), &out);
   if (bytes.size() > n) {
-    out += "…(" + std::to_string(bytes.size() - n) + " more bytes)";
+    out += "…(";
+    out += std::to_string(bytes.size() - n);
+    out += " more bytes)";
   }
+  return out;
+}
+
+namespace {
+
+// The characters of a key, a token or its base64 (and of words): the tail never starts inside a
+// run of them.
+bool IsTokenChar(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+         std::string_view("_-.+/=~").find(c) != std::string_view::npos;
+}
+
+}  // namespace
+
+std::string internal::SanitizeTailForDisplay(std::string_view bytes, std::size_t max_bytes) {
+  std::string out;
+  std::size_t skip = bytes.size() > max_bytes ? bytes.size() - max_bytes : 0;
+  // A cut inside a token would show its last bytes: a secret's tail that a Redactor run later
+  // cannot recognise (it knows whole secrets and their first bytes, not their last). So the
+  // kept part starts after the token the cut falls in.
+  while (skip > 0 && skip < bytes.size() && IsTokenChar(bytes[skip - 1]) &&
+         IsTokenChar(bytes[skip])) {
+    ++skip;
+  }
+  out.reserve(std::min(bytes.size(), max_bytes) + 24);
+  if (skip > 0) {
+    out += "(";
+    out += std::to_string(skip);
+    out += " bytes before)…";
+  }
+  AppendEscaped(bytes.substr(skip), &out);
   return out;
 }
 

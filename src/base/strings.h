@@ -15,6 +15,10 @@ namespace rollgate::internal {
 using ::rollgate::FormatDurationMs;
 using ::rollgate::SanitizeForDisplay;
 
+/// SanitizeForDisplay's escaping, but keeps the last `max_bytes` of input, after a leading
+/// "(N bytes before)…": for a failed command's stderr, whose cause is usually its last line.
+std::string SanitizeTailForDisplay(std::string_view bytes, std::size_t max_bytes);
+
 std::string_view TrimView(std::string_view s);
 std::string Trim(std::string_view s);
 /// Removes trailing "\n" / "\r\n" only (the `{file:}` source rule), not other whitespace.

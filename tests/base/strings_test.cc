@@ -12,6 +12,18 @@ TEST(StringsTest, TrimRemovesSurroundingWhitespace) {
   EXPECT_EQ(TrimTrailingNewlines(" key "), " key ");
 }
 
+TEST(StringsTest, SanitizeTailKeepsTheLastBytesAndNeverStartsInsideAToken) {
+  EXPECT_EQ(SanitizeTailForDisplay("short\n", 10), "short\\n");
+  // The cause of a failed command is its last line: that is what stays.
+  EXPECT_EQ(SanitizeTailForDisplay(std::string(300, ' ') + "\nFATAL: alias gone\n", 24),
+            "(295 bytes before)…     \\nFATAL: alias gone\\n");
+  // A cut inside "sk-live-0123456789" would show the key's last bytes, which a later Redactor
+  // cannot recognise: the kept part starts after the token.
+  EXPECT_EQ(SanitizeTailForDisplay("key sk-live-0123456789 rejected", 15),
+            "(22 bytes before)… rejected");
+  EXPECT_EQ(SanitizeTailForDisplay("sk-live-0123456789", 5), "(18 bytes before)…");
+}
+
 TEST(StringsTest, SanitizeEscapesControlAndHighBytesAndCuts) {
   EXPECT_EQ(SanitizeForDisplay("a\nb\x01\xff"), "a\\nb\\x01\\xff");
   EXPECT_EQ(SanitizeForDisplay("abcdef", 3), "abc…(3 more bytes)");
