@@ -2,6 +2,7 @@
 // clock and the CI targets come from the options, never from the process.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 
@@ -134,6 +135,64 @@ TEST_F(EmbeddingTest, CiOutputsAreWrittenByTheLibraryAndAFailedFileIsAnError) {
   EXPECT_EQ(st.code(), Status::Code::kIoError);
   EXPECT_NE(st.message().find("GITHUB_STEP_SUMMARY"), std::string::npos) << st.message();
   EXPECT_NE(annotations.find("::error title="), std::string::npos);
+}
+
+// The row of `field`; null when the diff has none.
+const DiffRow* EmbedDiffRow(const DiffReport& report, const std::string& field) {
+  for (const auto& row : report.rows) {
+    if (row.field == field) return &row;
+  }
+  return nullptr;
+}
+
+TEST_F(EmbeddingTest, DiffAndExplainResolveTheValuesFromTheirOptions) {
+  ResolveOptions options;
+  options.env = &env_;
+  DiffReport diff;
+  ASSERT_OK(DiffFromFile(dir_.Join("svc/embedded.yaml"), options, &diff));
+  const DiffRow* key = EmbedDiffRow(diff, "key_fingerprint");
+  ASSERT_NE(key, nullptr);
+  EXPECT_EQ(key->left.rfind("sha256:", 0), 0u) << key->left << " from " << key->left_source;
+  EXPECT_FALSE(key->unresolved);
+  EXPECT_EQ(diff.gate.status, CheckStatus::kPass) << diff.gate.detail;
+
+  ExplainReport explained;
+  ASSERT_OK(ExplainFromFile(dir_.Join("svc/embedded.yaml"), "rollback", options, &explained));
+  EXPECT_TRUE(explained.errors.empty()) << RenderExplainConsole(explained, true);
+  std::string console = RenderExplainConsole(explained, true);
+  EXPECT_NE(console.find(mock_.provider().base_url()), std::string::npos) << console;
+  EXPECT_EQ(console.find(kEmbedKey), std::string::npos) << "a key in the explanation";
+
+  // Without them the process has neither variable: nothing resolves.
+  DiffReport plain_diff;
+  ASSERT_OK(DiffFromFile(dir_.Join("svc/embedded.yaml"), {}, &plain_diff));
+  ASSERT_NE(EmbedDiffRow(plain_diff, "key_fingerprint"), nullptr);
+  EXPECT_TRUE(EmbedDiffRow(plain_diff, "key_fingerprint")->left.empty());
+  ExplainReport plain_explained;
+  ASSERT_OK(ExplainFromFile(dir_.Join("svc/embedded.yaml"), "rollback", {}, &plain_explained));
+  EXPECT_FALSE(plain_explained.errors.empty());
+}
+
+TEST_F(EmbeddingTest, ACancelledResolutionStopsACommandSourceAtOnce) {
+  dir_.Write("svc/slow.yaml",
+             "service: slow\ncontract: contract.yaml\nreleases:\n"
+             "  new: {version: '2', base_url: 'http://127.0.0.1:9', model: m,\n"
+             "        api_key: {command: [sleep, '30'], timeout_ms: 30000}}\n"
+             "  rollback: {version: '1', base_url: 'http://127.0.0.1:9', api_key: k, model: m}\n");
+  CancelToken cancel;
+  cancel.Cancel();
+  ResolveOptions options;
+  options.cancel = &cancel;
+  const auto start = std::chrono::steady_clock::now();
+  ExplainReport explained;
+  ASSERT_OK(ExplainFromFile(dir_.Join("svc/slow.yaml"), "new", options, &explained));
+  DiffReport diff;
+  ASSERT_OK(DiffFromFile(dir_.Join("svc/slow.yaml"), options, &diff));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
+  ASSERT_FALSE(explained.errors.empty());
+  EXPECT_NE(explained.errors[0].find("interrupted"), std::string::npos) << explained.errors[0];
+  ASSERT_NE(EmbedDiffRow(diff, "key_fingerprint"), nullptr);
+  EXPECT_TRUE(EmbedDiffRow(diff, "key_fingerprint")->unresolved);
 }
 
 }  // namespace
