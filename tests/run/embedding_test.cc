@@ -9,7 +9,9 @@
 #include "base/file_util.h"
 #include "rollgate/ci.h"
 #include "rollgate/environment.h"
+#include "rollgate/history.h"
 #include "rollgate/run.h"
+#include "store/pg_fixture.h"
 #include "testutil/fake_clock.h"
 #include "testutil/mock_fixture.h"
 #include "testutil/status_matchers.h"
@@ -193,6 +195,37 @@ TEST_F(EmbeddingTest, ACancelledResolutionStopsACommandSourceAtOnce) {
   EXPECT_NE(explained.errors[0].find("interrupted"), std::string::npos) << explained.errors[0];
   ASSERT_NE(EmbedDiffRow(diff, "key_fingerprint"), nullptr);
   EXPECT_TRUE(EmbedDiffRow(diff, "key_fingerprint")->unresolved);
+}
+
+TEST_F(EmbeddingTest, HistoryReadsItsPasswordSourceFromTheRequest) {
+  ASSERT_EQ(std::getenv("EMBED_HISTORY_PASSWORD"), nullptr);
+  ASSERT_EQ(std::getenv("PGPASSWORD"), nullptr);
+  PgServer pg;
+  ASSERT_PG_STARTED(pg);
+  dir_.Write("svc/recorded.yaml", EmbedSlurp(dir_.Join("svc/embedded.yaml")) + "history: {db: '" +
+                                      pg.Uri() + "', password: {env: EMBED_HISTORY_PASSWORD}}\n");
+  env_.vars["EMBED_HISTORY_PASSWORD"] = PgServer::kPassword;
+  RunOptions run;
+  run.write_evidence = false;
+  run.env = &env_;
+  run.clock = &clock_;
+  RunReport report;
+  ASSERT_OK(RunFromFile(dir_.Join("svc/recorded.yaml"), run, &report));
+  ASSERT_TRUE(report.warnings.empty()) << report.warnings[0];
+
+  HistoryRequest request;
+  request.config = dir_.Join("svc/recorded.yaml");
+  request.env = &env_;
+  std::string out;
+  ASSERT_OK(ShowHistory(request, &out));
+  EXPECT_NE(out.find("2026-11-25"), std::string::npos) << out;  // the run's (fake) time
+  EXPECT_EQ(out.find(PgServer::kPassword), std::string::npos) << "the password in the listing";
+
+  // Without it the process has no such variable: the history cannot be located.
+  request.env = nullptr;
+  Status st = ShowHistory(request, &out);
+  EXPECT_EQ(st.code(), Status::Code::kInvalidArgument);
+  EXPECT_NE(st.message().find("EMBED_HISTORY_PASSWORD"), std::string::npos) << st.message();
 }
 
 }  // namespace
