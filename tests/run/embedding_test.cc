@@ -2,6 +2,7 @@
 // clock and the CI targets come from the options, never from the process.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -10,6 +11,7 @@
 #include "rollgate/ci.h"
 #include "rollgate/environment.h"
 #include "rollgate/history.h"
+#include "rollgate/rehearse.h"
 #include "rollgate/run.h"
 #include "store/pg_fixture.h"
 #include "testutil/fake_clock.h"
@@ -226,6 +228,54 @@ TEST_F(EmbeddingTest, HistoryReadsItsPasswordSourceFromTheRequest) {
   Status st = ShowHistory(request, &out);
   EXPECT_EQ(st.code(), Status::Code::kInvalidArgument);
   EXPECT_NE(st.message().find("EMBED_HISTORY_PASSWORD"), std::string::npos) << st.message();
+}
+
+// The fixture's variables, counting the commands started through it (from rollgate's threads).
+class EmbedCountingEnvironment : public EnvironmentWithVars {
+ public:
+  Result<CommandResult> Run(const std::vector<std::string>& argv,
+                            const CommandOptions& options) const override {
+    ++runs;
+    return EnvironmentWithVars::Run(argv, options);
+  }
+  mutable std::atomic<int> runs{0};
+};
+
+TEST_F(EmbeddingTest, ARehearsalTakesItsValuesItsAppsAndItsTimeFromItsOptions) {
+  ASSERT_EQ(std::getenv("EMBED_ORG"), nullptr);
+  // A header only options.env holds (unresolved, the configuration check fails every mode's
+  // gate) and the contract fresh only by the fake clock: the control row passes with both.
+  dir_.Write("svc/rehearsed.yaml",
+             "service: rehearsed\ncontract: contract.yaml\nexpect_differences: [model]\n"
+             "defaults: {timeout_ms: 1500, connect_timeout_ms: 1000, retry: {max_attempts: 2, "
+             "backoff_ms: 100}, headers: {X-Embed-Org: {env: EMBED_ORG}}}\n"
+             "releases:\n"
+             "  new: {version: '2', base_url: {env: EMBED_BASE_URL}, api_key: {env: EMBED_KEY},"
+             " model: gpt-5.4-mini}\n"
+             "  rollback: {version: '1', base_url: {env: EMBED_BASE_URL}, api_key: {env: "
+             "EMBED_KEY}, model: gpt-4o-mini}\n"
+             "thresholds: {max_latency_ms: 3000}\n");
+  EmbedCountingEnvironment env;
+  env.vars = env_.vars;
+  env.vars["EMBED_ORG"] = "org-embedded";
+  RehearseOptions options;
+  options.config_path = dir_.Join("svc/rehearsed.yaml");
+  options.env = &env;
+  options.clock = &clock_;
+#ifdef ROLLGATE_SAMPLE_APP
+  options.sample_app = ROLLGATE_SAMPLE_APP;  // the modes that swap a release for it run it
+#endif
+  RehearseReport report;
+  ASSERT_OK(Rehearse(options, &report));
+  const RehearseRow* control = nullptr;
+  for (const auto& row : report.rows) {
+    if (row.mode == "ok") control = &row;
+  }
+  ASSERT_NE(control, nullptr) << RenderRehearseTable(report, false);
+  EXPECT_EQ(control->result, RehearseResult::kCaught) << control->detail;
+#ifdef ROLLGATE_SAMPLE_APP
+  EXPECT_GT(env.runs.load(), 0) << "the sample app was not started through options.env";
+#endif
 }
 
 }  // namespace
