@@ -201,7 +201,6 @@ TEST_F(EmbeddingTest, ACancelledResolutionStopsACommandSourceAtOnce) {
 
 TEST_F(EmbeddingTest, HistoryReadsItsPasswordSourceFromTheRequest) {
   ASSERT_EQ(std::getenv("EMBED_HISTORY_PASSWORD"), nullptr);
-  ASSERT_EQ(std::getenv("PGPASSWORD"), nullptr);
   PgServer pg;
   ASSERT_PG_STARTED(pg);
   dir_.Write("svc/recorded.yaml", EmbedSlurp(dir_.Join("svc/embedded.yaml")) + "history: {db: '" +
