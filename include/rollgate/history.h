@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <string>
 
+#include "rollgate/cancel.h"
+#include "rollgate/environment.h"
 #include "rollgate/status.h"
 
 namespace rollgate {
@@ -18,6 +20,14 @@ struct HistoryRequest {
   int last = 20;        // at most this many runs
   bool json = false;    // JSON instead of the console table
   int64_t run = 0;      // > 0: that run's gate.json instead of the listing
+  /// Not owned; null: the process's (ProcessEnvironment). Where the config's history.password
+  /// source is read from. (libpq reads its own PG* variables and ~/.pgpass, such as PGPASSWORD
+  /// for a --db URI, from the process.) Nothing here reads the time: each run is shown with the
+  /// times it recorded.
+  const Environment* env = nullptr;
+  /// Not owned; may be null. Once cancelled, a history.password `{command:}` is stopped at once.
+  /// (Each query is bounded by the history's own timeouts.)
+  CancelToken* cancel = nullptr;
 };
 
 /// Renders what the history holds into `out` (ends with a newline). A missing history, a

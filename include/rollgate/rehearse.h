@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "rollgate/cancel.h"
+#include "rollgate/environment.h"
 #include "rollgate/exit_code.h"
 #include "rollgate/mock.h"
 #include "rollgate/status.h"
@@ -60,6 +61,15 @@ struct RehearseOptions {
   std::string sample_app;         // the sample app binary, for the rows that go through an app
   int parallel = 6;               // modes rehearsed at once
   CancelToken* cancel = nullptr;  // not owned; cancelled: modes in flight stop, no new one starts
+  /// Not owned; null: the process's (ProcessEnvironment). Where the releases' `{env:}`, `{file:}`
+  /// and `{command:}` values come from, and how each app's smoke command and local instance is
+  /// found and started (Environment::FindProgram and Run; the rehearsal adds the variables that
+  /// point the app at the mock).
+  const Environment* env = nullptr;
+  /// Not owned; null: the process's (ProcessClock). The time of each mode's records and of the
+  /// contract's age. The waits (an app's readiness, the mock's stalls) are measured on the real
+  /// clock whatever this is.
+  const Clock* clock = nullptr;
 };
 
 /// How a mode's row ended. The words are the JSON's "result" (docs/rehearse.md); the library

@@ -30,6 +30,18 @@ struct RunOptions {
   const Clock* clock = nullptr;
 };
 
+/// How `diff` and `check --explain` resolve a config's values. Neither sends anything nor reads
+/// the time, but both read the value sources: `{env:}` and `{file:}` values are read and a
+/// `{command:}` source runs.
+struct ResolveOptions {
+  /// Not owned; null: the process's (ProcessEnvironment). Where `{env:}`, `{file:}` and
+  /// `{command:}` values come from.
+  const Environment* env = nullptr;
+  /// Not owned; may be null. Once cancelled, a `{command:}` source's command is stopped at once
+  /// (its value does not resolve and says so).
+  CancelToken* cancel = nullptr;
+};
+
 /// One compared field of `rollgate diff` (new against rollback).
 struct DiffRow {
   std::string field;        // endpoint_host, path, method, model, key_fingerprint, timeout_ms, ...
@@ -50,7 +62,8 @@ struct DiffReport {
 
 /// Resolves both releases' values from their sources (no network) and compares them. A config
 /// or contract file that cannot be understood is InvalidArgument naming the file.
-Status DiffFromFile(const std::string& config_path, DiffReport* report);
+Status DiffFromFile(const std::string& config_path, const ResolveOptions& options,
+                    DiffReport* report);
 
 /// One effective setting of a release, for `rollgate check --explain`.
 struct ExplainSetting {
@@ -84,9 +97,10 @@ struct ExplainReport {
 /// What `check --release NAME` would do, resolved exactly as the run resolves it (value sources
 /// are read, so a `{command:}` source runs), without any probe, call or app command. No secret
 /// appears in `report`. An unknown release is an InvalidArgument naming the ones there are.
-Status ExplainRelease(const Config& config, const std::string& release, ExplainReport* report);
+Status ExplainRelease(const Config& config, const std::string& release,
+                      const ResolveOptions& options, ExplainReport* report);
 Status ExplainFromFile(const std::string& config_path, const std::string& release,
-                       ExplainReport* report);
+                       const ResolveOptions& options, ExplainReport* report);
 /// The explanation on a console: the settings as a table (key, value, source), then the
 /// requests; `dry_run` says "nothing was sent" at the end.
 std::string RenderExplainConsole(const ExplainReport& report, bool dry_run);

@@ -13,7 +13,7 @@ namespace rollgate::cli {
 
 int RunDiffCommand(const DiffArgs& args) {
   DiffReport report;
-  Status st = DiffFromFile(args.config, &report);
+  Status st = DiffFromFile(args.config, {}, &report);
   if (!st.ok()) return ReportError(st);
   for (const auto& w : report.warnings) std::fprintf(stderr, "rollgate: warning: %s\n", w.c_str());
   bool color = UseColor(STDOUT_FILENO);

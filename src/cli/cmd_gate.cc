@@ -142,8 +142,8 @@ int RunCheckCommand(const CheckArgs& args) {
                                   "--api-key-env; not both"));
     }
     ExplainReport explained;
-    Status st = args.config.empty() ? ExplainRelease(AdHocConfig(args), "target", &explained)
-                                    : ExplainFromFile(args.config, args.release, &explained);
+    Status st = args.config.empty() ? ExplainRelease(AdHocConfig(args), "target", {}, &explained)
+                                    : ExplainFromFile(args.config, args.release, {}, &explained);
     if (!st.ok()) return ReportError(st);
     WriteStdout(RenderExplainConsole(explained, args.dry_run));
     if (args.dry_run)

@@ -96,7 +96,8 @@ CaseOutcome RunCase(const ObserveContext& ctx, const mock::MockProvider& mock,
   auto key = ctx.keys.find(c.release);
   std::vector<std::string> vars =
       AppVariables(plan, *url, key == ctx.keys.end() ? "" : key->second, ctx.work_dir);
-  RehearsalEnvironment with_vars(SystemEnvironment::Get(), {{c.release, vars}});
+  const Environment& base = ctx.env ? *ctx.env : ProcessEnvironment();
+  RehearsalEnvironment with_vars(base, {{c.release, vars}});
   CancellableEnvironment env(with_vars, ctx.cancel);
   AppProbeRequest req;
   req.stream = c.stream;
@@ -106,14 +107,14 @@ CaseOutcome RunCase(const ObserveContext& ctx, const mock::MockProvider& mock,
   req.release = rel->name;
   req.version = rel->version.literal;
   if (rel->probe != ProbeKind::kHttp) {
-    out.app =
-        RunExecProbe(env, SystemClock::Get(), rel->exec, req, {}, ctx.config->dir, ctx.redactor);
+    out.app = RunExecProbe(env, ctx.clock ? *ctx.clock : ProcessClock(), rel->exec, req, {},
+                           ctx.config->dir, ctx.redactor);
   } else if (c.name == "disconnect") {
     out.disconnect = MeasureDisconnect(*rel, plan, vars, req, mock, session, ctx.config->dir,
-                                       ctx.cancel, &out.problem, ctx.redactor);
+                                       ctx.cancel, &out.problem, ctx.redactor, &base);
   } else {
-    out.app =
-        ProbeThroughInstance(*rel, plan, vars, req, ctx.config->dir, ctx.cancel, ctx.redactor);
+    out.app = ProbeThroughInstance(*rel, plan, vars, req, ctx.config->dir, ctx.cancel, ctx.redactor,
+                                   &base);
   }
   PollSession(mock, session, kStallSettleMs, ctx.cancel,
               [&mock](const mock::Observations& o) { return StallsSettled(o, mock.now_ms()); });

@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "base/clock.h"
+#include "base/environment.h"
 #include "base/secret.h"
 #include "gate/consistency.h"
 #include "mock/observations.h"
@@ -47,6 +49,10 @@ struct ObserveContext {
   std::vector<std::string> contract_fields;  // the contract's request_fields
   std::string work_dir;
   CancelToken* cancel = nullptr;
+  /// Not owned; null: the process's. How each app is started (with its variables added), and
+  /// the time of its exec probes' records.
+  const Environment* env = nullptr;
+  const Clock* clock = nullptr;
   /// Not owned; the rehearsal's. What each app wrote (its smoke command's output, a local
   /// instance's stderr, its route's answer) is scrubbed by it before any note quotes it.
   const Redactor* redactor = nullptr;

@@ -16,7 +16,8 @@ namespace {
 
 Status StartInstance(const ReleaseConfig& rel, const AppPlan& plan,
                      const std::vector<std::string>& vars, const std::string& dir,
-                     CancelToken* cancel, const Redactor* redactor, LocalInstance* instance) {
+                     CancelToken* cancel, const Redactor* redactor, const Environment* env,
+                     LocalInstance* instance) {
   LocalInstanceOptions o;
   o.release = "releases." + rel.name;
   o.command = plan.instance_command;
@@ -24,6 +25,7 @@ Status StartInstance(const ReleaseConfig& rel, const AppPlan& plan,
   o.env = vars;
   o.cancel = cancel;
   o.redactor = redactor;
+  o.environment = env;
   return instance->Start(o);
 }
 
@@ -32,10 +34,11 @@ Status StartInstance(const ReleaseConfig& rel, const AppPlan& plan,
 AppProbeOutcome ProbeThroughInstance(const ReleaseConfig& rel, const AppPlan& plan,
                                      const std::vector<std::string>& vars,
                                      const AppProbeRequest& request, const std::string& dir,
-                                     CancelToken* cancel, const Redactor* redactor) {
+                                     CancelToken* cancel, const Redactor* redactor,
+                                     const Environment* env) {
   AppProbeOutcome out;
   LocalInstance instance;
-  Status st = StartInstance(rel, plan, vars, dir, cancel, redactor, &instance);
+  Status st = StartInstance(rel, plan, vars, dir, cancel, redactor, env, &instance);
   if (!st.ok()) {
     out.failure = st.message();
     return out;
@@ -60,10 +63,11 @@ DisconnectObservation MeasureDisconnect(const ReleaseConfig& rel, const AppPlan&
                                         const AppProbeRequest& request,
                                         const mock::MockProvider& mock, const std::string& session,
                                         const std::string& dir, CancelToken* cancel,
-                                        std::string* problem, const Redactor* redactor) {
+                                        std::string* problem, const Redactor* redactor,
+                                        const Environment* env) {
   DisconnectObservation d;
   LocalInstance instance;
-  Status st = StartInstance(rel, plan, vars, dir, cancel, redactor, &instance);
+  Status st = StartInstance(rel, plan, vars, dir, cancel, redactor, env, &instance);
   if (!st.ok()) {
     *problem = st.message();
     return d;

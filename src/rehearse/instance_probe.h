@@ -43,21 +43,24 @@ inline constexpr int64_t kDisconnectWindowMs = 2000;
 /// Starts `plan.instance_command` with `vars`, calls its smoke route (rel.http.url moved onto
 /// the instance) once with `request`, and stops it. A failure to start is the outcome's failure.
 /// With a `redactor` (not owned), what the app wrote or answered is scrubbed before it is
-/// quoted: the end of its stderr in a failure to start, and the route's answer.
+/// quoted: the end of its stderr in a failure to start, and the route's answer. The instance is
+/// found and started through `env` (not owned; null: the process's).
 AppProbeOutcome ProbeThroughInstance(const ReleaseConfig& rel, const AppPlan& plan,
                                      const std::vector<std::string>& vars,
                                      const AppProbeRequest& request, const std::string& dir,
-                                     CancelToken* cancel, const Redactor* redactor = nullptr);
+                                     CancelToken* cancel, const Redactor* redactor = nullptr,
+                                     const Environment* env = nullptr);
 
 /// The disconnect case: starts the instance, opens its smoke route for a stream, waits (bounded
 /// by the release's timeout) until the app's upstream stream reached the mock's stall in
 /// `session`, hangs up, and watches that session for kDisconnectWindowMs. `problem` is set
-/// when the case could not be run as intended (scrubbed by `redactor` as above).
+/// when the case could not be run as intended (scrubbed by `redactor` as above); `env` as above.
 DisconnectObservation MeasureDisconnect(const ReleaseConfig& rel, const AppPlan& plan,
                                         const std::vector<std::string>& vars,
                                         const AppProbeRequest& request,
                                         const mock::MockProvider& mock, const std::string& session,
                                         const std::string& dir, CancelToken* cancel,
-                                        std::string* problem, const Redactor* redactor = nullptr);
+                                        std::string* problem, const Redactor* redactor = nullptr,
+                                        const Environment* env = nullptr);
 
 }  // namespace rollgate::internal

@@ -79,7 +79,8 @@ Status LocalInstance::Start(const LocalInstanceOptions& options) {
       arg.replace(at, 6, std::to_string(port_));
     }
   }
-  Result<std::string> program = SystemEnvironment::Get().FindProgram(argv[0], options.dir);
+  const Environment* env = options.environment ? options.environment : &ProcessEnvironment();
+  Result<std::string> program = env->FindProgram(argv[0], options.dir);
   auto scrub = [&options](const std::string& text) {
     return options.redactor ? options.redactor->Redact(text) : text;
   };
@@ -93,8 +94,8 @@ Status LocalInstance::Start(const LocalInstanceOptions& options) {
   run.extra_env = options.env;
   run.extra_env.push_back("ROLLGATE_REHEARSE_PORT=" + std::to_string(port_));
   run.cancel = &stop_;
-  runner_ = std::thread([this, argv, run] {
-    Result<CommandResult> r = RunCommand(argv, run);
+  runner_ = std::thread([this, env, argv, run] {
+    Result<CommandResult> r = env->Run(argv, run);
     {
       std::lock_guard<std::mutex> lock(mu_);
       if (r.ok())

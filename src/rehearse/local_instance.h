@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "base/environment.h"
 #include "base/secret.h"
 #include "base/subprocess.h"
 #include "rollgate/cancel.h"
@@ -32,6 +33,9 @@ struct LocalInstanceOptions {
   /// and the end of the instance's stderr, an app's own output that may log its key: both are
   /// scrubbed by it before they are cut or escaped for display. Null: nothing is scrubbed.
   const Redactor* redactor = nullptr;
+  /// Not owned; must outlive the instance. Null: the process's. How the program is found
+  /// (FindProgram) and run (Run, with `env` added), as an exec release's command is.
+  const Environment* environment = nullptr;
 };
 
 /// Runs the command through RunCommand (its process group, bounded output, stopped by SIGTERM

@@ -49,7 +49,7 @@ std::string KeyIdentity(const Resolver& resolver, const ValueSource& key,
 
 }  // namespace
 
-PreparedRehearsal PrepareRehearsal(const Config& loaded) {
+PreparedRehearsal PrepareRehearsal(const Config& loaded, const Environment& env) {
   PreparedRehearsal p;
   p.config = loaded;
   Contract contract;
@@ -58,7 +58,7 @@ PreparedRehearsal PrepareRehearsal(const Config& loaded) {
     if (c.ok()) contract = *c;
   }
   p.contract_fields = contract.request_fields;
-  Resolver resolver(SystemEnvironment::Get(), loaded.dir);
+  Resolver resolver(env, loaded.dir);
   std::map<std::string, std::string> key_owner;  // KeyIdentity -> first release reading it
   std::set<ProbeKind> probes_before, probes_after;
   for (auto& rel : p.config.releases) {

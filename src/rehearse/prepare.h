@@ -36,8 +36,9 @@ struct PreparedRehearsal {
 /// Resolves what can be resolved (model, version) once, and decides per release whether it is
 /// rehearsed through its app (exec, its variables pointed at the mock) or as a direct probe, so
 /// each mode only swaps the base URL and injects its fault. Releases that read the same key get
-/// the same rehearsal key (else config_consistency would block the control row on it).
-PreparedRehearsal PrepareRehearsal(const Config& loaded);
+/// the same rehearsal key (else config_consistency would block the control row on it). Values
+/// are read from `env`.
+PreparedRehearsal PrepareRehearsal(const Config& loaded, const Environment& env);
 
 /// A mock session name for one release: "a-" for its app's calls, "d-" for rollgate's own.
 std::string SessionFor(const std::string& prefix, const std::string& release);

@@ -166,6 +166,7 @@ Status WireReleases(const PreparedRehearsal& prepared, const RehearseOptions& op
     o.env = std::move(vars);
     o.cancel = options.cancel;
     o.redactor = &prepared.redactor;
+    o.environment = options.env;
     wiring->instances.push_back(std::make_unique<LocalInstance>());
     ROLLGATE_RETURN_IF_ERROR(wiring->instances.back()->Start(o));
     rel.http.url = OnInstance(rel.http.url, wiring->instances.back()->url());
@@ -186,6 +187,7 @@ Status RunModeGate(const Config& config, const PreparedRehearsal& prepared,
   }
   run_options.evidence_dir = options.evidence_dir + "/" + slug + "-" + row.release;
   run_options.cancel = options.cancel;
+  run_options.clock = options.clock;
   RunSeams seams;
   seams.env = &env;
   seams.observed_retries = &prepared.observed;
@@ -278,7 +280,7 @@ RehearseRow RunMode(const Mode& mode, const PreparedRehearsal& prepared,
     return Judged(row, RehearseResult::kMissed,
                   "not rehearsed: cannot write the sample app's config: " + st.message());
   }
-  RehearsalEnvironment env(SystemEnvironment::Get(), wiring.app_vars);
+  RehearsalEnvironment env(options.env ? *options.env : ProcessEnvironment(), wiring.app_vars);
   RunReport report;
   st = RunModeGate(config, prepared, options, row, env, &report);
   mock::MockStats stats = mock.stats();
@@ -340,6 +342,8 @@ Status ObserveAppsFirst(const RehearseOptions& options, const std::string& work_
   observe.contract_fields = prepared->contract_fields;
   observe.work_dir = work_root + "/observe";
   observe.cancel = options.cancel;
+  observe.env = options.env;
+  observe.clock = options.clock;
   observe.redactor = &prepared->redactor;
   std::error_code observe_dir_error;
   std::filesystem::create_directories(observe.work_dir,
@@ -429,7 +433,8 @@ Status Rehearse(const RehearseOptions& options, RehearseReport* report) {
   } cleanup{work_root};
 
   ROLLGATE_ASSIGN_OR_RETURN(Config loaded, internal::LoadRehearsalConfig(options, work_root));
-  internal::PreparedRehearsal prepared = internal::PrepareRehearsal(loaded);
+  internal::PreparedRehearsal prepared =
+      internal::PrepareRehearsal(loaded, options.env ? *options.env : ProcessEnvironment());
   ROLLGATE_RETURN_IF_ERROR(internal::ObserveAppsFirst(options, work_root, &prepared));
   internal::Summarise(internal::RunModes(prepared, options, work_root), options, &prepared, report);
   return Status::Ok();

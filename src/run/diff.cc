@@ -1,4 +1,5 @@
 // `rollgate diff`: the consistency gate over two releases of one config, without a call.
+#include "base/cancellable_environment.h"
 #include "base/display.h"
 #include "base/environment.h"
 #include "base/secret.h"
@@ -10,7 +11,8 @@
 
 namespace rollgate {
 
-Status DiffFromFile(const std::string& config_path, DiffReport* report) {
+Status DiffFromFile(const std::string& config_path, const ResolveOptions& options,
+                    DiffReport* report) {
   ROLLGATE_ASSIGN_OR_RETURN(Config config, internal::LoadConfig(config_path));
   const ReleaseConfig* left = config.FindRelease(report->left);
   const ReleaseConfig* right = config.FindRelease(report->right);
@@ -25,7 +27,9 @@ Status DiffFromFile(const std::string& config_path, DiffReport* report) {
                                "; the built-in method and path are compared");
   }
   const Contract& contract = loaded.contract;
-  internal::Resolver resolver(internal::SystemEnvironment::Get(), config.dir);
+  internal::CancellableEnvironment env(options.env ? *options.env : ProcessEnvironment(),
+                                       options.cancel);
+  internal::Resolver resolver(env, config.dir);
   internal::ReleaseProfile a = internal::ResolveRelease(*left, contract, resolver);
   internal::ReleaseProfile b = internal::ResolveRelease(*right, contract, resolver);
   std::vector<internal::FieldDiff> diffs = internal::DiffReleases(a, b, config.expect_differences);

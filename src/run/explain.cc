@@ -4,6 +4,7 @@
 // from what is sent. Nothing here opens a connection or runs an app's command.
 #include <algorithm>
 
+#include "base/cancellable_environment.h"
 #include "base/display.h"
 #include "base/environment.h"
 #include "base/file_util.h"
@@ -260,7 +261,8 @@ class Explainer {
 
 namespace rollgate {
 
-Status ExplainRelease(const Config& config, const std::string& release, ExplainReport* report) {
+Status ExplainRelease(const Config& config, const std::string& release,
+                      const ResolveOptions& options, ExplainReport* report) {
   const ReleaseConfig* rel = config.FindRelease(release);
   if (!rel) {
     std::vector<std::string> names;
@@ -276,7 +278,9 @@ Status ExplainRelease(const Config& config, const std::string& release, ExplainR
                                "; the built-in method and path are shown");
   }
   const Contract& contract = loaded.contract;
-  internal::Resolver resolver(internal::SystemEnvironment::Get(), config.dir);
+  internal::CancellableEnvironment env(options.env ? *options.env : ProcessEnvironment(),
+                                       options.cancel);
+  internal::Resolver resolver(env, config.dir);
   internal::ReleaseProfile profile = internal::ResolveRelease(*rel, contract, resolver);
   report->service = config.service;
   report->config_file = config.file;
@@ -286,9 +290,9 @@ Status ExplainRelease(const Config& config, const std::string& release, ExplainR
 }
 
 Status ExplainFromFile(const std::string& config_path, const std::string& release,
-                       ExplainReport* report) {
+                       const ResolveOptions& options, ExplainReport* report) {
   ROLLGATE_ASSIGN_OR_RETURN(Config config, internal::LoadConfig(config_path));
-  return ExplainRelease(config, release, report);
+  return ExplainRelease(config, release, options, report);
 }
 
 }  // namespace rollgate

@@ -3,6 +3,7 @@
 #include <memory>
 #include <vector>
 
+#include "base/cancellable_environment.h"
 #include "base/environment.h"
 #include "base/file_util.h"
 #include "base/secret.h"
@@ -44,8 +45,10 @@ Result<internal::HistoryLocation> Locate(const HistoryRequest& request,
                                    ": no history: section; add history: {db: rollgate-history.db} "
                                    "or pass --db FILE");
   }
-  Result<internal::HistoryLocation> location = internal::ResolveHistoryLocation(
-      *config.history, config.dir, internal::SystemEnvironment::Get(), redactor);
+  internal::CancellableEnvironment env(request.env ? *request.env : ProcessEnvironment(),
+                                       request.cancel);
+  Result<internal::HistoryLocation> location =
+      internal::ResolveHistoryLocation(*config.history, config.dir, env, redactor);
   if (!location.ok()) return location.status().WithContext(request.config);
   return location;
 }

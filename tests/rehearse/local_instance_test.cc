@@ -164,6 +164,39 @@ TEST(LocalInstanceRedactionTest, TheCommandAndItsStderrAreScrubbedInStartsMessag
   EXPECT_NE(st.message().find("(exit code 2): key=[redacted]"), std::string::npos) << st.message();
 }
 
+// The process's environment, with one variable added to every command it runs: an embedder's
+// own way of starting commands.
+class InstTailMarkingEnvironment : public Environment {
+ public:
+  std::optional<std::string> GetEnv(const std::string& name) const override {
+    return ProcessEnvironment().GetEnv(name);
+  }
+  Result<std::string> ReadFile(const std::string& path) const override {
+    return ProcessEnvironment().ReadFile(path);
+  }
+  Result<CommandResult> Run(const std::vector<std::string>& argv,
+                            const CommandOptions& options) const override {
+    CommandOptions marked = options;
+    marked.extra_env.push_back("INST_TAIL_MARK=started-by-the-environment");
+    return ProcessEnvironment().Run(argv, marked);
+  }
+};
+
+TEST(LocalInstanceRedactionTest, TheInstanceIsStartedThroughTheGivenEnvironment) {
+  TempDir dir;
+  InstTailMarkingEnvironment env;
+  LocalInstance instance;
+  LocalInstanceOptions o;
+  o.release = "releases.new";
+  o.command = {"sh", "-c", "echo \"mark=${INST_TAIL_MARK:-none}\" >&2; exit 2"};
+  o.dir = dir.path();
+  o.environment = &env;
+  Status st = instance.Start(o);
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.message().find("mark=started-by-the-environment"), std::string::npos)
+      << st.message();
+}
+
 // Whether process `pid` is gone: no such process, or a zombie (the init of a container may
 // never reap what was reparented to it; a zombie runs nothing and holds no port).
 bool InstTailProcessGone(pid_t pid) {

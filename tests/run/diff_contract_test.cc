@@ -24,7 +24,7 @@ TEST(DiffContractTest, MalformedContractIsAnErrorNamingTheFile) {
   const std::string contract =
       dir.Write("contract.yaml", "reviewed_on: 2026-11-20\nunknown_key: 1\n");
   DiffReport report;
-  Status st = DiffFromFile(DiffContractTestConfig(dir, "contract.yaml"), &report);
+  Status st = DiffFromFile(DiffContractTestConfig(dir, "contract.yaml"), {}, &report);
   EXPECT_EQ(st.code(), Status::Code::kInvalidArgument);
   EXPECT_EQ(st.message().rfind(contract + ":2:", 0), 0u) << st.message();
   EXPECT_TRUE(report.rows.empty());
@@ -33,7 +33,7 @@ TEST(DiffContractTest, MalformedContractIsAnErrorNamingTheFile) {
 TEST(DiffContractTest, UnreadableContractIsAWarningAndTheBuiltInEndpointIsCompared) {
   testing::TempDir dir;
   DiffReport report;
-  ASSERT_OK(DiffFromFile(DiffContractTestConfig(dir, "gone.yaml"), &report));
+  ASSERT_OK(DiffFromFile(DiffContractTestConfig(dir, "gone.yaml"), {}, &report));
   ASSERT_EQ(report.warnings.size(), 1u);
   EXPECT_NE(report.warnings[0].find(dir.Join("gone.yaml")), std::string::npos)
       << report.warnings[0];
@@ -48,7 +48,7 @@ TEST(DiffContractTest, ReadableContractGivesNoWarning) {
   testing::TempDir dir;
   dir.Write("contract.yaml", "reviewed_on: 2026-11-20\nendpoint: {path: /v2/chat}\n");
   DiffReport report;
-  ASSERT_OK(DiffFromFile(DiffContractTestConfig(dir, "contract.yaml"), &report));
+  ASSERT_OK(DiffFromFile(DiffContractTestConfig(dir, "contract.yaml"), {}, &report));
   EXPECT_TRUE(report.warnings.empty());
   for (const auto& row : report.rows) {
     if (row.field == "path") {
