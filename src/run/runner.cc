@@ -190,8 +190,8 @@ class Pipeline {
     for (const ReleaseConfig* rel : selected) {
       ReleaseRun run;
       run.profile = ResolveRelease(*rel, contract_.contract, resolver);
-      std::string service_error = Utf8Error("service", config_.service, "the config file");
-      if (!service_error.empty()) run.profile.errors.push_back(service_error);
+      Status service_text = CheckUtf8("service", config_.service, "the config file");
+      if (!service_text.ok()) run.profile.errors.push_back(service_text.message());
       redactor_.AddSecret(run.profile.api_key);
       for (const auto& h : run.profile.headers) {
         if (h.secret) redactor_.AddSecret(h.value);
