@@ -118,10 +118,12 @@ class Pipeline {
     }
     if (config_.history && options_.append_history) {
       // After the evidence: a history that cannot record the run is a warning, never the verdict.
-      std::string warning =
-          RecordRunInHistory(*config_.history, config_.dir, env_, *report_,
-                             redactor_.Redact(RenderGateJson(*report_)), &redactor_);
-      if (!warning.empty()) report_->warnings.push_back(warning);
+      Status recorded = RecordRunInHistory(*config_.history, config_.dir, env_, *report_,
+                                           redactor_.Redact(RenderGateJson(*report_)), &redactor_);
+      if (!recorded.ok()) {
+        report_->warnings.push_back(
+            redactor_.Redact(HistoryNotRecordedWarning(config_.history->db, recorded)));
+      }
     }
     return Status::Ok();
   }
