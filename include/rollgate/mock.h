@@ -91,8 +91,10 @@ struct MockOptions {
   std::string tls_cert_file;
   std::string tls_key_file;
   /// Told (on a worker thread) when a handler throws: "<METHOD> <path>: <what threw>", the
-  /// route only, never a request body (HttpServerOptions::on_error). `rollgate mock` prints it
-  /// to stderr. Unset: the client's 500 is all there is.
+  /// route only, never a request body (HttpServerOptions::on_error). `rollgate mock` and
+  /// `rollgate demo` print it to stderr. Set or not, the provider counts them
+  /// (MockProvider::handler_errors(), which `rollgate rehearse` adds to the row of the mode they
+  /// happened in).
   std::function<void(const std::string& message)> on_error;
 };
 

@@ -44,10 +44,9 @@ namespace rollgate::internal {
 Result<CommandResult> RunConfiguredCommand(const Environment& env, std::vector<std::string> argv,
                                            const CommandOptions& options, std::string* program) {
   if (argv.empty() || argv[0].empty()) return Status::InvalidArgument("empty command");
-  Result<std::string> path = env.FindProgram(argv[0], options.working_dir);
-  if (program) *program = path.ok() ? *path : argv[0];
-  if (!path.ok()) return path.status();
-  argv[0] = *path;
+  if (program) *program = argv[0];  // what the caller names when it cannot be found
+  ROLLGATE_ASSIGN_OR_RETURN(argv[0], env.FindProgram(argv[0], options.working_dir));
+  if (program) *program = argv[0];
   return env.Run(argv, options);
 }
 

@@ -59,9 +59,11 @@ class Patterns {
 std::vector<std::string> MissingFields(std::string_view line, const AppLogsInput& in,
                                        const Patterns& patterns) {
   std::vector<std::string> missing;
-  nlohmann::json j;
   std::string_view t = TrimView(line);
-  if (!t.empty() && t.front() == '{' && ParseJsonBounded(t, &j)) {
+  Result<nlohmann::json> parsed = Status::NotFound("not a JSON line");
+  if (!t.empty() && t.front() == '{') parsed = ParseJsonBounded(t);
+  if (parsed.ok()) {
+    const nlohmann::json& j = *parsed;
     std::set<std::string> keys;
     CollectKeys(j, &keys);
     for (const auto& want : in.require) {

@@ -39,10 +39,10 @@ bool IsRequestRejected(const HttpExchange& ex, const std::optional<ErrorBody>& e
          ex.status >= 400;
 }
 
+// "" when the endpoint is not a URL (an exec probe's "exec: argv") or one ParseBaseUrl refuses.
 std::string Host(const std::string& endpoint) {
-  std::string scheme, host, path;
-  ParseBaseUrl(endpoint, &scheme, &host, &path);
-  return host;
+  Result<BaseUrl> url = ParseBaseUrl(endpoint);
+  return url.ok() ? url->host : std::string();
 }
 
 std::string Prov(const ReleaseProfile& p, const std::string& key) {

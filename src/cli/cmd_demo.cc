@@ -66,6 +66,9 @@ int RunDemoCommand(const DemoArgs& args) {
   mock::MockOptions opts;
   opts.keys = {kNewKey, kRollbackKey};
   opts.models = {"gpt-5.4-mini", "gpt-4o-mini"};
+  opts.on_error = [](const std::string& message) {  // else a failing handler is a silent 500
+    std::fprintf(stderr, "rollgate demo: mock error: %s\n", message.c_str());
+  };
   Result<std::unique_ptr<mock::MockServer>> mock = mock::MockServer::Start("127.0.0.1:0", opts);
   if (!mock.ok()) return ReportError(mock.status());
   mock::MockServer& provider = **mock;

@@ -9,6 +9,7 @@
 
 #include "config/resolver.h"
 #include "rollgate/config.h"
+#include "rollgate/status.h"
 
 namespace rollgate::internal {
 
@@ -69,10 +70,16 @@ struct ReleaseProfile {
 ReleaseProfile ResolveRelease(const ReleaseConfig& release, const Contract& contract,
                               const Resolver& resolver);
 
-/// Splits "scheme://host[:port][/base]" and checks it; "" on success or the reason.
-/// *host gets the host, *base_path the path part without a trailing '/'.
-std::string ParseBaseUrl(const std::string& url, std::string* scheme, std::string* host,
-                         std::string* base_path);
+/// The parts of a base URL rollgate checks and uses.
+struct BaseUrl {
+  std::string scheme;     // "http" or "https", lower-cased
+  std::string host;       // as written; an IPv6 literal keeps its brackets
+  std::string base_path;  // the path part without a trailing '/'; "" when there is none
+};
+
+/// Splits "scheme://host[:port][/base]" and checks it. InvalidArgument with the reason ("the
+/// URL has no host") when it is not a base URL rollgate accepts.
+Result<BaseUrl> ParseBaseUrl(const std::string& url);
 
 /// "scheme://host:port" of a URL, the port written out (443 for https, 80 for http when the URL
 /// names none): two URLs reach the same server exactly when their origins are equal. "" when
@@ -83,9 +90,9 @@ std::string UrlOrigin(const std::string& url);
 /// /v1: "https://h/v1" + "/v1/chat/completions" -> "https://h/v1/chat/completions".
 std::string JoinEndpoint(const std::string& base_url, const std::string& path);
 
-/// "" when `value` is UTF-8 text, else the finding: "<key>: invalid UTF-8 at byte 17 (0xE9)
-/// from <provenance>: save the file as UTF-8" (the fix depends on where the value came from).
-std::string Utf8Error(const std::string& key, std::string_view value,
-                      const std::string& provenance);
+/// OK when `value` is UTF-8 text, else InvalidArgument with the finding: "<key>: invalid UTF-8
+/// at byte 17 (0xE9) from <provenance>: save the file as UTF-8" (the fix depends on where the
+/// value came from).
+Status CheckUtf8(const std::string& key, std::string_view value, const std::string& provenance);
 
 }  // namespace rollgate::internal

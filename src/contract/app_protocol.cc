@@ -75,19 +75,19 @@ void ReadFieldsPresent(const nlohmann::json& fields,
 
 AppAnswer ParseAppAnswer(std::string_view output, const std::vector<std::string>& response_fields) {
   AppAnswer a;
-  nlohmann::json j;
-  std::string why;
   std::string_view text = LastJsonLine(output);
   if (text.empty()) {
     a.problem = "printed nothing";
     return a;
   }
-  if (!ParseJsonBounded(text, &j, &why) || !j.is_object()) {
+  Result<nlohmann::json> parsed = ParseJsonBounded(text);
+  if (!parsed.ok() || !parsed->is_object()) {
     a.problem = "printed no protocol JSON object (" +
-                (why.empty() ? std::string("not an object") : why) + "; first bytes: \"" +
-                SanitizeForDisplay(text, 60) + "\")";
+                (parsed.ok() ? std::string("not an object") : parsed.status().message()) +
+                "; first bytes: \"" + SanitizeForDisplay(text, 60) + "\")";
     return a;
   }
+  const nlohmann::json& j = *parsed;
   auto status = j.find("status");
   if (status == j.end() || !status->is_number_integer()) {
     a.problem = "the protocol object has no integer `status`";

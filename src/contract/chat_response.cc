@@ -79,8 +79,12 @@ ChatResponse ParseChatResponse(std::string_view body, std::string_view content_t
                                const std::vector<std::string>& response_fields) {
   ChatResponse out;
   out.content_type_json = IsJsonContentType(content_type);
-  nlohmann::json root;
-  if (!ParseJsonBounded(body, &root, &out.json_error)) return out;
+  Result<nlohmann::json> parsed = ParseJsonBounded(body);
+  if (!parsed.ok()) {
+    out.json_error = parsed.status().message();
+    return out;
+  }
+  const nlohmann::json& root = *parsed;
   out.is_json = true;
   if (!root.is_object()) {
     out.problems.push_back("body is a JSON " + std::string(JsonTypeName(root)) +

@@ -89,12 +89,12 @@ void ChatStreamAssembler::OnEvent(const SseEvent& event, double at_ms) {
     return;
   }
   std::string where = "event " + std::to_string(s_.events);
-  nlohmann::json j;
-  std::string json_error;
-  if (!ParseJsonBounded(event.data, &j, &json_error)) {
-    Problem(where + ": data is not JSON (" + json_error + ")");
+  Result<nlohmann::json> parsed = ParseJsonBounded(event.data);
+  if (!parsed.ok()) {
+    Problem(where + ": data is not JSON (" + parsed.status().message() + ")");
     return;
   }
+  nlohmann::json& j = *parsed;
   if (event.event == "error" || (j.is_object() && j.contains("error") && !j["error"].is_null())) {
     if (!s_.error) {
       s_.error = ParseErrorBody(event.data);

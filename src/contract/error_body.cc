@@ -21,8 +21,9 @@ std::string RequestIdFromMessage(std::string_view message) {
 }
 
 std::optional<ErrorBody> ParseErrorBody(std::string_view body) {
-  nlohmann::json j;
-  if (!ParseJsonBounded(body, &j) || !j.is_object()) return std::nullopt;
+  Result<nlohmann::json> parsed = ParseJsonBounded(body);
+  if (!parsed.ok() || !parsed->is_object()) return std::nullopt;
+  const nlohmann::json& j = *parsed;
   auto it = j.find("error");
   if (it == j.end() || it->is_null() || (it->is_boolean() && !it->get<bool>())) return std::nullopt;
   ErrorBody out;

@@ -22,26 +22,18 @@ bool DepthWithin(std::string_view text, int limit) {
 
 }  // namespace
 
-bool ParseJsonBounded(std::string_view text, nlohmann::json* out, std::string* error) {
+Result<nlohmann::json> ParseJsonBounded(std::string_view text) {
   if (!DepthWithin(text, kMaxJsonDepth)) {
-    if (error) *error = "nested deeper than " + std::to_string(kMaxJsonDepth) + " levels";
-    return false;
+    return Status::InvalidArgument("nested deeper than " + std::to_string(kMaxJsonDepth) +
+                                   " levels");
   }
   try {
-    *out = nlohmann::json::parse(text.begin(), text.end());
-    return true;
+    return nlohmann::json::parse(text.begin(), text.end());
   } catch (const nlohmann::json::parse_error& e) {
-    if (error) {
-      if (!IsValidUtf8(text)) {
-        *error = "invalid UTF-8";
-      } else {
-        *error = "not JSON at byte " + std::to_string(e.byte);
-      }
-    }
-    return false;
+    if (!IsValidUtf8(text)) return Status::InvalidArgument("invalid UTF-8");
+    return Status::InvalidArgument("not JSON at byte " + std::to_string(e.byte));
   } catch (const std::exception&) {
-    if (error) *error = "not JSON";
-    return false;
+    return Status::InvalidArgument("not JSON");
   }
 }
 

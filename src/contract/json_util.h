@@ -5,14 +5,17 @@
 #include <string>
 #include <string_view>
 
+#include "rollgate/status.h"
+
 namespace rollgate::internal {
 
 inline constexpr int kMaxJsonDepth = 128;
 
-/// Parses `text` into `out` without throwing. Refuses documents nested deeper than
-/// kMaxJsonDepth (a nesting bomb must not cost us a stack or seconds). `error` gets a short
-/// reason ("not JSON at byte 12", "nested deeper than 128").
-bool ParseJsonBounded(std::string_view text, nlohmann::json* out, std::string* error = nullptr);
+/// Parses `text` without throwing. Refuses documents nested deeper than kMaxJsonDepth (a
+/// nesting bomb must not cost us a stack or seconds). On failure an InvalidArgument whose
+/// message is a short reason ("not JSON at byte 12", "nested deeper than 128 levels",
+/// "invalid UTF-8") that callers put into their own sentence.
+Result<nlohmann::json> ParseJsonBounded(std::string_view text);
 
 /// j[key] when it is a string; the number as text when it is a number; "" otherwise.
 std::string StringOr(const nlohmann::json& j, const char* key);

@@ -1,5 +1,7 @@
 #include "contract/smoke_answer.h"
 
+#include <utility>
+
 #include "base/strings.h"
 #include "contract/json_util.h"
 
@@ -34,8 +36,9 @@ SmokeAnswer EvaluateSmokeAnswer(const SmokeAnswerInput& in) {
                                    : "no content in the answer (null or absent)";
     return out;
   }
-  nlohmann::json j;
-  bool parsed = ParseJsonBounded(TrimView(in.content), &j) && j.is_object();
+  Result<nlohmann::json> content = ParseJsonBounded(TrimView(in.content));
+  const bool parsed = content.ok() && content->is_object();
+  const nlohmann::json j = parsed ? std::move(content).value() : nlohmann::json::object();
   if (parsed) {
     nlohmann::ordered_json echo = nlohmann::ordered_json::object();
     if (j.contains("ok")) echo["ok"] = j["ok"];

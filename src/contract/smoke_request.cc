@@ -58,9 +58,8 @@ void CollectFieldNames(const nlohmann::ordered_json& j, const std::string& prefi
 
 std::vector<std::string> JsonBodyFieldNames(std::string_view body) {
   std::vector<std::string> out;
-  nlohmann::json bounded;
-  if (!ParseJsonBounded(body, &bounded) || !bounded.is_object())
-    return out;  // no nesting bomb below
+  Result<nlohmann::json> bounded = ParseJsonBounded(body);
+  if (!bounded.ok() || !bounded->is_object()) return out;  // no nesting bomb below
   // ordered_json keeps the fields in the order they go on the wire.
   nlohmann::ordered_json j =
       nlohmann::ordered_json::parse(body, nullptr, /*allow_exceptions=*/false);

@@ -410,10 +410,13 @@ Status RunDrill(const Config& config, const RunOptions& options, const RunSeams&
     if (!st.ok()) return Status::IoError("cannot write evidence: " + st.message());
   }
   if (config.history && options.append_history) {
-    std::string warning = RecordRunInHistory(
-        *config.history, config.dir, seams.env ? *seams.env : SystemEnvironment::Get(), *report,
-        redactor.Redact(RenderGateJson(*report)), &redactor);
-    if (!warning.empty()) report->warnings.push_back(warning);
+    Status recorded = RecordRunInHistory(*config.history, config.dir,
+                                         seams.env ? *seams.env : SystemEnvironment::Get(), *report,
+                                         redactor.Redact(RenderGateJson(*report)), &redactor);
+    if (!recorded.ok()) {
+      report->warnings.push_back(
+          redactor.Redact(HistoryNotRecordedWarning(config.history->db, recorded)));
+    }
   }
   return Status::Ok();
 }

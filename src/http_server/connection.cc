@@ -303,6 +303,17 @@ class ServedSocketScope {
   ServedSocketScope& operator=(const ServedSocketScope&) = delete;
 };
 
+// Tells env.on_error (when set) what threw while serving the connection from `address`.
+void ReportThrown(const ConnectionEnv& env, const std::string& route, const std::string& address,
+                  const std::string& what) {
+  if (!env.on_error) return;
+  try {
+    env.on_error(route.empty() ? "connection from " + address : route, what);
+  } catch (...) {
+    // The callback must not throw; the connection is closed either way.
+  }
+}
+
 }  // namespace
 
 StopFd::StopFd() : fd_(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {}
@@ -327,6 +338,7 @@ bool ServeConnection(int sock, SSL_CTX* tls, const ConnectionEnv& env,
     return false;
   }
   const std::string address = remote.ip;
+  std::string route;  // the request being served, once httplib has read its head
   bool ok = false;
   try {
     ServedSocketScope served(sock);  // for the handlers (ServerRequest::socket_fd)
@@ -339,13 +351,18 @@ bool ServeConnection(int sock, SSL_CTX* tls, const ConnectionEnv& env,
     while (ready && left > 0 && serving() && stream.WaitForRequest()) {
       stream.BeginRequest();
       bool closed = false;
-      ok = process(stream, /*close_connection=*/left == 1, closed);
+      route.clear();
+      ok = process(stream, /*close_connection=*/left == 1, closed, route);
       if (!ok || closed) break;
       --left;
     }
     stream.EndTls(ok);
-  } catch (...) {
+  } catch (const std::exception& e) {
     ok = false;  // a failure inside httplib ends this connection only
+    ReportThrown(env, route, address, std::string("serving the request threw: ") + e.what());
+  } catch (...) {
+    ok = false;
+    ReportThrown(env, route, address, "serving the request threw a non-standard exception");
   }
   CloseSocket(sock);
   limiter.Release(address);

@@ -9,6 +9,7 @@
 #include <openssl/ssl.h>
 
 #include <functional>
+#include <string>
 
 #include "http_server/client_limiter.h"
 
@@ -44,16 +45,22 @@ struct ConnectionEnv {
   ConnectionPolicy policy;
   ClientLimiter* limiter = nullptr;
   const StopFd* stop = nullptr;
+  /// Told when serving a connection threw past httplib (the connection is then closed):
+  /// `route` is "METHOD /path" of the request being served, or "connection from <address>"
+  /// before a request head was read. May be empty; must not throw.
+  std::function<void(const std::string& route, const std::string& what)> on_error;
 };
 
-/// httplib's Server::process_request for one request on `stream`.
-using ProcessRequestFn =
-    std::function<bool(httplib::Stream& stream, bool close_connection, bool& connection_closed)>;
+/// httplib's Server::process_request for one request on `stream`; sets `route` to the
+/// request's "METHOD /path" (no query) once its head is parsed.
+using ProcessRequestFn = std::function<bool(httplib::Stream& stream, bool close_connection,
+                                            bool& connection_closed, std::string& route)>;
 
 /// Serves the accepted socket `sock` (TLS when `tls` is not null) until the client is done,
 /// keep-alive ends, a deadline passes or `serving` turns false; then closes `sock`. A client
 /// address over its cap gets a 503 (plain HTTP) and the connection is closed before anything
-/// is read. Returns whether the last request was served. Never throws.
+/// is read. Returns whether the last request was served. Never throws: what `process` throws
+/// closes the connection and goes to env.on_error with the request's route.
 bool ServeConnection(int sock, SSL_CTX* tls, const ConnectionEnv& env,
                      const std::function<bool()>& serving, const ProcessRequestFn& process);
 

@@ -90,6 +90,11 @@ class PoolTaskQueue : public httplib::TaskQueue {
   WorkerPool pool_;
 };
 
+// "GET /path": the route of a request as on_error names it (no query: it may carry a token).
+std::string RouteOf(const std::string& method, const std::string& path) {
+  return SanitizeForDisplay(method, 16) + " " + SanitizeForDisplay(path, 200);
+}
+
 // httplib::Server or SSLServer with our connection layer (see the file comment), and access to
 // the listening socket httplib keeps protected, to close it when a bound server never got to
 // serve (httplib's destructor does not close it).
@@ -118,8 +123,11 @@ class CoreServer : public Base {
     if constexpr (std::is_base_of_v<httplib::SSLServer, Base>) tls = this->ssl_context();
     return ServeConnection(
         sock, tls, *env_, [this] { return this->svr_sock_ != INVALID_SOCKET; },
-        [this](httplib::Stream& stream, bool close_connection, bool& connection_closed) {
-          return this->process_request(stream, close_connection, connection_closed, nullptr);
+        [this](httplib::Stream& stream, bool close_connection, bool& connection_closed,
+               std::string& route) {
+          return this->process_request(
+              stream, close_connection, connection_closed,
+              [&route](httplib::Request& req) { route = RouteOf(req.method, req.path); });
         });
   }
 
@@ -154,11 +162,6 @@ ServerRequest ToRequestView(const httplib::Request& req) {
 
 ServerResponse StoppingResponse() {
   return ServerResponse::Make(503, kContentTypeText, "server is stopping\n");
-}
-
-// "GET /path": the route of a request as on_error names it (no query: it may carry a token).
-std::string RouteOf(const std::string& method, const std::string& path) {
-  return SanitizeForDisplay(method, 16) + " " + SanitizeForDisplay(path, 200);
 }
 
 }  // namespace
@@ -247,6 +250,9 @@ void HttpServer::Impl::Configure(httplib::Server& s) {
   connections.policy.read_timeout_ms = options.read_timeout_s * 1000;
   connections.policy.write_timeout_ms = options.write_timeout_s * 1000;
   connections.policy.request_timeout_ms = options.request_timeout_ms;
+  connections.on_error = [this](const std::string& route, const std::string& what) {
+    ReportError(route, what);
+  };
   // httplib's own keep-alive and timeout settings are not set: the connection layer applies
   // ours (the listen loop still puts read/write timeouts on each socket, which our
   // non-blocking sockets ignore).

@@ -14,7 +14,9 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <stdexcept>
 #include <utility>
+#include <vector>
 
 #include "base/headers.h"
 #include "base/strings.h"
@@ -69,9 +71,14 @@ struct MockProvider::Impl {
   std::unique_ptr<internal::HttpServer> server;
   Observer observer;  // thread-safe on its own
 
-  mutable std::mutex mu;  // guards the two members below
+  mutable std::mutex mu;  // guards the three members below
   MockStats stats;
   std::map<std::string, int> flaky_attempts;  // X-Client-Request-Id ("" = none) -> attempts
+  HandlerErrors handler_errors;
+  std::vector<std::string> throwing_routes;  // TEST_AddThrowingRoute
+
+  // Counts a handler's failure (the HTTP server's on_error), then tells options.on_error.
+  void HandlerFailed(const std::string& message);
 
   Status Validate();
   Scenario ScenarioFor(const std::string& session, const std::string& token,
@@ -356,6 +363,21 @@ Result<Flavor> ParseFlavor(const std::string& name) {
   return Status::InvalidArgument("unknown mock flavor \"" + name + "\"; valid: cometapi, openai");
 }
 
+void MockProvider::Impl::HandlerFailed(const std::string& message) {
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    ++handler_errors.count;
+    handler_errors.last = message;
+  }
+  if (options.on_error) options.on_error(message);
+}
+
+std::string HandlerErrors::Summary() const {
+  if (count == 0) return "";
+  return "the mock failed " + std::to_string(count) + (count == 1 ? " request" : " requests") +
+         " (a handler threw; the last: " + last + ")";
+}
+
 MockProvider::MockProvider(MockOptions options) : impl_(std::make_unique<Impl>()) {
   impl_->options = std::move(options);
 }
@@ -375,8 +397,13 @@ Status MockProvider::Start() {
   server_options.request_timeout_ms = impl.options.request_timeout_ms;
   server_options.tls_cert_file = impl.options.tls_cert_file;
   server_options.tls_key_file = impl.options.tls_key_file;
-  server_options.on_error = impl.options.on_error;
+  server_options.on_error = [&impl](const std::string& message) { impl.HandlerFailed(message); };
   impl.server = std::make_unique<internal::HttpServer>(server_options);
+  for (const std::string& path : impl.throwing_routes) {
+    impl.server->Handle("GET", path, [](const ServerRequest&) -> ServerResponse {
+      throw std::logic_error("TEST_AddThrowingRoute");
+    });
+  }
   impl.server->Handle("POST", "/v1/chat/completions",
                       [&impl](const ServerRequest& r) { return impl.Chat(r, "", r.path); });
   impl.server->Handle("GET", "/v1/models",
@@ -431,5 +458,15 @@ Observations MockProvider::observations(const ObservationQuery& query) const {
 }
 
 int64_t MockProvider::now_ms() const { return impl_->observer.NowMs(); }
+
+HandlerErrors MockProvider::handler_errors() const {
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  return impl_->handler_errors;
+}
+
+void MockProvider::TEST_AddThrowingRoute(const std::string& path) {
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  impl_->throwing_routes.push_back(path);
+}
 
 }  // namespace rollgate::mock

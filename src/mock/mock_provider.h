@@ -26,6 +26,18 @@ struct MockStats {
   std::map<std::string, int64_t> by_client_request_id;  // X-Client-Request-Id -> requests
 };
 
+/// The requests a handler failed on: it threw, and the client got a 500 or a closed
+/// connection. Counted whether or not MockOptions::on_error is set, so that an owner that sets
+/// none (the rehearsal, the tests) still sees them.
+struct HandlerErrors {
+  int64_t count = 0;
+  std::string last;  // the last one as on_error had it: "<METHOD> <path>: <what threw>"
+
+  /// "" when there were none, else one line for a report: "the mock failed 2 requests (a
+  /// handler threw; the last: GET /x: the handler threw: ...)".
+  std::string Summary() const;
+};
+
 class MockProvider {
  public:
   explicit MockProvider(MockOptions options);
@@ -67,6 +79,12 @@ class MockProvider {
 
   /// Now, in milliseconds on the clock every observation's times are on (since construction).
   int64_t now_ms() const;
+
+  /// What the handlers failed on so far (see HandlerErrors).
+  HandlerErrors handler_errors() const;
+
+  /// Test hook: before Start(), makes GET `path` a route whose handler throws.
+  void TEST_AddThrowingRoute(const std::string& path);
 
  private:
   struct Impl;

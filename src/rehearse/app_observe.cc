@@ -272,6 +272,9 @@ Status ObserveApps(const ObserveContext& ctx, int parallel, std::vector<AppRepor
   for (int i = 0; i < n; ++i) pool.emplace_back(worker);
   for (auto& t : pool) t.join();
   mock.Stop();
+  if (std::string failed = mock.handler_errors().Summary(); !failed.empty()) {
+    for (auto& r : *reports) r.notes.push_back(failed);  // what the apps met was not all injected
+  }
   for (const auto& o : outcomes) {
     for (auto& r : *reports) {
       if (r.release == o.c.release) Fold(ctx, o, &r);

@@ -291,6 +291,8 @@ RehearseRow RunMode(const Mode& mode, const PreparedRehearsal& prepared,
   setup.app_seen = mock.observations(app_query);
   wiring.instances.clear();
   mock.Stop();
+  // A handler that threw answered with a 500 the mode did not inject: the row says so.
+  const std::string mock_failed = mock.handler_errors().Summary();
   if (st.ok() && report.interrupted)
     return Judged(row, RehearseResult::kInterrupted,
                   "not rehearsed to the end: interrupted by " + report.signal);
@@ -301,6 +303,7 @@ RehearseRow RunMode(const Mode& mode, const PreparedRehearsal& prepared,
   } else {
     JudgeFaultRow(mode, report, stats, setup, &row);
   }
+  if (!mock_failed.empty()) row.detail += " [" + mock_failed + "]";
   return row;
 }
 

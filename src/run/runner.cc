@@ -118,10 +118,12 @@ class Pipeline {
     }
     if (config_.history && options_.append_history) {
       // After the evidence: a history that cannot record the run is a warning, never the verdict.
-      std::string warning =
-          RecordRunInHistory(*config_.history, config_.dir, env_, *report_,
-                             redactor_.Redact(RenderGateJson(*report_)), &redactor_);
-      if (!warning.empty()) report_->warnings.push_back(warning);
+      Status recorded = RecordRunInHistory(*config_.history, config_.dir, env_, *report_,
+                                           redactor_.Redact(RenderGateJson(*report_)), &redactor_);
+      if (!recorded.ok()) {
+        report_->warnings.push_back(
+            redactor_.Redact(HistoryNotRecordedWarning(config_.history->db, recorded)));
+      }
     }
     return Status::Ok();
   }
@@ -190,8 +192,8 @@ class Pipeline {
     for (const ReleaseConfig* rel : selected) {
       ReleaseRun run;
       run.profile = ResolveRelease(*rel, contract_.contract, resolver);
-      std::string service_error = Utf8Error("service", config_.service, "the config file");
-      if (!service_error.empty()) run.profile.errors.push_back(service_error);
+      Status service_text = CheckUtf8("service", config_.service, "the config file");
+      if (!service_text.ok()) run.profile.errors.push_back(service_text.message());
       redactor_.AddSecret(run.profile.api_key);
       for (const auto& h : run.profile.headers) {
         if (h.secret) redactor_.AddSecret(h.value);

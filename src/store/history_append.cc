@@ -2,12 +2,35 @@
 
 #include <algorithm>
 #include <chrono>
+#include <memory>
 #include <thread>
+#include <utility>
 
 #include "base/strings.h"
 #include "config/resolver.h"
 
 namespace rollgate::internal {
+
+namespace {
+
+// `st` with `message` in place of its own, the code kept.
+Status WithMessage(const Status& st, std::string message) {
+  switch (st.code()) {
+    case Status::Code::kOk:
+      return st;
+    case Status::Code::kInvalidArgument:
+      return Status::InvalidArgument(std::move(message));
+    case Status::Code::kNotFound:
+      return Status::NotFound(std::move(message));
+    case Status::Code::kIoError:
+      return Status::IoError(std::move(message));
+    case Status::Code::kInternal:
+      break;
+  }
+  return Status::Internal(std::move(message));
+}
+
+}  // namespace
 
 Result<int64_t> AppendWithRetry(HistoryStore& store, const RunReport& report,
                                 const std::string& gate_json, const AppendOptions& options,
@@ -50,26 +73,28 @@ Result<HistoryLocation> ResolveHistoryLocation(const HistoryConfig& history,
   return location;
 }
 
-std::string RecordRunInHistory(const HistoryConfig& history, const std::string& config_dir,
-                               const Environment& env, const RunReport& report,
-                               const std::string& gate_json, Redactor* redactor,
-                               const AppendOptions& options) {
+Status RecordRunInHistory(const HistoryConfig& history, const std::string& config_dir,
+                          const Environment& env, const RunReport& report,
+                          const std::string& gate_json, Redactor* redactor,
+                          const AppendOptions& options) {
   Redactor own;
   Redactor& scrub = redactor ? *redactor : own;
-  auto warning = [&](const Status& st) {
-    // The store's own messages already start with its name: say it once.
-    std::string why = st.message();
-    if (why.rfind(history.db + ": ", 0) == 0) why = why.substr(history.db.size() + 2);
-    return scrub.Redact("the run was not recorded in the history " + history.db + ": " + why +
-                        "; its verdict and evidence stand");
-  };
-  Result<HistoryLocation> location = ResolveHistoryLocation(history, config_dir, env, &scrub);
-  if (!location.ok()) return warning(location.status());
-  Result<std::unique_ptr<HistoryStore>> store = OpenHistoryStore(*location);
-  if (!store.ok()) return warning(store.status());
-  Result<int64_t> id = AppendWithRetry(**store, report, gate_json, options);
-  if (!id.ok()) return warning(id.status());
-  return "";
+  Status st = [&]() -> Status {
+    ROLLGATE_ASSIGN_OR_RETURN(HistoryLocation location,
+                              ResolveHistoryLocation(history, config_dir, env, &scrub));
+    ROLLGATE_ASSIGN_OR_RETURN(std::unique_ptr<HistoryStore> store, OpenHistoryStore(location));
+    return AppendWithRetry(*store, report, gate_json, options).status();
+  }();
+  if (st.ok()) return st;
+  // The store's own messages already start with its name: the warning says it once.
+  std::string why = st.message();
+  if (why.rfind(history.db + ": ", 0) == 0) why = why.substr(history.db.size() + 2);
+  return WithMessage(st, scrub.Redact(why));
+}
+
+std::string HistoryNotRecordedWarning(const std::string& db, const Status& failure) {
+  return "the run was not recorded in the history " + db + ": " + failure.message() +
+         "; its verdict and evidence stand";
 }
 
 }  // namespace rollgate::internal

@@ -43,11 +43,16 @@ Result<HistoryLocation> ResolveHistoryLocation(const HistoryConfig& history,
                                                const Environment& env, Redactor* redactor);
 
 /// What gate, check and drill do after writing the evidence: resolve, open, append with
-/// retries. Returns "" when the run is recorded, else one warning line for the operator
-/// (already redacted) that names the history and says the verdict and evidence stand.
-std::string RecordRunInHistory(const HistoryConfig& history, const std::string& config_dir,
-                               const Environment& env, const RunReport& report,
-                               const std::string& gate_json, Redactor* redactor,
-                               const AppendOptions& options = {});
+/// retries. OK when the run is recorded, else the failure (its message redacted, without the
+/// history's name in front); the caller turns it into HistoryNotRecordedWarning, never into
+/// the verdict.
+Status RecordRunInHistory(const HistoryConfig& history, const std::string& config_dir,
+                          const Environment& env, const RunReport& report,
+                          const std::string& gate_json, Redactor* redactor,
+                          const AppendOptions& options = {});
+
+/// The warning line for a run RecordRunInHistory could not record: names the history `db` and
+/// says the verdict and evidence stand. Redact it with the run's redactor before showing it.
+std::string HistoryNotRecordedWarning(const std::string& db, const Status& failure);
 
 }  // namespace rollgate::internal

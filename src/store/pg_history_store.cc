@@ -173,17 +173,18 @@ Result<int64_t> PgHistoryStore::Append(const RunReport& report, const std::strin
   PgDb& db = *conn;
   int64_t run_id = 0;
   Status st = InTransaction(db, [&]() -> Status {
-    Result<PgRows> run = db.Query(
-        "INSERT INTO runs (command, started_by, service, decision, config_file, "
-        "started_unix_ms, finished_unix_ms, tokens_used, gate_count, release_count, gate_json) "
-        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
-        {PgText(ToString(report.command)), PgText(options.trigger), PgText(report.service),
-         PgText(ToString(report.decision)), PgText(report.config_file),
-         PgNum(report.started_unix_ms), PgNum(report.finished_unix_ms), PgNum(report.TokensUsed()),
-         PgNum(static_cast<int64_t>(report.gates.size())),
-         PgNum(static_cast<int64_t>(report.releases.size())), PgText(gate_json)});
-    if (!run.ok()) return run.status();
-    run_id = run->Int(0, 0);
+    ROLLGATE_ASSIGN_OR_RETURN(
+        const PgRows run,
+        db.Query(
+            "INSERT INTO runs (command, started_by, service, decision, config_file, "
+            "started_unix_ms, finished_unix_ms, tokens_used, gate_count, release_count, gate_json) "
+            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+            {PgText(ToString(report.command)), PgText(options.trigger), PgText(report.service),
+             PgText(ToString(report.decision)), PgText(report.config_file),
+             PgNum(report.started_unix_ms), PgNum(report.finished_unix_ms),
+             PgNum(report.TokensUsed()), PgNum(static_cast<int64_t>(report.gates.size())),
+             PgNum(static_cast<int64_t>(report.releases.size())), PgText(gate_json)}));
+    run_id = run.Int(0, 0);
     const std::string id = PgNum(run_id);
     std::vector<PgParam> gates;
     for (std::size_t i = 0; i < report.gates.size(); ++i) {

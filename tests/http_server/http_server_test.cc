@@ -206,6 +206,26 @@ TEST_F(HttpServerTest, AThrowingHandlerOrProducerIsReportedWithItsRouteOnly) {
   }
 }
 
+// A handler that throws something that is not a std::exception: a 500 and the route reported.
+TEST_F(HttpServerTest, AHandlerThrowingANonStandardExceptionIsReportedAndAnswered500) {
+  std::mutex mu;
+  std::vector<std::string> errors;
+  HttpServerOptions options;
+  options.on_error = [&](const std::string& message) {
+    std::lock_guard<std::mutex> lock(mu);
+    errors.push_back(message);
+  };
+  HttpServer& s = Make(options);
+  s.Handle("GET", "/odd", [](const ServerRequest&) -> ServerResponse { throw 42; });
+  ASSERT_OK(s.Start());
+  TestResponse r = HttpGet(Url("/odd"));
+  EXPECT_EQ(r.status, 500);
+  EXPECT_EQ(r.body, "internal server error\n");
+  std::lock_guard<std::mutex> lock(mu);  // reported before the 500 was sent
+  EXPECT_EQ(errors,
+            std::vector<std::string>{"GET /odd: the handler threw a non-standard exception"});
+}
+
 TEST_F(HttpServerTest, OversizedRequestBodiesAreRefused) {
   HttpServerOptions options;
   options.max_request_body_bytes = 1024;

@@ -3,7 +3,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <mutex>
 #include <nlohmann/json.hpp>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -174,6 +176,44 @@ TEST(MockProviderStartTest, ScenarioPrecedenceIsKeyThenModelThenDefault) {
   EXPECT_EQ(mock.Chat(ChatBody(limited), "sk-limited-key-0001").status, 200);  // key wins
   EXPECT_EQ(mock.Chat(ChatBody(limited), kKey).status, 429);                   // then model
   EXPECT_TRUE(Json(mock.Chat(ChatBody(), kKey))["choices"].empty());           // then default
+}
+
+// A handler that throws is never a silent 500: the provider counts it for its owner (the
+// rehearsal sets no on_error), and still tells on_error when one is set.
+TEST(MockProviderHandlerErrorsTest, AThrowingHandlerIsCountedWithItsRouteWithoutOnError) {
+  MockProvider p(Options(Flavor::kOpenAi));
+  p.TEST_AddThrowingRoute("/_test/throw");
+  ASSERT_OK(p.Start());
+  EXPECT_EQ(p.handler_errors().count, 0);
+  EXPECT_EQ(p.handler_errors().Summary(), "");
+  EXPECT_EQ(HttpGet(p.base_url() + "/_test/throw?token=sk-query-secret").status, 500);
+  EXPECT_EQ(HttpGet(p.base_url() + "/_test/throw").status, 500);
+  HandlerErrors e = p.handler_errors();  // reported before the 500 is sent
+  EXPECT_EQ(e.count, 2);
+  EXPECT_EQ(e.last, "GET /_test/throw: the handler threw: TEST_AddThrowingRoute");
+  EXPECT_EQ(e.Summary(),
+            "the mock failed 2 requests (a handler threw; the last: GET /_test/throw: the "
+            "handler threw: TEST_AddThrowingRoute)");
+  p.Stop();
+}
+
+TEST(MockProviderHandlerErrorsTest, OnErrorIsStillToldWhenSet) {
+  std::mutex mu;
+  std::vector<std::string> told;
+  MockOptions o = Options(Flavor::kCometApi);
+  o.on_error = [&](const std::string& message) {
+    std::lock_guard<std::mutex> lock(mu);
+    told.push_back(message);
+  };
+  MockProvider p(o);
+  p.TEST_AddThrowingRoute("/_test/throw");
+  ASSERT_OK(p.Start());
+  EXPECT_EQ(HttpGet(p.base_url() + "/_test/throw").status, 500);
+  p.Stop();
+  EXPECT_EQ(p.handler_errors().count, 1);
+  std::lock_guard<std::mutex> lock(mu);
+  EXPECT_EQ(told,
+            std::vector<std::string>{"GET /_test/throw: the handler threw: TEST_AddThrowingRoute"});
 }
 
 }  // namespace
