@@ -102,10 +102,12 @@ class [[nodiscard]] Result {
 #define ROLLGATE_ASSIGN_OR_RETURN(lhs, expr) \
   ROLLGATE_ASSIGN_OR_RETURN_IMPL_(ROLLGATE_STATUS_CONCAT_(rollgate_result_, __LINE__), lhs, expr)
 
-#define ROLLGATE_ASSIGN_OR_RETURN_IMPL_(result, lhs, expr) \
-  auto result = (expr);                                    \
-  if (!result.ok()) return result.status();                \
-  lhs = std::move(result).value()
+// `result` is an identifier made here and `lhs` may be a declaration: neither can be wrapped in
+// parentheses, hence the NOLINTs.
+#define ROLLGATE_ASSIGN_OR_RETURN_IMPL_(result, lhs, expr)                           \
+  auto result = (expr);                     /* NOLINT(bugprone-macro-parentheses) */ \
+  if (!result.ok()) return result.status(); /* NOLINT(bugprone-macro-parentheses) */ \
+  lhs = std::move(result).value()           /* NOLINT(bugprone-macro-parentheses) */
 
 #define ROLLGATE_STATUS_CONCAT_INNER_(a, b) a##b
 #define ROLLGATE_STATUS_CONCAT_(a, b) ROLLGATE_STATUS_CONCAT_INNER_(a, b)

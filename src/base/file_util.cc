@@ -254,6 +254,7 @@ Status UnlinkAll(const std::vector<std::string>& paths) {
   std::map<std::string, std::vector<const std::string*>> by_dir;
   for (const auto& p : paths) by_dir[DirName(p)].push_back(&p);
   std::vector<const std::vector<const std::string*>*> groups;
+  groups.reserve(by_dir.size());
   for (const auto& [dir, list] : by_dir) groups.push_back(&list);
   std::atomic<std::size_t> next{0};
   std::mutex mu;

@@ -24,11 +24,11 @@ std::string Sha256Hex(std::string_view data) {
   sha256_update(&ctx, data.size(), reinterpret_cast<const uint8_t*>(data.data()));
   uint8_t digest[SHA256_DIGEST_SIZE];
   sha256_digest(&ctx, sizeof digest, digest);
-  constexpr unsigned len = SHA256_DIGEST_SIZE;
+  constexpr std::size_t len = SHA256_DIGEST_SIZE;
   static const char kHex[] = "0123456789abcdef";
   std::string out;
   out.reserve(len * 2);
-  for (unsigned int i = 0; i < len; ++i) {
+  for (std::size_t i = 0; i < len; ++i) {
     out += kHex[digest[i] >> 4];
     out += kHex[digest[i] & 0xF];
   }

@@ -71,7 +71,9 @@ std::vector<std::string> MissingFields(std::string_view line, const AppLogsInput
       const std::string key = named == in.fields.end() ? want : named->second;
       const nlohmann::json* at = key.find('.') != std::string::npos ? FindPath(j, key) : nullptr;
       bool found = key.find('.') != std::string::npos ? at && Present(*at) : keys.count(key) > 0;
-      if (!found) missing.push_back(named == in.fields.end() ? want : want + " (" + key + ")");
+      if (found) continue;
+      missing.push_back(want);
+      if (named != in.fields.end()) missing.back().append(" (").append(key).append(")");
     }
     return missing;
   }

@@ -49,6 +49,7 @@ std::string DescribeAnswer(const AppAnswer& a) {
 
 std::string ExpectedList(const std::vector<int>& expect_status) {
   std::vector<std::string> s;
+  s.reserve(expect_status.size());
   for (int v : expect_status) s.push_back(std::to_string(v));
   return Join(s, "/");
 }

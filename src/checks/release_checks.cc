@@ -459,6 +459,7 @@ CheckResult EvaluateNegativeAuth(const ProbeOutcome& o, const std::string& endpo
                              DescribeHttpError(ex, err) + ", not " +
                              [&] {
                                std::vector<std::string> s;
+                               s.reserve(expect_status.size());
                                for (int v : expect_status) s.push_back(std::to_string(v));
                                return Join(s, "/");
                              }() +

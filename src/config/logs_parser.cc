@@ -35,6 +35,8 @@ Status GetStringMap(const YamlReader& r, const YAML::Node& node, const std::stri
   for (auto it = map.begin(); it != map.end(); ++it) {
     const std::string name = it->first.Scalar();
     if (!it->second.IsScalar() || it->second.Scalar().empty()) {
+      // Error path: built once, then returned.
+      // NOLINTNEXTLINE(performance-inefficient-string-concatenation)
       return r.Error(it->second, p + "." + name, "expected a non-empty string");
     }
     (*out)[name] = it->second.Scalar();
@@ -74,6 +76,8 @@ Status ParseLogs(const YamlReader& r, const YAML::Node& node, const std::string&
     const std::string which = map == &logs.fields ? "fields" : "patterns";
     for (const auto& [field, value] : *map) {
       if (std::find(logs.require.begin(), logs.require.end(), field) == logs.require.end()) {
+        // Error path: built once, then returned.
+        // NOLINTNEXTLINE(performance-inefficient-string-concatenation)
         return r.Error(node[which][field], path + "." + which + "." + field,
                        "'" + SanitizeForDisplay(field, 60) + "' is not in require: [" +
                            Join(logs.require, ", ") + "]; add it there or remove it here");
@@ -83,6 +87,8 @@ Status ParseLogs(const YamlReader& r, const YAML::Node& node, const std::string&
   for (const auto& [field, pattern] : logs.patterns) {
     Status compiled = CheckRegex(pattern);
     if (!compiled.ok()) {
+      // Error path: built once, then returned.
+      // NOLINTNEXTLINE(performance-inefficient-string-concatenation)
       return r.Error(node["patterns"][field], path + ".patterns." + field,
                      "'" + SanitizeForDisplay(pattern, 80) +
                          "' is not a valid regular expression (" + compiled.message() +

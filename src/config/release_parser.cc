@@ -77,6 +77,8 @@ Status ParseHeaders(const YamlReader& r, const YAML::Node& node, const std::stri
                          "' is not a header name: use letters, digits and !#$%&'*+-.^_`|~ only");
     }
     ValueSource value;
+    // Config loading, once per header: the expression reads as the key path it builds.
+    // NOLINTNEXTLINE(performance-inefficient-string-concatenation)
     ROLLGATE_RETURN_IF_ERROR(ParseValueSource(r, it->second, path + "." + name, &value));
     (*out)[name] = std::move(value);
   }

@@ -136,7 +136,7 @@ ResolvedValue Resolver::ResolveCommand(const ValueSource& s, bool secret) const 
   CommandOptions opts;
   opts.timeout_ms = s.timeout_ms;
   opts.working_dir = base_dir_;
-  opts.max_output_bytes = 64 * 1024;
+  opts.max_output_bytes = std::size_t{64} * 1024;
   // Run by the path the config means: "./x" beside the config file, a bare name on PATH;
   // the provenance records the path that ran.
   std::vector<std::string> shown = s.argv;

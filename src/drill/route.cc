@@ -102,6 +102,8 @@ SettleResult WaitForVersion(const std::string& url, const std::string& header,
       match = *v == want;
       if (match && ++in_a_row >= kSettledPolls) {
         out.ok = true;
+        // Built once, then returned.
+        // NOLINTNEXTLINE(performance-inefficient-string-concatenation)
         out.detail = url + " serves " + want + " (" + Plural(out.polls, "poll", "polls") +
                      ", the last " + std::to_string(kSettledPolls) + " in a row)";
         return out;
@@ -118,8 +120,11 @@ SettleResult WaitForVersion(const std::string& url, const std::string& header,
     }
     if (!match) in_a_row = 0;
     if (cancel && cancel->cancelled()) {
+      // Built once, then returned.
+      // NOLINTBEGIN(performance-inefficient-string-concatenation)
       out.detail = "interrupted (" + SignalName(cancel->signal()) + ") while waiting for " + want +
                    " on " + url + " (" + last_problem + ")";
+      // NOLINTEND(performance-inefficient-string-concatenation)
       return out;
     }
     if (clock.NowMonoMs() + poll_ms > deadline) break;

@@ -19,6 +19,7 @@ std::string FailedGates(const RunReport& r) {
 
 std::vector<const RunReport*> BlockedFirst(const std::vector<RunReport>& runs) {
   std::vector<const RunReport*> order;
+  order.reserve(runs.size());
   for (const auto& r : runs) order.push_back(&r);
   std::stable_sort(order.begin(), order.end(), [](const RunReport* a, const RunReport* b) {
     return !a->passed() && b->passed();

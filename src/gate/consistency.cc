@@ -141,6 +141,8 @@ CheckResult ConfigConsistencyGate(const std::vector<FieldDiff>& diffs, const std
       continue;
     }
     declarable = declarable || !d.expected;
+    // One line per differing field, a handful per run: the expression shows the line's shape.
+    // NOLINTNEXTLINE(performance-inefficient-string-concatenation)
     std::string text = d.field + ": " + left + " '" + d.left + "' (" + d.left_source + ") vs " +
                        right + " '" + d.right + "' (" + d.right_source + ")";
     (d.expected ? expected : unexpected).push_back(text);

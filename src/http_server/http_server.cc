@@ -259,19 +259,19 @@ void HttpServer::Impl::Configure(httplib::Server& s) {
   s.set_socket_options(ReuseAddrOnly);
   s.set_tcp_nodelay(true);  // each streamed piece leaves at once, not after a delayed ACK
   s.set_payload_max_length(options.max_request_body_bytes);
-  s.set_exception_handler(
-      [this](const httplib::Request& req, httplib::Response& res, std::exception_ptr thrown) {
-        std::string what = "threw a non-standard exception";
-        try {
-          if (thrown) std::rethrow_exception(thrown);
-        } catch (const std::exception& e) {
-          what = std::string("threw: ") + e.what();
-        } catch (...) {
-        }
-        ReportError(RouteOf(req.method, req.path), "serving the request " + what);
-        res.status = 500;
-        res.set_content("internal server error\n", kContentTypeText);
-      });
+  s.set_exception_handler([this](const httplib::Request& req, httplib::Response& res,
+                                 const std::exception_ptr& thrown) {
+    std::string what = "threw a non-standard exception";
+    try {
+      if (thrown) std::rethrow_exception(thrown);
+    } catch (const std::exception& e) {
+      what = std::string("threw: ") + e.what();
+    } catch (...) {
+    }
+    ReportError(RouteOf(req.method, req.path), "serving the request " + what);
+    res.status = 500;
+    res.set_content("internal server error\n", kContentTypeText);
+  });
   // RFC 9112 6.3: a request with neither Content-Length nor Transfer-Encoding has no body.
   // httplib 0.11.4 instead reads the body of a POST, PUT, PATCH or DELETE until the client
   // closes or read_timeout_s passes, so `curl -X POST URL` waited 5 s for its answer. The

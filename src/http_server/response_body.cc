@@ -67,7 +67,7 @@ void EmitResponse(ServerResponse response, httplib::Response& res, const StopSig
   const std::string& type =
       response.content_type.empty() ? kContentTypeText : response.content_type;
   if (!response.stream) {
-    res.set_content(std::move(response.body), type);
+    res.set_content(response.body, type);  // httplib 0.11 has no set_content(std::string&&)
     return;
   }
   if (response.stream_length && *response.stream_length == 0) {

@@ -51,7 +51,7 @@ std::string_view PrefixCodePoints(std::string_view text, std::size_t code_points
 
 std::optional<std::string> FindSmokeLabel(std::string_view text) {
   // Prompts are short; the bound keeps a hostile body from costing quadratic time.
-  text = text.substr(0, 64 * 1024);
+  text = text.substr(0, std::size_t{64} * 1024);
   for (std::size_t open = text.find('{'); open != std::string_view::npos;
        open = text.find('{', open + 1)) {
     std::size_t close = MatchingBrace(text, open);

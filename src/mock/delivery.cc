@@ -113,7 +113,7 @@ void Trickle(ServerResponse& response, std::string bytes, bool declare_length, i
   };
 }
 
-void CutInHalf(ServerResponse& response, std::string bytes, bool declare_length) {
+void CutInHalf(ServerResponse& response, const std::string& bytes, bool declare_length) {
   if (declare_length) response.stream_length = bytes.size();
   auto half = std::make_shared<const std::string>(bytes.substr(0, bytes.size() / 2));
   response.body.clear();
@@ -123,7 +123,7 @@ void CutInHalf(ServerResponse& response, std::string bytes, bool declare_length)
   };
 }
 
-void StallHalfway(ServerResponse& response, std::string bytes, int stall_ms,
+void StallHalfway(ServerResponse& response, const std::string& bytes, int stall_ms,
                   std::shared_ptr<AnswerWatch> watch) {
   response.stream_length = bytes.size();
   auto half = std::make_shared<const std::string>(bytes.substr(0, bytes.size() / 2));

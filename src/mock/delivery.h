@@ -61,12 +61,13 @@ void Trickle(internal::ServerResponse& response, std::string bytes, bool declare
 
 /// Makes `response` send the first half of `bytes` and then drop the connection. With
 /// `declare_length` the full Content-Length is announced first, as a reset mid-body looks.
-void CutInHalf(internal::ServerResponse& response, std::string bytes, bool declare_length);
+/// `bytes` may be `response.body` itself: it is read before the body is cleared.
+void CutInHalf(internal::ServerResponse& response, const std::string& bytes, bool declare_length);
 
 /// Makes `response` declare the full length of `bytes`, send the first half, then go silent
 /// for up to `stall_ms` (a StallKind::kBody stall that ends when the client hangs up, or the
-/// server stops) and drop the connection.
-void StallHalfway(internal::ServerResponse& response, std::string bytes, int stall_ms,
+/// server stops) and drop the connection. `bytes` may be `response.body` itself.
+void StallHalfway(internal::ServerResponse& response, const std::string& bytes, int stall_ms,
                   std::shared_ptr<AnswerWatch> watch);
 
 /// How many bytes each trickled write carries.

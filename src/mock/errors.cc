@@ -85,7 +85,6 @@ Entry CometEntry(ErrorKind kind, const ErrorDetails& d) {
       return {401, "invalid token", comet, "", ""};
     case ErrorKind::kMalformedJson:
       // The gateway reads the model before anything else; an unreadable body has none.
-      return {400, "model name is required", comet, "", "invalid_request"};
     case ErrorKind::kMissingModel:
       return {400, "model name is required", comet, "", "invalid_request"};
     case ErrorKind::kMissingMessages:

@@ -180,8 +180,10 @@ std::optional<ServerResponse> MockProvider::Impl::Authenticate(
     const std::string& token, Scenario s, const std::string& request_id) const {
   std::optional<ErrorKind> error;
   if (s == Scenario::kAcceptAnyKey) {
-    return std::nullopt;  // the fault: even a missing or garbage token gets in
-  } else if (s == Scenario::kRotatedKey) {
+    return std::nullopt;                    // the fault: even a missing or garbage token gets in
+  } else if (s == Scenario::kRotatedKey) {  // NOLINT(bugprone-branch-clone)
+    // Same error as an unknown key below, but before the missing-token branch: the rotated
+    // key's fault answers "invalid token" even to a request with no token.
     error = ErrorKind::kInvalidToken;
   } else if (token.empty()) {
     error = ErrorKind::kMissingToken;

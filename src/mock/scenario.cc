@@ -50,6 +50,7 @@ constexpr std::array<std::pair<Scenario, std::string_view>, 33> kScenarios = {{
 const std::vector<std::string>& AllScenarioNames() {
   static const std::vector<std::string> names = [] {
     std::vector<std::string> out;
+    out.reserve(kScenarios.size());
     for (const auto& [scenario, name] : kScenarios) out.emplace_back(name);
     return out;
   }();

@@ -74,34 +74,34 @@ void LaunchHttpProbe(HttpTransport* transport, const HttpProbeConfig& config,
   std::string url = config.url;
   std::string header = config.version_header;
   std::string want = req.version;
-  std::vector<std::string> fields = response_fields;
-  transport->Start(std::move(http), nullptr,
-                   [done = std::move(done), url, header, want, fields](HttpExchange ex) {
-                     AppProbeOutcome out;
-                     out.started_ms = ex.start_ms;
-                     out.finished_ms = ex.end_ms;
-                     out.start_unix_ms = ex.start_unix_ms;
-                     if (!ex.transport_ok()) {
-                       out.failure = "the smoke route " + url + " failed: " + ex.error_detail;
-                     } else {
-                       out.answer = ParseAppAnswer(ex.body, fields);
-                       const std::string* served = FindHeader(ex.headers, header);
-                       out.served_version = served ? *served : "";
-                       if (!out.answer.valid) {
-                         out.failure = "the smoke route " + url + " answered " +
-                                       std::to_string(ex.status) + " and " + out.answer.problem;
-                       } else if (!served) {
-                         out.failure = "the smoke route " + url + " sent no " + header +
-                                       " header, so nothing proves which release answered";
-                       } else if (*served != want) {
-                         out.failure = "the smoke route " + url + " was served by version " +
-                                       SanitizeForDisplay(*served, 40) + ", expected " + want +
-                                       ": traffic reached another release";
-                       }
-                     }
-                     out.route = std::move(ex);
-                     done(std::move(out));
-                   });
+  transport->Start(
+      std::move(http), nullptr,
+      [done = std::move(done), url, header, want, fields = response_fields](HttpExchange ex) {
+        AppProbeOutcome out;
+        out.started_ms = ex.start_ms;
+        out.finished_ms = ex.end_ms;
+        out.start_unix_ms = ex.start_unix_ms;
+        if (!ex.transport_ok()) {
+          out.failure = "the smoke route " + url + " failed: " + ex.error_detail;
+        } else {
+          out.answer = ParseAppAnswer(ex.body, fields);
+          const std::string* served = FindHeader(ex.headers, header);
+          out.served_version = served ? *served : "";
+          if (!out.answer.valid) {
+            out.failure = "the smoke route " + url + " answered " + std::to_string(ex.status) +
+                          " and " + out.answer.problem;
+          } else if (!served) {
+            out.failure = "the smoke route " + url + " sent no " + header +
+                          " header, so nothing proves which release answered";
+          } else if (*served != want) {
+            out.failure = "the smoke route " + url + " was served by version " +
+                          SanitizeForDisplay(*served, 40) + ", expected " + want +
+                          ": traffic reached another release";
+          }
+        }
+        out.route = std::move(ex);
+        done(std::move(out));
+      });
 }
 
 ProbeOutcome AsProbeOutcome(const AppProbeOutcome& app) {

@@ -218,7 +218,8 @@ void ConfigureEasy(CurlTransfer* t, bool loopback) {
   t->header_list = curl_slist_append(t->header_list, ua.c_str());
   t->header_list = curl_slist_append(t->header_list, "Expect:");
   for (const auto& [name, value] : r.headers) {
-    std::string h = name + ": " + value;
+    std::string h = name;
+    h.append(": ").append(value);
     t->header_list = curl_slist_append(t->header_list, h.c_str());
   }
   curl_easy_setopt(e, CURLOPT_HTTPHEADER, t->header_list);

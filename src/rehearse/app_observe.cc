@@ -269,6 +269,7 @@ Status ObserveApps(const ObserveContext& ctx, int parallel, std::vector<AppRepor
   };
   std::vector<std::thread> pool;
   int n = std::max(1, std::min<int>(parallel, static_cast<int>(cases.size())));
+  pool.reserve(static_cast<std::size_t>(n));
   for (int i = 0; i < n; ++i) pool.emplace_back(worker);
   for (auto& t : pool) t.join();
   mock.Stop();
@@ -353,6 +354,8 @@ std::vector<std::string> AppDifferences(const AppReport& a, const AppReport& b) 
   for (const auto& [fault, how] : a.reported_as) {
     auto it = b.reported_as.find(fault);
     if (it != b.reported_as.end() && it->second != how) {
+      // One line per fault the two apps report differently, a handful: read as one sentence.
+      // NOLINTNEXTLINE(performance-inefficient-string-concatenation)
       d.push_back(fault + ": " + a.release + "'s app reports it as " + how + ", " + b.release +
                   "'s as " + it->second);
     }

@@ -10,6 +10,7 @@ namespace rollgate::internal {
 
 std::string AttemptsText(const std::map<std::string, int64_t>& attempts) {
   std::vector<std::string> parts;
+  parts.reserve(attempts.size());
   for (const auto& [outcome, n] : attempts) parts.push_back(outcome + ": " + std::to_string(n));
   return Join(parts, ", ");
 }
@@ -179,7 +180,8 @@ std::string RenderApps(const RehearseReport& report) {
                         ", mid-body " + MsText(app.timeout_body_ms, limit("body")) +
                         ", mid-stream " + MsText(app.timeout_stream_ms, limit("stream")));
     std::vector<std::string> reported;
-    for (const auto& [fault, how] : app.reported_as) reported.push_back(fault + " as " + how);
+    for (const auto& [fault, how] : app.reported_as)
+      reported.emplace_back(fault).append(" as ").append(how);
     if (!reported.empty()) line("broken answers", Join(reported, ", "));
     if (app.disconnect) {
       const DisconnectObservation& d = *app.disconnect;

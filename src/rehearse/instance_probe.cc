@@ -75,7 +75,7 @@ DisconnectObservation MeasureDisconnect(const ReleaseConfig& rel, const AppPlan&
   HttpProbeConfig http = rel.http;
   http.url = OnInstance(rel.http.url, instance.url());
   CurlTransport transport;
-  LaunchHttpProbe(&transport, http, {}, rel.timeout_ms, request, {}, [](AppProbeOutcome) {});
+  LaunchHttpProbe(&transport, http, {}, rel.timeout_ms, request, {}, [](const AppProbeOutcome&) {});
   std::thread route([&transport] { transport.Run(); });
   // Mid-stream: the mock has sent the app the stream's first chunks and holds the rest back.
   bool mid_stream =

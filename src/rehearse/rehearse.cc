@@ -378,6 +378,7 @@ std::vector<RehearseRow> RunModes(const PreparedRehearsal& prepared, const Rehea
   };
   std::vector<std::thread> pool;
   int n = std::max(1, std::min<int>(options.parallel, static_cast<int>(modes.size())));
+  pool.reserve(static_cast<std::size_t>(n));
   for (int i = 0; i < n; ++i) pool.emplace_back(worker);
   for (auto& t : pool) t.join();
   return rows;

@@ -32,6 +32,7 @@ std::string UrlWithPort(const std::string& url) {
 
 std::string IntList(const std::vector<int>& v) {
   std::vector<std::string> parts;
+  parts.reserve(v.size());
   for (int i : v) parts.push_back(std::to_string(i));
   return "[" + Join(parts, ", ") + "]";
 }

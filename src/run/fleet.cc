@@ -313,9 +313,12 @@ Status RunFleet(const std::string& config_dir, const FleetOptions& options, Flee
     }
     std::string dir_name = EvidenceDirName(cfg.service);
     if (!evidence_dirs.insert(dir_name).second) {
+      // Error path: built once, then returned.
+      // NOLINTBEGIN(performance-inefficient-string-concatenation)
       return Status::InvalidArgument(f + ": service " + cfg.service +
                                      " shares its evidence directory " + dir_name +
                                      " with another config; rename one");
+      // NOLINTEND(performance-inefficient-string-concatenation)
     }
     ++report->services_total;
     if (internal::ShardOf(cfg.service, options.shard_count) != options.shard_index) continue;

@@ -276,7 +276,7 @@ RunOutcome RunCoordinator::PublishRun(const Status& st, std::shared_ptr<RunRepor
     last_report_ = report;
     last_result_unix_ms_ = end;
     outcome.kind = RunOutcome::Kind::kRan;
-    outcome.report = report;
+    outcome.report = std::move(report);
     outcome.history_run_id = run_id;
     if (run_id > 0) shown_shared_run_id_ = run_id;  // the metrics show it already
   } else {

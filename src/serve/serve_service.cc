@@ -277,8 +277,11 @@ void ServeService::RegisterRoutes() {
         {"/run", "POST"}};
     for (const auto& [path, allow] : kAllowed) {
       if (r.path != path) continue;
+      // Built once, on the matching path, then returned.
+      // NOLINTBEGIN(performance-inefficient-string-concatenation)
       ServerResponse resp =
           ServerResponse::Make(405, "text/plain", r.method + " " + path + ": use " + allow + "\n");
+      // NOLINTEND(performance-inefficient-string-concatenation)
       resp.headers.emplace_back("Allow", allow);
       return resp;
     }

@@ -166,6 +166,7 @@ std::string RenderFleetHistoryTable(const std::string& db, const std::vector<His
   std::string out = "history " + db + ": the newest verdict of each service\n\n";
   if (latest.empty()) return out + "  (none: no gate has been recorded yet)\n";
   std::vector<const HistoryRun*> order;
+  order.reserve(latest.size());
   for (const auto& run : latest) order.push_back(&run);
   // Blocked services first: they are what the reader is looking for.
   std::stable_partition(order.begin(), order.end(),

@@ -30,7 +30,9 @@ namespace {
 // clang-format on
 
 struct Libpq {
-#define ROLLGATE_LIBPQ_FIELD(name) decltype(&::name) name = nullptr;
+// `name` is a declarator here and cannot be parenthesised.
+#define ROLLGATE_LIBPQ_FIELD(name) \
+  decltype(&::name) name = nullptr;  // NOLINT(bugprone-macro-parentheses)
   ROLLGATE_LIBPQ_FUNCTIONS(ROLLGATE_LIBPQ_FIELD)
 #undef ROLLGATE_LIBPQ_FIELD
 };

@@ -116,6 +116,7 @@ Status PgLoadReleases(PgDb& db, std::vector<HistoryRun>* runs, bool details) {
 
 Result<std::vector<HistoryRun>> PgReadRuns(PgDb& db, const PgRows& rows, bool with_gate_json) {
   std::vector<HistoryRun> runs;
+  runs.reserve(static_cast<std::size_t>(rows.rows()));
   for (int i = 0; i < rows.rows(); ++i) runs.push_back(PgReadRunRow(rows, i, with_gate_json));
   ROLLGATE_RETURN_IF_ERROR(PgLoadReleases(db, &runs, /*details=*/false));
   return runs;

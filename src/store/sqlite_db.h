@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "rollgate/status.h"
 
@@ -42,7 +43,8 @@ class SqliteStatement {
 
  private:
   friend class SqliteDb;
-  SqliteStatement(sqlite3_stmt* stmt, std::string context) : stmt_(stmt), context_(context) {}
+  SqliteStatement(sqlite3_stmt* stmt, std::string context)
+      : stmt_(stmt), context_(std::move(context)) {}
 
   sqlite3_stmt* stmt_ = nullptr;
   std::string context_;  // "<db path>: <sql>" for messages
