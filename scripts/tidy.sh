@@ -8,8 +8,7 @@
 #
 # FILES is a regex over the sources' absolute paths (run-clang-tidy's), e.g. src/mock/.
 #
-# CI (.ci/run) starts it in the background at idle CPU priority once the plain build is done, so
-# it uses the cores the test stages leave idle, and collects its result at the end.
+# CI (.ci/run) runs it last, on the plain build's compile commands.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build}

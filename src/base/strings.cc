@@ -123,23 +123,25 @@ bool IsTokenChar(char c) {
 
 }  // namespace
 
-std::string internal::SanitizeTailForDisplay(std::string_view bytes, std::size_t max_bytes) {
-  std::string out;
-  std::size_t skip = bytes.size() > max_bytes ? bytes.size() - max_bytes : 0;
+std::string internal::SanitizeEndsForDisplay(std::string_view bytes, std::size_t max_bytes) {
+  if (bytes.size() <= max_bytes) return SanitizeForDisplay(bytes, max_bytes);
+  const std::size_t head = max_bytes / 2;
+  std::size_t tail_start = bytes.size() - (max_bytes - head);
   // A cut inside a token would show its last bytes: a secret's tail that a Redactor run later
   // cannot recognise (it knows whole secrets and their first bytes, not their last). So the
-  // kept part starts after the token the cut falls in.
-  while (skip > 0 && skip < bytes.size() && IsTokenChar(bytes[skip - 1]) &&
-         IsTokenChar(bytes[skip])) {
-    ++skip;
+  // tail starts after the token the cut falls in. (The head may end inside one: a Redactor
+  // recognises a secret's first bytes where the text around them stops.)
+  while (tail_start < bytes.size() && IsTokenChar(bytes[tail_start - 1]) &&
+         IsTokenChar(bytes[tail_start])) {
+    ++tail_start;
   }
-  out.reserve(std::min(bytes.size(), max_bytes) + 24);
-  if (skip > 0) {
-    out += "(";
-    out += std::to_string(skip);
-    out += " bytes before)…";
-  }
-  AppendEscaped(bytes.substr(skip), &out);
+  std::string out;
+  out.reserve(max_bytes + 32);
+  AppendEscaped(bytes.substr(0, head), &out);
+  out += "…(";
+  out += std::to_string(tail_start - head);
+  out += " bytes)…";
+  AppendEscaped(bytes.substr(tail_start), &out);
   return out;
 }
 

@@ -15,9 +15,10 @@ namespace rollgate::internal {
 using ::rollgate::FormatDurationMs;
 using ::rollgate::SanitizeForDisplay;
 
-/// SanitizeForDisplay's escaping, but keeps the last `max_bytes` of input, after a leading
-/// "(N bytes before)…": for a failed command's stderr, whose cause is usually its last line.
-std::string SanitizeTailForDisplay(std::string_view bytes, std::size_t max_bytes);
+/// SanitizeForDisplay's escaping, but a longer input keeps its first and its last
+/// `max_bytes`/2 with "…(N bytes)…" between: for a failed command's stderr, whose cause may be
+/// its first line (a tool's error) or its last (a wrapper's summary, a traceback's end).
+std::string SanitizeEndsForDisplay(std::string_view bytes, std::size_t max_bytes);
 
 std::string_view TrimView(std::string_view s);
 std::string Trim(std::string_view s);

@@ -39,7 +39,7 @@ ActionResult RunRouteAction(const DrillAction& action, int timeout_ms, const Env
       return out;
     }
     out.ok = r->succeeded();
-    std::string err = SanitizeTailForDisplay(Trim(r->err), 160);
+    std::string err = SanitizeEndsForDisplay(Trim(r->err), 160);
     out.detail = shown + " " + (out.ok ? "succeeded" : "failed: " + r->Describe(timeout_ms)) +
                  (!out.ok && !err.empty() ? ": " + err : "");
     return out;

@@ -37,7 +37,7 @@ AppProbeOutcome RunExecProbe(const Environment& env, const Clock& clock,
     r->err = redactor->Redact(r->err);
   }
   out.answer = ParseAppAnswer(r->out, response_fields);
-  std::string err = SanitizeTailForDisplay(Trim(r->err), 160);
+  std::string err = SanitizeEndsForDisplay(Trim(r->err), 160);
   if (r->cancelled) {
     out.failure = "the smoke command `" + shown + "` was " + r->Describe(config.timeout_ms);
   } else if (r->timed_out) {

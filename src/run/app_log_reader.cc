@@ -60,7 +60,7 @@ CheckResult ReadAndCheckAppLogs(const LogsConfig& logs, const AppLogMark& mark,
     if (!r.ok()) return Failed("cannot read the app's logs: " + r.status().message());
     if (!r->succeeded()) {
       return Failed("the logs command `" + command + "` failed (" + r->Describe(logs.timeout_ms) +
-                    "): " + SanitizeTailForDisplay(Trim(redactor.Redact(r->err)), 160));
+                    "): " + SanitizeEndsForDisplay(Trim(redactor.Redact(r->err)), 160));
     }
     text = std::move(r->out);
     in.source = "`" + command + "`";

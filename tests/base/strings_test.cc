@@ -12,16 +12,16 @@ TEST(StringsTest, TrimRemovesSurroundingWhitespace) {
   EXPECT_EQ(TrimTrailingNewlines(" key "), " key ");
 }
 
-TEST(StringsTest, SanitizeTailKeepsTheLastBytesAndNeverStartsInsideAToken) {
-  EXPECT_EQ(SanitizeTailForDisplay("short\n", 10), "short\\n");
-  // The cause of a failed command is its last line: that is what stays.
-  EXPECT_EQ(SanitizeTailForDisplay(std::string(300, ' ') + "\nFATAL: alias gone\n", 24),
-            "(295 bytes before)…     \\nFATAL: alias gone\\n");
-  // A cut inside "sk-live-0123456789" would show the key's last bytes, which a later Redactor
-  // cannot recognise: the kept part starts after the token.
-  EXPECT_EQ(SanitizeTailForDisplay("key sk-live-0123456789 rejected", 15),
-            "(22 bytes before)… rejected");
-  EXPECT_EQ(SanitizeTailForDisplay("sk-live-0123456789", 5), "(18 bytes before)…");
+TEST(StringsTest, SanitizeEndsKeepsBothEndsAndTheTailNeverStartsInsideAToken) {
+  EXPECT_EQ(SanitizeEndsForDisplay("short\n", 10), "short\\n");
+  // A tool's error first, a wrapper's summary last: both stay.
+  EXPECT_EQ(
+      SanitizeEndsForDisplay("E: bad port\n" + std::string(300, ' ') + "\nwrapper failed", 32),
+      "E: bad port\\n    …(295 bytes)… \\nwrapper failed");
+  // A tail cut inside "sk-live-0123456789" would show the key's last bytes, which a later
+  // Redactor cannot recognise: the tail starts after the token.
+  EXPECT_EQ(SanitizeEndsForDisplay("a b c d e key sk-live-0123456789 rejected", 28),
+            "a b c d e key …(18 bytes)… rejected");
 }
 
 TEST(StringsTest, SanitizeEscapesControlAndHighBytesAndCuts) {

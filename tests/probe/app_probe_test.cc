@@ -1,5 +1,5 @@
-// RunExecProbe's failure text: a failed smoke command is shown by the end of its stderr, where
-// its cause usually is, and never by the tail of a key it echoed.
+// RunExecProbe's failure text: a failed smoke command is shown by both ends of its stderr (its
+// cause is often the last line), and never by the tail of a key it echoed.
 #include "probe/app_probe.h"
 
 #include <gtest/gtest.h>
@@ -29,34 +29,40 @@ std::string AppProbeRot13(std::string s) {
   return s;
 }
 
-std::string AppProbeEchoKeyScript(const std::string& key, const std::string& after) {
-  return "k=$(echo '" + AppProbeRot13(key) + "' | tr 'A-Za-z' 'N-ZA-Mn-za-m'); echo \"using $k" +
-         after + "\" >&2; echo not-json; exit 1";
+// Writes to stderr: 100 'y', a space, the key, a space, 60 'z' (all made at run time).
+std::string AppProbeEchoKeyScript(const std::string& key) {
+  return "k=$(echo '" + AppProbeRot13(key) +
+         "' | tr 'A-Za-z' 'N-ZA-Mn-za-m'); y=$(printf '%0100d' 0 | tr 0 y); "
+         "z=$(printf '%060d' 0 | tr 0 z); echo \"$y $k $z\" >&2; echo not-json; exit 1";
 }
 
-TEST(AppProbeTest, AFailedCommandIsShownByTheEndOfItsStderr) {
+TEST(AppProbeTest, AFailedCommandIsShownByBothEndsOfItsStderr) {
   // 400 bytes of start-up chatter, then the line that says what went wrong.
   AppProbeOutcome o = AppProbeRunShell(
       "i=0; while [ $i -lt 20 ]; do echo 'loading module ........' >&2; i=$((i+1)); done; "
       "echo 'FATAL: model alias chat-default is not defined' >&2; echo not-json; exit 3");
   EXPECT_NE(o.failure.find("FATAL: model alias chat-default is not defined"), std::string::npos)
       << o.failure;
-  EXPECT_NE(o.failure.find("bytes before)…"), std::string::npos) << o.failure;
+  EXPECT_NE(o.failure.find("loading module"), std::string::npos) << o.failure;
+  EXPECT_NE(o.failure.find(" bytes)…"), std::string::npos) << o.failure;
 }
 
 TEST(AppProbeTest, AnEchoedKeyIsNeitherShownWholeNorByItsLastBytes) {
   const std::string key = "sk-live-AppProbeTail-0123456789abcdefghij";
   Redactor redactor;
   redactor.AddSecret(key);
-  // The key, then exactly enough stderr that a 160-byte tail would start inside it.
-  std::string after(150, 'z');
-  AppProbeOutcome o = AppProbeRunShell(AppProbeEchoKeyScript(key, after), &redactor);
+  // 100 bytes, the key, then 61: the 80-byte head ends before the key, the 80-byte tail would
+  // start inside it.
+  const std::string before(100, 'y');
+  const std::string after = " " + std::string(60, 'z');
+  AppProbeOutcome o = AppProbeRunShell(AppProbeEchoKeyScript(key), &redactor);
   EXPECT_EQ(o.failure.find(key), std::string::npos) << o.failure;
   EXPECT_EQ(o.failure.find("abcdefghij"), std::string::npos) << o.failure;
-  // Without the redactor (the tail alone), a cut inside the key still shows none of it.
-  AppProbeOutcome bare = AppProbeRunShell(AppProbeEchoKeyScript(key, " " + after));
+  // Without the redactor (the tail rule alone), the cut inside the key shows none of it.
+  AppProbeOutcome bare = AppProbeRunShell(AppProbeEchoKeyScript(key));
   EXPECT_EQ(bare.failure.find("abcdefghij"), std::string::npos) << bare.failure;
-  EXPECT_NE(bare.failure.find(after.substr(0, 100)), std::string::npos) << bare.failure;
+  EXPECT_NE(bare.failure.find(after), std::string::npos) << bare.failure;
+  EXPECT_NE(bare.failure.find(before.substr(0, 60)), std::string::npos) << bare.failure;
 }
 
 }  // namespace
