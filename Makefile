@@ -97,7 +97,7 @@ layout-check:
 	@scripts/layout_check.sh
 
 # clang-tidy-14 with .clang-tidy over src/, from the compile commands of the build above
-# (scripts/tidy.sh; CI runs it in the background). -Wno-unknown-warning-option: the commands
+# (scripts/tidy.sh; CI runs it last). -Wno-unknown-warning-option: the commands
 # are g++'s (-Wshadow=local), which clang reads. Every finding is an error and fails the target;
 # where a check is wrong about one line, that line says NOLINT(check) and why. TIDY_FILES, a
 # regex over the sources' absolute paths, narrows the run: `make tidy TIDY_FILES=src/mock/`.
