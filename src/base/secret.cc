@@ -90,20 +90,28 @@ std::string_view WithoutDashes(std::string_view s) {
   return s;
 }
 
+// Records a value being masked, when the caller asked for them.
+std::string Masked(std::string_view value, std::vector<std::string>* masked) {
+  if (masked && !value.empty()) masked->emplace_back(value);
+  return std::string(kMasked);
+}
+
 // One argv item; *mask_next when it is a flag whose value is the next item.
-std::string ShowArg(const std::string& arg, bool* mask_next) {
-  if (arg.find("://") != std::string::npos) return ShowUrl(arg);
+std::string ShowArg(const std::string& arg, bool* mask_next, std::vector<std::string>* masked) {
+  if (arg.find("://") != std::string::npos) return ShowUrl(arg, masked);
   std::size_t eq = arg.find('=');
   if (eq != std::string::npos && eq > 0) {
     std::string_view name = WithoutDashes(std::string_view(arg).substr(0, eq));
     if (IsName(name) && LooksLikeSecretName(name))
-      return arg.substr(0, eq + 1) + std::string(kMasked);
+      return arg.substr(0, eq + 1) + Masked(std::string_view(arg).substr(eq + 1), masked);
     return arg;
   }
   std::size_t colon = arg.find(':');
   if (colon != std::string::npos && colon > 0 && IsName(std::string_view(arg).substr(0, colon)) &&
       LooksLikeSecretName(std::string_view(arg).substr(0, colon))) {
-    return arg.substr(0, colon + 1) + " " + std::string(kMasked);  // -H "Authorization: Bearer x"
+    // -H "Authorization: Bearer x"
+    return arg.substr(0, colon + 1) + " " +
+           Masked(TrimView(std::string_view(arg).substr(colon + 1)), masked);
   }
   if (arg.size() > 1 && arg[0] == '-' && IsName(WithoutDashes(arg)) &&
       LooksLikeSecretName(WithoutDashes(arg))) {
@@ -114,21 +122,22 @@ std::string ShowArg(const std::string& arg, bool* mask_next) {
 
 }  // namespace
 
-std::string ShowCommand(const std::vector<std::string>& argv) {
+std::string ShowCommand(const std::vector<std::string>& argv, std::vector<std::string>* masked) {
   std::vector<std::string> shown;
+  shown.reserve(argv.size());
   bool mask_next = false;
   for (const auto& arg : argv) {
     if (mask_next) {
       mask_next = false;
-      shown.emplace_back(kMasked);
+      shown.push_back(Masked(arg, masked));
       continue;
     }
-    shown.push_back(ShowArg(arg, &mask_next));
+    shown.push_back(ShowArg(arg, &mask_next, masked));
   }
   return Join(shown, " ");
 }
 
-std::string ShowUrl(std::string_view url) {
+std::string ShowUrl(std::string_view url, std::vector<std::string>* masked) {
   std::size_t scheme = url.find("://");
   if (scheme == std::string_view::npos) return std::string(url);
   std::string out(url.substr(0, scheme + 3));
@@ -136,7 +145,7 @@ std::string ShowUrl(std::string_view url) {
   std::size_t authority_end = std::min(rest.find_first_of("/?#"), rest.size());
   std::size_t at = rest.substr(0, authority_end).rfind('@');
   if (at != std::string_view::npos) {
-    out += kMasked;
+    out += Masked(rest.substr(0, at), masked);
     rest.remove_prefix(at);  // keeps the '@'
   }
   std::size_t query = rest.find('?');
@@ -150,7 +159,8 @@ std::string ShowUrl(std::string_view url) {
   for (const std::string& param : Split(params, '&')) {
     std::size_t eq = param.find('=');
     if (eq != std::string::npos && LooksLikeSecretName(std::string_view(param).substr(0, eq))) {
-      shown.push_back(param.substr(0, eq + 1) + std::string(kMasked));
+      shown.push_back(param.substr(0, eq + 1) +
+                      Masked(std::string_view(param).substr(eq + 1), masked));
     } else {
       shown.push_back(param);
     }

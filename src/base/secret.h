@@ -33,11 +33,15 @@ bool LooksLikeSecretName(std::string_view name);
 /// (`--token VALUE`), in "Header: value" items with such a header name, and in URLs
 /// (ShowUrl). `env OPENAI_API_KEY=sk-… app smoke` -> `env OPENAI_API_KEY=[redacted] app smoke`.
 /// Known secrets are the Redactor's business; this catches the ones rollgate was never told.
-std::string ShowCommand(const std::vector<std::string>& argv);
+/// `masked`, when given, receives each value it masked: a command may echo what it was given,
+/// so a caller that shows the command's output adds them to a Redactor.
+std::string ShowCommand(const std::vector<std::string>& argv,
+                        std::vector<std::string>* masked = nullptr);
 
 /// A URL for display: the userinfo (user:password@) and the values of query parameters whose
-/// name looks secret (?api_key=...) are masked. Anything else is returned as it is.
-std::string ShowUrl(std::string_view url);
+/// name looks secret (?api_key=...) are masked. Anything else is returned as it is. `masked` as
+/// for ShowCommand.
+std::string ShowUrl(std::string_view url, std::vector<std::string>* masked = nullptr);
 
 /// Scrubs known secrets from text before it leaves the process. Every output path (evidence,
 /// console, errors, logs, history, metrics) passes through one Redactor, so a key echoed back

@@ -9,6 +9,7 @@
 #include <algorithm>
 
 #include "base/strings.h"
+#include "checks/describe_exchange.h"
 #include "checks/release_checks.h"
 
 namespace rollgate::internal {
@@ -45,13 +46,6 @@ std::string DescribeAnswer(const AppAnswer& a) {
   }
   if (!a.error->message.empty()) out += ": " + SanitizeForDisplay(a.error->message, 120);
   return out;
-}
-
-std::string ExpectedList(const std::vector<int>& expect_status) {
-  std::vector<std::string> s;
-  s.reserve(expect_status.size());
-  for (int v : expect_status) s.push_back(std::to_string(v));
-  return Join(s, "/");
 }
 
 CheckResult Make(CheckStatus status, std::string detail) {
@@ -120,7 +114,7 @@ CheckResult EvaluateAppNegativeAuth(const AppNegativeAuthInput& in,
   }
   return Make(CheckStatus::kFail,
               "ambiguous: " + app + " reported " + DescribeAnswer(a) +
-                  " for the invalid-token call, not " + ExpectedList(expect_status) +
+                  " for the invalid-token call, not " + StatusList(expect_status) +
                   " or an authentication error, so it proves nothing about its client");
 }
 

@@ -16,6 +16,13 @@ std::string FirstBytes(const std::string& body) {
   return "first bytes: \"" + SanitizeForDisplay(body, 60) + "\"";
 }
 
+std::string StatusList(const std::vector<int>& statuses) {
+  std::vector<std::string> s;
+  s.reserve(statuses.size());
+  for (int v : statuses) s.push_back(std::to_string(v));
+  return Join(s, "/");
+}
+
 std::string DescribeAttempts(const ProbeOutcome& o) {
   std::vector<std::string> parts;
   for (const auto& a : o.attempts) {

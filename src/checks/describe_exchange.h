@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "contract/error_body.h"
 #include "probe/http_transport.h"
@@ -24,5 +25,8 @@ std::string ContentTypeOf(const HttpExchange& ex);
 
 /// `first bytes: "<the body's first 60 bytes, sanitized>"`.
 std::string FirstBytes(const std::string& body);
+
+/// The statuses a call may answer, as the checks name them: {401, 403} -> "401/403".
+std::string StatusList(const std::vector<int>& statuses);
 
 }  // namespace rollgate::internal

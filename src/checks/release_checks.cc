@@ -454,16 +454,10 @@ CheckResult EvaluateNegativeAuth(const ProbeOutcome& o, const std::string& endpo
   bool expected =
       std::find(expect_status.begin(), expect_status.end(), ex.status) != expect_status.end();
   if (!expected) {
-    return Fail(
-        "negative_auth", "ambiguous: the invalid-token call to " + where + " answered " +
-                             DescribeHttpError(ex, err) + ", not " +
-                             [&] {
-                               std::vector<std::string> s;
-                               s.reserve(expect_status.size());
-                               for (int v : expect_status) s.push_back(std::to_string(v));
-                               return Join(s, "/");
-                             }() +
-                             ", so it proves nothing about auth");
+    return Fail("negative_auth", "ambiguous: the invalid-token call to " + where + " answered " +
+                                     DescribeHttpError(ex, err) + ", not " +
+                                     StatusList(expect_status) +
+                                     ", so it proves nothing about auth");
   }
   if (!err) {
     return Pass("negative_auth",

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "config/base_url.h"
 #include "config/resolver.h"
 #include "rollgate/config.h"
 #include "rollgate/status.h"
@@ -64,31 +65,18 @@ struct ReleaseProfile {
   std::string ShownMethod() const {
     return config && config->probe == ProbeKind::kExec ? "EXEC" : method;
   }
+  /// The method of a call rollgate itself sends to provider_endpoint (the direct probe's calls;
+  /// an app release's invalid-token call): `method` for a direct release, else the release's
+  /// `method:` setting or POST (an app's own route or command has a method of its own).
+  std::string ProviderMethod() const {
+    if (!config || config->probe == ProbeKind::kDirect) return method;
+    return config->method.empty() ? "POST" : config->method;
+  }
 };
 
 /// Resolves `release`. `contract` supplies the default method and path.
 ReleaseProfile ResolveRelease(const ReleaseConfig& release, const Contract& contract,
                               const Resolver& resolver);
-
-/// The parts of a base URL rollgate checks and uses.
-struct BaseUrl {
-  std::string scheme;     // "http" or "https", lower-cased
-  std::string host;       // as written; an IPv6 literal keeps its brackets
-  std::string base_path;  // the path part without a trailing '/'; "" when there is none
-};
-
-/// Splits "scheme://host[:port][/base]" and checks it. InvalidArgument with the reason ("the
-/// URL has no host") when it is not a base URL rollgate accepts.
-Result<BaseUrl> ParseBaseUrl(const std::string& url);
-
-/// "scheme://host:port" of a URL, the port written out (443 for https, 80 for http when the URL
-/// names none): two URLs reach the same server exactly when their origins are equal. "" when
-/// the URL does not parse.
-std::string UrlOrigin(const std::string& url);
-
-/// Joins a base URL and the endpoint path the way the OpenAI SDKs do with a base ending in
-/// /v1: "https://h/v1" + "/v1/chat/completions" -> "https://h/v1/chat/completions".
-std::string JoinEndpoint(const std::string& base_url, const std::string& path);
 
 /// OK when `value` is UTF-8 text, else InvalidArgument with the finding: "<key>: invalid UTF-8
 /// at byte 17 (0xE9) from <provenance>: save the file as UTF-8" (the fix depends on where the

@@ -33,13 +33,19 @@ ActionResult RunRouteAction(const DrillAction& action, int timeout_ms, const Env
     opts.working_dir = dir;
     std::vector<std::string> ran = action.command;
     Result<CommandResult> r = RunConfiguredCommand(env, action.command, opts, &ran[0]);
-    std::string shown = "`" + ShowCommand(ran) + "`";
+    // What the command line masks (--token=..., a URL's password) it may print back: its
+    // stderr is scrubbed of those before it is cut for display. The run's Redactor, which
+    // knows the releases' keys, scrubs the detail again later.
+    std::vector<std::string> given;
+    std::string shown = "`" + ShowCommand(ran, &given) + "`";
     if (!r.ok()) {
       out.detail = shown + " could not start: " + r.status().message();
       return out;
     }
     out.ok = r->succeeded();
-    std::string err = SanitizeEndsForDisplay(Trim(r->err), 160);
+    Redactor redactor;
+    for (const auto& secret : given) redactor.AddSecret(secret);
+    std::string err = SanitizeEndsForDisplay(redactor.Redact(Trim(r->err)), 160);
     out.detail = shown + " " + (out.ok ? "succeeded" : "failed: " + r->Describe(timeout_ms)) +
                  (!out.ok && !err.empty() ? ": " + err : "");
     return out;

@@ -55,7 +55,6 @@ struct Mode {
   bool global = false;        // the scenario applies to every request, not just the target's key
   std::string target = "";    // "new", "rollback", or "stream" (the first release that streams)
   Expectation expect = {};
-  bool needs_app = false;  // goes through the sample app (exec probe)
   /// Extra setup (config and mock changes); may mark the mode not applicable by returning a reason.
   std::function<std::string(ModeSetup*)> setup = nullptr;
   /// Extra proof after the run (retry amplification and friends): "" when it holds, else why not.

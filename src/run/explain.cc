@@ -107,8 +107,9 @@ class Explainer {
       Add("model", p_.model, Resolved("model"));
     if (c.probe == ProbeKind::kDirect || !p_.provider_endpoint.empty()) {
       Add("path", p_.path, Resolved("path"));
-      Add("method", p_.ShownMethod(),
-          c.method.empty() ? "contract endpoint.method" : Setting("method"));
+      Add("method", p_.ProviderMethod(),
+          c.method.empty() && c.probe == ProbeKind::kDirect ? "contract endpoint.method"
+                                                            : Setting("method"));
       Add("url", p_.provider_endpoint.empty() ? "" : UrlWithPort(p_.provider_endpoint),
           "base_url + path");
     }

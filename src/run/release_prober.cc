@@ -22,8 +22,7 @@ HttpRequest ProviderRequest(const ReleaseProfile& p, const std::string& token,
                             const std::string& client_id, bool invalid_credentials) {
   const ReleaseConfig& c = *p.config;
   HttpRequest req;
-  req.method =
-      p.config->probe == ProbeKind::kDirect ? p.method : (c.method.empty() ? "POST" : c.method);
+  req.method = p.ProviderMethod();
   req.url = p.provider_endpoint;
   req.headers.emplace_back("Authorization", "Bearer " + token);
   req.headers.emplace_back("Content-Type", "application/json");

@@ -140,5 +140,19 @@ TEST(ShowCommandTest, MasksSecretLookingValuesInCommandLines) {
   EXPECT_EQ(ShowUrl("http://127.0.0.1:8080/smoke"), "http://127.0.0.1:8080/smoke");
 }
 
+TEST(ShowCommandTest, ReportsEachValueItMasks) {
+  std::vector<std::string> masked;
+  EXPECT_EQ(ShowCommand({"env", "A_KEY=k-1", "app", "--token", "t-2", "-H", "X-Auth:  Bearer b-3",
+                         "https://u:p-4@h/x?api_key=q-5&q=1", "--verbose", "v"},
+                        &masked),
+            "env A_KEY=[redacted] app --token [redacted] -H X-Auth: [redacted] "
+            "https://[redacted]@h/x?api_key=[redacted]&q=1 --verbose v");
+  EXPECT_EQ(masked, (std::vector<std::string>{"k-1", "t-2", "Bearer b-3", "u:p-4", "q-5"}));
+  masked.clear();
+  EXPECT_EQ(ShowCommand({"kubectl", "logs", "--token="}, &masked),
+            "kubectl logs --token=[redacted]");
+  EXPECT_TRUE(masked.empty());
+}
+
 }  // namespace
 }  // namespace rollgate::internal

@@ -44,5 +44,11 @@ TEST(DescribeExchangeTest, AttemptsListStatusesAndTransportErrors) {
   EXPECT_EQ(DescribeAttempts(o), "1 attempt (200)");
 }
 
+TEST(DescribeExchangeTest, StatusListJoinsWithSlashes) {
+  EXPECT_EQ(StatusList({401, 403}), "401/403");
+  EXPECT_EQ(StatusList({401}), "401");
+  EXPECT_EQ(StatusList({}), "");
+}
+
 }  // namespace
 }  // namespace rollgate::internal

@@ -86,9 +86,8 @@ TEST(ProfileLoopbackTest, PlainHttpOnlyToLoopbackLiterals) {
   testing::FakeEnvironment env;
   Resolver resolver(env, "/cfg");
   ReleaseConfig rel = ProfileRelease();
-  for (const char* url :
-       {"http://127.0.0.1.nip.io", "http://127.evil.example:8080", "http://127.0.0.1.invalid/v1",
-        "http://localhost.evil.example", "http://0x7f000001", "http://127.1:80"}) {
+  for (const char* url : {"http://127.0.0.1.nip.io", "http://127.evil.example:8080",
+                          "http://127.0.0.1.invalid/v1", "http://localhost.evil.example"}) {
     rel.base_url.literal = url;
     std::string errors = ProfileErrors(ResolveRelease(rel, Contract{}, resolver));
     EXPECT_NE(errors.find("plain http"), std::string::npos) << url << ": " << errors;
@@ -102,7 +101,8 @@ TEST(ProfileLoopbackTest, PlainHttpOnlyToLoopbackLiterals) {
   // Hosts libcurl might read differently from us are refused outright.
   for (const char* url :
        {"http://127.0.0.1\\@evil.example", "http://127.0.0.1%2eevil.example", "http://[::1]x.evil",
-        "http://127.0.0.1:80\\evil.example", "http://h:99999", "http://h:", "http://[zz]:80"}) {
+        "http://127.0.0.1:80\\evil.example", "http://h:99999", "http://h:", "http://[zz]:80",
+        "http://0x7f000001", "http://127.1:80"}) {
     rel.base_url.literal = url;
     ReleaseProfile p = ResolveRelease(rel, Contract{}, resolver);
     EXPECT_FALSE(p.usable()) << url;
@@ -176,24 +176,6 @@ TEST(ProfileCommandTest, AnExecProbeShowsTheProgramThatRuns) {
   std::string endpoint = ResolveRelease(rel, Contract{}, resolver).endpoint;
   EXPECT_TRUE(endpoint == "exec: /usr/bin/sh -c true" || endpoint == "exec: /bin/sh -c true")
       << endpoint;
-}
-
-}  // namespace
-}  // namespace rollgate::internal
-
-namespace rollgate::internal {
-namespace {
-
-TEST(ProfileOriginTest, TheOriginWritesThePortOut) {
-  EXPECT_EQ(UrlOrigin("http://h:9"), "http://h:9");
-  EXPECT_EQ(UrlOrigin("http://h:10/v1"), "http://h:10");
-  EXPECT_EQ(UrlOrigin("https://Api.CometAPI.com/v1/"), "https://api.cometapi.com:443");
-  EXPECT_EQ(UrlOrigin("http://h"), "http://h:80");
-  EXPECT_EQ(UrlOrigin("http://[::1]:8080/x"), "http://[::1]:8080");
-  EXPECT_EQ(UrlOrigin("http://[::1]"), "http://[::1]:80");
-  EXPECT_EQ(UrlOrigin("http://h:009"), "http://h:9");
-  EXPECT_EQ(UrlOrigin("ftp://h"), "");
-  EXPECT_EQ(UrlOrigin(""), "");
 }
 
 }  // namespace

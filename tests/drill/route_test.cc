@@ -79,6 +79,34 @@ TEST(RouteActionTest, ACommandIsShownWithoutItsCredentials) {
   EXPECT_EQ(r.detail.find("t0k3n-value"), std::string::npos) << r.detail;
 }
 
+// A switch command that prints back what it was given (a usage error quoting its arguments, a
+// controller logging its request): the values its command line masks are scrubbed from its
+// stderr too, raw or percent-encoded, though rollgate was never told they were secrets.
+TEST(RouteActionTest, WhatACommandLineMasksIsScrubbedFromItsStderr) {
+  testing::FakeEnvironment env;
+  env.command = [](const std::vector<std::string>&) -> Result<CommandResult> {
+    CommandResult c;
+    c.exit_code = 2;
+    c.err =
+        "switch: unknown release for token t0k3n-Route-value (t0k3n%2DRoute%2Dvalue) "
+        "at https://ops:pw-Zq81vX@ctl.example/switch; key rk-live-0123456789 refused";
+    return c;
+  };
+  DrillAction action;
+  action.command = {"env",
+                    "ROUTE_API_KEY=rk-live-0123456789",
+                    "switch",
+                    "--token",
+                    "t0k3n-Route-value",
+                    "https://ops:pw-Zq81vX@ctl.example/switch"};
+  ActionResult r = RunRouteAction(action, 5000, env, "/cfg");
+  EXPECT_FALSE(r.ok);
+  EXPECT_NE(r.detail.find("failed"), std::string::npos) << r.detail;
+  EXPECT_NE(r.detail.find("unknown release for token [redacted]"), std::string::npos) << r.detail;
+  for (const char* secret : {"t0k3n-Route", "t0k3n%2DRoute", "pw-Zq81vX", "rk-live-0123"})
+    EXPECT_EQ(r.detail.find(secret), std::string::npos) << secret << " in " << r.detail;
+}
+
 // A version endpoint that answers `versions` in turn, then the last one for ever.
 class RouteVersionServer {
  public:

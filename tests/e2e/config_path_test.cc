@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <regex>
 
 #include "base/secret.h"
 #include "e2e/e2e_util.h"
@@ -173,6 +174,11 @@ TEST_F(ConfigPathE2eTest, ExplainDryRunShowsEverySettingAndSendsNothing) {
   EXPECT_EQ(exec.exit_code, 0) << exec.out << exec.err;
   EXPECT_NE(exec.out.find("app command: EXEC " + dir_.Join("smoke.sh")), std::string::npos)
       << exec.out;
+  // Its base_url's row names the method rollgate's own invalid-token call sends there, not the
+  // command's "EXEC".
+  EXPECT_TRUE(std::regex_search(exec.out, std::regex("\n  method +POST +built-in default\n")))
+      << exec.out;
+  EXPECT_FALSE(std::regex_search(exec.out, std::regex("\n  method +EXEC"))) << exec.out;
   EXPECT_FALSE(std::filesystem::exists(marker));
   EXPECT_EQ(mock.provider().stats().requests_total, 0);
 
