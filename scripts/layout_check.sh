@@ -2,6 +2,8 @@
 # `make layout-check`: the shape STYLE.md promises, checked in seconds (CI runs it first):
 #  - src/cli/ is a client of the public API: its quoted includes are rollgate/... and cli/...
 #    only (system and third-party headers come in <...>);
+#  - one adapter per third-party library: each library's headers are included only where the
+#    table below says (STYLE.md's map; where the tree departs from it, docs/layout.md says why);
 #  - no C++ file under src/, include/ or tests/ is over 500 lines.
 # Exits 1 listing each breach.
 set -euo pipefail
@@ -14,6 +16,29 @@ while IFS= read -r hit; do
 done < <(git ls-files -- 'src/cli/*.cc' 'src/cli/*.h' |
   xargs grep -nE '^#include "' | grep -vE '#include "(rollgate|cli)/' || true)
 
+# LIBRARY;HEADER-REGEX;WHERE-REGEX (paths under src/ and include/ that may include it);WHERE
+adapters=(
+  'libcurl;curl/;^src/(probe/|config/base_url\.cc$);src/probe/ and src/config/base_url.cc'
+  'nlohmann-json;nlohmann/;^src/(config|contract|evidence|mock)/;src/config/, src/contract/, src/evidence/ and src/mock/'
+  'yaml-cpp;yaml-cpp/;^src/config/;src/config/'
+  'toml++;toml\+\+/;^src/config/;src/config/'
+  'CLI11;CLI/;^src/cli/;src/cli/'
+  'cpp-httplib;httplib\.h;^src/http_server/;src/http_server/'
+  'SQLite;sqlite3\.h;^src/store/sqlite_db\.cc$;src/store/sqlite_db.cc'
+  'libpq;libpq-fe\.h;^src/store/pg_db\.cc$;src/store/pg_db.cc'
+  'nettle;nettle/;^src/base/secret\.cc$;src/base/secret.cc'
+)
+for row in "${adapters[@]}"; do
+  IFS=';' read -r lib header where shown <<<"$row"
+  while IFS=: read -r file line _; do
+    if ! [[ $file =~ $where ]]; then
+      echo "layout-check: $file:$line: includes $lib, which only $shown may include (one adapter per library, docs/layout.md)" >&2
+      fail=1
+    fi
+  done < <(git ls-files -- 'src/*.cc' 'src/*.h' 'include/*.h' |
+    xargs grep -nE "^#include <($header)" || true)
+done
+
 while read -r lines file; do
   [ "$file" = total ] && continue
   if [ "$lines" -gt 500 ]; then
@@ -22,5 +47,6 @@ while read -r lines file; do
   fi
 done < <(git ls-files -- 'src/*.cc' 'src/*.h' 'include/*.h' 'tests/*.cc' 'tests/*.h' | xargs wc -l)
 
-[ "$fail" -eq 0 ] && echo "layout-check: the CLI uses the public API only; no file over 500 lines"
+[ "$fail" -eq 0 ] &&
+  echo "layout-check: the CLI uses the public API only; each library has its one adapter; no file over 500 lines"
 exit "$fail"

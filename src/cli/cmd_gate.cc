@@ -30,6 +30,26 @@ void SayInterrupted(const char* command, const RunReport& report) {
                report.signal.c_str(), report.evidence_files.empty() ? "" : ", evidence written");
 }
 
+// What gate and check pass to the library: the command, where evidence goes, the token their
+// signals cancel.
+RunOptions OptionsFor(Command command, const std::string& evidence_dir, Interruptible& interrupt) {
+  RunOptions options;
+  options.command = command;
+  options.evidence_dir = evidence_dir;
+  options.cancel = &interrupt.token;
+  return options;
+}
+
+// A single run's ending for gate and check: the console, the CI outputs, the exit code.
+int Finish(const char* command, const RunReport& report, const std::string& dotenv,
+           const std::string& evidence_dir, const Interruptible& interrupt) {
+  CiOutputs ci(dotenv);
+  ci.BeginConsole();
+  int rc = PrintReport(report, interrupt.token.signal());
+  SayInterrupted(command, report);
+  return ci.Publish(report, evidence_dir, rc);
+}
+
 int RunFleetCommand(const GateArgs& args) {
   Interruptible interrupt("gate");
   FleetOptions options;
@@ -86,18 +106,11 @@ int RunGateCommand(const GateArgs& args) {
   if (args.config.empty())
     return ReportError(Status::InvalidArgument("--config FILE (or --config-dir DIR) is required"));
   Interruptible interrupt("gate");
-  RunOptions options;
-  options.command = Command::kGate;
-  options.evidence_dir = args.evidence_dir;
-  options.cancel = &interrupt.token;
   RunReport report;
-  Status st = RunFromFile(args.config, options, &report);
+  Status st =
+      RunFromFile(args.config, OptionsFor(Command::kGate, args.evidence_dir, interrupt), &report);
   if (!st.ok()) return ReportError(st);
-  CiOutputs ci(args.dotenv);
-  ci.BeginConsole();
-  int rc = PrintReport(report, interrupt.token.signal());
-  SayInterrupted("gate", report);
-  return ci.Publish(report, args.evidence_dir, rc);
+  return Finish("gate", report, args.dotenv, args.evidence_dir, interrupt);
 }
 
 namespace {
@@ -122,25 +135,33 @@ Config AdHocConfig(const CheckArgs& args) {
   return cfg;
 }
 
+// The two ways to name what `check` probes: --config with --release, or the ad-hoc flags.
+Status CheckTargetStatus(const CheckArgs& args) {
+  const bool ad_hoc = !args.base_url.empty() || !args.model.empty() || !args.api_key_env.empty();
+  if (!args.config.empty()) {
+    if (ad_hoc) {
+      return Status::InvalidArgument(
+          "give either --config with --release, or --base-url, --model and --api-key-env; not "
+          "both");
+    }
+    if (args.release.empty())
+      return Status::InvalidArgument(
+          "--release is required with --config (e.g. --release rollback)");
+    return Status::Ok();
+  }
+  if (args.base_url.empty() || args.model.empty() || args.api_key_env.empty()) {
+    return Status::InvalidArgument(
+        "without --config, give --base-url URL, --model M and --api-key-env NAME (see rollgate "
+        "check --help)");
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 int RunCheckCommand(const CheckArgs& args) {
+  if (Status target = CheckTargetStatus(args); !target.ok()) return ReportError(target);
   if (args.explain || args.dry_run) {
-    if (args.config.empty() &&
-        (args.base_url.empty() || args.model.empty() || args.api_key_env.empty())) {
-      return ReportError(Status::InvalidArgument(
-          "without --config, give --base-url URL, --model M and --api-key-env NAME"));
-    }
-    if (!args.config.empty() && args.release.empty()) {
-      return ReportError(
-          Status::InvalidArgument("--release is required with --config (e.g. --release rollback)"));
-    }
-    if (!args.config.empty() &&
-        (!args.base_url.empty() || !args.model.empty() || !args.api_key_env.empty())) {
-      return ReportError(
-          Status::InvalidArgument("give either --config with --release, or --base-url, --model and "
-                                  "--api-key-env; not both"));
-    }
     ExplainReport explained;
     Status st = args.config.empty() ? ExplainRelease(AdHocConfig(args), "target", {}, &explained)
                                     : ExplainFromFile(args.config, args.release, {}, &explained);
@@ -150,39 +171,18 @@ int RunCheckCommand(const CheckArgs& args) {
       return explained.errors.empty() ? ToInt(ExitCode::kPass) : ToInt(ExitCode::kBlock);
   }
   Interruptible interrupt("check");
-  RunOptions options;
-  options.command = Command::kCheck;
-  options.evidence_dir = args.evidence_dir;
-  options.cancel = &interrupt.token;
+  RunOptions options = OptionsFor(Command::kCheck, args.evidence_dir, interrupt);
   RunReport report;
   Status st;
   if (!args.config.empty()) {
-    if (!args.base_url.empty() || !args.model.empty() || !args.api_key_env.empty()) {
-      return ReportError(
-          Status::InvalidArgument("give either --config with --release, or --base-url, --model and "
-                                  "--api-key-env; not both"));
-    }
-    if (args.release.empty()) {
-      return ReportError(
-          Status::InvalidArgument("--release is required with --config (e.g. --release rollback)"));
-    }
     options.release = args.release;
     st = RunFromFile(args.config, options, &report);
   } else {
-    if (args.base_url.empty() || args.model.empty() || args.api_key_env.empty()) {
-      return ReportError(
-          Status::InvalidArgument("without --config, give --base-url URL, --model M and "
-                                  "--api-key-env NAME (see rollgate check --help)"));
-    }
     options.release = "target";
     st = RunWithConfig(AdHocConfig(args), options, &report);
   }
   if (!st.ok()) return ReportError(st);
-  CiOutputs ci(args.dotenv);
-  ci.BeginConsole();
-  int rc = PrintReport(report, interrupt.token.signal());
-  SayInterrupted("check", report);
-  return ci.Publish(report, args.evidence_dir, rc);
+  return Finish("check", report, args.dotenv, args.evidence_dir, interrupt);
 }
 
 }  // namespace rollgate::cli

@@ -61,7 +61,8 @@ Result<BaseUrl> ParseBaseUrl(const std::string& url) {
     return Refused("the URL carries credentials (user:password@); put the key in api_key");
   if (rest.find_first_of("?#") != std::string::npos)
     return Refused("remove the query or fragment from base_url");
-  if (url.find_first_of(" \t\r\n") != std::string::npos) return Refused("the URL contains whitespace");
+  if (url.find_first_of(" \t\r\n") != std::string::npos)
+    return Refused("the URL contains whitespace");
   if (authority.empty()) return Refused("the URL has no host");
   if (authority.find_first_not_of(kAuthorityChars) != std::string::npos) {
     return Status::InvalidArgument("'" + SanitizeForDisplay(authority, 80) +
@@ -91,9 +92,9 @@ Result<BaseUrl> ParseBaseUrl(const std::string& url) {
   // The host must be the one written: libcurl rewrites numeric shorthands ("127.1",
   // "0x7f000001") before it connects, and the evidence, the plain-http rule and the operator
   // must all name the host that is called.
-  const std::string written =
-      authority.front() == '[' ? authority.substr(0, authority.find(']') + 1)
-                               : authority.substr(0, authority.rfind(':'));
+  const std::string written = authority.front() == '['
+                                  ? authority.substr(0, authority.find(']') + 1)
+                                  : authority.substr(0, authority.rfind(':'));
   if (ToLower(out.host) != ToLower(written)) {
     return Status::InvalidArgument("libcurl reads the host '" + SanitizeForDisplay(written, 80) +
                                    "' as " + SanitizeForDisplay(out.host, 80) + ": write " +

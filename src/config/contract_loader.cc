@@ -75,4 +75,10 @@ Result<ConfiguredContract> LoadConfiguredContract(const Config& config) {
   return out;
 }
 
+std::string ConfiguredContract::UnreadableWarning(const Config& config,
+                                                  std::string_view then) const {
+  if (unreadable.empty()) return "";
+  return "contract " + config.contract_path + ": " + unreadable + "; " + std::string(then);
+}
+
 }  // namespace rollgate::internal

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "rollgate/config.h"
@@ -33,6 +34,9 @@ struct ConfiguredContract {
   Contract contract;       // the built-in defaults when there is no `contract:` or no file
   std::string unreadable;  // non-empty: why the named file could not be read (the gate's
                            // contract_reviewed check fails on it; callers warn)
+  /// For a command that goes on with the built-in contract: "" when the file was read, else
+  /// "contract <path>: <why>; <then>", the warning it shows.
+  std::string UnreadableWarning(const Config& config, std::string_view then) const;
 };
 /// No `contract:` key: the defaults. A file that cannot be understood: InvalidArgument naming
 /// file and line, as the gate fails on it (exit 2). A file that cannot be read: `unreadable`.

@@ -22,10 +22,9 @@ Status DiffFromFile(const std::string& config_path, const ResolveOptions& option
   }
   ROLLGATE_ASSIGN_OR_RETURN(internal::ConfiguredContract loaded,
                             internal::LoadConfiguredContract(config));
-  if (!loaded.unreadable.empty()) {
-    report->warnings.push_back("contract " + config.contract_path + ": " + loaded.unreadable +
-                               "; the built-in method and path are compared");
-  }
+  if (std::string w = loaded.UnreadableWarning(config, "the built-in method and path are compared");
+      !w.empty())
+    report->warnings.push_back(w);
   const Contract& contract = loaded.contract;
   internal::CancellableEnvironment env(options.env ? *options.env : ProcessEnvironment(),
                                        options.cancel);

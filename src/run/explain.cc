@@ -275,10 +275,9 @@ Status ExplainRelease(const Config& config, const std::string& release,
   // A contract that cannot be understood is exit 2, as the run says.
   ROLLGATE_ASSIGN_OR_RETURN(internal::ConfiguredContract loaded,
                             internal::LoadConfiguredContract(config));
-  if (!loaded.unreadable.empty()) {
-    report->warnings.push_back("contract " + config.contract_path + ": " + loaded.unreadable +
-                               "; the built-in method and path are shown");
-  }
+  if (std::string w = loaded.UnreadableWarning(config, "the built-in method and path are shown");
+      !w.empty())
+    report->warnings.push_back(w);
   const Contract& contract = loaded.contract;
   internal::CancellableEnvironment env(options.env ? *options.env : ProcessEnvironment(),
                                        options.cancel);

@@ -54,8 +54,7 @@ TEST(BaseUrlTest, AHostLibcurlRewritesIsRefusedAndNamesWhatLibcurlReads) {
   EXPECT_NE(Refusal("http://127.1:80").find("libcurl reads the host '127.1' as 127.0.0.1"),
             std::string::npos)
       << Refusal("http://127.1:80");
-  EXPECT_NE(Refusal("https://0x7f000001/v1").find("write 127.0.0.1 in base_url"),
-            std::string::npos)
+  EXPECT_NE(Refusal("https://0x7f000001/v1").find("write 127.0.0.1 in base_url"), std::string::npos)
       << Refusal("https://0x7f000001/v1");
   // Percent-encoding (curl_url would decode "%2e" to a dot) and backslashes never reach it.
   EXPECT_NE(Refusal("http://127.0.0.1%2eevil.example").find("is not a host name"),
@@ -79,8 +78,7 @@ TEST(BaseUrlTest, TheOriginWritesThePortOut) {
 
 TEST(BaseUrlTest, JoinsTheEndpointTheWayTheSdksDo) {
   EXPECT_EQ(JoinEndpoint("https://h/v1", "/v1/chat/completions"), "https://h/v1/chat/completions");
-  EXPECT_EQ(JoinEndpoint("https://h/v1/", "/v1/chat/completions"),
-            "https://h/v1/chat/completions");
+  EXPECT_EQ(JoinEndpoint("https://h/v1/", "/v1/chat/completions"), "https://h/v1/chat/completions");
   EXPECT_EQ(JoinEndpoint("https://h", "/v1/chat/completions"), "https://h/v1/chat/completions");
   EXPECT_EQ(JoinEndpoint("https://h/openai", "/v1/chat/completions"),
             "https://h/openai/v1/chat/completions");

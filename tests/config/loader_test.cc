@@ -185,6 +185,11 @@ TEST(ContractLoaderTest, ConfiguredContractFailsOnlyWhenTheFileCannotBeUnderstoo
   Result<ConfiguredContract> gone = LoadConfiguredContract(config);
   ASSERT_OK(gone);
   EXPECT_NE(gone->unreadable.find("gone.yaml"), std::string::npos) << gone->unreadable;
+  // diff and check --explain go on with the built-in contract and say so.
+  const std::string warning = gone->UnreadableWarning(config, "the built-in path is shown");
+  EXPECT_EQ(warning.rfind("contract " + dir.Join("gone.yaml") + ": ", 0), 0u) << warning;
+  EXPECT_EQ(warning.substr(warning.size() - 28), "; the built-in path is shown") << warning;
+  EXPECT_EQ(good->UnreadableWarning(config, "unused"), "");
 }
 
 TEST(ConfigLoaderTest, ShippedExamplesLoad) {

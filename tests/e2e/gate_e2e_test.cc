@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "base/secret.h"
 #include "e2e/e2e_util.h"
@@ -210,6 +213,32 @@ TEST_F(GateE2eTest, AdHocCheckWithoutAConfig) {
   EXPECT_NE(run.out.find("negative_auth"), std::string::npos);
   CliRun missing = RunRollgate({"check", "--base-url", mock.provider().base_url()});
   EXPECT_EQ(missing.exit_code, 2);
+}
+
+// check names its target one of two ways; each wrong mix is exit 2 with what to give, the same
+// with --explain or --dry-run as without, and nothing is sent.
+TEST_F(GateE2eTest, CheckSaysHowToNameItsTargetWithOrWithoutExplain) {
+  MockServer mock(Options());
+  ASSERT_OK(mock.status());
+  const std::string config = WriteConfig(mock.provider().base_url());
+  const std::string url = mock.provider().base_url();
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"--config", config, "--release", "new", "--base-url", url}, "not both"},
+      {{"--config", config}, "--release is required with --config"},
+      {{"--base-url", url, "--model", "m"}, "without --config, give --base-url URL"},
+      {{}, "without --config, give --base-url URL"},
+  };
+  for (const auto& [flags, want] : cases) {
+    for (const char* mode : {"", "--explain", "--dry-run"}) {
+      std::vector<std::string> args = {"check"};
+      args.insert(args.end(), flags.begin(), flags.end());
+      if (*mode) args.emplace_back(mode);
+      CliRun run = RunRollgate(args);
+      EXPECT_EQ(run.exit_code, 2) << mode << " " << want << ": " << run.err;
+      EXPECT_NE(run.err.find(want), std::string::npos) << mode << ": " << run.err;
+    }
+  }
+  EXPECT_EQ(mock.provider().stats().requests_total, 0);
 }
 
 TEST_F(GateE2eTest, DemoRunsAndExitsZero) {
