@@ -6,7 +6,7 @@
 #include <set>
 
 #include "base/strings.h"
-#include "contract/json_util.h"
+#include "contract/log_line.h"
 
 namespace rollgate::internal {
 
@@ -15,19 +15,6 @@ namespace {
 // A plain-text line longer than this is matched on its first kMaxMatchBytes only: a bound on
 // regexec's time whatever the app writes.
 constexpr std::size_t kMaxMatchBytes = 16 << 10;
-
-void CollectKeys(const nlohmann::json& j, std::set<std::string>* keys) {
-  if (!j.is_object()) return;
-  for (auto it = j.begin(); it != j.end(); ++it) {
-    if (!it->is_null() && !(it->is_string() && it->get_ref<const std::string&>().empty()))
-      keys->insert(it.key());
-    CollectKeys(*it, keys);
-  }
-}
-
-bool Present(const nlohmann::json& j) {
-  return !j.is_null() && !(j.is_string() && j.get_ref<const std::string&>().empty());
-}
 
 // Compiled `patterns`, freed on destruction.
 class Patterns {
@@ -60,20 +47,20 @@ std::vector<std::string> MissingFields(std::string_view line, const AppLogsInput
                                        const Patterns& patterns) {
   std::vector<std::string> missing;
   std::string_view t = TrimView(line);
-  Result<nlohmann::json> parsed = Status::NotFound("not a JSON line");
-  if (!t.empty() && t.front() == '{') parsed = ParseJsonBounded(t);
-  if (parsed.ok()) {
-    const nlohmann::json& j = *parsed;
-    std::set<std::string> keys;
-    CollectKeys(j, &keys);
-    for (const auto& want : in.require) {
-      auto named = in.fields.find(want);
-      const std::string key = named == in.fields.end() ? want : named->second;
-      const nlohmann::json* at = key.find('.') != std::string::npos ? FindPath(j, key) : nullptr;
-      bool found = key.find('.') != std::string::npos ? at && Present(*at) : keys.count(key) > 0;
-      if (found) continue;
-      missing.push_back(want);
-      if (named != in.fields.end()) missing.back().append(" (").append(key).append(")");
+  // A JSON line: each required field under its configured key (`fields:` renames it).
+  std::vector<std::string> json_keys;
+  json_keys.reserve(in.require.size());
+  for (const auto& want : in.require) {
+    auto named = in.fields.find(want);
+    json_keys.push_back(named == in.fields.end() ? want : named->second);
+  }
+  Result<std::set<std::string>> carried = JsonLogLineFields(t, json_keys);
+  if (carried.ok()) {
+    for (std::size_t i = 0; i < in.require.size(); ++i) {
+      if (carried->count(json_keys[i])) continue;
+      missing.push_back(in.require[i]);
+      if (in.fields.count(in.require[i]))
+        missing.back().append(" (").append(json_keys[i]).append(")");
     }
     return missing;
   }

@@ -4,9 +4,33 @@
 #include "base/secret.h"
 #include "base/strings.h"
 #include "config/document_lookup.h"
-#include "config/value_source_parser.h"
 
 namespace rollgate::internal {
+
+std::string DescribeSource(const ValueSource& s) {
+  switch (s.kind) {
+    case ValueSource::Kind::kLiteral:
+      return "literal";
+    case ValueSource::Kind::kEnv:
+      return "env " + s.name;
+    case ValueSource::Kind::kEnvFile:
+      return "env_file " + s.name;
+    case ValueSource::Kind::kFile:
+      return "file " + s.path;
+    case ValueSource::Kind::kDotenv:
+      return "dotenv " + s.path + " key " + s.key;
+    case ValueSource::Kind::kJson:
+      return "json " + s.path + " key " + s.key;
+    case ValueSource::Kind::kYaml:
+      return "yaml " + s.path + " key " + s.key;
+    case ValueSource::Kind::kToml:
+      return "toml " + s.path + " key " + s.key;
+    case ValueSource::Kind::kCommand:
+      return "command " + ShowCommand(s.argv);
+  }
+  return "?";
+}
+
 
 namespace {
 

@@ -11,6 +11,10 @@
 
 namespace rollgate::internal {
 
+/// How a source is written, for messages and provenance: "env COMETAPI_KEY",
+/// "file /run/secrets/key", "yaml deploy/app.yaml key llm.model", "command kubectl get ...".
+std::string DescribeSource(const ValueSource& source);
+
 struct ResolvedValue {
   bool ok = false;
   std::string value;       // when ok

@@ -18,8 +18,4 @@ Status ParseValueSource(const YamlReader& r, const YAML::Node& node, const std::
 Status ParseModelSource(const YamlReader& r, const YAML::Node& node, const std::string& path,
                         ModelSource* out);
 
-/// How a source is written, for messages and provenance: "env COMETAPI_KEY",
-/// "file /run/secrets/key", "yaml deploy/app.yaml key llm.model", "command kubectl get ...".
-std::string DescribeSource(const ValueSource& source);
-
 }  // namespace rollgate::internal

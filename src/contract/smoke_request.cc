@@ -1,5 +1,6 @@
 #include "contract/smoke_request.h"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "contract/json_util.h"
@@ -65,6 +66,15 @@ std::vector<std::string> JsonBodyFieldNames(std::string_view body) {
       nlohmann::ordered_json::parse(body, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded() || !j.is_object()) return out;
   CollectFieldNames(j, "", 0, &out);
+  return out;
+}
+
+std::vector<std::string> JsonBodyTopLevelFields(std::string_view body) {
+  std::vector<std::string> out;
+  Result<nlohmann::json> j = ParseJsonBounded(body);
+  if (!j.ok() || !j->is_object()) return out;
+  for (auto it = j->begin(); it != j->end(); ++it) out.push_back(it.key());
+  std::sort(out.begin(), out.end());
   return out;
 }
 

@@ -27,4 +27,8 @@ std::string BuildSmokeRequestBody(const std::string& model, const PromptOptions&
 /// "stream_options.include_usage"), in the body's order; empty when it is not a JSON object.
 std::vector<std::string> JsonBodyFieldNames(std::string_view body);
 
+/// The top-level field names of a JSON object body, sorted ("max_tokens", "messages", "model",
+/// ...); empty when it is not a JSON object.
+std::vector<std::string> JsonBodyTopLevelFields(std::string_view body);
+
 }  // namespace rollgate::internal

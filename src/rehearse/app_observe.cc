@@ -10,7 +10,6 @@
 #include <atomic>
 #include <cctype>
 #include <cstdlib>
-#include <nlohmann/json.hpp>
 #include <thread>
 
 #include "base/cancellable_environment.h"
@@ -49,15 +48,6 @@ struct CaseOutcome {
   DisconnectObservation disconnect;  // the "disconnect" case
   std::string problem;               // the case could not run
 };
-
-std::vector<std::string> BodyFields(const std::string& body) {
-  std::vector<std::string> fields;
-  nlohmann::json j = nlohmann::json::parse(body, nullptr, false);
-  if (!j.is_object()) return fields;
-  for (auto it = j.begin(); it != j.end(); ++it) fields.push_back(it.key());
-  std::sort(fields.begin(), fields.end());
-  return fields;
-}
 
 std::vector<std::string> Minus(const std::vector<std::string>& a,
                                const std::vector<std::string>& b) {
@@ -153,7 +143,7 @@ void Fold(const ObserveContext& ctx, const CaseOutcome& o, AppReport* r) {
     r->not_in_contract = Minus(r->request.fields, ctx.contract_fields);
     std::string direct = BuildSmokeRequestBody(r->request.model.empty() ? "m" : r->request.model,
                                                rel->prompt, o.c.stream);
-    r->not_sent = Minus(BodyFields(direct), r->request.fields);
+    r->not_sent = Minus(JsonBodyTopLevelFields(direct), r->request.fields);
   }
   if (name.size() == 3 && std::isdigit(static_cast<unsigned char>(name[0]))) {
     int64_t n = 0;

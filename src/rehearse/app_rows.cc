@@ -80,59 +80,6 @@ void AddAppObservation(const Mode& mode, const ModeSetup& setup, const RunReport
 
 namespace {
 
-nlohmann::ordered_json OptionalMs(const std::optional<int64_t>& ms) {
-  return ms ? nlohmann::ordered_json(*ms) : nlohmann::ordered_json(nullptr);
-}
-
-}  // namespace
-
-nlohmann::ordered_json AppJson(const AppReport& app) {
-  nlohmann::ordered_json j;
-  j["release"] = app.release;
-  j["through"] = app.through;
-  if (!app.reason.empty()) j["reason"] = app.reason;
-  if (!app.observed) {
-    if (!app.notes.empty()) j["notes"] = app.notes;
-    return j;
-  }
-  j["client"] = {{"user_agent", app.client.user_agent},
-                 {"sdk", app.client.sdk},
-                 {"sdk_version", app.client.sdk_version},
-                 {"runtime", app.client.runtime}};
-  j["request"] = {{"fields", app.request.fields},
-                  {"headers", app.request.headers},
-                  {"model", app.request.model},
-                  {"stream", app.request.stream},
-                  {"stream_options_include_usage", app.request.stream_options_include_usage},
-                  {"token_field", app.request.token_field},
-                  {"not_in_contract", app.not_in_contract},
-                  {"not_sent", app.not_sent}};
-  nlohmann::ordered_json attempts = nlohmann::ordered_json::object();
-  for (const auto& [outcome, n] : app.attempts) attempts[outcome] = n;
-  j["attempts"] = std::move(attempts);
-  j["retry_after_honoured"] = app.retry_after_honoured
-                                  ? nlohmann::ordered_json(*app.retry_after_honoured)
-                                  : nlohmann::ordered_json(nullptr);
-  j["retry_delays_ms"] = app.retry_delays_ms;
-  j["timeout_ms"] = {{"headers", OptionalMs(app.timeout_headers_ms)},
-                     {"body", OptionalMs(app.timeout_body_ms)},
-                     {"stream", OptionalMs(app.timeout_stream_ms)}};
-  nlohmann::ordered_json limits = nlohmann::ordered_json::object();
-  for (const auto& [kind, ms] : app.stall_limit_ms) limits[kind] = ms;
-  j["stall_limit_ms"] = std::move(limits);
-  nlohmann::ordered_json reported = nlohmann::ordered_json::object();
-  for (const auto& [fault, how] : app.reported_as) reported[fault] = how;
-  j["reported_as"] = std::move(reported);
-  if (app.disconnect) {
-    j["disconnect"] = {{"propagated", app.disconnect->propagated},
-                       {"upstream_closed_ms", OptionalMs(app.disconnect->upstream_closed_ms)}};
-  }
-  if (!app.notes.empty()) j["notes"] = app.notes;
-  return j;
-}
-
-namespace {
-
 std::string MsText(const std::optional<int64_t>& ms, int64_t limit) {
   if (ms) return FormatDurationMs(static_cast<double>(*ms));
   return limit >= 0 ? "none within " + FormatDurationMs(static_cast<double>(limit))

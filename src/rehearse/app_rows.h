@@ -1,11 +1,11 @@
 // The rehearsal's per-release judgement and rendering of what an app's own client did: a mode
-// row judged from what the mock saw the target's app do (AddAppObservation), and the `apps[]`
-// entries in the JSON and the console table (docs/rehearse.md). Internal to rehearse/.
+// row judged from what the mock saw the target's app do (AddAppObservation), and the APPS
+// table of the console (docs/rehearse.md; the `apps[]` JSON is evidence/rehearse_json.cc's).
+// Internal to rehearse/.
 #pragma once
 
 #include <cstdint>
 #include <map>
-#include <nlohmann/json.hpp>
 #include <string>
 
 #include "rehearse/modes.h"
@@ -21,9 +21,6 @@ std::string AttemptsText(const std::map<std::string, int64_t>& attempts);
 /// client do, and the judgement only the observation can make.
 void AddAppObservation(const Mode& mode, const ModeSetup& setup, const RunReport& report,
                        RehearseRow* row);
-
-/// One `apps[]` entry.
-nlohmann::ordered_json AppJson(const AppReport& app);
 
 /// The APPS table under the matrix ("" when there are no apps).
 std::string RenderApps(const RehearseReport& report);

@@ -4,10 +4,11 @@
 // policy's budget, and a 429's Retry-After must be honoured.
 #include "rehearse/modes.h"
 
-#include <sstream>
+#include <utility>
 
 #include "base/file_util.h"
 #include "base/strings.h"
+#include "contract/sample_app_config.h"
 #include "probe/retry_policy.h"
 
 namespace rollgate::internal {
@@ -68,26 +69,17 @@ std::string VerifyExactlyOneRequest(const RunReport& report, const mock::MockSta
          std::to_string(attempts) + " attempts recorded): retries amplify the incident";
 }
 
-// A JSON string literal (the sample app's config is written here, not parsed).
-std::string Quote(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "\"";
-}
-
 // Points the target release at the sample app (probe: exec); the app's own config file is
 // written once the mock's URL is known (WriteSampleAppConfig).
-std::string UseSampleApp(ModeSetup* s, const std::string& extra_json, bool with_logs) {
+std::string UseSampleApp(ModeSetup* s, std::map<std::string, std::string> overrides,
+                         bool with_logs) {
   if (s->sample_app.empty())
     return "needs the sample app (examples/sample_app, built with the tests)";
   ReleaseConfig* rel = Target(s);
   if (!rel) return "no release " + s->target;
   s->uses_app = true;
   s->through_app = false;  // this mode swaps the release's app for the sample app
-  s->app_extra_json = extra_json;
+  s->app_overrides = std::move(overrides);
   rel->probe = ProbeKind::kExec;
   rel->exec.command = {s->sample_app, "smoke", "--config", s->work_dir + "/app.json"};
   rel->exec.timeout_ms = rel->timeout_ms * 2 + 2000;
@@ -128,14 +120,14 @@ std::string SetupRollbackSecretDeleted(ModeSetup* s) {
 // The app reads alias "smart", its map only knows "smoke": a smoke script with a hard-coded
 // model would have passed.
 std::string SetupModelAliasMissing(ModeSetup* s) {
-  return UseSampleApp(s, ", \"model_alias\": \"smart\"", false);
+  return UseSampleApp(s, {{"model_alias", "smart"}}, false);
 }
 
 // The rollback's parser became strict about unknown fields after a shared library upgrade;
 // CometAPI answers carry fields OpenAI's schema lacks.
 std::string SetupRollbackParserUpgrade(ModeSetup* s) {
   s->mock->flavor = mock::Flavor::kCometApi;
-  return UseSampleApp(s, ", \"parser\": \"strict-fields\"", false);
+  return UseSampleApp(s, {{"parser", "strict-fields"}}, false);
 }
 
 std::string SetupRetryNonRetryable(ModeSetup* s) {
@@ -160,7 +152,7 @@ std::string SetupRetryNonRetryable(ModeSetup* s) {
 
 // The app logs "completion failed" with no version, route or endpoint.
 std::string SetupLogsWithoutContext(ModeSetup* s) {
-  return UseSampleApp(s, ", \"log_fields\": \"minimal\"", true);
+  return UseSampleApp(s, {{"log_fields", "minimal"}}, true);
 }
 
 std::string SetupSmokePromptTooLarge(ModeSetup* s) {
@@ -238,14 +230,13 @@ Status WriteSampleAppConfig(const ModeSetup& s, const std::string& base_url) {
   }
   if (!rel) return Status::Ok();
   ROLLGATE_RETURN_IF_ERROR(WriteFileAtomic(s.work_dir + "/app.key", s.target_key + "\n"));
-  // Later members win in the app's JSON reader, so the mode's extras override the defaults.
-  std::ostringstream json;
-  json << "{\"version\": " << Quote(rel->version.literal) << ", \"base_url\": " << Quote(base_url)
-       << ", \"api_key\": {\"file\": \"app.key\"}, \"model_alias\": \"smoke\", \"models\": "
-          "{\"smoke\": "
-       << Quote(rel->model.value.literal) << "}, \"timeout_ms\": " << rel->timeout_ms
-       << ", \"log_file\": \"app.log\", \"log_fields\": \"full\"" << s.app_extra_json << "}\n";
-  return WriteFileAtomic(s.work_dir + "/app.json", json.str());
+  SampleAppConfig app;
+  app.version = rel->version.literal;
+  app.base_url = base_url;
+  app.model = rel->model.value.literal;
+  app.timeout_ms = rel->timeout_ms;
+  app.overrides = s.app_overrides;
+  return WriteFileAtomic(s.work_dir + "/app.json", RenderSampleAppConfig(app));
 }
 
 // The matrix, one entry per mode, in the order it is shown. A field left out keeps Mode's

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -31,9 +32,9 @@ struct ModeSetup {
   std::string work_dir;    // a private directory for files the mode writes
   std::string sample_app;  // the sample app binary
   // Set by modes that go through the sample app: the rehearsal writes the app's config (which
-  // needs the mock's URL) once the mock is up, with these extra JSON members appended.
+  // needs the mock's URL) once the mock is up, with these members replacing its defaults.
   bool uses_app = false;
-  std::string app_extra_json;
+  std::map<std::string, std::string> app_overrides;
   // The target rehearsed through its own app (its smoke command pointed at the mock): counts of
   // requests are then the app client's, reported as observations and judged by retry_policy.
   bool through_app = false;

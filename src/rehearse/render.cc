@@ -1,5 +1,5 @@
-// The rehearsal's report as JSON and as the console's matrix (docs/rehearse.md).
-#include <nlohmann/json.hpp>
+// The rehearsal's report as the console's matrix (docs/rehearse.md). The JSON and the result
+// words are written in evidence/rehearse_json.cc.
 #include <utility>
 
 #include "base/display.h"
@@ -30,54 +30,6 @@ std::pair<const char*, const char*> ResultCell(RehearseResult result) {
 }  // namespace rollgate::internal
 
 namespace rollgate {
-
-const char* ToString(RehearseResult result) {
-  switch (result) {
-    case RehearseResult::kCaught:
-      return "caught";
-    case RehearseResult::kMissed:
-      return "missed";
-    case RehearseResult::kNotApplicable:
-      return "not_applicable";
-    case RehearseResult::kInterrupted:
-      return "interrupted";
-  }
-  return "";
-}
-
-std::optional<RehearseResult> ParseRehearseResult(std::string_view text) {
-  for (RehearseResult r : {RehearseResult::kCaught, RehearseResult::kMissed,
-                           RehearseResult::kNotApplicable, RehearseResult::kInterrupted}) {
-    if (text == ToString(r)) return r;
-  }
-  return std::nullopt;
-}
-
-std::string RenderRehearseJson(const RehearseReport& report) {
-  nlohmann::ordered_json j;
-  nlohmann::ordered_json modes = nlohmann::ordered_json::array();
-  for (const auto& r : report.rows) {
-    modes.push_back({{"mode", r.mode},
-                     {"release", r.release},
-                     {"expected", r.expected},
-                     {"result", ToString(r.result)},
-                     {"detail", r.detail}});
-  }
-  j["modes"] = std::move(modes);
-  nlohmann::ordered_json apps = nlohmann::ordered_json::array();
-  for (const auto& app : report.apps) apps.push_back(internal::AppJson(app));
-  j["apps"] = std::move(apps);
-  j["app_differences"] = report.app_differences;
-  j["caught"] = report.caught;
-  j["missed"] = report.missed;
-  j["not_applicable"] = report.not_applicable;
-  if (report.interrupted) {
-    j["interrupted"] = true;
-    if (!report.signal.empty()) j["signal"] = report.signal;
-    j["not_rehearsed"] = report.interrupted_rows;
-  }
-  return j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
-}
 
 std::string RenderRehearseTable(const RehearseReport& report, bool color) {
   auto paint = [&](const char* code, const std::string& s) {

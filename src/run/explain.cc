@@ -12,7 +12,6 @@
 #include "base/strings.h"
 #include "config/loader.h"
 #include "config/profile.h"
-#include "config/value_source_parser.h"
 #include "contract/smoke_request.h"
 #include "rollgate/run.h"
 #include "run/release_prober.h"

@@ -8,6 +8,7 @@
 #include "base/file_util.h"
 #include "base/secret.h"
 #include "config/loader.h"
+#include "evidence/history_json.h"
 #include "rollgate/history.h"
 #include "store/history_append.h"
 #include "store/history_format.h"

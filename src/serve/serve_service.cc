@@ -6,6 +6,7 @@
 #include "base/net.h"
 #include "base/strings.h"
 #include "config/resolver.h"
+#include "contract/flagger_payload.h"
 #include "run/runner.h"
 #include "serve/webhooks.h"
 #include "store/history_append.h"

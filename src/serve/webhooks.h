@@ -10,34 +10,19 @@
 //    serve is stopping, or too busy to wait for the run in flight).
 //  * POST /run answers like Flagger; it never reuses an older result.
 //
-// Every body is the same JSON object (docs/serve.md): decision, success, failed (failing gates
-// with details), failed_checks (failing release checks), started_at, finished_at, result
-// (ran | joined | reused), age_seconds, and reason/detail when there was no verdict.
+// Every body is the same JSON object (docs/serve.md), written by evidence/verdict_json.h; Flagger's
+// payload is read by contract/flagger_payload.h. This file decides the words and the codes.
 #pragma once
 
-#include <cstdint>
-#include <map>
 #include <string>
-#include <string_view>
 
 #include "base/secret.h"
+#include "contract/flagger_payload.h"
 #include "http_server/http_message.h"
 #include "rollgate/status.h"
 #include "serve/run_coordinator.h"
 
 namespace rollgate::internal {
-
-/// Flagger's CanaryWebhookPayload.
-struct FlaggerPayload {
-  std::string name;
-  std::string namespace_name;
-  std::string phase;
-  std::map<std::string, std::string> metadata;
-};
-
-/// Parses Flagger's payload. InvalidArgument when the body is not a JSON object or a field
-/// has the wrong type; absent fields are left empty (Flagger always sends them).
-Result<FlaggerPayload> ParseFlaggerPayload(std::string_view body);
 
 /// The JSON body for `outcome`; every text passes through `redactor`.
 std::string RenderOutcomeJson(const RunOutcome& outcome, const Redactor& redactor);

@@ -8,6 +8,7 @@
 
 #include <cerrno>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <set>
 
 #include "config/loader.h"
@@ -21,6 +22,13 @@
 
 namespace rollgate::internal {
 namespace {
+
+// The app's `apps[]` entry, as `rollgate rehearse --json` writes it.
+nlohmann::ordered_json AppEntry(const AppReport& app) {
+  RehearseReport report;
+  report.apps = {app};
+  return nlohmann::ordered_json::parse(RenderRehearseJson(report))["apps"][0];
+}
 
 const char kHttpRehearseContract[] =
     "reviewed_on: 2026-11-20\nmax_age_days: 36500\nendpoint: {method: POST, path: "
@@ -134,7 +142,7 @@ TEST(RehearseHttpTest, AnHttpReleaseWithoutACommandIsDirectAndSaysWhatToAdd) {
   AppReport report;
   report.release = "new";
   report.reason = plan.reason;
-  EXPECT_EQ(AppJson(report)["through"], "direct");
+  EXPECT_EQ(AppEntry(report)["through"], "direct");
 }
 
 TEST(RehearseHttpTest, AnInstanceThatExitsAtOnceIsAClearErrorNamingTheCommand) {
@@ -238,7 +246,7 @@ TEST(RehearseHttpTest, AnAppThatStopsItsUpstreamCallWhenItsUserLeavesPropagatesT
   EXPECT_TRUE(app.disconnect->propagated);
   ASSERT_TRUE(app.disconnect->upstream_closed_ms.has_value());
   EXPECT_LT(*app.disconnect->upstream_closed_ms, kDisconnectWindowMs);
-  nlohmann::ordered_json j = AppJson(app);
+  nlohmann::ordered_json j = AppEntry(app);
   EXPECT_EQ(j["disconnect"]["propagated"], true);
   EXPECT_TRUE(j["disconnect"]["upstream_closed_ms"].is_number());
   RehearseReport report;
@@ -255,7 +263,7 @@ TEST(RehearseHttpTest, AnAppThatKeepsItsUpstreamCallOpenGetsANote) {
   ASSERT_TRUE(app.disconnect.has_value()) << ::testing::PrintToString(app.notes);
   EXPECT_FALSE(app.disconnect->propagated);
   EXPECT_FALSE(app.disconnect->upstream_closed_ms.has_value());
-  nlohmann::ordered_json j = AppJson(app);
+  nlohmann::ordered_json j = AppEntry(app);
   EXPECT_EQ(j["disconnect"]["propagated"], false);
   EXPECT_TRUE(j["disconnect"]["upstream_closed_ms"].is_null());
   bool noted = false;

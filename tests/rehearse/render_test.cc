@@ -1,8 +1,7 @@
-// The rehearsal's report as text: each result's word (ToString/ParseRehearseResult), and the
-// console matrix and the JSON, byte for byte, for one row of each result (docs/rehearse.md).
+// The rehearsal's report as the console's matrix, byte for byte, for one row of each result
+// (docs/rehearse.md). The JSON and the words: tests/evidence/rehearse_json_test.cc.
 #include <gtest/gtest.h>
 
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <utility>
@@ -33,25 +32,6 @@ RehearseReport RenderTestReport() {
   return report;
 }
 
-TEST(RehearseResultTest, EveryResultRoundTripsThroughItsWord) {
-  const std::vector<std::pair<RehearseResult, std::string>> words = {
-      {RehearseResult::kCaught, "caught"},
-      {RehearseResult::kMissed, "missed"},
-      {RehearseResult::kNotApplicable, "not_applicable"},
-      {RehearseResult::kInterrupted, "interrupted"},
-  };
-  for (const auto& [result, word] : words) {
-    EXPECT_EQ(ToString(result), word);
-    EXPECT_EQ(ParseRehearseResult(word), result) << word;
-  }
-  // The value after the last one listed has no word: a result added to the enum without its
-  // word here (and in ToString and ParseRehearseResult) fails this.
-  EXPECT_STREQ(ToString(static_cast<RehearseResult>(words.size())), "");
-  EXPECT_EQ(ParseRehearseResult("MISSED"), std::nullopt);  // the console's word, not the JSON's
-  EXPECT_EQ(ParseRehearseResult("n/a"), std::nullopt);
-  EXPECT_EQ(ParseRehearseResult(""), std::nullopt);
-}
-
 TEST(RehearseRenderTest, TableShowsEachResultInItsColumn) {
   EXPECT_EQ(
       RenderRehearseTable(RenderTestReport(), false),
@@ -75,21 +55,6 @@ TEST(RehearseRenderTest, TableColoursEachResult) {
   EXPECT_NE(table.find("\x1b[1;31mMISSED         \x1b[0m"), std::string::npos) << table;
   EXPECT_NE(table.find("\x1b[2mn/a            \x1b[0m"), std::string::npos) << table;
   EXPECT_NE(table.find("\x1b[33minterrupted    \x1b[0m"), std::string::npos) << table;
-}
-
-TEST(RehearseRenderTest, JsonCarriesEachResultAsItsWord) {
-  nlohmann::ordered_json j = nlohmann::ordered_json::parse(RenderRehearseJson(RenderTestReport()));
-  ASSERT_EQ(j["modes"].size(), 4u);
-  EXPECT_EQ(j["modes"][0]["result"], "caught");
-  EXPECT_EQ(j["modes"][1]["result"], "missed");
-  EXPECT_EQ(j["modes"][2]["result"], "not_applicable");
-  EXPECT_EQ(j["modes"][3]["result"], "interrupted");
-  EXPECT_EQ(j["modes"][1].dump(),
-            R"({"mode":"accept-any-key","release":"new","expected":"gate negative_auth",)"
-            R"("result":"missed","detail":"pass: no call"})");
-  EXPECT_EQ(j["caught"], 1);
-  EXPECT_EQ(j["not_rehearsed"], 1);
-  EXPECT_EQ(j["signal"], "SIGINT");
 }
 
 }  // namespace

@@ -6,7 +6,6 @@
 #include <nlohmann/json.hpp>
 
 #include "store/history_test_util.h"
-#include "testutil/status_matchers.h"
 
 namespace rollgate::internal {
 namespace {
@@ -26,25 +25,6 @@ RunOutcome Without(Kind kind, const std::string& reason = "") {
   o.reason = reason;
   o.detail = "why";
   return o;
-}
-
-TEST(WebhooksTest, ParsesFlaggersPayload) {
-  // As Flagger sends it (CanaryWebhookPayload); metadata values may be non-strings in custom
-  // webhooks.
-  Result<FlaggerPayload> p = ParseFlaggerPayload(
-      R"({"name":"podinfo","namespace":"test","phase":"Progressing","checksum":"85d557f47b",)"
-      R"("metadata":{"type":"pre-rollout","retries":3}})");
-  ASSERT_OK(p);
-  EXPECT_EQ(p->name, "podinfo");
-  EXPECT_EQ(p->namespace_name, "test");
-  EXPECT_EQ(p->phase, "Progressing");
-  EXPECT_EQ(p->metadata.at("type"), "pre-rollout");
-  EXPECT_EQ(p->metadata.at("retries"), "3");
-  ASSERT_OK(ParseFlaggerPayload("{}"));
-  EXPECT_FALSE(ParseFlaggerPayload("[]").ok());
-  EXPECT_FALSE(ParseFlaggerPayload("{").ok());
-  EXPECT_FALSE(ParseFlaggerPayload(R"({"phase":1})").ok());
-  EXPECT_FALSE(ParseFlaggerPayload(R"({"metadata":"x"})").ok());
 }
 
 TEST(WebhooksTest, FlaggerAndRunGetAFailingCodeForEveryNonPass) {

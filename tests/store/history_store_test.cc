@@ -12,6 +12,7 @@
 
 #include "base/file_util.h"
 #include "evidence/evidence.h"
+#include "evidence/history_json.h"
 #include "store/history_format.h"
 #include "store/history_test_util.h"
 #include "store/sqlite_db.h"

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "evidence/evidence.h"
+#include "evidence/history_json.h"
 #include "store/history_append.h"
 #include "store/history_format.h"
 #include "store/history_test_util.h"
