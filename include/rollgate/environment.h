@@ -67,8 +67,10 @@ class Environment {
 const Environment& ProcessEnvironment();
 
 /// `base` with `vars` in front of it: a name in `vars` is read from there, any other from
-/// `base`; files, commands and programs are `base`'s. How a caller hands a run values without
-/// writing the process environment (`rollgate demo`: the mock's URL and keys).
+/// `base`, and a command started through it sees the same (`vars` over the environment `base`
+/// gives it; a name the caller sets in CommandOptions::extra_env wins over both). Files and
+/// program lookup are `base`'s. How a caller hands a run values without writing the process
+/// environment (`rollgate demo`: the mock's URL and keys).
 class EnvironmentWithVars : public Environment {
  public:
   explicit EnvironmentWithVars(const Environment& base = ProcessEnvironment()) : base_(base) {}

@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 
 #include "base/file_util.h"
@@ -30,7 +31,19 @@ Result<std::string> EnvironmentWithVars::ReadFile(const std::string& path) const
 }
 Result<CommandResult> EnvironmentWithVars::Run(const std::vector<std::string>& argv,
                                                const CommandOptions& options) const {
-  return base_.Run(argv, options);
+  // A child's environment takes the first of two same-named entries (getenv), so a name the
+  // caller sets is left out of `vars`' entries rather than added twice.
+  CommandOptions with_vars = options;
+  with_vars.extra_env.clear();
+  for (const auto& [name, value] : vars) {
+    const std::string prefix = name + "=";
+    bool set_by_caller = std::any_of(options.extra_env.begin(), options.extra_env.end(),
+                                     [&](const std::string& e) { return e.rfind(prefix, 0) == 0; });
+    if (!set_by_caller) with_vars.extra_env.push_back(prefix + value);
+  }
+  with_vars.extra_env.insert(with_vars.extra_env.end(), options.extra_env.begin(),
+                             options.extra_env.end());
+  return base_.Run(argv, with_vars);
 }
 Result<std::string> EnvironmentWithVars::FindProgram(const std::string& program,
                                                      const std::string& base_dir) const {

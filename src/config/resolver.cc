@@ -31,7 +31,6 @@ std::string DescribeSource(const ValueSource& s) {
   return "?";
 }
 
-
 namespace {
 
 // The document format of a json/yaml/toml source.

@@ -1,5 +1,6 @@
 #include "config/yaml_reader.h"
 
+#include <algorithm>
 #include <set>
 
 #include "base/strings.h"
@@ -171,6 +172,15 @@ Status YamlReader::GetStringList(const YAML::Node& map, const std::string& key,
 
 Status WithYamlRoot(const std::string& text, const std::string& file,
                     const std::function<Status(const YAML::Node&)>& fn) {
+  // yaml-cpp reads a NUL byte as a bad escape ("unknown escape character: y"); no YAML file
+  // holds one, so it is named for what it is: the wrong file, or a damaged one.
+  if (std::size_t nul = text.find('\0'); nul != std::string::npos) {
+    const auto line =
+        1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(nul), '\n');
+    return Status::InvalidArgument(file + ":" + std::to_string(line) + ": a NUL byte (byte " +
+                                   std::to_string(nul) +
+                                   "): not a text file; is it the right file?");
+  }
   try {
     YAML::Node root = YAML::Load(text);
     return fn(root);

@@ -73,6 +73,8 @@ std::string WithRelease(const std::string& extra) {
 
 TEST(ConfigLoaderTest, ErrorsNameFileLineKeyAndWhatToDo) {
   ExpectError("service: [unclosed", "rollgate.yaml:1: not valid YAML");
+  ExpectError(std::string("service: s\nreleases:\n  x\0y\n", 27),
+              "rollgate.yaml:3: a NUL byte (byte 24): not a text file; is it the right file?");
   ExpectError(WithRelease("    timout_ms: 5\n"),
               "rollgate.yaml:8: releases.new.timout_ms: unknown key; did you mean 'timeout_ms'?");
   ExpectError(WithRelease("    timeout_ms: fast\n"),

@@ -5,7 +5,7 @@
 namespace rollgate::internal {
 namespace {
 
-SampleAppConfig Config() {
+SampleAppConfig DefaultAppConfig() {
   SampleAppConfig c;
   c.version = "2.4.0";
   c.base_url = "http://127.0.0.1:8080";
@@ -15,7 +15,7 @@ SampleAppConfig Config() {
 }
 
 TEST(SampleAppConfigTest, DefaultsByteForByte) {
-  EXPECT_EQ(RenderSampleAppConfig(Config()),
+  EXPECT_EQ(RenderSampleAppConfig(DefaultAppConfig()),
             R"({"version":"2.4.0","base_url":"http://127.0.0.1:8080","api_key":{"file":"app.key"},)"
             R"("model_alias":"smoke","models":{"smoke":"gpt-4o-mini"},"timeout_ms":20000,)"
             R"("log_file":"app.log","log_fields":"full"})"
@@ -23,7 +23,7 @@ TEST(SampleAppConfigTest, DefaultsByteForByte) {
 }
 
 TEST(SampleAppConfigTest, OverridesReplaceADefaultInPlaceOrComeAfter) {
-  SampleAppConfig c = Config();
+  SampleAppConfig c = DefaultAppConfig();
   c.overrides = {{"model_alias", "smart"}, {"parser", "strict-fields"}};
   EXPECT_EQ(RenderSampleAppConfig(c),
             R"({"version":"2.4.0","base_url":"http://127.0.0.1:8080","api_key":{"file":"app.key"},)"
@@ -33,7 +33,7 @@ TEST(SampleAppConfigTest, OverridesReplaceADefaultInPlaceOrComeAfter) {
 }
 
 TEST(SampleAppConfigTest, EveryStringIsEscaped) {
-  SampleAppConfig c = Config();
+  SampleAppConfig c = DefaultAppConfig();
   c.version = "2.4\n\"rc\"\t\\";
   c.model = "m\xff";
   std::string json = RenderSampleAppConfig(c);
