@@ -41,7 +41,8 @@ install:
 
 # A unity build (16 sources per compiler run) halves this build's time: at -O0 with ASan the
 # cost is code generation for what every test file instantiates (gtest, gmock, json). The plain
-# build of `make test` still compiles each file alone, so a missing #include is caught there.
+# build of `make test` still compiles each file alone, so a missing #include is caught there
+# (CI's plain build is a unity build too; there clang-tidy compiles each file of src/ alone).
 test-asan:
 	@scripts/bootstrap.sh --test
 	@$(MAKE) --no-print-directory build BUILD_DIR=build-asan \

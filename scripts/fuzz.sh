@@ -9,8 +9,11 @@ cd "$(dirname "$0")/.."
 seconds=${FUZZ_SECONDS:-60}
 targets=(sse_parser chat_response app_protocol config)
 
+# A unity build of the library (16 sources per compiler run, as build-asan/): 57 s instead of
+# 108 s on 2 cores (2026-12-01); the fuzz targets are one source each either way.
 CC=clang-14 CXX=clang++-14 cmake -S . -B build-fuzz -DROLLGATE_FUZZ=ON -DROLLGATE_BUILD_TESTS=OFF \
-  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DROLLGATE_WERROR=ON >/dev/null
+  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DROLLGATE_WERROR=ON -DCMAKE_UNITY_BUILD=ON \
+  -DCMAKE_UNITY_BUILD_BATCH_SIZE=16 >/dev/null
 cmake --build build-fuzz -j "$(nproc)" --target $(printf 'fuzz_%s ' "${targets[@]}") >/dev/null
 
 run_one() {

@@ -60,22 +60,34 @@ std::string DisplayText(std::string_view text) {
 
 namespace rollgate::internal {
 
+const char* MarkupEntity(char c, bool quotes) {
+  switch (c) {
+    case '<':
+      return "&lt;";
+    case '>':
+      return "&gt;";
+    case '&':
+      return "&amp;";
+    case '"':
+      return quotes ? "&quot;" : nullptr;
+    case '\'':
+      return quotes ? "&apos;" : nullptr;
+    default:
+      return nullptr;
+  }
+}
+
 std::string MarkdownText(std::string_view text) {
   std::string clean = DisplayText(text);
   std::string out;
   out.reserve(clean.size() + clean.size() / 8);
   for (std::size_t i = 0; i < clean.size(); ++i) {
     char c = clean[i];
+    if (const char* entity = MarkupEntity(c)) {
+      out += entity;
+      continue;
+    }
     switch (c) {
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '&':
-        out += "&amp;";
-        break;
       case '\\':
       case '`':
       case '*':

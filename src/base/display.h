@@ -16,6 +16,10 @@ namespace rollgate::internal {
 using ::rollgate::AnsiPaint;
 using ::rollgate::DisplayText;
 
+/// The entity that stands for `c` in HTML, XML and Markdown text ("&lt;", "&gt;", "&amp;"; with
+/// `quotes`, also "&quot;" and "&apos;"), or nullptr when `c` stands for itself.
+const char* MarkupEntity(char c, bool quotes = false);
+
 /// DisplayText, then escaped for Markdown (CommonMark/GFM) running text and table cells: the
 /// characters that start emphasis, code, links and images (`[` `]`), strikethrough or a table
 /// column are backslash-escaped, `<`, `>` and `&` become entities (no raw HTML, no entity tricks),

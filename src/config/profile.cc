@@ -3,11 +3,12 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "base/cancellable_environment.h"
 #include "base/net.h"
 #include "base/secret.h"
 #include "base/strings.h"
 #include "config/limits.h"
-#include "config/value_source_parser.h"
+#include "config/loader.h"
 
 namespace rollgate::internal {
 
@@ -263,6 +264,20 @@ ReleaseProfile ResolveRelease(const ReleaseConfig& rel, const Contract& contract
   if (p.version.empty() && p.errors.empty())
     p.errors.push_back("version resolved to an empty value");
   return p;
+}
+
+Result<std::vector<ReleaseProfile>> ResolveWithoutProbing(
+    const Config& config, const std::vector<const ReleaseConfig*>& releases, const Environment& env,
+    CancelToken* cancel, std::string_view then, std::vector<std::string>* warnings) {
+  ROLLGATE_ASSIGN_OR_RETURN(ConfiguredContract loaded, LoadConfiguredContract(config));
+  if (std::string w = loaded.UnreadableWarning(config, then); !w.empty()) warnings->push_back(w);
+  CancellableEnvironment cancellable(env, cancel);
+  Resolver resolver(cancellable, config.dir);
+  std::vector<ReleaseProfile> profiles;
+  profiles.reserve(releases.size());
+  for (const ReleaseConfig* release : releases)
+    profiles.push_back(ResolveRelease(*release, loaded.contract, resolver));
+  return profiles;
 }
 
 }  // namespace rollgate::internal

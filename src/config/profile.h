@@ -5,10 +5,12 @@
 
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "config/base_url.h"
 #include "config/resolver.h"
+#include "rollgate/cancel.h"
 #include "rollgate/config.h"
 #include "rollgate/status.h"
 
@@ -77,6 +79,15 @@ struct ReleaseProfile {
 /// Resolves `release`. `contract` supplies the default method and path.
 ReleaseProfile ResolveRelease(const ReleaseConfig& release, const Contract& contract,
                               const Resolver& resolver);
+
+/// Resolves `releases` of `config` as a run would, without probing anything (diff, check
+/// --explain): the contract `config` names gives the method and path, `env` the values, and
+/// `cancel` (may be null) stops a {command:} source. A contract that cannot be understood is
+/// InvalidArgument (exit 2, as the run says); one that cannot be read adds "contract <path>:
+/// <why>; <then>" to `warnings`, and the built-in contract is used.
+Result<std::vector<ReleaseProfile>> ResolveWithoutProbing(
+    const Config& config, const std::vector<const ReleaseConfig*>& releases, const Environment& env,
+    CancelToken* cancel, std::string_view then, std::vector<std::string>* warnings);
 
 /// OK when `value` is UTF-8 text, else InvalidArgument with the finding: "<key>: invalid UTF-8
 /// at byte 17 (0xE9) from <provenance>: save the file as UTF-8" (the fix depends on where the

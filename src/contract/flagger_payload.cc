@@ -1,13 +1,20 @@
 #include "contract/flagger_payload.h"
 
-#include <nlohmann/json.hpp>
+#include "contract/json_util.h"
 
 namespace rollgate::internal {
 
 Result<FlaggerPayload> ParseFlaggerPayload(std::string_view body) {
   using nlohmann::json;
-  json j = json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded() || !j.is_object()) {
+  // Bounded like every body from the network: a nesting bomb from a caller with a valid token
+  // costs neither the server's stack nor its seconds.
+  Result<json> parsed = ParseJsonBounded(body);
+  if (!parsed.ok()) {
+    return Status::InvalidArgument("the body is not JSON (" + parsed.status().message() +
+                                   "); Flagger sends {name, namespace, phase, metadata}");
+  }
+  const json& j = *parsed;
+  if (!j.is_object()) {
     return Status::InvalidArgument(
         "the body is not a JSON object; Flagger sends {name, namespace, phase, metadata}");
   }

@@ -19,25 +19,12 @@ std::string XmlEscape(const std::string& text) {
   std::string s = DisplayText(text);
   std::string out;
   out.reserve(s.size());
-  for (unsigned char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      default:
-        out += static_cast<char>(c);
+  for (char c : s) {
+    const char* entity = MarkupEntity(c, /*quotes=*/true);
+    if (entity) {
+      out += entity;
+    } else {
+      out += c;
     }
   }
   return out;

@@ -1,5 +1,4 @@
 // `rollgate diff`: the consistency gate over two releases of one config, without a call.
-#include "base/cancellable_environment.h"
 #include "base/display.h"
 #include "base/environment.h"
 #include "base/secret.h"
@@ -20,17 +19,13 @@ Status DiffFromFile(const std::string& config_path, const ResolveOptions& option
     return Status::InvalidArgument(config_path + ": no release named " +
                                    (left ? report->right : report->left));
   }
-  ROLLGATE_ASSIGN_OR_RETURN(internal::ConfiguredContract loaded,
-                            internal::LoadConfiguredContract(config));
-  if (std::string w = loaded.UnreadableWarning(config, "the built-in method and path are compared");
-      !w.empty())
-    report->warnings.push_back(w);
-  const Contract& contract = loaded.contract;
-  internal::CancellableEnvironment env(options.env ? *options.env : ProcessEnvironment(),
-                                       options.cancel);
-  internal::Resolver resolver(env, config.dir);
-  internal::ReleaseProfile a = internal::ResolveRelease(*left, contract, resolver);
-  internal::ReleaseProfile b = internal::ResolveRelease(*right, contract, resolver);
+  ROLLGATE_ASSIGN_OR_RETURN(
+      std::vector<internal::ReleaseProfile> profiles,
+      internal::ResolveWithoutProbing(
+          config, {left, right}, options.env ? *options.env : ProcessEnvironment(), options.cancel,
+          "the built-in method and path are compared", &report->warnings));
+  const internal::ReleaseProfile& a = profiles[0];
+  const internal::ReleaseProfile& b = profiles[1];
   std::vector<internal::FieldDiff> diffs = internal::DiffReleases(a, b, config.expect_differences);
   report->gate = internal::ConfigConsistencyGate(diffs, report->left, report->right);
   internal::Redactor redactor;

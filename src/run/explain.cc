@@ -4,7 +4,6 @@
 // from what is sent. Nothing here opens a connection or runs an app's command.
 #include <algorithm>
 
-#include "base/cancellable_environment.h"
 #include "base/display.h"
 #include "base/environment.h"
 #include "base/file_util.h"
@@ -271,17 +270,12 @@ Status ExplainRelease(const Config& config, const std::string& release,
     return Status::InvalidArgument("--release " + release + ": no such release in " + config.file +
                                    "; it has: " + internal::Join(names, ", "));
   }
-  // A contract that cannot be understood is exit 2, as the run says.
-  ROLLGATE_ASSIGN_OR_RETURN(internal::ConfiguredContract loaded,
-                            internal::LoadConfiguredContract(config));
-  if (std::string w = loaded.UnreadableWarning(config, "the built-in method and path are shown");
-      !w.empty())
-    report->warnings.push_back(w);
-  const Contract& contract = loaded.contract;
-  internal::CancellableEnvironment env(options.env ? *options.env : ProcessEnvironment(),
-                                       options.cancel);
-  internal::Resolver resolver(env, config.dir);
-  internal::ReleaseProfile profile = internal::ResolveRelease(*rel, contract, resolver);
+  ROLLGATE_ASSIGN_OR_RETURN(
+      std::vector<internal::ReleaseProfile> profiles,
+      internal::ResolveWithoutProbing(
+          config, {rel}, options.env ? *options.env : ProcessEnvironment(), options.cancel,
+          "the built-in method and path are shown", &report->warnings));
+  const internal::ReleaseProfile& profile = profiles[0];
   report->service = config.service;
   report->config_file = config.file;
   report->release = release;

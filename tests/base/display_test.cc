@@ -50,6 +50,16 @@ TEST(MarkdownTextTest, ProviderTextCannotMakeLinksTablesOrHtml) {
   EXPECT_EQ(MarkdownText("plain text, 2.4.0 - ok"), "plain text, 2.4.0 - ok");
 }
 
+TEST(MarkupEntityTest, MarkdownAndXmlShareTheEntitiesAndOnlyXmlEscapesQuotes) {
+  EXPECT_STREQ(MarkupEntity('<'), "&lt;");
+  EXPECT_STREQ(MarkupEntity('>'), "&gt;");
+  EXPECT_STREQ(MarkupEntity('&'), "&amp;");
+  EXPECT_EQ(MarkupEntity('"'), nullptr);
+  EXPECT_STREQ(MarkupEntity('"', true), "&quot;");
+  EXPECT_STREQ(MarkupEntity('\'', true), "&apos;");
+  EXPECT_EQ(MarkupEntity('a', true), nullptr);
+}
+
 TEST(MarkdownCodeTest, TextCannotCloseTheCodeSpan) {
   EXPECT_EQ(MarkdownCode("gpt-4o"), "`gpt-4o`");
   EXPECT_EQ(MarkdownCode("a`](x)`b"), "`a'](x)'b`");

@@ -37,6 +37,14 @@ TEST(FlaggerPayloadTest, NullFieldsAreEmptyAndWrongTypesAreNamed) {
             "metadata: expected an object");
   EXPECT_EQ(ParseFlaggerPayload("[]").status().message(),
             "the body is not a JSON object; Flagger sends {name, namespace, phase, metadata}");
+  EXPECT_NE(ParseFlaggerPayload("{\"name\": ").status().message().find("the body is not JSON ("),
+            std::string::npos);
+  // A nesting bomb is refused by depth, not parsed.
+  const std::string bomb =
+      "{\"metadata\":" + std::string(100000, '[') + std::string(100000, ']') + "}";
+  EXPECT_NE(ParseFlaggerPayload(bomb).status().message().find("nested deeper than"),
+            std::string::npos)
+      << ParseFlaggerPayload(bomb).status().message();
   Result<FlaggerPayload> nested = ParseFlaggerPayload(R"({"metadata":{"o":{"z":[1,"\u00e9"]}}})");
   ASSERT_OK(nested);
   EXPECT_EQ(nested->metadata.at("o"), "{\"z\":[1,\"\xc3\xa9\"]}");
