@@ -13,6 +13,7 @@
 
 #include <curl/curl.h>
 
+#include <charconv>
 #include <memory>
 #include <string_view>
 
@@ -104,8 +105,11 @@ Result<BaseUrl> ParseBaseUrl(const std::string& url) {
     return Status::InvalidArgument("'" + SanitizeForDisplay(out.host, 80) +
                                    "' is not an IPv6 address in brackets");
   }
-  out.port = std::stoi(Part(handle.get(), CURLUPART_PORT, CURLU_DEFAULT_PORT));
-  if (out.port == 0) return Refused("the port must be a number from 1 to 65535");
+  // Never empty for http(s) with CURLU_DEFAULT_PORT; from_chars, not stoi: no exception either way.
+  const std::string port = Part(handle.get(), CURLUPART_PORT, CURLU_DEFAULT_PORT);
+  auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), out.port);
+  if (ec != std::errc() || end != port.data() + port.size() || out.port < 1 || out.port > 65535)
+    return Refused("the port must be a number from 1 to 65535");
   out.base_path = Part(handle.get(), CURLUPART_PATH);
   while (!out.base_path.empty() && out.base_path.back() == '/') out.base_path.pop_back();
   return out;
