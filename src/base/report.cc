@@ -1,5 +1,6 @@
 #include "rollgate/report.h"
 
+#include "rollgate/rehearse.h"
 #include "rollgate/vocabulary.h"
 
 namespace rollgate {
@@ -95,6 +96,28 @@ const char* ToString(AttemptKind kind) {
 std::optional<AttemptKind> ParseAttemptKind(std::string_view text) {
   for (AttemptKind k : {AttemptKind::kChat, AttemptKind::kStream, AttemptKind::kNegativeAuth}) {
     if (text == ToString(k)) return k;
+  }
+  return std::nullopt;
+}
+
+const char* ToString(RehearseResult result) {
+  switch (result) {
+    case RehearseResult::kCaught:
+      return "caught";
+    case RehearseResult::kMissed:
+      return "missed";
+    case RehearseResult::kNotApplicable:
+      return "not_applicable";
+    case RehearseResult::kInterrupted:
+      return "interrupted";
+  }
+  return "";
+}
+
+std::optional<RehearseResult> ParseRehearseResult(std::string_view text) {
+  for (RehearseResult r : {RehearseResult::kCaught, RehearseResult::kMissed,
+                           RehearseResult::kNotApplicable, RehearseResult::kInterrupted}) {
+    if (text == ToString(r)) return r;
   }
   return std::nullopt;
 }

@@ -1,7 +1,6 @@
-// The rehearsal's report as JSON (docs/rehearse.md), and the words of each row's "result".
-// RehearseReport and AppReport are public (rollgate/rehearse.h), so evidence/ renders them
-// without reaching up into rehearse/. The words live here, beside the JSON they are part of,
-// rather than in rehearse/: a writer in rollgate_core cannot call into rollgate_rehearse.
+// The rehearsal's report as JSON (docs/rehearse.md). RehearseReport and AppReport are public
+// (rollgate/rehearse.h), so evidence/ renders them without reaching up into rehearse/; the
+// words of each row's "result" live with the rest of the vocabulary, in base/report.cc.
 #include <nlohmann/json.hpp>
 #include <utility>
 
@@ -63,28 +62,6 @@ ordered_json AppJson(const AppReport& app) {
 }
 
 }  // namespace
-
-const char* ToString(RehearseResult result) {
-  switch (result) {
-    case RehearseResult::kCaught:
-      return "caught";
-    case RehearseResult::kMissed:
-      return "missed";
-    case RehearseResult::kNotApplicable:
-      return "not_applicable";
-    case RehearseResult::kInterrupted:
-      return "interrupted";
-  }
-  return "";
-}
-
-std::optional<RehearseResult> ParseRehearseResult(std::string_view text) {
-  for (RehearseResult r : {RehearseResult::kCaught, RehearseResult::kMissed,
-                           RehearseResult::kNotApplicable, RehearseResult::kInterrupted}) {
-    if (text == ToString(r)) return r;
-  }
-  return std::nullopt;
-}
 
 std::string RenderRehearseJson(const RehearseReport& report) {
   ordered_json j;

@@ -1,5 +1,5 @@
-// The rehearsal's report as the console's matrix (docs/rehearse.md). The JSON and the result
-// words are written in evidence/rehearse_json.cc.
+// The rehearsal's report as the console's matrix (docs/rehearse.md). The JSON is written in
+// evidence/rehearse_json.cc, the result words in base/report.cc (the vocabulary).
 #include <utility>
 
 #include "base/display.h"
