@@ -1,30 +1,13 @@
-// The store-independent half of the history: opening the right store for a location, the
-// one-shot helpers over a location string, and what the two stores share about their rows.
+// The store-independent half of the history: opening the right store for a location and the
+// one-shot helpers over a location string.
 #include "store/history_store.h"
 
 #include <unistd.h>
 
-#include "store/history_rows.h"
 #include "store/pg_history_store.h"
 #include "store/sqlite_history_store.h"
 
 namespace rollgate::internal {
-
-bool HistoryReleasePassed(const ReleaseReport& r) {
-  if (r.checks.empty()) return false;  // nothing was proven
-  for (const auto& c : r.checks) {
-    if (c.status == CheckStatus::kFail) return false;
-  }
-  return true;
-}
-
-CheckStatus ParseHistoryStatus(const std::string& text) {
-  return ParseCheckStatus(text).value_or(CheckStatus::kSkip);
-}
-
-Decision ParseHistoryDecision(const std::string& text) {
-  return ParseDecision(text).value_or(Decision::kBlock);
-}
 
 Result<SlotClaim> HistoryStore::ClaimSlot(const std::string&, int64_t, const std::string&, int64_t,
                                           int64_t) {

@@ -94,7 +94,7 @@ class HistoryStore {
                                             int64_t to_unix_ms,
                                             const std::string& trigger_prefix) = 0;
   /// The newest run of `service` whose trigger starts with `trigger_prefix`, with its gates and
-  /// every release check (details included); nullopt when there is none.
+  /// every release check (details included); nullopt when there is none, or no history yet.
   virtual Result<std::optional<HistoryRun>> LatestRun(const std::string& service,
                                                       const std::string& trigger_prefix) = 0;
 

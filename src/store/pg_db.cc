@@ -7,6 +7,7 @@
 #include <libpq-fe.h>
 #include <poll.h>
 
+#include <charconv>
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
@@ -72,17 +73,6 @@ const Libpq& Pq() {
   return *LoadOnce(&ignored);  // only called on a connection, which needed it loaded
 }
 
-// The start of a statement, enough to recognise it in a message.
-std::string Abbreviate(const std::string& sql) {
-  std::string one_line;
-  for (char c : sql) {
-    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
-    if (c == ' ' && (one_line.empty() || one_line.back() == ' ')) continue;
-    one_line += c;
-  }
-  return one_line.size() > 60 ? one_line.substr(0, 57) + "..." : one_line;
-}
-
 void IgnoreNotice(void*, const char*) {
 }  // NOTICEs (e.g. "already exists, skipping"): not ours to print
 
@@ -100,13 +90,13 @@ bool Configuration(const std::string& sqlstate) {
 }
 
 // A PGRES_TUPLES_OK result's cells, NULL as nullopt.
-std::vector<std::vector<std::optional<std::string>>> ReadCells(const Libpq& pq,
-                                                               const PGresult* res) {
-  std::vector<std::vector<std::optional<std::string>>> cells;
+SqlRows ReadCells(const Libpq& pq, const PGresult* res) {
+  SqlRows rows;
   const int n = pq.PQntuples(res);
   const int m = pq.PQnfields(res);
   for (int r = 0; r < n; ++r) {
-    std::vector<std::optional<std::string>> row;
+    SqlRows::Row row;
+    row.reserve(static_cast<std::size_t>(m));
     for (int c = 0; c < m; ++c) {
       if (pq.PQgetisnull(res, r, c)) {
         row.emplace_back();
@@ -115,9 +105,34 @@ std::vector<std::vector<std::optional<std::string>>> ReadCells(const Libpq& pq,
                                      static_cast<std::size_t>(pq.PQgetlength(res, r, c))));
       }
     }
-    cells.push_back(std::move(row));
+    rows.Add(std::move(row));
   }
-  return cells;
+  return rows;
+}
+
+// PostgreSQL's text holds valid UTF-8 without NUL bytes; SQLite's holds anything. Text that is
+// not storable is sent with '?' for each byte that is not ASCII, and without its NUL bytes.
+std::string StorableText(const std::string& s) {
+  if (s.find('\0') == std::string::npos && IsValidUtf8(s)) return s;
+  std::string out;
+  for (char c : s) {
+    if (c == '\0') continue;
+    out += static_cast<unsigned char>(c) < 0x80 ? c : '?';
+  }
+  return out;
+}
+
+// A parameter in libpq's text format ("" for NULL, which is sent as a null pointer). A real
+// is written with the fewest digits that read back to the same double.
+std::string ParamText(const SqlValue& v) {
+  if (const int64_t* integer = v.integer()) return std::to_string(*integer);
+  if (const double* real = v.real()) {
+    char buf[32];
+    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, *real);
+    return ec == std::errc() ? std::string(buf, end) : std::to_string(*real);
+  }
+  if (const std::string* text = v.text()) return StorableText(*text);
+  return std::string();
 }
 
 // A failed statement's error, by its SQLSTATE: IoError when it may pass on a retry,
@@ -133,14 +148,6 @@ Status ResultError(const Libpq& pq, const PGresult* res, const std::string& wher
 }
 
 }  // namespace
-
-int64_t PgRows::Int(int row, int column) const {
-  return std::strtoll(Text(row, column).c_str(), nullptr, 10);
-}
-
-double PgRows::Double(int row, int column) const {
-  return std::strtod(Text(row, column).c_str(), nullptr);
-}
 
 Status LoadLibpq() {
   std::string error;
@@ -221,7 +228,7 @@ Status PgDb::Lost(const std::string& what) {
                          (why.empty() ? "" : " (" + redactor_.Redact(why) + ")"));
 }
 
-Result<PgRows> PgDb::Query(const std::string& sql, const std::vector<PgParam>& params) {
+Result<SqlRows> PgDb::Query(const std::string& sql, const std::vector<SqlValue>& params) {
   return Run(sql, &params);
 }
 
@@ -229,14 +236,19 @@ Status PgDb::Exec(const std::string& sql) {
   return Run(sql, nullptr).status();  // OK when it ran; the rows are not wanted
 }
 
-Result<PgRows> PgDb::Run(const std::string& sql, const std::vector<PgParam>* params) {
-  const std::string what = Abbreviate(sql);
+Result<SqlRows> PgDb::Run(const std::string& sql, const std::vector<SqlValue>* params) {
+  const std::string what = AbbreviateSql(sql);
   if (broken()) return Status::IoError(uri_ + ": " + what + ": the connection was lost");
   const Libpq& pq = Pq();
   int sent = 0;
   if (params) {
+    std::vector<std::string> text;  // every value as PostgreSQL's text format
+    text.reserve(params->size());
+    for (const SqlValue& p : *params) text.push_back(ParamText(p));
     std::vector<const char*> values;
-    for (const PgParam& p : *params) values.push_back(p ? p->c_str() : nullptr);
+    for (std::size_t i = 0; i < params->size(); ++i) {
+      values.push_back((*params)[i].is_null() ? nullptr : text[i].c_str());
+    }
     sent = pq.PQsendQueryParams(conn_, sql.c_str(), static_cast<int>(values.size()), nullptr,
                                 values.data(), nullptr, nullptr, 0);
   } else {
@@ -265,7 +277,7 @@ Result<PgRows> PgDb::Run(const std::string& sql, const std::vector<PgParam>* par
     if (!pq.PQconsumeInput(conn_)) return Lost(what);
   }
 
-  PgRows rows;
+  SqlRows rows;
   Status error;
   while (true) {
     while (pq.PQisBusy(conn_)) {
@@ -276,7 +288,7 @@ Result<PgRows> PgDb::Run(const std::string& sql, const std::vector<PgParam>* par
     if (!res) break;
     ExecStatusType status = pq.PQresultStatus(res);
     if (status == PGRES_TUPLES_OK) {
-      rows.cells_ = ReadCells(pq, res);
+      rows = ReadCells(pq, res);
     } else if (status != PGRES_COMMAND_OK && status != PGRES_EMPTY_QUERY && error.ok()) {
       error = ResultError(pq, res, uri_ + ": " + what, redactor_);
     }

@@ -18,6 +18,7 @@
 
 #include "base/secret.h"
 #include "rollgate/status.h"
+#include "store/sql_session.h"
 
 struct pg_conn;
 
@@ -31,24 +32,8 @@ struct PgConnectOptions {
   std::string application_name = "rollgate";
 };
 
-/// The rows of one query, as text (libpq's text format); a NULL is nullopt.
-class PgRows {
- public:
-  int rows() const { return static_cast<int>(cells_.size()); }
-  bool IsNull(int row, int column) const { return !cells_[row][column].has_value(); }
-  std::string Text(int row, int column) const { return cells_[row][column].value_or(""); }
-  int64_t Int(int row, int column) const;
-  double Double(int row, int column) const;
-
- private:
-  friend class PgDb;
-  std::vector<std::vector<std::optional<std::string>>> cells_;
-};
-
-using PgParam = std::optional<std::string>;  // nullopt binds NULL
-
 /// One connection. Not thread-safe: use it from one thread at a time.
-class PgDb {
+class PgDb final : public SqlSession {
  public:
   /// Loads libpq (once per process), checks the URI with libpq's own parser (InvalidArgument
   /// when it cannot be parsed or carries a password) and connects (IoError when the server
@@ -58,12 +43,17 @@ class PgDb {
   PgDb(const PgDb&) = delete;
   PgDb& operator=(const PgDb&) = delete;
 
-  /// Runs one statement with $1, $2, ... bound to `params` (text). Rows for a SELECT or
+  /// Runs one statement with $1, $2, ... bound to `params`, sent as text; text that is not
+  /// valid UTF-8 or holds a NUL byte, which PostgreSQL's text cannot store, is sent with a
+  /// '?' for each byte that is not ASCII (a detail quoting a provider's broken bytes must not
+  /// make an append fail; the evidence files keep the original). Rows for a SELECT or
   /// RETURNING, none otherwise. IoError when the connection is lost or the query times out
   /// (the connection is then broken()), or for errors that may pass on a retry (serialization
   /// failures, deadlocks, the server shutting down); InvalidArgument for missing privileges;
   /// Internal for the rest. Messages name the URI and the statement.
-  Result<PgRows> Query(const std::string& sql, const std::vector<PgParam>& params = {});
+  Result<SqlRows> Query(const std::string& sql, const std::vector<SqlValue>& params) override;
+  Result<SqlRows> Query(const std::string& sql) { return Query(sql, {}); }
+  std::string_view ByteOrder() const override { return " COLLATE \"C\""; }
   /// Runs one or more statements without parameters.
   Status Exec(const std::string& sql);
 
@@ -77,7 +67,7 @@ class PgDb {
         uri_(std::move(uri)),
         query_timeout_ms_(query_timeout_ms),
         redactor_(std::move(redactor)) {}
-  Result<PgRows> Run(const std::string& sql, const std::vector<PgParam>* params);
+  Result<SqlRows> Run(const std::string& sql, const std::vector<SqlValue>* params);
   Status Lost(const std::string& what);
 
   pg_conn* conn_ = nullptr;

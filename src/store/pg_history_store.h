@@ -12,28 +12,18 @@
 #include <mutex>
 #include <string>
 
-#include "store/history_store.h"
 #include "store/pg_db.h"
+#include "store/sql_history.h"
 
 namespace rollgate::internal {
 
-class PgHistoryStore : public HistoryStore {
+class PgHistoryStore final : public SqlHistoryStore {
  public:
   /// Loads libpq (InvalidArgument when it cannot be loaded); connects on first use.
   static Result<std::unique_ptr<PgHistoryStore>> Open(const HistoryLocation& location);
 
   const std::string& name() const override { return options_.uri; }
   bool shared() const override { return true; }
-  Result<int64_t> Append(const RunReport& report, const std::string& gate_json,
-                         const AppendOptions& options) override;
-  Result<std::vector<HistoryRun>> List(const HistoryQuery& query) override;
-  Result<HistoryRun> Get(int64_t id) override;
-  Result<std::vector<LastKnownGood>> LastKnownGoodReleases() override;
-  Result<std::vector<HistoryRun>> LatestPerService() override;
-  Result<HistoryUsage> UsageBetween(const std::string& service, int64_t from_unix_ms,
-                                    int64_t to_unix_ms, const std::string& trigger_prefix) override;
-  Result<std::optional<HistoryRun>> LatestRun(const std::string& service,
-                                              const std::string& trigger_prefix) override;
   Status Prepare() override;
   Status Checkpoint() override { return Status::Ok(); }
   Status HoldForServe(const std::string&) override { return Status::Ok(); }  // replicas welcome
@@ -49,13 +39,18 @@ class PgHistoryStore : public HistoryStore {
  private:
   explicit PgHistoryStore(PgConnectOptions options) : options_(std::move(options)) {}
 
+  /// Under mu_, on the store's connection; NotFound when rollgate has not written here yet.
+  Status Read(const Body& body) override;
+  /// Under mu_, on the store's connection with the schema migrated, in one transaction.
+  Status Write(const Body& body) override;
+
   enum class Use { kRead, kWrite };
   /// The connection, (re)opened when needed. kWrite creates or migrates the schema; kRead
   /// answers NotFound when rollgate has not written to this database yet. REQUIRES: mu_ held.
   Result<PgDb*> Connection(Use use);
   /// Runs `body` in one transaction (BEGIN, body, COMMIT; ROLLBACK on failure).
   /// REQUIRES: mu_ held.
-  Status InTransaction(PgDb& db, const std::function<Status()>& body);
+  static Status InTransaction(PgDb& db, const std::function<Status()>& body);
 
   PgConnectOptions options_;
   std::mutex mu_;

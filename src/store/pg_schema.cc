@@ -1,6 +1,10 @@
 #include "store/pg_schema.h"
 
+#include <array>
 #include <chrono>
+#include <type_traits>
+
+#include "store/history_schema.h"
 
 namespace rollgate::internal {
 
@@ -12,64 +16,13 @@ constexpr char kMigrationLock[] = "SELECT pg_advisory_xact_lock(1382508660)";
 struct Migration {
   int version;
   const char* what;
-  const char* sql;
+  std::string sql;
 };
 
-constexpr Migration kMigrations[] = {
-    {1, "runs, gates, releases, checks", R"sql(
-CREATE TABLE rollgate.runs (
-  id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-  command TEXT NOT NULL,
-  started_by TEXT NOT NULL,
-  service TEXT NOT NULL,
-  decision TEXT NOT NULL,
-  config_file TEXT NOT NULL,
-  started_unix_ms BIGINT NOT NULL,
-  finished_unix_ms BIGINT NOT NULL,
-  tokens_used BIGINT NOT NULL,
-  gate_count INTEGER NOT NULL,
-  release_count INTEGER NOT NULL,
-  gate_json TEXT NOT NULL
-);
-CREATE INDEX runs_by_start ON rollgate.runs (started_unix_ms);
-CREATE INDEX runs_by_service ON rollgate.runs (service, finished_unix_ms);
-CREATE TABLE rollgate.gates (
-  run_id BIGINT NOT NULL REFERENCES rollgate.runs (id) ON DELETE CASCADE,
-  position INTEGER NOT NULL,
-  gate_id TEXT NOT NULL,
-  status TEXT NOT NULL,
-  detail TEXT NOT NULL,
-  PRIMARY KEY (run_id, position)
-);
-CREATE TABLE rollgate.releases (
-  run_id BIGINT NOT NULL REFERENCES rollgate.runs (id) ON DELETE CASCADE,
-  name TEXT NOT NULL,
-  position INTEGER NOT NULL,
-  version TEXT NOT NULL,
-  probe TEXT NOT NULL,
-  endpoint TEXT NOT NULL,
-  model TEXT NOT NULL,
-  key_fingerprint TEXT NOT NULL,
-  http_status INTEGER NOT NULL,
-  latency_ms DOUBLE PRECISION NOT NULL,
-  probed_unix_ms BIGINT NOT NULL,
-  passed INTEGER NOT NULL,
-  check_count INTEGER NOT NULL,
-  PRIMARY KEY (run_id, name)
-);
-CREATE INDEX releases_good ON rollgate.releases (name, passed);
-CREATE TABLE rollgate.checks (
-  run_id BIGINT NOT NULL,
-  release TEXT NOT NULL,
-  position INTEGER NOT NULL,
-  check_id TEXT NOT NULL,
-  status TEXT NOT NULL,
-  detail TEXT NOT NULL,
-  PRIMARY KEY (run_id, release, position),
-  FOREIGN KEY (run_id, release) REFERENCES rollgate.releases (run_id, name) ON DELETE CASCADE
-);
-)sql"},
-    {2, "serve replicas: scheduled slots and daily caps", R"sql(
+const std::array<Migration, kPgSchemaVersion>& Migrations() {
+  static const auto migrations = std::to_array<Migration>({
+      {1, "runs, gates, releases, checks", HistoryTablesSql(SqlDialect::kPostgres)},
+      {2, "serve replicas: scheduled slots and daily caps", R"sql(
 CREATE TABLE rollgate.serve_slots (
   service TEXT NOT NULL,
   slot_start_ms BIGINT NOT NULL,
@@ -91,10 +44,11 @@ CREATE TABLE rollgate.serve_usage (
   PRIMARY KEY (service, day)
 );
 )sql"},
-};
-
-static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kPgSchemaVersion,
-              "one migration per schema version");
+  });
+  // One migration per schema version: a version added without its migration does not build.
+  static_assert(std::tuple_size_v<std::remove_cvref_t<decltype(migrations)>> == kPgSchemaVersion);
+  return migrations;
+}
 
 Status TooNew(const PgDb& db, int version) {
   return Status::InvalidArgument(db.uri() + ": written by a newer rollgate (history schema " +
@@ -116,10 +70,11 @@ Status MigrateLocked(PgDb& db, const std::string& applied_by) {
               "CREATE TABLE IF NOT EXISTS rollgate.schema_migrations (version INTEGER PRIMARY KEY, "
               "applied_unix_ms BIGINT NOT NULL, applied_by TEXT NOT NULL, what TEXT NOT NULL)"));
   ROLLGATE_ASSIGN_OR_RETURN(
-      PgRows current, db.Query("SELECT COALESCE(MAX(version), 0) FROM rollgate.schema_migrations"));
+      SqlRows current,
+      db.Query("SELECT COALESCE(MAX(version), 0) FROM rollgate.schema_migrations"));
   const int version = static_cast<int>(current.Int(0, 0));
   if (version > kPgSchemaVersion) return TooNew(db, version);
-  for (const Migration& m : kMigrations) {
+  for (const Migration& m : Migrations()) {
     if (m.version <= version) continue;
     Status st = db.Exec(m.sql);
     if (!st.ok()) return st.WithContext("migration " + std::to_string(m.version));
@@ -136,10 +91,11 @@ Status MigrateLocked(PgDb& db, const std::string& applied_by) {
 
 Result<int> PgSchemaVersion(PgDb& db) {
   ROLLGATE_ASSIGN_OR_RETURN(
-      PgRows exists, db.Query("SELECT to_regclass('rollgate.schema_migrations') IS NOT NULL"));
+      SqlRows exists, db.Query("SELECT to_regclass('rollgate.schema_migrations') IS NOT NULL"));
   if (exists.Text(0, 0) != "t") return 0;
   ROLLGATE_ASSIGN_OR_RETURN(
-      PgRows version, db.Query("SELECT COALESCE(MAX(version), 0) FROM rollgate.schema_migrations"));
+      SqlRows version,
+      db.Query("SELECT COALESCE(MAX(version), 0) FROM rollgate.schema_migrations"));
   const int v = static_cast<int>(version.Int(0, 0));
   if (v > kPgSchemaVersion) return TooNew(db, v);
   return v;

@@ -5,6 +5,8 @@
 
 #include <sqlite3.h>
 
+#include <charconv>
+#include <cstring>
 #include <utility>
 
 #include "base/file_util.h"
@@ -13,98 +15,54 @@ namespace rollgate::internal {
 
 namespace {
 
-// The start of a statement, enough to recognise it in a message.
-std::string Abbreviate(const std::string& sql) {
-  std::string one_line;
-  for (char c : sql) {
-    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
-    if (c == ' ' && !one_line.empty() && one_line.back() == ' ') continue;
-    one_line += c;
+// A prepared statement, finalized when it goes out of scope.
+struct Statement {
+  sqlite3_stmt* stmt = nullptr;
+  Statement() = default;
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+  ~Statement() {
+    if (stmt) sqlite3_finalize(stmt);
   }
-  return one_line.size() > 60 ? one_line.substr(0, 57) + "..." : one_line;
+};
+
+// The number N of a "$N" parameter name; 0 for any other name.
+std::size_t ParameterNumber(const char* name) {
+  if (!name || name[0] != '$') return 0;
+  const char* end = name + std::strlen(name);
+  std::size_t n = 0;
+  auto [rest, ec] = std::from_chars(name + 1, end, n);
+  return ec == std::errc() && rest == end ? n : 0;
+}
+
+int Bind(sqlite3_stmt* stmt, int index, const SqlValue& v) {
+  if (const int64_t* integer = v.integer()) return sqlite3_bind_int64(stmt, index, *integer);
+  if (const double* real = v.real()) return sqlite3_bind_double(stmt, index, *real);
+  if (const std::string* text = v.text()) {
+    // SQLITE_TRANSIENT: SQLite copies the bytes, so the caller's string may go away.
+    return sqlite3_bind_text64(stmt, index, text->data(), text->size(), SQLITE_TRANSIENT,
+                               SQLITE_UTF8);
+  }
+  return sqlite3_bind_null(stmt, index);
+}
+
+SqlRows::Row ReadRow(sqlite3_stmt* stmt) {
+  const int columns = sqlite3_column_count(stmt);
+  SqlRows::Row row;
+  row.reserve(static_cast<std::size_t>(columns));
+  for (int c = 0; c < columns; ++c) {
+    const unsigned char* text = sqlite3_column_text(stmt, c);
+    if (sqlite3_column_type(stmt, c) == SQLITE_NULL || !text) {
+      row.emplace_back();
+    } else {
+      row.emplace_back(std::string(reinterpret_cast<const char*>(text),
+                                   static_cast<std::size_t>(sqlite3_column_bytes(stmt, c))));
+    }
+  }
+  return row;
 }
 
 }  // namespace
-
-SqliteStatement::~SqliteStatement() {
-  if (stmt_) sqlite3_finalize(stmt_);
-}
-
-SqliteStatement::SqliteStatement(SqliteStatement&& other) noexcept
-    : stmt_(std::exchange(other.stmt_, nullptr)),
-      context_(std::move(other.context_)),
-      bind_status_(std::move(other.bind_status_)) {}
-
-SqliteStatement& SqliteStatement::operator=(SqliteStatement&& other) noexcept {
-  if (this != &other) {
-    if (stmt_) sqlite3_finalize(stmt_);
-    stmt_ = std::exchange(other.stmt_, nullptr);
-    context_ = std::move(other.context_);
-    bind_status_ = std::move(other.bind_status_);
-  }
-  return *this;
-}
-
-SqliteStatement& SqliteStatement::Bind(int index, int64_t value) {
-  int rc = sqlite3_bind_int64(stmt_, index, value);
-  if (rc != SQLITE_OK && bind_status_.ok()) {
-    bind_status_ =
-        Status::Internal(context_ + ": bind " + std::to_string(index) + ": " + sqlite3_errstr(rc));
-  }
-  return *this;
-}
-
-SqliteStatement& SqliteStatement::Bind(int index, double value) {
-  int rc = sqlite3_bind_double(stmt_, index, value);
-  if (rc != SQLITE_OK && bind_status_.ok()) {
-    bind_status_ =
-        Status::Internal(context_ + ": bind " + std::to_string(index) + ": " + sqlite3_errstr(rc));
-  }
-  return *this;
-}
-
-SqliteStatement& SqliteStatement::Bind(int index, const std::string& value) {
-  // SQLITE_TRANSIENT: SQLite copies the bytes, so the caller's string may go away.
-  int rc =
-      sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
-  if (rc != SQLITE_OK && bind_status_.ok()) {
-    bind_status_ =
-        Status::Internal(context_ + ": bind " + std::to_string(index) + ": " + sqlite3_errstr(rc));
-  }
-  return *this;
-}
-
-Result<bool> SqliteStatement::Step() {
-  if (!bind_status_.ok()) return bind_status_;
-  int rc = sqlite3_step(stmt_);
-  if (rc == SQLITE_ROW) return true;
-  if (rc == SQLITE_DONE) return false;
-  return Status::IoError(context_ + ": " + sqlite3_errmsg(sqlite3_db_handle(stmt_)));
-}
-
-Status SqliteStatement::Run() {
-  ROLLGATE_RETURN_IF_ERROR(Step().status());
-  return Status::Ok();
-}
-
-void SqliteStatement::Reset() {
-  sqlite3_reset(stmt_);
-  sqlite3_clear_bindings(stmt_);
-  bind_status_ = Status::Ok();
-}
-
-int64_t SqliteStatement::ColumnInt(int column) const { return sqlite3_column_int64(stmt_, column); }
-
-double SqliteStatement::ColumnDouble(int column) const {
-  return sqlite3_column_double(stmt_, column);
-}
-
-std::string SqliteStatement::ColumnText(int column) const {
-  const unsigned char* text = sqlite3_column_text(stmt_, column);
-  if (!text) return std::string();
-  return std::string(reinterpret_cast<const char*>(text),
-                     static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)));
-}
 
 Result<std::unique_ptr<SqliteDb>> SqliteDb::Open(const std::string& path, Mode mode,
                                                  int busy_timeout_ms) {
@@ -145,35 +103,31 @@ Status SqliteDb::Exec(const std::string& sql) {
   last_busy_ = (rc & 0xff) == SQLITE_BUSY;
   std::string msg = err ? err : sqlite3_errstr(rc);
   sqlite3_free(err);
-  return Status::IoError(path_ + ": " + Abbreviate(sql) + ": " + msg);
+  return Status::IoError(path_ + ": " + AbbreviateSql(sql) + ": " + msg);
 }
 
-Result<SqliteStatement> SqliteDb::Prepare(const std::string& sql) {
-  sqlite3_stmt* stmt = nullptr;
-  int rc = sqlite3_prepare_v2(db_, sql.c_str(), static_cast<int>(sql.size()), &stmt, nullptr);
-  if (rc != SQLITE_OK) {
-    if (stmt) sqlite3_finalize(stmt);
-    return Error(rc, "prepare " + Abbreviate(sql));
+Result<SqlRows> SqliteDb::Query(const std::string& sql, const std::vector<SqlValue>& params) {
+  const std::string what = AbbreviateSql(sql);
+  Statement st;
+  int rc = sqlite3_prepare_v2(db_, sql.c_str(), static_cast<int>(sql.size()), &st.stmt, nullptr);
+  if (rc != SQLITE_OK) return Error(rc, "prepare " + what);
+  // SQLite reads "$7" as a named parameter and numbers the names in order of appearance, so
+  // each is bound by its name, not its position.
+  const int count = sqlite3_bind_parameter_count(st.stmt);
+  for (int i = 1; i <= count; ++i) {
+    const char* name = sqlite3_bind_parameter_name(st.stmt, i);
+    const std::size_t n = ParameterNumber(name);
+    if (n == 0 || n > params.size()) {
+      return Status::Internal(path_ + ": " + what + ": parameter " + (name ? name : "?") +
+                              " has no value (" + std::to_string(params.size()) + " given)");
+    }
+    rc = Bind(st.stmt, i, params[n - 1]);
+    if (rc != SQLITE_OK) return Error(rc, what + ": bind " + (name ? name : "?"));
   }
-  return SqliteStatement(stmt, path_ + ": " + Abbreviate(sql));
+  SqlRows rows;
+  while ((rc = sqlite3_step(st.stmt)) == SQLITE_ROW) rows.Add(ReadRow(st.stmt));
+  if (rc != SQLITE_DONE) return Error(rc, what);
+  return rows;
 }
-
-Result<int64_t> SqliteDb::QueryInt(const std::string& sql) {
-  ROLLGATE_ASSIGN_OR_RETURN(SqliteStatement stmt, Prepare(sql));
-  int rc = sqlite3_step(stmt.stmt_);
-  if (rc == SQLITE_ROW) return stmt.ColumnInt(0);
-  if (rc == SQLITE_DONE) return Status::Internal(path_ + ": " + Abbreviate(sql) + ": no row");
-  return Error(rc, Abbreviate(sql));
-}
-
-Result<std::string> SqliteDb::QueryText(const std::string& sql) {
-  ROLLGATE_ASSIGN_OR_RETURN(SqliteStatement stmt, Prepare(sql));
-  int rc = sqlite3_step(stmt.stmt_);
-  if (rc == SQLITE_ROW) return stmt.ColumnText(0);
-  if (rc == SQLITE_DONE) return Status::Internal(path_ + ": " + Abbreviate(sql) + ": no row");
-  return Error(rc, Abbreviate(sql));
-}
-
-int64_t SqliteDb::LastInsertRowId() const { return sqlite3_last_insert_rowid(db_); }
 
 }  // namespace rollgate::internal

@@ -6,9 +6,11 @@
 //             how many gate and release rows belong to it, and the redacted gate.json
 //   gates     (run_id, position): gate id, status, detail
 //   releases  (run_id, name): position in the report, version, probe, endpoint, model, key
-//   fingerprint, status, latency,
-//             passed (every check passed or skipped), how many check rows belong to it
+//             fingerprint, status, latency, passed (every check passed or skipped), how many
+//             check rows belong to it
 //   checks    (run_id, release, position): check id, status, detail
+//
+// The tables are src/store/history_schema.cc's, the same as the PostgreSQL history's.
 //
 // The counts on runs and releases let anyone verify a run is complete; the kill -9 test does.
 //
@@ -22,6 +24,7 @@
 #include <chrono>
 #include <thread>
 
+#include "store/history_schema.h"
 #include "store/history_store.h"
 
 namespace rollgate::internal {
@@ -29,59 +32,6 @@ namespace rollgate::internal {
 namespace {
 
 constexpr int64_t kApplicationId = 0x52676874;  // "Rght": marks a rollgate history
-
-constexpr char kSchemaV1[] = R"sql(
-CREATE TABLE runs (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  command TEXT NOT NULL,
-  started_by TEXT NOT NULL,
-  service TEXT NOT NULL,
-  decision TEXT NOT NULL,
-  config_file TEXT NOT NULL,
-  started_unix_ms INTEGER NOT NULL,
-  finished_unix_ms INTEGER NOT NULL,
-  tokens_used INTEGER NOT NULL,
-  gate_count INTEGER NOT NULL,
-  release_count INTEGER NOT NULL,
-  gate_json TEXT NOT NULL
-);
-CREATE INDEX runs_by_start ON runs(started_unix_ms);
-CREATE TABLE gates (
-  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
-  position INTEGER NOT NULL,
-  gate_id TEXT NOT NULL,
-  status TEXT NOT NULL,
-  detail TEXT NOT NULL,
-  PRIMARY KEY (run_id, position)
-) WITHOUT ROWID;
-CREATE TABLE releases (
-  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
-  name TEXT NOT NULL,
-  position INTEGER NOT NULL,
-  version TEXT NOT NULL,
-  probe TEXT NOT NULL,
-  endpoint TEXT NOT NULL,
-  model TEXT NOT NULL,
-  key_fingerprint TEXT NOT NULL,
-  http_status INTEGER NOT NULL,
-  latency_ms REAL NOT NULL,
-  probed_unix_ms INTEGER NOT NULL,
-  passed INTEGER NOT NULL,
-  check_count INTEGER NOT NULL,
-  PRIMARY KEY (run_id, name)
-) WITHOUT ROWID;
-CREATE INDEX releases_good ON releases(name, passed);
-CREATE TABLE checks (
-  run_id INTEGER NOT NULL,
-  release TEXT NOT NULL,
-  position INTEGER NOT NULL,
-  check_id TEXT NOT NULL,
-  status TEXT NOT NULL,
-  detail TEXT NOT NULL,
-  PRIMARY KEY (run_id, release, position),
-  FOREIGN KEY (run_id, release) REFERENCES releases(run_id, name) ON DELETE CASCADE
-) WITHOUT ROWID;
-)sql";
 
 std::string NotAHistory(const std::string& path, const std::string& why) {
   return path + " is not a rollgate history (" + why +
@@ -97,20 +47,22 @@ std::string NotAHistory(const std::string& path, const std::string& why) {
 // transaction, a first writer committing the schema in between would make a brand-new history
 // look like another application's database (application_id still 0, tables already there).
 Status IdentifySqliteHistory(SqliteDb& db, bool* fresh) {
-  Result<SqliteStatement> markers = db.Prepare(
+  Result<SqlRows> markers = db.Query(
       "SELECT (SELECT application_id FROM pragma_application_id()), "
-      "(SELECT user_version FROM pragma_user_version()), (SELECT COUNT(*) FROM sqlite_master)");
+      "(SELECT user_version FROM pragma_user_version()), (SELECT COUNT(*) FROM sqlite_master)",
+      {});
   if (!markers.ok()) {
     if (db.last_error_was_not_a_database()) {
       return Status::InvalidArgument(NotAHistory(db.path(), "not an SQLite database"));
     }
     return markers.status();
   }
-  ROLLGATE_ASSIGN_OR_RETURN(bool row, markers->Step());
-  if (!row) return Status::Internal(db.path() + ": reading the history's markers gave no row");
-  const int64_t app_id = markers->ColumnInt(0);
-  const int64_t version = markers->ColumnInt(1);
-  const int64_t tables = markers->ColumnInt(2);
+  if (markers->rows() != 1) {
+    return Status::Internal(db.path() + ": reading the history's markers gave no row");
+  }
+  const int64_t app_id = markers->Int(0, 0);
+  const int64_t version = markers->Int(0, 1);
+  const int64_t tables = markers->Int(0, 2);
   *fresh = app_id == 0 && version == 0 && tables == 0;
   if (*fresh) return Status::Ok();
   if (app_id != kApplicationId) {
@@ -156,7 +108,7 @@ Status EnableSqliteWal(SqliteDb& db) {
 }
 
 Status CreateSqliteHistorySchema(SqliteDb& db) {
-  ROLLGATE_RETURN_IF_ERROR(db.Exec(kSchemaV1));
+  ROLLGATE_RETURN_IF_ERROR(db.Exec(HistoryTablesSql(SqlDialect::kSqlite)));
   ROLLGATE_RETURN_IF_ERROR(db.Exec("PRAGMA application_id = " + std::to_string(kApplicationId)));
   return db.Exec("PRAGMA user_version = " + std::to_string(kHistorySchemaVersion));
 }

@@ -10,32 +10,27 @@
 #include <memory>
 #include <string>
 
-#include "store/history_store.h"
+#include "store/sql_history.h"
 
 namespace rollgate::internal {
 
-class SqliteHistoryStore : public HistoryStore {
+class SqliteHistoryStore final : public SqlHistoryStore {
  public:
   explicit SqliteHistoryStore(std::string path);
   ~SqliteHistoryStore() override;
 
   const std::string& name() const override { return path_; }
   bool shared() const override { return false; }
-  Result<int64_t> Append(const RunReport& report, const std::string& gate_json,
-                         const AppendOptions& options) override;
-  Result<std::vector<HistoryRun>> List(const HistoryQuery& query) override;
-  Result<HistoryRun> Get(int64_t id) override;
-  Result<std::vector<LastKnownGood>> LastKnownGoodReleases() override;
-  Result<std::vector<HistoryRun>> LatestPerService() override;
-  Result<HistoryUsage> UsageBetween(const std::string& service, int64_t from_unix_ms,
-                                    int64_t to_unix_ms, const std::string& trigger_prefix) override;
-  Result<std::optional<HistoryRun>> LatestRun(const std::string& service,
-                                              const std::string& trigger_prefix) override;
   Status Prepare() override;
   Status Checkpoint() override;
   Status HoldForServe(const std::string& service) override;
 
  private:
+  /// A read-only connection per call: another process may be writing.
+  Status Read(const Body& body) override;
+  /// One connection per append, in WAL mode, in one IMMEDIATE transaction.
+  Status Write(const Body& body) override;
+
   std::string path_;
   int serve_lock_fd_ = -1;  // the flock'ed lock file while this process serves
 };

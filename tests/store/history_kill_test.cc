@@ -46,9 +46,9 @@ int64_t ExpectStructurallyComplete(const std::string& db_path) {
   EXPECT_OK(db);
   if (!db.ok()) return -1;
   auto count = [&](const std::string& sql) -> int64_t {
-    Result<int64_t> n = (*db)->QueryInt(sql);
-    EXPECT_OK(n) << sql;
-    return n.ok() ? *n : -1;
+    Result<internal::SqlRows> rows = (*db)->Query(sql, {});
+    EXPECT_OK(rows) << sql;
+    return rows.ok() && rows->rows() == 1 ? rows->Int(0, 0) : -1;
   };
   // Killed during the very first append, before the schema's transaction committed: the file
   // exists (in WAL mode) with no tables. That is an empty history, and readers must say so.

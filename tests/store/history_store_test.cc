@@ -175,6 +175,12 @@ TEST_F(HistoryStoreTest, ReadingAMissingFileIsNotFoundAndCreatesNothing) {
   EXPECT_EQ(runs.status().code(), Status::Code::kNotFound);
   EXPECT_FALSE(FileExists(Db()));
   EXPECT_FALSE(LastKnownGoodReleases(Db()).ok());
+  // The newest run of a history that does not exist yet: none (as in PostgreSQL), not an error.
+  Result<std::unique_ptr<HistoryStore>> store = OpenHistoryStore(*LocateHistory(Db()));
+  ASSERT_OK(store);
+  Result<std::optional<HistoryRun>> latest = (*store)->LatestRun("checkout-assistant", "");
+  ASSERT_OK(latest);
+  EXPECT_FALSE(latest->has_value());
   EXPECT_OK(CheckpointHistory(Db()));  // nothing to flush is not an error
   EXPECT_FALSE(FileExists(Db()));
 }
@@ -362,7 +368,7 @@ TEST_F(HistoryStoreTest, CheckpointFoldsTheLogIntoOneFile) {
   // A reader holding the database open keeps the WAL alive after the writer closes.
   Result<std::unique_ptr<SqliteDb>> reader = SqliteDb::Open(Db(), SqliteDb::Mode::kReadOnly, 1000);
   ASSERT_OK(reader);
-  ASSERT_OK((*reader)->QueryInt("SELECT COUNT(*) FROM runs"));
+  ASSERT_OK((*reader)->Query("SELECT COUNT(*) FROM runs", {}));
   Append(MakeRun(kStoreT0 + 1000));
   std::error_code ec;
   ASSERT_GT(std::filesystem::file_size(Db() + "-wal", ec), 0u) << "the run should sit in the WAL";
