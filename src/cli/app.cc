@@ -110,20 +110,21 @@ CLI::App* AddDrillCommand(CLI::App& app, DrillArgs* args) {
 CLI::App* AddHistoryCommand(CLI::App& app, HistoryArgs* args) {
   CLI::App* history_cmd = app.add_subcommand(
       "history", "List recorded runs, newest first, and the last known good of each release");
-  history_cmd->add_option("--db", args->db,
+  history_cmd->add_option("--db", args->request.db,
                           "The history: an SQLite file or postgresql://user@host:port/dbname "
                           "(password from PGPASSWORD or PGPASSFILE)");
-  history_cmd->add_option("--config", args->config, "Read the database path from history.db");
-  history_cmd->add_option("--release", args->release, "Only runs that probed this release");
-  history_cmd->add_option("--last", args->last, "How many runs to list")
+  history_cmd->add_option("--config", args->request.config,
+                          "Read the database path from history.db");
+  history_cmd->add_option("--release", args->request.release, "Only runs that probed this release");
+  history_cmd->add_option("--last", args->request.last, "How many runs to list")
       ->capture_default_str()
       ->check(CLI::Range(1, 100000));
   history_cmd->add_option("--format", args->format, "table or json")
       ->capture_default_str()
       ->check(CLI::IsMember({"table", "json"}));
-  history_cmd->add_option("--run", args->run, "Print this run's gate.json")
+  history_cmd->add_option("--run", args->request.run, "Print this run's gate.json")
       ->check(CLI::PositiveNumber);
-  history_cmd->add_flag("--fleet", args->fleet,
+  history_cmd->add_flag("--fleet", args->request.fleet,
                         "The newest verdict of every service (every shard, every runner)");
   history_cmd->footer(HelpExample(
       "  rollgate history --config rollgate.yaml\n"

@@ -10,14 +10,8 @@
 namespace rollgate::cli {
 
 int RunHistoryCommand(const HistoryArgs& args) {
-  HistoryRequest request;
-  request.db = args.db;
-  request.config = args.config;
-  request.fleet = args.fleet;
-  request.release = args.release;
-  request.last = args.last;
+  HistoryRequest request = args.request;
   request.json = args.format == "json";
-  request.run = args.run;
   std::string text;
   Status st = ShowHistory(request, &text);
   if (!st.ok()) return ReportError(st);

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "rollgate/history.h"
 #include "rollgate/mock.h"
 #include "rollgate/run.h"
 
@@ -79,13 +80,8 @@ struct ServeArgs {
 int RunServeCommand(const ServeArgs& args);
 
 struct HistoryArgs {
-  std::string db;      // the history database (a file or a postgresql:// URI); or
-  std::string config;  // a config whose history: {db: ...} names it
-  bool fleet = false;  // the newest verdict of every service instead of the run listing
-  std::string release;
-  int last = 20;
-  std::string format = "table";
-  int64_t run = 0;  // > 0: print that run's gate.json instead of the listing
+  HistoryRequest request;        // the flags bind straight into the library's request
+  std::string format = "table";  // table | json: request.json
 };
 int RunHistoryCommand(const HistoryArgs& args);
 

@@ -40,6 +40,20 @@ DocFormat DocFormatOf(ValueSource::Kind kind) {
                                             : DocFormat::kToml;
 }
 
+// A value looked up by name (an environment variable, a dotenv key): missing and blank are
+// errors, named after `what` ("env NAME", "dotenv PATH: key NAME").
+void TakeNamedValue(const std::optional<std::string>& v, const std::string& what,
+                    const char* missing, const char* blank, ResolvedValue* out) {
+  if (!v) {
+    out->error = what + missing;
+  } else if (Trim(*v).empty()) {
+    out->error = what + blank;
+  } else {
+    out->ok = true;
+    out->value = *v;
+  }
+}
+
 }  // namespace
 
 std::optional<std::string> DotenvLookup(std::string_view text, const std::string& key, int* line) {
@@ -93,15 +107,8 @@ ResolvedValue Resolver::ResolveEnv(const ValueSource& s) const {
   ResolvedValue out;
   out.provenance = DescribeSource(s);
   std::optional<std::string> v = env_.GetEnv(s.name);
-  // Like the official SDKs: trimmed, and blank counts as missing.
-  if (!v) {
-    out.error = "env " + s.name + " is not set";
-  } else if (Trim(*v).empty()) {
-    out.error = "env " + s.name + " is set but blank";
-  } else {
-    out.ok = true;
-    out.value = Trim(*v);
-  }
+  if (v) *v = Trim(*v);  // like the official SDKs
+  TakeNamedValue(v, "env " + s.name, " is not set", " is set but blank", &out);
   return out;
 }
 
@@ -116,13 +123,8 @@ ResolvedValue Resolver::ResolveDotenv(const ValueSource& s) const {
   }
   int line = 0;
   std::optional<std::string> v = DotenvLookup(*text, s.key, &line);
-  if (!v) {
-    out.error = "dotenv " + path + ": key " + s.key + " not found";
-  } else if (Trim(*v).empty()) {
-    out.error = "dotenv " + path + ": key " + s.key + " is blank";
-  } else {
-    out.ok = true;
-    out.value = *v;
+  TakeNamedValue(v, "dotenv " + path + ": key " + s.key, " not found", " is blank", &out);
+  if (out.ok) {
     out.provenance = "dotenv " + path + ":" + s.key + " (line " + std::to_string(line) + ")";
   }
   return out;
