@@ -10,6 +10,8 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -421,12 +423,15 @@ void Summarise(std::vector<RehearseRow> rows, const RehearseOptions& options,
 namespace rollgate {
 
 Status Rehearse(const RehearseOptions& options, RehearseReport* report) {
-  std::error_code tmp_error;
-  std::filesystem::path tmp_dir = std::filesystem::temp_directory_path(tmp_error);
-  if (tmp_error) tmp_dir = "/tmp";  // TMPDIR names something that is not a directory
-  std::string tmpl = (tmp_dir / "rollgate-rehearse-XXXXXX").string();
-  if (!::mkdtemp(tmpl.data()))
-    return Status::IoError("cannot create a temporary directory for the rehearsal");
+  const Environment& env = options.env ? *options.env : ProcessEnvironment();
+  // The rehearsal's scratch space: $TMPDIR as the caller's environment has it, /tmp without.
+  std::optional<std::string> tmp_dir = env.GetEnv("TMPDIR");
+  if (!tmp_dir || tmp_dir->empty()) tmp_dir = "/tmp";
+  std::string tmpl = *tmp_dir + "/rollgate-rehearse-XXXXXX";
+  if (!::mkdtemp(tmpl.data())) {
+    return Status::IoError("cannot create a scratch directory for the rehearsal in " + *tmp_dir +
+                           " (" + std::strerror(errno) + "): point TMPDIR at a writable directory");
+  }
   std::string work_root = tmpl;
   struct Cleanup {
     std::string dir;
@@ -437,8 +442,7 @@ Status Rehearse(const RehearseOptions& options, RehearseReport* report) {
   } cleanup{work_root};
 
   ROLLGATE_ASSIGN_OR_RETURN(Config loaded, internal::LoadRehearsalConfig(options, work_root));
-  internal::PreparedRehearsal prepared =
-      internal::PrepareRehearsal(loaded, options.env ? *options.env : ProcessEnvironment());
+  internal::PreparedRehearsal prepared = internal::PrepareRehearsal(loaded, env);
   ROLLGATE_RETURN_IF_ERROR(internal::ObserveAppsFirst(options, work_root, &prepared));
   internal::Summarise(internal::RunModes(prepared, options, work_root), options, &prepared, report);
   return Status::Ok();

@@ -55,6 +55,22 @@ TEST(RehearseTest, BuiltInSetupCatchesEveryApplicableMode) {
   EXPECT_EQ(Row(report, "seed:smoke-prompt-too-large")->result, RehearseResult::kCaught);
 }
 
+// The scratch directory goes where the caller's environment's TMPDIR says, not the process's:
+// one that cannot hold it is an error naming it and what to do, before anything runs.
+TEST(RehearseTest, TheScratchDirectoryFollowsTheCallersTmpdir) {
+  testing::TempDir dir;
+  EnvironmentWithVars env;
+  env.vars["TMPDIR"] = dir.Join("no-such-dir");
+  RehearseOptions options;
+  options.env = &env;
+  RehearseReport report;
+  Status st = Rehearse(options, &report);
+  ASSERT_EQ(st.code(), Status::Code::kIoError) << st.message();
+  EXPECT_NE(st.message().find(dir.Join("no-such-dir")), std::string::npos) << st.message();
+  EXPECT_NE(st.message().find("TMPDIR"), std::string::npos) << st.message();
+  EXPECT_TRUE(report.rows.empty());
+}
+
 TEST(RehearseTest, AGapInTheGateIsReportedAsMissed) {
   // With the invalid-token call switched off, a gateway that accepts any key goes unnoticed:
   // the rehearsal must say so rather than pass.
