@@ -16,7 +16,7 @@ while IFS= read -r hit; do
   echo "layout-check: $hit: src/cli/ includes only rollgate/... and cli/... headers" >&2
   fail=1
 done < <(git ls-files -- 'src/cli/*.cc' 'src/cli/*.h' |
-  xargs grep -nE '^#include "' | grep -vE '#include "(rollgate|cli)/' || true)
+  xargs grep -nHE '^#include "' | grep -vE '#include "(rollgate|cli)/' || true)
 
 # LIBRARY;HEADER-REGEX;WHERE-REGEX (paths under src/ and include/ that may include it);WHERE
 adapters=(
