@@ -1,13 +1,14 @@
-#include "mock/errors.h"
+#include "contract/provider_error.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 
-namespace rollgate::mock {
+namespace rollgate::internal {
 namespace {
 
+using mock::Flavor;
 using nlohmann::json;
 using ::testing::EndsWith;
 using ::testing::HasSubstr;
@@ -19,8 +20,8 @@ ErrorDetails Details() {
   return d;
 }
 
-TEST(MockErrorsTest, CometApiEnvelopeCarriesTheIdInTheMessage) {
-  MockError e = BuildError(Flavor::kCometApi, ErrorKind::kMissingModel, Details());
+TEST(ProviderErrorTest, CometApiEnvelopeCarriesTheIdInTheMessage) {
+  ProviderError e = BuildError(Flavor::kCometApi, ErrorKind::kMissingModel, Details());
   EXPECT_EQ(e.status, 400);
   json err = json::parse(e.body)["error"];
   EXPECT_EQ(err["message"], "model name is required (request id: 20260101000000000000010abcdef0)");
@@ -29,8 +30,8 @@ TEST(MockErrorsTest, CometApiEnvelopeCarriesTheIdInTheMessage) {
   EXPECT_TRUE(err["code"].is_string());
 }
 
-TEST(MockErrorsTest, OpenAiEnvelopeHasNullParamAndNoIdInTheMessage) {
-  MockError e = BuildError(Flavor::kOpenAi, ErrorKind::kUnknownModel, Details());
+TEST(ProviderErrorTest, OpenAiEnvelopeHasNullParamAndNoIdInTheMessage) {
+  ProviderError e = BuildError(Flavor::kOpenAi, ErrorKind::kUnknownModel, Details());
   EXPECT_EQ(e.status, 404);
   json err = json::parse(e.body)["error"];
   EXPECT_EQ(err["message"], "The model `gpt-nope` does not exist or you do not have access to it.");
@@ -40,7 +41,7 @@ TEST(MockErrorsTest, OpenAiEnvelopeHasNullParamAndNoIdInTheMessage) {
   EXPECT_THAT(e.body, ::testing::Not(HasSubstr("request id")));
 }
 
-TEST(MockErrorsTest, StatusesFollowEachProvider) {
+TEST(ProviderErrorTest, StatusesFollowEachProvider) {
   struct Case {
     ErrorKind kind;
     int openai;
@@ -57,7 +58,7 @@ TEST(MockErrorsTest, StatusesFollowEachProvider) {
   }
 }
 
-TEST(MockErrorsTest, CometApiQuirksAreReproduced) {
+TEST(ProviderErrorTest, CometApiQuirksAreReproduced) {
   json missing =
       json::parse(BuildError(Flavor::kCometApi, ErrorKind::kMissingMessages, Details()).body);
   EXPECT_EQ(missing["error"]["code"], "invalid_request");
@@ -72,7 +73,7 @@ TEST(MockErrorsTest, CometApiQuirksAreReproduced) {
   EXPECT_EQ(busy["error"]["code"], "bad_response_status_code");
 }
 
-TEST(MockErrorsTest, WithoutAnIdCometApiMessagesHaveNoSuffix) {
+TEST(ProviderErrorTest, WithoutAnIdCometApiMessagesHaveNoSuffix) {
   ErrorDetails d = Details();
   d.request_id.clear();
   json err = json::parse(BuildError(Flavor::kCometApi, ErrorKind::kInvalidToken, d).body)["error"];
@@ -81,4 +82,4 @@ TEST(MockErrorsTest, WithoutAnIdCometApiMessagesHaveNoSuffix) {
 }
 
 }  // namespace
-}  // namespace rollgate::mock
+}  // namespace rollgate::internal

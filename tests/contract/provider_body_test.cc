@@ -1,4 +1,4 @@
-#include "mock/wire_body.h"
+#include "contract/provider_body.h"
 
 #include <gtest/gtest.h>
 
@@ -7,9 +7,10 @@
 #include "base/strings.h"
 #include "testutil/test_http_client.h"
 
-namespace rollgate::mock {
+namespace rollgate::internal {
 namespace {
 
+using mock::Flavor;
 using nlohmann::json;
 
 Answer SmokeAnswer() {
@@ -28,6 +29,7 @@ BodyShape Shape(Flavor flavor) {
   s.created = 1700000000;
   s.model = "gpt-4o-mini";
   s.system_fingerprint = "fp_test";
+  s.obfuscation = [] { return std::string("Ab3dE5g7"); };
   return s;
 }
 
@@ -41,13 +43,13 @@ std::vector<json> Chunks(const std::vector<std::string>& events) {
   return out;
 }
 
-TEST(MockWireBodyTest, CometApiReportsADatedSnapshotOpenAiEchoes) {
+TEST(ProviderBodyTest, CometApiReportsADatedSnapshotOpenAiEchoes) {
   EXPECT_EQ(ReportedModel(Flavor::kCometApi, "gpt-4.1-nano"), "gpt-4.1-nano-2025-04-14");
   EXPECT_EQ(ReportedModel(Flavor::kCometApi, "gpt-5.4-mini-2026-03-17"), "gpt-5.4-mini-2026-03-17");
   EXPECT_EQ(ReportedModel(Flavor::kOpenAi, "gpt-4.1-nano"), "gpt-4.1-nano");
 }
 
-TEST(MockWireBodyTest, CompletionBodyHasTheOpenAiShape) {
+TEST(ProviderBodyTest, CompletionBodyHasTheOpenAiShape) {
   json b = json::parse(CompletionBody(SmokeAnswer(), Shape(Flavor::kOpenAi)));
   EXPECT_EQ(b["id"], "chatcmpl-test");
   EXPECT_EQ(b["object"], "chat.completion");
@@ -71,7 +73,7 @@ TEST(MockWireBodyTest, CompletionBodyHasTheOpenAiShape) {
           "latency_checkpoint"));
 }
 
-TEST(MockWireBodyTest, ShapeKnobsBendTheBody) {
+TEST(ProviderBodyTest, ShapeKnobsBendTheBody) {
   BodyShape s = Shape(Flavor::kOpenAi);
   s.content_as_parts = true;
   json parts = json::parse(CompletionBody(SmokeAnswer(), s))["choices"][0]["message"]["content"];
@@ -95,7 +97,7 @@ TEST(MockWireBodyTest, ShapeKnobsBendTheBody) {
             1000u);
 }
 
-TEST(MockWireBodyTest, NormalStreamFramesRoleContentFinishUsageDone) {
+TEST(ProviderBodyTest, NormalStreamFramesRoleContentFinishUsageDone) {
   StreamOptions o;
   o.include_usage = true;
   std::vector<std::string> events = StreamEvents(SmokeAnswer(), Shape(Flavor::kOpenAi), o);
@@ -121,7 +123,7 @@ TEST(MockWireBodyTest, NormalStreamFramesRoleContentFinishUsageDone) {
   EXPECT_EQ(chunks.back()["usage"]["total_tokens"], 33);
 }
 
-TEST(MockWireBodyTest, WithoutIncludeUsageThereIsNoUsageAtAll) {
+TEST(ProviderBodyTest, WithoutIncludeUsageThereIsNoUsageAtAll) {
   std::vector<json> chunks = Chunks(StreamEvents(SmokeAnswer(), Shape(Flavor::kOpenAi), {}));
   for (const auto& c : chunks) {
     EXPECT_FALSE(c.contains("usage"));
@@ -129,7 +131,7 @@ TEST(MockWireBodyTest, WithoutIncludeUsageThereIsNoUsageAtAll) {
   }
 }
 
-TEST(MockWireBodyTest, CometApiChunksCarryObfuscationAndLogprobs) {
+TEST(ProviderBodyTest, CometApiChunksCarryObfuscationAndLogprobs) {
   std::vector<json> chunks = Chunks(StreamEvents(SmokeAnswer(), Shape(Flavor::kCometApi), {}));
   for (const auto& c : chunks) {
     EXPECT_TRUE(c["obfuscation"].is_string());
@@ -137,7 +139,7 @@ TEST(MockWireBodyTest, CometApiChunksCarryObfuscationAndLogprobs) {
   }
 }
 
-TEST(MockWireBodyTest, FaultShapesEndTheStreamEarly) {
+TEST(ProviderBodyTest, FaultShapesEndTheStreamEarly) {
   StreamOptions o;
   o.include_usage = true;
   o.shape = StreamShape::kCut;
@@ -166,4 +168,4 @@ TEST(MockWireBodyTest, FaultShapesEndTheStreamEarly) {
 }
 
 }  // namespace
-}  // namespace rollgate::mock
+}  // namespace rollgate::internal
