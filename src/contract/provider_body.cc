@@ -82,7 +82,7 @@ std::string Obfuscation(const BodyShape& shape) {
   return shape.obfuscation ? shape.obfuscation() : std::string();
 }
 
-std::string SseEvent(const std::string& data) { return "data: " + data + "\n\n"; }
+std::string SseDataFrame(const std::string& data) { return "data: " + data + "\n\n"; }
 
 class ChunkMaker {
  public:
@@ -97,7 +97,7 @@ class ChunkMaker {
     chunk["choices"] = shape_.empty_choices ? ordered_json::array() : ordered_json::array({choice});
     Finish(chunk);
     if (pad) AddPadding(chunk, shape_);
-    return SseEvent(DumpWithRawBytes(chunk));
+    return SseDataFrame(DumpWithRawBytes(chunk));
   }
 
   // The extra chunk include_usage asks for: no choices, the whole usage.
@@ -106,7 +106,7 @@ class ChunkMaker {
     chunk["choices"] = ordered_json::array();
     chunk["usage"] = UsageJson(answer, shape_);
     if (shape_.flavor == mock::Flavor::kCometApi) chunk["obfuscation"] = Obfuscation(shape_);
-    return SseEvent(DumpWithRawBytes(chunk));
+    return SseDataFrame(DumpWithRawBytes(chunk));
   }
 
  private:
@@ -138,9 +138,9 @@ std::vector<std::string> DriftedEvents(const Answer& answer, const BodyShape& sh
                          {"created", shape.created},
                          {"model", shape.model},
                          {"choices", ordered_json::array({choice})}};
-    events.push_back(SseEvent(DumpWithRawBytes(body)));
+    events.push_back(SseDataFrame(DumpWithRawBytes(body)));
   }
-  events.push_back(SseEvent("[DONE]"));
+  events.push_back(SseDataFrame("[DONE]"));
   return events;
 }
 
@@ -193,13 +193,13 @@ std::vector<std::string> StreamEvents(const Answer& answer, const BodyShape& sha
     bool mark = shape.invalid_utf8 && i == 0;
     events.push_back(maker.Chunk({{"content", ContentJson(pieces[i], shape, mark)}}, nullptr));
   }
-  if (options.shape == StreamShape::kError) events.push_back(SseEvent(options.error_json));
+  if (options.shape == StreamShape::kError) events.push_back(SseDataFrame(options.error_json));
   if (options.shape != StreamShape::kNormal && options.shape != StreamShape::kNoUsage) {
     return events;
   }
   events.push_back(maker.Chunk(ordered_json::object(), answer.finish_reason));
   if (usage_keys) events.push_back(maker.UsageChunk(answer));
-  events.push_back(SseEvent("[DONE]"));
+  events.push_back(SseDataFrame("[DONE]"));
   return events;
 }
 
