@@ -21,7 +21,7 @@ done < <(git ls-files -- 'src/cli/*.cc' 'src/cli/*.h' |
 # LIBRARY;HEADER-REGEX;WHERE-REGEX (paths under src/ and include/ that may include it);WHERE
 adapters=(
   'libcurl;curl/;^src/(probe/|config/base_url\.cc$);src/probe/ and src/config/base_url.cc'
-  'nlohmann-json;nlohmann/;^src/(config|contract|evidence|mock)/;src/config/, src/contract/, src/evidence/ and src/mock/'
+  'nlohmann-json;nlohmann/;^src/(config|contract|evidence)/;src/config/, src/contract/ and src/evidence/'
   'yaml-cpp;yaml-cpp/;^src/config/;src/config/'
   'toml++;toml\+\+/;^src/config/;src/config/'
   'CLI11;CLI/;^src/cli/;src/cli/'

@@ -12,8 +12,8 @@
 
 namespace rollgate::mock {
 
-// What the mock saw a client say and send (mock/observations.h has the rest of what it saw;
-// nothing here holds a secret or a prompt).
+// What the mock saw a client say and send (contract/mock_control_body.h has the rest of what it
+// saw; nothing here holds a secret or a prompt).
 
 /// Who the client says it is. Stainless-generated SDKs (the official OpenAI SDKs among them)
 /// send X-Stainless-Package-Version, -Lang, -Runtime, -Runtime-Version and -OS on every

@@ -194,6 +194,29 @@ std::size_t InvalidUtf8Offset(std::string_view s) {
 
 bool IsValidUtf8(std::string_view s) { return InvalidUtf8Offset(s) == std::string_view::npos; }
 
+namespace {
+
+bool IsUtf8ContinuationByte(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
+
+}  // namespace
+
+std::size_t CountCodePoints(std::string_view text) {
+  std::size_t n = 0;
+  for (char c : text) n += IsUtf8ContinuationByte(c) ? 0 : 1;
+  return n;
+}
+
+std::string_view PrefixCodePoints(std::string_view text, std::size_t code_points) {
+  std::size_t seen = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (!IsUtf8ContinuationByte(text[i])) {
+      if (seen == code_points) return text.substr(0, i);
+      ++seen;
+    }
+  }
+  return text;
+}
+
 std::string ToValidUtf8(std::string_view s) {
   std::string out;
   out.reserve(s.size());

@@ -42,6 +42,14 @@ std::string ToValidUtf8(std::string_view s);
 /// its length in bytes; 0 when the bytes there are not valid UTF-8 (by IsValidUtf8's rules).
 std::size_t DecodeUtf8(std::string_view s, std::size_t i, uint32_t* code_point);
 
+/// The number of UTF-8 code points in `text`, counted as the bytes that are not continuation
+/// bytes (10xxxxxx); invalid sequences are not checked.
+std::size_t CountCodePoints(std::string_view text);
+
+/// The longest prefix of `text` with at most `code_points` UTF-8 code points (never ends inside
+/// a sequence).
+std::string_view PrefixCodePoints(std::string_view text, std::size_t code_points);
+
 /// Levenshtein distance, for "did you mean" suggestions on short keys.
 std::size_t EditDistance(std::string_view a, std::string_view b);
 

@@ -3,9 +3,23 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "base/json_scan.h"
 #include "contract/json_util.h"
 
 namespace rollgate::internal {
+
+namespace {
+
+// The end of the balanced {...} that starts at `open`, honouring JSON strings, or npos.
+std::size_t MatchingBrace(std::string_view text, std::size_t open) {
+  int depth = 0;
+  return ScanJsonBrackets(text, open, [&](char c, std::size_t) {
+    if (c == '{') ++depth;
+    return !(c == '}' && --depth == 0);
+  });
+}
+
+}  // namespace
 
 std::string ExpectedSmokeContent(const std::string& label) {
   nlohmann::ordered_json j = {{"ok", true}, {"label", label}};
@@ -14,6 +28,26 @@ std::string ExpectedSmokeContent(const std::string& label) {
 
 std::string SmokeUserPrompt(const std::string& label) {
   return "Return " + ExpectedSmokeContent(label);
+}
+
+std::optional<std::string> FindSmokeLabel(std::string_view text) {
+  // Prompts are short; the bound keeps a hostile body from costing quadratic time.
+  text = text.substr(0, std::size_t{64} * 1024);
+  for (std::size_t open = text.find('{'); open != std::string_view::npos;
+       open = text.find('{', open + 1)) {
+    std::size_t close = MatchingBrace(text, open);
+    if (close == std::string_view::npos) continue;
+    nlohmann::json object =
+        nlohmann::json::parse(text.substr(open, close - open + 1), nullptr, false);
+    if (!object.is_object()) continue;
+    auto ok = object.find("ok");
+    auto label = object.find("label");
+    if (ok != object.end() && ok->is_boolean() && ok->get<bool>() && label != object.end() &&
+        label->is_string()) {
+      return label->get<std::string>();
+    }
+  }
+  return std::nullopt;
 }
 
 std::string BuildSmokeRequestBody(const std::string& model, const PromptOptions& prompt,

@@ -1,6 +1,7 @@
 // The built-in smoke prompt and the request body rollgate sends (DESIGN.md "The smoke prompt").
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,6 +18,11 @@ std::string SmokeUserPrompt(const std::string& label);
 
 /// The exact content a model that follows the prompt returns.
 std::string ExpectedSmokeContent(const std::string& label);
+
+/// The provider's reading of the prompt: the label of the first {"ok":true,"label":"..."}
+/// object inside `text`, in any wording or key order, if any (the mock answers with
+/// ExpectedSmokeContent of it).
+std::optional<std::string> FindSmokeLabel(std::string_view text);
 
 /// The JSON request body: model, the two messages, temperature 0, the token budget in the
 /// configured field, and for streams `stream: true` with `stream_options.include_usage`.

@@ -7,13 +7,15 @@
 // tokens' worth of code points and turns finish_reason into "length".
 #pragma once
 
-#include <optional>
-#include <string>
 #include <string_view>
 
-#include "mock/chat_request.h"
+#include "contract/provider_body.h"
+#include "contract/provider_request.h"
 
 namespace rollgate::mock {
+
+using internal::Answer;
+using internal::ChatRequest;
 
 /// The answer when the prompt asks for nothing the mock recognises.
 inline constexpr std::string_view kDefaultAnswer = "Hello from the rollgate mock provider.";
@@ -27,23 +29,9 @@ enum class AnswerStyle {
   kTruncated,     // the normal answer cut in half, finish_reason "length"
 };
 
-struct Answer {
-  std::string content;
-  std::string finish_reason;  // "stop" or "length"
-  int prompt_tokens = 0;
-  int completion_tokens = 0;
-  int total_tokens() const { return prompt_tokens + completion_tokens; }
-};
-
 Answer ComposeAnswer(const ChatRequest& request, AnswerStyle style);
-
-/// The label of the first {"ok":true,"label":"..."} object inside `text`, if any.
-std::optional<std::string> FindSmokeLabel(std::string_view text);
 
 /// ceil(code points / 4); 0 for empty text.
 int CountTokens(std::string_view text);
-
-/// The longest prefix of `text` with at most `code_points` UTF-8 code points.
-std::string_view PrefixCodePoints(std::string_view text, std::size_t code_points);
 
 }  // namespace rollgate::mock

@@ -12,7 +12,6 @@
 #include <algorithm>
 #include <chrono>
 #include <mutex>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <stdexcept>
 #include <utility>
@@ -20,9 +19,10 @@
 
 #include "base/headers.h"
 #include "base/strings.h"
+#include "contract/mock_control_body.h"
+#include "contract/provider_error.h"
+#include "contract/provider_request.h"
 #include "http_server/http_server.h"
-#include "mock/chat_request.h"
-#include "mock/errors.h"
 #include "mock/ids.h"
 #include "mock/observer.h"
 #include "mock/recording.h"
@@ -33,6 +33,9 @@ namespace rollgate::mock {
 
 namespace {
 
+using internal::ChatRequest;
+using internal::ErrorDetails;
+using internal::ErrorKind;
 using internal::ServerRequest;
 using internal::ServerResponse;
 
@@ -244,7 +247,7 @@ ServerResponse MockProvider::Impl::Chat(const ServerRequest& req, const std::str
                                         const std::string& path) {
   CountArrival(req);
   std::string token = BearerToken(req);
-  ChatRequest chat = ParseChatRequest(req.body);
+  ChatRequest chat = internal::ParseChatRequest(req.body);
   Scenario s = ScenarioFor(session, token, chat.model);
   int64_t seq = observer.Add(ArrivalRecord(req, session, path, token, std::string(ScenarioName(s)),
                                            &chat, observer.NowMs()));
@@ -289,15 +292,7 @@ ServerResponse MockProvider::Impl::Models(const ServerRequest& req, const std::s
   } else {
     const std::vector<std::string>& models =
         options.models.empty() ? DefaultModels() : options.models;
-    nlohmann::ordered_json data = nlohmann::ordered_json::array();
-    for (const auto& id : models) {
-      data.push_back(
-          {{"id", id}, {"object", "model"}, {"created", 1715367049}, {"owned_by", "openai"}});
-    }
-    nlohmann::ordered_json list = {{"object", "list"}, {"data", data}};
-    response =
-        ServerResponse::Make(200, "application/json",
-                             list.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    response = ServerResponse::Make(200, "application/json", internal::ModelListJson(models));
     AddRequestIdHeader(options.flavor, request_id, response);
   }
   response = Finish(std::move(response));
@@ -306,16 +301,12 @@ ServerResponse MockProvider::Impl::Models(const ServerRequest& req, const std::s
 }
 
 ServerResponse MockProvider::Impl::Stats() const {
-  nlohmann::ordered_json by_status = nlohmann::ordered_json::object();
-  nlohmann::ordered_json by_id = nlohmann::ordered_json::object();
-  std::lock_guard<std::mutex> lock(mu);
-  for (const auto& [status, n] : stats.by_status) by_status[std::to_string(status)] = n;
-  for (const auto& [id, n] : stats.by_client_request_id) by_id[id] = n;
-  nlohmann::ordered_json body = {{"requests_total", stats.requests_total},
-                                 {"by_status", by_status},
-                                 {"by_client_request_id", by_id}};
-  return ServerResponse::Make(200, "application/json",
-                              body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  MockStats counted;
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    counted = stats;
+  }
+  return ServerResponse::Make(200, "application/json", internal::StatsJson(counted));
 }
 
 ServerResponse MockProvider::Impl::ObservationsResponse(const ServerRequest& req) const {

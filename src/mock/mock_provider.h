@@ -6,7 +6,6 @@
 
 #include <cstdint>
 #include <functional>
-#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -17,14 +16,9 @@
 
 namespace rollgate::mock {
 
-/// Counters the tests and `rollgate rehearse` read to prove retry behaviour. Every request
-/// counts except GET /_mock/stats itself, which serves these counters as JSON:
-/// {"requests_total":N,"by_status":{"200":N},"by_client_request_id":{"<id>":N}}.
-struct MockStats {
-  int64_t requests_total = 0;
-  std::map<int, int64_t> by_status;                     // HTTP status -> responses
-  std::map<std::string, int64_t> by_client_request_id;  // X-Client-Request-Id -> requests
-};
+/// Counters the tests and `rollgate rehearse` read to prove retry behaviour; GET /_mock/stats
+/// serves them (contract/mock_control_body.h).
+using internal::MockStats;
 
 /// The requests a handler failed on: it threw, and the client got a 500 or a closed
 /// connection. Counted whether or not MockOptions::on_error is set, so that an owner that sets

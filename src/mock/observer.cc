@@ -82,20 +82,6 @@ void AddRetryTimings(Observations& o) {
 
 }  // namespace
 
-const char* StallKindName(StallKind kind) {
-  switch (kind) {
-    case StallKind::kHeaders:
-      return "headers";
-    case StallKind::kBody:
-      return "body";
-    case StallKind::kStream:
-      return "stream";
-    case StallKind::kNone:
-      break;
-  }
-  return "none";
-}
-
 int64_t Observer::NowMs() const {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
                                                                start_)

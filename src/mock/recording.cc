@@ -16,7 +16,7 @@ constexpr std::size_t kMaxNameBytes = 64;  // of each field name
 constexpr std::size_t kMaxIdBytes = 200;   // of an X-Client-Request-Id
 constexpr std::size_t kMaxSessionBytes = 64;
 
-RequestShape ShapeOf(const ChatRequest& chat, const internal::ServerRequest& request) {
+RequestShape ShapeOf(const internal::ChatRequest& chat, const internal::ServerRequest& request) {
   RequestShape shape;
   for (const std::string& field : chat.fields) {
     if (shape.fields.size() == kMaxFields) break;
@@ -51,7 +51,7 @@ std::optional<SessionPath> ParseSessionPath(const std::string& path) {
 
 ObservedAttempt ArrivalRecord(const internal::ServerRequest& request, const std::string& session,
                               const std::string& path, const std::string& token,
-                              const std::string& scenario, const ChatRequest* chat,
+                              const std::string& scenario, const internal::ChatRequest* chat,
                               int64_t now_ms) {
   ObservedAttempt a;
   a.arrived_ms = now_ms;

@@ -8,8 +8,8 @@
 #include <optional>
 #include <string>
 
+#include "contract/provider_request.h"
 #include "http_server/http_message.h"
-#include "mock/chat_request.h"
 #include "mock/delivery.h"
 #include "mock/observer.h"
 
@@ -32,7 +32,8 @@ std::optional<SessionPath> ParseSessionPath(const std::string& path);
 /// field names).
 ObservedAttempt ArrivalRecord(const internal::ServerRequest& request, const std::string& session,
                               const std::string& path, const std::string& token,
-                              const std::string& scenario, const ChatRequest* chat, int64_t now_ms);
+                              const std::string& scenario, const internal::ChatRequest* chat,
+                              int64_t now_ms);
 
 /// A watch whose callbacks update attempt `seq` in `observer`, and that watches the request's
 /// connection (its socket_fd). `observer` must outlive every response path (the provider's

@@ -5,16 +5,25 @@
 #include <string_view>
 #include <utility>
 
+#include "contract/provider_body.h"
 #include "mock/chat_answer.h"
 #include "mock/delivery.h"
 #include "mock/ids.h"
-#include "mock/wire_body.h"
 
 namespace rollgate::mock {
 
 namespace {
 
+using internal::BodyShape;
+using internal::BuildError;
+using internal::CompletionBody;
+using internal::ProviderError;
+using internal::ReportedModel;
+using internal::RequestProblem;
 using internal::ServerResponse;
+using internal::StreamEvents;
+using internal::StreamOptions;
+using internal::StreamShape;
 
 constexpr char kJson[] = "application/json";
 constexpr char kEventStream[] = "text/event-stream";
@@ -93,6 +102,7 @@ BodyShape ShapeFor(const ChatContext& ctx, Scenario s) {
   shape.model = ReportedModel(shape.flavor, ctx.request->model);
   shape.system_fingerprint = kSystemFingerprint;
   shape.latency_checkpoint_ms = ctx.options->latency_ms;
+  shape.obfuscation = [] { return RandomAlnum(8); };
   shape.content_as_parts = s == Scenario::kSchemaDrift;
   shape.empty_choices = s == Scenario::kEmptyChoices;
   shape.invalid_utf8 = s == Scenario::kInvalidUtf8;
@@ -171,7 +181,7 @@ void AddRequestIdHeader(Flavor flavor, const std::string& request_id, ServerResp
 }
 
 ServerResponse ErrorResponse(Flavor flavor, ErrorKind kind, const ErrorDetails& details) {
-  MockError error = BuildError(flavor, kind, details);
+  ProviderError error = BuildError(flavor, kind, details);
   ServerResponse r = ServerResponse::Make(error.status, kJson, std::move(error.body));
   if (kind == ErrorKind::kRateLimited) {
     r.headers.emplace_back("Retry-After", std::to_string(details.retry_after_s));

@@ -6,14 +6,18 @@
 #include <memory>
 #include <string>
 
+#include "contract/provider_error.h"
+#include "contract/provider_request.h"
 #include "http_server/http_message.h"
-#include "mock/chat_request.h"
 #include "mock/delivery.h"
-#include "mock/errors.h"
 #include "mock/mock_provider.h"
 #include "mock/scenario.h"
 
 namespace rollgate::mock {
+
+using internal::ChatRequest;
+using internal::ErrorDetails;
+using internal::ErrorKind;
 
 struct ChatContext {
   const MockOptions* options = nullptr;

@@ -72,5 +72,17 @@ TEST(StringsTest, Durations) {
   EXPECT_EQ(ParseDurationMs("99999999999999999s"), -1);
 }
 
+TEST(StringsTest, PrefixNeverSplitsAUtf8Sequence) {
+  EXPECT_EQ(PrefixCodePoints("a\xc3\xa9z", 2), "a\xc3\xa9");
+  EXPECT_EQ(PrefixCodePoints("a\xc3\xa9z", 1), "a");
+  EXPECT_EQ(PrefixCodePoints("ab", 5), "ab");
+}
+
+TEST(StringsTest, CodePointsAreTheBytesThatStartASequence) {
+  EXPECT_EQ(CountCodePoints(""), 0u);
+  EXPECT_EQ(CountCodePoints("abc"), 3u);
+  EXPECT_EQ(CountCodePoints("a\xc3\xa9z\xf0\x9f\x98\x80"), 4u);  // a, é, z, U+1F600
+}
+
 }  // namespace
 }  // namespace rollgate::internal

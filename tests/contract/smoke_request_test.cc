@@ -22,5 +22,16 @@ TEST(SmokeRequestTest, TopLevelFieldsOfANonObjectAreEmpty) {
   EXPECT_TRUE(JsonBodyTopLevelFields("").empty());
 }
 
+TEST(SmokeRequestTest, FindsTheSmokeLabelInAnyPromptWording) {
+  EXPECT_EQ(FindSmokeLabel(R"(return {"ok":true,"label":"rollback-smoke"})"), "rollback-smoke");
+  EXPECT_EQ(FindSmokeLabel(R"(Return { "ok": true, "label": "v2.4.0" } please)"), "v2.4.0");
+  EXPECT_EQ(FindSmokeLabel(R"({"label":"first","ok":true})"), "first");
+  EXPECT_EQ(FindSmokeLabel(R"(text {not json} then {"ok":true,"label":"x}y"})"), "x}y");
+  EXPECT_EQ(FindSmokeLabel(R"(unbalanced { then {"ok":true,"label":"later"})"), "later");
+  EXPECT_FALSE(FindSmokeLabel(R"({"ok":false,"label":"no"})"));
+  EXPECT_FALSE(FindSmokeLabel(R"({"ok":true,"label":3})"));
+  EXPECT_FALSE(FindSmokeLabel("hello"));
+}
+
 }  // namespace
 }  // namespace rollgate::internal

@@ -2,8 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include "mock/chat_request.h"
-
 namespace rollgate::mock {
 namespace {
 
@@ -13,17 +11,6 @@ ChatRequest UserSays(std::string text) {
   r.message_texts = {"reply with a compact JSON object only, no markdown", text};
   r.last_user_text = std::move(text);
   return r;
-}
-
-TEST(MockChatAnswerTest, FindsTheSmokeLabelInAnyPromptWording) {
-  EXPECT_EQ(FindSmokeLabel(R"(return {"ok":true,"label":"rollback-smoke"})"), "rollback-smoke");
-  EXPECT_EQ(FindSmokeLabel(R"(Return { "ok": true, "label": "v2.4.0" } please)"), "v2.4.0");
-  EXPECT_EQ(FindSmokeLabel(R"({"label":"first","ok":true})"), "first");
-  EXPECT_EQ(FindSmokeLabel(R"(text {not json} then {"ok":true,"label":"x}y"})"), "x}y");
-  EXPECT_EQ(FindSmokeLabel(R"(unbalanced { then {"ok":true,"label":"later"})"), "later");
-  EXPECT_FALSE(FindSmokeLabel(R"({"ok":false,"label":"no"})"));
-  EXPECT_FALSE(FindSmokeLabel(R"({"ok":true,"label":3})"));
-  EXPECT_FALSE(FindSmokeLabel("hello"));
 }
 
 TEST(MockChatAnswerTest, SmokePromptGetsTheCompactObjectBack) {
@@ -81,12 +68,6 @@ TEST(MockChatAnswerTest, IgnoredPromptIsProseWithoutJson) {
       ComposeAnswer(UserSays(R"(return {"ok":true,"label":"x"})"), AnswerStyle::kIgnorePrompt);
   EXPECT_EQ(a.content.find('{'), std::string::npos);
   EXPECT_EQ(a.finish_reason, "stop");
-}
-
-TEST(MockChatAnswerTest, PrefixNeverSplitsAUtf8Sequence) {
-  EXPECT_EQ(PrefixCodePoints("a\xc3\xa9z", 2), "a\xc3\xa9");
-  EXPECT_EQ(PrefixCodePoints("a\xc3\xa9z", 1), "a");
-  EXPECT_EQ(PrefixCodePoints("ab", 5), "ab");
 }
 
 }  // namespace

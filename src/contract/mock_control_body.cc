@@ -1,10 +1,8 @@
-// The JSON form of Observations, as GET /_mock/observations serves it (docs/mock.md).
-// Unknown times and counts (-1, nullopt) are written as null, never as a sentinel number.
-#include "mock/observations.h"
+#include "contract/mock_control_body.h"
 
 #include <nlohmann/json.hpp>
 
-namespace rollgate::mock {
+namespace rollgate::internal {
 
 namespace {
 
@@ -12,12 +10,12 @@ using nlohmann::ordered_json;
 
 ordered_json OrNull(int64_t value) { return value < 0 ? ordered_json() : ordered_json(value); }
 
-ordered_json ClientJson(const ClientIdentity& c) {
+ordered_json ClientJson(const mock::ClientIdentity& c) {
   return {{"user_agent", c.user_agent}, {"sdk", c.sdk},         {"sdk_version", c.sdk_version},
           {"language", c.language},     {"runtime", c.runtime}, {"os", c.os}};
 }
 
-ordered_json ShapeJson(const RequestShape& r) {
+ordered_json ShapeJson(const mock::RequestShape& r) {
   return {{"fields", r.fields},
           {"headers", r.headers},
           {"model", r.model},
@@ -34,7 +32,7 @@ ordered_json TimeoutJson(const ClientTimeout& t) {
           {"stall_limit_ms", OrNull(t.stall_limit_ms)}};
 }
 
-ordered_json AttemptJson(const ObservedAttempt& a) {
+ordered_json ObservedAttemptJson(const ObservedAttempt& a) {
   ordered_json j = {
       {"seq", a.seq},
       {"arrived_ms", a.arrived_ms},
@@ -66,7 +64,25 @@ ordered_json AttemptJson(const ObservedAttempt& a) {
   return j;
 }
 
+std::string DumpLine(const ordered_json& j) {
+  return j.dump(-1, ' ', false, ordered_json::error_handler_t::replace);
+}
+
 }  // namespace
+
+const char* StallKindName(StallKind kind) {
+  switch (kind) {
+    case StallKind::kHeaders:
+      return "headers";
+    case StallKind::kBody:
+      return "body";
+    case StallKind::kStream:
+      return "stream";
+    case StallKind::kNone:
+      break;
+  }
+  return "none";
+}
 
 std::string ObservationsJson(const Observations& o) {
   ordered_json clients = ordered_json::array();
@@ -80,7 +96,7 @@ std::string ObservationsJson(const Observations& o) {
     waits.push_back({{"asked_ms", w.asked_ms}, {"waited_ms", w.waited_ms}});
   }
   ordered_json log = ordered_json::array();
-  for (const auto& a : o.log) log.push_back(AttemptJson(a));
+  for (const auto& a : o.log) log.push_back(ObservedAttemptJson(a));
   ordered_json j = {{"requests", o.requests},
                     {"clients", clients},
                     {"request_shapes", shapes},
@@ -94,7 +110,28 @@ std::string ObservationsJson(const Observations& o) {
                       {"body", TimeoutJson(o.body_timeout)},
                       {"stream", TimeoutJson(o.stream_timeout)}}},
                     {"log", log}};
-  return j.dump(-1, ' ', false, ordered_json::error_handler_t::replace);
+  return DumpLine(j);
 }
 
-}  // namespace rollgate::mock
+std::string StatsJson(const MockStats& stats) {
+  ordered_json by_status = ordered_json::object();
+  ordered_json by_id = ordered_json::object();
+  for (const auto& [status, n] : stats.by_status) by_status[std::to_string(status)] = n;
+  for (const auto& [id, n] : stats.by_client_request_id) by_id[id] = n;
+  ordered_json body = {{"requests_total", stats.requests_total},
+                       {"by_status", by_status},
+                       {"by_client_request_id", by_id}};
+  return DumpLine(body);
+}
+
+std::string ModelListJson(const std::vector<std::string>& model_ids) {
+  ordered_json data = ordered_json::array();
+  for (const auto& id : model_ids) {
+    data.push_back(
+        {{"id", id}, {"object", "model"}, {"created", 1715367049}, {"owned_by", "openai"}});
+  }
+  ordered_json list = {{"object", "list"}, {"data", data}};
+  return DumpLine(list);
+}
+
+}  // namespace rollgate::internal

@@ -1,10 +1,10 @@
-#include "mock/wire_body.h"
+#include "contract/provider_body.h"
 
 #include <nlohmann/json.hpp>
 
-#include "mock/ids.h"
+#include "base/strings.h"
 
-namespace rollgate::mock {
+namespace rollgate::internal {
 
 namespace {
 
@@ -16,7 +16,7 @@ constexpr std::string_view kRawMarker = "@@rollgate-invalid-utf8@@";
 constexpr std::string_view kInvalidBytes = "\xff\xfe";
 constexpr std::string_view kSnapshotSuffix = "-2025-04-14";
 
-std::string Dump(const ordered_json& j) {
+std::string DumpWithRawBytes(const ordered_json& j) {
   std::string text = j.dump(-1, ' ', false, ordered_json::error_handler_t::replace);
   std::size_t at = text.find(kRawMarker);
   if (at != std::string::npos) text.replace(at, kRawMarker.size(), kInvalidBytes);
@@ -38,13 +38,13 @@ bool EndsInDate(std::string_view model) {
          IsDigits(tail.substr(6, 2)) && tail[8] == '-' && IsDigits(tail.substr(9, 2));
 }
 
-ordered_json Content(std::string text, const BodyShape& shape, bool mark_invalid) {
+ordered_json ContentJson(std::string text, const BodyShape& shape, bool mark_invalid) {
   if (mark_invalid) text += kRawMarker;
   if (!shape.content_as_parts) return text;
   return ordered_json::array({{{"type", "text"}, {"text", text}}});
 }
 
-ordered_json Usage(const Answer& a, const BodyShape& shape) {
+ordered_json UsageJson(const Answer& a, const BodyShape& shape) {
   ordered_json usage = {
       {"prompt_tokens", a.prompt_tokens},
       {"completion_tokens", a.completion_tokens},
@@ -57,7 +57,9 @@ ordered_json Usage(const Answer& a, const BodyShape& shape) {
         {"rejected_prediction_tokens", 0}}},
   };
   // Seen on live CometAPI responses (FACTS §1.3); clients must ignore unknown fields.
-  if (shape.flavor == Flavor::kCometApi) usage["latency_checkpoint"] = shape.latency_checkpoint_ms;
+  if (shape.flavor == mock::Flavor::kCometApi) {
+    usage["latency_checkpoint"] = shape.latency_checkpoint_ms;
+  }
   return usage;
 }
 
@@ -76,7 +78,11 @@ std::vector<std::string> Pieces(std::string_view content) {
   return pieces;
 }
 
-std::string Event(const std::string& data) { return "data: " + data + "\n\n"; }
+std::string Obfuscation(const BodyShape& shape) {
+  return shape.obfuscation ? shape.obfuscation() : std::string();
+}
+
+std::string SseDataFrame(const std::string& data) { return "data: " + data + "\n\n"; }
 
 class ChunkMaker {
  public:
@@ -85,22 +91,22 @@ class ChunkMaker {
   // One chat.completion.chunk; `delta` and `finish_reason` go into choices[0].
   std::string Chunk(ordered_json delta, ordered_json finish_reason, bool pad = false) const {
     ordered_json choice = {{"index", 0}, {"delta", std::move(delta)}};
-    if (shape_.flavor == Flavor::kCometApi) choice["logprobs"] = nullptr;
+    if (shape_.flavor == mock::Flavor::kCometApi) choice["logprobs"] = nullptr;
     choice["finish_reason"] = std::move(finish_reason);
     ordered_json chunk = Header();
     chunk["choices"] = shape_.empty_choices ? ordered_json::array() : ordered_json::array({choice});
     Finish(chunk);
     if (pad) AddPadding(chunk, shape_);
-    return Event(Dump(chunk));
+    return SseDataFrame(DumpWithRawBytes(chunk));
   }
 
   // The extra chunk include_usage asks for: no choices, the whole usage.
   std::string UsageChunk(const Answer& answer) const {
     ordered_json chunk = Header();
     chunk["choices"] = ordered_json::array();
-    chunk["usage"] = Usage(answer, shape_);
-    if (shape_.flavor == Flavor::kCometApi) chunk["obfuscation"] = RandomAlnum(8);
-    return Event(Dump(chunk));
+    chunk["usage"] = UsageJson(answer, shape_);
+    if (shape_.flavor == mock::Flavor::kCometApi) chunk["obfuscation"] = Obfuscation(shape_);
+    return SseDataFrame(DumpWithRawBytes(chunk));
   }
 
  private:
@@ -111,7 +117,7 @@ class ChunkMaker {
   }
   void Finish(ordered_json& chunk) const {
     if (usage_keys_) chunk["usage"] = nullptr;  // every chunk but the last says usage: null
-    if (shape_.flavor == Flavor::kCometApi) chunk["obfuscation"] = RandomAlnum(8);
+    if (shape_.flavor == mock::Flavor::kCometApi) chunk["obfuscation"] = Obfuscation(shape_);
   }
 
   const BodyShape& shape_;
@@ -132,22 +138,22 @@ std::vector<std::string> DriftedEvents(const Answer& answer, const BodyShape& sh
                          {"created", shape.created},
                          {"model", shape.model},
                          {"choices", ordered_json::array({choice})}};
-    events.push_back(Event(Dump(body)));
+    events.push_back(SseDataFrame(DumpWithRawBytes(body)));
   }
-  events.push_back(Event("[DONE]"));
+  events.push_back(SseDataFrame("[DONE]"));
   return events;
 }
 
 }  // namespace
 
-std::string ReportedModel(Flavor flavor, const std::string& requested) {
-  if (flavor == Flavor::kOpenAi || EndsInDate(requested)) return requested;
+std::string ReportedModel(mock::Flavor flavor, const std::string& requested) {
+  if (flavor == mock::Flavor::kOpenAi || EndsInDate(requested)) return requested;
   return requested + std::string(kSnapshotSuffix);
 }
 
 std::string CompletionBody(const Answer& answer, const BodyShape& shape) {
   ordered_json message = {{"role", "assistant"},
-                          {"content", Content(answer.content, shape, shape.invalid_utf8)},
+                          {"content", ContentJson(answer.content, shape, shape.invalid_utf8)},
                           {"refusal", nullptr},
                           {"annotations", ordered_json::array()}};
   ordered_json choice = {{"index", 0},
@@ -160,12 +166,12 @@ std::string CompletionBody(const Answer& answer, const BodyShape& shape) {
       {"created", shape.created},
       {"model", shape.model},
       {"choices", shape.empty_choices ? ordered_json::array() : ordered_json::array({choice})},
-      {"usage", Usage(answer, shape)},
+      {"usage", UsageJson(answer, shape)},
       {"service_tier", "default"},
       {"system_fingerprint", shape.system_fingerprint},
   };
   AddPadding(body, shape);
-  return Dump(body);
+  return DumpWithRawBytes(body);
 }
 
 std::vector<std::string> StreamEvents(const Answer& answer, const BodyShape& shape,
@@ -185,16 +191,16 @@ std::vector<std::string> StreamEvents(const Answer& answer, const BodyShape& sha
   events.push_back(maker.Chunk({{"role", "assistant"}, {"content", ""}}, nullptr, /*pad=*/true));
   for (std::size_t i = 0; i < content_chunks; ++i) {
     bool mark = shape.invalid_utf8 && i == 0;
-    events.push_back(maker.Chunk({{"content", Content(pieces[i], shape, mark)}}, nullptr));
+    events.push_back(maker.Chunk({{"content", ContentJson(pieces[i], shape, mark)}}, nullptr));
   }
-  if (options.shape == StreamShape::kError) events.push_back(Event(options.error_json));
+  if (options.shape == StreamShape::kError) events.push_back(SseDataFrame(options.error_json));
   if (options.shape != StreamShape::kNormal && options.shape != StreamShape::kNoUsage) {
     return events;
   }
   events.push_back(maker.Chunk(ordered_json::object(), answer.finish_reason));
   if (usage_keys) events.push_back(maker.UsageChunk(answer));
-  events.push_back(Event("[DONE]"));
+  events.push_back(SseDataFrame("[DONE]"));
   return events;
 }
 
-}  // namespace rollgate::mock
+}  // namespace rollgate::internal

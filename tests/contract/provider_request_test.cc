@@ -1,11 +1,11 @@
-#include "mock/chat_request.h"
+#include "contract/provider_request.h"
 
 #include <gtest/gtest.h>
 
-namespace rollgate::mock {
+namespace rollgate::internal {
 namespace {
 
-TEST(MockChatRequestTest, ReadsTheFieldsTheMockNeeds) {
+TEST(ProviderRequestTest, ReadsTheFieldsTheMockNeeds) {
   ChatRequest r = ParseChatRequest(R"({"model":"gpt-4o-mini","messages":[
       {"role":"system","content":"be brief"},
       {"role":"user","content":[{"type":"text","text":"hi "},{"type":"image_url"},
@@ -23,7 +23,7 @@ TEST(MockChatRequestTest, ReadsTheFieldsTheMockNeeds) {
   EXPECT_EQ(r.message_texts[2], "");
 }
 
-TEST(MockChatRequestTest, ClassifiesWhatAProviderRejects) {
+TEST(ProviderRequestTest, ClassifiesWhatAProviderRejects) {
   EXPECT_EQ(ParseChatRequest("{not json").problem, RequestProblem::kMalformedJson);
   EXPECT_EQ(ParseChatRequest("[1,2]").problem, RequestProblem::kMalformedJson);
   EXPECT_EQ(ParseChatRequest(R"({"messages":[]})").problem, RequestProblem::kMissingModel);
@@ -38,7 +38,7 @@ TEST(MockChatRequestTest, ClassifiesWhatAProviderRejects) {
             RequestProblem::kMissingMessages);
 }
 
-TEST(MockChatRequestTest, OddlyTypedFieldsNeverThrow) {
+TEST(ProviderRequestTest, OddlyTypedFieldsNeverThrow) {
   ChatRequest r = ParseChatRequest(R"({"model":"m","messages":[1,{"role":5,"content":{}}],
       "stream":"yes","stream_options":{"include_usage":1},"max_tokens":-3})");
   EXPECT_EQ(r.problem, RequestProblem::kNone);
@@ -48,7 +48,7 @@ TEST(MockChatRequestTest, OddlyTypedFieldsNeverThrow) {
   EXPECT_EQ(r.last_user_text, "");
 }
 
-TEST(MockChatRequestTest, KeepsTheShapeOfTheBody) {
+TEST(ProviderRequestTest, KeepsTheShapeOfTheBody) {
   ChatRequest r = ParseChatRequest(
       R"({"stream":false,"model":"m","messages":[],"max_completion_tokens":9,"temperature":0})");
   EXPECT_EQ(r.fields, (std::vector<std::string>{"max_completion_tokens", "messages", "model",
@@ -69,4 +69,4 @@ TEST(MockChatRequestTest, KeepsTheShapeOfTheBody) {
 }
 
 }  // namespace
-}  // namespace rollgate::mock
+}  // namespace rollgate::internal

@@ -1,4 +1,5 @@
-// Error envelopes in each flavor's dialect (FACTS.md §1.4, §3.1).
+// The provider's side of an error: the envelope each flavor sends (FACTS.md §1.4, §3.1), as the
+// mock writes it. contract/error_body.h is the reading side that releases are held to.
 //
 // OpenAI:   {"error":{"message":..,"type":..,"param":null|"x","code":..|null}}; the request id
 //           travels in the x-request-id header only.
@@ -9,9 +10,9 @@
 
 #include <string>
 
-#include "mock/flavor.h"
+#include "rollgate/mock.h"
 
-namespace rollgate::mock {
+namespace rollgate::internal {
 
 enum class ErrorKind {
   kMissingToken,     // no usable Authorization: Bearer header
@@ -43,11 +44,11 @@ struct ErrorDetails {
   int retry_after_ms = 0;  // for kRateLimited: also a retry-after-ms header when > 0
 };
 
-struct MockError {
+struct ProviderError {
   int status = 500;  // the HTTP status the flavor uses for this kind
   std::string body;  // the JSON envelope
 };
 
-MockError BuildError(Flavor flavor, ErrorKind kind, const ErrorDetails& details);
+ProviderError BuildError(mock::Flavor flavor, ErrorKind kind, const ErrorDetails& details);
 
-}  // namespace rollgate::mock
+}  // namespace rollgate::internal

@@ -1,26 +1,39 @@
-// The JSON a successful completion puts on the wire: the non-streaming body (FACTS §2.2, §1.3)
-// and the SSE events of a stream (FACTS §2.3, §2.4), with the shape variations the fault
-// scenarios need.
+// The provider's side of a successful completion, as the mock writes it: the non-streaming
+// body (FACTS §2.2, §1.3) and the SSE events of a stream (FACTS §2.3, §2.4), with the shape
+// variations the fault scenarios need (the way real providers' bodies deviate). Those knobs
+// only bend what is written; the validators (chat_response.h, chat_stream.h) never use them.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
-#include "mock/chat_answer.h"
-#include "mock/flavor.h"
+#include "rollgate/mock.h"
 
-namespace rollgate::mock {
+namespace rollgate::internal {
+
+/// What the assistant says in one completion (mock/chat_answer.h composes it).
+struct Answer {
+  std::string content;
+  std::string finish_reason;  // "stop" or "length"
+  int prompt_tokens = 0;
+  int completion_tokens = 0;
+  int total_tokens() const { return prompt_tokens + completion_tokens; }
+};
 
 /// What every body of one response shares, and the scenario knobs that bend its shape.
 struct BodyShape {
-  Flavor flavor = Flavor::kCometApi;
+  mock::Flavor flavor = mock::Flavor::kCometApi;
   std::string id;                  // "chatcmpl-..."
   int64_t created = 0;             // Unix seconds
   std::string model;               // as reported; see ReportedModel()
   std::string system_fingerprint;  // "fp_..."
   int latency_checkpoint_ms = 0;   // CometAPI's extra usage field
+  /// CometAPI: the random "obfuscation" value of each stream chunk (mock/ids.h RandomAlnum(8));
+  /// unset: "".
+  std::function<std::string()> obfuscation;
 
   bool content_as_parts = false;  // schema-drift: content is [{"type":"text","text":..}]
   bool empty_choices = false;     // empty-choices: "choices": []
@@ -31,7 +44,7 @@ struct BodyShape {
 /// The model name the response reports: OpenAI echoes the request; CometAPI reports a dated
 /// snapshot ("gpt-4.1-nano" -> "gpt-4.1-nano-2025-04-14") unless the name already ends in a
 /// date (FACTS §1.2).
-std::string ReportedModel(Flavor flavor, const std::string& requested);
+std::string ReportedModel(mock::Flavor flavor, const std::string& requested);
 
 /// The non-streaming chat.completion body.
 std::string CompletionBody(const Answer& answer, const BodyShape& shape);
@@ -58,4 +71,4 @@ std::vector<std::string> StreamEvents(const Answer& answer, const BodyShape& sha
 /// How many code points each content chunk carries.
 inline constexpr std::size_t kCodePointsPerChunk = 4;
 
-}  // namespace rollgate::mock
+}  // namespace rollgate::internal

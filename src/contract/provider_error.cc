@@ -1,14 +1,14 @@
-#include "mock/errors.h"
+#include "contract/provider_error.h"
 
 #include <nlohmann/json.hpp>
 
-namespace rollgate::mock {
+namespace rollgate::internal {
 
 namespace {
 
 using nlohmann::ordered_json;
 
-struct Entry {
+struct EnvelopeFields {
   int status;
   std::string message;
   std::string type;
@@ -16,7 +16,7 @@ struct Entry {
   ordered_json code;   // OpenAI: null or a string; CometAPI: a string, often ""
 };
 
-Entry OpenAiEntry(ErrorKind kind, const ErrorDetails& d) {
+EnvelopeFields OpenAiEntry(ErrorKind kind, const ErrorDetails& d) {
   const std::string invalid = "invalid_request_error";
   switch (kind) {
     case ErrorKind::kMissingToken:
@@ -76,7 +76,7 @@ Entry OpenAiEntry(ErrorKind kind, const ErrorDetails& d) {
 }
 
 // Wording follows the one-api / new-api gateway family CometAPI runs on (FACTS §1.4).
-Entry CometEntry(ErrorKind kind, const ErrorDetails& d) {
+EnvelopeFields CometEntry(ErrorKind kind, const ErrorDetails& d) {
   const std::string comet = "comet_api_error";
   switch (kind) {
     case ErrorKind::kMissingToken:
@@ -121,9 +121,10 @@ Entry CometEntry(ErrorKind kind, const ErrorDetails& d) {
 
 }  // namespace
 
-MockError BuildError(Flavor flavor, ErrorKind kind, const ErrorDetails& details) {
-  Entry e = flavor == Flavor::kOpenAi ? OpenAiEntry(kind, details) : CometEntry(kind, details);
-  if (flavor == Flavor::kCometApi && !details.request_id.empty()) {
+ProviderError BuildError(mock::Flavor flavor, ErrorKind kind, const ErrorDetails& details) {
+  EnvelopeFields e =
+      flavor == mock::Flavor::kOpenAi ? OpenAiEntry(kind, details) : CometEntry(kind, details);
+  if (flavor == mock::Flavor::kCometApi && !details.request_id.empty()) {
     e.message += " (request id: " + details.request_id + ")";
   }
   ordered_json error = {
@@ -132,4 +133,4 @@ MockError BuildError(Flavor flavor, ErrorKind kind, const ErrorDetails& details)
   return {e.status, envelope.dump(-1, ' ', false, ordered_json::error_handler_t::replace)};
 }
 
-}  // namespace rollgate::mock
+}  // namespace rollgate::internal

@@ -1,9 +1,9 @@
-#include "mock/chat_request.h"
+#include "contract/provider_request.h"
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
-namespace rollgate::mock {
+namespace rollgate::internal {
 
 namespace {
 
@@ -85,4 +85,4 @@ ChatRequest ParseChatRequest(std::string_view body) {
   return out;
 }
 
-}  // namespace rollgate::mock
+}  // namespace rollgate::internal

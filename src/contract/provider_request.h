@@ -1,5 +1,6 @@
-// What the mock reads from a Chat Completions request body. Parsing never fails loudly: a
-// body the provider would reject becomes a RequestProblem, answered with the flavor's error.
+// The provider's side of a Chat Completions request: what a provider (the mock) reads from the
+// body. Parsing never fails loudly: a body the provider would reject becomes a RequestProblem,
+// answered with the flavor's error (contract/provider_error.h).
 #pragma once
 
 #include <optional>
@@ -7,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-namespace rollgate::mock {
+namespace rollgate::internal {
 
 enum class RequestProblem {
   kNone,
@@ -36,4 +37,4 @@ struct ChatRequest {
 
 ChatRequest ParseChatRequest(std::string_view body);
 
-}  // namespace rollgate::mock
+}  // namespace rollgate::internal
