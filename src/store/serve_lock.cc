@@ -32,7 +32,14 @@ Result<int> LockServeFile(const std::string& db_path, const std::string& service
   const std::string path = ServeLockPath(db_path, service);
   std::string dir = DirName(path);
   if (!dir.empty() && dir != ".") ROLLGATE_RETURN_IF_ERROR(MakeDirs(dir));
-  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  // O_NOFOLLOW: the lock file is truncated and written, so a symbolic link planted at its
+  // name (in a shared directory) must not lead that write to another file.
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+  if (fd < 0 && errno == ELOOP) {
+    return Status::InvalidArgument(path +
+                                   ": the serve lock is a symbolic link; rollgate does not write "
+                                   "through one (someone may have planted it): remove it");
+  }
   if (fd < 0) {
     return Status::IoError(path + ": cannot create the serve lock: " + std::strerror(errno));
   }

@@ -4,6 +4,7 @@
 #include "store/sqlite_db.h"
 
 #include <sqlite3.h>
+#include <sys/stat.h>
 
 #include <charconv>
 #include <cstring>
@@ -69,8 +70,25 @@ Result<std::unique_ptr<SqliteDb>> SqliteDb::Open(const std::string& path, Mode m
   if (mode == Mode::kReadOnly && !FileExists(path)) {
     return Status::NotFound(path + ": no such file");
   }
-  int flags =
-      mode == Mode::kReadOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  // A writer never opens the file through a symbolic link: one planted at the history's path
+  // (in a shared directory) would have rollgate create or write a file wherever it points.
+  // The check names the link; SQLITE_OPEN_NOFOLLOW closes the gap between the check and the open.
+  // SQLite's -wal, -shm and -journal files beside it are refused as links too (by SQLite,
+  // under that flag); the check names them.
+  for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+    const std::string file = path + suffix;
+    struct stat st;
+    if (mode == Mode::kReadWriteCreate && ::lstat(file.c_str(), &st) == 0 && S_ISLNK(st.st_mode)) {
+      return Status::InvalidArgument(
+          file +
+          " is a symbolic link; rollgate does not write its history through one (someone "
+          "may have planted it): " +
+          (*suffix ? "remove it" : "point history.db or --db at the file itself"));
+    }
+  }
+  int flags = mode == Mode::kReadOnly
+                  ? SQLITE_OPEN_READONLY
+                  : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOFOLLOW);
   sqlite3* db = nullptr;
   int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
   if (rc != SQLITE_OK) {

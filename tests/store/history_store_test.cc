@@ -15,6 +15,7 @@
 #include "evidence/history_json.h"
 #include "store/history_format.h"
 #include "store/history_test_util.h"
+#include "store/serve_lock.h"
 #include "store/sqlite_db.h"
 #include "testutil/status_matchers.h"
 #include "testutil/temp_dir.h"
@@ -192,6 +193,54 @@ TEST_F(HistoryStoreTest, AppendCreatesParentDirectories) {
   Result<std::vector<HistoryRun>> runs = ListHistory(nested, {});
   ASSERT_OK(runs);
   EXPECT_EQ(runs->size(), 1u);
+}
+
+// A symbolic link planted at the history's path (a shared directory, a 3 a.m. typo) must not
+// make rollgate create or write a file where it points: refused, naming the link, and nothing
+// is written on either side. Reading through a link is harmless and still works.
+TEST_F(HistoryStoreTest, APlantedSymlinkAtTheHistoryPathIsRefusedAndNothingIsWrittenThroughIt) {
+  const std::string victim = dir_.Join("victim.db");
+  std::filesystem::create_symlink(victim, Db());
+  Status st = AppendToHistory(Db(), MakeRun(kStoreT0), "{}");
+  EXPECT_EQ(st.code(), Status::Code::kInvalidArgument) << st.message();
+  EXPECT_NE(st.message().find(Db() + " is a symbolic link"), std::string::npos) << st.message();
+  EXPECT_FALSE(FileExists(victim)) << "the dangling link's target was created";
+
+  // A link to a real history: not written through either, and the history is as it was.
+  const std::string real = dir_.Join("real.db");
+  ASSERT_OK(AppendToHistory(real, MakeRun(kStoreT0), "{}"));
+  std::filesystem::remove(Db());
+  std::filesystem::create_symlink(real, Db());
+  EXPECT_EQ(AppendToHistory(Db(), MakeRun(kStoreT0 + 1000), "{}").code(),
+            Status::Code::kInvalidArgument);
+  Result<std::vector<HistoryRun>> runs = ListHistory(Db(), {});
+  ASSERT_OK(runs);
+  EXPECT_EQ(runs->size(), 1u);
+
+  // Nor through SQLite's write-ahead log beside the file.
+  const std::string fresh = dir_.Join("fresh.db");
+  std::filesystem::create_symlink(dir_.Join("victim-wal"), fresh + "-wal");
+  st = AppendToHistory(fresh, MakeRun(kStoreT0 + 2000), "{}");
+  EXPECT_EQ(st.code(), Status::Code::kInvalidArgument) << st.message();
+  EXPECT_NE(st.message().find(fresh + "-wal is a symbolic link"), std::string::npos)
+      << st.message();
+  EXPECT_FALSE(FileExists(dir_.Join("victim-wal")));
+}
+
+// The serve lock beside the history is truncated and written with its holder: a link planted
+// at its name must not lead that write to another file.
+TEST_F(HistoryStoreTest, APlantedSymlinkAtTheServeLockIsRefusedAndItsTargetKept) {
+  const std::string victim = dir_.Join("authorized_keys");
+  ASSERT_OK(WriteFileAtomic(victim, "ssh-ed25519 AAAA keep-me\n"));
+  std::filesystem::create_symlink(victim, ServeLockPath(Db(), "checkout-assistant"));
+  Result<std::unique_ptr<HistoryStore>> store = OpenHistoryStore(*LocateHistory(Db()));
+  ASSERT_OK(store);
+  Status st = (*store)->HoldForServe("checkout-assistant");
+  EXPECT_EQ(st.code(), Status::Code::kInvalidArgument) << st.message();
+  EXPECT_NE(st.message().find("symbolic link"), std::string::npos) << st.message();
+  Result<std::string> kept = ReadFileToString(victim);
+  ASSERT_OK(kept);
+  EXPECT_EQ(*kept, "ssh-ed25519 AAAA keep-me\n");
 }
 
 TEST_F(HistoryStoreTest, AFileThatIsNotADatabaseIsRefusedByName) {
