@@ -1,5 +1,7 @@
 #include "contract/json_util.h"
 
+#include <algorithm>
+
 #include "base/json_scan.h"
 #include "base/strings.h"
 
@@ -66,6 +68,15 @@ const nlohmann::json* FindPath(const nlohmann::json& root, std::string_view dott
     }
   }
   return cur;
+}
+
+std::vector<std::string> ObjectKeys(const nlohmann::json& j) {
+  std::vector<std::string> keys;
+  if (!j.is_object()) return keys;
+  for (auto it = j.begin(); it != j.end(); ++it) keys.push_back(it.key());
+  std::sort(keys.begin(),
+            keys.end());  // nlohmann::json's std::map order already; ordered_json's not
+  return keys;
 }
 
 const char* JsonTypeName(const nlohmann::json& j) {

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "rollgate/status.h"
 
@@ -22,6 +23,9 @@ std::string StringOr(const nlohmann::json& j, const char* key);
 
 /// Follows "a.b.0.c" (numeric segments index arrays). nullptr when any step is missing.
 const nlohmann::json* FindPath(const nlohmann::json& root, std::string_view dotted);
+
+/// The member names of an object, sorted by byte value; empty for anything else.
+std::vector<std::string> ObjectKeys(const nlohmann::json& j);
 
 /// The JSON type's name for messages ("string", "array", "null", ...).
 const char* JsonTypeName(const nlohmann::json& j);

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "contract/json_util.h"
+
 namespace rollgate::internal {
 
 namespace {
@@ -43,8 +45,7 @@ ChatRequest ParseChatRequest(std::string_view body) {
     out.problem = RequestProblem::kMalformedJson;
     return out;
   }
-  // nlohmann::json keeps object members in a std::map: already sorted by name.
-  for (const auto& [name, value] : doc.items()) out.fields.push_back(name);
+  out.fields = ObjectKeys(doc);
   bool has_max = doc.contains("max_tokens");
   bool has_completion = doc.contains("max_completion_tokens");
   out.token_field = has_max && has_completion ? "both"

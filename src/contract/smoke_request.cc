@@ -104,12 +104,8 @@ std::vector<std::string> JsonBodyFieldNames(std::string_view body) {
 }
 
 std::vector<std::string> JsonBodyTopLevelFields(std::string_view body) {
-  std::vector<std::string> out;
   Result<nlohmann::json> j = ParseJsonBounded(body);
-  if (!j.ok() || !j->is_object()) return out;
-  for (auto it = j->begin(); it != j->end(); ++it) out.push_back(it.key());
-  std::sort(out.begin(), out.end());
-  return out;
+  return j.ok() ? ObjectKeys(*j) : std::vector<std::string>{};
 }
 
 }  // namespace rollgate::internal
