@@ -52,13 +52,15 @@ SqlRows::Row ReadRow(sqlite3_stmt* stmt) {
   SqlRows::Row row;
   row.reserve(static_cast<std::size_t>(columns));
   for (int c = 0; c < columns; ++c) {
-    const unsigned char* text = sqlite3_column_text(stmt, c);
-    if (sqlite3_column_type(stmt, c) == SQLITE_NULL || !text) {
+    // The type first: after sqlite3_column_text converts a value, its type is undefined.
+    if (sqlite3_column_type(stmt, c) == SQLITE_NULL) {
       row.emplace_back();
-    } else {
-      row.emplace_back(std::string(reinterpret_cast<const char*>(text),
-                                   static_cast<std::size_t>(sqlite3_column_bytes(stmt, c))));
+      continue;
     }
+    const unsigned char* text = sqlite3_column_text(stmt, c);
+    row.emplace_back(text ? std::string(reinterpret_cast<const char*>(text),
+                                        static_cast<std::size_t>(sqlite3_column_bytes(stmt, c)))
+                          : std::string());
   }
   return row;
 }

@@ -18,7 +18,8 @@ TEST(JsonUtilTest, ObjectKeysAreSortedByByteValueWhateverTheDocumentsOrder) {
 }
 
 TEST(JsonUtilTest, TheBoundedParseRefusesANestingBombAndSaysWhereTextIsNotJson) {
-  const std::string deep = std::string(kMaxJsonDepth + 1, '[') + std::string(kMaxJsonDepth + 1, ']');
+  const std::string deep =
+      std::string(kMaxJsonDepth + 1, '[') + std::string(kMaxJsonDepth + 1, ']');
   Result<nlohmann::json> bomb = ParseJsonBounded(deep);
   ASSERT_FALSE(bomb.ok());
   EXPECT_EQ(bomb.status().message(), "nested deeper than 128 levels");

@@ -145,8 +145,7 @@ TEST_F(ServePgReplicaTest, ASlotWhoseHolderDiedIsTakenOverWhenTheClaimLapses) {
   const int64_t t0 = b_.clock().NowUnixMs();
   {
     Result<std::unique_ptr<internal::HistoryStore>> ghost =
-        internal::OpenHistoryStore(internal::HistoryLocation{
-            internal::HistoryLocation::Kind::kPostgres, pg_.Uri(), PgServer::kPassword});
+        internal::OpenHistoryStore(pg_.Location());
     ASSERT_OK(ghost);
     Result<internal::SlotClaim> claim =
         (*ghost)->ClaimSlot("checkout-assistant", t0, "dead-host:42", t0 - 100, t0 + 20000);

@@ -197,6 +197,14 @@ std::string PgServer::Uri(const std::string& db) const {
   return std::string("postgresql://") + kUser + "@127.0.0.1:" + std::to_string(port_) + "/" + db;
 }
 
+internal::HistoryLocation PgServer::Location(const std::string& db) const {
+  internal::HistoryLocation l;
+  l.kind = internal::HistoryLocation::Kind::kPostgres;
+  l.db = Uri(db);
+  l.password = kPassword;
+  return l;
+}
+
 Result<std::string> PgServer::Psql(const std::string& sql, const std::string& db) const {
   return PgPsqlAs(dir_, port_, kUser, kPassword, db, sql);
 }

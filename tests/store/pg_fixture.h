@@ -17,6 +17,7 @@
 #include <string>
 
 #include "rollgate/status.h"
+#include "store/history_location.h"
 #include "testutil/skip_or_fail.h"
 
 namespace rollgate::testing {
@@ -48,6 +49,8 @@ class PgServer {
   int port() const { return port_; }
   /// postgresql://rollgate_test@127.0.0.1:PORT/<db> (no password in it).
   std::string Uri(const std::string& db = kDatabase) const;
+  /// Where a history in database `db` is, with the password: what OpenHistoryStore takes.
+  internal::HistoryLocation Location(const std::string& db = kDatabase) const;
   /// NAME=VALUE for a child process: PGPASSWORD, so libpq finds the password itself.
   static std::string PasswordEnv() { return std::string("PGPASSWORD=") + kPassword; }
 

@@ -18,6 +18,7 @@
 #include "store/pg_db.h"
 #include "store/pg_fixture.h"
 #include "store/pg_schema.h"
+#include "store/pg_store_fixture.h"
 #include "testutil/status_matchers.h"
 #include "testutil/temp_dir.h"
 
@@ -29,35 +30,7 @@ using testing::PgServer;
 
 constexpr int64_t kPgT0 = 1795600800000;  // 2026-11-25T10:00:00Z
 
-class PgHistoryStoreTest : public ::testing::Test {
- protected:
-  void SetUp() override { ASSERT_PG_STARTED(pg_); }
-
-  HistoryLocation Location(const std::string& db = PgServer::kDatabase) const {
-    HistoryLocation l;
-    l.kind = HistoryLocation::Kind::kPostgres;
-    l.db = pg_.Uri(db);
-    l.password = PgServer::kPassword;
-    return l;
-  }
-
-  std::unique_ptr<HistoryStore> Open(const std::string& db = PgServer::kDatabase) const {
-    Result<std::unique_ptr<HistoryStore>> store = OpenHistoryStore(Location(db));
-    EXPECT_OK(store);
-    return store.ok() ? std::move(*store) : nullptr;
-  }
-
-  static void Append(HistoryStore& store, const RunReport& run,
-                     const std::string& trigger = "cli") {
-    AppendOptions options;
-    options.trigger = trigger;
-    Result<int64_t> id = store.Append(run, RenderGateJson(run), options);
-    ASSERT_OK(id);
-  }
-
-  PgServer pg_;
-  testing::TempDir dir_;
-};
+class PgHistoryStoreTest : public PgStoreFixture {};
 
 // The runs of the SQLite history's own tests, appended to both stores: every view reads the same,
 // and `rollgate history --format json` renders the same bytes (but for the "db" line).

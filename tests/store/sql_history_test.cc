@@ -9,6 +9,7 @@
 
 #include "store/history_test_util.h"
 #include "store/pg_fixture.h"
+#include "store/pg_store_fixture.h"
 #include "store/sqlite_db.h"
 #include "testutil/status_matchers.h"
 #include "testutil/temp_dir.h"
@@ -23,10 +24,11 @@ constexpr int64_t kT0 = 1795600800000;  // 2026-11-25T10:00:00Z
 
 // Both stores run the same SQL (src/store/sql_history.cc); these hold both to the cases where
 // that SQL is split or ordered in ways a small history never shows.
-class BothStoresTest : public ::testing::Test {
+class BothStoresTest : public PgStoreFixture {
  protected:
   void SetUp() override {
-    ASSERT_PG_STARTED(pg_);
+    PgStoreFixture::SetUp();
+    if (HasFatalFailure() || IsSkipped()) return;
     pg_store_ = Open();
     ASSERT_TRUE(pg_store_);
     Result<std::unique_ptr<HistoryStore>> lite =
@@ -36,25 +38,6 @@ class BothStoresTest : public ::testing::Test {
   }
   std::vector<HistoryStore*> Stores() { return {pg_store_.get(), lite_store_.get()}; }
 
-  std::unique_ptr<HistoryStore> Open(const std::string& db = PgServer::kDatabase) const {
-    HistoryLocation l;
-    l.kind = HistoryLocation::Kind::kPostgres;
-    l.db = pg_.Uri(db);
-    l.password = PgServer::kPassword;
-    Result<std::unique_ptr<HistoryStore>> store = OpenHistoryStore(l);
-    EXPECT_OK(store);
-    return store.ok() ? std::move(*store) : nullptr;
-  }
-
-  static void Append(HistoryStore& store, const RunReport& run,
-                     const std::string& trigger = "cli") {
-    AppendOptions options;
-    options.trigger = trigger;
-    ASSERT_OK(store.Append(run, "{}", options));
-  }
-
-  PgServer pg_;
-  testing::TempDir dir_;
   std::unique_ptr<HistoryStore> pg_store_;
   std::unique_ptr<HistoryStore> lite_store_;
 };
