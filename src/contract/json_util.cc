@@ -1,7 +1,5 @@
 #include "contract/json_util.h"
 
-#include <algorithm>
-
 #include "base/json_scan.h"
 #include "base/strings.h"
 
@@ -73,9 +71,9 @@ const nlohmann::json* FindPath(const nlohmann::json& root, std::string_view dott
 std::vector<std::string> ObjectKeys(const nlohmann::json& j) {
   std::vector<std::string> keys;
   if (!j.is_object()) return keys;
+  // nlohmann::json keeps members in a std::map<std::string, ...>: already in byte order
+  // (std::char_traits<char> compares as unsigned char).
   for (auto it = j.begin(); it != j.end(); ++it) keys.push_back(it.key());
-  std::sort(keys.begin(),
-            keys.end());  // nlohmann::json's std::map order already; ordered_json's not
   return keys;
 }
 

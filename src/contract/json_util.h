@@ -24,7 +24,7 @@ std::string StringOr(const nlohmann::json& j, const char* key);
 /// Follows "a.b.0.c" (numeric segments index arrays). nullptr when any step is missing.
 const nlohmann::json* FindPath(const nlohmann::json& root, std::string_view dotted);
 
-/// The member names of an object, sorted by byte value; empty for anything else.
+/// The member names of an object, in byte order; empty for anything else.
 std::vector<std::string> ObjectKeys(const nlohmann::json& j);
 
 /// The JSON type's name for messages ("string", "array", "null", ...).
